@@ -1,0 +1,162 @@
+package dev.weft.crdt;
+
+import java.util.List;
+
+/**
+ * A replica of one shared text document: a sequence CRDT over UTF-16 code units.
+ *
+ * <p>Every character has an id {@code (agent, seq)}; seqs of one agent are contiguous from 0, so the set of
+ * operations a replica has seen is summarised by a {@link VersionVector} (agent → next seq). Local edits
+ * return the encoded update they produced; remote updates are integrated with {@link #applyUpdate(byte[])},
+ * which buffers updates whose dependencies have not arrived yet and integrates them when they do.
+ *
+ * <pre>{@code
+ * TextDocument a = new TextDocument(1), b = new TextDocument(2);
+ * byte[] u = a.insert(0, "hi").update();   // a: "hi"
+ * b.applyUpdate(u);                        // b: "hi", b.version() equals a.version()
+ * }</pre>
+ *
+ * <p>Not thread-safe: callers confine each replica to one thread (the language server uses one serial executor
+ * per document).
+ */
+public final class TextDocument {
+
+    /**
+     * Creates an empty replica whose local edits are attributed to {@code agent}.
+     *
+     * @param agent this replica's agent id, {@code >= 0}; must be unique among all replicas that ever edit the
+     *              document (callers pick a random 53-bit value, or reuse a journaled one together with the
+     *              journaled state)
+     */
+    public TextDocument(long agent) {
+        this(agent, Options.DEFAULT);
+    }
+
+    /** Creates an empty replica with explicit options (e.g. garbage collection of deleted content). */
+    public TextDocument(long agent, Options options) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** This replica's agent id. Local edits get ids {@code (agent(), seq)} with seq continuing from {@code version().get(agent())}. */
+    public long agent() {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** The current visible text. */
+    public String getText() {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** Visible length in UTF-16 code units. O(1). */
+    public int length() {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Inserts {@code text} at UTF-16 offset {@code pos} as a local edit.
+     *
+     * @return the edit: its encoded update (to send to others), the ids it created and its positional changes
+     * @throws IndexOutOfBoundsException if {@code pos} is outside {@code [0, length()]}
+     * @throws IllegalArgumentException if {@code pos} falls between the two halves of a surrogate pair
+     */
+    public LocalEdit insert(int pos, String text) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Deletes {@code length} UTF-16 code units starting at {@code pos} as a local edit.
+     *
+     * @throws IndexOutOfBoundsException if the range is outside the document
+     * @throws IllegalArgumentException if either end of the range splits a surrogate pair
+     */
+    public LocalEdit delete(int pos, int length) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Integrates a remote update (from {@link LocalEdit#update()}, {@link #encodeStateAsUpdate()} or
+     * {@link #encodeDiff(VersionVector)}). Idempotent: already-known operations are ignored. Operations whose
+     * dependencies are missing are buffered, never dropped, and integrated as soon as the dependencies arrive.
+     *
+     * @return the positional changes this call caused, in order, each relative to the text after the previous
+     *         one (including changes from previously buffered updates that became integrable); empty if none
+     * @throws MalformedUpdateException if the bytes are not a valid update; the replica is then unchanged
+     */
+    public List<TextChange> applyUpdate(byte[] update) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** A snapshot of the operations integrated so far (buffered, not-yet-integrable ones excluded). */
+    public VersionVector version() {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** True while some received operations wait for missing dependencies. */
+    public boolean hasPendingUpdates() {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** The whole state (all items, tombstones and delete set) as one update; loading it into a fresh replica reproduces this one's text and version. */
+    public byte[] encodeStateAsUpdate() {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Everything this replica has that a replica at {@code theirs} lacks: the items with ids not covered by
+     * {@code theirs}, plus the delete set. Applying it to a replica at {@code theirs} brings it to at least
+     * this replica's version.
+     */
+    public byte[] encodeDiff(VersionVector theirs) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * A position that stays attached to the character at {@code offset} (or, with {@link Assoc#BEFORE}, to the
+     * one before it) while others edit around it; for cursors and selections.
+     */
+    public RelativePosition relativePosition(int offset, Assoc assoc) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Current UTF-16 offset of a relative position; if its character was deleted, the offset where it stood.
+     *
+     * @return the offset, or {@code -1} if this replica does not know the position's id yet
+     */
+    public int resolve(RelativePosition position) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Selective undo of an insert: deletes those characters among {@code ids} that are still visible, as a new
+     * local edit. Characters others inserted in between are untouched.
+     */
+    public LocalEdit deleteIds(IdSet ids) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Selective undo of a delete: re-inserts, as new local items, the same characters that {@code deletedIds}
+     * held, each at the place its tombstone stands (so text others typed around them stays where it was).
+     * Ids in {@code deletedIds} that are still visible are skipped.
+     *
+     * @throws IllegalStateException if the content of some of those ids was garbage-collected
+     */
+    public LocalEdit restore(IdSet deletedIds) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Throws {@link IllegalStateException} naming the first violated invariant of the internal structures
+     * (item links, run-length encoding, indexes, lengths, version, delete set). Tests call it after every step.
+     */
+    public void checkInvariants() {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** Replica options. */
+    public record Options(boolean gc) {
+        /** No garbage collection: deleted content is kept (needed for {@link #restore(IdSet)}). */
+        public static final Options DEFAULT = new Options(false);
+    }
+}
