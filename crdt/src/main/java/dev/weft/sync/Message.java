@@ -1,0 +1,154 @@
+package dev.weft.sync;
+
+import dev.weft.crdt.VersionVector;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One message of the sync protocol (see {@code docs/protocol.md}); encoded by {@link MessageCodec}.
+ *
+ * <p>All records are immutable except that {@code byte[]} fields are not copied: callers must not mutate an
+ * array after passing it to, or receiving it from, a message. Strings are never null; "no document" is the empty
+ * string. Ids, clocks and version entries are non-negative.
+ */
+public sealed interface Message {
+
+    /** Client → relay, first message on a connection: join {@code room} using one of its secrets. */
+    record Hello(int protocolVersion, String room, String secret, long clientId, String userName, String color)
+            implements Message {
+        public Hello {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(secret, "secret");
+            Objects.requireNonNull(userName, "userName");
+            Objects.requireNonNull(color, "color");
+            MessageCodec.requireNonNegative(clientId, "clientId");
+        }
+
+        @Override
+        public String toString() {
+            // Never log secrets.
+            return "Hello[v" + protocolVersion + ", room=" + room + ", clientId=" + clientId + ", userName="
+                    + userName + ", color=" + color + "]";
+        }
+    }
+
+    /** Relay → client, answer to a valid Hello: the member's role and the documents the room holds now. */
+    record Welcome(int protocolVersion, Role role, List<String> docNames) implements Message {
+        public Welcome {
+            Objects.requireNonNull(role, "role");
+            docNames = List.copyOf(docNames);
+        }
+    }
+
+    /** Either direction: "send me what I lack of {@code doc}; I have {@code version}". An editor's request for an unknown doc creates it. */
+    record SyncRequest(String doc, VersionVector version) implements Message {
+        public SyncRequest {
+            Objects.requireNonNull(doc, "doc");
+            Objects.requireNonNull(version, "version");
+        }
+    }
+
+    /** Answer to a SyncRequest: {@code update} holds what the asker lacked; {@code serverVersion} is the replier's version. */
+    record SyncReply(String doc, byte[] update, VersionVector serverVersion) implements Message {
+        public SyncReply {
+            Objects.requireNonNull(doc, "doc");
+            Objects.requireNonNull(update, "update");
+            Objects.requireNonNull(serverVersion, "serverVersion");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SyncReply r && doc.equals(r.doc) && Arrays.equals(update, r.update)
+                    && serverVersion.equals(r.serverVersion);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(doc, Arrays.hashCode(update), serverVersion);
+        }
+
+        @Override
+        public String toString() {
+            return "SyncReply[doc=" + doc + ", update=" + Message.describe(update) + ", serverVersion="
+                    + serverVersion + "]";
+        }
+    }
+
+    /** Either direction: a CRDT update of {@code doc} (idempotent; may be empty, which asks only for an Ack). */
+    record Update(String doc, byte[] update) implements Message {
+        public Update {
+            Objects.requireNonNull(doc, "doc");
+            Objects.requireNonNull(update, "update");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Update u && doc.equals(u.doc) && Arrays.equals(update, u.update);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(doc, Arrays.hashCode(update));
+        }
+
+        @Override
+        public String toString() {
+            return "Update[doc=" + doc + ", update=" + Message.describe(update) + "]";
+        }
+    }
+
+    /** Relay → sender of an Update: every operation covered by {@code durableVersion} is in durable storage. */
+    record Ack(String doc, VersionVector durableVersion) implements Message {
+        public Ack {
+            Objects.requireNonNull(doc, "doc");
+            Objects.requireNonNull(durableVersion, "durableVersion");
+        }
+    }
+
+    /**
+     * Either direction: presence of client {@code clientId} in {@code doc} ("" = in the room, no document).
+     * {@code state} is UTF-8 JSON chosen by the client, or "" meaning the client is gone. Last writer (highest
+     * {@code clock}) wins per (clientId, doc).
+     */
+    record Awareness(String doc, long clientId, long clock, String state) implements Message {
+        public Awareness {
+            Objects.requireNonNull(doc, "doc");
+            Objects.requireNonNull(state, "state");
+            MessageCodec.requireNonNegative(clientId, "clientId");
+            MessageCodec.requireNonNegative(clock, "clock");
+        }
+
+        /** True if this message says the client left (empty state). */
+        public boolean isRemoval() {
+            return state.isEmpty();
+        }
+    }
+
+    /** Relay → members: a document was created in the room. */
+    record DocAdded(String doc) implements Message {
+        public DocAdded {
+            Objects.requireNonNull(doc, "doc");
+        }
+    }
+
+    /** Relay → client: something was refused; {@code doc} names the document concerned, or is "". */
+    record Error(ErrorCode code, String message, String doc) implements Message {
+        public Error {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(doc, "doc");
+        }
+
+        /** An error not about a particular document. */
+        public Error(ErrorCode code, String message) {
+            this(code, message, "");
+        }
+    }
+
+    private static String describe(byte[] bytes) {
+        int shown = Math.min(bytes.length, 16);
+        return bytes.length + " bytes " + HexFormat.of().formatHex(bytes, 0, shown) + (shown < bytes.length ? "…" : "");
+    }
+}
