@@ -1,0 +1,292 @@
+-- Drives a headless Neovim through a Weft session with samples/editors/nvim/weft.lua, step by step.
+-- Run: nvim --headless -u NONE -c 'luafile run_steps.lua' (cwd = the workspace folder). Environment:
+--   WEFT_E2E_CONFIG  path of weft.lua           WEFT_E2E_STEPS  steps file (see steps.md)
+--   WEFT_E2E_OUT     output directory           WEFT_E2E_CMD    server command, one argument per line
+--   WEFT_E2E_NAME / WEFT_E2E_COLOR / WEFT_E2E_RELAY / WEFT_E2E_DATA   initializationOptions
+--   WEFT_E2E_TIMEOUT seconds for each wait step (default 20)
+-- Exit code 0 when every step passed; 1 otherwise, with the reason on stderr and the buffer in
+-- $WEFT_E2E_OUT/failed-buffer.txt.
+
+local env = function(k, d)
+  local v = os.getenv(k)
+  if v == nil or v == '' then return d end
+  return v
+end
+local OUT = env('WEFT_E2E_OUT', '.')
+local TIMEOUT_MS = tonumber(env('WEFT_E2E_TIMEOUT', '20')) * 1000
+local started = vim.loop.hrtime()
+
+local function log(fmt, ...)
+  local msg = string.format('[nvim %6.2fs] ' .. fmt, (vim.loop.hrtime() - started) / 1e9, ...)
+  io.stderr:write(msg .. '\n')
+end
+
+local function read_file(path)
+  local f = io.open(path, 'rb')
+  if not f then return nil end
+  local s = f:read('*a')
+  f:close()
+  return s
+end
+
+local function write_file(path, text)
+  local f = assert(io.open(path, 'wb'))
+  f:write(text)
+  f:close()
+end
+
+local function lines_of(path)
+  local s = read_file(path)
+  local out = {}
+  for line in (s or ''):gmatch('([^\n]*)\n?') do
+    if line ~= '' then table.insert(out, line) end
+  end
+  return out
+end
+
+local function unescape(s)
+  return (s or ''):gsub('\\(.)', { n = '\n', t = '\t', r = '\r', ['\\'] = '\\' })
+end
+
+-- Configure Weft exactly as a user would.
+vim.o.swapfile = false
+vim.o.hidden = true
+local weft = dofile(env('WEFT_E2E_CONFIG', 'weft.lua'))
+local cmd = nil
+if os.getenv('WEFT_E2E_CMD') then
+  cmd = lines_of(os.getenv('WEFT_E2E_CMD'))
+end
+weft.setup({
+  cmd = cmd,
+  user_name = env('WEFT_E2E_NAME', 'nvim'),
+  color = env('WEFT_E2E_COLOR', nil),
+  relay_url = env('WEFT_E2E_RELAY', nil),
+  data_dir = env('WEFT_E2E_DATA', nil),
+  root_dir = vim.fn.getcwd(),
+  filetypes = '*',
+  notify_status = false,
+  verify_interval = 0,
+  log_level = env('WEFT_E2E_LSP_LOG', nil),
+})
+
+-- The buffer's text as the server sees it (lines joined by the file's line ending, final newline).
+local function buffer_text(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  local eol = ({ dos = '\r\n', mac = '\r' })[vim.bo[bufnr].fileformat] or '\n'
+  local text = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true), eol)
+  if vim.bo[bufnr].eol then text = text .. eol end
+  return text, eol
+end
+
+-- (row, byte col) of a byte offset in buffer_text().
+local function offset_to_pos(bufnr, offset)
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, true)
+  local _, eol = buffer_text(bufnr)
+  local pos = 0
+  for i, line in ipairs(lines) do
+    if offset <= pos + #line then
+      return i - 1, offset - pos
+    end
+    pos = pos + #line + #eol
+  end
+  return #lines - 1, #lines[#lines]
+end
+
+local function fail(fmt, ...)
+  error({ weft_fail = string.format(fmt, ...) })
+end
+
+local function wait_for(what, cond)
+  local ok = vim.wait(TIMEOUT_MS, cond, 20)
+  if not ok then
+    fail('timed out after %d ms waiting for %s', TIMEOUT_MS, what)
+  end
+end
+
+local function insert_at(bufnr, offset, text)
+  local row, col = offset_to_pos(bufnr, offset)
+  vim.api.nvim_buf_set_text(bufnr, row, col, row, col, vim.split(text, '\n', true))
+end
+
+local function find(anchor)
+  local text = buffer_text()
+  local s, e = text:find(anchor, 1, true)
+  if not s then
+    fail('anchor %q not found in buffer', anchor)
+  end
+  return s, e
+end
+
+local steps = {}
+
+-- share <relpath>: open the file, share it, write the invite link to $OUT/link.txt.
+function steps.share(path)
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  local res = weft.share()
+  if not res or not res.inviteLink then
+    fail('weft.share returned no invite link: %s', vim.inspect(res))
+  end
+  write_file(OUT .. '/link.txt', res.inviteLink)
+  log('shared %s: %s', path, res.inviteLink)
+end
+
+-- join <file holding the link>: wait for the link, join, the first document becomes current.
+function steps.join(linkfile)
+  wait_for('invite link in ' .. linkfile, function() return read_file(linkfile) ~= nil end)
+  local link = vim.trim(read_file(linkfile))
+  local res = weft.join(link)
+  if not res or not res.documents or #res.documents == 0 then
+    fail('weft.join returned no documents: %s', vim.inspect(res))
+  end
+  log('joined room %s, documents %s', tostring(res.room), table.concat(res.documents, ' '))
+end
+
+-- open <relpath>: open a file and attach Weft to it.
+function steps.open(path)
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  weft.attach(0)
+end
+
+-- type <anchor> <text>: type text after the first occurrence of anchor, one character at a time.
+function steps.type(anchor, text)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local _, e = find(anchor)
+  local offset = e
+  for _, ch in ipairs(vim.fn.split(text, '\\zs')) do
+    insert_at(bufnr, offset, ch)
+    offset = offset + #ch
+    vim.wait(5) -- let the client send didChange and the server's messages arrive, like a typist
+  end
+end
+
+-- delete <text>: delete the first occurrence of text.
+function steps.delete(text)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local s, e = find(text)
+  local r1, c1 = offset_to_pos(bufnr, s - 1)
+  local r2, c2 = offset_to_pos(bufnr, e)
+  vim.api.nvim_buf_set_text(bufnr, r1, c1, r2, c2, { '' })
+end
+
+-- wait <text>: until the buffer contains text.
+function steps.wait(text)
+  wait_for(string.format('buffer to contain %q', text), function()
+    return buffer_text():find(text, 1, true) ~= nil
+  end)
+end
+
+-- expect <file>: until the buffer equals the file's content exactly.
+function steps.expect(file)
+  local want = read_file(file)
+  if want == nil then fail('missing expected-content file %s', file) end
+  local ok = vim.wait(TIMEOUT_MS, function() return buffer_text() == want end, 20)
+  if not ok then
+    fail('buffer never became the expected text (%d bytes, have %d)', #want, #buffer_text())
+  end
+end
+
+-- signal <name>: create $OUT/<name>; await <path>: until that file exists.
+function steps.signal(name) write_file(OUT .. '/' .. name, 'ok\n') end
+function steps.await(path)
+  wait_for('file ' .. path, function() return read_file(path) ~= nil end)
+end
+
+-- settle: until the server is connected and has no unsent change.
+function steps.settle()
+  local deadline = vim.loop.now() + TIMEOUT_MS
+  local st
+  repeat
+    st = weft.execute('weft.status', {})
+    if st ~= nil and st.state == 'connected' and (st.unsent or 0) == 0 then
+      return
+    end
+    vim.wait(50)
+  until vim.loop.now() > deadline
+  fail('timed out waiting for all changes to be acknowledged; last status %s', vim.inspect(st))
+end
+
+-- verify: weft/verify must report the buffer equal to the server's view.
+function steps.verify()
+  local res, done = nil, false
+  weft.verify(0, function(err, r) res = r or err; done = true end)
+  wait_for('weft/verify reply', function() return done end)
+  if not res or res.ok ~= true then
+    fail('weft/verify did not confirm the buffer: %s', vim.inspect(res))
+  end
+end
+
+-- cursor <name>: until a remote cursor of that participant is drawn in the current buffer.
+function steps.cursor(name)
+  local bufnr = vim.api.nvim_get_current_buf()
+  wait_for('remote cursor of ' .. name, function()
+    for _, m in ipairs(vim.api.nvim_buf_get_extmarks(bufnr, weft.ns, 0, -1, { details = true })) do
+      local vt = m[4] and m[4].virt_text
+      if vt and vt[1] and vt[1][1]:find(name, 1, true) then return true end
+    end
+    return false
+  end)
+end
+
+-- undo: weft.undo for the current buffer.
+function steps.undo()
+  local _, err = weft.execute('weft.undo', { { uri = vim.uri_from_bufnr(0) } })
+  if err then fail('weft.undo failed: %s', err) end
+end
+
+-- command <name> <json args> [expected json result]: run a workspace command.
+function steps.command(name, args, expected)
+  local res, err = weft.execute(name, vim.fn.json_decode(args ~= '' and args or '[]'))
+  if err then fail('%s failed: %s', name, err) end
+  if expected and expected ~= '' then
+    local want = vim.fn.json_decode(expected)
+    for k, v in pairs(want) do
+      if not vim.deep_equal(res[k], v) then
+        fail('%s: %s = %s, expected %s', name, k, vim.inspect(res[k]), vim.inspect(v))
+      end
+    end
+  end
+end
+
+-- servertext <command>: the server's text for this uri (a dummy-server command) equals the buffer.
+function steps.servertext(command)
+  local res, err = weft.execute(command, { { uri = vim.uri_from_bufnr(0) } })
+  if err then fail('%s failed: %s', command, err) end
+  if res ~= buffer_text() then
+    fail('server text %q differs from buffer %q', tostring(res), buffer_text())
+  end
+end
+
+-- dump <name>: write the buffer to $OUT/<name>.
+function steps.dump(name) write_file(OUT .. '/' .. name, buffer_text()) end
+
+function steps.sleep(ms) vim.wait(tonumber(ms)) end
+
+local function run()
+  for n, line in ipairs(lines_of(env('WEFT_E2E_STEPS', 'steps.txt'))) do
+    if not line:match('^#') then
+      local fields = vim.split(line, '\t', true)
+      local name = table.remove(fields, 1)
+      for i, f in ipairs(fields) do fields[i] = unescape(f) end
+      local fn = steps[name]
+      if not fn then fail('unknown step %q on line %d', name, n) end
+      log('step %d: %s', n, line)
+      local ok, err = pcall(fn, unpack(fields))
+      if not ok then
+        local reason = type(err) == 'table' and err.weft_fail or tostring(err)
+        error({ weft_fail = string.format('step %d (%s) failed: %s', n, line, reason) })
+      end
+    end
+  end
+end
+
+local ok, err = pcall(run)
+if ok then
+  log('all steps passed')
+  vim.cmd('qall!')
+else
+  local reason = type(err) == 'table' and err.weft_fail or tostring(err)
+  log('FAILED: %s', reason)
+  pcall(write_file, OUT .. '/failed-buffer.txt', buffer_text())
+  write_file(OUT .. '/failure.txt', reason .. '\n')
+  vim.cmd('cquit 1')
+end

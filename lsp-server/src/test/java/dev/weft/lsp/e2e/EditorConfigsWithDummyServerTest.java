@@ -1,0 +1,78 @@
+package dev.weft.lsp.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The editor configs users copy ({@code samples/editors/nvim/weft.lua}, {@code
+ * samples/editors/emacs/weft.el}) driven in the real Neovim / Emacs against {@link DummyWeftServer}: the
+ * commands reach the server, a joined document opens, a server {@code workspace/applyEdit} lands in the
+ * buffer, typed text reaches the server exactly (UTF-16 positions, emoji), weft/verify and remote cursors
+ * work. Needs no relay and no server jar, so it guards the configs even while the real server changes.
+ * Skipped (with the reason) when the editor is not installed.
+ */
+class EditorConfigsWithDummyServerTest {
+
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
+  @ParameterizedTest
+  @EnumSource(EditorRun.Kind.class)
+  void joinAppliesRemoteEditAndSendsTypedText(EditorRun.Kind kind) throws Exception {
+    assumeTrue(E2eSupport.installed(kind), kind.executable + " is not installed: skipping (install it with"
+        + " .ci/setup.d/50-editors.sh or apt-get install neovim emacs-nox elpa-eglot)");
+    Path dir = E2eSupport.tempDir("dummy-join-" + kind + "-");
+    Path link = dir.resolve("link.txt");
+    Files.writeString(link, "weft://join?relay=http%3A%2F%2F127.0.0.1%3A7420&room=dummy-room&secret=s3cret");
+    Steps steps = new Steps()
+        .join(link)
+        .waitFor("REMOTE hello from dummy")
+        .cursor("Dummy")
+        .type("second", "-typed")
+        .type("REMOTE ", "ü")
+        .serverText("dummy.text")
+        .verify()
+        .command("weft.status", "[]", "{\"state\":\"connected\",\"room\":\"dummy-room\"}")
+        .dump("final.txt");
+    try (EditorRun run = EditorRun.start(kind, "user-" + kind.executable, dir.resolve("ws"), dir.resolve("out"),
+        E2eSupport.dummyServerCommand(), steps, Map.of())) {
+      run.awaitSuccess(LIMIT);
+      assertThat(run.read("final.txt")).as(run.report())
+          .isEqualTo("REMOTE ühello from dummy\nsecond-typed line\n");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(EditorRun.Kind.class)
+  void shareWritesInviteLinkAndTypesAfterEmoji(EditorRun.Kind kind) throws Exception {
+    assumeTrue(E2eSupport.installed(kind), kind.executable + " is not installed: skipping (install it with"
+        + " .ci/setup.d/50-editors.sh or apt-get install neovim emacs-nox elpa-eglot)");
+    Path dir = E2eSupport.tempDir("dummy-share-" + kind + "-");
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    String original = Files.readString(E2eSupport.repoRoot().resolve("samples/text/emoji.md"),
+        StandardCharsets.UTF_8);
+    Files.writeString(ws.resolve("emoji.md"), original, StandardCharsets.UTF_8);
+    Steps steps = new Steps()
+        .share("emoji.md")
+        .cursor("Dummy")
+        .type("thread 🧵", " 🚀x")
+        .type("here:", " 👩‍👩‍👧!")
+        .serverText("dummy.text")
+        .verify()
+        .dump("final.txt");
+    try (EditorRun run = EditorRun.start(kind, "user-" + kind.executable, ws, dir.resolve("out"),
+        E2eSupport.dummyServerCommand(), steps, Map.of())) {
+      run.awaitSuccess(LIMIT);
+      assertThat(run.read("link.txt")).startsWith("weft://join?");
+      assertThat(run.read("final.txt")).as(run.report()).isEqualTo(original
+          .replace("thread 🧵", "thread 🧵 🚀x").replace("here:", "here: 👩‍👩‍👧!"));
+    }
+  }
+}

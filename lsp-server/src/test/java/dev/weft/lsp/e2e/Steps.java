@@ -1,0 +1,98 @@
+package dev.weft.lsp.e2e;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A script for an editor driver ({@code src/test/e2e/nvim/run_steps.lua}, {@code
+ * src/test/e2e/emacs/run-steps.el}): one step per line, fields separated by TAB, with {@code \n},
+ * {@code \t}, {@code \r} and {@code \\} escapes. The step names are documented in {@code
+ * src/test/e2e/steps.md}.
+ */
+final class Steps {
+
+  private final List<String> lines = new ArrayList<>();
+
+  private Steps add(String name, String... args) {
+    StringBuilder sb = new StringBuilder(name);
+    for (String a : args) {
+      sb.append('\t').append(a.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+          .replace("\r", "\\r"));
+    }
+    lines.add(sb.toString());
+    return this;
+  }
+
+  Steps share(String relPath) {
+    return add("share", relPath);
+  }
+
+  Steps join(Path linkFile) {
+    return add("join", linkFile.toString());
+  }
+
+  Steps open(String relPath) {
+    return add("open", relPath);
+  }
+
+  Steps type(String anchor, String text) {
+    return add("type", anchor, text);
+  }
+
+  Steps delete(String text) {
+    return add("delete", text);
+  }
+
+  Steps waitFor(String text) {
+    return add("wait", text);
+  }
+
+  Steps expect(Path file) {
+    return add("expect", file.toString());
+  }
+
+  Steps signal(String name) {
+    return add("signal", name);
+  }
+
+  Steps await(Path file) {
+    return add("await", file.toString());
+  }
+
+  Steps settle() {
+    return add("settle");
+  }
+
+  Steps verify() {
+    return add("verify");
+  }
+
+  Steps cursor(String name) {
+    return add("cursor", name);
+  }
+
+  Steps undo() {
+    return add("undo");
+  }
+
+  Steps command(String name, String jsonArgs, String expectedJson) {
+    return add("command", name, jsonArgs, expectedJson);
+  }
+
+  Steps serverText(String command) {
+    return add("servertext", command);
+  }
+
+  Steps dump(String name) {
+    return add("dump", name);
+  }
+
+  Steps sleep(int millis) {
+    return add("sleep", Integer.toString(millis));
+  }
+
+  String text() {
+    return String.join("\n", lines) + "\n";
+  }
+}
