@@ -1,0 +1,162 @@
+package dev.weft.bench.cli;
+
+import dev.weft.bench.replay.FloorReplay;
+import dev.weft.bench.replay.HeapMeter;
+import dev.weft.bench.replay.Stats;
+import dev.weft.bench.replay.WeftConcurrentReplay;
+import dev.weft.bench.replay.WeftSequentialReplay;
+import dev.weft.bench.trace.Trace;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs one measurement (warm-up runs, then measured runs, medians per phase) and builds the report fields, in
+ * the order they are printed. A measurement is correct only if every run, warm-up included, was correct.
+ */
+final class Measurements {
+
+    private Measurements() {
+    }
+
+    /** Report of a measurement plus whether its result was correct. */
+    record Report(Map<String, Object> fields, boolean ok) {
+    }
+
+    static Report replay(Trace trace, Args args) {
+        int total = args.warmup() + args.runs();
+        long[] replay = new long[args.runs()];
+        long[] remote = new long[args.runs()];
+        long[] encode = new long[args.runs()];
+        long[] load = new long[args.runs()];
+        boolean ok = true;
+        WeftSequentialReplay.Result last = null;
+        for (int run = 0; run < total; run++) {
+            last = null; // let the previous run's replicas be collected before the next one
+            last = WeftSequentialReplay.run(trace, 0);
+            ok &= correct(last.textA(), trace, args) && last.textB().equals(last.textA())
+                    && last.textC().equals(last.textA());
+            int m = run - args.warmup();
+            if (m >= 0) {
+                replay[m] = last.replayNanos();
+                remote[m] = last.remoteApplyNanos();
+                encode[m] = last.encodeNanos();
+                load[m] = last.loadNanos();
+            }
+        }
+        Map<String, Object> f = header("weft", "replay", trace);
+        f.put("finalLength", last.textA().length());
+        f.put("matchesEndContent", last.textA().equals(trace.endContent()));
+        f.put("remoteMatches", last.textB().equals(last.textA()));
+        f.put("loadMatches", last.textC().equals(last.textA()));
+        f.put("replayMs", Stats.medianMs(replay));
+        f.put("remoteApplyMs", Stats.medianMs(remote));
+        f.put("encodeMs", Stats.medianMs(encode));
+        f.put("loadMs", Stats.medianMs(load));
+        f.put("encodedBytes", last.state().length);
+        f.put("updates", last.updates());
+        f.put("updateBytes", last.updateBytes());
+        byte[] state = last.state();
+        last = null;
+        if (args.measureHeap()) {
+            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> WeftSequentialReplay.load(state)));
+        }
+        return finish(f, args, ok);
+    }
+
+    static Report merge(Trace trace, Args args) {
+        int total = args.warmup() + args.runs();
+        long[] replay = new long[args.runs()];
+        long[] sync = new long[args.runs()];
+        long[] merge = new long[args.runs()];
+        long[] encode = new long[args.runs()];
+        long[] load = new long[args.runs()];
+        boolean ok = true;
+        WeftConcurrentReplay.Result last = null;
+        for (int run = 0; run < total; run++) {
+            last = null;
+            last = WeftConcurrentReplay.run(trace, 0);
+            ok &= last.converged() && correct(last.mergedText(), trace, args);
+            int m = run - args.warmup();
+            if (m >= 0) {
+                replay[m] = last.replayNanos();
+                sync[m] = last.syncNanos();
+                merge[m] = last.mergeNanos();
+                encode[m] = last.encodeNanos();
+                load[m] = last.loadNanos();
+            }
+        }
+        Map<String, Object> f = header("weft", "merge", trace);
+        f.put("agents", last.agents());
+        f.put("finalLength", last.mergedText().length());
+        f.put("matchesEndContent", last.mergedText().equals(trace.endContent()));
+        f.put("converged", last.converged());
+        if (last.firstDivergence() != null) {
+            f.put("divergence", last.firstDivergence());
+        }
+        f.put("replayMs", Stats.medianMs(replay));
+        f.put("remoteApplyMs", Stats.medianMs(sync));
+        f.put("syncApplies", last.syncApplies());
+        f.put("mergeMs", Stats.medianMs(merge));
+        f.put("encodeMs", Stats.medianMs(encode));
+        f.put("loadMs", Stats.medianMs(load));
+        f.put("encodedBytes", last.state().length);
+        f.put("updates", last.updates());
+        f.put("updateBytes", last.updateBytes());
+        byte[] state = last.state();
+        last = null;
+        if (args.measureHeap()) {
+            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> WeftConcurrentReplay.load(state)));
+        }
+        return finish(f, args, ok);
+    }
+
+    static Report floor(Trace trace, Args args) {
+        int total = args.warmup() + args.runs();
+        long[] replay = new long[args.runs()];
+        boolean ok = true;
+        FloorReplay.Result last = null;
+        for (int run = 0; run < total; run++) {
+            last = FloorReplay.run(trace);
+            ok &= correct(last.text(), trace, args);
+            int m = run - args.warmup();
+            if (m >= 0) {
+                replay[m] = last.nanos();
+            }
+        }
+        Map<String, Object> f = header("floor", "floor", trace);
+        f.put("finalLength", last.text().length());
+        f.put("matchesEndContent", last.text().equals(trace.endContent()));
+        f.put("replayMs", Stats.medianMs(replay));
+        if (args.measureHeap()) {
+            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> FloorReplay.run(trace).text()));
+        }
+        return finish(f, args, ok);
+    }
+
+    private static boolean correct(String text, Trace trace, Args args) {
+        return args.expectLength() >= 0 ? text.length() == args.expectLength() : text.equals(trace.endContent());
+    }
+
+    private static Map<String, Object> header(String tool, String mode, Trace trace) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("tool", tool);
+        f.put("mode", mode);
+        f.put("trace", trace.name());
+        f.put("kind", trace.kind().name().toLowerCase());
+        f.put("txns", trace.txns().size());
+        f.put("patches", trace.patchCount());
+        return f;
+    }
+
+    private static Report finish(Map<String, Object> f, Args args, boolean ok) {
+        if (args.expectLength() >= 0) {
+            f.put("expectLength", args.expectLength());
+        }
+        f.put("warmup", args.warmup());
+        f.put("runs", args.runs());
+        f.put("runtime", "java " + Runtime.version() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+        f.put("ok", ok);
+        return new Report(f, ok);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.weft.bench.replay;
+
+import dev.weft.bench.trace.Patch;
+import dev.weft.bench.trace.Trace;
+import dev.weft.bench.trace.Txn;
+import dev.weft.crdt.TextDocument;
+
+import java.util.Arrays;
+
+/**
+ * Replays a sequential trace through Weft's public CRDT API in three phases, each timed on its own:
+ * <ol>
+ *   <li><b>replay</b>: every patch as local edits on replica A ({@code delete} then {@code insert}, each
+ *       returning its encoded update, which is kept);</li>
+ *   <li><b>remote apply</b>: those updates applied one by one, in order, on a fresh replica B;</li>
+ *   <li><b>encode</b> A's full state with {@code encodeStateAsUpdate}, then <b>load</b> it into a fresh replica C.</li>
+ * </ol>
+ * Postcondition of a correct CRDT: A, B and C all hold {@code trace.endContent()}.
+ */
+public final class WeftSequentialReplay {
+
+    /** Agent of the editing replica A; B and C only receive. */
+    public static final long AGENT_A = 1;
+    private static final long AGENT_B = 2;
+    private static final long AGENT_C = 3;
+
+    private WeftSequentialReplay() {
+    }
+
+    /**
+     * Outcome of one replay. Immutable except for the state array, which callers must not modify.
+     *
+     * @param textA            A's text after all local edits
+     * @param textB            B's text after all remote updates
+     * @param textC            C's text after loading A's encoded state
+     * @param updates          number of local edits (= updates produced; a patch that deletes and inserts makes two)
+     * @param updateBytes      total size of those updates
+     * @param replayNanos      phase 1 time
+     * @param remoteApplyNanos phase 2 time
+     * @param encodeNanos      time of {@code encodeStateAsUpdate} on A
+     * @param loadNanos        time to apply that state to an empty replica
+     * @param state            A's encoded full state
+     */
+    public record Result(String textA, String textB, String textC, int updates, long updateBytes,
+                         long replayNanos, long remoteApplyNanos, long encodeNanos, long loadNanos, byte[] state) {
+
+        /** True when all three replicas hold {@code expected}. */
+        public boolean allEqual(String expected) {
+            return expected.equals(textA) && expected.equals(textB) && expected.equals(textC);
+        }
+    }
+
+    /**
+     * Runs the three phases.
+     *
+     * @param checkEvery call {@code checkInvariants()} on A after every {@code checkEvery} patches and on B after
+     *                   as many updates (0: only at the end); the checks are included in the phase times, so
+     *                   timing runs pass 0
+     * @throws IllegalArgumentException if the trace is not sequential
+     * @throws IllegalStateException    naming the patch index if a replica's invariant check fails
+     */
+    public static Result run(Trace trace, int checkEvery) {
+        if (trace.kind() != Trace.Kind.SEQUENTIAL) {
+            throw new IllegalArgumentException(trace.name() + " is a concurrent trace: use merge");
+        }
+        byte[][] updates = new byte[trace.patchCount() * 2][];
+        int n = 0;
+        int step = 0;
+
+        TextDocument a = new TextDocument(AGENT_A);
+        long t0 = System.nanoTime();
+        for (Txn txn : trace.txns()) {
+            for (Patch p : txn.patches()) {
+                if (p.deleteCount() > 0) {
+                    updates[n++] = a.delete(p.pos(), p.deleteCount()).update();
+                }
+                if (!p.insert().isEmpty()) {
+                    updates[n++] = a.insert(p.pos(), p.insert()).update();
+                }
+                step++;
+                if (checkEvery > 0 && step % checkEvery == 0) {
+                    check(a, "A after patch " + step);
+                }
+            }
+        }
+        long replayNanos = System.nanoTime() - t0;
+        check(a, "A at the end");
+
+        TextDocument b = new TextDocument(AGENT_B);
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            b.applyUpdate(updates[i]);
+            if (checkEvery > 0 && (i + 1) % checkEvery == 0) {
+                check(b, "B after update " + (i + 1));
+            }
+        }
+        long remoteNanos = System.nanoTime() - t1;
+        check(b, "B at the end");
+
+        long t2 = System.nanoTime();
+        byte[] state = a.encodeStateAsUpdate();
+        long encodeNanos = System.nanoTime() - t2;
+
+        long t3 = System.nanoTime();
+        TextDocument c = new TextDocument(AGENT_C);
+        c.applyUpdate(state);
+        long loadNanos = System.nanoTime() - t3;
+        check(c, "C after loading the state");
+
+        long updateBytes = Arrays.stream(updates, 0, n).mapToLong(u -> u.length).sum();
+        return new Result(a.getText(), b.getText(), c.getText(), n, updateBytes,
+                replayNanos, remoteNanos, encodeNanos, loadNanos, state);
+    }
+
+    /** Loads {@code state} into a fresh replica (what the load phase does), for heap measurement. */
+    public static TextDocument load(byte[] state) {
+        TextDocument c = new TextDocument(AGENT_C);
+        c.applyUpdate(state);
+        return c;
+    }
+
+    static void check(TextDocument doc, String where) {
+        try {
+            doc.checkInvariants();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("invariant violated on replica " + where + ": " + e.getMessage(), e);
+        }
+    }
+}
