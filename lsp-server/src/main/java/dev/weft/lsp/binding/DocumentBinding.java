@@ -1,0 +1,587 @@
+package dev.weft.lsp.binding;
+
+import dev.weft.crdt.IdSet;
+import dev.weft.crdt.LocalEdit;
+import dev.weft.crdt.TextChange;
+import dev.weft.crdt.TextDocument;
+import dev.weft.lsp.transport.SharedDocument;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Binds one open editor buffer to its shared replica (ARCHITECTURE §6).
+ *
+ * <p>State: the replica (truth for the merged text), the <em>editor view</em> (the buffer's text at the
+ * editor's latest known version) and an {@link Alignment} recording the remote changes the editor has not been
+ * shown yet. Invariant ({@link #checkInvariants()}): view + pending = replica text.
+ *
+ * <p>Protocol with the editor:
+ * <ul>
+ * <li>User edits ({@code didChange}) become local CRDT operations, mapped through the alignment.</li>
+ * <li>Pending changes are shown with <b>one</b> outstanding {@code workspace/applyEdit} at a time, one contiguous
+ * region per edit, versioned with the view's version so the editor refuses it if the user typed first.</li>
+ * <li>Echo recognition by content: while an edit is outstanding, the first prefix of a {@code didChange}'s
+ * changes that turns the view into exactly the expected text is the echo (it is not turned into operations);
+ * a change that does not produce it proves the editor moved on without applying the edit (version-checking
+ * editors never apply it after a user edit), so the edit is back to pending and retried at the new version.
+ * This covers both real orderings: vscode-languageclient 9 (echo before the applyEdit response; a version
+ * mismatch answers {@code applied:false}) and Neovim 0.7–0.10 (edit applied inside the request handler,
+ * response first, {@code didChange} later, possibly debounced together with later keystrokes; a stale version
+ * is skipped silently yet answered {@code applied:true}).</li>
+ * </ul>
+ *
+ * <p>Threading: every method runs on the shared document's serial executor, which also confines the replica;
+ * the public entry points hop onto it, so LSP4J's message thread never blocks.
+ */
+public final class DocumentBinding {
+    private static final Logger LOG = Logger.getLogger(DocumentBinding.class.getName());
+    /** Retries an edit the editor refused before we saw its new version after this delay. */
+    static final long RETRY_AFTER_REFUSAL_MS = 200;
+    /** An edit answered {@code applied:true} whose echo never came is assumed skipped after this delay. */
+    static final long ECHO_TIMEOUT_MS = 5_000;
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "weft-binding-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The editor's document URI. Immutable. */
+    private final String uri;
+    /** Column unit negotiated with the editor. Immutable. */
+    private final PositionEncoding encoding;
+    /** Network side: executor, sync, publish. Immutable reference. */
+    private final SharedDocument shared;
+    /** The replica; executor only. Immutable reference. */
+    private final TextDocument replica;
+    /** Where applyEdits go. Immutable reference. */
+    private final EditorPort editor;
+    /** Called (on the executor) after every change of what status reports; immutable reference. */
+    private final Runnable statusChanged;
+    /** The user's own edit groups. */
+    private final UndoHistory history;
+    /** Editor view: the buffer text at {@link #viewVersion}. */
+    private String view;
+    /** Line index of {@link #view}, built on demand; null when stale. */
+    private LineIndex viewLines;
+    /** The editor's latest known version. */
+    private int viewVersion;
+    /** View ↔ replica, with the pending remote changes. */
+    private Alignment alignment;
+    /** The outstanding applyEdit, or null. */
+    private Inflight inflight;
+    /** True while incoming changes must not be shown (weft.pause). */
+    private boolean paused;
+    /** True after a refusal until the editor reports a new version (or the retry timer fires). */
+    private boolean holdUntilChange;
+    /** Number of verify mismatches repaired. */
+    private int repairs;
+    /** Set by close(); later events are ignored. */
+    private boolean closed;
+    /** Listeners told after the view changed (remote cursors re-rendering); executor only. */
+    private final List<Consumer<DocumentBinding>> viewListeners = new ArrayList<>();
+    /** Checks invariants after every step when true (tests; -Dweft.checkInvariants=true). */
+    private final boolean paranoid = Boolean.getBoolean("weft.checkInvariants");
+
+    /**
+     * The applyEdit in flight.
+     *
+     * @param baseVersion the view version it was sent for
+     * @param region      what it replaces, in view coordinates at {@code baseVersion}
+     * @param expected    the view text once the editor has applied it
+     * @param repair      true for a verify repair (whole-buffer replacement)
+     */
+    private record Inflight(int baseVersion, Alignment.Region region, String expected, boolean repair) {
+    }
+
+    /** Per-inflight mutable flags (kept apart so Inflight stays a record). */
+    private boolean inflightEchoed;
+    private boolean inflightResponded;
+
+    private DocumentBinding(String uri, PositionEncoding encoding, SharedDocument shared, TextDocument replica,
+                            EditorPort editor, Runnable statusChanged, String text, int version,
+                            java.util.function.LongSupplier clock) {
+        this.uri = uri;
+        this.encoding = encoding;
+        this.shared = shared;
+        this.replica = replica;
+        this.editor = editor;
+        this.statusChanged = statusChanged;
+        this.history = new UndoHistory(clock);
+        this.view = text;
+        this.viewVersion = version;
+        this.alignment = new Alignment(text.length());
+    }
+
+    /**
+     * Binds an editor buffer that just opened ({@code didOpen}) with {@code text} at {@code version} to
+     * {@code replica} (shared through {@code shared}). Returns at once; the setup runs on the document's executor before any later call on the binding.
+     *
+     * <p>If the replica is empty and the buffer is not (the user shares a file), the buffer's text becomes the
+     * replica's content as a local edit. Otherwise the replica is the truth: any difference is shown in the editor
+     * as pending changes, reduced to a minimal diff.
+     */
+    public static DocumentBinding open(String uri, PositionEncoding encoding, SharedDocument shared,
+                                       TextDocument replica, EditorPort editor, Runnable statusChanged,
+                                       String text, int version, java.util.function.LongSupplier clock) {
+        DocumentBinding b = new DocumentBinding(uri, encoding, shared, replica, editor, statusChanged, text, version,
+                clock);
+        b.run(b::start);
+        return b;
+    }
+
+    private void start() {
+        shared.addRemoteChangeListener(changes -> {
+            if (!closed) {
+                onReplicaChanges(changes);
+            }
+        });
+        String r = replica.getText();
+        if (r.isEmpty() && !view.isEmpty() && !shared.isReadOnly()) {
+            applyLocalToReplica(alignment.localReplace(0, 0, view), view, false);
+            // The buffer's content is not an "own edit" to undo: closing the group is not enough, drop it.
+            history.popUndo();
+        } else if (!r.equals(view)) {
+            realign();
+        }
+        afterStep();
+    }
+
+    /**
+     * Rebuilds the alignment from scratch as "view, then the minimal diff to the replica pending". Requires no
+     * applyEdit outstanding.
+     */
+    private void realign() {
+        alignment = new Alignment(view.length());
+        for (TextChange c : MinimalDiff.diff(view, replica.getText())) {
+            alignment.replicaChange(c);
+        }
+    }
+
+    // ---- entry points (any thread) -----------------------------------------------------------------------------
+
+    /** Handles {@code textDocument/didChange}: the changes apply in order, each to the result of the previous. */
+    public void didChange(int version, List<TextDocumentContentChangeEvent> changes) {
+        run(() -> onDidChange(version, changes));
+    }
+
+    /** Stops showing incoming changes (they accumulate in the replica and the alignment). */
+    public void setPaused(boolean p) {
+        run(() -> {
+            paused = p;
+            afterStep();
+        });
+    }
+
+    /** Undoes the user's newest own edit group; completes with true if there was one. */
+    public CompletableFuture<Boolean> undo() {
+        return call(() -> selectiveUndo(true));
+    }
+
+    /** Redoes the newest undone group; completes with true if there was one. */
+    public CompletableFuture<Boolean> redo() {
+        return call(() -> selectiveUndo(false));
+    }
+
+    /**
+     * Compares the editor's buffer hash at {@code version} with the editor view; on mismatch, rewrites the buffer
+     * from the replica and counts a repair.
+     *
+     * @return the verify result; {@code ok} is true (and nothing is checked) if {@code version} is not the view's
+     *         version, since the texts are then not comparable
+     */
+    public CompletableFuture<VerifyOutcome> verify(int version, String sha256Hex) {
+        return call(() -> {
+            if (version != viewVersion) {
+                return new VerifyOutcome(true, false, repairs);
+            }
+            if (sha256(view).equalsIgnoreCase(sha256Hex)) {
+                return new VerifyOutcome(true, false, repairs);
+            }
+            repairs++;
+            LOG.warning("verify mismatch for " + uri + " at version " + version + ": repairing from the replica");
+            repairFromReplica();
+            statusChanged.run();
+            return new VerifyOutcome(false, true, repairs);
+        });
+    }
+
+    /** Result of {@link #verify(int, String)}. */
+    public record VerifyOutcome(boolean ok, boolean repaired, int repairs) {
+    }
+
+    /** Detaches from the editor (didClose); the replica stays shared. */
+    public void close() {
+        run(() -> closed = true);
+    }
+
+    /** Runs {@code f} on the document's executor. */
+    public <T> CompletableFuture<T> call(java.util.function.Supplier<T> f) {
+        return CompletableFuture.supplyAsync(f, shared.executor());
+    }
+
+    // ---- accessors (executor only) ---------------------------------------------------------------------------
+
+    public String uri() {
+        return uri;
+    }
+
+    public SharedDocument shared() {
+        return shared;
+    }
+
+    public TextDocument replica() {
+        return replica;
+    }
+
+    public String view() {
+        return view;
+    }
+
+    public int viewVersion() {
+        return viewVersion;
+    }
+
+    public PositionEncoding encoding() {
+        return encoding;
+    }
+
+    public Alignment alignment() {
+        return alignment;
+    }
+
+    public LineIndex viewLines() {
+        if (viewLines == null) {
+            viewLines = new LineIndex(view);
+        }
+        return viewLines;
+    }
+
+    public int repairs() {
+        return repairs;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    public boolean hasInflight() {
+        return inflight != null;
+    }
+
+    public UndoHistory history() {
+        return history;
+    }
+
+    /** Adds a listener called on the executor after the editor view or the alignment changed. */
+    public void addViewListener(Consumer<DocumentBinding> l) {
+        viewListeners.add(l);
+    }
+
+    /**
+     * Throws {@link IllegalStateException} if the binding's invariant is broken: the alignment is well formed, its
+     * view length is the view's, and (with no applyEdit outstanding) view + pending = replica text.
+     */
+    public void checkInvariants() {
+        alignment.checkInvariants(view, replica.getText());
+    }
+
+    // ---- executor ---------------------------------------------------------------------------------------------
+
+    private void onDidChange(int version, List<TextDocumentContentChangeEvent> changes) {
+        if (closed) {
+            return;
+        }
+        int k = 0;
+        if (inflight != null && !inflightEchoed) {
+            k = matchEcho(changes);
+            if (k > 0) {
+                view = inflight.expected;
+                viewLines = null;
+                if (inflight.repair) {
+                    realign(); // remote changes that arrived meanwhile become pending again
+                } else {
+                    alignment.echoed();
+                }
+                inflightEchoed = true;
+                if (inflightResponded) {
+                    inflight = null;
+                }
+            } else {
+                // The editor moved on without our edit: it will never apply it (version check).
+                alignment.rejected();
+                inflight = null;
+            }
+        }
+        for (; k < changes.size(); k++) {
+            applyUserChange(changes.get(k));
+        }
+        viewVersion = version;
+        holdUntilChange = false;
+        afterStep();
+    }
+
+    /** Number of leading changes that together are the echo of the inflight edit, or 0. */
+    private int matchEcho(List<TextDocumentContentChangeEvent> changes) {
+        String expected = inflight.expected;
+        if (inflight.repair) {
+            TextDocumentContentChangeEvent c = changes.get(0);
+            return c.getText().equals(expected) ? 1 : 0;
+        }
+        String scratch = view;
+        for (int i = 0; i < changes.size(); i++) {
+            TextDocumentContentChangeEvent c = changes.get(i);
+            if (c.getRange() == null) {
+                scratch = c.getText();
+            } else {
+                LineIndex li = new LineIndex(scratch);
+                int s = li.offsetOf(c.getRange().getStart(), encoding);
+                int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
+                scratch = scratch.substring(0, s) + c.getText() + scratch.substring(e);
+            }
+            if (scratch.length() == expected.length() && scratch.equals(expected)) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private void applyUserChange(TextDocumentContentChangeEvent c) {
+        String text = c.getText();
+        if (c.getRange() == null) {
+            applyWholeReplacement(text);
+            return;
+        }
+        LineIndex li = viewLines();
+        int s = li.offsetOf(c.getRange().getStart(), encoding);
+        int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
+        if (s == 0 && e == view.length() && view.length() > 0) {
+            applyWholeReplacement(text);
+            return;
+        }
+        applyLocalEdit(s, e, text);
+    }
+
+    private void applyWholeReplacement(String text) {
+        for (TextChange d : MinimalDiff.diff(view, text)) {
+            applyLocalEdit(d.offset(), d.offset() + d.deleteLength(), d.insertText());
+        }
+        if (!view.equals(text)) {
+            throw new IllegalStateException("minimal diff did not reproduce the replacement text");
+        }
+    }
+
+    /** A user edit on the view: {@code [s, e)} replaced by {@code text}. */
+    private void applyLocalEdit(int s, int e, String text) {
+        if (s == e && text.isEmpty()) {
+            return;
+        }
+        if (shared.isReadOnly()) {
+            // Read-only member: the edit cannot be shared; show the replica again (the edit is reverted).
+            view = view.substring(0, s) + text + view.substring(e);
+            viewLines = null;
+            realign();
+            return;
+        }
+        List<TextChange> replicaChanges = alignment.localReplace(s, e, text);
+        view = view.substring(0, s) + text + view.substring(e);
+        viewLines = null;
+        applyLocalToReplica(replicaChanges, text, true);
+    }
+
+    /** Applies replica changes as local operations, publishes them and records them as one undoable step. */
+    private void applyLocalToReplica(List<TextChange> changes, String typed, boolean record) {
+        if (shared.isReadOnly()) {
+            if (!changes.isEmpty()) {
+                LOG.warning("read-only member edited " + uri + "; the edit stays local and will be reverted");
+            }
+            return;
+        }
+        IdSet ins = IdSet.EMPTY;
+        IdSet del = IdSet.EMPTY;
+        for (TextChange c : changes) {
+            if (c.deleteLength() > 0) {
+                LocalEdit le = replica.delete(c.offset(), c.deleteLength());
+                shared.publish(le);
+                del = del.union(le.deleted());
+            }
+            if (!c.insertText().isEmpty()) {
+                LocalEdit le = replica.insert(c.offset(), c.insertText());
+                shared.publish(le);
+                ins = ins.union(le.inserted());
+            }
+        }
+        if (record) {
+            history.recordEdit(ins, del, typed);
+        }
+    }
+
+    private void onReplicaChanges(List<TextChange> changes) {
+        for (TextChange c : changes) {
+            alignment.replicaChange(c);
+        }
+        afterStep();
+    }
+
+    private boolean selectiveUndo(boolean isUndo) {
+        UndoHistory.Group g = isUndo ? history.popUndo() : history.popRedo();
+        if (g == null) {
+            return false;
+        }
+        IdSet ins = IdSet.EMPTY;
+        IdSet del = IdSet.EMPTY;
+        if (!g.deleted().isEmpty()) {
+            LocalEdit le = replica.restore(g.deleted());
+            shared.publish(le);
+            ins = ins.union(le.inserted());
+            onReplicaChanges(le.changes());
+        }
+        if (!g.inserted().isEmpty()) {
+            LocalEdit le = replica.deleteIds(g.inserted());
+            shared.publish(le);
+            del = del.union(le.deleted());
+            onReplicaChanges(le.changes());
+        }
+        UndoHistory.Group produced = new UndoHistory.Group(ins, del);
+        if (isUndo) {
+            history.pushRedo(produced);
+        } else {
+            history.pushUndo(produced);
+        }
+        afterStep();
+        return true;
+    }
+
+    private void repairFromReplica() {
+        // The editor's real text is unknown (only its hash is): replace the whole buffer with the view + pending
+        // = replica text, versioned, and treat the first change carrying exactly that text as the echo.
+        if (inflight != null) {
+            if (!inflight.repair) {
+                alignment.rejected();
+            }
+            inflight = null;
+        }
+        String target = replica.getText();
+        LineIndex li = viewLines();
+        Range whole = new Range(li.positionOf(0, encoding), new org.eclipse.lsp4j.Position(li.lineCount() + 1, 0));
+        // After the echo the view is the replica text: reset the alignment to "no pending" on echo.
+        Inflight f = new Inflight(viewVersion, new Alignment.Region(0, view.length(), target), target, true);
+        sendInflight(f, whole, target);
+    }
+
+    /** Sends the next pending region if allowed: not paused, nothing outstanding, not waiting for a change. */
+    private void maybeSend() {
+        if (closed || paused || inflight != null || holdUntilChange) {
+            return;
+        }
+        Alignment.Region r = alignment.markFirstRegionSent();
+        if (r == null) {
+            return;
+        }
+        LineIndex li = viewLines();
+        Range range = new Range(li.positionOf(r.viewStart(), encoding), li.positionOf(r.viewEnd(), encoding));
+        String expected = view.substring(0, r.viewStart()) + r.text() + view.substring(r.viewEnd());
+        sendInflight(new Inflight(viewVersion, r, expected, false), range, r.text());
+    }
+
+    private void sendInflight(Inflight f, Range range, String text) {
+        inflight = f;
+        inflightEchoed = false;
+        inflightResponded = false;
+        CompletableFuture<Boolean> answer;
+        try {
+            answer = editor.applyEdit(uri, f.baseVersion, range, text);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((applied, err) -> run(() -> onApplyEditAnswer(f, err == null && Boolean.TRUE.equals(applied))));
+    }
+
+    private void onApplyEditAnswer(Inflight f, boolean applied) {
+        if (inflight != f) {
+            return; // already resolved by evidence (a non-echo change) or superseded
+        }
+        inflightResponded = true;
+        if (inflightEchoed) {
+            if (!applied) {
+                // Only possible if a user change identical to our edit raced it: the texts agree, the user's
+                // identical keystroke is merged into the remote one. Logged; verify catches any divergence.
+                LOG.info("applyEdit refused after a matching change for " + uri + "; treating the change as the echo");
+            }
+            inflight = null;
+        } else if (!applied) {
+            if (f.repair) {
+                inflight = null;
+            } else {
+                alignment.rejected();
+                inflight = null;
+            }
+            holdUntilChange = true;
+            TIMER.schedule(() -> run(() -> {
+                holdUntilChange = false;
+                afterStep();
+            }), RETRY_AFTER_REFUSAL_MS, TimeUnit.MILLISECONDS);
+        } else {
+            // Applied, echo still to come (Neovim/eglot order), or skipped silently (Neovim's stale version).
+            TIMER.schedule(() -> run(() -> {
+                if (inflight == f && !inflightEchoed) {
+                    LOG.info("no echo for applyEdit on " + uri + " after " + ECHO_TIMEOUT_MS + " ms; resending");
+                    if (!f.repair) {
+                        alignment.rejected();
+                    }
+                    inflight = null;
+                    afterStep();
+                }
+            }), ECHO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        afterStep();
+    }
+
+    /** After every step: check, send what is pending, tell listeners. */
+    private void afterStep() {
+        if (paranoid && inflight == null) {
+            checkInvariants();
+        }
+        maybeSend();
+        for (Consumer<DocumentBinding> l : viewListeners) {
+            try {
+                l.accept(this);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "view listener failed", e);
+            }
+        }
+        statusChanged.run();
+    }
+
+    private void run(Runnable r) {
+        shared.executor().execute(() -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "binding step failed for " + uri, e);
+            }
+        });
+    }
+
+    static String sha256(String s) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.weft.lsp.customservice;
+
+import org.eclipse.lsp4j.Position;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The payloads of Weft's LSP extensions (Contract 4, {@code docs/protocol.md} "Language server protocol
+ * extensions"). Plain mutable beans so LSP4J's Gson maps them field by field; field names are the wire names.
+ */
+public final class WeftProtocol {
+    private WeftProtocol() {
+    }
+
+    /** Command names, listed in {@code executeCommandProvider}. */
+    public static final String SHARE = "weft.share";
+    public static final String JOIN = "weft.join";
+    public static final String LEAVE = "weft.leave";
+    public static final String PAUSE = "weft.pause";
+    public static final String RESUME = "weft.resume";
+    public static final String UNDO = "weft.undo";
+    public static final String REDO = "weft.redo";
+    public static final String STATUS = "weft.status";
+    public static final List<String> COMMANDS = List.of(SHARE, JOIN, LEAVE, PAUSE, RESUME, UNDO, REDO, STATUS);
+
+    /** {@code initializationOptions}. */
+    public static class InitOptions {
+        public String userName;
+        public String color;
+        public String relayUrl;
+        public String dataDir;
+    }
+
+    /** Argument of {@code weft.share}. */
+    public static class ShareArgs {
+        public String relayUrl;
+        public List<String> uris;
+    }
+
+    /** Result of {@code weft.share}. */
+    public static class ShareResult {
+        public String room;
+        public String inviteLink;
+        public String readOnlyInviteLink;
+    }
+
+    /** Argument of {@code weft.join}. */
+    public static class JoinArgs {
+        public String link;
+    }
+
+    /** Result of {@code weft.join}. */
+    public static class JoinResult {
+        public String room;
+        public List<String> documents = new ArrayList<>();
+    }
+
+    /** Argument of {@code weft.undo} / {@code weft.redo}. */
+    public static class UriArgs {
+        public String uri;
+    }
+
+    /** One participant in {@link Status}. */
+    public static class Participant {
+        public String clientId;
+        public String name;
+        public String color;
+        public String uri;
+    }
+
+    /** {@code weft/status} notification and {@code weft.status} result. */
+    public static class Status {
+        public String state = "disconnected";
+        public String room;
+        public String role;
+        public long unsent;
+        public boolean paused;
+        public int repairs;
+        public String inviteLink;
+        public String readOnlyInviteLink;
+        public List<Participant> participants = new ArrayList<>();
+    }
+
+    /** An anchor/active pair (the selection's start where it began, and the cursor). */
+    public static class Selection {
+        public Position anchor;
+        public Position active;
+
+        public Selection() {
+        }
+
+        public Selection(Position anchor, Position active) {
+            this.anchor = anchor;
+            this.active = active;
+        }
+    }
+
+    /** {@code weft/selection} notification (client → server). */
+    public static class SelectionParams {
+        public String uri;
+        public int version;
+        public List<Selection> selections = new ArrayList<>();
+    }
+
+    /** One remote participant's cursors in {@link RemoteCursors}. */
+    public static class RemoteCursor {
+        public String clientId;
+        public String name;
+        public String color;
+        public List<Selection> selections = new ArrayList<>();
+    }
+
+    /** {@code weft/remoteCursors} notification (server → client): the full list for one uri. */
+    public static class RemoteCursors {
+        public String uri;
+        public List<RemoteCursor> cursors = new ArrayList<>();
+    }
+
+    /** {@code weft/verify} request. */
+    public static class VerifyParams {
+        public String uri;
+        public int version;
+        public String sha256;
+    }
+
+    /** {@code weft/verify} result. */
+    public static class VerifyResult {
+        public boolean ok;
+        public boolean repaired;
+        public int repairs;
+    }
+}

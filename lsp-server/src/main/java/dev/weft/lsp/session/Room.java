@@ -1,0 +1,33 @@
+package dev.weft.lsp.session;
+
+import dev.weft.lsp.transport.InviteLink;
+import dev.weft.lsp.transport.RelayClient;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The room this server is in: connection, links and documents. */
+public final class Room {
+    /** Room id. Immutable. */
+    public final String id;
+    /** Connection to the relay. Immutable reference. */
+    public final RelayClient client;
+    /** Invite link with the editor secret (null for a member that joined read-only). Immutable. */
+    public final String inviteLink;
+    /** Invite link with the read-only secret, if known. Immutable. */
+    public final String readOnlyInviteLink;
+    /** The link this member used (for status and rejoin). Immutable. */
+    public final InviteLink link;
+    /** Documents by name. */
+    public final Map<String, RoomDocument> docs = new ConcurrentHashMap<>();
+    /** True while incoming changes are paused. */
+    public volatile boolean paused;
+
+    public Room(String id, RelayClient client, InviteLink link, String inviteLink, String readOnlyInviteLink) {
+        this.id = id;
+        this.client = client;
+        this.link = link;
+        this.inviteLink = inviteLink;
+        this.readOnlyInviteLink = readOnlyInviteLink;
+    }
+}
