@@ -1,0 +1,213 @@
+/**
+ * The UI commands (palette, views, status bar, URI handler). Each one collects input, calls the server's
+ * `weft.*` command and shows the result; the server does the work.
+ */
+import * as vscode from 'vscode';
+import { FollowController } from './follow';
+import { formatInviteLink, InviteLink, parseInviteLink, parseJoinUri } from './inviteLink';
+import { JoinResult, ShareResult } from './protocol';
+import { RemoteCursorRenderer } from './remoteCursors';
+import { SelectionSync } from './selectionSync';
+import { showWeftError, WeftSession } from './session';
+
+export interface CommandDeps {
+  session: WeftSession;
+  follow: FollowController;
+  cursors: RemoteCursorRenderer;
+  selections: SelectionSync;
+}
+
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const guarded = (id: string, fn: (...args: any[]) => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, async (...args: any[]) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        await showWeftError(e, d.session);
+        return undefined;
+      }
+    });
+  return [
+    guarded('weft.ui.share', () => share(d)),
+    guarded('weft.ui.join', (link?: string) => join(d, link)),
+    guarded('weft.ui.leave', () => leave(d)),
+    guarded('weft.ui.copyInviteLink', () => copyInvite(d, false)),
+    guarded('weft.ui.copyReadOnlyInviteLink', () => copyInvite(d, true)),
+    guarded('weft.ui.follow', (clientId?: unknown) => follow(d, clientId)),
+    guarded('weft.ui.stopFollowing', () => d.follow.stop()),
+    guarded('weft.ui.pause', () => d.session.execute('weft.pause')),
+    guarded('weft.ui.resume', () => d.session.execute('weft.resume')),
+    guarded('weft.ui.undo', () => undoRedo(d, 'weft.undo', 'undo')),
+    guarded('weft.ui.redo', () => undoRedo(d, 'weft.redo', 'redo')),
+    guarded('weft.ui.sessionMenu', () => sessionMenu(d)),
+    guarded('weft.ui.showLog', async () => d.session.output.show(true)),
+  ];
+}
+
+/** Handles `vscode://weft.weft-vscode/join?relay=…&room=…&secret=…`. */
+export class JoinUriHandler implements vscode.UriHandler {
+  constructor(private readonly d: CommandDeps) {}
+
+  async handleUri(uri: vscode.Uri): Promise<void> {
+    try {
+      const link = parseJoinUri(uri.path, uri.query);
+      await join(this.d, formatInviteLink(link));
+    } catch (e) {
+      await showWeftError(e, this.d.session);
+    }
+  }
+}
+
+async function share(d: CommandDeps): Promise<void> {
+  const relayUrl = vscode.workspace.getConfiguration('weft').get<string>('relayUrl') || 'http://127.0.0.1:7420';
+  const uris = vscode.workspace.textDocuments.filter((doc) => doc.uri.scheme === 'file').map((doc) => doc.uri.toString());
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Weft: sharing on ${relayUrl}…` },
+    () => d.session.execute<ShareResult>('weft.share', uris.length > 0 ? { relayUrl, uris } : { relayUrl }),
+  );
+  await d.session.refreshStatus().catch(() => undefined);
+  const copied = await writeClipboard(r.inviteLink);
+  d.session.output.appendLine(`Shared room ${r.room}; invite link: ${r.inviteLink}`);
+  d.selections.sendNow(vscode.window.activeTextEditor);
+  const choice = await vscode.window.showInformationMessage(
+    `Weft: sharing room ${r.room}. ${copied ? 'Invite link copied to the clipboard' : 'Invite link'}: ${r.inviteLink}`,
+    'Copy Invite Link',
+    'Copy Read-Only Link',
+  );
+  if (choice === 'Copy Invite Link') {
+    await copyInvite(d, false);
+  } else if (choice === 'Copy Read-Only Link') {
+    await copyInvite(d, true);
+  }
+}
+
+async function join(d: CommandDeps, given?: string): Promise<void> {
+  let link: InviteLink;
+  if (typeof given === 'string' && given.trim() !== '') {
+    link = parseInviteLink(given);
+  } else {
+    const text = await vscode.window.showInputBox({
+      title: 'Weft: Join',
+      prompt: 'Paste the invite link (weft://join?relay=…&room=…&secret=…)',
+      placeHolder: 'weft://join?relay=…&room=…&secret=…',
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        if (v.trim() === '') {
+          return undefined;
+        }
+        try {
+          parseInviteLink(v);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    });
+    if (text === undefined || text.trim() === '') {
+      return;
+    }
+    link = parseInviteLink(text);
+  }
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Weft: joining room ${link.room}…` },
+    () => d.session.execute<JoinResult>('weft.join', { link: formatInviteLink(link) }),
+  );
+  await d.session.refreshStatus().catch(() => undefined);
+  const docs = Array.isArray(r?.documents) ? r.documents : [];
+  for (let i = docs.length - 1; i >= 0; i--) {
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(docs[i]));
+      await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: i !== 0 });
+    } catch (e) {
+      d.session.output.appendLine(`Could not open shared document ${docs[i]}: ${(e as Error).message}`);
+    }
+  }
+  d.selections.sendNow(vscode.window.activeTextEditor);
+  void vscode.window.showInformationMessage(`Weft: joined room ${r.room} (${docs.length} document${docs.length === 1 ? '' : 's'}).`);
+}
+
+async function leave(d: CommandDeps): Promise<void> {
+  await d.session.execute('weft.leave');
+  await d.follow.stop();
+  d.cursors.clear();
+  await d.session.refreshStatus().catch(() => undefined);
+  void vscode.window.showInformationMessage('Weft: left the session.');
+}
+
+async function copyInvite(d: CommandDeps, readOnly: boolean): Promise<void> {
+  let s = d.session.status;
+  if (s.inviteLink === undefined && d.session.running) {
+    await d.session.refreshStatus();
+    s = d.session.status;
+  }
+  const link = readOnly ? s.readOnlyInviteLink : s.inviteLink;
+  if (!link) {
+    void vscode.window.showWarningMessage(`Weft: no ${readOnly ? 'read-only ' : ''}invite link — share or join a session first.`);
+    return;
+  }
+  const copied = await writeClipboard(link);
+  void vscode.window.showInformationMessage(
+    copied ? `Weft: ${readOnly ? 'read-only ' : ''}invite link copied: ${link}` : `Weft: ${readOnly ? 'read-only ' : ''}invite link: ${link}`,
+  );
+}
+
+async function follow(d: CommandDeps, clientId?: unknown): Promise<void> {
+  const participants = d.session.status.participants;
+  let id = clientId === undefined || clientId === null ? undefined : String((clientId as any).clientId ?? clientId);
+  if (id === undefined) {
+    const pick = await vscode.window.showQuickPick(
+      participants.map((p) => ({ label: p.name, description: p.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri)) : '', id: String(p.clientId) })),
+      { title: 'Weft: Follow Participant', placeHolder: participants.length === 0 ? 'Nobody else is here yet' : 'Whom to follow' },
+    );
+    if (pick === undefined) {
+      return;
+    }
+    id = pick.id;
+  }
+  const p = participants.find((x) => String(x.clientId) === id);
+  await d.follow.start(id, p?.name ?? id, d.session.status);
+  void vscode.window.setStatusBarMessage(`Weft: following ${p?.name ?? id}`, 3000);
+}
+
+async function undoRedo(d: CommandDeps, serverCommand: string, fallback: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined || !d.session.inSession) {
+    await vscode.commands.executeCommand(fallback);
+    return;
+  }
+  await d.session.execute(serverCommand, { uri: editor.document.uri.toString() });
+}
+
+async function sessionMenu(d: CommandDeps): Promise<void> {
+  const s = d.session.status;
+  const items: (vscode.QuickPickItem & { command: string })[] = d.session.inSession
+    ? [
+        { label: '$(link) Copy Invite Link', command: 'weft.ui.copyInviteLink' },
+        { label: '$(lock) Copy Read-Only Invite Link', command: 'weft.ui.copyReadOnlyInviteLink' },
+        { label: '$(eye) Follow Participant…', command: 'weft.ui.follow' },
+        ...(d.follow.following ? [{ label: '$(eye-closed) Stop Following', command: 'weft.ui.stopFollowing' }] : []),
+        s.paused
+          ? { label: '$(debug-continue) Resume Incoming Changes', command: 'weft.ui.resume' }
+          : { label: '$(debug-pause) Pause Incoming Changes', command: 'weft.ui.pause' },
+        { label: '$(output) Show Server Log', command: 'weft.ui.showLog' },
+        { label: '$(debug-disconnect) Leave Session', command: 'weft.ui.leave' },
+      ]
+    : [
+        { label: '$(live-share) Share', description: 'start a session on the configured relay', command: 'weft.ui.share' },
+        { label: '$(plug) Join…', description: 'paste an invite link', command: 'weft.ui.join' },
+        { label: '$(output) Show Server Log', command: 'weft.ui.showLog' },
+      ];
+  const pick = await vscode.window.showQuickPick(items, { title: s.room ? `Weft room ${s.room} (${s.state})` : 'Weft' });
+  if (pick !== undefined) {
+    await vscode.commands.executeCommand(pick.command);
+  }
+}
+
+async function writeClipboard(text: string): Promise<boolean> {
+  try {
+    await vscode.env.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

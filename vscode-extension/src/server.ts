@@ -1,0 +1,75 @@
+/**
+ * Starting the bundled Weft language server (java -jar server/weft-server.jar, LSP over stdio). Mirrors the
+ * lsp-sample / vscode-xml starters: find the runtime, build the command line, start the LanguageClient.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { assignColor } from './colors';
+import { findJava } from './javaFinder';
+import { resolveUserName } from './userName';
+
+/** Contract 4 `initializationOptions`. */
+export interface InitializationOptions {
+  userName: string;
+  color: string;
+  relayUrl: string;
+  dataDir: string;
+}
+
+/** Thrown when the server jar is not inside the extension (a broken build). */
+export class ServerJarMissingError extends Error {
+  constructor(jar: string) {
+    super(`The Weft server jar is missing from the extension (${jar}). Rebuild the VSIX with "mvn -pl vscode-extension -am package".`);
+    this.name = 'ServerJarMissingError';
+  }
+}
+
+/** Computes the initialization options from the settings (and git for the default name). */
+export async function initializationOptions(context: vscode.ExtensionContext): Promise<InitializationOptions> {
+  const cfg = vscode.workspace.getConfiguration('weft');
+  const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const userName = await resolveUserName(cfg.get<string>('userName'), cwd);
+  const dataDir = path.join(context.globalStorageUri.fsPath, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  return {
+    userName,
+    color: assignColor(cfg.get<string>('color'), userName),
+    relayUrl: cfg.get<string>('relayUrl') || 'http://127.0.0.1:7420',
+    dataDir,
+  };
+}
+
+/**
+ * Creates and starts the language client.
+ *
+ * @throws JavaNotFoundError when no Java 17+ is available; ServerJarMissingError when the jar is absent.
+ */
+export async function startServer(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<LanguageClient> {
+  const jar = context.asAbsolutePath(path.join('server', 'weft-server.jar'));
+  if (!fs.existsSync(jar)) {
+    throw new ServerJarMissingError(jar);
+  }
+  const java = await findJava({
+    settingHome: vscode.workspace.getConfiguration('weft.java').get<string>('home'),
+    env: process.env,
+  });
+  const init = await initializationOptions(context);
+  output.appendLine(`Starting ${java.executable} (Java ${java.major}, from ${java.source}) -jar ${jar} as ${init.userName} ${init.color}`);
+  const serverOptions: ServerOptions = {
+    command: java.executable,
+    // vscode-languageclient appends --stdio for TransportKind.stdio.
+    args: ['-XX:+UseSerialGC', '-Xss4m', '-jar', jar],
+    transport: TransportKind.stdio,
+    options: { env: { ...process.env, WEFT_EDITOR: 'vscode' } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+    initializationOptions: init,
+    outputChannel: output,
+  };
+  const client = new LanguageClient('weft', 'Weft', serverOptions, clientOptions);
+  await client.start();
+  return client;
+}

@@ -1,0 +1,60 @@
+/**
+ * The status bar's text and tooltip for a server status. Pure module (no `vscode` import).
+ */
+import { WeftStatus, inSession } from './protocol';
+
+export interface StatusPresentation {
+  text: string;
+  tooltip: string;
+  /** Whether the item should use the warning background. */
+  warning: boolean;
+}
+
+/**
+ * Presents a status: connection state (connected / connecting / reconnecting / offline with N unsent), a
+ * "paused" marker, and the participant count (the local user included, as the server lists everyone).
+ */
+export function presentStatus(s: WeftStatus): StatusPresentation {
+  if (!inSession(s)) {
+    return { text: '$(broadcast) Weft', tooltip: 'Weft: not in a session — click to share or join', warning: false };
+  }
+  const n = s.participants.length;
+  const people = `$(person) ${n}`;
+  const paused = s.paused ? ' $(debug-pause) paused' : '';
+  const unsent = s.unsent > 0 ? ` (${s.unsent} unsent)` : '';
+  let text: string;
+  let warning = s.paused;
+  switch (s.state) {
+    case 'connected':
+      text = `$(broadcast) Weft ${people}${unsent}${paused}`;
+      break;
+    case 'connecting':
+      text = `$(sync~spin) Weft: connecting${unsent}${paused}`;
+      break;
+    case 'reconnecting':
+      text = `$(sync~spin) Weft: reconnecting${unsent} ${people}${paused}`;
+      warning = true;
+      break;
+    case 'offline':
+      text = `$(cloud-offline) Weft: offline${s.unsent > 0 ? `, ${s.unsent} unsent` : ''} ${people}${paused}`;
+      warning = true;
+      break;
+    default:
+      text = `$(broadcast) Weft ${people}`;
+  }
+  const lines = [
+    `Weft room ${s.room}${s.role ? ` (${s.role.toLowerCase().replace('_', '-')})` : ''}: ${s.state}`,
+    `${n} participant${n === 1 ? '' : 's'}: ${s.participants.map((p) => p.name).join(', ')}`,
+  ];
+  if (s.unsent > 0) {
+    lines.push(`${s.unsent} local change${s.unsent === 1 ? '' : 's'} not yet acknowledged by the relay`);
+  }
+  if (s.paused) {
+    lines.push('Incoming changes are paused');
+  }
+  if (s.repairs > 0) {
+    lines.push(`${s.repairs} repair${s.repairs === 1 ? '' : 's'} after a hash mismatch`);
+  }
+  lines.push('Click for the session menu');
+  return { text, tooltip: lines.join('\n'), warning };
+}

@@ -1,0 +1,47 @@
+import { strict as assert } from 'assert';
+import { describe, it } from 'node:test';
+import { normalizeStatus, WeftStatus } from '../protocol';
+import { presentStatus } from '../statusText';
+
+const base: WeftStatus = normalizeStatus({
+  state: 'connected',
+  room: 'r1',
+  role: 'EDITOR',
+  participants: [
+    { clientId: 1, name: 'Alice', color: '#e6194b' },
+    { clientId: 2, name: 'Bob', color: '#3cb44b' },
+  ],
+});
+
+describe('status bar text', () => {
+  it('shows an idle item outside a session', () => {
+    assert.equal(presentStatus(normalizeStatus(undefined)).text, '$(broadcast) Weft');
+    assert.equal(presentStatus(normalizeStatus({ state: 'connected' })).text, '$(broadcast) Weft');
+  });
+
+  it('shows connected with the participant count', () => {
+    const p = presentStatus(base);
+    assert.equal(p.text, '$(broadcast) Weft $(person) 2');
+    assert.match(p.tooltip, /Alice, Bob/);
+    assert.equal(p.warning, false);
+  });
+
+  it('shows offline with the number of unsent changes, as a warning', () => {
+    const p = presentStatus({ ...base, state: 'offline', unsent: 3 });
+    assert.equal(p.text, '$(cloud-offline) Weft: offline, 3 unsent $(person) 2');
+    assert.equal(p.warning, true);
+    assert.match(p.tooltip, /3 local changes not yet acknowledged/);
+  });
+
+  it('shows reconnecting and paused', () => {
+    assert.match(presentStatus({ ...base, state: 'reconnecting' }).text, /reconnecting/);
+    const paused = presentStatus({ ...base, paused: true });
+    assert.match(paused.text, /paused/);
+    assert.equal(paused.warning, true);
+  });
+
+  it('normalises partial server input', () => {
+    const s = normalizeStatus({ state: 'connected', room: 'x', unsent: 'many' as any, participants: null as any });
+    assert.deepEqual([s.unsent, s.paused, s.repairs, s.participants], [0, false, 0, []]);
+  });
+});
