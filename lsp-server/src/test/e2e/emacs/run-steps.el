@@ -147,6 +147,11 @@
                               (cl-some (lambda (ov) (equal (overlay-get ov 'weft-name) name))
                                        weft--overlays)))))
 
+(defun weft-e2e-step-select (text)
+  (with-current-buffer weft-e2e-buffer
+    (goto-char (weft-e2e-find text))
+    (weft--send-selection)))
+
 (defun weft-e2e-step-undo ()
   (with-current-buffer weft-e2e-buffer (weft-undo)))
 

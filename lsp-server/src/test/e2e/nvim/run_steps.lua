@@ -227,6 +227,15 @@ function steps.cursor(name)
   end)
 end
 
+-- select <text>: put the caret right after the first occurrence of text and report the selection.
+function steps.select(text)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local _, e = find(text)
+  local row, col = offset_to_pos(bufnr, e)
+  vim.api.nvim_win_set_cursor(0, { row + 1, col })
+  weft.send_selection()
+end
+
 -- undo: weft.undo for the current buffer.
 function steps.undo()
   local _, err = weft.execute('weft.undo', { { uri = vim.uri_from_bufnr(0) } })

@@ -72,6 +72,10 @@ final class Steps {
     return add("cursor", name);
   }
 
+  Steps select(String text) {
+    return add("select", text);
+  }
+
   Steps undo() {
     return add("undo");
   }
