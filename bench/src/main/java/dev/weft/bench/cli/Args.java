@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Parsed command line of {@code weft-bench}. Immutable.
  *
- * @param command      {@code replay}, {@code merge} or {@code floor}
+ * @param command      {@code replay}, {@code merge}, {@code floor} or {@code info}
  * @param file         the trace file
  * @param warmup       untimed runs before the measured ones (JIT warm-up), {@code >= 0}
  * @param runs         measured runs; each phase reports the median, {@code >= 1}
@@ -21,11 +21,12 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
     static final int GIT_MAKEFILE_LENGTH = 113_676;
 
     static final String USAGE = """
-            usage: weft-bench replay|merge|floor [options] FILE.json.gz
+            usage: weft-bench replay|merge|floor|info [options] FILE.json.gz
                    weft-bench jmh [JMH options]
               replay   sequential trace: local edits on A, their updates applied on B, A's state loaded into C
               merge    concurrent trace: one replica per agent synced to each txn's parents, then merged
               floor    sequential trace applied to a plain StringBuilder (the speed floor)
+              info     the trace's kind and counts, no replay
             options:
               --runs N            measured runs, median reported (default 3)
               --warmup N          untimed warm-up runs first (default 1)
@@ -45,7 +46,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
             throw new UsageException("missing command");
         }
         String command = argv[0];
-        if (!List.of("replay", "merge", "floor").contains(command)) {
+        if (!List.of("replay", "merge", "floor", "info").contains(command)) {
             throw new UsageException("unknown command '" + command + "'");
         }
         int warmup = 1;

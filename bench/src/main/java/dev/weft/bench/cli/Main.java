@@ -62,6 +62,10 @@ public final class Main {
             return BAD_INPUT;
         }
         boolean concurrent = trace.kind() == Trace.Kind.CONCURRENT;
+        if (args.command().equals("info")) {
+            out.println(GSON.toJson(Measurements.info(trace)));
+            return OK;
+        }
         if (args.command().equals("replay") && concurrent) {
             err.println("weft-bench: " + args.file() + " is a concurrent trace; use 'merge'");
             return BAD_INPUT;

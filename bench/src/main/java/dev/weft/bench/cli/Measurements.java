@@ -134,6 +134,15 @@ final class Measurements {
         return finish(f, args, ok);
     }
 
+    /** Kind and counts of a trace, without replaying it. */
+    static Map<String, Object> info(Trace trace) {
+        Map<String, Object> f = header("reader", "info", trace);
+        f.put("agents", trace.numAgents());
+        f.put("mergeTxns", trace.mergeTxnCount());
+        f.put("endLength", trace.endContent().length());
+        return f;
+    }
+
     private static boolean correct(String text, Trace trace, Args args) {
         return args.expectLength() >= 0 ? text.length() == args.expectLength() : text.equals(trace.endContent());
     }

@@ -103,7 +103,7 @@ class TraceReplayTest {
         assertThat(r.converged()).isTrue();
         assertThat(r.mergedText()).isEqualTo("XaYb!");
         assertThat(r.agents()).isEqualTo(3);
-        // Agent 0 needs txns 1 and 2 before txn 3: two applyUpdate calls.
+        // Agents 1 and 2 each need txn 0; agent 0 needs txns 1 and 2 before txn 3: four applyUpdate calls.
         assertThat(r.syncApplies()).isEqualTo(2 + 2);
     }
 }

@@ -1,0 +1,88 @@
+// Formats the JSON lines collected by bench/compare: one block per trace (floor / Weft / Yjs side by side, with
+// the ratios the issue's targets use), then a Markdown summary table. Usage: compare-table.mjs RESULTS MACHINE [LOG]
+import { readFileSync, appendFileSync } from 'node:fs'
+
+const [resultsFile, machine, logFile] = process.argv.slice(2)
+const rows = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l))
+const traces = new Map()
+for (const r of rows) {
+  if (!traces.has(r.trace)) traces.set(r.trace, {})
+  traces.get(r.trace)[r.tool] = r
+}
+
+const num = (v, digits = 0) => v === undefined || v === null ? '-' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const ms = v => num(v, v !== undefined && v !== null && v < 100 ? 1 : 0)
+const ratio = (a, b) => (a === undefined || b === undefined || a === null || b === null || b === 0) ? undefined : a / b
+const x = v => v === undefined ? '-' : (v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2)) + 'x'
+const mark = (v, ok) => v === undefined ? '' : ok ? ' ok' : ' MISSED'
+const yes = r => r === undefined ? '-' : r.error ? 'ERROR' : r.ok ? 'yes' : 'NO'
+const pad = (s, n) => String(s).padStart(n)
+
+const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+const out = []
+out.push(`bench/compare ${now} (${machine}); medians of the measured runs after warm-up`)
+const summary = []
+for (const [name, t] of traces) {
+  const info = t.reader ?? {}
+  const w = t.weft ?? {}
+  const y = t.yjs ?? {}
+  const fl = t.floor
+  const merge = info.kind === 'concurrent'
+  out.push('')
+  out.push(`${name} (${info.kind}, ${num(info.patches)} patches, ${num(info.txns)} txns, ${num(info.agents)} agents, final length ${num(info.endLength)})`)
+  const cols = merge ? [['weft', w], ['yjs', y]] : [['floor', fl ?? {}], ['weft', w], ['yjs', y]]
+  out.push(pad('', 24) + cols.map(([n]) => pad(n, 12)).join(''))
+  const line = (label, key, fmt) => out.push(pad(label, 24) + cols.map(([, r]) => pad(fmt(r[key]), 12)).join(''))
+  line(merge ? 'replay ms (per agent)' : 'replay ms', 'replayMs', ms)
+  line(merge ? '  of which sync ms' : 'remote apply ms', 'remoteApplyMs', ms)
+  if (merge) line('merge ms (fresh doc)', 'mergeMs', ms)
+  line('encode state ms', 'encodeMs', ms)
+  line('load state ms', 'loadMs', ms)
+  line('encoded state bytes', 'encodedBytes', num)
+  line('retained heap bytes', 'retainedHeapBytes', num)
+  line('final length', 'finalLength', num)
+  if (merge) line('converged', 'converged', v => v === undefined ? '-' : v ? 'yes' : 'NO')
+  line('matches endContent', 'matchesEndContent', v => v === undefined ? '-' : v ? 'yes' : 'no')
+  out.push(pad('correct (exit 0)', 24) + cols.map(([, r]) => pad(yes(r.tool ? r : undefined), 12)).join(''))
+  const e = {
+    weftFloor: ratio(w.replayMs, fl?.replayMs),
+    yjsWeft: ratio(y.replayMs, w.replayMs),
+    remoteReplay: merge ? undefined : ratio(w.remoteApplyMs, w.replayMs),
+    mergeWeftYjs: merge ? ratio(w.mergeMs, y.mergeMs) : undefined
+  }
+  const notes = []
+  if (!merge) {
+    notes.push(`weft replay / floor = ${x(e.weftFloor)} (target <= 4x)${mark(e.weftFloor, e.weftFloor <= 4)}`)
+    notes.push(`yjs replay / weft replay = ${x(e.yjsWeft)} (target >= 15x)${mark(e.yjsWeft, e.yjsWeft >= 15)}`)
+    notes.push(`weft remote apply / replay = ${x(e.remoteReplay)} (target <= 2x)${mark(e.remoteReplay, e.remoteReplay <= 2)}`)
+  } else {
+    notes.push(`merge weft / yjs = ${x(e.mergeWeftYjs)} (target <= 0.5x)${mark(e.mergeWeftYjs, e.mergeWeftYjs <= 0.5)}`)
+    notes.push(`replay yjs / weft = ${x(e.yjsWeft)}`)
+  }
+  notes.push(`load ${ms(w.loadMs)} ms (target <= 30)${mark(w.loadMs, w.loadMs <= 30)}`)
+  notes.push(`state ${num(w.encodedBytes)} B vs yjs v2 ${num(y.encodedBytes)} B = ${x(ratio(w.encodedBytes, y.encodedBytes))}`)
+  notes.push(`heap ${num(w.retainedHeapBytes)} B vs yjs ${num(y.retainedHeapBytes)} B`)
+  out.push('  ' + notes.join('\n  '))
+  for (const r of [w, y, fl]) if (r?.error) out.push(`  ${r.tool}: ${r.error}`)
+  for (const r of [w, y]) if (r?.divergence) out.push(`  ${r.tool}: ${r.divergence}`)
+  summary.push({ name, info, w, y, fl, e, merge })
+}
+
+out.push('')
+out.push('| trace | floor ms | Weft replay ms | Yjs replay ms | Weft/floor | Yjs/Weft | Weft remote ms | remote/replay | Weft merge ms | Yjs merge ms | merge Weft/Yjs | Weft load ms | Yjs load ms | Weft state B | Yjs v2 state B | Weft heap B | Yjs heap B | correct W/Y |')
+out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+for (const s of summary) {
+  const { w, y, fl, e } = s
+  out.push(`| ${s.name} | ${ms(fl?.replayMs)} | ${ms(w.replayMs)} | ${ms(y.replayMs)} | ${x(e.weftFloor)} | ${x(e.yjsWeft)} | ` +
+    `${s.merge ? '-' : ms(w.remoteApplyMs)} | ${x(e.remoteReplay)} | ${s.merge ? ms(w.mergeMs) : '-'} | ${s.merge ? ms(y.mergeMs) : '-'} | ` +
+    `${x(e.mergeWeftYjs)} | ${ms(w.loadMs)} | ${ms(y.loadMs)} | ${num(w.encodedBytes)} | ${num(y.encodedBytes)} | ` +
+    `${num(w.retainedHeapBytes)} | ${num(y.retainedHeapBytes)} | ${yes(w.tool ? w : undefined)}/${yes(y.tool ? y : undefined)} |`)
+}
+console.log(out.join('\n'))
+
+if (logFile) {
+  const lines = summary.map(s => `${now} ${s.name}: ` + (s.merge
+    ? `weft merge ${ms(s.w.mergeMs)} ms vs yjs ${ms(s.y.mergeMs)} ms (${x(s.e.mergeWeftYjs)}), weft replay ${ms(s.w.replayMs)} ms, load ${ms(s.w.loadMs)} ms, ${num(s.w.encodedBytes)} B, heap ${num(s.w.retainedHeapBytes)} B, converged ${s.w.converged}, correct ${yes(s.w.tool ? s.w : undefined)}`
+    : `floor ${ms(s.fl?.replayMs)} ms, weft replay ${ms(s.w.replayMs)} ms (${x(s.e.weftFloor)} floor), yjs ${ms(s.y.replayMs)} ms (${x(s.e.yjsWeft)}), remote ${ms(s.w.remoteApplyMs)} ms (${x(s.e.remoteReplay)}), load ${ms(s.w.loadMs)} ms, ${num(s.w.encodedBytes)} B (yjs ${num(s.y.encodedBytes)}), heap ${num(s.w.retainedHeapBytes)} B, correct ${yes(s.w.tool ? s.w : undefined)}`))
+  appendFileSync(logFile, lines.join('\n') + `\n  (${machine})\n`)
+}

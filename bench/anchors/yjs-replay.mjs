@@ -1,0 +1,261 @@
+#!/usr/bin/env -S node --expose-gc --max-old-space-size=4096
+// The Yjs anchor: replays an editing trace through Yjs exactly as bench/weft-bench does through Weft and prints
+// one JSON line with the same fields.
+//   node --expose-gc yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] FILE.json.gz
+// replay: every patch as local edits on doc A (delete, then insert, each its own transaction; the v1 update of
+//         each is captured from A's 'update' event), the updates applied one by one on doc B, A's full state
+//         encoded with encodeStateAsUpdateV2 (the reference figures use v2) and loaded into a fresh doc C.
+// merge:  one doc per agent brought to each txn's parents by applying the kept updates of the missing ancestor
+//         txns, patches as local edits; then a fresh doc M applies every update in txn order (mergeMs), every
+//         agent doc receives M's diff against its state vector, and M's v2 state is loaded into a fresh doc.
+// Exit: 0 correct, 1 wrong result, 2 bad input, 3 replay failure.
+import * as Y from 'yjs'
+import { readFileSync } from 'node:fs'
+import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
+
+const USAGE = 'usage: yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] FILE.json.gz'
+const GIT_MAKEFILE_LENGTH = 113676
+
+function parseArgs (argv) {
+  const [mode, ...rest] = argv
+  if (mode !== 'replay' && mode !== 'merge') throw new TraceFormatError(`unknown command '${mode ?? ''}'\n${USAGE}`)
+  const o = { mode, runs: 3, warmup: 1, expectLength: -1, heap: true, files: [] }
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]
+    const num = (min) => {
+      const v = Number(rest[++i])
+      if (!Number.isInteger(v) || v < min) throw new TraceFormatError(`${a} needs an integer >= ${min}\n${USAGE}`)
+      return v
+    }
+    if (a === '--runs') o.runs = num(1)
+    else if (a === '--warmup') o.warmup = num(0)
+    else if (a === '--expect-length') o.expectLength = num(0)
+    else if (a === '--no-heap') o.heap = false
+    else if (a.startsWith('--')) throw new TraceFormatError(`unknown option '${a}'\n${USAGE}`)
+    else o.files.push(a)
+  }
+  if (o.files.length !== 1) throw new TraceFormatError(`expected one trace file\n${USAGE}`)
+  o.file = o.files[0]
+  if (o.expectLength < 0 && /(^|\/)git-makefile[^/]*$/.test(o.file)) o.expectLength = GIT_MAKEFILE_LENGTH
+  return o
+}
+
+const now = () => process.hrtime.bigint()
+const ms = (ns) => Number(ns) / 1e6
+
+function median (values) {
+  const s = [...values].sort((a, b) => a - b)
+  const m = s.length >> 1
+  const v = s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+  return Math.round(v * 10) / 10
+}
+
+function applyPatch (ytext, [pos, del, ins], sink) {
+  if (del > 0) ytext.delete(pos, del)
+  if (ins.length > 0) ytext.insert(pos, ins)
+}
+
+function replayOnce (trace) {
+  const a = new Y.Doc()
+  a.clientID = 1
+  const ta = a.getText('text')
+  const updates = []
+  a.on('update', (u) => updates.push(u))
+  const t0 = now()
+  for (const txn of trace.txns) for (const p of txn.patches) applyPatch(ta, p)
+  const replayNs = now() - t0
+
+  const b = new Y.Doc()
+  b.clientID = 2
+  const t1 = now()
+  for (const u of updates) Y.applyUpdate(b, u)
+  const remoteNs = now() - t1
+
+  const t2 = now()
+  const state = Y.encodeStateAsUpdateV2(a)
+  const encodeNs = now() - t2
+  const t3 = now()
+  const c = new Y.Doc()
+  Y.applyUpdateV2(c, state)
+  const textC = c.getText('text').toString()
+  const loadNs = now() - t3
+  let updateBytes = 0
+  for (const u of updates) updateBytes += u.length
+  return {
+    textA: ta.toString(), textB: b.getText('text').toString(), textC, updates: updates.length, updateBytes,
+    replayNs, remoteNs, encodeNs, loadNs, state, stateV1Bytes: Y.encodeStateAsUpdate(a).length
+  }
+}
+
+function mergeOnce (trace) {
+  const n = trace.txns.length
+  const replicas = new Array(trace.numAgents).fill(null)
+  const holds = []
+  const lastOwn = new Array(trace.numAgents).fill(-1)
+  const txnUpdates = new Array(n)
+  const visited = new Int32Array(n).fill(-1)
+  let sink = null
+  let syncNs = 0n
+  let syncApplies = 0
+  let updates = 0
+  let updateBytes = 0
+  const t0 = now()
+  for (let i = 0; i < n; i++) {
+    const txn = trace.txns[i]
+    const agent = txn.agent
+    if (replicas[agent] === null) {
+      const d = new Y.Doc()
+      d.clientID = agent + 1
+      d.on('update', (u, origin, doc, tr) => { if (tr.local && sink !== null) sink.push(u) })
+      replicas[agent] = d
+      holds[agent] = new Uint8Array(n)
+    }
+    const r = replicas[agent]
+    const held = holds[agent]
+    const stack = [...txn.parents]
+    const missing = []
+    let reachedOwn = lastOwn[agent] < 0
+    while (stack.length > 0) {
+      const t = stack.pop()
+      if (visited[t] === i) continue
+      visited[t] = i
+      if (held[t]) { if (t === lastOwn[agent]) reachedOwn = true; continue }
+      missing.push(t)
+      for (const p of trace.txns[t].parents) stack.push(p)
+    }
+    if (!reachedOwn) throw new Error(`txn ${i} of agent ${agent} does not descend from the agent's previous txn`)
+    missing.sort((x, y) => x - y)
+    const s = now()
+    for (const m of missing) {
+      for (const u of txnUpdates[m]) { Y.applyUpdate(r, u); syncApplies++ }
+      held[m] = 1
+    }
+    syncNs += now() - s
+    sink = []
+    const text = r.getText('text')
+    for (const p of txn.patches) applyPatch(text, p)
+    txnUpdates[i] = sink
+    sink = null
+    updates += txnUpdates[i].length
+    for (const u of txnUpdates[i]) updateBytes += u.length
+    held[i] = 1
+    lastOwn[agent] = i
+  }
+  const replayNs = now() - t0
+
+  const merged = new Y.Doc()
+  merged.clientID = trace.numAgents + 1
+  const t1 = now()
+  for (const us of txnUpdates) for (const u of us) Y.applyUpdate(merged, u)
+  const mergedText = merged.getText('text').toString()
+  const mergeNs = now() - t1
+
+  const mergedSv = [...Y.decodeStateVector(Y.encodeStateVector(merged))].sort().join()
+  let divergence = null
+  let agents = 0
+  for (let a = 0; a < replicas.length; a++) {
+    const r = replicas[a]
+    if (r === null) continue
+    agents++
+    Y.applyUpdate(r, Y.encodeStateAsUpdate(merged, Y.encodeStateVector(r)))
+    if (divergence !== null) continue
+    const sv = [...Y.decodeStateVector(Y.encodeStateVector(r))].sort().join()
+    if (sv !== mergedSv) divergence = `agent ${a} has a different state vector`
+    else if (r.getText('text').toString() !== mergedText) divergence = `agent ${a} text differs from the merged doc`
+  }
+  const t2 = now()
+  const state = Y.encodeStateAsUpdateV2(merged)
+  const encodeNs = now() - t2
+  const t3 = now()
+  const loaded = new Y.Doc()
+  Y.applyUpdateV2(loaded, state)
+  const loadedText = loaded.getText('text').toString()
+  const loadNs = now() - t3
+  if (divergence === null && loadedText !== mergedText) divergence = 'the doc loaded from the merged state differs'
+  return {
+    mergedText, converged: divergence === null, divergence, agents, updates, updateBytes, replayNs, syncNs,
+    syncApplies, mergeNs, encodeNs, loadNs, state, stateV1Bytes: Y.encodeStateAsUpdate(merged).length
+  }
+}
+
+function retainedHeap (state) {
+  if (typeof global.gc !== 'function') return null
+  const settle = () => { for (let i = 0; i < 4; i++) global.gc() }
+  settle()
+  const before = process.memoryUsage().heapUsed
+  const c = new Y.Doc()
+  Y.applyUpdateV2(c, state)
+  c.getText('text').toString()
+  settle()
+  const after = process.memoryUsage().heapUsed
+  retainedHeap.keep = c // keep the doc reachable across the second measurement
+  return after - before
+}
+
+function main () {
+  let o, trace
+  try {
+    o = parseArgs(process.argv.slice(2))
+    trace = readTrace(o.file)
+    if (o.mode === 'replay' && trace.kind !== 'sequential') throw new TraceFormatError(`${o.file} is a concurrent trace; use 'merge'`)
+    if (o.mode === 'merge' && trace.kind !== 'concurrent') throw new TraceFormatError(`${o.file} is a sequential trace; use 'replay'`)
+  } catch (e) {
+    if (!(e instanceof TraceFormatError)) throw e
+    process.stderr.write(`yjs-replay: ${e.message}\n`)
+    return 2
+  }
+  const correct = (text) => o.expectLength >= 0 ? text.length === o.expectLength : text === trace.endContent
+  const f = { tool: 'yjs', mode: o.mode, trace: trace.name, kind: trace.kind, txns: trace.txns.length, patches: patchCount(trace) }
+  const times = {}
+  const keep = (k, ns) => { (times[k] ??= []).push(ms(ns)) }
+  let ok = true
+  let last
+  try {
+    for (let run = 0; run < o.warmup + o.runs; run++) {
+      last = null
+      last = o.mode === 'replay' ? replayOnce(trace) : mergeOnce(trace)
+      ok &&= o.mode === 'replay'
+        ? correct(last.textA) && last.textB === last.textA && last.textC === last.textA
+        : last.converged && correct(last.mergedText)
+      if (run < o.warmup) continue
+      keep('replayMs', last.replayNs)
+      keep('remoteApplyMs', o.mode === 'replay' ? last.remoteNs : last.syncNs)
+      if (o.mode === 'merge') keep('mergeMs', last.mergeNs)
+      keep('encodeMs', last.encodeNs)
+      keep('loadMs', last.loadNs)
+    }
+  } catch (e) {
+    process.stderr.write(`yjs-replay: replay of ${trace.name} failed: ${e.stack}\n`)
+    return 3
+  }
+  if (o.mode === 'replay') {
+    Object.assign(f, {
+      finalLength: last.textA.length, matchesEndContent: last.textA === trace.endContent,
+      remoteMatches: last.textB === last.textA, loadMatches: last.textC === last.textA
+    })
+  } else {
+    Object.assign(f, {
+      agents: last.agents, finalLength: last.mergedText.length, matchesEndContent: last.mergedText === trace.endContent,
+      converged: last.converged
+    })
+    if (last.divergence) f.divergence = last.divergence
+  }
+  for (const [k, v] of Object.entries(times)) {
+    f[k] = median(v)
+    if (k === 'remoteApplyMs' && o.mode === 'merge') f.syncApplies = last.syncApplies
+  }
+  Object.assign(f, {
+    encodedBytes: last.state.length, encoding: 'full state: encodeStateAsUpdateV2; per-edit updates: v1 update events',
+    encodedBytesV1: last.stateV1Bytes, updates: last.updates, updateBytes: last.updateBytes
+  })
+  const state = last.state
+  last = null
+  if (o.heap) f.retainedHeapBytes = retainedHeap(state)
+  if (o.expectLength >= 0) f.expectLength = o.expectLength
+  const yjsVersion = JSON.parse(readFileSync(new URL('./node_modules/yjs/package.json', import.meta.url))).version
+  Object.assign(f, { warmup: o.warmup, runs: o.runs, runtime: `yjs ${yjsVersion}, node ${process.version}`, ok })
+  process.stdout.write(JSON.stringify(f) + '\n')
+  return ok ? 0 : 1
+}
+
+process.exitCode = main()

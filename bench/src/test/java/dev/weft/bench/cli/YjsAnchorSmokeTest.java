@@ -1,0 +1,114 @@
+package dev.weft.bench.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.weft.bench.TestTraces;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Smoke test of the Yjs anchor ({@code bench/anchors/yjs-replay.mjs}) on tiny traces: same JSON fields as the
+ * Java tool, exit codes, one-line errors. Skipped, saying so, when node or the npm install is missing
+ * ({@code .ci/setup.d/20-bench-node.sh} installs it on CI).
+ */
+class YjsAnchorSmokeTest {
+
+    private static final Path ANCHORS = Path.of("anchors").toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void needsNodeAndYjs() {
+        assumeTrue(Files.isDirectory(ANCHORS.resolve("node_modules/yjs")),
+                "bench/anchors/node_modules/yjs is absent (run npm ci in bench/anchors): Yjs anchor smoke test skipped");
+    }
+
+    private Result node(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("node", "--expose-gc", ANCHORS.resolve("yjs-replay.mjs").toString()));
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        } catch (IOException e) {
+            assumeTrue(false, "node is not on PATH: Yjs anchor smoke test skipped");
+            throw e;
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void replaysASequentialTraceWithTheSameFieldsAsWeftBench() throws Exception {
+        // "a😀b" then an insert after the emoji: exercises the code-point conversion on the Node side too.
+        Path f = TestTraces.gzip(tmp.resolve("tiny.json.gz"), """
+                {"endContent": "a😀xb", "txns": [{"patches": [[0, 0, "ab"]]}, {"patches": [[1, 0, "😀"]]},
+                 {"patches": [[2, 0, "x"]]}]}""");
+        Result r = node("replay", "--runs", "1", "--warmup", "0", f.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        for (String field : new String[] {"trace", "patches", "finalLength", "matchesEndContent", "replayMs",
+                "remoteApplyMs", "loadMs", "encodedBytes", "retainedHeapBytes"}) {
+            assertThat(json.has(field)).as(field).isTrue();
+        }
+        assertThat(json.get("trace").getAsString()).isEqualTo("tiny");
+        assertThat(json.get("matchesEndContent").getAsBoolean()).isTrue();
+        assertThat(json.get("finalLength").getAsInt()).isEqualTo(5);
+    }
+
+    @Test
+    void mergesAConcurrentTraceAndReportsConvergence() throws Exception {
+        Path f = TestTraces.gzip(tmp.resolve("conc.json.gz"), """
+                {"kind": "concurrent", "endContent": "XaYb!", "numAgents": 3,
+                 "txns": [{"parents": [], "agent": 0, "patches": [[0, 0, "ab"]]},
+                          {"parents": [0], "agent": 1, "patches": [[0, 0, "X"]]},
+                          {"parents": [0], "agent": 2, "patches": [[1, 0, "Y"]]},
+                          {"parents": [1, 2], "agent": 0, "patches": [[4, 0, "!"]]}]}""");
+        Result r = node("merge", "--runs", "1", "--warmup", "0", f.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertThat(json.get("converged").getAsBoolean()).isTrue();
+        assertThat(json.get("matchesEndContent").getAsBoolean()).isTrue();
+        // Agents 1 and 2 each need txn 0; agent 0 needs txns 1 and 2 before txn 3.
+        assertThat(json.get("syncApplies").getAsInt()).isEqualTo(4);
+    }
+
+    @Test
+    void wrongResultExitsOne() throws Exception {
+        Path f = TestTraces.gzip(tmp.resolve("wrong.json.gz"), """
+                {"endContent": "nope", "txns": [{"patches": [[0, 0, "ab"]]}]}""");
+        Result r = node("replay", "--runs", "1", "--warmup", "0", "--no-heap", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void nonGzipAndNonJsonInputsExitTwoWithOneLine() throws Exception {
+        Path plain = Files.writeString(tmp.resolve("plain.json.gz"), "{}");
+        Result r = node("replay", plain.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("not gzip-compressed");
+        Path text = TestTraces.gzip(tmp.resolve("text.json.gz"), "hello");
+        r = node("merge", text.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("not valid JSON");
+    }
+}
