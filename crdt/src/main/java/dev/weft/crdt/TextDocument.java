@@ -1,6 +1,12 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.codec.DecodedUpdate;
+import dev.weft.crdt.codec.UpdateDecoder;
+import dev.weft.crdt.internal.Replica;
+
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A replica of one shared text document: a sequence CRDT over UTF-16 code units.
@@ -20,6 +26,10 @@ import java.util.List;
  * per document).
  */
 public final class TextDocument {
+    /** Options given at construction; immutable. */
+    private final Options options;
+    /** The replica state; replaced wholesale when a snapshot is loaded into a pristine document. */
+    private Replica replica;
 
     /**
      * Creates an empty replica whose local edits are attributed to {@code agent}.
@@ -34,22 +44,23 @@ public final class TextDocument {
 
     /** Creates an empty replica with explicit options (e.g. garbage collection of deleted content). */
     public TextDocument(long agent, Options options) {
-        throw new UnsupportedOperationException("not implemented yet");
+        this.options = Objects.requireNonNull(options, "options");
+        this.replica = new Replica(agent, options.gc());
     }
 
     /** This replica's agent id. Local edits get ids {@code (agent(), seq)} with seq continuing from {@code version().get(agent())}. */
     public long agent() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.agent();
     }
 
     /** The current visible text. */
     public String getText() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.text();
     }
 
     /** Visible length in UTF-16 code units. O(1). */
     public int length() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.length();
     }
 
     /**
@@ -60,7 +71,7 @@ public final class TextDocument {
      * @throws IllegalArgumentException if {@code pos} falls between the two halves of a surrogate pair
      */
     public LocalEdit insert(int pos, String text) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.insert(pos, Objects.requireNonNull(text, "text"));
     }
 
     /**
@@ -70,7 +81,7 @@ public final class TextDocument {
      * @throws IllegalArgumentException if either end of the range splits a surrogate pair
      */
     public LocalEdit delete(int pos, int length) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.delete(pos, length);
     }
 
     /**
@@ -83,22 +94,28 @@ public final class TextDocument {
      * @throws MalformedUpdateException if the bytes are not a valid update; the replica is then unchanged
      */
     public List<TextChange> applyUpdate(byte[] update) {
-        throw new UnsupportedOperationException("not implemented yet");
+        DecodedUpdate u = UpdateDecoder.decode(update);
+        if (u.snapshot && replica.isPristine()) {
+            List<TextChange> changes = new ArrayList<>();
+            replica = Replica.load(u, replica.agent(), options.gc(), changes);
+            return List.copyOf(changes);
+        }
+        return replica.apply(u);
     }
 
     /** A snapshot of the operations integrated so far (buffered, not-yet-integrable ones excluded). */
     public VersionVector version() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.version();
     }
 
     /** True while some received operations wait for missing dependencies. */
     public boolean hasPendingUpdates() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.hasPending();
     }
 
     /** The whole state (all items, tombstones and delete set) as one update; loading it into a fresh replica reproduces this one's text and version. */
     public byte[] encodeStateAsUpdate() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.encodeState();
     }
 
     /**
@@ -107,7 +124,7 @@ public final class TextDocument {
      * this replica's version.
      */
     public byte[] encodeDiff(VersionVector theirs) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.encodeDiff(Objects.requireNonNull(theirs, "theirs"));
     }
 
     /**
@@ -115,7 +132,7 @@ public final class TextDocument {
      * one before it) while others edit around it; for cursors and selections.
      */
     public RelativePosition relativePosition(int offset, Assoc assoc) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.relativePosition(offset, Objects.requireNonNull(assoc, "assoc"));
     }
 
     /**
@@ -124,7 +141,7 @@ public final class TextDocument {
      * @return the offset, or {@code -1} if this replica does not know the position's id yet
      */
     public int resolve(RelativePosition position) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.resolve(position);
     }
 
     /**
@@ -132,7 +149,7 @@ public final class TextDocument {
      * local edit. Characters others inserted in between are untouched.
      */
     public LocalEdit deleteIds(IdSet ids) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.deleteIds(ids);
     }
 
     /**
@@ -143,7 +160,7 @@ public final class TextDocument {
      * @throws IllegalStateException if the content of some of those ids was garbage-collected
      */
     public LocalEdit restore(IdSet deletedIds) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return replica.restore(deletedIds);
     }
 
     /**
@@ -151,7 +168,7 @@ public final class TextDocument {
      * (item links, run-length encoding, indexes, lengths, version, delete set). Tests call it after every step.
      */
     public void checkInvariants() {
-        throw new UnsupportedOperationException("not implemented yet");
+        replica.checkInvariants();
     }
 
     /** Replica options. */

@@ -1,0 +1,203 @@
+package dev.weft.crdt.codec;
+
+import dev.weft.crdt.MalformedUpdateException;
+
+/**
+ * Unsigned LEB128 varints over byte arrays: 7 bits per byte, low group first, high bit = "more follows".
+ * Readers are bounds-checked and name the field they were reading when the input is truncated or overlong.
+ */
+public final class Varint {
+    private Varint() {
+    }
+
+    /** A growable byte buffer with varint writers. Mutable; not thread-safe. */
+    public static final class Writer {
+        /** The bytes written so far occupy {@code buf[0..size)}; mutable, grows by doubling. */
+        private byte[] buf;
+        /** Number of bytes written. */
+        private int size;
+
+        public Writer(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        public int size() {
+            return size;
+        }
+
+        public void reset() {
+            size = 0;
+        }
+
+        private void ensure(int extra) {
+            if (size + extra > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+            }
+        }
+
+        public void writeByte(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        /** Writes {@code v} as an unsigned varint (negative values take 10 bytes). */
+        public void writeVarLong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[size++] = (byte) v;
+        }
+
+        public void writeVarInt(int v) {
+            ensure(5);
+            while ((v & ~0x7F) != 0) {
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[size++] = (byte) v;
+        }
+
+        /** Writes a signed value in zigzag form (small magnitudes → small varints). */
+        public void writeZigZag(long v) {
+            writeVarLong((v << 1) ^ (v >> 63));
+        }
+
+        public void writeBytes(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
+        /** Writes UTF-16 units {@code src[off..off+len)}, each as a varint (ASCII takes one byte). */
+        public void writeChars(char[] src, int off, int len) {
+            ensure(len * 3);
+            for (int i = off, end = off + len; i < end; i++) {
+                int c = src[i];
+                if (c < 0x80) {
+                    buf[size++] = (byte) c;
+                } else if (c < 0x4000) {
+                    buf[size++] = (byte) ((c & 0x7F) | 0x80);
+                    buf[size++] = (byte) (c >>> 7);
+                } else {
+                    buf[size++] = (byte) ((c & 0x7F) | 0x80);
+                    buf[size++] = (byte) (((c >>> 7) & 0x7F) | 0x80);
+                    buf[size++] = (byte) (c >>> 14);
+                }
+            }
+        }
+
+        /** Same as {@link #writeChars(char[], int, int)} for a string range. */
+        public void writeChars(String s, int off, int len) {
+            ensure(len * 3);
+            for (int i = off, end = off + len; i < end; i++) {
+                int c = s.charAt(i);
+                if (c < 0x80) {
+                    buf[size++] = (byte) c;
+                } else if (c < 0x4000) {
+                    buf[size++] = (byte) ((c & 0x7F) | 0x80);
+                    buf[size++] = (byte) (c >>> 7);
+                } else {
+                    buf[size++] = (byte) ((c & 0x7F) | 0x80);
+                    buf[size++] = (byte) (((c >>> 7) & 0x7F) | 0x80);
+                    buf[size++] = (byte) (c >>> 14);
+                }
+            }
+        }
+
+        public byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buf, size);
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+    }
+
+    /** A bounds-checked reader; every failure is a {@link MalformedUpdateException} naming the field. */
+    public static final class Reader {
+        private final byte[] buf;
+        private int pos;
+        private final int end;
+
+        public Reader(byte[] buf, int off, int end) {
+            this.buf = buf;
+            this.pos = off;
+            this.end = end;
+        }
+
+        public int position() {
+            return pos;
+        }
+
+        public int remaining() {
+            return end - pos;
+        }
+
+        public int readByte(String field) {
+            if (pos >= end) {
+                throw new MalformedUpdateException("truncated: missing " + field + " at byte " + pos);
+            }
+            return buf[pos++] & 0xFF;
+        }
+
+        /** Reads an unsigned varint of at most 63 bits. */
+        public long readVarLong(String field) {
+            long v = 0;
+            for (int shift = 0; shift < 63; shift += 7) {
+                if (pos >= end) {
+                    throw new MalformedUpdateException("truncated varint for " + field + " at byte " + pos);
+                }
+                int b = buf[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+            }
+            throw new MalformedUpdateException("varint for " + field + " longer than 63 bits at byte " + pos);
+        }
+
+        /** Reads an unsigned varint and checks {@code 0 <= v <= max}. */
+        public int readVarInt(String field, int max) {
+            long v = readVarLong(field);
+            if (v > max) {
+                throw new MalformedUpdateException(field + " = " + v + " exceeds the limit " + max + " (byte " + pos + ")");
+            }
+            return (int) v;
+        }
+
+        public long readZigZag(String field) {
+            long v = readVarLong(field);
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        /** Reads one UTF-16 unit written by {@link Writer#writeChars(char[], int, int)}. */
+        public char readChar() {
+            if (pos >= end) {
+                throw new MalformedUpdateException("truncated content at byte " + pos);
+            }
+            int b = buf[pos++];
+            if (b >= 0) {
+                return (char) b;
+            }
+            int c = b & 0x7F;
+            if (pos >= end) {
+                throw new MalformedUpdateException("truncated content at byte " + pos);
+            }
+            b = buf[pos++];
+            c |= (b & 0x7F) << 7;
+            if (b >= 0) {
+                return (char) c;
+            }
+            if (pos >= end) {
+                throw new MalformedUpdateException("truncated content at byte " + pos);
+            }
+            b = buf[pos++];
+            if (b < 0 || b > 3) {
+                throw new MalformedUpdateException("content unit out of UTF-16 range at byte " + (pos - 1));
+            }
+            return (char) (c | (b << 14));
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.weft.crdt.internal;
+
+/**
+ * The document order of all items (tombstones included): an order-statistic B-tree whose leaves hold item
+ * handles and whose nodes know the visible width below them, so position → item and item → position are
+ * O(log n). Leaves are also chained for O(1) next/previous item.
+ *
+ * <p>{@link #locate(int)} stores its result in the cursor fields {@link #curLeaf}, {@link #curSlot},
+ * {@link #curItem} and {@link #curOff} instead of allocating.
+ */
+final class ContentTree {
+    private final ItemTable items;
+    /** The root; a leaf while the document is small. Mutable (grows on split). */
+    Node root = new Node(true);
+    /** The first leaf in document order (never changes: leaves split to the right). */
+    final Node firstLeaf = root;
+    /** Number of items in the tree. */
+    int count;
+
+    /** Result of {@link #locate(int)}: the leaf, slot, item and offset inside the item. */
+    Node curLeaf;
+    int curSlot;
+    int curItem;
+    int curOff;
+
+    ContentTree(ItemTable items) {
+        this.items = items;
+    }
+
+    int width() {
+        return root.width;
+    }
+
+    /** Finds the visible character at offset {@code pos} ({@code 0 <= pos < width()}) and sets the cursor. */
+    void locate(int pos) {
+        Node node = root;
+        while (!node.isLeaf) {
+            Node[] kids = node.kids;
+            int i = 0;
+            for (int n = node.n - 1; i < n; i++) {
+                int w = kids[i].width;
+                if (pos < w) {
+                    break;
+                }
+                pos -= w;
+            }
+            node = kids[i];
+        }
+        int[] it = node.items;
+        byte[] flags = items.flags;
+        int[] len = items.len;
+        for (int i = 0, n = node.n; i < n; i++) {
+            int h = it[i];
+            if ((flags[h] & ItemTable.DELETED) == 0) {
+                int w = len[h];
+                if (pos < w) {
+                    curLeaf = node;
+                    curSlot = i;
+                    curItem = h;
+                    curOff = pos;
+                    return;
+                }
+                pos -= w;
+            }
+        }
+        throw new IllegalStateException("tree: position beyond the widths recorded in the nodes");
+    }
+
+    int slotOf(int h) {
+        Node lf = items.leaf[h];
+        int[] it = lf.items;
+        for (int i = 0, n = lf.n; i < n; i++) {
+            if (it[i] == h) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("tree: item " + h + " is not in the leaf it records");
+    }
+
+    /** The item after {@code h} in document order, or NONE. */
+    int next(int h) {
+        Node lf = items.leaf[h];
+        int s = slotOf(h);
+        if (s + 1 < lf.n) {
+            return lf.items[s + 1];
+        }
+        for (Node l = lf.next; l != null; l = l.next) {
+            if (l.n > 0) {
+                return l.items[0];
+            }
+        }
+        return ItemTable.NONE;
+    }
+
+    /** The item before {@code h} in document order, or NONE. */
+    int prev(int h) {
+        Node lf = items.leaf[h];
+        int s = slotOf(h);
+        if (s > 0) {
+            return lf.items[s - 1];
+        }
+        for (Node l = lf.prev; l != null; l = l.prev) {
+            if (l.n > 0) {
+                return l.items[l.n - 1];
+            }
+        }
+        return ItemTable.NONE;
+    }
+
+    /** The first item in document order, or NONE. */
+    int first() {
+        for (Node l = firstLeaf; l != null; l = l.next) {
+            if (l.n > 0) {
+                return l.items[0];
+            }
+        }
+        return ItemTable.NONE;
+    }
+
+    /** The last item in document order, or NONE. */
+    int last() {
+        Node node = root;
+        while (!node.isLeaf) {
+            node = node.kids[node.n - 1];
+        }
+        for (Node l = node; l != null; l = l.prev) {
+            if (l.n > 0) {
+                return l.items[l.n - 1];
+            }
+        }
+        return ItemTable.NONE;
+    }
+
+    /** Visible offset of the first character of item {@code h}. O(log n). */
+    int offsetOf(int h) {
+        Node lf = items.leaf[h];
+        int off = 0;
+        int[] it = lf.items;
+        int i = 0;
+        for (int n = lf.n; i < n; i++) {
+            int x = it[i];
+            if (x == h) {
+                break;
+            }
+            off += items.width(x);
+        }
+        if (i == lf.n) {
+            throw new IllegalStateException("tree: item " + h + " is not in the leaf it records");
+        }
+        Node node = lf;
+        for (Node p = node.parent; p != null; node = p, p = p.parent) {
+            Node[] kids = p.kids;
+            for (int k = 0; kids[k] != node; k++) {
+                off += kids[k].width;
+            }
+        }
+        return off;
+    }
+
+    /** Negative, zero or positive as item {@code a} is before, equal to or after item {@code b} in document order. */
+    int compareOrder(int a, int b) {
+        if (a == b) {
+            return 0;
+        }
+        Node la = items.leaf[a], lb = items.leaf[b];
+        if (la == lb) {
+            return Integer.compare(slotOf(a), slotOf(b));
+        }
+        Node na = la, nb = lb;
+        while (na.parent != nb.parent) {
+            na = na.parent;
+            nb = nb.parent;
+        }
+        Node p = na.parent;
+        return Integer.compare(p.indexOfKid(na), p.indexOfKid(nb));
+    }
+
+    /** Adds {@code delta} to the width of {@code leaf} and all its ancestors. */
+    void addWidth(Node leaf, int delta) {
+        for (Node node = leaf; node != null; node = node.parent) {
+            node.width += delta;
+        }
+    }
+
+    /** Inserts item {@code h} right after item {@code after} (NONE = at the document start). */
+    void insertAfter(int after, int h) {
+        if (after == ItemTable.NONE) {
+            insertAt(firstLeaf, 0, h, true);
+        } else {
+            insertAt(items.leaf[after], slotOf(after) + 1, h, true);
+        }
+    }
+
+    /**
+     * Places {@code tail}, just cut off item {@code head} by {@link ItemTable#splitOff}, right after it. The
+     * widths above are unchanged: the tail's characters were already counted as part of the head.
+     */
+    void insertSplit(int head, int tail) {
+        insertAt(items.leaf[head], slotOf(head) + 1, tail, false);
+    }
+
+    /** Appends item {@code h} at the document end. */
+    void append(int h) {
+        Node node = root;
+        while (!node.isLeaf) {
+            node = node.kids[node.n - 1];
+        }
+        insertAt(node, node.n, h, true);
+    }
+
+    /** Inserts item {@code h} into {@code lf} at {@code slot}, splitting nodes that overflow. */
+    void insertAt(Node lf, int slot, int h, boolean countWidth) {
+        int[] it = lf.items;
+        System.arraycopy(it, slot, it, slot + 1, lf.n - slot);
+        it[slot] = h;
+        lf.n++;
+        items.leaf[h] = lf;
+        count++;
+        int w = countWidth ? items.width(h) : 0;
+        if (w != 0) {
+            addWidth(lf, w);
+        }
+        if (lf.n > Node.LEAF_CAP) {
+            splitLeaf(lf);
+        }
+    }
+
+    private void splitLeaf(Node lf) {
+        Node right = new Node(true);
+        int half = lf.n / 2;
+        int moved = lf.n - half;
+        System.arraycopy(lf.items, half, right.items, 0, moved);
+        right.n = moved;
+        lf.n = half;
+        int w = 0;
+        for (int i = 0; i < moved; i++) {
+            int h = right.items[i];
+            items.leaf[h] = right;
+            w += items.width(h);
+        }
+        right.width = w;
+        lf.width -= w;
+        right.next = lf.next;
+        if (lf.next != null) {
+            lf.next.prev = right;
+        }
+        lf.next = right;
+        right.prev = lf;
+        addSibling(lf, right);
+    }
+
+    /**
+     * Puts {@code sib} right after {@code node} in node's parent. Before the call, node's ancestors already count
+     * sib's width (it was cut out of node), so only a new root needs its width computed.
+     */
+    private void addSibling(Node node, Node sib) {
+        Node p = node.parent;
+        if (p == null) {
+            Node r = new Node(false);
+            r.kids[0] = node;
+            r.kids[1] = sib;
+            r.n = 2;
+            r.width = node.width + sib.width;
+            node.parent = r;
+            sib.parent = r;
+            root = r;
+            return;
+        }
+        int idx = p.indexOfKid(node) + 1;
+        System.arraycopy(p.kids, idx, p.kids, idx + 1, p.n - idx);
+        p.kids[idx] = sib;
+        p.n++;
+        sib.parent = p;
+        if (p.n > Node.INNER_CAP) {
+            Node right = new Node(false);
+            int half = p.n / 2;
+            int moved = p.n - half;
+            System.arraycopy(p.kids, half, right.kids, 0, moved);
+            java.util.Arrays.fill(p.kids, half, p.n, null);
+            right.n = moved;
+            p.n = half;
+            int w = 0;
+            for (int i = 0; i < moved; i++) {
+                right.kids[i].parent = right;
+                w += right.kids[i].width;
+            }
+            right.width = w;
+            p.width -= w;
+            addSibling(p, right);
+        }
+    }
+
+    /** Calls {@code f} for every item in document order. */
+    void forEach(java.util.function.IntConsumer f) {
+        for (Node l = firstLeaf; l != null; l = l.next) {
+            for (int i = 0; i < l.n; i++) {
+                f.accept(l.items[i]);
+            }
+        }
+    }
+
+    /**
+     * Checks: parent links, equal leaf depth, node sizes within capacity, every node's width equals the sum
+     * below it, the leaf chain visits the leaves in tree order, every item records its leaf, item count.
+     *
+     * @return the number of items found
+     */
+    int checkInvariants() {
+        int[] depth = {-1};
+        int found = checkNode(root, null, 0, depth);
+        if (found != count) {
+            throw new IllegalStateException("tree: item count " + count + " but " + found + " items in the leaves");
+        }
+        // leaf chain == in-order leaves
+        Node expect = firstLeaf;
+        Node l = leftmostLeaf(root);
+        if (l != expect) {
+            throw new IllegalStateException("tree: first leaf is not the leftmost leaf");
+        }
+        Node prev = null;
+        int chained = 0;
+        for (Node x = firstLeaf; x != null; x = x.next) {
+            if (x.prev != prev) {
+                throw new IllegalStateException("tree: leaf chain prev link broken");
+            }
+            chained += x.n;
+            prev = x;
+        }
+        if (chained != count) {
+            throw new IllegalStateException("tree: leaf chain holds " + chained + " items, tree holds " + count);
+        }
+        return found;
+    }
+
+    private static Node leftmostLeaf(Node n) {
+        while (!n.isLeaf) {
+            n = n.kids[0];
+        }
+        return n;
+    }
+
+    private int checkNode(Node node, Node parent, int d, int[] leafDepth) {
+        if (node.parent != parent) {
+            throw new IllegalStateException("tree: wrong parent link");
+        }
+        if (node.isLeaf) {
+            if (leafDepth[0] < 0) {
+                leafDepth[0] = d;
+            } else if (leafDepth[0] != d) {
+                throw new IllegalStateException("tree: leaves at different depths");
+            }
+            if (node.n > Node.LEAF_CAP) {
+                throw new IllegalStateException("tree: leaf over capacity");
+            }
+            int w = 0;
+            for (int i = 0; i < node.n; i++) {
+                int h = node.items[i];
+                if (h < 0 || h >= items.size) {
+                    throw new IllegalStateException("tree: invalid item handle " + h);
+                }
+                if (items.leaf[h] != node) {
+                    throw new IllegalStateException("tree: item " + h + " records the wrong leaf");
+                }
+                w += items.width(h);
+            }
+            if (w != node.width) {
+                throw new IllegalStateException("tree: leaf width " + node.width + " != sum of item widths " + w);
+            }
+            return node.n;
+        }
+        if (node.n < 1 || node.n > Node.INNER_CAP) {
+            throw new IllegalStateException("tree: inner node size " + node.n + " out of range");
+        }
+        int w = 0, c = 0;
+        for (int i = 0; i < node.n; i++) {
+            c += checkNode(node.kids[i], node, d + 1, leafDepth);
+            w += node.kids[i].width;
+        }
+        if (w != node.width) {
+            throw new IllegalStateException("tree: inner width " + node.width + " != sum of children " + w);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,805 @@
+package dev.weft.crdt.internal;
+
+import dev.weft.crdt.Assoc;
+import dev.weft.crdt.IdSet;
+import dev.weft.crdt.LocalEdit;
+import dev.weft.crdt.MalformedUpdateException;
+import dev.weft.crdt.RelativePosition;
+import dev.weft.crdt.TextChange;
+import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.codec.DecodedUpdate;
+import dev.weft.crdt.codec.UpdateWriter;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+import static dev.weft.crdt.internal.ItemTable.NONE;
+
+/**
+ * The state of one replica and its operations: local edits, integration of decoded updates (with buffering of
+ * those whose dependencies are missing), encoding, relative positions and selective-undo primitives.
+ * {@link dev.weft.crdt.TextDocument} is its public face. Not thread-safe.
+ */
+public final class Replica {
+    private static final int MAX_SEQ = Integer.MAX_VALUE - 1;
+    private static final int SKIP = 0, DONE = 1, WAIT = 2;
+
+    /** This replica's agent id; immutable. */
+    private final long localId;
+    /** Whether deleted content is dropped; immutable. */
+    private final boolean gc;
+    final ItemTable items;
+    final Agents agents = new Agents();
+    final ContentTree tree;
+    final Integrator integrator;
+    /** Local index of {@link #localId}, or -1 until the first local insert. */
+    private int localIdx = -1;
+    /** Received item runs waiting for dependencies. */
+    private List<PendingItem> pendingItems = new ArrayList<>();
+    /** Received delete ranges {@code {agent, start, end}} waiting for their items. */
+    private List<long[]> pendingDeletes = new ArrayList<>();
+    /** Reused encoder for local edits. */
+    private final UpdateWriter writer = new UpdateWriter();
+
+    public Replica(long localId, boolean gc) {
+        this(localId, gc, 64);
+    }
+
+    private Replica(long localId, boolean gc, int capacity) {
+        if (localId < 0) {
+            throw new IllegalArgumentException("agent must be >= 0, got " + localId);
+        }
+        this.localId = localId;
+        this.gc = gc;
+        this.items = new ItemTable(capacity);
+        this.tree = new ContentTree(items);
+        this.integrator = new Integrator(items, tree, agents);
+    }
+
+    public long agent() {
+        return localId;
+    }
+
+    public int length() {
+        return tree.width();
+    }
+
+    public String text() {
+        StringBuilder sb = new StringBuilder(tree.width());
+        for (Node l = tree.firstLeaf; l != null; l = l.next) {
+            for (int i = 0; i < l.n; i++) {
+                int h = l.items[i];
+                if (!items.isDeleted(h)) {
+                    sb.append(agents.content[items.agent[h]], items.seq[h], items.len[h]);
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** True if nothing was ever integrated or buffered (a snapshot can then be loaded wholesale). */
+    public boolean isPristine() {
+        return items.size == 0 && pendingItems.isEmpty() && pendingDeletes.isEmpty();
+    }
+
+    public boolean hasPending() {
+        return !pendingItems.isEmpty() || !pendingDeletes.isEmpty();
+    }
+
+    public VersionVector version() {
+        long[] ids = new long[agents.n], next = new long[agents.n];
+        for (int i = 0; i < agents.n; i++) {
+            ids[i] = agents.ids[i];
+            next[i] = agents.next[i];
+        }
+        return VersionVector.ofArrays(ids, next, agents.n);
+    }
+
+    private int local() {
+        if (localIdx < 0) {
+            localIdx = agents.intern(localId);
+        }
+        return localIdx;
+    }
+
+    private char charAt(int pos) {
+        tree.locate(pos);
+        int h = tree.curItem;
+        return agents.content[items.agent[h]][items.seq[h] + tree.curOff];
+    }
+
+    /** True if offset {@code pos} falls between the two halves of a surrogate pair. */
+    private boolean splitsPair(int pos) {
+        return pos > 0 && pos < tree.width() && Character.isLowSurrogate(charAt(pos))
+                && Character.isHighSurrogate(charAt(pos - 1));
+    }
+
+    private static LocalEdit emptyEdit(byte[] update) {
+        return new LocalEdit(update, IdSet.EMPTY, IdSet.EMPTY, List.of());
+    }
+
+    private byte[] emptyUpdate() {
+        writer.reset();
+        return writer.encode(false);
+    }
+
+    // ------------------------------------------------------------------------------------------ local edits
+
+    public LocalEdit insert(int pos, String text) {
+        int length = tree.width();
+        if (pos < 0 || pos > length) {
+            throw new IndexOutOfBoundsException("insert position " + pos + " outside [0, " + length + "]");
+        }
+        int n = text.length();
+        if (splitsPair(pos)) {
+            throw new IllegalArgumentException("insert position " + pos + " splits a surrogate pair");
+        }
+        if (n == 0) {
+            return emptyEdit(emptyUpdate());
+        }
+        int a = local();
+        int s = agents.next[a];
+        if ((long) s + n > MAX_SEQ) {
+            throw new IllegalStateException("agent " + localId + " ran out of seqs");
+        }
+        int left, right;
+        if (pos == 0) {
+            left = NONE;
+            right = tree.first();
+        } else {
+            tree.locate(pos - 1);
+            left = tree.curItem;
+            int off = tree.curOff;
+            if (off + 1 < items.len[left]) {
+                right = integrator.split(left, off + 1);
+            } else {
+                right = nextInLeaf(tree.curLeaf, tree.curSlot);
+            }
+        }
+        agents.putContent(a, s, text);
+        int olA = NONE, olS = 0, orA = NONE, orS = 0;
+        if (left != NONE) {
+            olA = items.agent[left];
+            olS = items.seq[left] + items.len[left] - 1;
+        }
+        if (right != NONE) {
+            orA = items.agent[right];
+            orS = items.seq[right];
+        }
+        integrator.place(left, a, s, n, olA, olS, orA, orS, (byte) 0);
+        writer.reset();
+        writer.addItem(localId, s, n, olA == NONE ? -1 : agents.ids[olA], olS, orA == NONE ? -1 : agents.ids[orA], orS,
+                (byte) 0, agents.content[a], s);
+        return new LocalEdit(writer.encode(false), IdSet.range(localId, s, s + n), IdSet.EMPTY,
+                List.of(TextChange.insert(pos, text)));
+    }
+
+    /** Item after slot {@code slot} of leaf {@code lf}, or NONE. */
+    private int nextInLeaf(Node lf, int slot) {
+        if (slot + 1 < lf.n) {
+            return lf.items[slot + 1];
+        }
+        for (Node l = lf.next; l != null; l = l.next) {
+            if (l.n > 0) {
+                return l.items[0];
+            }
+        }
+        return NONE;
+    }
+
+    public LocalEdit delete(int pos, int len) {
+        int length = tree.width();
+        if (pos < 0 || len < 0 || (long) pos + len > length) {
+            throw new IndexOutOfBoundsException("delete range [" + pos + ", " + ((long) pos + len) + ") outside [0, " + length + "]");
+        }
+        if (len == 0) {
+            return emptyEdit(emptyUpdate());
+        }
+        if (splitsPair(pos) || splitsPair(pos + len)) {
+            throw new IllegalArgumentException("delete range [" + pos + ", " + (pos + len) + ") splits a surrogate pair");
+        }
+        writer.reset();
+        IdSet.Builder ids = new IdSet.Builder();
+        tree.locate(pos);
+        int h = tree.curItem;
+        if (tree.curOff > 0) {
+            h = integrator.split(h, tree.curOff);
+        }
+        int remaining = len;
+        while (true) {
+            if (items.len[h] > remaining) {
+                integrator.split(h, remaining);
+            }
+            markDeleted(h);
+            long id = agents.ids[items.agent[h]];
+            writer.addDelete(id, items.seq[h], items.len[h]);
+            ids.add(id, items.seq[h], items.seq[h] + items.len[h]);
+            remaining -= items.len[h];
+            if (remaining == 0) {
+                break;
+            }
+            do {
+                h = tree.next(h);
+            } while (items.isDeleted(h));
+        }
+        return new LocalEdit(writer.encode(false), IdSet.EMPTY, ids.build(), List.of(TextChange.delete(pos, len)));
+    }
+
+    private void markDeleted(int h) {
+        items.flags[h] |= gc ? (ItemTable.DELETED | ItemTable.GC) : ItemTable.DELETED;
+        tree.addWidth(items.leaf[h], -items.len[h]);
+    }
+
+    /**
+     * Deletes the still-visible ids of agent index {@code a} in {@code [start, stop)} (all integrated), recording
+     * changes and, if {@code w} is not null, the deleted ranges.
+     */
+    private void deleteRange(int a, int start, int stop, ChangeCollector out, UpdateWriter w, IdSet.Builder b) {
+        int s = start;
+        while (s < stop) {
+            int h = integrator.find(a, s);
+            int hEnd = items.seq[h] + items.len[h];
+            if (items.isDeleted(h)) {
+                s = hEnd;
+                continue;
+            }
+            if (items.seq[h] < s) {
+                h = integrator.split(h, s - items.seq[h]);
+            }
+            if (hEnd > stop) {
+                integrator.split(h, stop - items.seq[h]);
+            }
+            int off = tree.offsetOf(h);
+            markDeleted(h);
+            out.delete(off, items.len[h]);
+            if (w != null) {
+                long id = agents.ids[a];
+                w.addDelete(id, items.seq[h], items.len[h]);
+                b.add(id, items.seq[h], items.seq[h] + items.len[h]);
+            }
+            s = items.seq[h] + items.len[h];
+        }
+    }
+
+    /** Selective undo of an insert: deletes the still-visible characters among {@code ids}. */
+    public LocalEdit deleteIds(IdSet ids) {
+        writer.reset();
+        IdSet.Builder deleted = new IdSet.Builder();
+        ChangeCollector out = new ChangeCollector();
+        ids.forEachRange((agentId, start, end) -> {
+            int a = agents.find(agentId);
+            if (a < 0 || start >= agents.next[a]) {
+                return;
+            }
+            deleteRange(a, (int) start, (int) Math.min(end, agents.next[a]), out, writer, deleted);
+        });
+        return new LocalEdit(writer.encode(false), IdSet.EMPTY, deleted.build(), out.result());
+    }
+
+    /** Selective undo of a delete: re-inserts the deleted characters of {@code ids} as new items after their tombstones. */
+    public LocalEdit restore(IdSet ids) {
+        // 1. refuse before changing anything if some content is gone
+        ids.forEachRange((agentId, start, end) -> {
+            int a = agents.find(agentId);
+            if (a < 0) {
+                return;
+            }
+            int stop = (int) Math.min(end, agents.next[a]);
+            for (int s = (int) start; s < stop; ) {
+                int h = integrator.find(a, s);
+                if ((items.flags[h] & ItemTable.GC) != 0) {
+                    throw new IllegalStateException("cannot restore (" + agentId + "," + s + "): its content was garbage-collected");
+                }
+                s = items.seq[h] + items.len[h];
+            }
+        });
+        // 2. cut the tombstones of the set out as separate items
+        List<Integer> pieces = new ArrayList<>();
+        ids.forEachRange((agentId, start, end) -> {
+            int a = agents.find(agentId);
+            if (a < 0) {
+                return;
+            }
+            int stop = (int) Math.min(end, agents.next[a]);
+            for (int s = (int) start; s < stop; ) {
+                int h = integrator.find(a, s);
+                int hEnd = items.seq[h] + items.len[h];
+                if (!items.isDeleted(h)) {
+                    s = hEnd;
+                    continue;
+                }
+                if (items.seq[h] < s) {
+                    h = integrator.split(h, s - items.seq[h]);
+                }
+                if (hEnd > stop) {
+                    integrator.split(h, stop - items.seq[h]);
+                }
+                pieces.add(h);
+                s = items.seq[h] + items.len[h];
+            }
+        });
+        writer.reset();
+        ChangeCollector out = new ChangeCollector();
+        if (pieces.isEmpty()) {
+            return new LocalEdit(writer.encode(false), IdSet.EMPTY, IdSet.EMPTY, List.of());
+        }
+        pieces.sort((x, y) -> tree.compareOrder(x, y));
+        // 3. one new run per group of physically adjacent tombstones, placed right after the group
+        int a = local();
+        IdSet.Builder inserted = new IdSet.Builder();
+        int i = 0;
+        while (i < pieces.size()) {
+            int j = i;
+            int total = items.len[pieces.get(i)];
+            while (j + 1 < pieces.size() && tree.next(pieces.get(j)) == pieces.get(j + 1)) {
+                j++;
+                total += items.len[pieces.get(j)];
+            }
+            int s = agents.next[a];
+            if ((long) s + total > MAX_SEQ) {
+                throw new IllegalStateException("agent " + localId + " ran out of seqs");
+            }
+            agents.ensureContent(a, s + total);
+            int at = s;
+            for (int k = i; k <= j; k++) {
+                int p = pieces.get(k);
+                System.arraycopy(agents.content[items.agent[p]], items.seq[p], agents.content[a], at, items.len[p]);
+                at += items.len[p];
+            }
+            int left = pieces.get(j);
+            int right = tree.next(left);
+            int olA = items.agent[left], olS = items.seq[left] + items.len[left] - 1;
+            int orA = right == NONE ? NONE : items.agent[right], orS = right == NONE ? 0 : items.seq[right];
+            integrator.place(left, a, s, total, olA, olS, orA, orS, (byte) 0);
+            int off = tree.offsetOf(integrator.placedItem) + integrator.placedOffset;
+            out.insert(off, agents.content[a], s, total);
+            writer.addItem(localId, s, total, agents.ids[olA], olS, orA == NONE ? -1 : agents.ids[orA], orS, (byte) 0,
+                    agents.content[a], s);
+            inserted.add(localId, s, s + total);
+            i = j + 1;
+        }
+        return new LocalEdit(writer.encode(false), inserted.build(), IdSet.EMPTY, out.result());
+    }
+
+    // ------------------------------------------------------------------------------------------ remote updates
+
+    /** Integrates a decoded update into this (non-pristine or non-snapshot) replica. */
+    public List<TextChange> apply(DecodedUpdate u) {
+        ChangeCollector out = new ChangeCollector();
+        boolean progress = false;
+        long[] ag = u.agents;
+        if (u.nItems > 0) {
+            PendingItem[] work = new PendingItem[u.nItems];
+            for (int i = 0; i < u.nItems; i++) {
+                int co = u.contentOff[i];
+                work[i] = new PendingItem(ag[u.itemAgent[i]], u.itemSeq[i], u.itemLen[i],
+                        u.olAgent[i] < 0 ? -1 : ag[u.olAgent[i]], u.olSeq[i],
+                        u.orAgent[i] < 0 ? -1 : ag[u.orAgent[i]], u.orSeq[i], u.itemFlags[i],
+                        co < 0 ? null : u.content, Math.max(co, 0));
+            }
+            progress = integrateAll(work, out);
+        }
+        applyDeletes(u, out);
+        if (progress) {
+            retryPending(out);
+        }
+        return out.result();
+    }
+
+    private void applyDeletes(DecodedUpdate u, ChangeCollector out) {
+        for (int i = 0; i < u.nDeletes; i++) {
+            applyRemoteDelete(u.agents[u.delAgent[i]], u.delStart[i], u.delStart[i] + u.delLen[i], out);
+        }
+    }
+
+    private void applyRemoteDelete(long agentId, int start, int end, ChangeCollector out) {
+        int a = agents.find(agentId);
+        int known = a < 0 ? 0 : agents.next[a];
+        if (start < known) {
+            deleteRange(a, start, Math.min(end, known), out, null, null);
+        }
+        if (end > known) {
+            pendingDeletes.add(new long[]{agentId, Math.max(start, known), end});
+        }
+    }
+
+    private void retryPending(ChangeCollector out) {
+        boolean progress = true;
+        while (progress && !pendingItems.isEmpty()) {
+            List<PendingItem> w = pendingItems;
+            pendingItems = new ArrayList<>();
+            progress = integrateAll(w.toArray(new PendingItem[0]), out);
+        }
+        if (!pendingDeletes.isEmpty()) {
+            List<long[]> d = pendingDeletes;
+            pendingDeletes = new ArrayList<>();
+            for (long[] r : d) {
+                applyRemoteDelete(r[0], (int) r[1], (int) r[2], out);
+            }
+        }
+    }
+
+    /**
+     * Integrates every item of {@code work} whose dependencies are met, in a dependency-respecting order:
+     * per agent in seq order, round-robin over agents until no queue head can advance. The rest is buffered.
+     *
+     * @return true if anything was integrated
+     */
+    private boolean integrateAll(PendingItem[] work, ChangeCollector out) {
+        if (work.length == 1) {
+            int st = tryIntegrate(work[0], out);
+            if (st == WAIT) {
+                pendingItems.add(work[0]);
+            }
+            return st == DONE;
+        }
+        Arrays.sort(work, Comparator.comparingLong(PendingItem::agent).thenComparingInt(PendingItem::seq));
+        int groups = 0;
+        int[] from = new int[work.length + 1];
+        for (int i = 0; i < work.length; i++) {
+            if (i == 0 || work[i].agent() != work[i - 1].agent()) {
+                from[groups++] = i;
+            }
+        }
+        from[groups] = work.length;
+        int[] head = Arrays.copyOf(from, groups);
+        boolean any = false, progress = true;
+        while (progress) {
+            progress = false;
+            for (int g = 0; g < groups; g++) {
+                while (head[g] < from[g + 1]) {
+                    int st = tryIntegrate(work[head[g]], out);
+                    if (st == WAIT) {
+                        break;
+                    }
+                    head[g]++;
+                    if (st == DONE) {
+                        progress = true;
+                        any = true;
+                    }
+                }
+            }
+        }
+        for (int g = 0; g < groups; g++) {
+            for (int i = head[g]; i < from[g + 1]; i++) {
+                if (tryIntegrate(work[i], out) == WAIT) {
+                    pendingItems.add(work[i]);
+                }
+            }
+        }
+        return any;
+    }
+
+    /** Integrates one run if its dependencies are met: SKIP (already known), DONE, or WAIT. */
+    private int tryIntegrate(PendingItem p, ChangeCollector out) {
+        int a = agents.find(p.agent());
+        int next = a < 0 ? 0 : agents.next[a];
+        if (p.seq() + p.len() <= next) {
+            return SKIP;
+        }
+        if (p.seq() > next) {
+            return WAIT;
+        }
+        int trim = next - p.seq();
+        int olA, olS;
+        if (trim > 0) {
+            olA = a;
+            olS = next - 1;
+        } else if (p.olAgent() < 0) {
+            olA = NONE;
+            olS = 0;
+        } else {
+            olA = agents.find(p.olAgent());
+            if (olA < 0 || p.olSeq() >= agents.next[olA]) {
+                return WAIT;
+            }
+            olS = p.olSeq();
+        }
+        int orA, orS;
+        if (p.orAgent() < 0) {
+            orA = NONE;
+            orS = 0;
+        } else {
+            orA = agents.find(p.orAgent());
+            if (orA < 0 || p.orSeq() >= agents.next[orA]) {
+                return WAIT;
+            }
+            orS = p.orSeq();
+        }
+        if (a < 0) {
+            a = agents.intern(p.agent());
+        }
+        byte flags = p.flags();
+        if (gc && (flags & ItemTable.DELETED) != 0) {
+            flags |= ItemTable.GC;
+        }
+        int n = p.len() - trim;
+        if (p.content() != null) {
+            agents.putContent(a, next, p.content(), p.contentOff() + trim, n);
+        } else {
+            agents.ensureContent(a, next + n);
+        }
+        integrator.integrate(a, next, n, olA, olS, orA, orS, flags);
+        if ((flags & ItemTable.DELETED) == 0) {
+            int off = tree.offsetOf(integrator.placedItem) + integrator.placedOffset;
+            out.insert(off, agents.content[a], next, n);
+        }
+        return DONE;
+    }
+
+    /**
+     * Builds a replica from a snapshot (items of a whole state in document order) without running the
+     * integration scan: the order in the snapshot is the converged order. Validates that every agent's seqs
+     * are covered exactly once from 0 and that every origin exists.
+     *
+     * @throws MalformedUpdateException if the snapshot is inconsistent (nothing else is changed)
+     */
+    public static Replica load(DecodedUpdate u, long localId, boolean gc, List<TextChange> changesOut) {
+        Replica r = new Replica(localId, gc, Math.max(16, u.nItems));
+        ItemTable it = r.items;
+        int[] map = new int[u.agents.length];
+        int[] maxEnd = new int[u.agents.length];
+        for (int i = 0; i < u.nItems; i++) {
+            int e = u.itemSeq[i] + u.itemLen[i];
+            if (e > maxEnd[u.itemAgent[i]]) {
+                maxEnd[u.itemAgent[i]] = e;
+            }
+        }
+        for (int i = 0; i < map.length; i++) {
+            map[i] = r.agents.intern(u.agents[i]);
+            r.agents.content[map[i]] = new char[maxEnd[i]];
+        }
+        int prev = NONE;
+        for (int i = 0; i < u.nItems; i++) {
+            int a = map[u.itemAgent[i]], s = u.itemSeq[i], l = u.itemLen[i];
+            int olA = u.olAgent[i] < 0 ? NONE : map[u.olAgent[i]], olS = u.olSeq[i];
+            int orA = u.orAgent[i] < 0 ? NONE : map[u.orAgent[i]], orS = u.orSeq[i];
+            byte flags = u.itemFlags[i];
+            if (gc && (flags & ItemTable.DELETED) != 0) {
+                flags |= ItemTable.GC;
+            }
+            if (u.contentOff[i] >= 0) {
+                System.arraycopy(u.content, u.contentOff[i], r.agents.content[a], s, l);
+            }
+            if (prev != NONE && it.agent[prev] == a && it.seq[prev] + it.len[prev] == s && olA == a && olS == s - 1
+                    && it.orAgent[prev] == orA && it.orSeq[prev] == orS && it.flags[prev] == flags) {
+                it.len[prev] += l;
+                if ((flags & ItemTable.DELETED) == 0) {
+                    r.tree.addWidth(it.leaf[prev], l);
+                }
+                continue;
+            }
+            int h = it.add(a, s, l, olA, olS, orA, orS, flags);
+            r.tree.append(h);
+            try {
+                r.agents.index[a].insert(s, h);
+            } catch (IllegalStateException e) {
+                throw new MalformedUpdateException("snapshot lists id (" + u.agents[u.itemAgent[i]] + "," + s + ") twice");
+            }
+            prev = h;
+        }
+        for (int a = 0; a < r.agents.n; a++) {
+            final int agent = a;
+            int[] expected = {0};
+            r.agents.index[a].forEach((start, h) -> {
+                if (start != expected[0]) {
+                    throw new MalformedUpdateException("snapshot: seqs of agent " + r.agents.ids[agent]
+                            + (start > expected[0] ? " have a gap at " : " overlap at ") + Math.min(start, expected[0]));
+                }
+                expected[0] = start + it.len[h];
+            });
+            r.agents.next[a] = expected[0];
+        }
+        for (int h = 0; h < it.size; h++) {
+            if (it.olAgent[h] != NONE && it.olSeq[h] >= r.agents.next[it.olAgent[h]]) {
+                throw new MalformedUpdateException("snapshot: item (" + r.agents.ids[it.agent[h]] + "," + it.seq[h]
+                        + ") has an unknown originLeft (" + r.agents.ids[it.olAgent[h]] + "," + it.olSeq[h] + ")");
+            }
+            if (it.orAgent[h] != NONE && it.orSeq[h] >= r.agents.next[it.orAgent[h]]) {
+                throw new MalformedUpdateException("snapshot: item (" + r.agents.ids[it.agent[h]] + "," + it.seq[h]
+                        + ") has an unknown originRight (" + r.agents.ids[it.orAgent[h]] + "," + it.orSeq[h] + ")");
+            }
+        }
+        ChangeCollector out = new ChangeCollector();
+        if (r.tree.width() > 0) {
+            String t = r.text();
+            out.insert(0, t.toCharArray(), 0, t.length());
+        }
+        r.applyDeletes(u, out);
+        changesOut.addAll(out.result());
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------------------ encoding
+
+    private void addItemTo(UpdateWriter w, int h, int from) {
+        int a = items.agent[h];
+        int s = items.seq[h];
+        int olA, olS;
+        if (from > s) {
+            olA = a;
+            olS = from - 1;
+        } else {
+            olA = items.olAgent[h];
+            olS = items.olSeq[h];
+        }
+        int orA = items.orAgent[h];
+        byte f = items.flags[h];
+        w.addItem(agents.ids[a], from, s + items.len[h] - from, olA == NONE ? -1 : agents.ids[olA], olS,
+                orA == NONE ? -1 : agents.ids[orA], items.orSeq[h], f,
+                (f & ItemTable.GC) != 0 ? null : agents.content[a], from);
+    }
+
+    /** The whole state as a snapshot update: all items (tombstones included) in document order. */
+    public byte[] encodeState() {
+        UpdateWriter w = new UpdateWriter();
+        for (Node l = tree.firstLeaf; l != null; l = l.next) {
+            for (int i = 0; i < l.n; i++) {
+                int h = l.items[i];
+                addItemTo(w, h, items.seq[h]);
+            }
+        }
+        return w.encode(true);
+    }
+
+    /** Items not covered by {@code theirs} (per agent, in seq order) plus deletions of ids they have. */
+    public byte[] encodeDiff(VersionVector theirs) {
+        if (theirs.size() == 0) {
+            return encodeState();
+        }
+        UpdateWriter w = new UpdateWriter();
+        for (int a = 0; a < agents.n; a++) {
+            long from = theirs.get(agents.ids[a]);
+            int next = agents.next[a];
+            for (int s = (int) Math.min(from, next); s < next; ) {
+                int h = integrator.find(a, s);
+                addItemTo(w, h, s);
+                s = items.seq[h] + items.len[h];
+            }
+        }
+        for (int a = 0; a < agents.n; a++) {
+            long id = agents.ids[a];
+            int upTo = (int) Math.min(theirs.get(id), agents.next[a]);
+            if (upTo == 0) {
+                continue;
+            }
+            agents.index[a].forEach((start, h) -> {
+                if (start < upTo && items.isDeleted(h)) {
+                    w.addDelete(id, start, Math.min(items.len[h], upTo - start));
+                }
+            });
+        }
+        return w.encode(false);
+    }
+
+    // ------------------------------------------------------------------------------------------ positions
+
+    public RelativePosition relativePosition(int offset, Assoc assoc) {
+        int length = tree.width();
+        if (offset < 0 || offset > length) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside [0, " + length + "]");
+        }
+        if (assoc == Assoc.AFTER) {
+            if (offset == length) {
+                return RelativePosition.END;
+            }
+            tree.locate(offset);
+        } else {
+            if (offset == 0) {
+                return RelativePosition.START;
+            }
+            tree.locate(offset - 1);
+        }
+        int h = tree.curItem;
+        return new RelativePosition(agents.ids[items.agent[h]], items.seq[h] + tree.curOff, assoc);
+    }
+
+    public int resolve(RelativePosition p) {
+        if (p.isBoundary()) {
+            return p.assoc() == Assoc.AFTER ? 0 : tree.width();
+        }
+        int a = agents.find(p.agent());
+        if (a < 0 || p.seq() >= agents.next[a]) {
+            return -1;
+        }
+        int h = integrator.find(a, (int) p.seq());
+        int base = tree.offsetOf(h);
+        if (items.isDeleted(h)) {
+            return base;
+        }
+        int k = (int) (p.seq() - items.seq[h]);
+        return p.assoc() == Assoc.AFTER ? base + k : base + k + 1;
+    }
+
+    // ------------------------------------------------------------------------------------------ invariants
+
+    /**
+     * Checks, throwing {@link IllegalStateException} naming the first violation: the tree's own invariants
+     * ({@link ContentTree#checkInvariants()}); every handle is in the tree exactly once; items have length
+     * {@code >= 1}, GC implies DELETED, absent origins have seq 0, origins are integrated ids that are not later
+     * ids of the item's own agent; each agent's id index lists its items in seq order covering {@code [0, next)}
+     * exactly (the version vector matches the items); buffered items and deletes still wait for something.
+     */
+    public void checkInvariants() {
+        tree.checkInvariants();
+        if (tree.count != items.size) {
+            throw new IllegalStateException("items: " + items.size + " handles but " + tree.count + " in the tree");
+        }
+        boolean[] seen = new boolean[items.size];
+        tree.forEach(h -> {
+            if (seen[h]) {
+                throw new IllegalStateException("tree: item " + h + " appears twice");
+            }
+            seen[h] = true;
+        });
+        for (int h = 0; h < items.size; h++) {
+            if (items.len[h] < 1) {
+                throw new IllegalStateException("rle: item " + h + " has length " + items.len[h]);
+            }
+            if ((items.flags[h] & ItemTable.GC) != 0 && !items.isDeleted(h)) {
+                throw new IllegalStateException("rle: item " + h + " is garbage-collected but visible");
+            }
+            if (gc && items.isDeleted(h) && (items.flags[h] & ItemTable.GC) == 0) {
+                throw new IllegalStateException("gc: tombstone " + h + " kept its content on a gc replica");
+            }
+            checkOrigin(h, items.olAgent[h], items.olSeq[h], "originLeft");
+            checkOrigin(h, items.orAgent[h], items.orSeq[h], "originRight");
+        }
+        int[] total = {0};
+        for (int a = 0; a < agents.n; a++) {
+            final int agent = a;
+            int[] expected = {0};
+            agents.index[a].forEach((start, h) -> {
+                if (items.agent[h] != agent || items.seq[h] != start) {
+                    throw new IllegalStateException("id index: entry " + start + " of agent " + agents.ids[agent]
+                            + " points to item (" + items.agent[h] + "," + items.seq[h] + ")");
+                }
+                if (start != expected[0]) {
+                    throw new IllegalStateException("version: agent " + agents.ids[agent] + " items do not cover seq "
+                            + expected[0] + " exactly");
+                }
+                expected[0] = start + items.len[h];
+                total[0]++;
+            });
+            if (expected[0] != agents.next[a]) {
+                throw new IllegalStateException("version: agent " + agents.ids[a] + " next seq " + agents.next[a]
+                        + " but its items end at " + expected[0]);
+            }
+            if (agents.content[a].length < agents.next[a]) {
+                throw new IllegalStateException("content: agent " + agents.ids[a] + " holds fewer units than its seqs");
+            }
+        }
+        if (total[0] != items.size) {
+            throw new IllegalStateException("id index: " + total[0] + " entries for " + items.size + " items");
+        }
+        for (PendingItem p : pendingItems) {
+            int a = agents.find(p.agent());
+            if (a >= 0 && p.seq() + p.len() <= agents.next[a]) {
+                throw new IllegalStateException("pending: item (" + p.agent() + "," + p.seq() + ") is already integrated");
+            }
+        }
+        for (long[] d : pendingDeletes) {
+            int a = agents.find(d[0]);
+            if (a >= 0 && d[2] <= agents.next[a]) {
+                throw new IllegalStateException("delete set: pending delete of agent " + d[0] + " is integrable");
+            }
+        }
+    }
+
+    private void checkOrigin(int h, int oa, int os, String what) {
+        if (oa == NONE) {
+            if (os != 0) {
+                throw new IllegalStateException("origins: item " + h + " has an absent " + what + " with seq " + os);
+            }
+            return;
+        }
+        if (oa < 0 || oa >= agents.n || os < 0 || os >= agents.next[oa]) {
+            throw new IllegalStateException("origins: item " + h + " has a non-integrated " + what);
+        }
+        if (oa == items.agent[h] && os >= items.seq[h]) {
+            throw new IllegalStateException("origins: item " + h + " has a " + what + " that is not an earlier id");
+        }
+    }
+}

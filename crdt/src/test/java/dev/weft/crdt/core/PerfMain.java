@@ -1,0 +1,96 @@
+package dev.weft.crdt.core;
+
+import dev.weft.crdt.TextDocument;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Quick local timing harness (not a test): {@code java -cp ... dev.weft.crdt.core.PerfMain [rounds]}.
+ * The authoritative measurement is bench/weft-bench; this one is for the CRDT engineer's inner loop.
+ */
+public final class PerfMain {
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Path dir = Traces.dir();
+        long t0 = System.nanoTime();
+        Map<String, Object> t = Traces.load(dir.resolve("automerge-paper.json.gz"));
+        List<Object[]> patches = Traces.patches(t);
+        System.out.printf("parse %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        String end = (String) t.get("endContent");
+        for (int r = 0; r < rounds; r++) {
+            long s = System.nanoTime();
+            StringBuilder sb = new StringBuilder();
+            for (Object[] p : patches) {
+                int pos = (Integer) p[0], del = (Integer) p[1];
+                sb.delete(pos, pos + del);
+                sb.insert(pos, (String) p[2]);
+            }
+            long floor = System.nanoTime() - s;
+            s = System.nanoTime();
+            TextDocument a = new TextDocument(1);
+            List<byte[]> ups = new ArrayList<>(patches.size());
+            for (Object[] p : patches) {
+                int pos = (Integer) p[0], del = (Integer) p[1];
+                String ins = (String) p[2];
+                if (del > 0) {
+                    ups.add(a.delete(pos, del).update());
+                }
+                if (!ins.isEmpty()) {
+                    ups.add(a.insert(pos, ins).update());
+                }
+            }
+            long replay = System.nanoTime() - s;
+            s = System.nanoTime();
+            TextDocument b = new TextDocument(2);
+            for (byte[] u : ups) {
+                b.applyUpdate(u);
+            }
+            long remote = System.nanoTime() - s;
+            s = System.nanoTime();
+            byte[] state = a.encodeStateAsUpdate();
+            long enc = System.nanoTime() - s;
+            s = System.nanoTime();
+            TextDocument c = new TextDocument(3);
+            c.applyUpdate(state);
+            long load = System.nanoTime() - s;
+            if (!a.getText().equals(end) || !b.getText().equals(end) || !c.getText().equals(end)) {
+                throw new AssertionError("wrong text");
+            }
+            System.gc();
+            long before = used();
+            TextDocument held = new TextDocument(4);
+            held.applyUpdate(state);
+            System.gc();
+            long heap = used() - before;
+            System.out.printf("floor %d ms, replay %d ms, remote %d ms, encode %d ms, load %d ms, bytes %d, heap %d (%s)%n",
+                    floor / 1_000_000, replay / 1_000_000, remote / 1_000_000, enc / 1_000_000, load / 1_000_000,
+                    state.length, heap, held.length() > 0 ? "ok" : "");
+        }
+        for (String name : List.of("friendsforever", "clownschool", "git-makefile")) {
+            Map<String, Object> tr = Traces.load(dir.resolve(name + ".json.gz"));
+            for (int r = 0; r < Math.max(1, rounds / 2); r++) {
+                List<byte[]> all = new ArrayList<>();
+                long s = System.nanoTime();
+                Traces.replayConcurrent(tr, all);
+                long rep = System.nanoTime() - s;
+                s = System.nanoTime();
+                TextDocument m = new TextDocument(77);
+                for (byte[] u : all) {
+                    m.applyUpdate(u);
+                }
+                long merge = System.nanoTime() - s;
+                boolean ok = name.equals("git-makefile") ? m.length() == 113_676 : m.getText().equals(tr.get("endContent"));
+                System.out.printf("%s: per-agent replay %d ms, merge of %d updates %d ms, ok=%s%n", name, rep / 1_000_000,
+                        all.size(), merge / 1_000_000, ok);
+            }
+        }
+    }
+
+    private static long used() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
