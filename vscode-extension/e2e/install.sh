@@ -10,7 +10,7 @@ TOOLS=${WEFT_E2E_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/weft-vscode-e2e}
 CS="$TOOLS/code-server-$CODE_SERVER_VERSION"
 
 need_apt=()
-for pkg in chromium ripgrep libkrb5-dev python3 make g++; do
+for pkg in chromium ripgrep libkrb5-dev python3 make g++ unzip; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,0 +1,623 @@
+#!/usr/bin/env node
+// Two users in two real VS Code instances (code-server 4.100.3) collaborate on a LaTeX file through a relay.
+// Started by e2e/run.sh (which installs the tools). Scenario:
+//   1. a relay and two code-server instances (Alice: a copy of samples/paper; Bob: an empty folder), VSIX installed;
+//   2. Alice opens paper/main.tex and runs "Weft: Share"; the invite link is read from the notification;
+//   3. Bob runs "Weft: Join" and pastes the link; main.tex opens in his window;
+//   4. both type at the same time at different places, then at the same place;
+//   5. both buffers (saved) equal each other and the relay's copy (bin/weft cat), and contain every keystroke;
+//   6. Bob sees Alice's caret decoration in Alice's colour with her name; the status bar counts 2 participants;
+//   7. screenshots; Bob leaves and his cursor disappears from Alice's window.
+'use strict';
+const { spawn, execFile } = require('child_process');
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const EXT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(EXT, '..');
+const OUT = process.env.WEFT_E2E_OUT || path.join(EXT, 'target', 'e2e');
+const CS_VERSION = '4.100.3';
+const TOOLS = process.env.WEFT_E2E_TOOLS || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'weft-vscode-e2e');
+const CODE_SERVER = path.join(TOOLS, `code-server-${CS_VERSION}`, 'node_modules', '.bin', 'code-server');
+const VSIX = path.join(EXT, 'target', 'weft-vscode.vsix');
+const RELAY_JAR = path.join(ROOT, 'relay-server', 'target', 'weft-relay.jar');
+const WEFT_CLI = path.join(ROOT, 'bin', 'weft');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const DOC = 'paper/main.tex';
+const USERS = [
+  { key: 'alice', name: 'Alice', color: '#e6194b' },
+  { key: 'bob', name: 'Bob', color: '#4363d8' },
+];
+const WATCHDOG_MS = Number(process.env.WEFT_E2E_TIMEOUT_MS || 8 * 60 * 1000);
+
+const processes = [];
+let browser;
+/** Temporary directory with the workspaces, homes and relay data; removed after a pass, kept after a failure. */
+let work;
+const t0 = Date.now();
+const log = (...a) => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'weft-vscode-e2e-'));
+  log('work dir', work, 'output', OUT);
+
+  // --- relay ---------------------------------------------------------------------------------------------------
+  const relayPort = await freePort();
+  const relayUrl = `http://127.0.0.1:${relayPort}`;
+  startProcess('relay', 'java', ['-jar', RELAY_JAR, '--port', String(relayPort), '--data', path.join(work, 'relay-data')], { cwd: work });
+  await waitTcp(relayPort, 60000, 'relay');
+  log('relay up at', relayUrl);
+
+  // --- workspaces ------------------------------------------------------------------------------------------------
+  const wsA = path.join(work, 'alice-ws');
+  const wsB = path.join(work, 'bob-ws');
+  fs.mkdirSync(path.join(wsA, 'paper'), { recursive: true });
+  fs.mkdirSync(wsB, { recursive: true });
+  const sample = path.join(ROOT, 'samples', 'paper', 'main.tex');
+  const original = fs.existsSync(sample) ? fs.readFileSync(sample, 'utf8') : FALLBACK_TEX;
+  fs.writeFileSync(path.join(wsA, DOC), original);
+  log(`shared file: ${fs.existsSync(sample) ? sample : 'built-in fallback'} (${original.split('\n').length} lines)`);
+
+  // --- two code-server instances -----------------------------------------------------------------------------
+  const servers = [];
+  for (const u of USERS) {
+    servers.push(await startCodeServer(u, work, relayUrl));
+  }
+  await Promise.all(servers.map((s) => waitHttp(`http://127.0.0.1:${s.port}/healthz`, 60000, `code-server ${s.user.name}`)));
+  log('code-server instances up');
+
+  browser = await chromium.launch({ executablePath: process.env.WEFT_E2E_CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const [alice, bob] = await Promise.all(servers.map(async (s, i) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${s.port}` });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    const folder = i === 0 ? wsA : wsB;
+    await page.goto(`http://127.0.0.1:${s.port}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.waitForSelector('.statusbar-item', { timeout: 60000 });
+    return { ...s, page, folder };
+  }));
+  log('both workbenches loaded');
+  await waitFor(async () => (await statusBarText(alice.page)).includes('Weft'), 60000, 'the Weft status bar item (extension activated) in Alice\'s window');
+  await waitFor(async () => (await statusBarText(bob.page)).includes('Weft'), 60000, 'the Weft status bar item in Bob\'s window');
+  log('extension active in both windows');
+
+  // --- Alice opens main.tex and shares ------------------------------------------------------------------------
+  await openFile(alice.page, DOC);
+  await runCommand(alice.page, 'Weft: Share');
+  const shareText = await waitForNotification(alice.page, /weft:\/\/join\?\S+/, 60000, 'the share notification with the invite link');
+  const link = /weft:\/\/join\?\S+/.exec(shareText)[0].replace(/[.,)]+$/, '');
+  const q = new URLSearchParams(link.slice(link.indexOf('?') + 1));
+  log('invite link', link);
+  if (q.get('relay').replace(/\/$/, '') !== relayUrl) {
+    throw new Error(`invite link relay ${q.get('relay')} is not the test relay ${relayUrl}`);
+  }
+  await dismissNotifications(alice.page);
+
+  // --- Bob joins by pasting the link into Weft: Join ------------------------------------------------------------
+  await runCommand(bob.page, 'Weft: Join');
+  await bob.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await waitFor(async () => /Join/.test(await bob.page.locator('.quick-input-widget').innerText()), 10000, 'the Join input box');
+  await bob.page.keyboard.insertText(link);
+  await sleep(200);
+  await bob.page.keyboard.press('Enter');
+  await waitFor(async () => fs.existsSync(path.join(wsB, DOC)), 60000, `Bob's ${DOC} to be created by the join`);
+  await waitFor(async () => (await activeTabTitle(bob.page)) === 'main.tex', 60000, 'main.tex to open in Bob\'s window');
+  log('Bob joined; main.tex is open in his window');
+  await waitFor(async () => /\$?\(?person\)?\s*2|\b2\b/.test(await weftStatusText(bob.page)), 30000, 'Bob\'s status bar to count 2 participants');
+  await dismissNotifications(bob.page);
+
+  // Both windows must show the same text before typing (Bob's came through the relay).
+  await expectConverged(alice, bob, relayUrl, q, 30000, original);
+
+  // --- concurrent typing at different places ------------------------------------------------------------------
+  const lines = original.split('\n');
+  const lineA = findLine(lines, /^We describe/) + 1; // 1-based for Go to Line
+  const lineB = findLine(lines, /^replica of the document/) + 1;
+  const textA = ' Alice types here.';
+  const textB = ' Bob types there.';
+  await goTo(alice.page, lineA);
+  await goTo(bob.page, lineB);
+  log(`typing concurrently: Alice at line ${lineA}, Bob at line ${lineB}`);
+  await Promise.all([typeSlowly(alice.page, textA), typeSlowly(bob.page, textB)]);
+  let text = await expectConverged(alice, bob, relayUrl, q, 30000);
+  const after1 = text.split('\n');
+  assertEq(after1[lineA - 1], lines[lineA - 1] + textA, 'Alice\'s line after concurrent typing');
+  assertEq(after1[lineB - 1], lines[lineB - 1] + textB, 'Bob\'s line after concurrent typing');
+  log('different places: converged and both edits intact');
+
+  // --- concurrent typing at the same place --------------------------------------------------------------------
+  const lineS = findLine(lines, /^every replica converges/) + 1;
+  const sameA = ' [alice]';
+  const sameB = ' {bob}';
+  await goTo(alice.page, lineS);
+  await goTo(bob.page, lineS);
+  log(`typing concurrently at the same place: end of line ${lineS}`);
+  await Promise.all([typeSlowly(alice.page, sameA), typeSlowly(bob.page, sameB)]);
+  text = await expectConverged(alice, bob, relayUrl, q, 30000);
+  const sameLine = text.split('\n')[lineS - 1];
+  const base = lines[lineS - 1];
+  if (!sameLine.startsWith(base) || sameLine.length !== base.length + sameA.length + sameB.length
+      || !isSubsequence(sameA, sameLine.slice(base.length)) || !isSubsequence(sameB, sameLine.slice(base.length))) {
+    throw new Error(`same-place line lost or duplicated keystrokes: ${JSON.stringify(sameLine)}`);
+  }
+  log(`same place: converged to ${JSON.stringify(sameLine.slice(base.length))}`);
+  assertEq(text.split('\n').length, lines.length, 'line count');
+
+  // --- Bob sees Alice's cursor in her colour with her name ----------------------------------------------------
+  await goTo(alice.page, lineA, 10); // a caret in the middle of a line, away from Bob's
+  await alice.page.keyboard.press('Shift+End'); // and a selection
+  const aliceDeco = await waitForCursorDecoration(bob.page, USERS[0], 20000);
+  log('Bob sees Alice\'s cursor:', JSON.stringify(aliceDeco));
+  const bobDeco = await waitForCursorDecoration(alice.page, USERS[1], 20000);
+  log('Alice sees Bob\'s cursor:', JSON.stringify(bobDeco));
+  const selection = await selectionHighlight(bob.page, USERS[0]);
+  if (!selection) {
+    throw new Error('Bob does not see Alice\'s selection highlighted in her colour');
+  }
+  log('Bob sees Alice\'s selection highlight:', selection);
+
+  // --- participants view and screenshots ----------------------------------------------------------------------
+  await showParticipants(bob.page);
+  await showParticipants(alice.page);
+  await sleep(500);
+  await alice.page.screenshot({ path: path.join(OUT, 'vscode-alice.png') });
+  await bob.page.screenshot({ path: path.join(OUT, 'vscode-bob.png') });
+  await sideBySide(path.join(OUT, 'vscode-alice.png'), path.join(OUT, 'vscode-bob.png'), path.join(OUT, 'two-users.png'));
+  log('screenshots written to', OUT);
+
+  // --- Bob leaves; his cursor disappears from Alice's window --------------------------------------------------
+  await runCommand(bob.page, 'Weft: Leave');
+  await waitFor(async () => (await cursorDecorations(alice.page, USERS[1])).length === 0, 20000, 'Bob\'s cursor to disappear from Alice\'s window after he left');
+  await waitFor(async () => !/\b2\b/.test(await weftStatusText(alice.page)), 20000, 'Alice\'s participant count to drop');
+  log('Bob left; his cursor is gone from Alice\'s window');
+  log('PASS');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// code-server
+
+async function startCodeServer(user, work, relayUrl) {
+  const dir = path.join(work, user.key);
+  const home = path.join(dir, 'home');
+  const userData = path.join(dir, 'user-data');
+  const extensions = path.join(dir, 'extensions');
+  for (const d of [home, path.join(userData, 'User'), extensions]) {
+    fs.mkdirSync(d, { recursive: true });
+  }
+  const port = await freePort();
+  const config = path.join(dir, 'config.yaml');
+  fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+    'weft.userName': user.name,
+    'weft.color': user.color,
+    'weft.relayUrl': relayUrl,
+    'weft.verifyIntervalSeconds': 2,
+    'weft.trace.server': process.env.WEFT_E2E_TRACE || 'off',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'update.mode': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'security.workspace.trust.enabled': false,
+    'git.enabled': false,
+    'editor.autoClosingBrackets': 'never',
+    'editor.autoClosingQuotes': 'never',
+    'editor.autoSurround': 'never',
+    'editor.autoIndent': 'none',
+    'editor.quickSuggestions': { other: false, comments: false, strings: false },
+    'editor.suggestOnTriggerCharacters': false,
+    'editor.wordBasedSuggestions': 'off',
+    'editor.minimap.enabled': false,
+    'files.autoSave': 'off',
+    'files.insertFinalNewline': false,
+    'files.trimTrailingWhitespace': false,
+    'window.dialogStyle': 'custom',
+  }, null, 2));
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+  };
+  const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+  await run(CODE_SERVER, [...common, '--install-extension', VSIX], { env, cwd: dir }, `install the VSIX for ${user.name}`);
+  startProcess(`code-server-${user.key}`, CODE_SERVER,
+    [...common, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'],
+    { env, cwd: dir });
+  return { user, port, userData, dir };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Driving the workbench
+
+async function runCommand(page, label) {
+  await closeQuickInput(page);
+  await page.locator('.monaco-workbench').press('F1').catch(() => page.keyboard.press('F1'));
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await page.keyboard.insertText(label);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  await waitFor(async () => (await page.locator('.quick-input-list .monaco-list-row.focused').first().innerText().catch(() => '')).includes(label), 10000, `"${label}" to be the focused palette entry`);
+  await page.keyboard.press('Enter');
+}
+
+async function closeQuickInput(page) {
+  if (await page.locator('.quick-input-widget').isVisible().catch(() => false)) {
+    await page.keyboard.press('Escape');
+    await sleep(100);
+  }
+}
+
+async function openFile(page, relPath) {
+  await closeQuickInput(page);
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.insertText(relPath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) }).first().waitFor({ state: 'visible' });
+  await sleep(300);
+  await page.keyboard.press('Enter');
+  await waitFor(async () => (await activeTabTitle(page)) === path.basename(relPath), 20000, `${relPath} to open`);
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+}
+
+async function activeTabTitle(page) {
+  return (await page.locator('.tabs-container .tab.active .label-name').first().innerText({ timeout: 1000 }).catch(() => '')).trim();
+}
+
+/** Puts the caret at (1-based) line, at `column` (1-based) or at the end of the line. */
+async function goTo(page, line, column) {
+  await closeQuickInput(page);
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.insertText(column ? `${line}:${column}` : String(line));
+  await sleep(150);
+  await page.keyboard.press('Enter');
+  await sleep(150);
+  if (!column) {
+    await page.keyboard.press('End');
+  }
+}
+
+async function typeSlowly(page, text) {
+  for (const ch of text) {
+    await page.keyboard.type(ch);
+    await sleep(25 + Math.floor(Math.random() * 20));
+  }
+}
+
+async function save(page) {
+  await page.keyboard.press('Control+S');
+}
+
+async function statusBarText(page) {
+  return (await page.locator('.statusbar').innerText({ timeout: 2000 }).catch(() => ''));
+}
+
+async function weftStatusText(page) {
+  const items = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => `${e.id} ${e.innerText} ${e.getAttribute('aria-label') || ''}`));
+  return items.filter((t) => /weft/i.test(t)).join(' | ');
+}
+
+async function waitForNotification(page, re, timeout, what) {
+  let found = '';
+  await waitFor(async () => {
+    const texts = await page.locator('.notification-toast .notification-list-item-message, .notifications-center .notification-list-item-message').allInnerTexts();
+    found = texts.find((t) => re.test(t)) || '';
+    const error = texts.find((t) => /^Weft: /.test(t) && /error|unreachable|failed|missing|needs Java/i.test(t));
+    if (!found && error) {
+      throw new Error(`Weft error notification: ${error}`);
+    }
+    return found !== '';
+  }, timeout, what);
+  return found;
+}
+
+async function dismissNotifications(page) {
+  for (const btn of await page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close').all()) {
+    await btn.click({ timeout: 1000 }).catch(() => undefined);
+  }
+}
+
+async function showParticipants(page) {
+  await runCommand(page, 'Explorer: Focus on Weft Participants View').catch(() => undefined);
+  await sleep(300);
+  await page.keyboard.press('Escape').catch(() => undefined);
+}
+
+/** Remote caret decorations whose label (CSS ::after content) is `user.name`. */
+async function cursorDecorations(page, user) {
+  return page.evaluate((name) => {
+    const out = [];
+    for (const el of document.querySelectorAll('.editor-instance .monaco-editor .view-lines span[class*="ced-"]')) {
+      const after = getComputedStyle(el, '::after');
+      if (after.content === `"${name}"`) {
+        const before = getComputedStyle(el, '::before');
+        out.push({ className: el.className, label: after.content, labelBackground: after.backgroundColor, caretBorder: `${before.borderLeftWidth} ${before.borderLeftStyle} ${before.borderLeftColor}` });
+      }
+    }
+    return out;
+  }, user.name);
+}
+
+async function waitForCursorDecoration(page, user, timeout) {
+  const rgb = hexToRgb(user.color);
+  let last = [];
+  try {
+    await waitFor(async () => {
+      last = await cursorDecorations(page, user);
+      return last.some((d) => d.labelBackground === rgb && d.caretBorder.includes(rgb));
+    }, timeout, `${user.name}'s cursor decoration in ${user.color} (${rgb})`);
+  } catch (e) {
+    throw new Error(`${e.message}; decorations seen: ${JSON.stringify(last)}`);
+  }
+  return last.find((d) => d.labelBackground === rgb);
+}
+
+async function selectionHighlight(page, user) {
+  const [r, g, b] = hexToRgb(user.color).match(/\d+/g);
+  return page.evaluate((prefix) => {
+    for (const el of document.querySelectorAll('.editor-instance .monaco-editor .view-overlays div[class*="ced-"], .editor-instance .monaco-editor .view-lines span[class*="ced-"]')) {
+      const bg = getComputedStyle(el).backgroundColor;
+      if (bg.startsWith(prefix)) {
+        return bg;
+      }
+    }
+    return null;
+  }, `rgba(${r}, ${g}, ${b}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Convergence
+
+/** Saves both buffers and waits until Alice's, Bob's and the relay's copies are equal; returns the text. */
+async function expectConverged(alice, bob, relayUrl, q, timeout, expected) {
+  let last = {};
+  try {
+    await waitFor(async () => {
+      await save(alice.page);
+      await save(bob.page);
+      await sleep(400);
+      const a = fs.readFileSync(path.join(alice.folder, DOC), 'utf8');
+      const b = fs.readFileSync(path.join(bob.folder, DOC), 'utf8');
+      const r = await relayCopy(relayUrl, q);
+      last = { alice: a, bob: b, relay: r };
+      return a === b && b === r && (expected === undefined || a === expected);
+    }, timeout, 'Alice\'s, Bob\'s and the relay\'s copies to be equal');
+  } catch (e) {
+    throw new Error(`${e.message}\n${JSON.stringify(last, null, 1)}`);
+  }
+  log(`converged: alice = bob = relay (${last.alice.length} chars)`);
+  return last.alice;
+}
+
+async function relayCopy(relayUrl, q) {
+  const out = await run(WEFT_CLI, ['cat', '--relay', relayUrl, '--room', q.get('room'), '--secret', q.get('secret'), '--doc', DOC], {}, 'bin/weft cat');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Utilities
+
+function startProcess(name, cmd, args, opts) {
+  const logFile = path.join(OUT, `${name}.log`);
+  const fd = fs.openSync(logFile, 'a');
+  // detached → setsid: the whole group (code-server's extension host and its Java server) is killed with -pid.
+  const p = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', fd, fd] });
+  p.on('exit', (code, signal) => { p.exited = true; fs.appendFileSync(logFile, `\n[exited ${code ?? signal}]\n`); });
+  processes.push({ name, p, logFile });
+  return p;
+}
+
+function run(cmd, args, opts, what) {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { maxBuffer: 64 << 20, timeout: 120000, ...opts }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`${what} failed: ${err.message}\n${stderr}`));
+      } else {
+        resolve(String(stdout));
+      }
+    });
+  });
+}
+
+async function waitFor(pred, timeout, what) {
+  const end = Date.now() + timeout;
+  let lastErr;
+  while (Date.now() < end) {
+    try {
+      if (await pred()) {
+        return;
+      }
+      lastErr = undefined;
+    } catch (e) {
+      if (/^Weft error notification/.test(e.message)) {
+        throw e;
+      }
+      lastErr = e;
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}`);
+}
+
+function waitHttp(url, timeout, what) {
+  return waitFor(() => new Promise((resolve) => {
+    const req = http.get(url, (res) => { res.resume(); resolve(res.statusCode === 200); });
+    req.on('error', () => resolve(false));
+    req.setTimeout(2000, () => { req.destroy(); resolve(false); });
+  }), timeout, `${what} (${url})`);
+}
+
+/** Readiness by TCP accept (the relay's HTTP and Socket.IO share the port). */
+function waitTcp(port, timeout, what) {
+  return waitFor(() => new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  }), timeout, `${what} (127.0.0.1:${port})`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+function findLine(lines, re) {
+  const i = lines.findIndex((l) => re.test(l));
+  if (i < 0) {
+    throw new Error(`the shared file has no line matching ${re}`);
+  }
+  return i;
+}
+
+function isSubsequence(needle, hay) {
+  let i = 0;
+  for (const ch of hay) {
+    if (ch === needle[i]) {
+      i++;
+    }
+  }
+  return i === needle.length;
+}
+
+function assertEq(actual, expected, what) {
+  if (actual !== expected) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+async function sideBySide(left, right, out) {
+  const page = await browser.newPage({ viewport: { width: 2560, height: 800 } });
+  const img = (f) => `data:image/png;base64,${fs.readFileSync(f).toString('base64')}`;
+  await page.setContent(`<body style="margin:0;display:flex;background:#888">
+    <img src="${img(left)}" style="width:1280px;border-right:4px solid #444"><img src="${img(right)}" style="width:1276px"></body>`);
+  await page.screenshot({ path: out });
+  await page.close();
+}
+
+function dumpLogs() {
+  for (const { name, logFile } of processes) {
+    const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+    console.log(`----- ${name} (${logFile}), last lines -----\n${text.split('\n').slice(-25).join('\n')}`);
+  }
+}
+
+/** Copies the extension's output channel logs (they include the Java server's stderr) to OUT. */
+function collectExtensionLogs(dir, print) {
+  const found = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (/Weft\.log$|exthost\.log$/.test(e.name)) {
+        found.push(p);
+      }
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    // best effort
+  }
+  for (const f of found) {
+    const dest = path.join(OUT, f.replace(/^\/+/, '').replace(/[\\/]/g, '_'));
+    fs.copyFileSync(f, dest);
+    if (print && /Weft\.log$/.test(f)) {
+      console.log(`----- ${f}, last lines -----\n${fs.readFileSync(f, 'utf8').split('\n').slice(-40).join('\n')}`);
+    }
+  }
+}
+
+async function cleanup() {
+  if (browser) {
+    await browser.close().catch(() => undefined);
+  }
+  for (const { p } of processes.reverse()) {
+    if (!p.exited) {
+      try {
+        process.kill(-p.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  await sleep(1500);
+  for (const { p } of processes) {
+    if (!p.exited) {
+      try {
+        process.kill(-p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+const FALLBACK_TEX = `\\documentclass{article}
+\\begin{document}
+\\section{Introduction}
+We describe how several people can edit one document at the same time.
+Each participant keeps a
+replica of the document; edits travel through a relay.
+\\section{Conclusion}
+every replica converges to the same text.
+\\end{document}
+`;
+
+const watchdog = setTimeout(() => {
+  console.error(`[e2e] watchdog: no result after ${WATCHDOG_MS} ms`);
+  cleanup().finally(() => process.exit(3));
+}, WATCHDOG_MS);
+
+main()
+  .then(async () => {
+    clearTimeout(watchdog);
+    await cleanup();
+    collectExtensionLogs(work, false);
+    fs.rmSync(work, { recursive: true, force: true });
+    process.exit(0);
+  })
+  .catch(async (e) => {
+    clearTimeout(watchdog);
+    console.error(`[e2e] FAILED: ${e && e.stack ? e.stack : e}`);
+    try {
+      for (const ctx of browser ? browser.contexts() : []) {
+        for (const [i, page] of ctx.pages().entries()) {
+          await page.screenshot({ path: path.join(OUT, `failure-${browser.contexts().indexOf(ctx)}-${i}.png`) }).catch(() => undefined);
+        }
+      }
+    } catch {
+      // best effort
+    }
+    dumpLogs();
+    if (work) {
+      collectExtensionLogs(work, true);
+      console.error(`[e2e] kept ${work} for inspection`);
+    }
+    await cleanup();
+    process.exit(1);
+  });
