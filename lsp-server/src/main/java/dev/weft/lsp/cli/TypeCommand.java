@@ -46,6 +46,7 @@ final class TypeCommand {
             RelaySession.await(doc.firstSync(), timeout, session,
                     "no sync reply for '" + name + "' within " + timeout.toSeconds() + " s");
             Progress progress = new Progress(err, trace.patches().size(), doc, session);
+            err.println("weft type: joined, typing " + trace.patches().size() + " patches into '" + name + "'");
             long start = System.nanoTime();
             int i = 0;
             for (SequentialTrace.Patch p : trace.patches()) {
