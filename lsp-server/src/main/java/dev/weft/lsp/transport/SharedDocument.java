@@ -78,6 +78,7 @@ public final class SharedDocument implements AutoCloseable {
     private final List<AwarenessListener> awarenessListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<RelayRejectedException>> errorListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> syncListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> ackListeners = new CopyOnWriteArrayList<>();
     /** Completes when the first SyncReply has been integrated. */
     private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
@@ -289,6 +290,14 @@ public final class SharedDocument implements AutoCloseable {
         errorListeners.add(l);
     }
 
+    /**
+     * Adds a listener called on the executor whenever the relay acknowledged more of our operations
+     * ({@link #unackedCount()} shrank), e.g. to refresh an "unsent" counter.
+     */
+    public void addAckListener(Runnable l) {
+        ackListeners.add(l);
+    }
+
     /** Adds a listener called on the executor after each sync reply has been integrated. */
     public void addSyncListener(Runnable l) {
         syncListeners.add(l);
@@ -393,6 +402,9 @@ public final class SharedDocument implements AutoCloseable {
             synchronized (this) {
                 ackedNext = acked;
                 notifyAll();
+            }
+            for (Runnable l : ackListeners) {
+                guard(l, "ack listener");
             }
         }
     }
