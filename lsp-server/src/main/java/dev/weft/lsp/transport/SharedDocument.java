@@ -55,6 +55,11 @@ public final class SharedDocument implements AutoCloseable {
     /** After a relay error that means "not applied, resend later" we resync after this delay. */
     static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
+    /** Error codes that answer one of our updates (it was not applied). */
+    private static final java.util.Set<ErrorCode> REFUSED_UPDATE = java.util.EnumSet.of(ErrorCode.RATE_LIMITED,
+            ErrorCode.INTERNAL, ErrorCode.DOC_TOO_LARGE, ErrorCode.BAD_UPDATE, ErrorCode.MESSAGE_TOO_LARGE,
+            ErrorCode.READ_ONLY, ErrorCode.UNKNOWN_DOC);
+
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "weft-doc-timer");
         t.setDaemon(true);
@@ -84,10 +89,8 @@ public final class SharedDocument implements AutoCloseable {
 
     /** True between the connection's SyncReply and its loss: local edits are sent at once. Executor only. */
     private boolean synced;
-    /** Next seq of our agent in the replica (local operations made so far); written on the executor. */
-    private volatile long localNext;
-    /** Next seq of our agent covered by the latest Ack; written on the executor, guarded by {@code this} for waits. */
-    private volatile long ackedNext;
+    /** Which local operations are acknowledged; executor only (its counters are volatile for readers). */
+    private volatile AckTracker acks;
     /** Other members' awareness by client id; executor only. */
     private final Map<Long, RemoteAwareness> awareness = new HashMap<>();
     /** Our awareness state ("" = none) and its clock; executor only. */
@@ -96,8 +99,10 @@ public final class SharedDocument implements AutoCloseable {
     private long localAwarenessClock = System.currentTimeMillis();
     /** Periodic awareness expiry and heartbeat. */
     private final ScheduledFuture<?> awarenessTask;
-    /** Pending resync after a retryable relay error, or null; executor only. */
+    /** Pending resync after a refused update, or null; executor only. */
     private ScheduledFuture<?> retry;
+    /** Delay before the next resync after a refused update; doubles while refusals repeat. Executor only. */
+    private long retryDelayMillis = RETRY_DELAY.toMillis();
     private volatile boolean closed;
 
     private SharedDocument(SyncChannel channel, String name, TextDocument replica, ExecutorService executor,
@@ -140,7 +145,8 @@ public final class SharedDocument implements AutoCloseable {
     private static SharedDocument open(SyncChannel channel, String name, TextDocument replica,
                                        ExecutorService executor, boolean owns) {
         SharedDocument d = new SharedDocument(channel, name, replica, executor, owns);
-        d.executor.execute(() -> d.localNext = replica.version().get(replica.agent()));
+        d.executor.execute(() -> d.acks = new AckTracker(replica.version().get(replica.agent()),
+                !replica.version().asMap().isEmpty()));
         channel.attach(name, d.endpoint);
         return d;
     }
@@ -201,9 +207,9 @@ public final class SharedDocument implements AutoCloseable {
      */
     public void publish(LocalEdit edit) {
         requireWritable();
-        localNext = replica.version().get(replica.agent());
+        acks.localEdit(replica.version().get(replica.agent()), edit.deleted().size());
         if (synced) {
-            channel.send(new Message.Update(name, edit.update()));
+            sendUpdate(edit.update());
         }
     }
 
@@ -222,7 +228,8 @@ public final class SharedDocument implements AutoCloseable {
      * durable acknowledgement.
      */
     public long unackedCount() {
-        return Math.max(0, localNext - ackedNext);
+        AckTracker a = acks;
+        return a == null ? 0 : a.unacked();
     }
 
     /**
@@ -232,16 +239,16 @@ public final class SharedDocument implements AutoCloseable {
      */
     public boolean awaitAllAcked(Duration timeout) throws InterruptedException {
         // Read localNext on the executor so that edits queued before this call are counted.
-        long target;
+        long[] target;
         try {
-            target = CompletableFuture.supplyAsync(() -> localNext, executor).get(timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            target = CompletableFuture.supplyAsync(() -> new long[] {acks.localNext(), acks.localDeleted()},
+                    executor).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return false;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (ackedNext < target) {
+            while (!acks.covers(target[0], target[1])) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -252,9 +259,10 @@ public final class SharedDocument implements AutoCloseable {
         return true;
     }
 
-    /** The next seq of our agent that the relay has acknowledged as durable. */
+    /** The next seq of our agent that the relay has acknowledged as durable (inserts only). */
     public long ackedSeq() {
-        return ackedNext;
+        AckTracker a = acks;
+        return a == null ? 0 : a.ackedNext();
     }
 
     /** Publishes our awareness state (UTF-8 JSON; {@code ""} = none) with a new clock; re-sent on reconnect. */
@@ -333,8 +341,20 @@ public final class SharedDocument implements AutoCloseable {
     // ---- executor -------------------------------------------------------------------------------------------
 
     private void onConnected() {
+        acks.connectionStarted();
+        requestSync();
+    }
+
+    private void requestSync() {
         synced = false;
+        acks.syncRequestSent();
         channel.send(new Message.SyncRequest(name, replica.version()));
+    }
+
+    private void sendUpdate(byte[] update) {
+        if (channel.send(new Message.Update(name, update))) {
+            acks.updateSent();
+        }
     }
 
     private void onDisconnected() {
@@ -363,15 +383,17 @@ public final class SharedDocument implements AutoCloseable {
 
     private void onSyncReply(Message.SyncReply r) {
         integrate(r.update());
+        acks.syncReplied();
         synced = true;
         VersionVector mine = replica.version();
         if (!channel.readOnly()) {
-            if (!r.serverVersion().covers(mine)) {
-                channel.send(new Message.Update(name, replica.encodeDiff(r.serverVersion())));
-            } else if (unackedCount() > 0) {
+            if (!r.serverVersion().covers(mine) || acks.deletesUnacked()) {
+                // The relay lacks some of our operations, or may lack deletes (which versions do not show).
+                sendUpdate(replica.encodeDiff(r.serverVersion()));
+            } else if (acks.insertsUnacked()) {
                 // The relay has them but we never heard they are durable (e.g. it died before acking): an empty
                 // Update asks for an Ack only.
-                channel.send(new Message.Update(name, new byte[0]));
+                sendUpdate(new byte[0]);
             }
         }
         sendLocalAwareness();
@@ -382,6 +404,9 @@ public final class SharedDocument implements AutoCloseable {
     }
 
     private void integrate(byte[] update) {
+        if (update.length == 0) {
+            return; // "nothing" (the codec's empty update is not a valid CRDT update)
+        }
         List<TextChange> changes;
         try {
             changes = replica.applyUpdate(update);
@@ -397,12 +422,13 @@ public final class SharedDocument implements AutoCloseable {
     }
 
     private void onAck(VersionVector durable) {
-        long acked = durable.get(replica.agent());
-        if (acked > ackedNext) {
-            synchronized (this) {
-                ackedNext = acked;
-                notifyAll();
-            }
+        boolean more;
+        synchronized (this) {
+            more = acks.acked(durable.get(replica.agent()));
+            notifyAll();
+        }
+        retryDelayMillis = RETRY_DELAY.toMillis();
+        if (more) {
             for (Runnable l : ackListeners) {
                 guard(l, "ack listener");
             }
@@ -432,16 +458,19 @@ public final class SharedDocument implements AutoCloseable {
     private void onError(Message.Error e) {
         RelayRejectedException ex = new RelayRejectedException(e.code(),
                 "relay refused for '" + name + "': " + e.message());
-        if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.INTERNAL) {
-            // Not applied: resync later, which resends exactly what the relay lacks.
+        if (REFUSED_UPDATE.contains(e.code()) && !channel.readOnly()) {
+            // One of our updates was not applied: resync later, which resends exactly what the relay lacks.
+            acks.updateRefused();
             if (retry == null || retry.isDone()) {
                 retry = TIMER.schedule(() -> run(() -> {
                     if (synced) {
-                        onConnected();
+                        requestSync();
                     }
-                }), RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+                }), retryDelayMillis, TimeUnit.MILLISECONDS);
+                retryDelayMillis = Math.min(retryDelayMillis * 2, 30_000);
             }
-        } else {
+        }
+        if (e.code() != ErrorCode.RATE_LIMITED) {
             LOG.warning(ex.getMessage());
         }
         for (Consumer<RelayRejectedException> l : errorListeners) {

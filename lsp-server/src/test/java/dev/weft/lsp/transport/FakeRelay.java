@@ -85,7 +85,9 @@ final class FakeRelay {
                 return;
             }
             TextDocument d = replica(u.doc());
-            d.applyUpdate(u.update());
+            if (u.update().length > 0) { // an empty Update only asks for an Ack
+                d.applyUpdate(u.update());
+            }
             if (u.update().length > 0) {
                 for (Connection c : connections) {
                     if (c != from && c.connected && c.subscribed.contains(u.doc())) {

@@ -147,6 +147,55 @@ class SharedDocumentTest {
     }
 
     @Test
+    void deleteLostInRelayCrashIsResentAlthoughVersionsCannotShowIt() throws Exception {
+        FakeRelay.Connection c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        c.connect();
+        d.insert(0, "abcdef").join();
+        settle();
+        assertThat(d.unackedCount()).isZero();
+        relay.notDurable = true;
+        d.delete(1, 2).join(); // "adef": no new seq, the version vector does not change
+        settle();
+        assertThat(d.unackedCount()).isEqualTo(2);
+
+        relay.crash();
+        relay.notDurable = false;
+        assertThat(relay.text("doc.txt")).isEqualTo("abcdef");
+        c.connect();
+        settle();
+
+        assertThat(relay.text("doc.txt")).isEqualTo("adef");
+        assertThat(d.awaitAllAcked(Duration.ofSeconds(5))).isTrue();
+        assertThat(d.unackedCount()).isZero();
+    }
+
+    @Test
+    void reopenedNonEmptyReplicaSendsItsDeleteSetOnFirstSync() {
+        TextDocument journaled = new TextDocument(11);
+        journaled.insert(0, "xyz");
+        FakeRelay.Connection c0 = relay.newConnection(9, false);
+        SharedDocument seed = open(c0, 99);
+        c0.connect();
+        settle();
+        c0.disconnect();
+        // The relay has "xyz" (e.g. from an earlier session); the journaled replica deleted "y" while offline.
+        FakeRelay.Connection c1 = relay.newConnection(1, false);
+        SharedDocument first = SharedDocument.open(c1, "doc.txt", journaled);
+        open.add(first);
+        c1.connect();
+        settle();
+        first.delete(1, 1).join();
+        settle();
+        assertThat(relay.text("doc.txt")).isEqualTo("xz");
+        first.close();
+        open.remove(first);
+        c1.disconnect();
+        seed.close();
+        open.remove(seed);
+    }
+
+    @Test
     void rateLimitedUpdateIsResentByAResync() throws Exception {
         FakeRelay.Connection c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
@@ -247,6 +296,8 @@ class SharedDocumentTest {
                 relay.notDurable = random.nextBoolean();
                 relay.withholdAcks = random.nextBoolean();
                 relay.crash();
+            } else if (roll < 16) {
+                relay.rateLimitNext = 1 + random.nextInt(2);
             } else {
                 String ins = Character.toString('a' + random.nextInt(26)).repeat(1 + random.nextInt(3));
                 double r = random.nextDouble();
@@ -262,6 +313,7 @@ class SharedDocumentTest {
         }
         relay.notDurable = false;
         relay.withholdAcks = false;
+        relay.rateLimitNext = 0;
         for (FakeRelay.Connection c : conns) {
             c.disconnect();
             c.connect();
