@@ -6,6 +6,7 @@ import dev.weft.lsp.binding.PositionEncoding;
 import dev.weft.lsp.customservice.WeftLanguageClient;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.lsp.customservice.WeftService;
+import dev.weft.lsp.session.RoomConnector;
 import dev.weft.lsp.session.SessionManager;
 import dev.weft.lsp.session.WorkspaceNames;
 import org.eclipse.lsp4j.ClientCapabilities;
@@ -33,11 +34,26 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class WeftLanguageServer implements LanguageServer, LanguageClientAware {
     /** The server's state and features. Immutable reference. */
-    private final SessionManager session = new SessionManager();
-    private final WeftTextDocumentService textDocuments = new WeftTextDocumentService(session);
-    private final WeftWorkspaceService workspace = new WeftWorkspaceService(session);
-    private final WeftServiceImpl weft = new WeftServiceImpl(session);
+    private final SessionManager session;
+    private final WeftTextDocumentService textDocuments;
+    private final WeftWorkspaceService workspace;
+    private final WeftServiceImpl weft;
     private volatile boolean shutdownRequested;
+    /** False in in-process tests: {@code exit} must not end the test JVM. */
+    private final boolean exitJvm;
+
+    public WeftLanguageServer() {
+        this(RoomConnector.RELAY, true);
+    }
+
+    /** A server reaching rooms through {@code connector}; {@code exitJvm} false keeps the JVM on exit (tests). */
+    public WeftLanguageServer(RoomConnector connector, boolean exitJvm) {
+        this.session = new SessionManager(connector);
+        this.textDocuments = new WeftTextDocumentService(session);
+        this.workspace = new WeftWorkspaceService(session);
+        this.weft = new WeftServiceImpl(session);
+        this.exitJvm = exitJvm;
+    }
 
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
@@ -107,7 +123,9 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
         if (!shutdownRequested) {
             session.shutdown();
         }
-        System.exit(shutdownRequested ? 0 : 1);
+        if (exitJvm) {
+            System.exit(shutdownRequested ? 0 : 1);
+        }
     }
 
     @Override

@@ -69,8 +69,8 @@ public final class CursorService {
         if (rd == null) {
             return;
         }
-        String user = r.client.options().userName();
-        String color = r.client.options().color();
+        String user = r.client.userName();
+        String color = r.client.color();
         // Clear our presence in the other documents: the user is here now.
         for (RoomDocument other : r.docs.values()) {
             if (other != rd) {

@@ -1,7 +1,6 @@
 package dev.weft.lsp.session;
 
 import dev.weft.lsp.transport.InviteLink;
-import dev.weft.lsp.transport.RelayClient;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +10,7 @@ public final class Room {
     /** Room id. Immutable. */
     public final String id;
     /** Connection to the relay. Immutable reference. */
-    public final RelayClient client;
+    public final RoomConnector.RoomConnection client;
     /** Invite link with the editor secret (null for a member that joined read-only). Immutable. */
     public final String inviteLink;
     /** Invite link with the read-only secret, if known. Immutable. */
@@ -23,7 +22,7 @@ public final class Room {
     /** True while incoming changes are paused. */
     public volatile boolean paused;
 
-    public Room(String id, RelayClient client, InviteLink link, String inviteLink, String readOnlyInviteLink) {
+    public Room(String id, RoomConnector.RoomConnection client, InviteLink link, String inviteLink, String readOnlyInviteLink) {
         this.id = id;
         this.client = client;
         this.link = link;

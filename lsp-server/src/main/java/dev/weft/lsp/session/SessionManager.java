@@ -12,10 +12,8 @@ import dev.weft.lsp.journal.Journal;
 import dev.weft.lsp.transport.ConnectionState;
 import dev.weft.lsp.transport.InviteLink;
 import dev.weft.lsp.transport.MalformedInviteLinkException;
-import dev.weft.lsp.transport.RelayClient;
 import dev.weft.lsp.transport.RelayRejectedException;
 import dev.weft.lsp.transport.RelayUnreachableException;
-import dev.weft.lsp.transport.RoomApi;
 import dev.weft.lsp.transport.RoomCredentials;
 import dev.weft.lsp.transport.SharedDocument;
 import dev.weft.sync.Message;
@@ -94,7 +92,16 @@ public final class SessionManager {
     private final AtomicBoolean statusScheduled = new AtomicBoolean();
     private volatile String lastStatusJson = "";
 
+    /** How rooms are created and reached. Immutable reference. */
+    private final RoomConnector connector;
+
     public SessionManager() {
+        this(RoomConnector.RELAY);
+    }
+
+    /** A session manager reaching rooms through {@code connector} (tests pass an in-memory relay). */
+    public SessionManager(RoomConnector connector) {
+        this.connector = connector;
         sessionThread.scheduleAtFixedRate(this::sendStatusIfChanged, 500, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -200,14 +207,14 @@ public final class SessionManager {
                 URI relayUri = URI.create(relay);
                 RoomCredentials creds;
                 try {
-                    creds = new RoomApi(relayUri).createRoom();
+                    creds = connector.createRoom(relayUri);
                 } catch (RuntimeException e) {
                     throw error(ResponseErrorCode.RequestFailed, "relay unreachable at " + relay + ": "
                             + e.getMessage());
                 }
                 InviteLink link = new InviteLink(relayUri, creds.room(), creds.secret());
                 InviteLink ro = new InviteLink(relayUri, creds.room(), creds.readOnlySecret());
-                RelayClient rc = newClient(link);
+                RoomConnector.RoomConnection rc = newClient(link);
                 awaitWelcome(rc, relay, false);
                 r = new Room(creds.room(), rc, link, link.format(), ro.format());
                 room = r;
@@ -269,7 +276,7 @@ public final class SessionManager {
                 }
                 leaveNow();
             }
-            RelayClient rc = newClient(link);
+            RoomConnector.RoomConnection rc = newClient(link);
             List<String> docNames;
             Message.Welcome w = awaitWelcome(rc, link.relay().toString(), true);
             if (w != null) {
@@ -656,11 +663,11 @@ public final class SessionManager {
         return null;
     }
 
-    private RelayClient newClient(InviteLink link) {
+    private RoomConnector.RoomConnection newClient(InviteLink link) {
         String user = firstNonBlank(options.userName, System.getProperty("user.name"), "weft");
         String color = options.color != null && options.color.matches("#[0-9a-fA-F]{6}") ? options.color
                 : CursorService.colorFor(user);
-        RelayClient rc = new RelayClient(RelayClient.Options.of(link).withUser(user, color));
+        RoomConnector.RoomConnection rc = connector.open(link, user, color);
         rc.addStateListener((state, cause) -> statusChanged());
         return rc;
     }
@@ -670,7 +677,7 @@ public final class SessionManager {
      *
      * @return the Welcome, or null if the relay is unreachable and {@code allowOffline}
      */
-    private Message.Welcome awaitWelcome(RelayClient rc, String relay, boolean allowOffline) throws Exception {
+    private Message.Welcome awaitWelcome(RoomConnector.RoomConnection rc, String relay, boolean allowOffline) throws Exception {
         try {
             return rc.connect().get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -1,0 +1,124 @@
+package dev.weft.lsp.session;
+
+import dev.weft.lsp.transport.ConnectionStateListener;
+import dev.weft.lsp.transport.InviteLink;
+import dev.weft.lsp.transport.RelayClient;
+import dev.weft.lsp.transport.RoomApi;
+import dev.weft.lsp.transport.RoomCredentials;
+import dev.weft.lsp.transport.SyncChannel;
+import dev.weft.sync.Message;
+
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * How the session reaches rooms: creating one on a relay and connecting to one. Production uses the relay over
+ * HTTP and Socket.IO ({@link #RELAY}); in-process tests substitute an in-memory relay.
+ */
+public interface RoomConnector {
+    /** Creates a room on the relay at {@code relay} (HTTP {@code POST /api/rooms}). */
+    RoomCredentials createRoom(URI relay);
+
+    /** A not-yet-connected member connection for {@code link}, presenting {@code user} and {@code color}. */
+    RoomConnection open(InviteLink link, String user, String color);
+
+    /** One member's connection to a room: a {@link SyncChannel} plus lifecycle. */
+    interface RoomConnection extends SyncChannel {
+        /** Starts connecting; completes with the first Welcome (see {@link RelayClient#connect()}). */
+        CompletableFuture<Message.Welcome> connect();
+
+        /** The latest Welcome, or null before the first. */
+        Message.Welcome welcome();
+
+        String userName();
+
+        String color();
+
+        void addStateListener(ConnectionStateListener l);
+
+        /** Messages not routed to a document (Welcome, DocAdded, …). */
+        void addMessageListener(Consumer<Message> l);
+
+        void close();
+    }
+
+    /** The real relay: {@link RoomApi} and {@link RelayClient}. */
+    RoomConnector RELAY = new RoomConnector() {
+        @Override
+        public RoomCredentials createRoom(URI relay) {
+            return new RoomApi(relay).createRoom();
+        }
+
+        @Override
+        public RoomConnection open(InviteLink link, String user, String color) {
+            RelayClient rc = new RelayClient(RelayClient.Options.of(link).withUser(user, color));
+            return new RoomConnection() {
+                @Override
+                public CompletableFuture<Message.Welcome> connect() {
+                    return rc.connect();
+                }
+
+                @Override
+                public Message.Welcome welcome() {
+                    return rc.welcome();
+                }
+
+                @Override
+                public String userName() {
+                    return rc.options().userName();
+                }
+
+                @Override
+                public String color() {
+                    return rc.options().color();
+                }
+
+                @Override
+                public void addStateListener(ConnectionStateListener l) {
+                    rc.addStateListener(l);
+                }
+
+                @Override
+                public void addMessageListener(Consumer<Message> l) {
+                    rc.addMessageListener(l);
+                }
+
+                @Override
+                public void close() {
+                    rc.close();
+                }
+
+                @Override
+                public boolean send(Message message) {
+                    return rc.send(message);
+                }
+
+                @Override
+                public dev.weft.lsp.transport.ConnectionState state() {
+                    return rc.state();
+                }
+
+                @Override
+                public boolean readOnly() {
+                    return rc.readOnly();
+                }
+
+                @Override
+                public long clientId() {
+                    return rc.clientId();
+                }
+
+                @Override
+                public void attach(String doc, Endpoint endpoint) {
+                    rc.attach(doc, endpoint);
+                }
+
+                @Override
+                public void detach(String doc, Endpoint endpoint) {
+                    rc.detach(doc, endpoint);
+                }
+            };
+        }
+    };
+}

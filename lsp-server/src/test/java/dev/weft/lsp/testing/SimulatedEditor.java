@@ -1,0 +1,376 @@
+package dev.weft.lsp.testing;
+
+import com.google.gson.JsonObject;
+import dev.weft.lsp.WeftLanguageServer;
+import dev.weft.lsp.binding.LineIndex;
+import dev.weft.lsp.binding.PositionEncoding;
+import dev.weft.lsp.customservice.WeftLanguageClient;
+import dev.weft.lsp.customservice.WeftProtocol;
+import dev.weft.lsp.customservice.WeftService;
+import dev.weft.lsp.session.RoomConnector;
+import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
+import org.eclipse.lsp4j.ApplyWorkspaceEditResponse;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.ExecuteCommandParams;
+import org.eclipse.lsp4j.GeneralClientCapabilities;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.MessageActionItem;
+import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.ShowDocumentParams;
+import org.eclipse.lsp4j.ShowDocumentResult;
+import org.eclipse.lsp4j.ShowMessageRequestParams;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+import org.eclipse.lsp4j.TextDocumentEdit;
+import org.eclipse.lsp4j.TextDocumentItem;
+import org.eclipse.lsp4j.TextEdit;
+import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
+import org.eclipse.lsp4j.WindowClientCapabilities;
+import org.eclipse.lsp4j.ShowDocumentCapabilities;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.launch.LSPLauncher;
+import org.eclipse.lsp4j.services.LanguageServer;
+
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * An editor simulated in-process: an LSP4J client connected to a real {@link WeftLanguageServer} over piped
+ * streams (the LSP4J LauncherTest pattern), holding buffers and applying the server's {@code workspace/applyEdit}
+ * with the message ordering of a real client:
+ * <ul>
+ * <li>{@link Ordering#VSCODE} (vscode-languageclient 9): version check (mismatch → {@code applied:false}), apply,
+ * send the {@code didChange} echo, then answer — the echo arrives before the response.</li>
+ * <li>{@link Ordering#NEOVIM} (Neovim 0.7–0.10): if the buffer is newer than the edit, skip it silently but answer
+ * {@code applied:true}; else apply in the handler, answer, and send the {@code didChange} afterwards (optionally
+ * debounced together with later keystrokes).</li>
+ * </ul>
+ */
+public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable {
+    /** Which real client's message ordering to reproduce. */
+    public enum Ordering { VSCODE, NEOVIM }
+
+    /** One open buffer. Guarded by the editor's monitor. */
+    public static final class Buffer {
+        public final String uri;
+        public String text;
+        public int version;
+        /** Neovim: changes applied but not yet sent (debounce). */
+        final List<TextDocumentContentChangeEvent> unsent = new ArrayList<>();
+
+        Buffer(String uri, String text, int version) {
+            this.uri = uri;
+            this.text = text;
+            this.version = version;
+        }
+    }
+
+    private final Ordering ordering;
+    private final PositionEncoding encoding;
+    private final WeftLanguageServer serverImpl;
+    private final LanguageServer server;
+    private final WeftService weft;
+    private final Map<String, Buffer> buffers = new ConcurrentHashMap<>();
+    /** Neovim-style deferred sends (FIFO). */
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService launcherThreads = Executors.newCachedThreadPool();
+    /** Neovim debounce in ms (0 = send right after the handler returns). */
+    public volatile long debounceMs;
+    /** Called inside the applyEdit handler before anything else (scripted races: "the user types now"). */
+    public volatile Consumer<ApplyWorkspaceEditParams> beforeApply;
+    /** Extra delay before handling an applyEdit (async editor latency), in ms. */
+    public volatile long applyDelayMs;
+    public final List<WeftProtocol.Status> statuses = new CopyOnWriteArrayList<>();
+    public final List<WeftProtocol.RemoteCursors> remoteCursors = new CopyOnWriteArrayList<>();
+    public final List<PublishDiagnosticsParams> diagnostics = new CopyOnWriteArrayList<>();
+    public final List<String> shownDocuments = new CopyOnWriteArrayList<>();
+    public volatile int applyEditsReceived;
+    public volatile int applyEditsRefused;
+    /** Answer to showMessageRequest (null = dismissed). */
+    public volatile String messageRequestAnswer;
+    private final InitializeResult initResult;
+
+    public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector, Path workspace,
+                           JsonObject initOptions) throws Exception {
+        this.ordering = ordering;
+        PipedInputStream clientIn = new PipedInputStream(1 << 20);
+        PipedOutputStream serverOut = new PipedOutputStream(clientIn);
+        PipedInputStream serverIn = new PipedInputStream(1 << 20);
+        PipedOutputStream clientOut = new PipedOutputStream(serverIn);
+        serverImpl = new WeftLanguageServer(connector, false);
+        Launcher<WeftLanguageClient> serverLauncher = new Launcher.Builder<WeftLanguageClient>()
+                .setLocalService(serverImpl).setRemoteInterface(WeftLanguageClient.class)
+                .setInput(serverIn).setOutput(serverOut).setExecutorService(launcherThreads).create();
+        serverImpl.connect(serverLauncher.getRemoteProxy());
+        serverLauncher.startListening();
+        Launcher<ServerApi> clientLauncher = new Launcher.Builder<ServerApi>()
+                .setLocalService(this).setRemoteInterface(ServerApi.class)
+                .setInput(clientIn).setOutput(clientOut).setExecutorService(launcherThreads).create();
+        clientLauncher.startListening();
+        ServerApi api = clientLauncher.getRemoteProxy();
+        this.server = api;
+        this.weft = api;
+        InitializeParams init = new InitializeParams();
+        ClientCapabilities caps = new ClientCapabilities();
+        GeneralClientCapabilities general = new GeneralClientCapabilities();
+        general.setPositionEncodings(offeredEncodings);
+        caps.setGeneral(general);
+        WindowClientCapabilities window = new WindowClientCapabilities();
+        window.setShowDocument(new ShowDocumentCapabilities(true));
+        caps.setWindow(window);
+        init.setCapabilities(caps);
+        if (workspace != null) {
+            init.setRootUri(workspace.toUri().toString());
+        }
+        init.setInitializationOptions(initOptions);
+        initResult = server.initialize(init).get(10, TimeUnit.SECONDS);
+        server.initialized(new InitializedParams());
+        this.encoding = PositionEncoding.negotiate(List.of(initResult.getCapabilities().getPositionEncoding()));
+    }
+
+    /** The server API as the client sees it: LSP plus weft/…. */
+    public interface ServerApi extends LanguageServer, WeftService {
+    }
+
+    public InitializeResult initializeResult() {
+        return initResult;
+    }
+
+    public WeftLanguageServer serverImpl() {
+        return serverImpl;
+    }
+
+    public PositionEncoding encoding() {
+        return encoding;
+    }
+
+    public WeftService weft() {
+        return weft;
+    }
+
+    public Object command(String name, Object arg) throws Exception {
+        return server.getWorkspaceService().executeCommand(new ExecuteCommandParams(name,
+                arg == null ? List.of() : List.of(arg))).get(30, TimeUnit.SECONDS);
+    }
+
+    public CompletableFuture<Object> commandAsync(String name, Object arg) {
+        return server.getWorkspaceService().executeCommand(new ExecuteCommandParams(name,
+                arg == null ? List.of() : List.of(arg)));
+    }
+
+    // ---- buffers --------------------------------------------------------------------------------------------
+
+    public synchronized void open(String uri, String text) {
+        int version = ordering == Ordering.NEOVIM ? 3 : 1; // Neovim uses changedtick, > 0
+        buffers.put(uri, new Buffer(uri, text, version));
+        server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(
+                new TextDocumentItem(uri, "plaintext", version, text)));
+    }
+
+    public synchronized String text(String uri) {
+        return buffers.get(uri).text;
+    }
+
+    public synchronized int version(String uri) {
+        return buffers.get(uri).version;
+    }
+
+    public synchronized Buffer buffer(String uri) {
+        return buffers.get(uri);
+    }
+
+    /** The user replaces UTF-16 {@code [start, end)} of the buffer with {@code text} (one keystroke/edit). */
+    public synchronized void edit(String uri, int start, int end, String text) {
+        Buffer b = buffers.get(uri);
+        LineIndex li = new LineIndex(b.text);
+        TextDocumentContentChangeEvent c = new TextDocumentContentChangeEvent(
+                new org.eclipse.lsp4j.Range(li.positionOf(start, encoding), li.positionOf(end, encoding)), text);
+        b.text = b.text.substring(0, start) + text + b.text.substring(end);
+        b.version++;
+        emit(b, List.of(c));
+    }
+
+    /** The user replaces the whole buffer (reload, formatter); sent as one range-less change. */
+    public synchronized void replaceAll(String uri, String text) {
+        Buffer b = buffers.get(uri);
+        b.text = text;
+        b.version++;
+        emit(b, List.of(new TextDocumentContentChangeEvent(text)));
+    }
+
+    /** Several changes in one didChange, each applied to the result of the previous (UTF-16 offsets). */
+    public synchronized void editMany(String uri, int[][] ranges, String[] texts) {
+        Buffer b = buffers.get(uri);
+        List<TextDocumentContentChangeEvent> cs = new ArrayList<>();
+        for (int i = 0; i < ranges.length; i++) {
+            LineIndex li = new LineIndex(b.text);
+            cs.add(new TextDocumentContentChangeEvent(new org.eclipse.lsp4j.Range(
+                    li.positionOf(ranges[i][0], encoding), li.positionOf(ranges[i][1], encoding)), texts[i]));
+            b.text = b.text.substring(0, ranges[i][0]) + texts[i] + b.text.substring(ranges[i][1]);
+        }
+        b.version++;
+        sendNow(b, cs);
+    }
+
+    private void emit(Buffer b, List<TextDocumentContentChangeEvent> cs) {
+        if (ordering == Ordering.NEOVIM && debounceMs > 0) {
+            b.unsent.addAll(cs);
+            scheduleFlush(b);
+        } else {
+            sendNow(b, cs);
+        }
+    }
+
+    private void sendNow(Buffer b, List<TextDocumentContentChangeEvent> cs) {
+        server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(
+                new VersionedTextDocumentIdentifier(b.uri, b.version), new ArrayList<>(cs)));
+    }
+
+    private void scheduleFlush(Buffer b) {
+        sender.schedule(() -> {
+            synchronized (SimulatedEditor.this) {
+                if (!b.unsent.isEmpty()) {
+                    sendNow(b, b.unsent);
+                    b.unsent.clear();
+                }
+            }
+        }, debounceMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Flushes Neovim's pending didChange now. */
+    public synchronized void flush(String uri) {
+        Buffer b = buffers.get(uri);
+        if (!b.unsent.isEmpty()) {
+            sendNow(b, b.unsent);
+            b.unsent.clear();
+        }
+    }
+
+    // ---- LanguageClient -----------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<ApplyWorkspaceEditResponse> applyEdit(ApplyWorkspaceEditParams params) {
+        if (applyDelayMs > 0) {
+            CompletableFuture<ApplyWorkspaceEditResponse> f = new CompletableFuture<>();
+            sender.schedule(() -> f.complete(handleApplyEdit(params)), applyDelayMs, TimeUnit.MILLISECONDS);
+            return f;
+        }
+        return CompletableFuture.completedFuture(handleApplyEdit(params));
+    }
+
+    private ApplyWorkspaceEditResponse handleApplyEdit(ApplyWorkspaceEditParams params) {
+        Consumer<ApplyWorkspaceEditParams> hook = beforeApply;
+        if (hook != null) {
+            hook.accept(params);
+        }
+        synchronized (this) {
+            applyEditsReceived++;
+            boolean applied = true;
+            for (Either<TextDocumentEdit, ?> e : params.getEdit().getDocumentChanges()) {
+                TextDocumentEdit tde = e.getLeft();
+                Buffer b = buffers.get(tde.getTextDocument().getUri());
+                int v = tde.getTextDocument().getVersion();
+                if (ordering == Ordering.VSCODE) {
+                    if (b == null || b.version != v) {
+                        applyEditsRefused++;
+                        return new ApplyWorkspaceEditResponse(false);
+                    }
+                } else if (b == null || (v > 0 && b.version > v)) {
+                    applyEditsRefused++;
+                    continue; // "Buffer … newer than edits." — skipped, yet applied:true
+                }
+                List<TextDocumentContentChangeEvent> cs = new ArrayList<>();
+                for (Either<TextEdit, ?> te : tde.getEdits()) {
+                    TextEdit t = te.getLeft();
+                    LineIndex li = new LineIndex(b.text);
+                    int s = li.offsetOf(t.getRange().getStart(), encoding);
+                    int en = li.offsetOf(t.getRange().getEnd(), encoding);
+                    cs.add(new TextDocumentContentChangeEvent(new org.eclipse.lsp4j.Range(
+                            li.positionOf(s, encoding), li.positionOf(en, encoding)), t.getNewText()));
+                    b.text = b.text.substring(0, s) + t.getNewText() + b.text.substring(en);
+                }
+                b.version++;
+                emit(b, cs);
+            }
+            return new ApplyWorkspaceEditResponse(applied);
+        }
+    }
+
+    @Override
+    public void weftStatus(WeftProtocol.Status status) {
+        statuses.add(status);
+    }
+
+    @Override
+    public void weftRemoteCursors(WeftProtocol.RemoteCursors cursors) {
+        remoteCursors.add(cursors);
+    }
+
+    @Override
+    public void telemetryEvent(Object object) {
+    }
+
+    @Override
+    public void publishDiagnostics(PublishDiagnosticsParams diagnostics) {
+        this.diagnostics.add(diagnostics);
+    }
+
+    @Override
+    public void showMessage(MessageParams messageParams) {
+    }
+
+    @Override
+    public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams requestParams) {
+        String a = messageRequestAnswer;
+        return CompletableFuture.completedFuture(a == null ? null : new MessageActionItem(a));
+    }
+
+    @Override
+    public CompletableFuture<ShowDocumentResult> showDocument(ShowDocumentParams params) {
+        shownDocuments.add(params.getUri());
+        return CompletableFuture.completedFuture(new ShowDocumentResult(true));
+    }
+
+    @Override
+    public void logMessage(MessageParams message) {
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // best effort
+        }
+        sender.shutdownNow();
+        launcherThreads.shutdownNow();
+    }
+
+    /** Helper for tests: the position of UTF-16 {@code offset} in this editor's encoding. */
+    public synchronized Position positionOf(String uri, int offset) {
+        return new LineIndex(buffers.get(uri).text).positionOf(offset, encoding);
+    }
+
+    @SuppressWarnings("unused")
+    private static void unused() throws IOException {
+    }
+}
