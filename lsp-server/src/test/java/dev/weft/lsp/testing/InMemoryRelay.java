@@ -36,6 +36,20 @@ public final class InMemoryRelay implements RoomConnector {
     });
     private final Map<String, RoomState> rooms = new ConcurrentHashMap<>();
     private int nextRoom;
+    /** While true, connection attempts wait (as if the relay were unreachable); members retry when it is up. */
+    private volatile boolean down;
+    private final List<Member> waiting = new CopyOnWriteArrayList<>();
+
+    /** Makes the relay unreachable (true) or reachable again (false: waiting members are admitted). */
+    public void setDown(boolean d) {
+        down = d;
+        if (!d) {
+            for (Member m : waiting) {
+                waiting.remove(m);
+                relay.execute(m::admit);
+            }
+        }
+    }
 
     private static final class RoomState {
         final String secret;
@@ -113,6 +127,13 @@ public final class InMemoryRelay implements RoomConnector {
 
         @Override
         public CompletableFuture<Message.Welcome> connect() {
+            if (down) {
+                waiting.add(this);
+                firstWelcome.completeExceptionally(new dev.weft.lsp.transport.RelayUnreachableException(
+                        "in-memory relay is down", null));
+                state = ConnectionState.OFFLINE;
+                return firstWelcome;
+            }
             relay.execute(this::admit);
             return firstWelcome;
         }
@@ -170,6 +191,10 @@ public final class InMemoryRelay implements RoomConnector {
 
         /** Reconnects after {@link #disconnect()}. */
         public void reconnect() {
+            if (down) {
+                waiting.add(this);
+                return;
+            }
             relay.execute(this::admit);
         }
 

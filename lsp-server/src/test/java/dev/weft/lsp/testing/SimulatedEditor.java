@@ -209,6 +209,42 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         emit(b, List.of(c));
     }
 
+    /**
+     * A random user edit chosen and applied atomically against the current buffer (insert 1–3 characters,
+     * sometimes a newline or an emoji, or delete 1–3), never splitting a surrogate pair or a CRLF.
+     */
+    public synchronized void randomEdit(String uri, java.util.SplittableRandom rnd) {
+        Buffer b = buffers.get(uri);
+        int len = b.text.length();
+        int p = safe(b.text, rnd.nextInt(len + 1));
+        if (len > 0 && rnd.nextInt(3) == 0) {
+            int e = p;
+            for (int k = 1 + rnd.nextInt(3); k > 0 && e < len; k--) {
+                e = safe(b.text, e + 1 + (Character.isHighSurrogate(b.text.charAt(e)) ? 1 : 0));
+            }
+            if (e > p) {
+                edit(uri, p, e, "");
+                return;
+            }
+        }
+        String[] atoms = {"a", "b", "c", "x", " ", "\n", "é", "😀"};
+        StringBuilder ins = new StringBuilder();
+        for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+            String a = atoms[rnd.nextInt(atoms.length)];
+            ins.append(a);
+        }
+        edit(uri, p, p, ins.toString());
+    }
+
+    /** Moves {@code p} off the middle of a surrogate pair or a CRLF. */
+    private static int safe(String t, int p) {
+        if (p > 0 && p < t.length() && ((Character.isHighSurrogate(t.charAt(p - 1)) && Character.isLowSurrogate(t.charAt(p)))
+                || (t.charAt(p - 1) == '\r' && t.charAt(p) == '\n'))) {
+            return p - 1;
+        }
+        return Math.min(p, t.length());
+    }
+
     /** The user replaces the whole buffer (reload, formatter); sent as one range-less change. */
     public synchronized void replaceAll(String uri, String text) {
         Buffer b = buffers.get(uri);

@@ -1,0 +1,134 @@
+package dev.weft.lsp.binding;
+
+import dev.weft.lsp.testing.InMemoryRelay;
+import dev.weft.lsp.testing.Session;
+import dev.weft.lsp.testing.SimulatedEditor;
+import dev.weft.lsp.testing.SimulatedEditor.Ordering;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Randomized (seeded): four simulated editors with different real orderings and asynchronous applyEdit delays,
+ * each with its own server, type concurrently into a 30,000-character document — including the two-hands
+ * scenario (alternate keystrokes on two editors at the same place) — and, in a second variant, with random
+ * disconnects. At the end every editor buffer equals every replica and every server's view.
+ */
+class ConvergenceFuzzTest {
+    @TempDir
+    Path tmp;
+    Session s;
+
+    @BeforeAll
+    static void paranoid() {
+        System.setProperty("weft.checkInvariants", "false"); // 30k-char docs: check at the end only
+    }
+
+    @AfterEach
+    void close() {
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Test
+    void fourEditorsConvergeOnA30kDocument() throws Exception {
+        run(1, 600, false);
+    }
+
+    @Test
+    void fourEditorsConvergeWithRandomDisconnects() throws Exception {
+        run(2, 600, true);
+    }
+
+    @Test
+    @Tag("slow")
+    void fourEditorsConvergeLongRun() throws Exception {
+        for (long seed = 100; seed < 105; seed++) {
+            run(seed, 5000, seed % 2 == 0);
+            s.close();
+            s = null;
+        }
+    }
+
+    static String initialText(SplittableRandom rnd, int length) {
+        StringBuilder sb = new StringBuilder(length);
+        String[] words = {"weft", "warp", "loom", "thread", "shuttle", "héddle", "😀", "reed"};
+        while (sb.length() < length) {
+            sb.append(words[rnd.nextInt(words.length)]);
+            sb.append(rnd.nextInt(12) == 0 ? "\n" : " ");
+        }
+        sb.setLength(length);
+        if (Character.isHighSurrogate(sb.charAt(length - 1))) {
+            sb.setCharAt(length - 1, '.');
+        }
+        return sb.toString();
+    }
+
+    void run(long seed, int steps, boolean disconnects) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        s = new Session(tmp.resolve("seed" + seed));
+        Ordering[] orderings = {Ordering.VSCODE, Ordering.NEOVIM, Ordering.VSCODE, Ordering.NEOVIM};
+        for (Ordering o : orderings) {
+            s.addEditor(o, null);
+        }
+        s.editors.get(1).debounceMs = 0;   // Neovim with debounce 0: echo inside the handler
+        s.editors.get(3).debounceMs = 15;  // Neovim with debounce: echo after the response
+        s.editors.get(2).applyDelayMs = 2; // an editor that handles applyEdit asynchronously
+        String text = initialText(rnd, 30_000);
+        s.share("big.txt", text);
+        for (int i = 1; i < 4; i++) {
+            s.join(i);
+        }
+        s.awaitConverged(30_000);
+        List<SimulatedEditor> eds = s.editors;
+        try {
+            for (int step = 0; step < steps; step++) {
+                int r = rnd.nextInt(100);
+                if (r < 10) {
+                    // two hands: alternate keystrokes on editors 0 and 1 at the same place
+                    int p = Math.min(rnd.nextInt(30_000), eds.get(0).text(s.uris.get(0)).length());
+                    for (int k = 0; k < 6; k++) {
+                        SimulatedEditor e = eds.get(k % 2);
+                        String u = s.uris.get(k % 2);
+                        int at = Math.min(p, e.text(u).length());
+                        String t = e.text(u);
+                        if (at > 0 && at < t.length() && Character.isLowSurrogate(t.charAt(at))) {
+                            at--;
+                        }
+                        e.edit(u, at, at, k % 2 == 0 ? "L" : "R");
+                    }
+                } else {
+                    int i = rnd.nextInt(4);
+                    eds.get(i).randomEdit(s.uris.get(i), rnd);
+                }
+                if (disconnects && rnd.nextInt(60) == 0) {
+                    int victim = rnd.nextInt(4);
+                    List<InMemoryRelay.Member> all = s.relay.members();
+                    if (!all.isEmpty()) {
+                        InMemoryRelay.Member v = all.get(victim % all.size());
+                        v.disconnect();
+                        Thread.sleep(rnd.nextInt(20));
+                        v.reconnect();
+                    }
+                }
+                if (rnd.nextInt(8) == 0) {
+                    Thread.sleep(rnd.nextInt(3));
+                }
+            }
+            String end = s.awaitConverged(60_000);
+            assertThat(end.length()).isGreaterThan(20_000);
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError("convergence failed for seed " + seed + " (disconnects=" + disconnects + "): "
+                    + e.getMessage(), e);
+        }
+    }
+}
