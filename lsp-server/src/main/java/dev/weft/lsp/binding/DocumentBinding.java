@@ -151,7 +151,7 @@ public final class DocumentBinding {
         });
         String r = replica.getText();
         if (r.isEmpty() && !view.isEmpty() && !shared.isReadOnly()) {
-            applyLocalToReplica(alignment.localReplace(0, 0, view), view, false);
+            applyLocalToReplica(List.of(TextChange.insert(0, view)), view, false);
             // The buffer's content is not an "own edit" to undo: closing the group is not enough, drop it.
             history.popUndo();
         } else if (!r.equals(view)) {

@@ -223,6 +223,15 @@ public final class SessionManager {
             for (String uri : uris) {
                 shareOne(r, uri);
             }
+            // The room has a document once the relay answered its first SyncRequest: wait for that, so an invite
+            // link handed out now lists every shared document.
+            for (RoomDocument rd : r.docs.values()) {
+                try {
+                    rd.shared.firstSync().get(FIRST_SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    LOG.warning("first sync of " + rd.name + " timed out; it will sync when the relay answers");
+                }
+            }
             statusChanged();
             WeftProtocol.ShareResult res = new WeftProtocol.ShareResult();
             res.room = r.id;
@@ -578,7 +587,6 @@ public final class SessionManager {
                 List.of(Either.forLeft(new TextEdit(range, text))));
         WorkspaceEdit we = new WorkspaceEdit(List.of(Either.forLeft(tde)));
         ApplyWorkspaceEditParams p = new ApplyWorkspaceEditParams(we);
-        p.setLabel("Weft");
         return c.applyEdit(p).thenApply(res -> res != null && res.isApplied());
     }
 

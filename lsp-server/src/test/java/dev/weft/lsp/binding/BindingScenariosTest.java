@@ -164,7 +164,7 @@ class BindingScenariosTest {
         assertThat(ed(0).encoding()).isEqualTo(PositionEncoding.UTF8);
         assertThat(ed(1).encoding()).isEqualTo(PositionEncoding.UTF32);
         ed(0).edit(uri(0), 3, 3, "🎉");   // after 😀
-        ed(1).edit(uri(1), 8, 8, "é");   // after 😁 on line 2 (UTF-16 offset 8)
+        ed(1).edit(uri(1), 7, 7, "é");   // after 😁 on line 2 (UTF-16 offset 7)
         assertThat(s.awaitConverged(10_000)).isEqualTo("a😀🎉b\n😁éc");
     }
 
