@@ -76,6 +76,13 @@ public final class Session implements AutoCloseable {
         String text = Files.readString(Path.of(java.net.URI.create(uri)), StandardCharsets.UTF_8);
         e.open(uri, text);
         uris.set(i, uri);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (e.serverImpl().session().bindingOf(uri) == null) { // didOpen is asynchronous
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("server never bound " + uri);
+            }
+            Thread.sleep(2);
+        }
         return uri;
     }
 
