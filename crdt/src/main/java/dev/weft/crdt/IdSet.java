@@ -158,8 +158,8 @@ public final class IdSet {
 
     /** Accumulates ranges in any order and builds a normalized {@link IdSet}. Mutable, single use. */
     public static final class Builder {
-        /** Per agent, the added ranges as {@code [start, end]} pairs, not yet normalized. */
-        private final TreeMap<Long, List<long[]>> byAgent = new TreeMap<>();
+        /** Per agent, the added ranges as {@code [start, end]} pairs, not yet normalized; null while only one range was added. */
+        private TreeMap<Long, List<long[]>> byAgent;
         /** Last range added, extended in place when the next add continues it (the common case). */
         private long[] last;
         private long lastAgent = -1;
@@ -175,9 +175,15 @@ public final class IdSet {
                 last[1] = end;
                 return this;
             }
+            if (last != null && byAgent == null) {
+                byAgent = new TreeMap<>();
+                byAgent.computeIfAbsent(lastAgent, k -> new ArrayList<>()).add(last);
+            }
             last = new long[]{start, end};
             lastAgent = agent;
-            byAgent.computeIfAbsent(agent, k -> new ArrayList<>()).add(last);
+            if (byAgent != null) {
+                byAgent.computeIfAbsent(agent, k -> new ArrayList<>()).add(last);
+            }
             return this;
         }
 
@@ -187,12 +193,15 @@ public final class IdSet {
         }
 
         public boolean isEmpty() {
-            return byAgent.isEmpty();
+            return last == null;
         }
 
         public IdSet build() {
-            if (byAgent.isEmpty()) {
+            if (last == null) {
                 return EMPTY;
+            }
+            if (byAgent == null) {
+                return new IdSet(new long[]{lastAgent}, new long[][]{{last[0], last[1]}});
             }
             long[] a = new long[byAgent.size()];
             long[][] r = new long[a.length][];

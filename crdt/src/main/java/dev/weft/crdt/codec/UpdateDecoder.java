@@ -87,135 +87,142 @@ public final class UpdateDecoder {
     private static void parse(Varint.Reader r, DecodedUpdate u) {
         int nAgents = r.readVarInt("agent count", r.remaining());
         long[] agents = new long[nAgents];
-        HashSet<Long> seen = nAgents > 1 ? new HashSet<>() : null;
+        HashSet<Long> seen = nAgents > 8 ? new HashSet<>() : null;
         for (int i = 0; i < nAgents; i++) {
-            agents[i] = r.readVarLong("agent id #" + i);
-            if (seen != null && !seen.add(agents[i])) {
-                throw new MalformedUpdateException("agent " + agents[i] + " listed twice in the agent table");
+            long id = agents[i] = r.readVarLong("agent id");
+            boolean dup = false;
+            if (seen != null) {
+                dup = !seen.add(id);
+            } else {
+                for (int j = 0; j < i; j++) {
+                    dup |= agents[j] == id;
+                }
+            }
+            if (dup) {
+                throw new MalformedUpdateException("agent " + id + " listed twice in the agent table");
             }
         }
         u.agents = agents;
         int n = r.readVarInt("item count", r.remaining() / 4);
         u.nItems = n;
-        int[] ia = u.itemAgent = new int[n];
-        int[] is = u.itemSeq = new int[n];
-        int[] il = u.itemLen = new int[n];
-        int[] la = u.olAgent = new int[n];
-        int[] ls = u.olSeq = new int[n];
-        int[] ra = u.orAgent = new int[n];
-        int[] rs = u.orSeq = new int[n];
-        byte[] fl = u.itemFlags = new byte[n];
-        int[] co = u.contentOff = new int[n];
-        int[] expected = new int[nAgents];
-        boolean[] orNext = new boolean[n];
+        final int S = DecodedUpdate.STRIDE;
+        int[] it = u.items = new int[n * S];
+        int[] expected = nAgents <= 16 ? SMALL.get() : new int[nAgents];
+        java.util.Arrays.fill(expected, 0, nAgents, 0);
         long contentTotal = 0;
-        for (int i = 0; i < n; i++) {
-            int a = ia[i] = readAgent(r, nAgents, "item #" + i + " agent");
-            long s = expected[a] + r.readZigZag("item #" + i + " seq");
-            int l = r.readVarInt("item #" + i + " length", MAX_SEQ);
-            if (l == 0) {
-                throw new MalformedUpdateException("item #" + i + " has length 0");
-            }
-            if (s < 0 || s + l > MAX_SEQ) {
-                throw new MalformedUpdateException("item #" + i + " seq range [" + s + ", " + (s + l) + ") out of bounds");
-            }
-            is[i] = (int) s;
-            il[i] = l;
-            expected[a] = (int) s + l;
-            int info = r.readByte("item #" + i + " info byte");
-            int f = info & 3;
-            if (f == DecodedUpdate.GC) {
-                throw new MalformedUpdateException("item #" + i + " is garbage-collected but not deleted");
-            }
-            fl[i] = (byte) f;
-            if ((info & 0xC0) != 0) {
-                throw new MalformedUpdateException("item #" + i + " info byte has unknown bits 0x" + Integer.toHexString(info));
-            }
-            int olKind = (info >> 2) & 3, orKind = (info >> 4) & 3;
-            switch (olKind) {
-                case OL_NONE -> la[i] = DecodedUpdate.NONE;
-                case OL_PREV_SEQ -> {
-                    if (s == 0) {
-                        throw new MalformedUpdateException("item #" + i + " says originLeft = previous seq but its seq is 0");
+        int[] at = {0};
+        try {
+            for (int i = 0; i < n; i++) {
+                at[0] = i;
+                int b = i * S;
+                int a = it[b] = readAgent(r, nAgents, "item agent");
+                long s = expected[a] + r.readZigZag("item seq");
+                int l = r.readVarInt("item length", MAX_SEQ);
+                if (l == 0) {
+                    throw new MalformedUpdateException("length 0");
+                }
+                if (s < 0 || s + l > MAX_SEQ) {
+                    throw new MalformedUpdateException("seq range [" + s + ", " + (s + l) + ") out of bounds");
+                }
+                it[b + 1] = (int) s;
+                it[b + 2] = l;
+                expected[a] = (int) s + l;
+                int info = r.readByte("item info byte");
+                int f = info & 3;
+                if (f == DecodedUpdate.GC) {
+                    throw new MalformedUpdateException("garbage-collected but not deleted");
+                }
+                if ((info & 0xC0) != 0) {
+                    throw new MalformedUpdateException("info byte has unknown bits 0x" + Integer.toHexString(info));
+                }
+                it[b + 7] = f;
+                int olKind = (info >> 2) & 3, orKind = (info >> 4) & 3;
+                switch (olKind) {
+                    case OL_NONE -> it[b + 3] = DecodedUpdate.NONE;
+                    case OL_PREV_SEQ -> {
+                        if (s == 0) {
+                            throw new MalformedUpdateException("originLeft = previous seq but its seq is 0");
+                        }
+                        it[b + 3] = a;
+                        it[b + 4] = (int) s - 1;
                     }
-                    la[i] = a;
-                    ls[i] = (int) s - 1;
-                }
-                case OL_PREV_ITEM -> {
-                    if (i == 0) {
-                        throw new MalformedUpdateException("item #0 says originLeft = previous item but there is none");
+                    case OL_PREV_ITEM -> {
+                        if (i == 0) {
+                            throw new MalformedUpdateException("originLeft = previous item but there is none");
+                        }
+                        it[b + 3] = it[b - S];
+                        it[b + 4] = it[b - S + 1] + it[b - S + 2] - 1;
                     }
-                    la[i] = ia[i - 1];
-                    ls[i] = is[i - 1] + il[i - 1] - 1;
+                    default -> {
+                        it[b + 3] = readAgent(r, nAgents, "originLeft agent");
+                        it[b + 4] = r.readVarInt("originLeft seq", MAX_SEQ);
+                    }
                 }
-                default -> {
-                    la[i] = readAgent(r, nAgents, "item #" + i + " originLeft agent");
-                    ls[i] = r.readVarInt("item #" + i + " originLeft seq", MAX_SEQ);
+                switch (orKind) {
+                    case OR_NONE -> it[b + 5] = DecodedUpdate.NONE;
+                    case OR_NEXT_ITEM -> {
+                        if (i == n - 1) {
+                            throw new MalformedUpdateException("originRight = next item but there is none");
+                        }
+                        it[b + 5] = NEXT_PENDING;
+                    }
+                    case OR_SAME_AS_PREV -> {
+                        if (i == 0) {
+                            throw new MalformedUpdateException("originRight = previous item's but there is none");
+                        }
+                        if (it[b - S + 5] == NEXT_PENDING) {
+                            throw new MalformedUpdateException("copies an originRight that is not known yet");
+                        }
+                        it[b + 5] = it[b - S + 5];
+                        it[b + 6] = it[b - S + 6];
+                    }
+                    default -> {
+                        it[b + 5] = readAgent(r, nAgents, "originRight agent");
+                        it[b + 6] = r.readVarInt("originRight seq", MAX_SEQ);
+                    }
+                }
+                if (f == 0 || f == DecodedUpdate.DELETED) {
+                    it[b + 8] = (int) contentTotal;
+                    contentTotal += l;
+                } else {
+                    it[b + 8] = -1;
                 }
             }
-            switch (orKind) {
-                case OR_NONE -> ra[i] = DecodedUpdate.NONE;
-                case OR_NEXT_ITEM -> {
-                    if (i == n - 1) {
-                        throw new MalformedUpdateException("last item says originRight = next item but there is none");
-                    }
-                    orNext[i] = true;
-                }
-                case OR_SAME_AS_PREV -> {
-                    if (i == 0) {
-                        throw new MalformedUpdateException("item #0 says originRight = previous item's but there is none");
-                    }
-                    if (orNext[i - 1]) {
-                        throw new MalformedUpdateException("item #" + i + " copies an originRight that is not known yet");
-                    }
-                    ra[i] = ra[i - 1];
-                    rs[i] = rs[i - 1];
-                }
-                default -> {
-                    ra[i] = readAgent(r, nAgents, "item #" + i + " originRight agent");
-                    rs[i] = r.readVarInt("item #" + i + " originRight seq", MAX_SEQ);
-                }
-            }
-            if (f == 0 || f == DecodedUpdate.DELETED) {
-                co[i] = (int) contentTotal;
-                contentTotal += l;
-            } else {
-                co[i] = -1;
-            }
+        } catch (MalformedUpdateException e) {
+            throw new MalformedUpdateException("item #" + at[0] + ": " + e.getMessage(), e);
         }
         for (int i = 0; i < n; i++) {
-            if (orNext[i]) {
-                ra[i] = ia[i + 1];
-                rs[i] = is[i + 1];
+            int b = i * S;
+            if (it[b + 5] == NEXT_PENDING) {
+                it[b + 5] = it[b + S];
+                it[b + 6] = it[b + S + 1];
             }
-            if (la[i] == ia[i] && ls[i] >= is[i]) {
-                throw new MalformedUpdateException("item #" + i + " (" + agents[ia[i]] + "," + is[i] + ") has originLeft seq "
-                        + ls[i] + ", not before itself");
+            if (it[b + 3] == it[b] && it[b + 4] >= it[b + 1]) {
+                throw new MalformedUpdateException("item #" + i + " (" + agents[it[b]] + "," + it[b + 1]
+                        + ") has originLeft seq " + it[b + 4] + ", not before itself");
             }
-            if (ra[i] == ia[i] && rs[i] >= is[i]) {
-                throw new MalformedUpdateException("item #" + i + " (" + agents[ia[i]] + "," + is[i] + ") has originRight seq "
-                        + rs[i] + ", not an earlier id of its agent");
+            if (it[b + 5] == it[b] && it[b + 6] >= it[b + 1]) {
+                throw new MalformedUpdateException("item #" + i + " (" + agents[it[b]] + "," + it[b + 1]
+                        + ") has originRight seq " + it[b + 6] + ", not an earlier id of its agent");
             }
         }
         int nd = r.readVarInt("delete range count", r.remaining() / 3);
         u.nDeletes = nd;
-        u.delAgent = new int[nd];
-        u.delStart = new int[nd];
-        u.delLen = new int[nd];
-        int[] dExpected = new int[nAgents];
+        int[] del = u.deletes = new int[nd * 3];
+        java.util.Arrays.fill(expected, 0, nAgents, 0);
         for (int i = 0; i < nd; i++) {
-            int a = u.delAgent[i] = readAgent(r, nAgents, "delete #" + i + " agent");
-            long s = dExpected[a] + r.readZigZag("delete #" + i + " start");
-            int l = r.readVarInt("delete #" + i + " length", MAX_SEQ);
+            int a = del[i * 3] = readAgent(r, nAgents, "delete agent");
+            long s = expected[a] + r.readZigZag("delete start");
+            int l = r.readVarInt("delete length", MAX_SEQ);
             if (l == 0) {
                 throw new MalformedUpdateException("delete #" + i + " has length 0");
             }
             if (s < 0 || s + l > MAX_SEQ) {
                 throw new MalformedUpdateException("delete #" + i + " range [" + s + ", " + (s + l) + ") out of bounds");
             }
-            u.delStart[i] = (int) s;
-            u.delLen[i] = l;
-            dExpected[a] = (int) s + l;
+            del[i * 3 + 1] = (int) s;
+            del[i * 3 + 2] = l;
+            expected[a] = (int) s + l;
         }
         if (contentTotal > r.remaining()) {
             throw new MalformedUpdateException("truncated content: items need " + contentTotal + " units, "
@@ -229,6 +236,11 @@ public final class UpdateDecoder {
             throw new MalformedUpdateException(r.remaining() + " trailing bytes after the content");
         }
     }
+
+    /** Marks an originRight that is the next item's first id, resolved after all items are read. */
+    private static final int NEXT_PENDING = -2;
+    /** Per-thread scratch for the per-agent expected seqs of small agent tables. */
+    private static final ThreadLocal<int[]> SMALL = ThreadLocal.withInitial(() -> new int[16]);
 
     private static int readAgent(Varint.Reader r, int nAgents, String field) {
         long v = r.readVarLong(field);

@@ -11,22 +11,36 @@ import java.util.List;
  * previous one.
  */
 final class ChangeCollector {
-    private final List<TextChange> done = new ArrayList<>();
+    /** Changes already closed; null until a second change opens (most operations cause exactly one). */
+    private List<TextChange> done;
+    /** The first closed change, kept outside {@link #done} to avoid allocating a list. */
+    private TextChange first;
     /** The open change: kind 0 none, 1 insert (text in {@link #text}), 2 delete of {@link #len} units. */
     private int kind;
     private int offset;
     private int len;
-    private final StringBuilder text = new StringBuilder();
+    /** Text of an open insert that grew by appending; null while the insert is a single slice. */
+    private StringBuilder text;
+    /** An open insert's single slice: {@code src[from .. from + len)}. */
+    private char[] src;
+    private int from;
 
     void insert(int off, char[] src, int from, int n) {
-        if (kind == 1 && off == offset + text.length()) {
+        if (kind == 1 && off == offset + len) {
+            if (text == null) {
+                text = new StringBuilder(len + n + 16);
+                text.append(this.src, this.from, len);
+            }
             text.append(src, from, n);
+            len += n;
             return;
         }
         flush();
         kind = 1;
         offset = off;
-        text.append(src, from, n);
+        this.src = src;
+        this.from = from;
+        len = n;
     }
 
     void delete(int off, int n) {
@@ -41,17 +55,34 @@ final class ChangeCollector {
     }
 
     private void flush() {
+        TextChange c;
         if (kind == 1) {
-            done.add(TextChange.insert(offset, text.toString()));
-            text.setLength(0);
+            c = TextChange.insert(offset, text != null ? text.toString() : new String(src, from, len));
+            text = null;
+            src = null;
         } else if (kind == 2) {
-            done.add(TextChange.delete(offset, len));
+            c = TextChange.delete(offset, len);
+        } else {
+            return;
         }
         kind = 0;
+        if (first == null) {
+            first = c;
+        } else {
+            if (done == null) {
+                done = new ArrayList<>();
+                done.add(first);
+            }
+            done.add(c);
+        }
     }
 
+    /** The changes, unmodifiable. */
     List<TextChange> result() {
         flush();
-        return done.isEmpty() ? List.of() : List.copyOf(done);
+        if (done != null) {
+            return java.util.Collections.unmodifiableList(done);
+        }
+        return first == null ? List.of() : List.of(first);
     }
 }

@@ -31,9 +31,22 @@ final class ContentTree {
         return root.width;
     }
 
+    /**
+     * Cursor cache: the leaf of the last {@link #locate} and the visible offset where it starts. Valid while
+     * only that leaf's width changes (local typing); cleared by any other width change or split.
+     */
+    private Node cacheLeaf;
+    private int cacheStart;
+
     /** Finds the visible character at offset {@code pos} ({@code 0 <= pos < width()}) and sets the cursor. */
     void locate(int pos) {
-        Node node = root;
+        Node node = cacheLeaf;
+        if (node != null && pos >= cacheStart && pos < cacheStart + node.width) {
+            scanLeaf(node, pos - cacheStart);
+            return;
+        }
+        int start = pos;
+        node = root;
         while (!node.isLeaf) {
             Node[] kids = node.kids;
             int i = 0;
@@ -46,6 +59,12 @@ final class ContentTree {
             }
             node = kids[i];
         }
+        cacheLeaf = node;
+        cacheStart = start - pos;
+        scanLeaf(node, pos);
+    }
+
+    private void scanLeaf(Node node, int pos) {
         int[] it = node.items;
         byte[] flags = items.flags;
         int[] len = items.len;
@@ -177,6 +196,9 @@ final class ContentTree {
 
     /** Adds {@code delta} to the width of {@code leaf} and all its ancestors. */
     void addWidth(Node leaf, int delta) {
+        if (leaf != cacheLeaf) {
+            cacheLeaf = null;
+        }
         for (Node node = leaf; node != null; node = node.parent) {
             node.width += delta;
         }
@@ -226,6 +248,7 @@ final class ContentTree {
     }
 
     private void splitLeaf(Node lf) {
+        cacheLeaf = null;
         Node right = new Node(true);
         int half = lf.n / 2;
         int moved = lf.n - half;

@@ -133,10 +133,10 @@ public final class Replica {
             throw new IndexOutOfBoundsException("insert position " + pos + " outside [0, " + length + "]");
         }
         int n = text.length();
-        if (splitsPair(pos)) {
-            throw new IllegalArgumentException("insert position " + pos + " splits a surrogate pair");
-        }
         if (n == 0) {
+            if (splitsPair(pos)) {
+                throw new IllegalArgumentException("insert position " + pos + " splits a surrogate pair");
+            }
             return emptyEdit(emptyUpdate());
         }
         int a = local();
@@ -152,6 +152,12 @@ public final class Replica {
             tree.locate(pos - 1);
             left = tree.curItem;
             int off = tree.curOff;
+            if (Character.isHighSurrogate(agents.content[items.agent[left]][items.seq[left] + off]) && splitsPair(pos)) {
+                throw new IllegalArgumentException("insert position " + pos + " splits a surrogate pair");
+            }
+            tree.locate(pos - 1);
+            left = tree.curItem;
+            off = tree.curOff;
             if (off + 1 < items.len[left]) {
                 right = integrator.split(left, off + 1);
             } else {
@@ -197,13 +203,26 @@ public final class Replica {
         if (len == 0) {
             return emptyEdit(emptyUpdate());
         }
-        if (splitsPair(pos) || splitsPair(pos + len)) {
-            throw new IllegalArgumentException("delete range [" + pos + ", " + (pos + len) + ") splits a surrogate pair");
+        // surrogate checks: only look at neighbours when the boundary characters are surrogates
+        boolean bad = false;
+        if (len > 1) {
+            tree.locate(pos + len - 1);
+            bad = Character.isHighSurrogate(agents.content[items.agent[tree.curItem]][items.seq[tree.curItem] + tree.curOff])
+                    && splitsPair(pos + len);
         }
-        writer.reset();
-        IdSet.Builder ids = new IdSet.Builder();
         tree.locate(pos);
         int h = tree.curItem;
+        char first = agents.content[items.agent[h]][items.seq[h] + tree.curOff];
+        if (len == 1 && Character.isHighSurrogate(first)) {
+            bad = splitsPair(pos + 1);
+        }
+        if (bad || (Character.isLowSurrogate(first) && splitsPair(pos))) {
+            throw new IllegalArgumentException("delete range [" + pos + ", " + (pos + len) + ") splits a surrogate pair");
+        }
+        tree.locate(pos);
+        h = tree.curItem;
+        writer.reset();
+        IdSet.Builder ids = new IdSet.Builder();
         if (tree.curOff > 0) {
             h = integrator.split(h, tree.curOff);
         }
@@ -370,13 +389,23 @@ public final class Replica {
         ChangeCollector out = new ChangeCollector();
         boolean progress = false;
         long[] ag = u.agents;
-        if (u.nItems > 0) {
+        if (u.nItems == 1) {
+            int co = u.contentOff(0);
+            long olId = u.olAgent(0) < 0 ? -1 : ag[u.olAgent(0)], orId = u.orAgent(0) < 0 ? -1 : ag[u.orAgent(0)];
+            int st = tryIntegrate(ag[u.itemAgent(0)], u.itemSeq(0), u.itemLen(0), olId, u.olSeq(0), orId, u.orSeq(0),
+                    u.itemFlags(0), co < 0 ? null : u.content, Math.max(co, 0), out);
+            if (st == WAIT) {
+                pendingItems.add(new PendingItem(ag[u.itemAgent(0)], u.itemSeq(0), u.itemLen(0), olId, u.olSeq(0), orId,
+                        u.orSeq(0), u.itemFlags(0), co < 0 ? null : u.content, Math.max(co, 0)));
+            }
+            progress = st == DONE;
+        } else if (u.nItems > 1) {
             PendingItem[] work = new PendingItem[u.nItems];
             for (int i = 0; i < u.nItems; i++) {
-                int co = u.contentOff[i];
-                work[i] = new PendingItem(ag[u.itemAgent[i]], u.itemSeq[i], u.itemLen[i],
-                        u.olAgent[i] < 0 ? -1 : ag[u.olAgent[i]], u.olSeq[i],
-                        u.orAgent[i] < 0 ? -1 : ag[u.orAgent[i]], u.orSeq[i], u.itemFlags[i],
+                int co = u.contentOff(i);
+                work[i] = new PendingItem(ag[u.itemAgent(i)], u.itemSeq(i), u.itemLen(i),
+                        u.olAgent(i) < 0 ? -1 : ag[u.olAgent(i)], u.olSeq(i),
+                        u.orAgent(i) < 0 ? -1 : ag[u.orAgent(i)], u.orSeq(i), u.itemFlags(i),
                         co < 0 ? null : u.content, Math.max(co, 0));
             }
             progress = integrateAll(work, out);
@@ -390,7 +419,7 @@ public final class Replica {
 
     private void applyDeletes(DecodedUpdate u, ChangeCollector out) {
         for (int i = 0; i < u.nDeletes; i++) {
-            applyRemoteDelete(u.agents[u.delAgent[i]], u.delStart[i], u.delStart[i] + u.delLen[i], out);
+            applyRemoteDelete(u.agents[u.delAgent(i)], u.delStart(i), u.delStart(i) + u.delLen(i), out);
         }
     }
 
@@ -472,52 +501,57 @@ public final class Replica {
         return any;
     }
 
-    /** Integrates one run if its dependencies are met: SKIP (already known), DONE, or WAIT. */
     private int tryIntegrate(PendingItem p, ChangeCollector out) {
-        int a = agents.find(p.agent());
+        return tryIntegrate(p.agent(), p.seq(), p.len(), p.olAgent(), p.olSeq(), p.orAgent(), p.orSeq(), p.flags(),
+                p.content(), p.contentOff(), out);
+    }
+
+    /** Integrates one run if its dependencies are met: SKIP (already known), DONE, or WAIT. */
+    private int tryIntegrate(long agent, int seq, int len, long olAgent, int olSeq, long orAgent, int orSeq,
+                             byte flags, char[] content, int contentOff, ChangeCollector out) {
+        int a = agents.find(agent);
         int next = a < 0 ? 0 : agents.next[a];
-        if (p.seq() + p.len() <= next) {
+        if (seq + len <= next) {
             return SKIP;
         }
-        if (p.seq() > next) {
+        if (seq > next) {
             return WAIT;
         }
-        int trim = next - p.seq();
+        int trim = next - seq;
         int olA, olS;
         if (trim > 0) {
             olA = a;
             olS = next - 1;
-        } else if (p.olAgent() < 0) {
+        } else if (olAgent < 0) {
             olA = NONE;
             olS = 0;
         } else {
-            olA = agents.find(p.olAgent());
-            if (olA < 0 || p.olSeq() >= agents.next[olA]) {
+            olA = agents.find(olAgent);
+            if (olA < 0 || olSeq >= agents.next[olA]) {
                 return WAIT;
             }
-            olS = p.olSeq();
+            olS = olSeq;
         }
         int orA, orS;
-        if (p.orAgent() < 0) {
+        if (orAgent < 0) {
             orA = NONE;
             orS = 0;
         } else {
-            orA = agents.find(p.orAgent());
-            if (orA < 0 || p.orSeq() >= agents.next[orA]) {
+            orA = agents.find(orAgent);
+            if (orA < 0 || orSeq >= agents.next[orA]) {
                 return WAIT;
             }
-            orS = p.orSeq();
+            orS = orSeq;
         }
         if (a < 0) {
-            a = agents.intern(p.agent());
+            a = agents.intern(agent);
         }
-        byte flags = p.flags();
-        if (gc && (flags & ItemTable.DELETED) != 0) {
+                if (gc && (flags & ItemTable.DELETED) != 0) {
             flags |= ItemTable.GC;
         }
-        int n = p.len() - trim;
-        if (p.content() != null) {
-            agents.putContent(a, next, p.content(), p.contentOff() + trim, n);
+        int n = len - trim;
+        if (content != null) {
+            agents.putContent(a, next, content, contentOff + trim, n);
         } else {
             agents.ensureContent(a, next + n);
         }
@@ -542,9 +576,9 @@ public final class Replica {
         int[] map = new int[u.agents.length];
         int[] maxEnd = new int[u.agents.length];
         for (int i = 0; i < u.nItems; i++) {
-            int e = u.itemSeq[i] + u.itemLen[i];
-            if (e > maxEnd[u.itemAgent[i]]) {
-                maxEnd[u.itemAgent[i]] = e;
+            int e = u.itemSeq(i) + u.itemLen(i);
+            if (e > maxEnd[u.itemAgent(i)]) {
+                maxEnd[u.itemAgent(i)] = e;
             }
         }
         for (int i = 0; i < map.length; i++) {
@@ -553,15 +587,15 @@ public final class Replica {
         }
         int prev = NONE;
         for (int i = 0; i < u.nItems; i++) {
-            int a = map[u.itemAgent[i]], s = u.itemSeq[i], l = u.itemLen[i];
-            int olA = u.olAgent[i] < 0 ? NONE : map[u.olAgent[i]], olS = u.olSeq[i];
-            int orA = u.orAgent[i] < 0 ? NONE : map[u.orAgent[i]], orS = u.orSeq[i];
-            byte flags = u.itemFlags[i];
+            int a = map[u.itemAgent(i)], s = u.itemSeq(i), l = u.itemLen(i);
+            int olA = u.olAgent(i) < 0 ? NONE : map[u.olAgent(i)], olS = u.olSeq(i);
+            int orA = u.orAgent(i) < 0 ? NONE : map[u.orAgent(i)], orS = u.orSeq(i);
+            byte flags = u.itemFlags(i);
             if (gc && (flags & ItemTable.DELETED) != 0) {
                 flags |= ItemTable.GC;
             }
-            if (u.contentOff[i] >= 0) {
-                System.arraycopy(u.content, u.contentOff[i], r.agents.content[a], s, l);
+            if (u.contentOff(i) >= 0) {
+                System.arraycopy(u.content, u.contentOff(i), r.agents.content[a], s, l);
             }
             if (prev != NONE && it.agent[prev] == a && it.seq[prev] + it.len[prev] == s && olA == a && olS == s - 1
                     && it.orAgent[prev] == orA && it.orSeq[prev] == orS && it.flags[prev] == flags) {
@@ -576,7 +610,7 @@ public final class Replica {
             try {
                 r.agents.index[a].insert(s, h);
             } catch (IllegalStateException e) {
-                throw new MalformedUpdateException("snapshot lists id (" + u.agents[u.itemAgent[i]] + "," + s + ") twice");
+                throw new MalformedUpdateException("snapshot lists id (" + u.agents[u.itemAgent(i)] + "," + s + ") twice");
             }
             prev = h;
         }
