@@ -1,0 +1,161 @@
+package dev.weft.relay;
+
+import dev.weft.relay.store.SqliteStore;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The relay's settings; immutable. Each setting has a flag {@code --name value} and an environment variable
+ * {@code WEFT_NAME} (upper case, '-' → '_'); a flag beats the variable, which beats the default. docs/relay.md lists
+ * them all.
+ */
+public record RelayConfig(
+        String host,
+        int port,
+        Path dataDir,
+        int maxMessageBytes,
+        long maxDocumentBytes,
+        int maxDocsPerConnection,
+        int maxDocsPerRoom,
+        double updateRate,
+        int updateBurst,
+        int compactUpdates,
+        long compactBytes,
+        long awarenessTimeoutMillis,
+        SqliteStore.Synchronous sqliteSynchronous,
+        String logLevel) {
+
+    /** Every setting with its default, in the order printed by {@code --help}. */
+    static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("host", "127.0.0.1");
+        DEFAULTS.put("port", "7420");
+        DEFAULTS.put("data", "./weft-data");
+        DEFAULTS.put("max-message-bytes", String.valueOf(16 << 20));
+        DEFAULTS.put("max-document-bytes", String.valueOf(64L << 20));
+        DEFAULTS.put("max-docs-per-connection", "1000");
+        DEFAULTS.put("max-docs-per-room", "10000");
+        DEFAULTS.put("update-rate", "500");
+        DEFAULTS.put("update-burst", "2000");
+        DEFAULTS.put("compact-updates", "1000");
+        DEFAULTS.put("compact-bytes", String.valueOf(4L << 20));
+        DEFAULTS.put("awareness-timeout-ms", "30000");
+        DEFAULTS.put("sqlite-synchronous", "FULL");
+        DEFAULTS.put("log-level", "INFO");
+    }
+
+    /** The configuration with every default. */
+    public static RelayConfig defaults() {
+        return parse(new String[0], Map.of());
+    }
+
+    /**
+     * Reads flags then environment variables.
+     *
+     * @throws IllegalArgumentException naming the flag or variable that is unknown or has a bad value
+     */
+    public static RelayConfig parse(String[] args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        for (String key : DEFAULTS.keySet()) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null && !fromEnv.isEmpty()) {
+                values.put(key, fromEnv);
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "' (flags look like --port 7420)");
+            }
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("flag --" + key + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (!DEFAULTS.containsKey(key)) {
+                throw new IllegalArgumentException("unknown flag --" + key + " (see --help)");
+            }
+            values.put(key, value);
+        }
+        return new RelayConfig(
+                values.get("host"),
+                intIn(values, "port", 0, 65535),
+                Path.of(values.get("data")),
+                intIn(values, "max-message-bytes", 1024, Integer.MAX_VALUE / 2),
+                longIn(values, "max-document-bytes", 1024, Long.MAX_VALUE),
+                intIn(values, "max-docs-per-connection", 1, Integer.MAX_VALUE),
+                intIn(values, "max-docs-per-room", 1, Integer.MAX_VALUE),
+                doubleIn(values, "update-rate", 0.001),
+                intIn(values, "update-burst", 1, Integer.MAX_VALUE),
+                intIn(values, "compact-updates", 1, Integer.MAX_VALUE),
+                longIn(values, "compact-bytes", 1, Long.MAX_VALUE),
+                longIn(values, "awareness-timeout-ms", 100, Long.MAX_VALUE),
+                synchronous(values.get("sqlite-synchronous")),
+                values.get("log-level").toUpperCase(Locale.ROOT));
+    }
+
+    /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */
+    static String envName(String key) {
+        return "WEFT_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** Usage text for {@code --help}. */
+    static String usage() {
+        StringBuilder sb = new StringBuilder("Usage: java -jar weft-relay.jar [--flag value]...\n\n");
+        for (Map.Entry<String, String> e : DEFAULTS.entrySet()) {
+            sb.append(String.format("  --%-26s env %-30s default %s%n", e.getKey(), envName(e.getKey()), e.getValue()));
+        }
+        return sb.toString();
+    }
+
+    private static SqliteStore.Synchronous synchronous(String value) {
+        try {
+            return SqliteStore.Synchronous.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--sqlite-synchronous must be FULL or NORMAL, was '" + value + "'");
+        }
+    }
+
+    private static int intIn(Map<String, String> values, String key, int min, int max) {
+        long v = longIn(values, key, min, max);
+        return (int) v;
+    }
+
+    private static long longIn(Map<String, String> values, String key, long min, long max) {
+        String s = values.get(key);
+        long v;
+        try {
+            v = Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be an integer, was '" + s + "'");
+        }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("--" + key + " must be between " + min + " and " + max + ", was " + v);
+        }
+        return v;
+    }
+
+    private static double doubleIn(Map<String, String> values, String key, double min) {
+        String s = values.get(key);
+        double v;
+        try {
+            v = Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be a number, was '" + s + "'");
+        }
+        if (!(v >= min) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("--" + key + " must be at least " + min + ", was " + s);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.weft.relay;
+
+import dev.weft.relay.log.Log;
+import dev.weft.relay.metrics.RelayMetrics;
+import dev.weft.relay.net.SocketIoTransport;
+import dev.weft.relay.room.MessageDispatcher;
+import dev.weft.relay.room.RelayContext;
+import dev.weft.relay.room.RoomRegistry;
+import dev.weft.relay.store.BatchingWriter;
+import dev.weft.relay.store.SqliteStore;
+import java.security.SecureRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * A running relay: storage, group-commit writer, rooms, and the Socket.IO/HTTP transport, started and stopped in
+ * dependency order. {@link #stop()} is the graceful shutdown: no new connections, finish queued room work, commit
+ * every queued write, close the database.
+ */
+public final class RelayServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
+
+    private final RelayConfig config;
+    private final SqliteStore store;
+    private final BatchingWriter writer;
+    private final RelayMetrics metrics = new RelayMetrics();
+    private final ExecutorService pool;
+    private final ScheduledExecutorService scheduler;
+    private final RoomRegistry registry;
+    private final SocketIoTransport transport;
+    private boolean stopped;
+
+    private RelayServer(RelayConfig config) {
+        this.config = config;
+        this.store = SqliteStore.open(config.dataDir(), config.sqliteSynchronous());
+        this.writer = new BatchingWriter(store, 2000, metrics.commitSeconds::observeNanos);
+        this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemonThreads("weft-room"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("weft-timer"));
+        long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
+        RelayContext ctx = new RelayContext(config, store, writer, metrics, pool, agent);
+        this.registry = new RoomRegistry(ctx);
+        metrics.gauges(registry::loadedRooms, registry::loadedDocuments, this::storedRooms, writer::queued);
+        this.transport = new SocketIoTransport(config, registry, new MessageDispatcher(ctx, registry), metrics,
+                scheduler);
+    }
+
+    /** Opens storage and starts listening. @throws RuntimeException if storage or the port is unavailable */
+    public static RelayServer start(RelayConfig config) {
+        long t0 = System.nanoTime();
+        RelayServer relay = new RelayServer(config);
+        try {
+            relay.transport.start();
+        } catch (RuntimeException e) {
+            relay.writer.close();
+            relay.store.close();
+            throw e;
+        }
+        long tick = Math.max(100, Math.min(5000, config.awarenessTimeoutMillis() / 4));
+        relay.scheduler.scheduleAtFixedRate(relay.registry::expireAwareness, tick, tick, TimeUnit.MILLISECONDS);
+        Log.info(LOG, "relay.started", "url", "http://" + config.host() + ":" + config.port(), "data",
+                config.dataDir().toAbsolutePath().toString(), "db", relay.store.file().toString(), "startupMs",
+                (System.nanoTime() - t0) / 1_000_000);
+        return relay;
+    }
+
+    private long storedRooms() {
+        try {
+            return store.roomCount();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Graceful shutdown; idempotent. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long t0 = System.nanoTime();
+        transport.stop();
+        try {
+            registry.barrier().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Log.warn(LOG, "relay.shutdown_rooms_timeout", "error", e.toString());
+        }
+        scheduler.shutdownNow();
+        pool.shutdown();
+        writer.close();
+        store.close();
+        Log.info(LOG, "relay.stopped", "ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The configuration this relay runs with. */
+    public RelayConfig config() {
+        return config;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,112 @@
+package dev.weft.relay.metrics;
+
+import dev.weft.sync.ErrorCode;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The relay's metrics: counters updated from any thread, gauges read on demand, rendered as Prometheus text
+ * (version 0.0.4). Rates ("updates/s") are derived by Prometheus with {@code rate(weft_updates_total[1m])}.
+ */
+public final class RelayMetrics {
+    /** Socket.IO connections open now. */
+    public final AtomicLong connections = new AtomicLong();
+    /** Connections accepted since start. */
+    public final AtomicLong connectionsTotal = new AtomicLong();
+    /** Updates accepted (applied and queued for storage). */
+    public final AtomicLong updatesTotal = new AtomicLong();
+    /** Updates acknowledged as durable. */
+    public final AtomicLong acksTotal = new AtomicLong();
+    /** Messages received / sent on event "weft". */
+    public final AtomicLong messagesIn = new AtomicLong();
+    public final AtomicLong messagesOut = new AtomicLong();
+    /** Decoded message bytes received / sent (before base64). */
+    public final AtomicLong bytesIn = new AtomicLong();
+    public final AtomicLong bytesOut = new AtomicLong();
+    /** Rooms created through the HTTP API. */
+    public final AtomicLong roomsCreated = new AtomicLong();
+    /** Snapshots written by compaction. */
+    public final AtomicLong compactions = new AtomicLong();
+    /** Storage commit duration (one batch). */
+    public final Histogram commitSeconds = new Histogram(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25,
+            0.5, 1, 2.5);
+    /** Time from receiving an update to sending its ack. */
+    public final Histogram ackSeconds = new Histogram(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5,
+            1, 2.5);
+    /** Errors sent to clients, by code. */
+    private final Map<ErrorCode, AtomicLong> errors = new EnumMap<>(ErrorCode.class);
+
+    /** Gauges read when rendering; set once at startup. */
+    private volatile LongSupplier loadedRooms = () -> 0;
+    private volatile LongSupplier loadedDocuments = () -> 0;
+    private volatile LongSupplier storedRooms = () -> 0;
+    private volatile LongSupplier storageQueue = () -> 0;
+
+    public RelayMetrics() {
+        for (ErrorCode c : ErrorCode.values()) {
+            errors.put(c, new AtomicLong());
+        }
+    }
+
+    /** Installs the gauges read at render time. */
+    public void gauges(LongSupplier loadedRooms, LongSupplier loadedDocuments, LongSupplier storedRooms,
+                       LongSupplier storageQueue) {
+        this.loadedRooms = loadedRooms;
+        this.loadedDocuments = loadedDocuments;
+        this.storedRooms = storedRooms;
+        this.storageQueue = storageQueue;
+    }
+
+    /** Counts one error sent with {@code code}. */
+    public void error(ErrorCode code) {
+        errors.get(code).incrementAndGet();
+    }
+
+    /** Prometheus text exposition of every metric. */
+    public String render() {
+        StringBuilder out = new StringBuilder(4096);
+        gauge(out, "weft_connections", "Socket.IO connections open now.", connections.get());
+        counter(out, "weft_connections_total", "Socket.IO connections accepted since start.", connectionsTotal.get());
+        gauge(out, "weft_rooms", "Rooms loaded in memory (with members or recently used).", loadedRooms.getAsLong());
+        gauge(out, "weft_rooms_stored", "Rooms in durable storage.", storedRooms.getAsLong());
+        gauge(out, "weft_documents", "Documents loaded in memory.", loadedDocuments.getAsLong());
+        counter(out, "weft_rooms_created_total", "Rooms created via POST /api/rooms.", roomsCreated.get());
+        counter(out, "weft_updates_total", "Updates accepted from editors.", updatesTotal.get());
+        counter(out, "weft_acks_total", "Durable acknowledgements sent.", acksTotal.get());
+        counter(out, "weft_messages_received_total", "Protocol messages received.", messagesIn.get());
+        counter(out, "weft_messages_sent_total", "Protocol messages sent.", messagesOut.get());
+        counter(out, "weft_bytes_received_total", "Protocol message bytes received (decoded).", bytesIn.get());
+        counter(out, "weft_bytes_sent_total", "Protocol message bytes sent (before base64).", bytesOut.get());
+        counter(out, "weft_compactions_total", "Document snapshots written by log compaction.", compactions.get());
+        gauge(out, "weft_storage_queue", "Writes waiting for the storage writer.", storageQueue.getAsLong());
+        out.append("# HELP weft_storage_commit_seconds Duration of one storage commit (a batch of writes).\n");
+        out.append("# TYPE weft_storage_commit_seconds histogram\n");
+        commitSeconds.writeTo(out, "weft_storage_commit_seconds");
+        out.append("# HELP weft_ack_latency_seconds Time from receiving an update to sending its durable ack.\n");
+        out.append("# TYPE weft_ack_latency_seconds histogram\n");
+        ackSeconds.writeTo(out, "weft_ack_latency_seconds");
+        out.append("# HELP weft_errors_total Errors sent to clients, by code.\n");
+        out.append("# TYPE weft_errors_total counter\n");
+        for (Map.Entry<ErrorCode, AtomicLong> e : errors.entrySet()) {
+            if (e.getKey() != ErrorCode.UNKNOWN) {
+                out.append("weft_errors_total{code=\"").append(e.getKey().name()).append("\"} ")
+                        .append(e.getValue().get()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" gauge\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+}

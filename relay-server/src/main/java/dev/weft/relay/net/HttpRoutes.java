@@ -1,0 +1,103 @@
+package dev.weft.relay.net;
+
+import dev.weft.relay.log.Log;
+import dev.weft.relay.metrics.RelayMetrics;
+import dev.weft.relay.room.RoomRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Logger;
+
+/**
+ * Plain HTTP routes on the Socket.IO port. Requests for other paths (e.g. {@code /socket.io/}) pass through to
+ * netty-socketio unchanged. Never blocks the event loop: room creation answers when the storage commit completes.
+ */
+@ChannelHandler.Sharable
+final class HttpRoutes extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(HttpRoutes.class.getName());
+
+    /** Rooms (for creation); immutable. */
+    private final RoomRegistry registry;
+    /** Metrics to render; immutable. */
+    private final RelayMetrics metrics;
+
+    HttpRoutes(RoomRegistry registry, RelayMetrics metrics) {
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof FullHttpRequest req)) {
+            super.channelRead(ctx, msg);
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        switch (path) {
+            case "/healthz" -> {
+                req.release();
+                respond(ctx, keepAlive, req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD
+                        ? HttpResponseStatus.OK : HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
+                        "{\"status\":\"ok\"}");
+            }
+            case "/metrics" -> {
+                req.release();
+                if (req.method() != HttpMethod.GET) {
+                    respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "use GET\n");
+                } else {
+                    respond(ctx, keepAlive, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                            metrics.render());
+                }
+            }
+            case "/api/rooms" -> {
+                HttpMethod method = req.method();
+                req.release();
+                if (method != HttpMethod.POST) {
+                    respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
+                            "{\"error\":\"use POST to create a room\"}");
+                    return;
+                }
+                registry.createRoom().whenComplete((created, failure) -> {
+                    if (failure != null) {
+                        Log.error(LOG, "room.create_failed", failure);
+                        respond(ctx, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "application/json",
+                                "{\"error\":\"storage failed; try again\"}");
+                    } else {
+                        respond(ctx, keepAlive, HttpResponseStatus.CREATED, "application/json",
+                                "{\"room\":\"" + created.room() + "\",\"secret\":\"" + created.secret()
+                                        + "\",\"readOnlySecret\":\"" + created.readOnlySecret() + "\"}");
+                    }
+                });
+            }
+            default -> super.channelRead(ctx, msg);
+        }
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                                String contentType, String body) {
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+        if (keepAlive) {
+            HttpUtil.setKeepAlive(resp, true);
+            ctx.writeAndFlush(resp);
+        } else {
+            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.weft.relay.net;
+
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
+import dev.weft.relay.RelayConfig;
+import dev.weft.relay.log.Log;
+import dev.weft.relay.metrics.RelayMetrics;
+import dev.weft.relay.room.MessageDispatcher;
+import dev.weft.relay.room.RoomRegistry;
+import dev.weft.relay.room.Session;
+import dev.weft.relay.room.TokenBucket;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Logger;
+
+/**
+ * The Socket.IO server (netty-socketio, protocol v4) with the HTTP routes in the same Netty pipeline. Event
+ * listeners run on Netty event-loop threads and only hand messages to the {@link MessageDispatcher}.
+ */
+public final class SocketIoTransport {
+    private static final Logger LOG = Logger.getLogger(SocketIoTransport.class.getName());
+    private static final String SESSION_KEY = "weft.session";
+    private static final String EVENT = "weft";
+
+    /** The netty-socketio server; immutable. */
+    private final SocketIOServer server;
+
+    public SocketIoTransport(RelayConfig config, RoomRegistry registry, MessageDispatcher dispatcher,
+                             RelayMetrics metrics, ScheduledExecutorService scheduler) {
+        Configuration c = new Configuration();
+        c.setHostname(config.host());
+        c.setPort(config.port());
+        // Frames up to twice the base64 size of the largest message: a client slightly over the limit gets a
+        // MESSAGE_TOO_LARGE error from the dispatcher; only grossly oversized frames drop the connection.
+        int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1024, ((long) config.maxMessageBytes() + 2) / 3 * 8 + 65536);
+        c.setMaxFramePayloadLength(frameLimit);
+        c.setMaxHttpContentLength(frameLimit);
+        SocketConfig socket = new SocketConfig();
+        socket.setTcpNoDelay(true);
+        socket.setReuseAddress(true);
+        c.setSocketConfig(socket);
+        c.setExceptionListener(new ExceptionListenerAdapter() {
+            @Override
+            public void onEventException(Exception e, List<Object> args, SocketIOClient client) {
+                Log.error(LOG, "socketio.event_failed", e, "session", client.getSessionId());
+            }
+
+            @Override
+            public void onAuthException(Throwable e, SocketIOClient client) {
+                Log.warn(LOG, "socketio.auth_error", "session", client.getSessionId(), "error", e.toString());
+            }
+
+            @Override
+            public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+                Log.warn(LOG, "socketio.channel_error", "remote", ctx.channel().remoteAddress(), "error", e.toString());
+                ctx.close();
+                return true;
+            }
+        });
+        server = new SocketIOServer(c);
+        HttpRoutes routes = new HttpRoutes(registry, metrics);
+        server.setPipelineFactory(new SocketIOChannelInitializer() {
+            @Override
+            protected void addSocketioHandlers(ChannelPipeline pipeline) {
+                super.addSocketioHandlers(pipeline);
+                pipeline.addAfter(HTTP_ENCODER, "weftHttpRoutes", routes);
+            }
+        });
+        server.addConnectListener(client -> {
+            Session s = new Session(new SocketPeer(client, metrics, scheduler),
+                    new TokenBucket(config.updateRate(), config.updateBurst(), System.nanoTime()), metrics);
+            client.set(SESSION_KEY, s);
+            metrics.connections.incrementAndGet();
+            metrics.connectionsTotal.incrementAndGet();
+            Log.debug(LOG, "connection.opened", "session", s.describe(), "transport", client.getTransport());
+        });
+        server.addDisconnectListener(client -> {
+            Session s = client.get(SESSION_KEY);
+            if (s != null) {
+                metrics.connections.decrementAndGet();
+                dispatcher.onDisconnect(s);
+                Log.debug(LOG, "connection.closed", "session", s.describe());
+            }
+        });
+        server.addEventListener(EVENT, Object.class, (client, data, ackRequest) -> {
+            Session s = client.get(SESSION_KEY);
+            if (s != null) {
+                dispatcher.onMessage(s, data);
+            }
+        });
+    }
+
+    /** Binds the port; returns once listening. @throws IllegalStateException if the port cannot be bound */
+    public void start() {
+        try {
+            server.startAsync().syncUninterruptibly();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes every connection and the listening socket. */
+    public void stop() {
+        server.stop();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.weft.relay.room;
+
+import dev.weft.relay.log.Log;
+import dev.weft.sync.ErrorCode;
+import dev.weft.sync.MalformedMessageException;
+import dev.weft.sync.Message;
+import dev.weft.sync.MessageCodec;
+import java.util.logging.Logger;
+
+/**
+ * Entry point for messages received on a connection: size check, decode, handshake and rate checks on the calling
+ * (Socket.IO) thread, then hand-off to the room's executor. Never blocks.
+ */
+public final class MessageDispatcher {
+    private static final Logger LOG = Logger.getLogger(MessageDispatcher.class.getName());
+
+    /** Shared services; immutable. */
+    private final RelayContext ctx;
+    /** Rooms; immutable. */
+    private final RoomRegistry registry;
+    /** Decoding limits derived from the configuration; immutable. */
+    private final MessageCodec.Limits limits;
+
+    public MessageDispatcher(RelayContext ctx, RoomRegistry registry) {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.limits = MessageCodec.Limits.DEFAULT.withMaxMessageBytes(ctx.config().maxMessageBytes());
+    }
+
+    /** Handles one event "weft" argument ({@code data} may be anything the client sent). */
+    public void onMessage(Session s, Object data) {
+        long received = System.nanoTime();
+        if (s.state() == Session.JoinState.CLOSED) {
+            return;
+        }
+        ctx.metrics().messagesIn.incrementAndGet();
+        if (!(data instanceof String text)) {
+            s.sendError(ErrorCode.BAD_MESSAGE, "event \"weft\" takes one base64 string argument", "");
+            return;
+        }
+        // Checked before decoding so oversized input costs nothing (base64: 4 characters per 3 bytes).
+        if ((long) text.length() * 3 / 4 > ctx.config().maxMessageBytes() + 2L) {
+            s.sendError(ErrorCode.MESSAGE_TOO_LARGE, "message of about " + ((long) text.length() * 3 / 4)
+                    + " bytes exceeds the limit of " + ctx.config().maxMessageBytes() + " bytes; nothing was applied", "");
+            return;
+        }
+        Message m;
+        try {
+            m = MessageCodec.decodeBase64(text, limits);
+        } catch (MalformedMessageException e) {
+            Log.debug(LOG, "message.malformed", "session", s.describe(), "reason", e.getMessage());
+            s.sendError(ErrorCode.BAD_MESSAGE, e.getMessage(), "");
+            return;
+        }
+        ctx.metrics().bytesIn.addAndGet(text.length() * 3L / 4);
+        if (m instanceof Message.Hello hello) {
+            hello(s, hello);
+            return;
+        }
+        if (s.state() != Session.JoinState.JOINED) {
+            s.sendError(ErrorCode.NOT_JOINED, "send Hello first", "");
+            return;
+        }
+        if (!s.rate.tryTake(received)) {
+            s.sendError(ErrorCode.RATE_LIMITED, "over " + ctx.config().updateRate() + " messages/s; "
+                    + m.getClass().getSimpleName() + " dropped, resend later", docOf(m));
+            return;
+        }
+        Room room = s.room;
+        if (m instanceof Message.Update u) {
+            room.execute(() -> room.update(s, u, received));
+        } else if (m instanceof Message.SyncRequest r) {
+            room.execute(() -> room.syncRequest(s, r));
+        } else if (m instanceof Message.Awareness a) {
+            long now = System.currentTimeMillis();
+            room.execute(() -> room.awareness(s, a, now));
+        } else {
+            s.sendError(ErrorCode.BAD_MESSAGE, m.getClass().getSimpleName() + " is sent by the relay, not to it",
+                    docOf(m));
+        }
+    }
+
+    private void hello(Session s, Message.Hello hello) {
+        if (hello.protocolVersion() != MessageCodec.PROTOCOL_VERSION) {
+            s.sendError(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.protocolVersion()
+                    + " is not supported; this relay speaks " + MessageCodec.PROTOCOL_VERSION, "");
+            return;
+        }
+        if (!s.state.compareAndSet(Session.JoinState.NEW, Session.JoinState.JOINING)) {
+            s.sendError(ErrorCode.TOO_MANY_ROOMS, "this connection already joined a room; open another connection", "");
+            return;
+        }
+        registry.join(s, hello);
+    }
+
+    /** The connection closed: leave the room (clearing awareness). */
+    public void onDisconnect(Session s) {
+        Session.JoinState previous = s.state.getAndSet(Session.JoinState.CLOSED);
+        Room room = s.room;
+        if (room != null && previous != Session.JoinState.NEW) {
+            room.execute(() -> room.leave(s));
+        }
+    }
+
+    private static String docOf(Message m) {
+        if (m instanceof Message.Update u) {
+            return u.doc();
+        } else if (m instanceof Message.SyncRequest r) {
+            return r.doc();
+        } else if (m instanceof Message.Awareness a) {
+            return a.doc();
+        }
+        return "";
+    }
+}

@@ -1,0 +1,21 @@
+package dev.weft.relay.room;
+
+import dev.weft.relay.RelayConfig;
+import dev.weft.relay.metrics.RelayMetrics;
+import dev.weft.relay.store.BatchingWriter;
+import dev.weft.relay.store.RelayStore;
+import java.util.concurrent.Executor;
+
+/**
+ * What every room needs from the relay; immutable.
+ *
+ * @param config  settings (limits, compaction, awareness timeout)
+ * @param store   storage, for reads (loading rooms and documents)
+ * @param writer  the group-commit writer, for every write
+ * @param metrics counters
+ * @param pool    threads shared by the rooms' serial executors
+ * @param agent   the agent id of the relay's replicas (it never edits, so one value serves every document)
+ */
+public record RelayContext(RelayConfig config, RelayStore store, BatchingWriter writer, RelayMetrics metrics,
+                           Executor pool, long agent) {
+}

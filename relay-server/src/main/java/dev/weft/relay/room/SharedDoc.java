@@ -1,0 +1,85 @@
+package dev.weft.relay.room;
+
+import dev.weft.crdt.MalformedUpdateException;
+import dev.weft.crdt.TextDocument;
+import dev.weft.relay.store.StoredDocument;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+import dev.weft.relay.log.Log;
+
+/**
+ * The relay's replica of one document plus its storage bookkeeping. Confined to the room's executor, except
+ * {@link #generation} and {@link #poisonedGeneration}, which the storage writer thread reads and writes.
+ */
+final class SharedDoc {
+    private static final Logger LOG = Logger.getLogger(SharedDoc.class.getName());
+
+    /** The document's name; immutable. */
+    final String name;
+    /** The replica: every update accepted for this document, integrated. Replaced on reload. */
+    TextDocument replica;
+    /** Highest log seq assigned; never decreases (also across reloads), so seqs are never reused. */
+    long lastSeq;
+    /** Bytes of snapshot plus log in storage (committed or queued): checked against the document size limit. */
+    long storedBytes;
+    /** Log entries and bytes appended since the last snapshot (compaction triggers). */
+    int updatesSinceSnapshot;
+    long bytesSinceSnapshot;
+    /** The future of the latest write submitted for this document (completes when it and all earlier are durable). */
+    CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    /** Sessions subscribed to this document (they synced it). */
+    final Set<Session> subscribers = new HashSet<>();
+    /** Incremented on each reload from storage; writes carry the generation they were made in. */
+    volatile int generation;
+    /** Highest generation some of whose writes failed: its acks are withheld (they could cover non-durable ops). */
+    volatile int poisonedGeneration = -1;
+
+    SharedDoc(String name, TextDocument replica) {
+        this.name = name;
+        this.replica = replica;
+    }
+
+    /** A document created now: empty replica, nothing stored yet. */
+    static SharedDoc empty(String name, long agent) {
+        return new SharedDoc(name, new TextDocument(agent));
+    }
+
+    /** Rebuilds a replica from storage: snapshot, then the log in order. Corrupt entries are logged and skipped. */
+    static SharedDoc load(String room, String name, StoredDocument stored, long agent) {
+        SharedDoc doc = new SharedDoc(name, replay(room, name, stored, agent));
+        doc.lastSeq = stored.lastSeq();
+        doc.storedBytes = stored.storedBytes();
+        doc.updatesSinceSnapshot = stored.log().size();
+        doc.bytesSinceSnapshot = doc.storedBytes - stored.snapshot().length;
+        return doc;
+    }
+
+    /** Replaces the replica by the stored state (after a failed commit); seqs keep increasing. */
+    void reload(String room, StoredDocument stored, long agent) {
+        replica = replay(room, name, stored, agent);
+        lastSeq = Math.max(lastSeq, stored.lastSeq());
+        storedBytes = stored.storedBytes();
+        generation++;
+    }
+
+    private static TextDocument replay(String room, String name, StoredDocument stored, long agent) {
+        TextDocument replica = new TextDocument(agent);
+        if (stored.snapshot().length > 0) {
+            apply(room, name, replica, stored.snapshot(), stored.snapshotSeq());
+        }
+        for (StoredDocument.LogEntry e : stored.log()) {
+            apply(room, name, replica, e.update(), e.seq());
+        }
+        return replica;
+    }
+
+    private static void apply(String room, String name, TextDocument replica, byte[] update, long seq) {
+        try {
+            replica.applyUpdate(update);
+        } catch (MalformedUpdateException e) {
+            Log.error(LOG, "storage.corrupt_update", e, "room", room, "doc", name, "seq", seq);
+        }
+    }
+}
