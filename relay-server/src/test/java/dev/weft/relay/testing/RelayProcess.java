@@ -1,0 +1,254 @@
+package dev.weft.relay.testing;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A relay running as a separate JVM process, for tests and benchmarks.
+ *
+ * <pre>{@code
+ * try (RelayProcess relay = RelayProcess.start(tempDir)) {      // free port, data in tempDir/data
+ *     RoomCredentials room = relay.createRoom();                 // POST /api/rooms
+ *     ... connect clients to relay.url() ...
+ *     relay.kill();      // SIGKILL;   relay.stop() sends SIGTERM and waits
+ *     relay.restart();   // same port and data directory
+ * }
+ * }</pre>
+ *
+ * <p>What is launched: {@code java -jar <jar>} if system property {@code weft.relay.jar} names the fat jar, else
+ * {@code java -cp <this JVM's class path> dev.weft.relay.RelayMain} (works inside relay-server's own tests, and in
+ * any module with {@code weft-relay} on its test class path). The relay's stderr (JSON log lines) goes to
+ * {@link #logFile()}.
+ */
+public final class RelayProcess implements AutoCloseable {
+    /** Working directory for the process and its log; immutable. */
+    private final Path workDir;
+    /** The relay's data directory; immutable. */
+    private final Path dataDir;
+    /** Listening port, kept across restarts; immutable. */
+    private final int port;
+    /** Extra relay flags; immutable. */
+    private final List<String> extraArgs;
+    /** Current process (replaced on restart). */
+    private Process process;
+    /** Restarts so far (each restart gets its own log file). */
+    private int starts;
+
+    private RelayProcess(Path workDir, int port, List<String> extraArgs) {
+        this.workDir = workDir;
+        this.dataDir = workDir.resolve("data");
+        this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /**
+     * Starts a relay on a free port with data in {@code workDir/data}, and waits until {@code /healthz} answers.
+     *
+     * @param extraArgs more flags, e.g. {@code "--max-message-bytes", "65536"}
+     */
+    public static RelayProcess start(Path workDir, String... extraArgs) throws IOException {
+        RelayProcess p = new RelayProcess(workDir, freePort(), List.of(extraArgs));
+        p.launch();
+        return p;
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The stderr log of the current process. */
+    public Path logFile() {
+        return workDir.resolve("relay-" + starts + ".log");
+    }
+
+    /** The OS process id of the current process. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    private void launch() throws IOException {
+        Files.createDirectories(workDir);
+        starts++;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        String jar = System.getProperty("weft.relay.jar");
+        if (jar != null && !jar.isEmpty()) {
+            cmd.add("-jar");
+            cmd.add(jar);
+        } else {
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("dev.weft.relay.RelayMain");
+        }
+        cmd.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--data", dataDir.toString()));
+        cmd.addAll(extraArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        process = pb.start();
+        awaitHealthy(Duration.ofSeconds(60));
+    }
+
+    private void awaitHealthy(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("relay exited with " + process.exitValue() + " before /healthz answered; log:\n"
+                        + log());
+            }
+            try {
+                if (Http.get(url() + "/healthz").status() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // keep polling
+            }
+            sleep(50);
+        }
+        process.destroyForcibly();
+        throw new IOException("relay did not answer /healthz within " + timeout + "; log:\n" + log());
+    }
+
+    /** {@code POST /api/rooms}. */
+    public RoomCredentials createRoom() throws IOException {
+        Http.Response r = Http.post(url() + "/api/rooms");
+        if (r.status() != 201) {
+            throw new IOException("POST /api/rooms answered " + r.status() + ": " + r.body());
+        }
+        return new RoomCredentials(jsonField(r.body(), "room"), jsonField(r.body(), "secret"),
+                jsonField(r.body(), "readOnlySecret"));
+    }
+
+    /** SIGKILL, and wait for the process to be gone. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** SIGTERM (graceful: the relay flushes and closes storage), wait; returns the exit code. */
+    public int stop() {
+        process.destroy();
+        return waitFor();
+    }
+
+    /** Starts the relay again on the same port and data directory (after {@link #kill()} or {@link #stop()}). */
+    public void restart() throws IOException {
+        if (isAlive()) {
+            stop();
+        }
+        launch();
+    }
+
+    /** The current process's log so far. */
+    public String log() {
+        try {
+            return Files.readString(logFile(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isAlive()) {
+            stop();
+        }
+    }
+
+    private int waitFor() {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads one string field from a flat JSON object (enough for the relay's own responses). */
+    static String jsonField(String json, String field) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no string field '" + field + "' in " + json);
+        }
+        return m.group(1);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Minimal HTTP client for the relay's routes. */
+    public static final class Http {
+        private Http() {
+        }
+
+        /** Status code and body of a response; immutable. */
+        public record Response(int status, String body, String contentType) {
+        }
+
+        public static Response get(String url) throws IOException {
+            return request("GET", url);
+        }
+
+        public static Response post(String url) throws IOException {
+            return request("POST", url);
+        }
+
+        public static Response request(String method, String url) throws IOException {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setRequestMethod(method);
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(10000);
+            if (method.equals("POST")) {
+                c.setDoOutput(true);
+                c.getOutputStream().close();
+            }
+            int status = c.getResponseCode();
+            var in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            c.disconnect();
+            return new Response(status, body, c.getContentType());
+        }
+    }
+}
