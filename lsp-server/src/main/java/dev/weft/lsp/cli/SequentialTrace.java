@@ -55,8 +55,14 @@ public record SequentialTrace(List<Patch> patches, String endContent) {
         } catch (NoSuchFileException e) {
             throw new BadTraceException("trace file " + file + " does not exist");
         } catch (IOException | IllegalStateException | NumberFormatException e) {
-            throw new BadTraceException("trace file " + file + " is not a valid JSON trace: " + e.getMessage(), e);
+            throw new BadTraceException("trace file " + file + " is not a valid JSON trace: " + firstLine(e), e);
         }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private static SequentialTrace parse(JsonReader json, Path file) throws IOException {

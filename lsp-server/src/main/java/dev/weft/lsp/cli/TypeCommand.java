@@ -1,15 +1,18 @@
 package dev.weft.lsp.cli;
 
+import dev.weft.crdt.LocalEdit;
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.transport.ConnectionState;
 import dev.weft.lsp.transport.SharedDocument;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code weft type}: replays a sequential trace's patches as local edits of one document, paced at {@code --rate}
@@ -61,7 +64,7 @@ final class TypeCommand {
                     progress.maybePrint(i);
                     Thread.sleep(2);
                 }
-                doc.edit(d -> apply(d, p)).join();
+                doc.editAll(d -> apply(d, p)).join();
                 i++;
                 progress.maybePrint(i);
             }
@@ -76,23 +79,27 @@ final class TypeCommand {
         }
     }
 
-    /** Applies one patch, clamped to the current text and never splitting a surrogate pair. */
-    static dev.weft.crdt.LocalEdit apply(TextDocument d, SequentialTrace.Patch p) {
+    /**
+     * Applies one patch as local edits (a delete, then an insert), clamped to the current text and never splitting
+     * a surrogate pair.
+     *
+     * @return the edits made, in order (each must be sent)
+     */
+    static List<LocalEdit> apply(TextDocument d, SequentialTrace.Patch p) {
         int pos = Math.min(p.pos(), d.length());
         int del = Math.min(p.delete(), d.length() - pos);
-        dev.weft.crdt.LocalEdit last = null;
+        List<LocalEdit> edits = new ArrayList<>(2);
         if (del > 0) {
-            last = withSurrogateNudge(() -> d.delete(pos, del), () -> d.delete(Math.max(0, pos - 1),
-                    Math.min(del + 1, d.length() - Math.max(0, pos - 1))));
+            edits.add(withSurrogateNudge(() -> d.delete(pos, del), () -> d.delete(Math.max(0, pos - 1),
+                    Math.min(del + 1, d.length() - Math.max(0, pos - 1)))));
         }
         if (!p.insert().isEmpty()) {
-            last = withSurrogateNudge(() -> d.insert(pos, p.insert()), () -> d.insert(pos - 1, p.insert()));
+            edits.add(withSurrogateNudge(() -> d.insert(pos, p.insert()), () -> d.insert(pos - 1, p.insert())));
         }
-        return last != null ? last : d.insert(pos, ""); // empty patch: an empty edit
+        return edits;
     }
 
-    private static dev.weft.crdt.LocalEdit withSurrogateNudge(java.util.function.Supplier<dev.weft.crdt.LocalEdit> a,
-                                                               java.util.function.Supplier<dev.weft.crdt.LocalEdit> b) {
+    private static LocalEdit withSurrogateNudge(Supplier<LocalEdit> a, Supplier<LocalEdit> b) {
         try {
             return a.get();
         } catch (IllegalArgumentException e) {

@@ -194,7 +194,20 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        EventThread.exec(() -> shutDown(null));
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        EventThread.exec(() -> {
+            if (state != ConnectionState.CLOSED) {
+                shutDown(null);
+            }
+            done.countDown();
+        });
+        if (!EventThread.isCurrent()) {
+            try {
+                done.await(5, TimeUnit.SECONDS); // so that state() is CLOSED when close() returns
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     // ---- event thread ---------------------------------------------------------------------------------------

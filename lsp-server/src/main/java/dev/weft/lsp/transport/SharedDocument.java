@@ -189,6 +189,21 @@ public final class SharedDocument implements AutoCloseable {
         }, executor);
     }
 
+    /**
+     * Like {@link #edit(Function)} for an operation that makes several local edits (e.g. a replace = delete +
+     * insert); every returned edit is sent, in order.
+     */
+    public CompletableFuture<List<LocalEdit>> editAll(Function<TextDocument, List<LocalEdit>> op) {
+        return CompletableFuture.supplyAsync(() -> {
+            requireWritable();
+            List<LocalEdit> edits = op.apply(replica);
+            for (LocalEdit e : edits) {
+                publish(e);
+            }
+            return edits;
+        }, executor);
+    }
+
     /** Inserts {@code text} at UTF-16 offset {@code pos} as a local edit; see {@link #edit(Function)}. */
     public CompletableFuture<LocalEdit> insert(int pos, String text) {
         return edit(d -> d.insert(pos, text));

@@ -160,13 +160,19 @@ class RelayClientTest {
                 a.insert(0, "before ").join();
                 assertThat(a.awaitAllAcked(Duration.ofSeconds(10))).isTrue();
 
+                long t0 = System.nanoTime();
                 own.kill();
                 eventually("a notices", () -> ca.state() == ConnectionState.RECONNECTING);
+                long t1 = System.nanoTime();
                 a.insert(7, "during ").join();
                 assertThat(a.unackedCount()).isEqualTo(7);
                 own.restart();
+                long t2 = System.nanoTime();
 
                 assertThat(a.awaitAllAcked(Duration.ofSeconds(20))).isTrue();
+                long t3 = System.nanoTime();
+                System.err.printf("restart test: notice %d ms, restart %d ms, reacked %d ms%n", (t1 - t0) / 1_000_000,
+                        (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
                 eventually("b converges", () -> b.call(TextDocument::getText).join().equals("before during "));
                 assertThat(states).containsSubsequence(ConnectionState.CONNECTING, ConnectionState.CONNECTED,
                         ConnectionState.RECONNECTING, ConnectionState.CONNECTED);
