@@ -13,6 +13,10 @@ import java.util.logging.Logger;
 public final class Log {
     /** First parameter of records made here, so the formatter knows the rest are key/value pairs. */
     static final Object MARKER = new Object();
+    /** Formats our own records, which are written straight to stderr (see {@link #log}). */
+    private static final JsonLineFormatter FORMAT = new JsonLineFormatter();
+    /** Lowest level written; set by {@link #configure}. */
+    private static volatile Level threshold = Level.INFO;
 
     private Log() {
     }
@@ -20,6 +24,7 @@ public final class Log {
     /** Sends all java.util.logging output (ours and the libraries') to stderr as JSON lines at {@code level}. */
     public static void configure(String level) {
         Level l = Level.parse(level);
+        threshold = l;
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
@@ -50,8 +55,12 @@ public final class Log {
         log(logger, Level.FINE, event, null, keyValues);
     }
 
+    /**
+     * Writes the record to stderr directly rather than through the logger's handlers: java.util.logging's own
+     * shutdown hook resets (closes) the handlers, which would swallow what the relay logs while shutting down.
+     */
     private static void log(Logger logger, Level level, String event, Throwable t, Object... keyValues) {
-        if (!logger.isLoggable(level)) {
+        if (level.intValue() < threshold.intValue()) {
             return;
         }
         Object[] params = new Object[keyValues.length + 1];
@@ -61,6 +70,10 @@ public final class Log {
         r.setLoggerName(logger.getName());
         r.setParameters(params);
         r.setThrown(t);
-        logger.log(r);
+        String line = FORMAT.format(r);
+        synchronized (System.err) {
+            System.err.print(line);
+            System.err.flush();
+        }
     }
 }

@@ -1,0 +1,150 @@
+package dev.weft.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.crdt.TextDocument;
+import dev.weft.crdt.VersionVector;
+import dev.weft.relay.testing.RelayProcess;
+import dev.weft.relay.testing.RoomCredentials;
+import dev.weft.relay.testing.WeftTestClient;
+import dev.weft.sync.ErrorCode;
+import dev.weft.sync.Message;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Limits: the offending client gets the error, a bystander (the other client kind) keeps working, and the relay's
+ * document stays consistent.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RelayLimitsTest {
+    @TempDir
+    static Path tmp;
+    RelayProcess relay;
+
+    @BeforeAll
+    void start() throws Exception {
+        relay = RelayProcess.start(tmp, "--max-message-bytes", "4096", "--max-document-bytes", "12000",
+                "--max-docs-per-connection", "3", "--update-rate", "5", "--update-burst", "12");
+    }
+
+    @AfterAll
+    void stop() {
+        relay.close();
+    }
+
+    /** Text the CRDT codec cannot shrink much (seeded). */
+    private static String noise(int length, long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append((char) ('!' + rnd.nextInt(90)));
+        }
+        return sb.toString();
+    }
+
+    private static ClientKind other(ClientKind k) {
+        return k == ClientKind.JAVA ? ClientKind.NODE : ClientKind.JAVA;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClientKind.class)
+    void oversizedMessageIsRefusedForThatClientOnly(ClientKind kind) throws Exception {
+        RoomCredentials room = relay.createRoom();
+        try (WeftTestClient bad = kind.connect(relay); WeftTestClient good = other(kind).connect(relay)) {
+            bad.join(room, room.secret(), 1, "bad");
+            good.join(room, room.secret(), 2, "good");
+            TextDocument rb = Replicas.fresh();
+            TextDocument rg = Replicas.fresh();
+            Replicas.sync(bad, "a.txt", rb);
+            Replicas.sync(good, "a.txt", rg);
+            bad.send(new Message.Update("a.txt", rb.insert(0, noise(6000, 1)).update()));
+            Message.Error err = bad.expect(Message.Error.class);
+            assertThat(err.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+            good.send(new Message.Update("a.txt", rg.insert(0, "fine").update()));
+            Replicas.awaitAck(good, "a.txt", rg.version());
+            assertThat(good.drain(Duration.ofMillis(200))).noneMatch(m -> m instanceof Message.Error);
+            // The refused message left nothing behind: a fresh replica sees only the good text.
+            TextDocument fresh = Replicas.fresh();
+            Replicas.sync(good, "a.txt", fresh);
+            assertThat(fresh.getText()).isEqualTo("fine");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClientKind.class)
+    void documentSizeLimitRefusesGrowthButKeepsTheDocumentIntact(ClientKind kind) throws Exception {
+        RoomCredentials room = relay.createRoom();
+        try (WeftTestClient a = kind.connect(relay)) {
+            a.join(room, room.secret(), 1, "ann");
+            TextDocument r = Replicas.fresh();
+            Replicas.sync(a, "big.txt", r);
+            String accepted = "";
+            ErrorCode refused = null;
+            for (int i = 0; i < 8 && refused == null; i++) {
+                TextDocument before = Replicas.fresh();
+                before.applyUpdate(r.encodeStateAsUpdate());
+                a.send(new Message.Update("big.txt", r.insert(r.length(), noise(2500, i)).update()));
+                Message m = a.expect(Message.class, x -> x instanceof Message.Ack || x instanceof Message.Error,
+                        WeftTestClient.TIMEOUT);
+                if (m instanceof Message.Error e) {
+                    refused = e.code();
+                    accepted = before.getText();
+                }
+            }
+            assertThat(refused).isEqualTo(ErrorCode.DOC_TOO_LARGE);
+            try (WeftTestClient check = other(kind).connect(relay)) {
+                check.join(room, room.readOnlySecret(), 2, "check");
+                TextDocument fresh = Replicas.fresh();
+                Replicas.sync(check, "big.txt", fresh);
+                assertThat(fresh.getText()).isEqualTo(accepted);
+                fresh.checkInvariants();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClientKind.class)
+    void tooManyDocumentsPerConnection(ClientKind kind) throws Exception {
+        RoomCredentials room = relay.createRoom();
+        try (WeftTestClient a = kind.connect(relay)) {
+            a.join(room, room.secret(), 1, "ann");
+            for (String doc : List.of("1.txt", "2.txt", "3.txt")) {
+                Replicas.sync(a, doc, Replicas.fresh());
+            }
+            a.send(new Message.SyncRequest("4.txt", VersionVector.EMPTY));
+            Message.Error err = a.expect(Message.Error.class);
+            assertThat(err.code()).isEqualTo(ErrorCode.TOO_MANY_DOCS);
+            assertThat(err.doc()).isEqualTo("4.txt");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClientKind.class)
+    void updateFloodIsRateLimitedForTheFlooderOnly(ClientKind kind) throws Exception {
+        RoomCredentials room = relay.createRoom();
+        try (WeftTestClient flood = kind.connect(relay); WeftTestClient calm = other(kind).connect(relay)) {
+            flood.join(room, room.secret(), 1, "flood");
+            calm.join(room, room.secret(), 2, "calm");
+            TextDocument rf = Replicas.fresh();
+            TextDocument rc = Replicas.fresh();
+            Replicas.sync(flood, "r.txt", rf);
+            Replicas.sync(calm, "r.txt", rc);
+            for (int i = 0; i < 40; i++) {
+                flood.send(new Message.Update("r.txt", rf.insert(rf.length(), "f").update()));
+            }
+            Message.Error err = flood.expect(Message.Error.class);
+            assertThat(err.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+            calm.send(new Message.Update("r.txt", rc.insert(0, "c").update()));
+            Replicas.awaitAck(calm, "r.txt", rc.version());
+            assertThat(calm.drain(Duration.ofMillis(300))).noneMatch(m -> m instanceof Message.Error);
+        }
+    }
+}

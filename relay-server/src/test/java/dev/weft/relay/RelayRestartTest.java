@@ -1,0 +1,112 @@
+package dev.weft.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.crdt.TextDocument;
+import dev.weft.relay.testing.JavaWeftClient;
+import dev.weft.relay.testing.NodeWeftClient;
+import dev.weft.relay.testing.RelayProcess;
+import dev.weft.relay.testing.RoomCredentials;
+import dev.weft.relay.testing.WeftTestClient;
+import dev.weft.sync.Message;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Durability across relay restarts (SIGTERM and SIGKILL), with compaction forced often. */
+class RelayRestartTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void dataSurvivesSigtermAndSigkillRestartsWithCompaction() throws Exception {
+        long seed = 20261121L;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (RelayProcess relay = RelayProcess.start(tmp, "--compact-updates", "7")) {
+            RoomCredentials room = relay.createRoom();
+            TextDocument ra = Replicas.fresh();
+            try (WeftTestClient a = JavaWeftClient.connect(relay.url())) {
+                a.join(room, room.secret(), 1, "ann");
+                Replicas.sync(a, "src/A.java", ra);
+                Replicas.sync(a, "README.md", Replicas.fresh());
+                typeAndAwaitAcks(a, ra, "src/A.java", 40, rnd);
+            }
+            assertThat(relay.stop()).as("seed %d; log:\n%s", seed, relay.log()).isIn(0, 143);
+            assertThat(relay.log()).contains("\"event\":\"relay.stopped\"");
+            relay.restart();
+            try (WeftTestClient b = NodeWeftClient.connect(relay.url())) {
+                Message.Welcome w = b.join(room, room.readOnlySecret(), 2, "bob");
+                assertThat(w.docNames()).containsExactly("README.md", "src/A.java");
+                TextDocument rb = Replicas.fresh();
+                Replicas.sync(b, "src/A.java", rb);
+                assertThat(rb.getText()).as("seed %d", seed).isEqualTo(ra.getText());
+            }
+            // Acked updates survive SIGKILL right after their acks.
+            try (WeftTestClient a = JavaWeftClient.connect(relay.url())) {
+                a.join(room, room.secret(), 1, "ann");
+                Replicas.sync(a, "src/A.java", ra);
+                typeAndAwaitAcks(a, ra, "src/A.java", 25, rnd);
+                relay.kill();
+            }
+            relay.restart();
+            try (WeftTestClient c = JavaWeftClient.connect(relay.url())) {
+                c.join(room, room.secret(), 3, "cat");
+                TextDocument rc = Replicas.fresh();
+                Replicas.sync(c, "src/A.java", rc);
+                assertThat(rc.getText()).as("seed %d", seed).isEqualTo(ra.getText());
+                assertThat(rc.version()).isEqualTo(ra.version());
+                rc.checkInvariants();
+            }
+        }
+    }
+
+    @Test
+    void clientsReconnectByThemselvesAfterRestartAndResendUnacked() throws Exception {
+        try (RelayProcess relay = RelayProcess.start(tmp)) {
+            RoomCredentials room = relay.createRoom();
+            TextDocument ra = Replicas.fresh();
+            TextDocument rb = Replicas.fresh();
+            try (WeftTestClient a = JavaWeftClient.connect(relay.url()); WeftTestClient b = NodeWeftClient.connect(relay.url())) {
+                a.join(room, room.secret(), 1, "ann");
+                b.join(room, room.secret(), 2, "bob");
+                Replicas.sync(a, "d.txt", ra);
+                Replicas.sync(b, "d.txt", rb);
+                relay.kill();
+                assertThat(a.awaitConnection(Duration.ofSeconds(10))).startsWith("disconnect");
+                assertThat(b.awaitConnection(Duration.ofSeconds(10))).startsWith("disconnect");
+                ra.insert(0, "typed while the relay was down");
+                relay.restart();
+                for (WeftTestClient c : new WeftTestClient[] {a, b}) {
+                    String event;
+                    do {
+                        event = c.awaitConnection(Duration.ofSeconds(20)); // connect_error until the relay is back
+                    } while (!event.equals("connect"));
+                }
+                a.join(room, room.secret(), 1, "ann");
+                b.join(room, room.secret(), 2, "bob");
+                Replicas.sync(b, "d.txt", rb);
+                Replicas.sync(a, "d.txt", ra); // sends the offline diff
+                Replicas.awaitAck(a, "d.txt", ra.version());
+                rb.applyUpdate(b.expect(Message.Update.class).update());
+                assertThat(rb.getText()).isEqualTo("typed while the relay was down");
+            }
+        }
+    }
+
+    private static void typeAndAwaitAcks(WeftTestClient c, TextDocument r, String doc, int edits, SplittableRandom rnd) {
+        for (int i = 0; i < edits; i++) {
+            byte[] u;
+            if (r.length() > 3 && rnd.nextInt(4) == 0) {
+                int at = rnd.nextInt(r.length() - 1);
+                u = r.delete(at, 1).update();
+            } else {
+                u = r.insert(rnd.nextInt(r.length() + 1), Character.toString('a' + rnd.nextInt(26))).update();
+            }
+            c.send(new Message.Update(doc, u));
+        }
+        // Acks arrive in order; the last one covers the final version.
+        Replicas.awaitAck(c, doc, r.version());
+    }
+}
