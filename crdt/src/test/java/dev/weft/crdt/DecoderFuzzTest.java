@@ -1,0 +1,255 @@
+package dev.weft.crdt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.weft.crdt.sim.Mutator;
+import dev.weft.crdt.sim.Peer;
+import dev.weft.crdt.sim.Shadow;
+import dev.weft.crdt.sim.TextGen;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Decoder fuzzing with a seeded mutator (random bytes, truncation at every offset, bit flips, byte insertions
+ * and deletions, varint overflows, huge lengths, splices). Every input must either apply cleanly — leaving a
+ * replica whose invariants hold, whose change events rebuild its text and whose state re-encodes and loads —
+ * or throw {@link MalformedUpdateException} and leave the replica exactly as it was (text, version, pending
+ * flag and encoded state). Any other exception, or a hang, fails with the seed, case number and input in hex.
+ *
+ * <p>CI runs a fixed budget ({@code -Dweft.fuzz.cases=N}); {@link #decoderFuzzForever} is the long variant.
+ */
+class DecoderFuzzTest {
+    static final int CASES = Integer.getInteger("weft.fuzz.cases", 30_000);
+
+    /** The replica state every case starts from, and the corpus of valid updates relative to it. */
+    static final class Fixture {
+        final byte[] baseState;
+        final List<byte[]> corpus = new ArrayList<>();
+
+        Fixture(long seed) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            Peer a = new Peer("a", 1);
+            Peer b = new Peer("b", (1L << 53) - 3);
+            Peer c = new Peer("c", 300);
+            Peer[] peers = {a, b, c};
+            EncodingRoundTripTest.edit(rnd, peers, 40);
+            Peer.syncAndAssertConverged(peers);
+            baseState = a.doc.encodeStateAsUpdate();
+            corpus.add(baseState);
+            VersionVector v = a.doc.version();
+            // Diverge: single-edit updates of every kind, including ones whose dependencies are missing.
+            corpus.add(b.insert(0, "x").update());
+            corpus.add(b.insert(1, "hello 😀 world").update());
+            corpus.add(c.delete(0, Math.min(3, c.text().length())).update());
+            corpus.add(a.insert(TextGen.position(rnd, a.text()), "🎉").update());
+            LocalEdit del = a.delete(0, TextGen.snap(a.text(), Math.min(5, a.text().length())));
+            corpus.add(del.update());
+            corpus.add(a.restore(del.deleted()).update());
+            corpus.add(c.insert(c.text().length(), TextGen.text(rnd, 40)).update());
+            Peer d = new Peer("d", 77);
+            d.insert(0, "unrelated");
+            corpus.add(d.outbox.get(0));
+            corpus.add(d.delete(2, 3).update());
+            Peer.syncAndAssertConverged(peers);
+            corpus.add(a.doc.encodeDiff(v));
+            corpus.add(b.doc.encodeStateAsUpdate());
+            Peer gc = new Peer("gc", 88, true);
+            gc.apply(a.doc.encodeStateAsUpdate());
+            gc.delete(0, TextGen.snap(gc.text(), gc.text().length() / 2));
+            corpus.add(gc.doc.encodeStateAsUpdate());
+            corpus.add(new TextDocument(5).encodeStateAsUpdate());
+        }
+
+        TextDocument target() {
+            TextDocument t = new TextDocument(4242);
+            t.applyUpdate(baseState);
+            return t;
+        }
+    }
+
+    /** What a replica looked like before a call, to prove a rejected input changed nothing. */
+    record Snapshot(String text, Map<Long, Long> version, boolean pending, byte[] state) {
+        static Snapshot of(TextDocument d) {
+            return new Snapshot(d.getText(), d.version().asMap(), d.hasPendingUpdates(), d.encodeStateAsUpdate());
+        }
+
+        void assertSame(TextDocument d, String context) {
+            d.checkInvariants();
+            if (!d.getText().equals(text) || !d.version().asMap().equals(version) || d.hasPendingUpdates() != pending
+                || !Arrays.equals(d.encodeStateAsUpdate(), state)) {
+                throw new AssertionError(context + ": replica changed although the update was rejected");
+            }
+        }
+    }
+
+    /** Runs one input against {@code t}; returns {@code t} if unchanged, else a fresh target. */
+    static TextDocument check(Fixture fx, TextDocument t, byte[] input, String context) {
+        Snapshot before = Snapshot.of(t);
+        try {
+            List<TextChange> changes = t.applyUpdate(input);
+            t.checkInvariants();
+            Shadow shadow = new Shadow(before.text());
+            shadow.apply(changes);
+            if (!shadow.text().equals(t.getText())) {
+                throw new AssertionError("change events do not rebuild the text");
+            }
+            TextDocument reload = new TextDocument(99);
+            reload.applyUpdate(t.encodeStateAsUpdate());
+            reload.checkInvariants();
+            if (!reload.getText().equals(t.getText()) || !reload.version().asMap().equals(t.version().asMap())) {
+                throw new AssertionError("accepted update left a state that does not re-encode faithfully");
+            }
+            return fx.target();
+        } catch (MalformedUpdateException e) {
+            if (e.getMessage() == null || e.getMessage().isBlank()) {
+                throw new AssertionError(context + ": MalformedUpdateException without a message", e);
+            }
+            before.assertSame(t, context);
+            return t;
+        } catch (Throwable e) {
+            throw new AssertionError(context + " input=" + Mutator.hex(input) + " threw " + e, e);
+        }
+    }
+
+    @Test
+    void validCorpusAppliesCleanly() {
+        Fixture fx = new Fixture(1);
+        for (byte[] u : fx.corpus) {
+            TextDocument t = fx.target();
+            t.applyUpdate(u);
+            t.checkInvariants();
+        }
+    }
+
+    @Test
+    void truncationAtEveryOffsetIsRejectedOrAppliedCleanly() {
+        Fixture fx = new Fixture(2);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            TextDocument t = fx.target();
+            int accepted = 0;
+            for (int i = 0; i < fx.corpus.size(); i++) {
+                byte[] u = fx.corpus.get(i);
+                for (int len = 0; len < u.length; len++) {
+                    TextDocument after = check(fx, t, Arrays.copyOf(u, len), "corpus " + i + " truncated to " + len);
+                    if (after != t) {
+                        accepted++;
+                        t = after;
+                    }
+                }
+            }
+            System.out.println("truncation fuzz: " + accepted + " truncated inputs were accepted as valid");
+        });
+    }
+
+    @Test
+    void mutatedUpdatesAreRejectedOrAppliedCleanly() {
+        runMutations(3, CASES);
+    }
+
+    @Test
+    void randomBytesAreRejectedOrAppliedCleanly() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        Fixture fx = new Fixture(4);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            TextDocument t = fx.target();
+            for (int i = 0; i < CASES / 5; i++) {
+                byte[] b = new byte[rnd.nextInt(64)];
+                for (int j = 0; j < b.length; j++) {
+                    b[j] = (byte) rnd.nextInt(256);
+                }
+                if (b.length > 0 && rnd.nextBoolean()) {
+                    b[0] = fx.baseState[0];
+                }
+                t = check(fx, t, b, "seed=4 case=" + i);
+            }
+        });
+    }
+
+    @Test
+    void versionVectorAndRelativePositionDecodersRejectGarbageWithTypedException() {
+        List<byte[]> vvCorpus = List.of(VersionVector.EMPTY.encode(),
+            VersionVector.of(Map.of(1L, 5L, (1L << 53) - 1, 1L << 40, 12345L, 99L)).encode());
+        List<byte[]> rpCorpus = List.of(new RelativePosition(1, 2, Assoc.AFTER).encode(),
+            new RelativePosition(-1, 0, Assoc.BEFORE).encode(),
+            new RelativePosition((1L << 53) - 1, 1L << 40, Assoc.BEFORE).encode());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            Mutator vv = new Mutator(5, vvCorpus);
+            Mutator rp = new Mutator(6, rpCorpus);
+            for (int i = 0; i < CASES / 3; i++) {
+                Mutator.Mutant m = vv.next();
+                try {
+                    VersionVector v = VersionVector.decode(m.bytes());
+                    assertThat(VersionVector.decode(v.encode()).asMap()).isEqualTo(v.asMap());
+                } catch (MalformedUpdateException expected) {
+                    assertThat(expected.getMessage()).isNotBlank();
+                } catch (Throwable e) {
+                    throw new AssertionError("VersionVector.decode seed=5 case=" + i + " (" + m.how() + ") input="
+                        + Mutator.hex(m.bytes()) + " threw " + e, e);
+                }
+                Mutator.Mutant r = rp.next();
+                try {
+                    RelativePosition p = RelativePosition.decode(r.bytes());
+                    assertThat(RelativePosition.decode(p.encode())).isEqualTo(p);
+                } catch (MalformedUpdateException expected) {
+                    assertThat(expected.getMessage()).isNotBlank();
+                } catch (Throwable e) {
+                    throw new AssertionError("RelativePosition.decode seed=6 case=" + i + " (" + r.how()
+                        + ") input=" + Mutator.hex(r.bytes()) + " threw " + e, e);
+                }
+            }
+            for (byte[] valid : vvCorpus) {
+                for (int len = 0; len < valid.length; len++) {
+                    byte[] cut = Arrays.copyOf(valid, len);
+                    try {
+                        VersionVector.decode(cut);
+                    } catch (MalformedUpdateException expected) {
+                        // fine
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void emptyAndTinyInputsAreRejectedWithTypedException() {
+        Fixture fx = new Fixture(7);
+        TextDocument t = fx.target();
+        for (byte[] b : new byte[][] {{}, {0}, {(byte) 0xFF}, {fx.baseState[0]}, {(byte) (fx.baseState[0] + 1)}}) {
+            t = check(fx, t, b, "tiny input");
+        }
+        Snapshot before = Snapshot.of(t);
+        TextDocument target = t;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> target.applyUpdate(new byte[0]))
+            .isInstanceOf(MalformedUpdateException.class);
+        before.assertSame(t, "empty input");
+    }
+
+    @Test
+    @Tag("slow")
+    void decoderFuzzForever() {
+        long base = Long.getLong("weft.fuzz.forever.base", 1000L);
+        int seeds = Integer.getInteger("weft.fuzz.forever.seeds", 50);
+        for (long seed = base; seed < base + seeds; seed++) {
+            runMutations(seed, 200_000);
+        }
+    }
+
+    static void runMutations(long seed, int cases) {
+        Fixture fx = new Fixture(seed);
+        Mutator mutator = new Mutator(seed, fx.corpus);
+        assertTimeoutPreemptively(Duration.ofSeconds(Math.max(60, cases / 500)), () -> {
+            TextDocument t = fx.target();
+            for (int i = 0; i < cases; i++) {
+                Mutator.Mutant m = mutator.next();
+                t = check(fx, t, m.bytes(), "seed=" + seed + " case=" + i + " (" + m.how() + ")");
+            }
+        }, () -> "seed=" + seed + ": decoder hung or was too slow");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.weft.crdt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.crdt.sim.Peer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Updates that arrive before their dependencies are buffered (never dropped, never an exception), reported by
+ * {@link TextDocument#hasPendingUpdates()}, excluded from the version, and integrated — with their change
+ * events — as soon as the missing updates arrive.
+ */
+class LateDependencyTest {
+    @Test
+    void typingDeliveredInReverseOrderIsBufferedThenIntegrated() {
+        Peer a = new Peer("a", 1);
+        Peer b = new Peer("b", 2);
+        byte[] u1 = a.insert(0, "a").update();
+        byte[] u2 = a.insert(1, "b").update();
+        byte[] u3 = a.insert(2, "c").update();
+
+        assertThat(b.apply(u3)).isEmpty();
+        assertThat(b.doc.hasPendingUpdates()).isTrue();
+        assertThat(b.text()).isEmpty();
+        assertThat(b.doc.version().get(1)).as("buffered ops are not in the version").isZero();
+
+        assertThat(b.apply(u2)).isEmpty();
+        assertThat(b.doc.hasPendingUpdates()).isTrue();
+
+        List<TextChange> changes = b.apply(u1);
+        assertThat(changes).as("changes of the buffered updates are reported when they integrate").isNotEmpty();
+        assertThat(b.shadow.text()).isEqualTo("abc");
+        assertThat(b.doc.hasPendingUpdates()).isFalse();
+        assertThat(b.doc.version().get(1)).isEqualTo(3);
+        Peer.assertConverged(a, b);
+    }
+
+    @Test
+    void deleteDeliveredBeforeTheInsertItDeletesIsBufferedNotDropped() {
+        Peer a = new Peer("a", 1);
+        Peer b = new Peer("b", 2);
+        byte[] ins = a.insert(0, "hello").update();
+        byte[] del = a.delete(1, 3).update();
+
+        assertThat(b.apply(del)).isEmpty();
+        assertThat(b.doc.hasPendingUpdates()).as("a delete of unknown ids waits").isTrue();
+        b.apply(ins);
+        assertThat(b.text()).isEqualTo("ho");
+        assertThat(b.doc.hasPendingUpdates()).isFalse();
+        Peer.assertConverged(a, b);
+    }
+
+    @Test
+    void insertAnchoredOnAThirdReplicasTextWaitsForIt() {
+        Peer a = new Peer("a", 1);
+        Peer b = new Peer("b", 2);
+        Peer c = new Peer("c", 3);
+        byte[] base = a.insert(0, "ab").update();
+        b.apply(base);
+        byte[] x = b.insert(1, "X").update();
+
+        assertThat(c.apply(x)).isEmpty();
+        assertThat(c.doc.hasPendingUpdates()).isTrue();
+        assertThat(c.doc.version().get(2)).isZero();
+        c.apply(base);
+        assertThat(c.text()).isEqualTo("aXb");
+        assertThat(c.doc.hasPendingUpdates()).isFalse();
+        assertThat(c.doc.version().get(2)).isEqualTo(1);
+    }
+
+    @Test
+    void bufferedUpdateSurvivesDuplicatesAndUnrelatedUpdates() {
+        Peer a = new Peer("a", 1);
+        Peer b = new Peer("b", 2);
+        Peer c = new Peer("c", 3);
+        byte[] u1 = a.insert(0, "one ").update();
+        byte[] u2 = a.insert(4, "two").update();
+        byte[] other = c.insert(0, "zzz").update();
+
+        b.apply(u2);
+        b.apply(u2);
+        b.apply(other);
+        b.apply(u2);
+        assertThat(b.text()).isEqualTo("zzz");
+        assertThat(b.doc.hasPendingUpdates()).isTrue();
+        b.apply(u1);
+        assertThat(b.doc.hasPendingUpdates()).isFalse();
+        assertThat(b.text()).contains("one two").contains("zzz");
+        a.apply(other);
+        Peer.assertConverged(a, b);
+    }
+
+    @Test
+    void fullStateFromElsewhereReleasesBufferedUpdates() {
+        Peer a = new Peer("a", 1);
+        Peer b = new Peer("b", 2);
+        a.insert(0, "base");
+        byte[] later = a.insert(4, "!").update();
+        b.apply(later);
+        assertThat(b.doc.hasPendingUpdates()).isTrue();
+        b.apply(a.doc.encodeStateAsUpdate());
+        assertThat(b.doc.hasPendingUpdates()).isFalse();
+        Peer.assertConverged(a, b);
+    }
+
+    @Test
+    void chainOfDependenciesAcrossThreeAgentsIntegratesInOneCall() {
+        Peer a = new Peer("a", 1);
+        Peer b = new Peer("b", 2);
+        Peer c = new Peer("c", 3);
+        Peer late = new Peer("late", 4);
+        byte[] ua = a.insert(0, "[]").update();
+        b.apply(ua);
+        byte[] ub = b.insert(1, "bb").update();
+        c.apply(ua);
+        c.apply(ub);
+        byte[] uc = c.insert(2, "c").update();
+        byte[] ucDel = c.delete(0, 1).update();
+
+        late.apply(ucDel);
+        late.apply(uc);
+        late.apply(ub);
+        assertThat(late.text()).isEmpty();
+        assertThat(late.doc.hasPendingUpdates()).isTrue();
+        List<TextChange> changes = late.apply(ua);
+        assertThat(changes).isNotEmpty();
+        assertThat(late.text()).isEqualTo("bcb]");
+        assertThat(late.doc.hasPendingUpdates()).isFalse();
+        Peer.assertConverged(c, late);
+    }
+}

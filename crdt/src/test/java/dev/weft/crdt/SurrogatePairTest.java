@@ -1,0 +1,142 @@
+package dev.weft.crdt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.crdt.sim.Peer;
+import dev.weft.crdt.sim.SimNetwork;
+import dev.weft.crdt.sim.TextGen;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Positions are UTF-16 code units, and no edit may split a surrogate pair; emoji-heavy text converges. */
+class SurrogatePairTest {
+    private static final String DOC = "a😀b🎉";  // a, U+1F600 (2 units), b, U+1F389 (2 units): length 6
+
+    @Test
+    void lengthCountsUtf16Units() {
+        TextDocument d = new TextDocument(1);
+        LocalEdit e = d.insert(0, DOC);
+        assertThat(d.length()).isEqualTo(6);
+        assertThat(e.inserted().size()).isEqualTo(6);
+        assertThat(e.changes()).containsExactly(TextChange.insert(0, DOC));
+    }
+
+    @Test
+    void insertBetweenTheHalvesOfAPairThrowsAndLeavesDocumentUnchanged() {
+        TextDocument d = docWithPairs();
+        Snapshot before = new Snapshot(d);
+        assertThatThrownBy(() -> d.insert(2, "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.insert(5, "😀")).isInstanceOf(IllegalArgumentException.class);
+        before.assertUnchanged(d);
+    }
+
+    @Test
+    void deleteStartingOrEndingInsideAPairThrowsAndLeavesDocumentUnchanged() {
+        TextDocument d = docWithPairs();
+        Snapshot before = new Snapshot(d);
+        assertThatThrownBy(() -> d.delete(2, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.delete(1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.delete(2, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.delete(0, 5)).isInstanceOf(IllegalArgumentException.class);
+        before.assertUnchanged(d);
+    }
+
+    @Test
+    void deletingWholePairsWorks() {
+        TextDocument d = docWithPairs();
+        d.delete(1, 2);
+        assertThat(d.getText()).isEqualTo("ab🎉");
+        d.delete(2, 2);
+        assertThat(d.getText()).isEqualTo("ab");
+        d.checkInvariants();
+    }
+
+    @Test
+    void outOfRangeEditsThrowIndexOutOfBoundsAndLeaveDocumentUnchanged() {
+        TextDocument d = docWithPairs();
+        Snapshot before = new Snapshot(d);
+        assertThatThrownBy(() -> d.insert(-1, "x")).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> d.insert(7, "x")).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> d.delete(4, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> d.delete(-1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        before.assertUnchanged(d);
+    }
+
+    @Test
+    void splittingPositionsAreRejectedAfterRemoteEditsToo() {
+        Peer a = new Peer("a", 1);
+        Peer b = new Peer("b", 2);
+        a.insert(0, "xy");
+        b.pullFrom(a);
+        a.insert(1, "🚀🚀");
+        b.insert(2, "😀");
+        Peer.syncAndAssertConverged(a, b);
+        String t = a.text();
+        for (int pos = 0; pos <= t.length(); pos++) {
+            int p = pos;
+            if (TextGen.splitsPair(t, p)) {
+                assertThatThrownBy(() -> a.doc.insert(p, "z")).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+        assertThat(a.text()).isEqualTo(t);
+        a.check();
+    }
+
+    @Test
+    void concurrentEmojiTypingConverges() {
+        SplittableRandom rnd = new SplittableRandom(42);
+        Peer[] peers = {new Peer("a", 1), new Peer("b", 2), new Peer("c", 3)};
+        for (int round = 0; round < 50; round++) {
+            for (Peer p : peers) {
+                String t = p.text();
+                if (t.length() > 10 && rnd.nextInt(3) == 0) {
+                    int pos = TextGen.position(rnd, t);
+                    int end = TextGen.snap(t, pos + 1 + rnd.nextInt(6));
+                    if (end > pos) {
+                        p.delete(pos, end - pos);
+                    }
+                } else {
+                    p.insert(TextGen.position(rnd, t), TextGen.emoji(rnd, 1 + rnd.nextInt(3)));
+                }
+            }
+            if (round % 7 == 6) {
+                Peer.syncAndAssertConverged(peers);
+            }
+        }
+        Peer.syncAndAssertConverged(peers);
+    }
+
+    @Test
+    void emojiHeavyRandomizedNetworkConverges() {
+        for (long seed = 77_000; seed < 77_004; seed++) {
+            new SimNetwork(seed, SimNetwork.Config.of(3).withMaxLength(200)).run(300);
+        }
+    }
+
+    private static TextDocument docWithPairs() {
+        TextDocument d = new TextDocument(1);
+        d.insert(0, DOC);
+        return d;
+    }
+
+    /** Text, version and full encoded state of a replica, to prove a failed call changed nothing. */
+    static final class Snapshot {
+        final String text;
+        final java.util.Map<Long, Long> version;
+        final byte[] state;
+
+        Snapshot(TextDocument d) {
+            text = d.getText();
+            version = d.version().asMap();
+            state = d.encodeStateAsUpdate();
+        }
+
+        void assertUnchanged(TextDocument d) {
+            d.checkInvariants();
+            assertThat(d.getText()).isEqualTo(text);
+            assertThat(d.version().asMap()).isEqualTo(version);
+            assertThat(d.encodeStateAsUpdate()).isEqualTo(state);
+        }
+    }
+}
