@@ -73,6 +73,22 @@ class EncodingRoundTripTest {
     }
 
     @Test
+    void fullStateAppliedToAReplicaThatHasTheItemsCarriesTheirDeletions() {
+        Peer a = new Peer("a", 1);
+        Peer b = new Peer("b", 2);
+        a.insert(0, "hello");
+        b.pullFrom(a);
+        a.delete(1, 3);
+        b.apply(a.doc.encodeStateAsUpdate());
+        assertThat(b.text()).isEqualTo("ho");
+        Peer.assertConverged(a, b);
+        // and the other way round: b's own deletion reaches a through b's full state
+        b.delete(0, 1);
+        a.apply(b.doc.encodeStateAsUpdate());
+        assertThat(Peer.assertConverged(a, b)).isEqualTo("o");
+    }
+
+    @Test
     void reapplyingAnyUpdateIsIdempotent() {
         Peer a = new Peer("a", 1);
         Peer b = new Peer("b", 2);
