@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * the change events must rebuild the text, and nothing may stay pending.
  */
 class AllCausalOrdersTest {
-    static final int SCENARIOS = Integer.getInteger("weft.orders.scenarios", 60);
+    static final int SCENARIOS = Integer.getInteger("weft.orders.scenarios", 40);
 
     @Test
     void everyDeliveryOrderOfConcurrentEditsConverges() {

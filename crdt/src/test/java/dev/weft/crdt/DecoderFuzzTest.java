@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * <p>CI runs a fixed budget ({@code -Dweft.fuzz.cases=N}); {@link #decoderFuzzForever} is the long variant.
  */
 class DecoderFuzzTest {
-    static final int CASES = Integer.getInteger("weft.fuzz.cases", 30_000);
+    static final int CASES = Integer.getInteger("weft.fuzz.cases", 20_000);
 
     /** The replica state every case starts from, and the corpus of valid updates relative to it. */
     static final class Fixture {

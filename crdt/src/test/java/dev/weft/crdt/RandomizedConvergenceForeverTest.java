@@ -22,6 +22,7 @@ class RandomizedConvergenceForeverTest {
         return LongStream.range(base, base + seeds).mapToObj(seed -> DynamicTest.dynamicTest("seed=" + seed,
             () -> new SimNetwork(seed, SimNetwork.Config.of(2 + (int) Math.floorMod(seed, 7L))
                 .withGcPercent(seed % 3 == 0 ? 50 : 0)
-                .withMaxLength(seed % 5 == 0 ? 3000 : 600)).run(steps)));
+                .withMaxLength(seed % 5 == 0 ? 3000 : 600)
+                .withStateSync(Boolean.parseBoolean(System.getProperty("weft.sim.state", "true")))).run(steps)));
     }
 }

@@ -25,21 +25,31 @@ import java.util.SplittableRandom;
  */
 public final class SimNetwork {
     /** Tunables of one simulation; immutable. */
-    public record Config(int replicas, int maxLength, int gcPercent, boolean undo) {
+    public record Config(int replicas, int maxLength, int gcPercent, boolean undo, boolean stateSync) {
+        /** Defaults: documents up to ~600 units, no GC, selective undo on, syncs by diff and by full state. */
         public static Config of(int replicas) {
-            return new Config(replicas, 600, 0, true);
+            return new Config(replicas, 600, 0, true, true);
         }
 
         public Config withGcPercent(int percent) {
-            return new Config(replicas, maxLength, percent, undo);
+            return new Config(replicas, maxLength, percent, undo, stateSync);
         }
 
         public Config withMaxLength(int max) {
-            return new Config(replicas, max, gcPercent, undo);
+            return new Config(replicas, max, gcPercent, undo, stateSync);
         }
 
         public Config withUndo(boolean on) {
-            return new Config(replicas, maxLength, gcPercent, on);
+            return new Config(replicas, maxLength, gcPercent, on, stateSync);
+        }
+
+        /**
+         * Whether replicas that already hold content also sync by applying each other's full state
+         * ({@code encodeStateAsUpdate}); when off they sync by {@code encodeDiff} only (full states are still
+         * loaded into fresh replicas at the end).
+         */
+        public Config withStateSync(boolean on) {
+            return new Config(replicas, maxLength, gcPercent, undo, on);
         }
     }
 
@@ -136,10 +146,10 @@ public final class SimNetwork {
             checkAll("after delivering everything");
             SimReplica hub = replicas.get(0);
             for (SimReplica r : replicas.subList(1, replicas.size())) {
-                hub.receive(rnd.nextBoolean() ? r.doc.encodeDiff(hub.doc.version()) : r.doc.encodeStateAsUpdate());
+                hub.receive(useState() ? r.doc.encodeStateAsUpdate() : r.doc.encodeDiff(hub.doc.version()));
             }
             for (SimReplica r : replicas.subList(1, replicas.size())) {
-                r.receive(rnd.nextBoolean() ? hub.doc.encodeDiff(r.doc.version()) : hub.doc.encodeStateAsUpdate());
+                r.receive(useState() ? hub.doc.encodeStateAsUpdate() : hub.doc.encodeDiff(r.doc.version()));
             }
             checkAll("after final sync");
             assertConverged();
@@ -373,7 +383,7 @@ public final class SimNetwork {
 
     /** Two-way sync as the protocol does it: each side sends what the other's version lacks. */
     private void sync(SimReplica a, SimReplica b) {
-        boolean state = rnd.nextInt(4) == 0;
+        boolean state = useState() && rnd.nextBoolean();
         log("sync " + a + " <-> " + b + (state ? " by full state" : " by diff"));
         byte[] toB = state ? a.doc.encodeStateAsUpdate() : a.doc.encodeDiff(b.doc.version());
         byte[] toA = state ? b.doc.encodeStateAsUpdate() : b.doc.encodeDiff(a.doc.version());
@@ -422,7 +432,7 @@ public final class SimNetwork {
         SimReplica peer = peers.get(rnd.nextInt(peers.size()));
         // Like the relay: the peer sends what r lacks, r sends its diff, and the peer forwards r's diff to all.
         byte[] fromR = r.doc.encodeDiff(peer.doc.version());
-        r.receive(rnd.nextInt(4) == 0 ? peer.doc.encodeStateAsUpdate() : peer.doc.encodeDiff(r.doc.version()));
+        r.receive(useState() && rnd.nextBoolean() ? peer.doc.encodeStateAsUpdate() : peer.doc.encodeDiff(r.doc.version()));
         peer.receive(fromR);
         log("  resynced with " + peer + ", which forwards " + fromR.length + " bytes");
         broadcast(peer, fromR, "forwarded diff of r" + r.index);
@@ -447,6 +457,12 @@ public final class SimNetwork {
             throw new AssertionError(r + ": undo edit with no ids reported changes " + e.changes());
         }
         local(r, e);
+    }
+
+    /** Half of the syncs use full states when {@link Config#stateSync()} is on. */
+    private boolean useState() {
+        boolean coin = rnd.nextBoolean();
+        return config.stateSync() && coin;
     }
 
     // ---- checking -----------------------------------------------------------------------------------------
