@@ -208,6 +208,10 @@ handlers['workspace/applyEdit'] = function(err, params, ctx, config)
       end
     end
   end
+  -- The default handler prints the label of every edit: too chatty for edits arriving per keystroke.
+  if params then
+    params.label = nil
+  end
   return vim.lsp.handlers['workspace/applyEdit'](err, params, ctx, config)
 end
 

@@ -95,11 +95,11 @@
 
 (defun weft-e2e-step-type (anchor text)
   (with-current-buffer weft-e2e-buffer
-    (let ((pos (weft-e2e-find anchor)))
+    ;; The caret is a marker: remote edits before it move it, as they move a real cursor.
+    (let ((caret (copy-marker (weft-e2e-find anchor) t)))
       (dolist (ch (string-to-list text))
-        (goto-char pos)
+        (goto-char caret)
         (insert ch)
-        (setq pos (point))
         ;; Like a typist: the change goes out (weft.el sends it from a timer) before the next key.
         (accept-process-output nil 0.005)))))
 

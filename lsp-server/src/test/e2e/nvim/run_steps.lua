@@ -148,15 +148,19 @@ function steps.open(path)
 end
 
 -- type <anchor> <text>: type text after the first occurrence of anchor, one character at a time.
+-- The caret is an extmark, so remote edits before it move it as they move a real cursor.
+local caret_ns = vim.api.nvim_create_namespace('weft_e2e_caret')
 function steps.type(anchor, text)
   local bufnr = vim.api.nvim_get_current_buf()
   local _, e = find(anchor)
-  local offset = e
+  local row, col = offset_to_pos(bufnr, e)
+  local mark = vim.api.nvim_buf_set_extmark(bufnr, caret_ns, row, col, { right_gravity = true })
   for _, ch in ipairs(vim.fn.split(text, '\\zs')) do
-    insert_at(bufnr, offset, ch)
-    offset = offset + #ch
+    local pos = vim.api.nvim_buf_get_extmark_by_id(bufnr, caret_ns, mark, {})
+    vim.api.nvim_buf_set_text(bufnr, pos[1], pos[2], pos[1], pos[2], vim.split(ch, '\n', true))
     vim.wait(5) -- let the client send didChange and the server's messages arrive, like a typist
   end
+  vim.api.nvim_buf_del_extmark(bufnr, caret_ns, mark)
 end
 
 -- delete <text>: delete the first occurrence of text.

@@ -1,0 +1,262 @@
+package dev.weft.lsp.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Real editors driving the real language server through a real relay process: headless Neovim 0.7 with
+ * {@code samples/editors/nvim/weft.lua} and batch Emacs 28 + eglot with {@code samples/editors/emacs/weft.el}
+ * each co-edit {@code samples/paper/main.tex} with a simulated editor (a second server driven by {@link
+ * ScriptedEditor}), and with each other. Every participant types at its own place while the others type;
+ * the test asserts the exact final text in every buffer and in the relay's copy ({@code weft cat}).
+ *
+ * <p>Skipped with the reason when an editor is not installed (.ci/setup.d/50-editors.sh installs them) or
+ * when the relay jar / server are not built; on CI ({@code CI=true}) a missing build fails instead.
+ * Each scenario is bounded to 60 s; a timeout fails with the editors' and servers' logs (kept under
+ * {@code lsp-server/target/e2e/}).
+ */
+class EditorsWithRealServerTest {
+
+  private static final Duration SCENARIO = Duration.ofSeconds(60);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String PAPER = "samples/paper/main.tex";
+
+  private static void assumeEditor(EditorRun.Kind kind) {
+    assumeTrue(E2eSupport.installed(kind), kind.executable + " is not installed: skipping (install it with"
+        + " .ci/setup.d/50-editors.sh, i.e. apt-get install neovim emacs-nox elpa-eglot)");
+  }
+
+  private static void assumeBuilt(boolean built, String why) {
+    if (!built && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError(why);
+    }
+    assumeTrue(built, why);
+  }
+
+  private static ServerUnderTest server() throws IOException {
+    StringBuilder why = new StringBuilder();
+    var s = ServerUnderTest.find(why);
+    assumeBuilt(s.isPresent(), why.toString());
+    assumeBuilt(Files.isRegularFile(RelayUnderTest.jar()), "relay jar " + RelayUnderTest.jar()
+        + " is not built (run: mvn -pl relay-server -am package -DskipTests)");
+    System.out.println("[e2e] language server: " + s.get().description);
+    return s.get();
+  }
+
+  private static String paper() throws IOException {
+    return Files.readString(E2eSupport.repoRoot().resolve(PAPER), StandardCharsets.UTF_8);
+  }
+
+  private static Path copyPaper(Path workspace) throws IOException {
+    Files.createDirectories(workspace);
+    Path file = workspace.resolve("main.tex");
+    Files.writeString(file, paper(), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** Waits for a file an editor writes (a signal), failing early with its logs if the editor died. */
+  private static void awaitFile(EditorRun editor, Path file, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Files.exists(file)) {
+      if (!editor.isAlive()) {
+        editor.awaitSuccess(Duration.ofSeconds(1));
+        throw new AssertionError(editor.label + " ended before writing " + file + "\n" + editor.report());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(editor.label + " did not write " + file + " within " + timeout.toSeconds()
+            + " s\n" + editor.report());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(EditorRun.Kind.class)
+  void editorAndSimulatedEditorSeeEachOthersEdits(EditorRun.Kind kind) throws Exception {
+    assumeEditor(kind);
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("with-sim-" + kind + "-");
+    String who = kind == EditorRun.Kind.NEOVIM ? "Neovim" : "Emacs";
+    String original = paper();
+    String expected = original
+        .replace("\\section{Introduction}\n", "\\section{Introduction}\nTyped in " + who + " 🧵,\nline two. ")
+        .replace("without locking and ", "")
+        .replace("\\section{Conclusion}\n", "\\section{Conclusion}\nThe simulated editor wrote this 🚀. ");
+    Path expectedFile = dir.resolve("expected.txt");
+    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
+            dir.resolve("sim-out"))) {
+      sim.open(copyPaper(sim.workspace));
+      String link = sim.share(relay.url.toString());
+      Path linkFile = dir.resolve("link.txt");
+      Files.writeString(linkFile, link);
+
+      Steps steps = new Steps()
+          .join(linkFile)
+          .signal("joined")
+          .type("\\section{Introduction}\n", "Typed in " + who + " 🧵,\nline two. ")
+          .delete("without locking and ")
+          .waitFor("The simulated editor wrote this 🚀. ")
+          .expect(expectedFile)
+          .settle()
+          .verify()
+          .select("Typed in " + who)
+          .cursor("sim")
+          .signal("selected")
+          .await(dir.resolve("sim-saw-cursor"))
+          .dump("final.txt");
+      Path out = dir.resolve(kind.executable + "-out");
+      try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
+          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
+        awaitFile(editor, out.resolve("joined"), WAIT);
+        try {
+          sim.type("\\section{Conclusion}\n", "The simulated editor wrote this 🚀. ");
+          sim.awaitText("the exact expected text", expected::equals, WAIT);
+          sim.awaitSettled(WAIT);
+          sim.selectAfter("wrote this 🚀. ");
+          awaitFile(editor, out.resolve("selected"), WAIT);
+          sim.awaitCursorOf(kind.executable, WAIT);
+        } catch (AssertionError e) {
+          editor.close();
+          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
+        }
+        Files.writeString(dir.resolve("sim-saw-cursor"), "ok");
+        editor.awaitSuccess(SCENARIO);
+        assertThat(editor.read("final.txt")).as("%s buffer\n%s", kind, editor.report()).isEqualTo(expected);
+        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
+        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void neovimAndEmacsCoEditOneRoom() throws Exception {
+    assumeEditor(EditorRun.Kind.NEOVIM);
+    assumeEditor(EditorRun.Kind.EMACS);
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("nvim-emacs-");
+    String original = paper();
+    String expected = original
+        .replace("\\section{Introduction}\n", "\\section{Introduction}\nNeovim was here 🎉.\n")
+        .replace("\\section{Conclusion}\n", "\\section{Conclusion}\nEmacs was here. ")
+        .replace("each in the editor they prefer, ", "");
+    Path expectedFile = dir.resolve("expected.txt");
+    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+    Path nvimOut = dir.resolve("nvim-out");
+    Path emacsOut = dir.resolve("emacs-out");
+    Path nvimWs = dir.resolve("nvim-ws");
+    copyPaper(nvimWs);
+
+    Steps nvimSteps = new Steps()
+        .share("main.tex")
+        .await(emacsOut.resolve("joined"))
+        .type("\\section{Introduction}\n", "Neovim was here 🎉.\n")
+        .waitFor("Emacs was here. ")
+        .expect(expectedFile)
+        .settle()
+        .verify()
+        .select("Neovim was here 🎉.")
+        .cursor("emacs")
+        .signal("done")
+        .await(emacsOut.resolve("done"))
+        .dump("final.txt");
+    Steps emacsSteps = new Steps()
+        .join(nvimOut.resolve("link.txt"))
+        .signal("joined")
+        .type("\\section{Conclusion}\n", "Emacs was here. ")
+        .delete("each in the editor they prefer, ")
+        .waitFor("Neovim was here 🎉.")
+        .expect(expectedFile)
+        .settle()
+        .verify()
+        .select("Emacs was here.")
+        .cursor("nvim")
+        .signal("done")
+        .await(nvimOut.resolve("done"))
+        .dump("final.txt");
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, nvimOut, server.command,
+            nvimSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url.toString(),
+                "WEFT_E2E_COLOR", "#cf222e"));
+        EditorRun emacs = EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"), emacsOut,
+            server.command, emacsSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_COLOR", "#0969da"))) {
+      try {
+        nvim.awaitSuccess(SCENARIO);
+      } catch (AssertionError e) {
+        emacs.close();
+        throw new AssertionError(e.getMessage() + "\n" + emacs.report(), e);
+      }
+      try {
+        emacs.awaitSuccess(Duration.ofSeconds(15));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\n" + nvim.report(), e);
+      }
+      assertThat(nvim.read("final.txt")).as("Neovim buffer\n%s", nvim.report()).isEqualTo(expected);
+      assertThat(emacs.read("final.txt")).as("Emacs buffer\n%s", emacs.report()).isEqualTo(expected);
+      String link = nvim.read("link.txt").trim();
+      assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void crlfFileSharedFromNeovimKeepsItsLineEndings() throws Exception {
+    assumeEditor(EditorRun.Kind.NEOVIM);
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("crlf-nvim-");
+    String original = Files.readString(E2eSupport.repoRoot().resolve("samples/text/windows-crlf.txt"),
+        StandardCharsets.UTF_8);
+    assertThat(original).contains("\r\n");
+    String expected = original
+        .replace("endings.\r\n", "endings.\r\nA line typed in Neovim.\r\n")
+        .replace("a line feed.", "a line feed (and the simulated editor).");
+    Path expectedFile = dir.resolve("expected.txt");
+    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+    Path nvimWs = Files.createDirectories(dir.resolve("nvim-ws"));
+    Files.writeString(nvimWs.resolve("windows-crlf.txt"), original, StandardCharsets.UTF_8);
+    Path out = dir.resolve("nvim-out");
+    Steps steps = new Steps()
+        .share("windows-crlf.txt")
+        .type("endings.\r\n", "A line typed in Neovim.\n")
+        .waitFor("(and the simulated editor)")
+        .expect(expectedFile)
+        .settle()
+        .verify()
+        .dump("final.txt");
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, out, server.command, steps,
+            Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url.toString()))) {
+      awaitFile(nvim, out.resolve("link.txt"), WAIT);
+      String link = Files.readString(out.resolve("link.txt")).trim();
+      try (ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
+          dir.resolve("sim-out"))) {
+        try {
+          sim.join(link);
+          sim.type("a line feed", " (and the simulated editor)");
+          sim.awaitText("the exact expected text", expected::equals, WAIT);
+          sim.awaitSettled(WAIT);
+        } catch (AssertionError e) {
+          nvim.close();
+          throw new AssertionError(e.getMessage() + "\n" + nvim.report(), e);
+        }
+        nvim.awaitSuccess(SCENARIO);
+        assertThat(nvim.read("final.txt")).as("Neovim buffer\n%s", nvim.report()).isEqualTo(expected);
+        assertThat(Files.readString(sim.workspace.resolve("windows-crlf.txt"), StandardCharsets.UTF_8))
+            .as("the joiner's materialised file before edits had CRLF").contains("\r\n");
+        assertThat(server.relayCopy(link, "windows-crlf.txt", dir)).as("relay's copy (weft cat)")
+            .isEqualTo(expected);
+      }
+    }
+  }
+}
