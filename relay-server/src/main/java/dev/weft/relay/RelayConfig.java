@@ -25,7 +25,8 @@ public record RelayConfig(
         long compactBytes,
         long awarenessTimeoutMillis,
         SqliteStore.Synchronous sqliteSynchronous,
-        String logLevel) {
+        String logLevel,
+        boolean checkInvariants) {
 
     /** Every setting with its default, in the order printed by {@code --help}. */
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
@@ -45,6 +46,7 @@ public record RelayConfig(
         DEFAULTS.put("awareness-timeout-ms", "30000");
         DEFAULTS.put("sqlite-synchronous", "FULL");
         DEFAULTS.put("log-level", "INFO");
+        DEFAULTS.put("check-invariants", "false");
     }
 
     /** The configuration with every default. */
@@ -101,7 +103,8 @@ public record RelayConfig(
                 longIn(values, "compact-bytes", 1, Long.MAX_VALUE),
                 longIn(values, "awareness-timeout-ms", 100, Long.MAX_VALUE),
                 synchronous(values.get("sqlite-synchronous")),
-                values.get("log-level").toUpperCase(Locale.ROOT));
+                values.get("log-level").toUpperCase(Locale.ROOT),
+                bool(values, "check-invariants"));
     }
 
     /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */
@@ -116,6 +119,14 @@ public record RelayConfig(
             sb.append(String.format("  --%-26s env %-30s default %s%n", e.getKey(), envName(e.getKey()), e.getValue()));
         }
         return sb.toString();
+    }
+
+    private static boolean bool(Map<String, String> values, String key) {
+        String v = values.get(key).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("--" + key + " must be true or false, was '" + values.get(key) + "'");
+        }
+        return v.equals("true");
     }
 
     private static SqliteStore.Synchronous synchronous(String value) {

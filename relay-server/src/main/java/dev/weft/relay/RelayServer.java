@@ -44,7 +44,9 @@ public final class RelayServer implements AutoCloseable {
         long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
         RelayContext ctx = new RelayContext(config, store, writer, metrics, pool, agent);
         this.registry = new RoomRegistry(ctx);
-        metrics.gauges(registry::loadedRooms, registry::loadedDocuments, this::storedRooms, writer::queued);
+        long roomsAtStart = store.roomCount();
+        metrics.gauges(registry::loadedRooms, registry::loadedDocuments,
+                () -> roomsAtStart + metrics.roomsCreated.get(), writer::queued);
         this.transport = new SocketIoTransport(config, registry, new MessageDispatcher(ctx, registry), metrics,
                 scheduler);
     }
@@ -66,14 +68,6 @@ public final class RelayServer implements AutoCloseable {
                 config.dataDir().toAbsolutePath().toString(), "db", relay.store.file().toString(), "startupMs",
                 (System.nanoTime() - t0) / 1_000_000);
         return relay;
-    }
-
-    private long storedRooms() {
-        try {
-            return store.roomCount();
-        } catch (RuntimeException e) {
-            return -1;
-        }
     }
 
     /** Graceful shutdown; idempotent. */

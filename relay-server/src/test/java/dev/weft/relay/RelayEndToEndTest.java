@@ -37,12 +37,14 @@ class RelayEndToEndTest {
 
     @BeforeAll
     void startRelay() throws Exception {
-        relay = RelayProcess.start(tmp, "--awareness-timeout-ms", "2000");
+        relay = RelayProcess.start(tmp, "--awareness-timeout-ms", "2000", "--check-invariants", "true");
     }
 
     @AfterAll
     void stopRelay() {
         if (relay != null) {
+            assertThat(relay.log()).as("relay logged a bug (invariant or task failure)")
+                    .doesNotContain("\"level\":\"SEVERE\"");
             assertThat(relay.stop()).as("exit code after SIGTERM; log:\n%s", relay.log()).isIn(0, 143);
         }
     }

@@ -24,7 +24,7 @@ class RelayRestartTest {
     void dataSurvivesSigtermAndSigkillRestartsWithCompaction() throws Exception {
         long seed = 20261121L;
         SplittableRandom rnd = new SplittableRandom(seed);
-        try (RelayProcess relay = RelayProcess.start(tmp, "--compact-updates", "7")) {
+        try (RelayProcess relay = RelayProcess.start(tmp, "--compact-updates", "7", "--check-invariants", "true")) {
             RoomCredentials room = relay.createRoom();
             TextDocument ra = Replicas.fresh();
             try (WeftTestClient a = JavaWeftClient.connect(relay.url())) {
@@ -58,6 +58,7 @@ class RelayRestartTest {
                 assertThat(rc.getText()).as("seed %d", seed).isEqualTo(ra.getText());
                 assertThat(rc.version()).isEqualTo(ra.version());
                 rc.checkInvariants();
+                assertThat(relay.log()).doesNotContain("\"level\":\"SEVERE\"");
             }
         }
     }

@@ -213,6 +213,10 @@ public final class Room {
         doc.lastWrite = ctx.writer().submit(new StoreWrite.AppendUpdate(id, doc.name, seq, bytes));
         ackWhenDurable(s, doc, doc.lastWrite, doc.generation, receivedNanos, true);
         maybeCompact(doc);
+        if (ctx.config().checkInvariants()) {
+            doc.replica.checkInvariants();
+            checkInvariants();
+        }
     }
 
     /** Sends Ack(doc, version now) once {@code write} (and so everything before it) is durable. */

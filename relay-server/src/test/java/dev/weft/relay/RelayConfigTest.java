@@ -1,0 +1,55 @@
+package dev.weft.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.relay.store.SqliteStore;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RelayConfigTest {
+    @Test
+    void defaultsMatchTheDocumentation() {
+        RelayConfig c = RelayConfig.defaults();
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(7420);
+        assertThat(c.dataDir()).isEqualTo(Path.of("./weft-data"));
+        assertThat(c.sqliteSynchronous()).isEqualTo(SqliteStore.Synchronous.FULL);
+        assertThat(c.awarenessTimeoutMillis()).isEqualTo(30_000);
+    }
+
+    @Test
+    void flagBeatsEnvironmentWhichBeatsDefault() {
+        RelayConfig c = RelayConfig.parse(new String[] {"--port", "9000", "--data=/tmp/x"},
+                Map.of("WEFT_PORT", "8000", "WEFT_HOST", "0.0.0.0", "WEFT_MAX_MESSAGE_BYTES", "65536"));
+        assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(c.maxMessageBytes()).isEqualTo(65536);
+    }
+
+    @Test
+    void badInputIsNamed() {
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"--prot", "1"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown flag --prot");
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"--port"}, Map.of()))
+                .hasMessageContaining("--port needs a value");
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"--port", "70000"}, Map.of()))
+                .hasMessageContaining("--port must be between 0 and 65535");
+        assertThatThrownBy(() -> RelayConfig.parse(new String[0], Map.of("WEFT_UPDATE_RATE", "fast")))
+                .hasMessageContaining("--update-rate must be a number");
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"--sqlite-synchronous", "OFF"}, Map.of()))
+                .hasMessageContaining("FULL or NORMAL");
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"stray"}, Map.of()))
+                .hasMessageContaining("unexpected argument 'stray'");
+    }
+
+    @Test
+    void usageListsEveryFlagWithItsVariable() {
+        String usage = RelayConfig.usage();
+        for (String key : RelayConfig.DEFAULTS.keySet()) {
+            assertThat(usage).contains("--" + key).contains(RelayConfig.envName(key));
+        }
+    }
+}
