@@ -297,7 +297,10 @@ public final class Replica {
         return new LocalEdit(writer.encode(false), IdSet.EMPTY, deleted.build(), out.result());
     }
 
-    /** Selective undo of a delete: re-inserts the deleted characters of {@code ids} as new items after their tombstones. */
+    /**
+     * Selective undo of a delete: re-inserts each deleted code point of {@code ids} as a new item right after its own
+     * tombstone (docs/INTERNALS.md, "Selective undo primitives").
+     */
     public LocalEdit restore(IdSet ids) {
         // 1. refuse before changing anything if some content is gone
         ids.forEachRange((agentId, start, end) -> {
@@ -345,40 +348,46 @@ public final class Replica {
             return new LocalEdit(writer.encode(false), IdSet.EMPTY, IdSet.EMPTY, List.of());
         }
         pieces.sort((x, y) -> tree.compareOrder(x, y));
-        // 3. one new run per group of physically adjacent tombstones, placed right after the group
+        // 3. each character comes back as a new one-character item right after its own tombstone
+        //    (originLeft = the tombstone, originRight = whatever follows it now), so text that others typed
+        //    between the deleted characters stays between them
         int a = local();
-        IdSet.Builder inserted = new IdSet.Builder();
-        int i = 0;
-        while (i < pieces.size()) {
-            int j = i;
-            int total = items.len[pieces.get(i)];
-            while (j + 1 < pieces.size() && tree.next(pieces.get(j)) == pieces.get(j + 1)) {
-                j++;
-                total += items.len[pieces.get(j)];
-            }
-            int s = agents.next[a];
-            if ((long) s + total > MAX_SEQ) {
-                throw new IllegalStateException("agent " + localId + " ran out of seqs");
-            }
-            agents.ensureContent(a, s + total);
-            int at = s;
-            for (int k = i; k <= j; k++) {
-                int p = pieces.get(k);
-                System.arraycopy(agents.content[items.agent[p]], items.seq[p], agents.content[a], at, items.len[p]);
-                at += items.len[p];
-            }
-            int left = pieces.get(j);
-            int right = tree.next(left);
-            int olA = items.agent[left], olS = items.seq[left] + items.len[left] - 1;
-            int orA = right == NONE ? NONE : items.agent[right], orS = right == NONE ? 0 : items.seq[right];
-            integrator.place(left, a, s, total, olA, olS, orA, orS, (byte) 0);
-            int off = tree.offsetOf(integrator.placedItem) + integrator.placedOffset;
-            out.insert(off, agents.content[a], s, total);
-            writer.addItem(localId, s, total, agents.ids[olA], olS, orA == NONE ? -1 : agents.ids[orA], orS, (byte) 0,
-                    agents.content[a], s);
-            inserted.add(localId, s, s + total);
-            i = j + 1;
+        int total = 0;
+        for (int p : pieces) {
+            total += items.len[p];
         }
+        int s0 = agents.next[a];
+        if ((long) s0 + total > MAX_SEQ) {
+            throw new IllegalStateException("agent " + localId + " ran out of seqs");
+        }
+        agents.ensureContent(a, s0 + total);
+        for (int p : pieces) {
+            int h = p;
+            while (true) {
+                // one code point at a time: a surrogate pair comes back as one item after its low half, so nothing
+                // that others insert after the pair's tombstones can land between the two halves
+                char[] src = agents.content[items.agent[h]];
+                int at = items.seq[h];
+                int unit = items.len[h] >= 2 && Character.isHighSurrogate(src[at]) && Character.isLowSurrogate(src[at + 1])
+                        ? 2 : 1;
+                int tail = items.len[h] > unit ? integrator.split(h, unit) : NONE;
+                int s = agents.next[a];
+                System.arraycopy(src, at, agents.content[a], s, unit);
+                int right = tree.next(h);
+                int olA = items.agent[h], olS = items.seq[h] + unit - 1;
+                int orA = right == NONE ? NONE : items.agent[right], orS = right == NONE ? 0 : items.seq[right];
+                integrator.place(h, a, s, unit, olA, olS, orA, orS, (byte) 0);
+                int off = tree.offsetOf(integrator.placedItem) + integrator.placedOffset;
+                out.insert(off, agents.content[a], s, unit);
+                writer.addItem(localId, s, unit, agents.ids[olA], olS, orA == NONE ? -1 : agents.ids[orA], orS, (byte) 0,
+                        agents.content[a], s);
+                if (tail == NONE) {
+                    break;
+                }
+                h = tail;
+            }
+        }
+        IdSet.Builder inserted = new IdSet.Builder().add(localId, s0, s0 + total);
         return new LocalEdit(writer.encode(false), inserted.build(), IdSet.EMPTY, out.result());
     }
 
@@ -511,11 +520,15 @@ public final class Replica {
                              byte flags, char[] content, int contentOff, ChangeCollector out) {
         int a = agents.find(agent);
         int next = a < 0 ? 0 : agents.next[a];
-        if (seq + len <= next) {
-            return SKIP;
-        }
         if (seq > next) {
             return WAIT;
+        }
+        if (seq < next && (flags & ItemTable.DELETED) != 0) {
+            // the part we already have: the sender has it deleted (a snapshot carries deletions as flags)
+            deleteRange(a, seq, Math.min(seq + len, next), out, null, null);
+        }
+        if (seq + len <= next) {
+            return SKIP;
         }
         int trim = next - seq;
         int olA, olS;

@@ -223,4 +223,34 @@ class BasicEditingTest {
         assertThat(v.covers(VersionVector.EMPTY)).isTrue();
         assertThat(VersionVector.EMPTY.covers(v)).isFalse();
     }
+
+    @Test
+    void snapshotAppliedToReplicaThatHasTheItemsCarriesDeletions() {
+        TextDocument a = new TextDocument(1), b = new TextDocument(2);
+        b.applyUpdate(a.insert(0, "hello").update());
+        a.delete(1, 3);
+        assertThat(b.applyUpdate(a.encodeStateAsUpdate())).containsExactly(TextChange.delete(1, 3));
+        assertThat(b.getText()).isEqualTo("ho");
+        b.checkInvariants();
+    }
+
+    @Test
+    void restoreKeepsConcurrentTypingBetweenRestoredCharactersAndPairsTogether() {
+        TextDocument a = new TextDocument(1), b = new TextDocument(2);
+        b.applyUpdate(a.insert(0, "<wo\uD83D\uDE00rd!").update());
+        LocalEdit del = a.delete(1, 6);
+        byte[] underscore = b.insert(3, "_").update();      // <wo_😀rd!
+        byte[] afterPair = b.insert(6, "^").update();       // <wo_😀^rd!
+        LocalEdit undo = a.restore(del.deleted());
+        a.applyUpdate(underscore);
+        a.applyUpdate(afterPair);
+        b.applyUpdate(del.update());
+        b.applyUpdate(undo.update());
+        a.checkInvariants();
+        assertThat(a.getText()).isEqualTo(b.getText());
+        String t = a.getText();
+        assertThat(t.replace("_", "").replace("^", "")).isEqualTo("<wo\uD83D\uDE00rd!");
+        assertThat(t.indexOf('_')).isBetween(2, 4);
+        assertThat(t).doesNotContain("\uD83D^").doesNotContain("\uD83D_");
+    }
 }

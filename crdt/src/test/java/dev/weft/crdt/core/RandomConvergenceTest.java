@@ -74,7 +74,7 @@ class RandomConvergenceTest {
                 }
             } else {
                 int other = rnd.nextInt(n);
-                byte[] diff = docs[other].encodeDiff(d.version());
+                byte[] diff = rnd.nextBoolean() ? docs[other].encodeDiff(d.version()) : docs[other].encodeStateAsUpdate();
                 apply(mirrors[r], d.applyUpdate(diff));
             }
             d.checkInvariants();
