@@ -26,7 +26,8 @@ public record RelayConfig(
         long awarenessTimeoutMillis,
         SqliteStore.Synchronous sqliteSynchronous,
         String logLevel,
-        boolean checkInvariants) {
+        boolean checkInvariants,
+        long unloadIdleMillis) {
 
     /** Every setting with its default, in the order printed by {@code --help}. */
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
@@ -47,6 +48,7 @@ public record RelayConfig(
         DEFAULTS.put("sqlite-synchronous", "FULL");
         DEFAULTS.put("log-level", "INFO");
         DEFAULTS.put("check-invariants", "false");
+        DEFAULTS.put("unload-idle-ms", "300000");
     }
 
     /** The configuration with every default. */
@@ -104,7 +106,8 @@ public record RelayConfig(
                 longIn(values, "awareness-timeout-ms", 100, Long.MAX_VALUE),
                 synchronous(values.get("sqlite-synchronous")),
                 values.get("log-level").toUpperCase(Locale.ROOT),
-                bool(values, "check-invariants"));
+                bool(values, "check-invariants"),
+                longIn(values, "unload-idle-ms", 100, Long.MAX_VALUE));
     }
 
     /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */

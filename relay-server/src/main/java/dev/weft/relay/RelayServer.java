@@ -64,6 +64,9 @@ public final class RelayServer implements AutoCloseable {
         }
         long tick = Math.max(100, Math.min(5000, config.awarenessTimeoutMillis() / 4));
         relay.scheduler.scheduleAtFixedRate(relay.registry::expireAwareness, tick, tick, TimeUnit.MILLISECONDS);
+        long unloadTick = Math.max(50, Math.min(30_000, config.unloadIdleMillis() / 2));
+        relay.scheduler.scheduleAtFixedRate(relay.registry::unloadIdleRooms, unloadTick, unloadTick,
+                TimeUnit.MILLISECONDS);
         Log.info(LOG, "relay.started", "url", "http://" + config.host() + ":" + config.port(), "data",
                 config.dataDir().toAbsolutePath().toString(), "db", relay.store.file().toString(), "startupMs",
                 (System.nanoTime() - t0) / 1_000_000);

@@ -96,6 +96,39 @@ class RelayRestartTest {
         }
     }
 
+    @Test
+    void idleRoomIsUnloadedFromMemoryAndReloadsIntact() throws Exception {
+        try (RelayProcess relay = RelayProcess.start(tmp, "--unload-idle-ms", "300")) {
+            RoomCredentials room = relay.createRoom();
+            TextDocument ra = Replicas.fresh();
+            try (WeftTestClient a = JavaWeftClient.connect(relay.url())) {
+                a.join(room, room.secret(), 1, "ann");
+                Replicas.sync(a, "u.txt", ra);
+                typeAndAwaitAcks(a, ra, "u.txt", 10, new SplittableRandom(7));
+                Thread.sleep(1000);
+                assertThat(RelayEndToEndTest.metricValue(metrics(relay), "weft_rooms")).as("member present").isEqualTo(1);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (RelayEndToEndTest.metricValue(metrics(relay), "weft_rooms") > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(RelayEndToEndTest.metricValue(metrics(relay), "weft_rooms")).isZero();
+            assertThat(relay.log()).contains("\"event\":\"room.unloaded\"");
+            try (WeftTestClient b = NodeWeftClient.connect(relay.url())) {
+                b.join(room, room.secret(), 2, "bob");
+                TextDocument rb = Replicas.fresh();
+                Replicas.sync(b, "u.txt", rb);
+                assertThat(rb.getText()).isEqualTo(ra.getText());
+                b.send(new Message.Update("u.txt", rb.insert(0, ">").update()));
+                Replicas.awaitAck(b, "u.txt", rb.version());
+            }
+        }
+    }
+
+    private static String metrics(RelayProcess relay) throws java.io.IOException {
+        return RelayProcess.Http.get(relay.url() + "/metrics").body();
+    }
+
     private static void typeAndAwaitAcks(WeftTestClient c, TextDocument r, String doc, int edits, SplittableRandom rnd) {
         for (int i = 0; i < edits; i++) {
             byte[] u;

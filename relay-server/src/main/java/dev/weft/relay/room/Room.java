@@ -42,6 +42,10 @@ public final class Room {
     private final AwarenessTable awareness = new AwarenessTable();
     /** Number of documents, readable from any thread (metrics). */
     private volatile int docCount;
+    /** Last join, leave or update (epoch ms): rooms without members idle longer than the limit are unloaded. */
+    private long lastActivityMillis = System.currentTimeMillis();
+    /** True once removed from the registry; a Hello that still reaches this instance is re-dispatched. */
+    private boolean unloaded;
 
     Room(String id, RelayContext ctx) {
         this.id = id;
@@ -83,6 +87,11 @@ public final class Room {
         if (s.state() == Session.JoinState.CLOSED) {
             return;
         }
+        if (unloaded) {
+            registry.join(s, hello); // raced with unloading: a fresh instance loads from storage
+            return;
+        }
+        lastActivityMillis = System.currentTimeMillis();
         if (!ensureLoaded()) {
             registry.forget(this);
             authFailed(s, "unknown room");
@@ -200,6 +209,7 @@ public final class Room {
             return;
         }
         ctx.metrics().updatesTotal.incrementAndGet();
+        lastActivityMillis = System.currentTimeMillis();
         Outgoing forward = Outgoing.of(m);
         for (Session other : doc.subscribers) {
             if (other != s) {
@@ -308,6 +318,7 @@ public final class Room {
         if (!members.remove(s)) {
             return;
         }
+        lastActivityMillis = System.currentTimeMillis();
         for (String name : s.subscriptions) {
             SharedDoc doc = docs.get(name);
             if (doc != null) {
@@ -318,6 +329,26 @@ public final class Room {
             broadcastAwareness(removal, s);
         }
         Log.info(LOG, "room.left", "room", id, "session", s.describe(), "members", members.size());
+    }
+
+    /**
+     * Unloads the room (frees its replicas) if it has had no members for the idle limit and every write it queued
+     * is committed — so a later load from storage sees everything and reuses no log seq.
+     */
+    void unloadIfIdle(long nowMillis, RoomRegistry registry) {
+        if (unloaded || !members.isEmpty() || nowMillis - lastActivityMillis < ctx.config().unloadIdleMillis()) {
+            return;
+        }
+        for (SharedDoc doc : docs.values()) {
+            if (!doc.lastWrite.isDone()) {
+                return;
+            }
+        }
+        unloaded = true;
+        registry.forget(this);
+        Log.info(LOG, "room.unloaded", "room", id, "docs", docs.size());
+        docs.clear();
+        docCount = 0;
     }
 
     /** Invariants: subscribers are members subscribed to that doc; awareness entries are consistent. */

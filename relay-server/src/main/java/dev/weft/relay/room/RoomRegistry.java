@@ -84,6 +84,14 @@ public final class RoomRegistry {
         }
     }
 
+    /** Queues unloading of idle rooms (no members, nothing being written) on every loaded room. */
+    public void unloadIdleRooms() {
+        long now = System.currentTimeMillis();
+        for (Room r : rooms.values()) {
+            r.execute(() -> r.unloadIfIdle(now, this));
+        }
+    }
+
     /** Runs {@code task} on every room's executor and completes when all have run (used at shutdown). */
     public CompletableFuture<Void> barrier() {
         CompletableFuture<?>[] all = rooms.values().stream().map(r -> {
