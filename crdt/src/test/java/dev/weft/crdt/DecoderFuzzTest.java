@@ -26,12 +26,17 @@ import org.junit.jupiter.api.Test;
  * <p>CI runs a fixed budget ({@code -Dweft.fuzz.cases=N}); {@link #decoderFuzzForever} is the long variant.
  */
 class DecoderFuzzTest {
-    static final int CASES = Integer.getInteger("weft.fuzz.cases", 20_000);
+    static final int CASES = Integer.getInteger("weft.fuzz.cases", 15_000);
 
     /** The replica state every case starts from, and the corpus of valid updates relative to it. */
     static final class Fixture {
         final byte[] baseState;
         final List<byte[]> corpus = new ArrayList<>();
+        /** An update that depends on {@link #dependency}, so a replica given only it has it pending. */
+        final byte[] late;
+        final byte[] dependency;
+        /** Text of a base replica after {@link #late} and then {@link #dependency}. */
+        final String textAfterDependency;
 
         Fixture(long seed) {
             SplittableRandom rnd = new SplittableRandom(seed);
@@ -65,6 +70,22 @@ class DecoderFuzzTest {
             gc.delete(0, TextGen.snap(gc.text(), gc.text().length() / 2));
             corpus.add(gc.doc.encodeStateAsUpdate());
             corpus.add(new TextDocument(5).encodeStateAsUpdate());
+            Peer e = new Peer("e", 555);
+            e.apply(baseState);
+            dependency = e.insert(0, "DEP").update();
+            late = e.insert(3, "LATE😀").update();
+            corpus.add(late);
+            textAfterDependency = e.text();
+        }
+
+        /** A base replica holding {@link #late} as a pending update. */
+        TextDocument targetWithPending() {
+            TextDocument t = target();
+            t.applyUpdate(late);
+            if (!t.hasPendingUpdates()) {
+                throw new AssertionError("fixture: late update should be pending");
+            }
+            return t;
         }
 
         TextDocument target() {
@@ -91,6 +112,11 @@ class DecoderFuzzTest {
 
     /** Runs one input against {@code t}; returns {@code t} if unchanged, else a fresh target. */
     static TextDocument check(Fixture fx, TextDocument t, byte[] input, String context) {
+        return check(fx::target, t, input, context);
+    }
+
+    static TextDocument check(java.util.function.Supplier<TextDocument> fresh, TextDocument t, byte[] input,
+                              String context) {
         Snapshot before = Snapshot.of(t);
         try {
             List<TextChange> changes = t.applyUpdate(input);
@@ -106,7 +132,7 @@ class DecoderFuzzTest {
             if (!reload.getText().equals(t.getText()) || !reload.version().asMap().equals(t.version().asMap())) {
                 throw new AssertionError("accepted update left a state that does not re-encode faithfully");
             }
-            return fx.target();
+            return fresh.get();
         } catch (MalformedUpdateException e) {
             if (e.getMessage() == null || e.getMessage().isBlank()) {
                 throw new AssertionError(context + ": MalformedUpdateException without a message", e);
@@ -151,6 +177,30 @@ class DecoderFuzzTest {
     @Test
     void mutatedUpdatesAreRejectedOrAppliedCleanly() {
         runMutations(3, CASES);
+    }
+
+    @Test
+    void rejectedUpdatesLeaveBufferedUpdatesIntact() {
+        Fixture fx = new Fixture(8);
+        Mutator mutator = new Mutator(8, fx.corpus);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            TextDocument t = fx.targetWithPending();
+            for (int i = 0; i < CASES / 4; i++) {
+                Mutator.Mutant m = mutator.next();
+                TextDocument after = check(fx::targetWithPending, t, m.bytes(), "seed=8 case=" + i + " (" + m.how() + ")");
+                if (after == t && i % 25 == 0) {
+                    // Rejected: the pending update must still be there and integrate once its dependency arrives.
+                    t.applyUpdate(fx.dependency);
+                    t.checkInvariants();
+                    if (t.hasPendingUpdates() || !t.getText().equals(fx.textAfterDependency)) {
+                        throw new AssertionError("seed=8 case=" + i + " (" + m.how() + "): after a rejected input the"
+                            + " buffered update was lost or damaged: " + t.getText());
+                    }
+                    after = fx.targetWithPending();
+                }
+                t = after;
+            }
+        });
     }
 
     @Test
