@@ -72,8 +72,6 @@ class EncodingRoundTripTest {
         assertThat(peers[1].doc.encodeStateAsUpdate()).isEqualTo(state);
     }
 
-    @org.junit.jupiter.api.Disabled("bug (FINDINGS-crdt.md): full state applied to a replica that has the items"
-        + " drops their deletions (b stays \"hello\"). Re-enable when fixed.")
     @Test
     void fullStateAppliedToAReplicaThatHasTheItemsCarriesTheirDeletions() {
         Peer a = new Peer("a", 1);

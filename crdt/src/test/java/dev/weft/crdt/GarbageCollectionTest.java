@@ -150,7 +150,7 @@ class GarbageCollectionTest {
     @Test
     void randomizedNetworkWithGcReplicasConverges() {
         for (long seed = 9_000; seed < 9_006; seed++) {
-            new SimNetwork(seed, SimNetwork.Config.of(3 + (int) (seed % 3)).withGcPercent(60).withStateSync(false)).run(400);
+            new SimNetwork(seed, SimNetwork.Config.of(3 + (int) (seed % 3)).withGcPercent(60)).run(400);
         }
     }
 }

@@ -76,8 +76,6 @@ class SelectiveUndoTest {
      * text. Each restored character goes back at its own tombstone, so b's text ends up inside the word again
      * (exactly where among the restored characters depends on the tie-break), never pushed out of it.
      */
-    @org.junit.jupiter.api.Disabled("bug (FINDINGS-crdt.md): restore re-inserts the run at one end of the"
-        + " tombstones, so b's concurrent \"_\" ends up as \"<_word!\". Re-enable when fixed.")
     @Test
     void undoOfDeleteWithConcurrentTypingInsideTheDeletedWordPutsTheWordBackAroundIt() {
         for (long agentA : new long[] {1, 3}) {

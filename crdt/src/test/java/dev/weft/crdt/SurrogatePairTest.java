@@ -110,7 +110,7 @@ class SurrogatePairTest {
     @Test
     void emojiHeavyRandomizedNetworkConverges() {
         for (long seed = 77_000; seed < 77_004; seed++) {
-            new SimNetwork(seed, SimNetwork.Config.of(3).withMaxLength(200).withStateSync(false)).run(300);
+            new SimNetwork(seed, SimNetwork.Config.of(3).withMaxLength(200)).run(300);
         }
     }
 
