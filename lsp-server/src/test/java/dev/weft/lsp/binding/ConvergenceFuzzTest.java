@@ -1,6 +1,7 @@
 package dev.weft.lsp.binding;
 
 import dev.weft.lsp.testing.InMemoryRelay;
+import dev.weft.lsp.testing.RealRelay;
 import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
@@ -73,9 +74,27 @@ class ConvergenceFuzzTest {
         return sb.toString();
     }
 
+    @Test
+    void fourEditorsConvergeThroughARealRelay() throws Exception {
+        try (RealRelay relay = RealRelay.start(tmp.resolve("relay-data"))) {
+            run(3, 400, false, relay);
+        }
+    }
+
+    @Test
+    void fourEditorsConvergeThroughARealRelayKilledAndRestarted() throws Exception {
+        try (RealRelay relay = RealRelay.start(tmp.resolve("relay-data"))) {
+            run(4, 400, true, relay);
+        }
+    }
+
     void run(long seed, int steps, boolean disconnects) throws Exception {
+        run(seed, steps, disconnects, null);
+    }
+
+    void run(long seed, int steps, boolean disconnects, RealRelay real) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
-        s = new Session(tmp.resolve("seed" + seed));
+        s = real == null ? new Session(tmp.resolve("seed" + seed)) : new Session(tmp.resolve("seed" + seed), real.url());
         Ordering[] orderings = {Ordering.VSCODE, Ordering.NEOVIM, Ordering.VSCODE, Ordering.NEOVIM};
         for (Ordering o : orderings) {
             s.addEditor(o, null);
@@ -110,7 +129,9 @@ class ConvergenceFuzzTest {
                     int i = rnd.nextInt(4);
                     eds.get(i).randomEdit(s.uris.get(i), rnd);
                 }
-                if (disconnects && rnd.nextInt(60) == 0) {
+                if (disconnects && real != null && step == steps / 2) {
+                    real.killAndRestart(); // every member loses its connection; RelayClient reconnects
+                } else if (disconnects && real == null && rnd.nextInt(60) == 0) {
                     int victim = rnd.nextInt(4);
                     List<InMemoryRelay.Member> all = s.relay.members();
                     if (!all.isEmpty()) {

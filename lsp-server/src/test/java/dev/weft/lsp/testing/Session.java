@@ -19,7 +19,11 @@ import java.util.concurrent.TimeUnit;
  * editor shares a document, the others join it.
  */
 public final class Session implements AutoCloseable {
+    /** The in-memory relay (also the connector unless a real relay is used). */
     public final InMemoryRelay relay = new InMemoryRelay();
+    /** How servers reach rooms, and the relay URL passed to weft.share. */
+    private final dev.weft.lsp.session.RoomConnector connector;
+    private final String relayUrl;
     public final List<SimulatedEditor> editors = new ArrayList<>();
     public final List<String> uris = new ArrayList<>();
     public final Path root;
@@ -28,6 +32,15 @@ public final class Session implements AutoCloseable {
 
     public Session(Path root) {
         this.root = root;
+        this.connector = relay;
+        this.relayUrl = "http://in-memory.test";
+    }
+
+    /** A session whose servers use the real relay transport at {@code relayUrl}. */
+    public Session(Path root, String relayUrl) {
+        this.root = root;
+        this.connector = dev.weft.lsp.session.RoomConnector.RELAY;
+        this.relayUrl = relayUrl;
     }
 
     /** Adds an editor with its own workspace {@code root/e<i>} and data dir. */
@@ -39,7 +52,7 @@ public final class Session implements AutoCloseable {
         opts.addProperty("userName", "user" + i);
         opts.addProperty("color", "#00000" + i);
         opts.addProperty("dataDir", root.resolve("data" + i).toString());
-        SimulatedEditor e = new SimulatedEditor(ordering, encodings, relay, ws, opts);
+        SimulatedEditor e = new SimulatedEditor(ordering, encodings, connector, ws, opts);
         editors.add(e);
         uris.add(null);
         return e;
@@ -59,7 +72,7 @@ public final class Session implements AutoCloseable {
         e.open(uri, text);
         uris.set(0, uri);
         JsonObject args = new JsonObject();
-        args.addProperty("relayUrl", "http://in-memory.test");
+        args.addProperty("relayUrl", relayUrl);
         Object res = e.command(WeftProtocol.SHARE, args);
         link = ((JsonElement) gson.toJsonTree(res)).getAsJsonObject().get("inviteLink").getAsString();
         return link;
@@ -114,7 +127,9 @@ public final class Session implements AutoCloseable {
                     editors.get(i).flush(uris.get(i));
                 }
             }
-            relay.drain();
+            if (connector == relay) {
+                relay.drain();
+            }
             boolean ok = true;
             String text = null;
             StringBuilder report = new StringBuilder();
