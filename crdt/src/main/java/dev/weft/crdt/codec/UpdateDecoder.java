@@ -55,14 +55,21 @@ public final class UpdateDecoder {
         return u;
     }
 
+    /**
+     * Inflates exactly {@code rawLen} bytes. The buffer grows with the real output (not the declared length), so
+     * a lying header cannot make us allocate more than the data actually inflates to.
+     */
     private static byte[] inflate(byte[] in, int off, int len, int rawLen) {
         Inflater inf = new Inflater(true);
         try {
             inf.setInput(in, off, len);
-            byte[] out = new byte[rawLen];
+            byte[] out = new byte[Math.min(rawLen, Math.max(1024, len * 4))];
             int total = 0;
             while (total < rawLen) {
-                int k = inf.inflate(out, total, rawLen - total);
+                if (total == out.length) {
+                    out = java.util.Arrays.copyOf(out, (int) Math.min(rawLen, (long) out.length * 2));
+                }
+                int k = inf.inflate(out, total, out.length - total);
                 if (k == 0) {
                     throw new MalformedUpdateException("compressed payload ends after " + total + " of " + rawLen + " bytes");
                 }

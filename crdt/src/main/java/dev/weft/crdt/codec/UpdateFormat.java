@@ -22,5 +22,5 @@ final class UpdateFormat {
     /** Payloads at least this long are compressed when that makes them smaller. */
     static final int DEFLATE_THRESHOLD = 256;
     /** Largest inflated payload accepted (guards against compression bombs). */
-    static final int MAX_INFLATED = 1 << 28;
+    static final int MAX_INFLATED = 1 << 26;
 }

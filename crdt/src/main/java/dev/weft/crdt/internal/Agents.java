@@ -1,7 +1,6 @@
 package dev.weft.crdt.internal;
 
 import java.util.Arrays;
-import java.util.HashMap;
 
 /**
  * The agents a replica knows, each with a small local index (assigned in arrival order, so it differs between
@@ -22,7 +21,7 @@ final class Agents {
      */
     char[][] content = new char[4][];
     /** Global id → local index. */
-    private final HashMap<Long, Integer> byId = new HashMap<>();
+    private final LongIntMap byId = new LongIntMap();
     /** One-entry cache for {@link #find(long)}. */
     private long lastId = -1;
     private int lastIdx = -1;
@@ -32,8 +31,8 @@ final class Agents {
         if (id == lastId) {
             return lastIdx;
         }
-        Integer i = byId.get(id);
-        if (i == null) {
+        int i = byId.get(id);
+        if (i < 0) {
             return -1;
         }
         lastId = id;

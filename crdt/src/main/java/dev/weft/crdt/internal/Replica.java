@@ -305,7 +305,7 @@ public final class Replica {
         // 1. refuse before changing anything if some content is gone
         ids.forEachRange((agentId, start, end) -> {
             int a = agents.find(agentId);
-            if (a < 0) {
+            if (a < 0 || start >= agents.next[a]) {
                 return;
             }
             int stop = (int) Math.min(end, agents.next[a]);
@@ -321,7 +321,7 @@ public final class Replica {
         List<Integer> pieces = new ArrayList<>();
         ids.forEachRange((agentId, start, end) -> {
             int a = agents.find(agentId);
-            if (a < 0) {
+            if (a < 0 || start >= agents.next[a]) {
                 return;
             }
             int stop = (int) Math.min(end, agents.next[a]);
