@@ -68,6 +68,12 @@ export async function startServer(context: vscode.ExtensionContext, output: vsco
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     initializationOptions: init,
     outputChannel: output,
+    // The server also shows remote cursors as inlay hints (‹name›) and hint diagnostics for editors without a
+    // Weft plugin; this extension draws real cursor decorations instead, so it hides those duplicates.
+    middleware: {
+      provideInlayHints: () => [],
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.filter((d) => d.source !== 'weft')),
+    },
   };
   const client = new LanguageClient('weft', 'Weft', serverOptions, clientOptions);
   await client.start();
