@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const onStatus = (st: WeftStatus) => {
     const now = inSession(st);
     statusBar.show(st);
-    participants.update(st, follow.following);
+    participants.update(st, follow.following, s.self);
     cursors.retainParticipants(new Set(st.participants.map((p) => String(p.clientId))));
     verifier.setActive(now);
     void vscode.commands.executeCommand('setContext', 'weft.inSession', now);
@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
       cursors.update(p);
       void follow.onRemoteCursors(p);
     }),
-    follow.onDidChange(() => participants.update(s.status, follow.following)),
+    follow.onDidChange(() => participants.update(s.status, follow.following, s.self)),
     ...registerCommands(deps),
   );
   onStatus(session.status);

@@ -6,10 +6,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { participantColor } from './colors';
-import { Participant, WeftStatus } from './protocol';
+import { inSession, Participant, WeftStatus } from './protocol';
+
+/** Client id used for the local user's row (the server lists only the other members). */
+const SELF_ID = '__self__';
 
 export class ParticipantsView implements vscode.TreeDataProvider<Participant>, vscode.Disposable {
   private participants: Participant[] = [];
+  private self: Participant | undefined;
   private followed: string | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -19,19 +23,27 @@ export class ParticipantsView implements vscode.TreeDataProvider<Participant>, v
     fs.mkdirSync(iconDir, { recursive: true });
   }
 
-  update(s: WeftStatus, followed: string | undefined): void {
+  /** Shows the session's members: the local user (`self`, when in a session) first, then the others. */
+  update(s: WeftStatus, followed: string | undefined, self?: { userName: string; color: string }): void {
     this.participants = s.participants;
+    this.self = inSession(s) && self ? { clientId: SELF_ID, name: self.userName, color: self.color } : undefined;
     this.followed = followed;
     this.changed.fire();
   }
 
   getChildren(element?: Participant): Participant[] {
-    return element === undefined ? this.participants : [];
+    return element === undefined ? [...(this.self ? [this.self] : []), ...this.participants] : [];
   }
 
   getTreeItem(p: Participant): vscode.TreeItem {
     const id = String(p.clientId);
     const item = new vscode.TreeItem(p.name || 'anonymous', vscode.TreeItemCollapsibleState.None);
+    if (id === SELF_ID) {
+      item.id = id;
+      item.description = '(you)';
+      item.iconPath = vscode.Uri.file(this.dot(participantColor(p.color, id)));
+      return item;
+    }
     item.id = id;
     item.contextValue = 'participant';
     const file = p.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri), false) : undefined;

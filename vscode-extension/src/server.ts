@@ -46,7 +46,10 @@ export async function initializationOptions(context: vscode.ExtensionContext): P
  *
  * @throws JavaNotFoundError when no Java 17+ is available; ServerJarMissingError when the jar is absent.
  */
-export async function startServer(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<LanguageClient> {
+export async function startServer(
+  context: vscode.ExtensionContext,
+  output: vscode.OutputChannel,
+): Promise<{ client: LanguageClient; init: InitializationOptions }> {
   const jar = context.asAbsolutePath(path.join('server', 'weft-server.jar'));
   if (!fs.existsSync(jar)) {
     throw new ServerJarMissingError(jar);
@@ -77,5 +80,5 @@ export async function startServer(context: vscode.ExtensionContext, output: vsco
   };
   const client = new LanguageClient('weft', 'Weft', serverOptions, clientOptions);
   await client.start();
-  return client;
+  return { client, init };
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient } from 'vscode-languageclient/node';
 import { JavaNotFoundError } from './javaFinder';
 import { RemoteCursorsParams, SelectionParams, VerifyParams, VerifyResult, WeftStatus, DISCONNECTED, inSession, normalizeStatus } from './protocol';
-import { startServer } from './server';
+import { InitializationOptions, startServer } from './server';
 
 /** Thrown by {@link WeftSession.execute} with the server's message, ready to show to the user. */
 export class WeftCommandError extends Error {
@@ -22,6 +22,8 @@ export class WeftSession implements vscode.Disposable {
   private client: LanguageClient | undefined;
   /** The in-flight start, shared by concurrent callers. */
   private starting: Promise<LanguageClient> | undefined;
+  /** The local user's name and colour as sent to the server; undefined before the first start. */
+  self: Pick<InitializationOptions, 'userName' | 'color'> | undefined;
   /** Latest status from the server (`weft/status`); DISCONNECTED until the server reports. */
   private current: WeftStatus = DISCONNECTED;
 
@@ -54,8 +56,9 @@ export class WeftSession implements vscode.Disposable {
     }
     if (this.starting === undefined) {
       this.starting = startServer(this.context, this.output).then(
-        (c) => {
+        ({ client: c, init }) => {
           this.client = c;
+          this.self = { userName: init.userName, color: init.color };
           c.onNotification('weft/status', (raw: Partial<WeftStatus>) => this.publishStatus(normalizeStatus(raw)));
           c.onNotification('weft/remoteCursors', (p: RemoteCursorsParams) => {
             if (p && typeof p.uri === 'string') {

@@ -12,13 +12,14 @@ export interface StatusPresentation {
 
 /**
  * Presents a status: connection state (connected / connecting / reconnecting / offline with N unsent), a
- * "paused" marker, and the participant count (the local user included, as the server lists everyone).
+ * "paused" marker, and the participant count. The server lists the *other* members (those whose presence it
+ * has seen), so the count adds the local user.
  */
 export function presentStatus(s: WeftStatus): StatusPresentation {
   if (!inSession(s)) {
     return { text: '$(broadcast) Weft', tooltip: 'Weft: not in a session — click to share or join', warning: false };
   }
-  const n = s.participants.length;
+  const n = s.participants.length + 1;
   const people = `$(person) ${n}`;
   const paused = s.paused ? ' $(debug-pause) paused' : '';
   const unsent = s.unsent > 0 ? ` (${s.unsent} unsent)` : '';
@@ -44,7 +45,7 @@ export function presentStatus(s: WeftStatus): StatusPresentation {
   }
   const lines = [
     `Weft room ${s.room}${s.role ? ` (${s.role.toLowerCase().replace('_', '-')})` : ''}: ${s.state}`,
-    `${n} participant${n === 1 ? '' : 's'}: ${s.participants.map((p) => p.name).join(', ')}`,
+    `${n} participant${n === 1 ? '' : 's'}: ${['you', ...s.participants.map((p) => p.name)].join(', ')}`,
   ];
   if (s.unsent > 0) {
     lines.push(`${s.unsent} local change${s.unsent === 1 ? '' : 's'} not yet acknowledged by the relay`);

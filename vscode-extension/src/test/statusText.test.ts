@@ -19,16 +19,17 @@ describe('status bar text', () => {
     assert.equal(presentStatus(normalizeStatus({ state: 'connected' })).text, '$(broadcast) Weft');
   });
 
-  it('shows connected with the participant count', () => {
+  it('shows connected with the participant count, the local user included', () => {
     const p = presentStatus(base);
-    assert.equal(p.text, '$(broadcast) Weft $(person) 2');
-    assert.match(p.tooltip, /Alice, Bob/);
+    assert.equal(p.text, '$(broadcast) Weft $(person) 3');
+    assert.match(p.tooltip, /3 participants: you, Alice, Bob/);
+    assert.equal(presentStatus({ ...base, participants: [] }).text, '$(broadcast) Weft $(person) 1');
     assert.equal(p.warning, false);
   });
 
   it('shows offline with the number of unsent changes, as a warning', () => {
     const p = presentStatus({ ...base, state: 'offline', unsent: 3 });
-    assert.equal(p.text, '$(cloud-offline) Weft: offline, 3 unsent $(person) 2');
+    assert.equal(p.text, '$(cloud-offline) Weft: offline, 3 unsent $(person) 3');
     assert.equal(p.warning, true);
     assert.match(p.tooltip, /3 local changes not yet acknowledged/);
   });
