@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * {@code weft type}: replays a sequential trace's patches as local edits of one document, paced at {@code --rate}
@@ -90,21 +89,38 @@ final class TypeCommand {
         int del = Math.min(p.delete(), d.length() - pos);
         List<LocalEdit> edits = new ArrayList<>(2);
         if (del > 0) {
-            edits.add(withSurrogateNudge(() -> d.delete(pos, del), () -> d.delete(Math.max(0, pos - 1),
-                    Math.min(del + 1, d.length() - Math.max(0, pos - 1)))));
+            try {
+                edits.add(d.delete(pos, del));
+            } catch (IllegalArgumentException splitsPair) {
+                // Code-point traces or other typists' emoji: widen the range to whole pairs (the replica refused
+                // the edit and is unchanged).
+                String text = d.getText();
+                int start = pos;
+                int end = pos + del;
+                if (splits(text, start)) {
+                    start--;
+                }
+                if (splits(text, end)) {
+                    end++;
+                }
+                edits.add(d.delete(start, end - start));
+                pos = start;
+            }
         }
         if (!p.insert().isEmpty()) {
-            edits.add(withSurrogateNudge(() -> d.insert(pos, p.insert()), () -> d.insert(pos - 1, p.insert())));
+            try {
+                edits.add(d.insert(pos, p.insert()));
+            } catch (IllegalArgumentException splitsPair) {
+                edits.add(d.insert(splits(d.getText(), pos) ? pos - 1 : pos, p.insert()));
+            }
         }
         return edits;
     }
 
-    private static LocalEdit withSurrogateNudge(Supplier<LocalEdit> a, Supplier<LocalEdit> b) {
-        try {
-            return a.get();
-        } catch (IllegalArgumentException e) {
-            return b.get(); // the position split a surrogate pair (code point traces): move before the pair
-        }
+    /** True if {@code offset} falls between the two halves of a surrogate pair of {@code text}. */
+    private static boolean splits(String text, int offset) {
+        return offset > 0 && offset < text.length()
+                && Character.isSurrogatePair(text.charAt(offset - 1), text.charAt(offset));
     }
 
     /** Progress lines on stderr, at most one per second. */

@@ -61,6 +61,18 @@ class TypeCommandTest {
     }
 
     @Test
+    void rangesThatWouldSplitASurrogatePairAreWidenedToWholePairs() {
+        TextDocument d = new TextDocument(1);
+        d.insert(0, "a😀b😀c"); // a, \ud83d, \ude00, b, \ud83d, \ude00, c
+        TypeCommand.apply(d, new SequentialTrace.Patch(2, 3, "")); // [2,5) cuts both pairs
+        assertThat(d.getText()).isEqualTo("ac");
+        d.insert(1, "😀");
+        TypeCommand.apply(d, new SequentialTrace.Patch(2, 0, "x")); // inside the pair: goes before it
+        assertThat(d.getText()).isEqualTo("ax😀c");
+        d.checkInvariants();
+    }
+
+    @Test
     void concurrentTraceIsRefusedWithItsKind() throws Exception {
         Path file = tmp.resolve("c.json");
         Files.writeString(file, "{\"kind\":\"concurrent\",\"txns\":[]}");
