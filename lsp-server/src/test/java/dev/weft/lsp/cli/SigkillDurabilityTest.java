@@ -107,7 +107,21 @@ class SigkillDurabilityTest {
                 while (!d.call(t -> t.version().equals(relayVersion)).join() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                assertThat(d.call(TextDocument::getText).join()).as("seed %d", seed).isEqualTo(relayText);
+                String mine = d.call(TextDocument::getText).join();
+                if (!mine.equals(relayText)) {
+                    int i = 0;
+                    while (i < Math.min(mine.length(), relayText.length()) && mine.charAt(i) == relayText.charAt(i)) {
+                        i++;
+                    }
+                    System.err.println("DIVERGED member len " + mine.length() + " relay len " + relayText.length()
+                            + " first diff at " + i + " member[" + mine.substring(i, Math.min(mine.length(), i + 20))
+                            + "] relay[" + relayText.substring(i, Math.min(relayText.length(), i + 20)) + "] versions equal "
+                            + d.call(t -> t.version().equals(relayVersion)).join() + " pending "
+                            + d.call(TextDocument::hasPendingUpdates).join() + " unacked " + d.unackedCount());
+                    System.err.println("RELAYLOG " + java.nio.file.Files.readString(tmp.resolve("data-relay.log")).lines()
+                            .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("rror")).limit(30).toList());
+                }
+                assertThat(mine).as("seed %d", seed).isEqualTo(relayText);
                 d.call(t -> {
                     t.checkInvariants();
                     return null;
