@@ -1,7 +1,9 @@
 package dev.weft.crdt.sim;
 
 import dev.weft.crdt.IdSet;
+import dev.weft.crdt.Assoc;
 import dev.weft.crdt.LocalEdit;
+import dev.weft.crdt.RelativePosition;
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.VersionVector;
 import java.util.ArrayDeque;
@@ -66,6 +68,8 @@ public final class SimNetwork {
     private final List<Message> inFlight = new ArrayList<>();
     /** Every update produced by a local edit, in creation order: together they hold every operation. */
     private final List<byte[]> allLocalUpdates = new ArrayList<>();
+    /** Cursors taken on random replicas during the run; all replicas must resolve them alike at the end. */
+    private final List<RelativePosition> cursors = new ArrayList<>();
     /** The last actions, for failure messages; mutable. */
     private final Deque<String> recent = new ArrayDeque<>();
     private int stepNo;
@@ -179,10 +183,28 @@ public final class SimNetwork {
                 throw new AssertionError(r + ": diff between equal versions reported changes");
             }
         }
+        for (RelativePosition p : cursors) {
+            int at = hub.doc.resolve(p);
+            if (at < 0 || at > text.length()) {
+                throw new AssertionError("cursor " + p + " resolves to " + at + " on r0 (length " + text.length() + ")");
+            }
+            for (SimReplica r : replicas) {
+                if (r.doc.resolve(p) != at) {
+                    throw new AssertionError("cursor " + p + " resolves to " + at + " on r0 but " + r.doc.resolve(p)
+                        + " on " + r);
+                }
+            }
+        }
         TextDocument fresh = new TextDocument(rnd.nextLong(1L << 53));
         Shadow shadow = new Shadow();
         shadow.apply(fresh.applyUpdate(hub.doc.encodeStateAsUpdate()));
         assertSame("state load", fresh, shadow, text, version);
+        for (RelativePosition p : cursors) {
+            if (fresh.resolve(p) != hub.doc.resolve(p)) {
+                throw new AssertionError("cursor " + p + " resolves to " + hub.doc.resolve(p) + " on r0 but "
+                    + fresh.resolve(p) + " on a replica loaded from r0's state");
+            }
+        }
         TextDocument replay = new TextDocument(rnd.nextLong(1L << 53));
         Shadow replayShadow = new Shadow();
         List<byte[]> shuffled = new ArrayList<>(allLocalUpdates);
@@ -318,6 +340,26 @@ public final class SimNetwork {
         r.recordLocal(e);
         allLocalUpdates.add(e.update());
         broadcast(r, e.update(), "edit");
+        if (rnd.nextInt(16) == 0) {
+            // A relay may echo a sender's own update back (e.g. inside a sync reply): it must be a no-op.
+            log(r + " receives its own update back");
+            if (!r.receive(e.update()).isEmpty()) {
+                throw new AssertionError(r + ": own update echoed back reported changes");
+            }
+        }
+        if (cursors.size() < 64 && rnd.nextInt(8) == 0) {
+            int offset = TextGen.position(rnd, r.doc.getText());
+            Assoc assoc = rnd.nextBoolean() ? Assoc.AFTER : Assoc.BEFORE;
+            RelativePosition p = r.doc.relativePosition(offset, assoc);
+            if (r.doc.resolve(p) != offset) {
+                throw new AssertionError(r + ": relativePosition(" + offset + ", " + assoc + ") = " + p
+                    + " resolves to " + r.doc.resolve(p));
+            }
+            if (!RelativePosition.decode(p.encode()).equals(p)) {
+                throw new AssertionError(p + " does not survive encode/decode");
+            }
+            cursors.add(p);
+        }
     }
 
     /** Sends {@code update} to every other replica that is online (partitioned ones get it after healing). */
