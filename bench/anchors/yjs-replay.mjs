@@ -5,8 +5,8 @@
 // replay: every patch as local edits on doc A (delete, then insert, each its own transaction; the v1 update of
 //         each is captured from A's 'update' event), the updates applied one by one on doc B, A's full state
 //         encoded with encodeStateAsUpdateV2 (the reference figures use v2) and loaded into a fresh doc C.
-// merge:  one doc per agent brought to each txn's parents by applying the kept updates of the missing ancestor
-//         txns, patches as local edits; then a fresh doc M applies every update in txn order (mergeMs), every
+// merge:  one doc per agent brought to each txn's parents (kept per-edit updates of the missing ancestor txns; when
+//         1000 or more are missing, first a diff from each parent's author doc that has not edited since), patches as local edits; then a fresh doc M applies every update in txn order (mergeMs), every
 //         agent doc receives M's diff against its state vector, and M's v2 state is loaded into a fresh doc.
 // Exit: 0 correct, 1 wrong result, 2 bad input, 3 replay failure.
 import * as Y from 'yjs'
@@ -15,6 +15,7 @@ import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
 
 const USAGE = 'usage: yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] FILE.json.gz'
 const GIT_MAKEFILE_LENGTH = 113676
+const DIFF_THRESHOLD = 1000 // as WeftConcurrentReplay.DIFF_THRESHOLD
 
 function parseArgs (argv) {
   const [mode, ...rest] = argv
@@ -97,6 +98,7 @@ function mergeOnce (trace) {
   let sink = null
   let syncNs = 0n
   let syncApplies = 0
+  let syncDiffs = 0
   let updates = 0
   let updateBytes = 0
   const t0 = now()
@@ -126,7 +128,22 @@ function mergeOnce (trace) {
     if (!reachedOwn) throw new Error(`txn ${i} of agent ${agent} does not descend from the agent's previous txn`)
     missing.sort((x, y) => x - y)
     const s = now()
+    // Same plan as WeftConcurrentReplay: a doc missing >= DIFF_THRESHOLD kept updates first takes one diff from
+    // each parent's author doc that has not edited since (it holds exactly the parent's closure); whatever is
+    // still missing comes as kept per-edit updates, in txn order.
+    let missingEdits = 0
+    for (const m of missing) missingEdits += txnUpdates[m].length
+    for (const p of txn.parents) {
+      const producer = trace.txns[p].agent
+      if (missingEdits >= DIFF_THRESHOLD && !held[p] && lastOwn[producer] === p) {
+        Y.applyUpdate(r, Y.encodeStateAsUpdate(replicas[producer], Y.encodeStateVector(r)))
+        syncDiffs++
+        const from = holds[producer]
+        for (let k = 0; k < n; k++) if (from[k]) held[k] = 1
+      }
+    }
     for (const m of missing) {
+      if (held[m]) continue
       for (const u of txnUpdates[m]) { Y.applyUpdate(r, u); syncApplies++ }
       held[m] = 1
     }
@@ -174,7 +191,7 @@ function mergeOnce (trace) {
   if (divergence === null && loadedText !== mergedText) divergence = 'the doc loaded from the merged state differs'
   return {
     mergedText, converged: divergence === null, divergence, agents, updates, updateBytes, replayNs, syncNs,
-    syncApplies, mergeNs, encodeNs, loadNs, state, stateV1Bytes: Y.encodeStateAsUpdate(merged).length
+    syncDiffs, syncApplies, mergeNs, encodeNs, loadNs, state, stateV1Bytes: Y.encodeStateAsUpdate(merged).length
   }
 }
 
@@ -242,7 +259,7 @@ function main () {
   }
   for (const [k, v] of Object.entries(times)) {
     f[k] = median(v)
-    if (k === 'remoteApplyMs' && o.mode === 'merge') f.syncApplies = last.syncApplies
+    if (k === 'remoteApplyMs' && o.mode === 'merge') Object.assign(f, { syncDiffs: last.syncDiffs, syncApplies: last.syncApplies })
   }
   Object.assign(f, {
     encodedBytes: last.state.length, encoding: 'full state: encodeStateAsUpdateV2; per-edit updates: v1 update events',

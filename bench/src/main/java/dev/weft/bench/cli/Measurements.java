@@ -96,6 +96,7 @@ final class Measurements {
         }
         f.put("replayMs", Stats.medianMs(replay));
         f.put("remoteApplyMs", Stats.medianMs(sync));
+        f.put("syncDiffs", last.syncDiffs());
         f.put("syncApplies", last.syncApplies());
         f.put("mergeMs", Stats.medianMs(merge));
         f.put("encodeMs", Stats.medianMs(encode));

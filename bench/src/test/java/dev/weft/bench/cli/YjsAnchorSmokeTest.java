@@ -77,18 +77,19 @@ class YjsAnchorSmokeTest {
     @Test
     void mergesAConcurrentTraceAndReportsConvergence() throws Exception {
         Path f = TestTraces.gzip(tmp.resolve("conc.json.gz"), """
-                {"kind": "concurrent", "endContent": "XaYb!", "numAgents": 3,
+                {"kind": "concurrent", "endContent": "Xabc!", "numAgents": 2,
                  "txns": [{"parents": [], "agent": 0, "patches": [[0, 0, "ab"]]},
+                          {"parents": [0], "agent": 0, "patches": [[2, 0, "c"]]},
                           {"parents": [0], "agent": 1, "patches": [[0, 0, "X"]]},
-                          {"parents": [0], "agent": 2, "patches": [[1, 0, "Y"]]},
-                          {"parents": [1, 2], "agent": 0, "patches": [[4, 0, "!"]]}]}""");
+                          {"parents": [2, 1], "agent": 1, "patches": [[4, 0, "!"]]}]}""");
         Result r = node("merge", "--runs", "1", "--warmup", "0", f.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
         assertThat(json.get("converged").getAsBoolean()).isTrue();
         assertThat(json.get("matchesEndContent").getAsBoolean()).isTrue();
-        // Agents 1 and 2 each need txn 0; agent 0 needs txns 1 and 2 before txn 3.
-        assertThat(json.get("syncApplies").getAsInt()).isEqualTo(4);
+        // Same sync plan as WeftConcurrentReplay: txn 0 as a kept update, txn 1 as a diff from agent 0's doc.
+        assertThat(json.get("syncApplies").getAsInt()).isEqualTo(1);
+        assertThat(json.get("syncDiffs").getAsInt()).isEqualTo(1);
     }
 
     @Test

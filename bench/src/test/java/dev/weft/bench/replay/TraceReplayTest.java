@@ -85,25 +85,27 @@ class TraceReplayTest {
     }
 
     @Test
-    void concurrentReplaySyncsAncestorsBeforeEachTxn() throws Exception {
+    void concurrentReplaySyncsByDiffFromAnUnchangedAuthorElseByKeptUpdates() throws Exception {
         TestTraces.assumeCrdtImplemented();
-        // Agent 0 types "ab"; agents 1 and 2 edit concurrently from it; agent 0 merges both, then appends.
+        // Agent 0 types "ab" then "c"; agent 1 edits from txn 0 (agent 0 has moved on: kept updates), then merges
+        // txn 1 (agent 0 has not moved on since: one diff from agent 0's replica).
         String json = """
-                {"kind": "concurrent", "endContent": "XaYb!", "numAgents": 3,
+                {"kind": "concurrent", "endContent": "Xabc!", "numAgents": 2,
                  "txns": [{"parents": [], "agent": 0, "patches": [[0, 0, "ab"]]},
+                          {"parents": [0], "agent": 0, "patches": [[2, 0, "c"]]},
                           {"parents": [0], "agent": 1, "patches": [[0, 0, "X"]]},
-                          {"parents": [0], "agent": 2, "patches": [[1, 0, "Y"]]},
-                          {"parents": [1, 2], "agent": 0, "patches": [[4, 0, "!"]]}]}""";
+                          {"parents": [2, 1], "agent": 1, "patches": [[4, 0, "!"]]}]}""";
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
             gz.write(json.getBytes(StandardCharsets.UTF_8));
         }
         Trace trace = TraceReader.read(new ByteArrayInputStream(bytes.toByteArray()), "diamond");
         WeftConcurrentReplay.Result r = WeftConcurrentReplay.run(trace, 1);
+        assertThat(r.firstDivergence()).isNull();
         assertThat(r.converged()).isTrue();
-        assertThat(r.mergedText()).isEqualTo("XaYb!");
-        assertThat(r.agents()).isEqualTo(3);
-        // Agents 1 and 2 each need txn 0; agent 0 needs txns 1 and 2 before txn 3: four applyUpdate calls.
-        assertThat(r.syncApplies()).isEqualTo(2 + 2);
+        assertThat(r.mergedText()).isEqualTo("Xabc!");
+        assertThat(r.agents()).isEqualTo(2);
+        assertThat(r.syncApplies()).as("kept updates applied (txn 0 for agent 1)").isEqualTo(1);
+        assertThat(r.syncDiffs()).as("diffs applied (agent 0's replica at txn 1)").isEqualTo(1);
     }
 }
