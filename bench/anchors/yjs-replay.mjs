@@ -13,14 +13,14 @@ import * as Y from 'yjs'
 import { readFileSync } from 'node:fs'
 import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
 
-const USAGE = 'usage: yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] FILE.json.gz'
+const USAGE = 'usage: yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] [--diff-threshold N] FILE.json.gz'
 const GIT_MAKEFILE_LENGTH = 113676
-const DIFF_THRESHOLD = 1000 // as WeftConcurrentReplay.DIFF_THRESHOLD
+const DEFAULT_DIFF_THRESHOLD = 1000 // as WeftConcurrentReplay.DIFF_THRESHOLD
 
 function parseArgs (argv) {
   const [mode, ...rest] = argv
   if (mode !== 'replay' && mode !== 'merge') throw new TraceFormatError(`unknown command '${mode ?? ''}'\n${USAGE}`)
-  const o = { mode, runs: 3, warmup: 1, expectLength: -1, heap: true, files: [] }
+  const o = { mode, runs: 3, warmup: 1, expectLength: -1, heap: true, diffThreshold: DEFAULT_DIFF_THRESHOLD, files: [] }
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]
     const num = (min) => {
@@ -32,6 +32,7 @@ function parseArgs (argv) {
     else if (a === '--warmup') o.warmup = num(0)
     else if (a === '--expect-length') o.expectLength = num(0)
     else if (a === '--no-heap') o.heap = false
+    else if (a === '--diff-threshold') o.diffThreshold = num(0)
     else if (a.startsWith('--')) throw new TraceFormatError(`unknown option '${a}'\n${USAGE}`)
     else o.files.push(a)
   }
@@ -88,7 +89,7 @@ function replayOnce (trace) {
   }
 }
 
-function mergeOnce (trace) {
+function mergeOnce (trace, diffThreshold) {
   const n = trace.txns.length
   const replicas = new Array(trace.numAgents).fill(null)
   const holds = []
@@ -128,14 +129,14 @@ function mergeOnce (trace) {
     if (!reachedOwn) throw new Error(`txn ${i} of agent ${agent} does not descend from the agent's previous txn`)
     missing.sort((x, y) => x - y)
     const s = now()
-    // Same plan as WeftConcurrentReplay: a doc missing >= DIFF_THRESHOLD kept updates first takes one diff from
+    // Same plan as WeftConcurrentReplay: a doc missing >= diffThreshold kept updates first takes one diff from
     // each parent's author doc that has not edited since (it holds exactly the parent's closure); whatever is
     // still missing comes as kept per-edit updates, in txn order.
     let missingEdits = 0
     for (const m of missing) missingEdits += txnUpdates[m].length
     for (const p of txn.parents) {
       const producer = trace.txns[p].agent
-      if (missingEdits >= DIFF_THRESHOLD && !held[p] && lastOwn[producer] === p) {
+      if (missingEdits >= diffThreshold && !held[p] && lastOwn[producer] === p) {
         Y.applyUpdate(r, Y.encodeStateAsUpdate(replicas[producer], Y.encodeStateVector(r)))
         syncDiffs++
         const from = holds[producer]
@@ -230,7 +231,7 @@ function main () {
   try {
     for (let run = 0; run < o.warmup + o.runs; run++) {
       last = null
-      last = o.mode === 'replay' ? replayOnce(trace) : mergeOnce(trace)
+      last = o.mode === 'replay' ? replayOnce(trace) : mergeOnce(trace, o.diffThreshold)
       ok &&= o.mode === 'replay'
         ? correct(last.textA) && last.textB === last.textA && last.textC === last.textA
         : last.converged && correct(last.mergedText)

@@ -14,8 +14,9 @@ import java.util.List;
  * @param expectLength when {@code >= 0}, correctness is "converged and final length equals this" instead of
  *                     "text equals endContent"; {@code -1} means compare with endContent
  * @param measureHeap  whether to measure the retained heap of the loaded replica (a few full GCs)
+ * @param diffThreshold merge: a replica missing at least this many kept updates syncs by diff where it can
  */
-record Args(String command, Path file, int warmup, int runs, int expectLength, boolean measureHeap) {
+record Args(String command, Path file, int warmup, int runs, int expectLength, boolean measureHeap, int diffThreshold) {
 
     /** Final length of git-makefile, which is checked by length and convergence only (see traces/README.md). */
     static final int GIT_MAKEFILE_LENGTH = 113_676;
@@ -32,6 +33,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
               --warmup N          untimed warm-up runs first (default 1)
               --expect-length N   correct = converged and final length N (default for git-makefile*: 113676)
               --no-heap           skip the retained-heap measurement
+              --diff-threshold N  merge: sync by encodeDiff when N or more kept updates are missing (default 1000)
             prints one JSON line on stdout; exit 0 correct result, 1 wrong result, 2 bad input, 3 replay failure""";
 
     /** Thrown for a malformed command line; the message is printed with the usage. */
@@ -53,6 +55,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
         int runs = 3;
         int expectLength = -1;
         boolean heap = true;
+        int diffThreshold = dev.weft.bench.replay.WeftConcurrentReplay.DIFF_THRESHOLD;
         List<String> files = new ArrayList<>();
         for (int i = 1; i < argv.length; i++) {
             String a = argv[i];
@@ -61,6 +64,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
                 case "--warmup" -> warmup = intValue(argv, ++i, a, 0);
                 case "--expect-length" -> expectLength = intValue(argv, ++i, a, 0);
                 case "--no-heap" -> heap = false;
+                case "--diff-threshold" -> diffThreshold = intValue(argv, ++i, a, 0);
                 default -> {
                     if (a.startsWith("--")) {
                         throw new UsageException("unknown option '" + a + "'");
@@ -76,7 +80,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
         if (expectLength < 0 && file.getFileName().toString().startsWith("git-makefile")) {
             expectLength = GIT_MAKEFILE_LENGTH;
         }
-        return new Args(command, file, warmup, runs, expectLength, heap);
+        return new Args(command, file, warmup, runs, expectLength, heap, diffThreshold);
     }
 
     private static int intValue(String[] argv, int i, String option, int min) throws UsageException {

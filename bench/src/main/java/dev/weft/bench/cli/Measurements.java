@@ -75,7 +75,7 @@ final class Measurements {
         WeftConcurrentReplay.Result last = null;
         for (int run = 0; run < total; run++) {
             last = null;
-            last = WeftConcurrentReplay.run(trace, 0);
+            last = WeftConcurrentReplay.run(trace, 0, args.diffThreshold());
             ok &= last.converged() && correct(last.mergedText(), trace, args);
             int m = run - args.warmup();
             if (m >= 0) {

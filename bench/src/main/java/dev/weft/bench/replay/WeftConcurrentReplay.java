@@ -32,7 +32,7 @@ public final class WeftConcurrentReplay {
      * A replica missing at least this many kept updates syncs by diff where it can (a diff costs about a state
      * load, a kept update a few microseconds; per-update only would mean 3.4 million applies on git-makefile).
      */
-    static final int DIFF_THRESHOLD = 1000;
+    public static final int DIFF_THRESHOLD = Integer.getInteger("weft.bench.diffThreshold", 1000);
 
     /** Agent id of M (agents of the trace are 0..numAgents-1). */
     private static final long MERGE_AGENT = 1L << 40;
@@ -75,6 +75,14 @@ public final class WeftConcurrentReplay {
      * @throws IllegalStateException    naming the replica if an invariant check fails
      */
     public static Result run(Trace trace, int checkEvery) {
+        return run(trace, checkEvery, DIFF_THRESHOLD);
+    }
+
+    /**
+     * Same as {@link #run(Trace, int)} with an explicit diff threshold: a replica missing at least
+     * {@code diffThreshold} kept updates syncs by diff where it can (0: whenever it can).
+     */
+    public static Result run(Trace trace, int checkEvery, int diffThreshold) {
         if (trace.kind() != Trace.Kind.CONCURRENT) {
             throw new IllegalArgumentException(trace.name() + " is a sequential trace: use replay");
         }
@@ -142,7 +150,7 @@ public final class WeftConcurrentReplay {
             // diff from it replaces many kept updates.
             for (int p : txn.parents()) {
                 int producer = txns.get(p).agent();
-                if (missingEdits >= DIFF_THRESHOLD && !held.get(p) && lastOwnTxn[producer] == p) {
+                if (missingEdits >= diffThreshold && !held.get(p) && lastOwnTxn[producer] == p) {
                     r.applyUpdate(replicas[producer].encodeDiff(r.version()));
                     syncDiffs++;
                     held.or(holds[producer]);

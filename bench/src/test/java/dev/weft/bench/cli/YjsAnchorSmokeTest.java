@@ -82,7 +82,7 @@ class YjsAnchorSmokeTest {
                           {"parents": [0], "agent": 0, "patches": [[2, 0, "c"]]},
                           {"parents": [0], "agent": 1, "patches": [[0, 0, "X"]]},
                           {"parents": [2, 1], "agent": 1, "patches": [[4, 0, "!"]]}]}""");
-        Result r = node("merge", "--runs", "1", "--warmup", "0", f.toString());
+        Result r = node("merge", "--runs", "1", "--warmup", "0", "--diff-threshold", "0", f.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
         assertThat(json.get("converged").getAsBoolean()).isTrue();

@@ -88,7 +88,7 @@ class TraceReplayTest {
     void concurrentReplaySyncsByDiffFromAnUnchangedAuthorElseByKeptUpdates() throws Exception {
         TestTraces.assumeCrdtImplemented();
         // Agent 0 types "ab" then "c"; agent 1 edits from txn 0 (agent 0 has moved on: kept updates), then merges
-        // txn 1 (agent 0 has not moved on since: one diff from agent 0's replica).
+        // txn 1 (agent 0 has not moved on since: one diff from agent 0's replica). Diff threshold 0: diff when possible.
         String json = """
                 {"kind": "concurrent", "endContent": "Xabc!", "numAgents": 2,
                  "txns": [{"parents": [], "agent": 0, "patches": [[0, 0, "ab"]]},
@@ -100,12 +100,17 @@ class TraceReplayTest {
             gz.write(json.getBytes(StandardCharsets.UTF_8));
         }
         Trace trace = TraceReader.read(new ByteArrayInputStream(bytes.toByteArray()), "diamond");
-        WeftConcurrentReplay.Result r = WeftConcurrentReplay.run(trace, 1);
+        WeftConcurrentReplay.Result r = WeftConcurrentReplay.run(trace, 1, 0);
         assertThat(r.firstDivergence()).isNull();
         assertThat(r.converged()).isTrue();
         assertThat(r.mergedText()).isEqualTo("Xabc!");
         assertThat(r.agents()).isEqualTo(2);
         assertThat(r.syncApplies()).as("kept updates applied (txn 0 for agent 1)").isEqualTo(1);
         assertThat(r.syncDiffs()).as("diffs applied (agent 0's replica at txn 1)").isEqualTo(1);
+        // With the default threshold nobody is far enough behind for a diff: kept updates only, same result.
+        WeftConcurrentReplay.Result updatesOnly = WeftConcurrentReplay.run(trace, 1);
+        assertThat(updatesOnly.mergedText()).isEqualTo("Xabc!");
+        assertThat(updatesOnly.syncDiffs()).isZero();
+        assertThat(updatesOnly.syncApplies()).isEqualTo(2);
     }
 }
