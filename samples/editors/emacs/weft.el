@@ -63,7 +63,7 @@
 
 (defcustom weft-major-modes '(latex-mode tex-mode plain-tex-mode bibtex-mode text-mode markdown-mode
                               org-mode java-mode python-mode c-mode c++-mode js-mode emacs-lisp-mode
-                              sh-mode fundamental-mode)
+                              sh-mode)
   "Major modes whose buffers a Weft session manages." :type '(repeat symbol))
 
 (defcustom weft-send-changes-immediately t
@@ -293,6 +293,14 @@ CALLBACK, if given, receives the result plist."
       (remove-hook 'post-command-hook #'weft--send-selection t)
       (weft--clear-overlays))))
 (add-hook 'eglot-managed-mode-hook #'weft--managed-hook)
+
+(cl-defmethod eglot-handle-request :around (server (_method (eql workspace/applyEdit)) &rest _)
+  "Report a server edit (as didChange) as soon as it is applied, before answering.
+So the echo of a remote edit never travels in one notification with keystrokes typed after it."
+  (prog1 (cl-call-next-method)
+    (when (and weft-server (eq server weft-server))
+      (dolist (b (buffer-list))
+        (with-current-buffer b (weft--flush))))))
 
 ;;; Notifications from the server
 

@@ -112,6 +112,14 @@
   (weft-e2e-wait (format "buffer to contain %S" text)
                  (lambda () (string-search text (weft-e2e-text)))))
 
+(defun weft-e2e-step-gone (text)
+  (weft-e2e-wait (format "buffer to lose %S" text)
+                 (lambda () (not (string-search text (weft-e2e-text))))))
+
+(defun weft-e2e-step-lacks (text)
+  (when (string-search text (weft-e2e-text))
+    (weft-e2e-fail "buffer contains %S but must not (yet)" text)))
+
 (defun weft-e2e-step-expect (file)
   (let ((want (or (weft-e2e-read file) (weft-e2e-fail "missing expected-content file %s" file))))
     (condition-case nil
@@ -154,6 +162,9 @@
 
 (defun weft-e2e-step-undo ()
   (with-current-buffer weft-e2e-buffer (weft-undo)))
+
+(defun weft-e2e-step-redo ()
+  (with-current-buffer weft-e2e-buffer (weft-redo)))
 
 (defun weft-e2e-step-command (name &optional args expected)
   (let* ((args (if (and args (not (string-empty-p args)))

@@ -179,6 +179,18 @@ function steps.wait(text)
   end)
 end
 
+-- gone <text>: until the buffer no longer contains text; lacks <text>: it must not contain it now.
+function steps.gone(text)
+  wait_for(string.format('buffer to lose %q', text), function()
+    return buffer_text():find(text, 1, true) == nil
+  end)
+end
+function steps.lacks(text)
+  if buffer_text():find(text, 1, true) then
+    fail('buffer contains %q but must not (yet)', text)
+  end
+end
+
 -- expect <file>: until the buffer equals the file's content exactly.
 function steps.expect(file)
   local want = read_file(file)
@@ -244,6 +256,12 @@ end
 function steps.undo()
   local _, err = weft.execute('weft.undo', { { uri = vim.uri_from_bufnr(0) } })
   if err then fail('weft.undo failed: %s', err) end
+end
+
+-- redo: weft.redo for the current buffer.
+function steps.redo()
+  local _, err = weft.execute('weft.redo', { { uri = vim.uri_from_bufnr(0) } })
+  if err then fail('weft.redo failed: %s', err) end
 end
 
 -- command <name> <json args> [expected json result]: run a workspace command.

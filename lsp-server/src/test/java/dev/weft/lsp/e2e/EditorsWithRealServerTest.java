@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EditorsWithRealServerTest {
 
   private static final Duration SCENARIO = Duration.ofSeconds(60);
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(45);
   private static final String PAPER = "samples/paper/main.tex";
 
   private static void assumeEditor(EditorRun.Kind kind) {
@@ -256,6 +256,69 @@ class EditorsWithRealServerTest {
             .as("the joiner's materialised file before edits had CRLF").contains("\r\n");
         assertThat(server.relayCopy(link, "windows-crlf.txt", dir)).as("relay's copy (weft cat)")
             .isEqualTo(expected);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(EditorRun.Kind.class)
+  void pauseHoldsRemoteEditsAndUndoTakesBackOnlyOwnEdits(EditorRun.Kind kind) throws Exception {
+    assumeEditor(kind);
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("pause-undo-" + kind + "-");
+    String simText = "Typed while paused. ";
+    String original = paper();
+    String expected = original
+        .replace("\\section{Conclusion}\n", "\\section{Conclusion}\n" + simText)
+        .replace("\\section{Introduction}\n", "\\section{Introduction}\nOwnword");
+    Path expectedFile = dir.resolve("expected.txt");
+    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+    Path originalFile = dir.resolve("original.txt");
+    Files.writeString(originalFile, original, StandardCharsets.UTF_8);
+    Path out = dir.resolve(kind.executable + "-out");
+    Steps steps = new Steps()
+        .join(dir.resolve("link.txt"))
+        .command("weft.pause", "[]", "")
+        .command("weft.status", "[]", "{\"paused\":true}")
+        .signal("paused")
+        .await(dir.resolve("sim-typed"))
+        .sleep(300)
+        .lacks(simText)
+        .expect(originalFile)
+        .command("weft.resume", "[]", "")
+        .waitFor(simText)
+        .type("\\section{Introduction}\n", "Ownword")
+        .settle()
+        .undo()
+        .gone("Ownword")
+        .waitFor(simText)
+        .redo()
+        .expect(expectedFile)
+        .settle()
+        .verify()
+        .dump("final.txt");
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
+            dir.resolve("sim-out"))) {
+      sim.open(copyPaper(sim.workspace));
+      String link = sim.share(relay.url.toString());
+      Files.writeString(dir.resolve("link.txt"), link);
+      try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
+          server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
+        try {
+          awaitFile(editor, out.resolve("paused"), WAIT);
+          sim.type("\\section{Conclusion}\n", simText);
+          sim.awaitSettled(WAIT);
+          Files.writeString(dir.resolve("sim-typed"), "ok");
+          sim.awaitText("the exact expected text", expected::equals, WAIT);
+        } catch (AssertionError e) {
+          editor.close();
+          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
+        }
+        editor.awaitSuccess(SCENARIO);
+        assertThat(editor.read("final.txt")).as("%s buffer\n%s", kind, editor.report()).isEqualTo(expected);
+        assertThat(server.relayCopy(link, "main.tex", dir))
+            .as("relay's copy (weft cat)").isEqualTo(expected);
       }
     }
   }

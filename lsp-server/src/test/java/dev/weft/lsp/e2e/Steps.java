@@ -48,6 +48,18 @@ final class Steps {
     return add("wait", text);
   }
 
+  Steps gone(String text) {
+    return add("gone", text);
+  }
+
+  Steps lacks(String text) {
+    return add("lacks", text);
+  }
+
+  Steps redo() {
+    return add("redo");
+  }
+
   Steps expect(Path file) {
     return add("expect", file.toString());
   }
