@@ -43,8 +43,10 @@ class RelayEndToEndTest {
     @AfterAll
     void stopRelay() {
         if (relay != null) {
-            assertThat(relay.log()).as("relay logged a bug (invariant or task failure)")
-                    .doesNotContain("\"level\":\"SEVERE\"");
+            // netty-socketio logs a refused polling request as SEVERE (AuthorizeHandler): that is client misuse.
+            assertThat(relay.log().lines().filter(l -> l.contains("\"level\":\"SEVERE\""))
+                    .filter(l -> !l.contains("\"logger\":\"AuthorizeHandler\"")))
+                    .as("relay logged a bug (invariant or task failure)").isEmpty();
             assertThat(relay.stop()).as("exit code after SIGTERM; log:\n%s", relay.log()).isIn(0, 143);
         }
     }
@@ -272,6 +274,63 @@ class RelayEndToEndTest {
     }
 
     @Test
+    void concurrentEditorsConvergeThroughTheRelay() throws Exception {
+        long seed = 4242;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        RoomCredentials room = relay.createRoom();
+        List<WeftTestClient> clients = List.of(JavaWeftClient.connect(relay.url()),
+                NodeWeftClient.connect(relay.url()), JavaWeftClient.connect(relay.url()));
+        try {
+            List<TextDocument> replicas = new java.util.ArrayList<>();
+            for (int i = 0; i < clients.size(); i++) {
+                clients.get(i).join(room, room.secret(), 200 + i, "c" + i);
+                TextDocument r = Replicas.fresh();
+                Replicas.sync(clients.get(i), "c.txt", r);
+                replicas.add(r);
+            }
+            for (int round = 0; round < 60; round++) {
+                int i = rnd.nextInt(clients.size());
+                TextDocument r = replicas.get(i);
+                byte[] u = r.length() > 0 && rnd.nextInt(3) == 0
+                        ? r.delete(rnd.nextInt(r.length()), 1).update()
+                        : r.insert(rnd.nextInt(r.length() + 1), "" + (char) ('a' + rnd.nextInt(26))).update();
+                clients.get(i).send(new Message.Update("c.txt", u));
+                for (int j = 0; j < clients.size(); j++) {
+                    for (Message m : clients.get(j).drain(Duration.ofMillis(rnd.nextInt(3)))) {
+                        if (m instanceof Message.Update fwd) {
+                            replicas.get(j).applyUpdate(fwd.update());
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                // Earlier acks were drained above; an empty update asks for an ack of everything before it.
+                clients.get(i).send(new Message.Update("c.txt", new byte[0]));
+                Replicas.awaitAck(clients.get(i), "c.txt", replicas.get(i).version());
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                for (Message m : clients.get(i).drain(Duration.ofMillis(100))) {
+                    if (m instanceof Message.Update fwd) {
+                        replicas.get(i).applyUpdate(fwd.update());
+                    }
+                }
+                Replicas.sync(clients.get(i), "c.txt", replicas.get(i));
+            }
+            TextDocument fresh = Replicas.fresh();
+            Replicas.sync(clients.get(0), "c.txt", fresh);
+            for (TextDocument r : replicas) {
+                r.checkInvariants();
+                assertThat(r.getText()).as("seed %d", seed).isEqualTo(fresh.getText());
+                assertThat(r.version()).as("seed %d", seed).isEqualTo(fresh.version());
+            }
+        } finally {
+            for (WeftTestClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void awarenessExpiresWithoutRefresh() throws Exception {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient a = JavaWeftClient.connect(relay.url()); WeftTestClient b = NodeWeftClient.connect(relay.url())) {
@@ -288,19 +347,15 @@ class RelayEndToEndTest {
     }
 
     @Test
-    void pollingTransportWithUpgradeWorksForTheNodeClient() throws Exception {
-        RoomCredentials room = relay.createRoom();
-        try (WeftTestClient a = NodeWeftClient.connect(relay.url(), "polling,websocket");
-             WeftTestClient b = NodeWeftClient.connect(relay.url(), "polling")) {
-            a.join(room, room.secret(), 91, "ann");
-            b.join(room, room.secret(), 92, "bob");
-            TextDocument ra = Replicas.fresh();
-            TextDocument rb = Replicas.fresh();
-            Replicas.sync(a, "p.txt", ra);
-            Replicas.sync(b, "p.txt", rb);
-            a.send(new Message.Update("p.txt", ra.insert(0, "over polling").update()));
-            rb.applyUpdate(b.expect(Message.Update.class).update());
-            assertThat(rb.getText()).isEqualTo("over polling");
+    void longPollingIsRefusedClearlyBecauseTheRelayIsWebSocketOnly() throws Exception {
+        for (String transports : List.of("polling", "polling,websocket")) {
+            try {
+                NodeWeftClient c = NodeWeftClient.connect(relay.url(), transports);
+                c.close();
+                throw new AssertionError("connected with transports " + transports);
+            } catch (AssertionError expected) {
+                assertThat(expected.getMessage()).contains("connect_error");
+            }
         }
     }
 

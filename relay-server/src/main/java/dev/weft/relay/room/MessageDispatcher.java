@@ -68,7 +68,9 @@ public final class MessageDispatcher {
         }
         Room room = s.room;
         if (m instanceof Message.Update u) {
-            room.execute(() -> room.update(s, u, received));
+            // Forwarded as received: the same base64 text, not re-encoded.
+            Outgoing forward = new Outgoing(u, text, (int) (text.length() * 3L / 4));
+            room.execute(() -> room.update(s, u, forward, received));
         } else if (m instanceof Message.SyncRequest r) {
             room.execute(() -> room.syncRequest(s, r));
         } else if (m instanceof Message.Awareness a) {

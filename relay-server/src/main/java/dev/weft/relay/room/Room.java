@@ -176,7 +176,7 @@ public final class Room {
     }
 
     /** Update: integrate, forward to the other subscribers, append durably, then ack the sender. */
-    void update(Session s, Message.Update m, long receivedNanos) {
+    void update(Session s, Message.Update m, Outgoing forward, long receivedNanos) {
         if (s.role != Role.EDITOR) {
             s.sendError(ErrorCode.READ_ONLY, "read-only members cannot send updates; nothing was applied", m.doc());
             return;
@@ -210,7 +210,6 @@ public final class Room {
         }
         ctx.metrics().updatesTotal.incrementAndGet();
         lastActivityMillis = System.currentTimeMillis();
-        Outgoing forward = Outgoing.of(m);
         for (Session other : doc.subscribers) {
             if (other != s) {
                 other.peer.send(forward);
