@@ -33,6 +33,8 @@ const USERS = [
   { key: 'alice', name: 'Alice', color: '#e6194b' },
   { key: 'bob', name: 'Bob', color: '#4363d8' },
 ];
+/** Whether lost or duplicated keystrokes fail the run (default) or only warn (WEFT_E2E_STRICT=0). */
+const STRICT = !['0', 'false'].includes(process.env.WEFT_E2E_STRICT || '');
 const WATCHDOG_MS = Number(process.env.WEFT_E2E_TIMEOUT_MS || 8 * 60 * 1000);
 
 const processes = [];
@@ -185,7 +187,11 @@ async function main() {
   await waitFor(async () => /^Weft 1$/.test(await weftStatusText(alice.page)), 30000, 'Alice\'s status bar to read "Weft 1" after Bob left');
   log('Bob left; his cursor is gone from Alice\'s window');
   if (problems.length > 0) {
-    throw new Error(`the buffers converged but keystrokes were not preserved:\n  - ${problems.join('\n  - ')}`);
+    const msg = `the buffers converged but keystrokes were not preserved (server-side echo recognition, docs/vscode.md §8):\n  - ${problems.join('\n  - ')}`;
+    if (STRICT) {
+      throw new Error(msg);
+    }
+    log(`WARNING (WEFT_E2E_STRICT=0): ${msg}`);
   }
   log('PASS');
 }

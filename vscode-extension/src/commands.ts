@@ -175,7 +175,13 @@ async function undoRedo(d: CommandDeps, serverCommand: string, fallback: string)
     await vscode.commands.executeCommand(fallback);
     return;
   }
-  await d.session.execute(serverCommand, { uri: editor.document.uri.toString() });
+  try {
+    await d.session.execute(serverCommand, { uri: editor.document.uri.toString() });
+  } catch (e) {
+    // Not a shared document (e.g. another file open during a session): the keys must still undo there.
+    d.session.output.appendLine(`${serverCommand}: ${(e as Error).message}; using VS Code's ${fallback}`);
+    await vscode.commands.executeCommand(fallback);
+  }
 }
 
 async function sessionMenu(d: CommandDeps): Promise<void> {
