@@ -599,6 +599,9 @@ public final class Replica {
             r.agents.content[map[i]] = new char[maxEnd[i]];
         }
         int prev = NONE;
+        int[] order = new int[u.nItems];
+        int cnt = 0;
+        int[] perAgent = new int[r.agents.n];
         for (int i = 0; i < u.nItems; i++) {
             int a = map[u.itemAgent(i)], s = u.itemSeq(i), l = u.itemLen(i);
             int olA = u.olAgent(i) < 0 ? NONE : map[u.olAgent(i)], olS = u.olSeq(i);
@@ -607,37 +610,47 @@ public final class Replica {
             if (gc && (flags & ItemTable.DELETED) != 0) {
                 flags |= ItemTable.GC;
             }
-            if (u.contentOff(i) >= 0) {
-                System.arraycopy(u.content, u.contentOff(i), r.agents.content[a], s, l);
+            int co = u.contentOff(i);
+            if (co >= 0) {
+                System.arraycopy(u.content, co, r.agents.content[a], s, l);
             }
             if (prev != NONE && it.agent[prev] == a && it.seq[prev] + it.len[prev] == s && olA == a && olS == s - 1
                     && it.orAgent[prev] == orA && it.orSeq[prev] == orS && it.flags[prev] == flags) {
                 it.len[prev] += l;
-                if ((flags & ItemTable.DELETED) == 0) {
-                    r.tree.addWidth(it.leaf[prev], l);
-                }
                 continue;
             }
             int h = it.add(a, s, l, olA, olS, orA, orS, flags);
-            r.tree.append(h);
-            try {
-                r.agents.index[a].insert(s, h);
-            } catch (IllegalStateException e) {
-                throw new MalformedUpdateException("snapshot lists id (" + u.agents[u.itemAgent(i)] + "," + s + ") twice");
-            }
+            order[cnt++] = h;
+            perAgent[a]++;
             prev = h;
         }
+        r.tree.bulkLoad(order, cnt);
+        // id indexes: per agent, (seq, handle) sorted by seq, checked to cover [0, next) exactly once
+        int[] base = new int[r.agents.n + 1];
         for (int a = 0; a < r.agents.n; a++) {
-            final int agent = a;
-            int[] expected = {0};
-            r.agents.index[a].forEach((start, h) -> {
-                if (start != expected[0]) {
-                    throw new MalformedUpdateException("snapshot: seqs of agent " + r.agents.ids[agent]
-                            + (start > expected[0] ? " have a gap at " : " overlap at ") + Math.min(start, expected[0]));
+            base[a + 1] = base[a] + perAgent[a];
+        }
+        long[] keyed = new long[cnt];
+        int[] fill = java.util.Arrays.copyOf(base, r.agents.n);
+        for (int h = 0; h < cnt; h++) {
+            keyed[fill[it.agent[h]]++] = ((long) it.seq[h] << 32) | h;
+        }
+        int[] starts = new int[cnt], hs = new int[cnt];
+        for (int a = 0; a < r.agents.n; a++) {
+            java.util.Arrays.sort(keyed, base[a], base[a + 1]);
+            int expected = 0;
+            for (int k = base[a]; k < base[a + 1]; k++) {
+                int start = (int) (keyed[k] >>> 32), h = (int) keyed[k];
+                if (start != expected) {
+                    throw new MalformedUpdateException("snapshot: seqs of agent " + r.agents.ids[a]
+                            + (start > expected ? " have a gap at " : " overlap at ") + Math.min(start, expected));
                 }
-                expected[0] = start + it.len[h];
-            });
-            r.agents.next[a] = expected[0];
+                starts[k] = start;
+                hs[k] = h;
+                expected = start + it.len[h];
+            }
+            r.agents.next[a] = expected;
+            r.agents.index[a] = SeqIndex.fromSorted(starts, hs, base[a], base[a + 1]);
         }
         for (int h = 0; h < it.size; h++) {
             if (it.olAgent[h] != NONE && it.olSeq[h] >= r.agents.next[it.olAgent[h]]) {
@@ -649,13 +662,14 @@ public final class Replica {
                         + ") has an unknown originRight (" + r.agents.ids[it.orAgent[h]] + "," + it.orSeq[h] + ")");
             }
         }
-        ChangeCollector out = new ChangeCollector();
         if (r.tree.width() > 0) {
-            String t = r.text();
-            out.insert(0, t.toCharArray(), 0, t.length());
+            changesOut.add(TextChange.insert(0, r.text()));
         }
-        r.applyDeletes(u, out);
-        changesOut.addAll(out.result());
+        if (u.nDeletes > 0) {
+            ChangeCollector out = new ChangeCollector();
+            r.applyDeletes(u, out);
+            changesOut.addAll(out.result());
+        }
         return r;
     }
 

@@ -21,6 +21,30 @@ final class SeqIndex {
     /** Total entries. */
     private int size;
 
+    /** Builds the index from entries sorted by start (distinct), filling chunks to 3/4 so later splits are cheap. */
+    static SeqIndex fromSorted(int[] sortedStarts, int[] hs, int from, int to) {
+        SeqIndex x = new SeqIndex();
+        int n = to - from;
+        int per = CHUNK * 3 / 4;
+        int chunks = Math.max(1, (n + per - 1) / per);
+        x.starts = new int[chunks][];
+        x.handles = new int[chunks][];
+        x.counts = new int[chunks];
+        for (int c = 0, at = from; c < chunks; c++) {
+            int k = Math.min(per, to - at);
+            int[] st = new int[CHUNK], hd = new int[CHUNK];
+            System.arraycopy(sortedStarts, at, st, 0, k);
+            System.arraycopy(hs, at, hd, 0, k);
+            x.starts[c] = st;
+            x.handles[c] = hd;
+            x.counts[c] = k;
+            at += k;
+        }
+        x.nChunks = n == 0 ? 0 : chunks;
+        x.size = n;
+        return x;
+    }
+
     int size() {
         return size;
     }

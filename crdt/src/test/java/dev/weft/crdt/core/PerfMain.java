@@ -52,10 +52,13 @@ public final class PerfMain {
             s = System.nanoTime();
             byte[] state = a.encodeStateAsUpdate();
             long enc = System.nanoTime() - s;
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = mx.getCurrentThreadCpuTime();
             s = System.nanoTime();
             TextDocument c = new TextDocument(3);
             c.applyUpdate(state);
             long load = System.nanoTime() - s;
+            long loadCpu = mx.getCurrentThreadCpuTime() - cpu0;
             if (!a.getText().equals(end) || !b.getText().equals(end) || !c.getText().equals(end)) {
                 throw new AssertionError("wrong text");
             }
@@ -65,8 +68,8 @@ public final class PerfMain {
             held.applyUpdate(state);
             System.gc();
             long heap = used() - before;
-            System.out.printf("floor %d ms, replay %d ms, remote %d ms, encode %d ms, load %d ms, bytes %d, heap %d (%s)%n",
-                    floor / 1_000_000, replay / 1_000_000, remote / 1_000_000, enc / 1_000_000, load / 1_000_000,
+            System.out.printf("floor %d ms, replay %d ms, remote %d ms, encode %d ms, load %d ms (cpu %.1f), bytes %d, heap %d (%s)%n",
+                    floor / 1_000_000, replay / 1_000_000, remote / 1_000_000, enc / 1_000_000, load / 1_000_000, loadCpu / 1e6,
                     state.length, heap, held.length() > 0 ? "ok" : "");
         }
         for (String name : List.of("friendsforever", "clownschool", "git-makefile")) {
