@@ -68,6 +68,8 @@ public final class DummyWeftServer implements LanguageServer, TextDocumentServic
 
   /** Server's view of each open document: uri → text (mutated on the LSP message thread only). */
   private final Map<String, String> texts = new ConcurrentHashMap<>();
+  /** Number of didOpen notifications per uri (an editor must open a document once). */
+  private final Map<String, Integer> opens = new ConcurrentHashMap<>();
   /** Last version seen per uri. */
   private final Map<String, Integer> versions = new ConcurrentHashMap<>();
   /** Workspace folder from {@code initialize}, immutable after it. */
@@ -106,7 +108,7 @@ public final class DummyWeftServer implements LanguageServer, TextDocumentServic
     caps.setTextDocumentSync(TextDocumentSyncKind.Incremental);
     caps.setExecuteCommandProvider(new ExecuteCommandOptions(List.of(
         "weft.share", "weft.join", "weft.leave", "weft.pause", "weft.resume", "weft.undo", "weft.redo",
-        "weft.status", "dummy.text")));
+        "weft.status", "dummy.text", "dummy.opens")));
     return CompletableFuture.completedFuture(new InitializeResult(caps));
   }
 
@@ -135,6 +137,7 @@ public final class DummyWeftServer implements LanguageServer, TextDocumentServic
     String uri = normalize(params.getTextDocument().getUri());
     texts.put(uri, params.getTextDocument().getText());
     versions.put(uri, params.getTextDocument().getVersion());
+    opens.merge(uri, 1, Integer::sum);
     log("didOpen %s v%d %d chars", uri, params.getTextDocument().getVersion(),
         params.getTextDocument().getText().length());
     if (uri.equals(joinedUri)) {
@@ -253,6 +256,9 @@ public final class DummyWeftServer implements LanguageServer, TextDocumentServic
         return CompletableFuture.completedFuture(status());
       case "dummy.text":
         return CompletableFuture.completedFuture(texts.get(normalize(arg.get("uri").getAsString())));
+      case "dummy.opens":
+        return CompletableFuture.completedFuture(Map.of("count",
+            opens.getOrDefault(normalize(arg.get("uri").getAsString()), 0)));
       case "weft.leave":
         room = null;
         client.weftStatus(status());

@@ -23,6 +23,11 @@ class EditorConfigsWithDummyServerTest {
 
   private static final Duration LIMIT = Duration.ofSeconds(60);
 
+  /** Arguments of the dummy's {@code dummy.opens} command for a file. */
+  private static String opensArg(Path file) {
+    return "[{\"uri\":\"" + file.toAbsolutePath().normalize().toUri() + "\"}]";
+  }
+
   @ParameterizedTest
   @EnumSource(EditorRun.Kind.class)
   void joinAppliesRemoteEditAndSendsTypedText(EditorRun.Kind kind) throws Exception {
@@ -38,6 +43,7 @@ class EditorConfigsWithDummyServerTest {
         .type("second", "-typed")
         .type("REMOTE ", "ü")
         .serverText("dummy.text")
+        .command("dummy.opens", opensArg(dir.resolve("ws/joined.txt")), "{\"count\":1}")
         .verify()
         .command("weft.status", "[]", "{\"state\":\"connected\",\"room\":\"dummy-room\"}")
         .dump("final.txt");
@@ -65,6 +71,7 @@ class EditorConfigsWithDummyServerTest {
         .type("thread 🧵", " 🚀x")
         .type("here:", " 👩‍👩‍👧!")
         .serverText("dummy.text")
+        .command("dummy.opens", opensArg(ws.resolve("emoji.md")), "{\"count\":1}")
         .verify()
         .dump("final.txt");
     try (EditorRun run = EditorRun.start(kind, "user-" + kind.executable, ws, dir.resolve("out"),
