@@ -164,7 +164,9 @@ class BindingScenariosTest {
         assertThat(ed(0).encoding()).isEqualTo(PositionEncoding.UTF8);
         assertThat(ed(1).encoding()).isEqualTo(PositionEncoding.UTF32);
         ed(0).edit(uri(0), 3, 3, "🎉");   // after 😀
-        ed(1).edit(uri(1), 7, 7, "é");   // after 😁 on line 2 (UTF-16 offset 7)
+        // Wait for 🎉 to reach editor 1 so the offset after 😁 on line 2 is known (UTF-16 offset 9).
+        assertThat(s.awaitConverged(10_000)).isEqualTo("a😀🎉b\n😁c");
+        ed(1).edit(uri(1), 9, 9, "é");
         assertThat(s.awaitConverged(10_000)).isEqualTo("a😀🎉b\n😁éc");
     }
 
