@@ -181,6 +181,16 @@ async function main() {
   await sideBySide(path.join(OUT, 'vscode-alice.png'), path.join(OUT, 'vscode-bob.png'), path.join(OUT, 'two-users.png'));
   log('screenshots written to', OUT);
 
+  // --- follow mode: Bob switches to another editor, then follows Alice from the Participants view ----------------
+  await bob.page.keyboard.press('Control+N'); // a new untitled editor becomes active
+  await waitFor(async () => /^Untitled/.test(await activeTabTitle(bob.page)), 15000, 'an untitled editor in Bob\'s window');
+  await bob.page.locator('.pane-body .monaco-list-row', { hasText: 'Alice' }).first().click();
+  await waitFor(async () => (await activeTabTitle(bob.page)) === 'main.tex', 20000, 'following Alice to bring main.tex back in Bob\'s window');
+  await waitFor(async () => (await participantRows(bob.page)).some((r) => r.startsWith('Alice') && r.includes('(following)')), 10000, 'Bob\'s Participants view to mark Alice as followed');
+  await runCommand(bob.page, 'Weft: Stop Following');
+  await waitFor(async () => !(await participantRows(bob.page)).some((r) => r.includes('(following)')), 10000, 'following to stop');
+  log('follow: clicking Alice brought her file back; Stop Following cleared it');
+
   // --- Bob leaves; his cursor disappears from Alice's window --------------------------------------------------
   await runCommand(bob.page, 'Weft: Leave');
   await waitFor(async () => (await cursorDecorations(alice.page, USERS[1])).length === 0, 20000, 'Bob\'s cursor to disappear from Alice\'s window after he left');
