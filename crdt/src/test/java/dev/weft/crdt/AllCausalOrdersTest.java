@@ -27,6 +27,15 @@ class AllCausalOrdersTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void everyDeliveryOrderOfConcurrentEditsConvergesForever() {
+        int scenarios = Integer.getInteger("weft.orders.forever.scenarios", 1000);
+        for (long seed = 10_000; seed < 10_000 + scenarios; seed++) {
+            runScenario(seed);
+        }
+    }
+
+    @Test
     void everyOrderOfTwoConcurrentInsertsAndAnOverlappingDeleteConverges() {
         TextDocument a = new TextDocument(1);
         TextDocument b = new TextDocument(2);

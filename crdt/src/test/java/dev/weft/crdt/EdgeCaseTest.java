@@ -31,6 +31,29 @@ class EdgeCaseTest {
         assertThat(fresh.doc.resolve(RelativePosition.decode(p.encode()))).isEqualTo(text.indexOf("p3"));
     }
 
+    /** Contract 1: a journaled replica reloads its state with the same agent and continues its seqs. */
+    @Test
+    void replicaReloadedFromItsJournalContinuesItsSeqs() {
+        Peer a = new Peer("a", 7);
+        Peer b = new Peer("b", 8);
+        a.insert(0, "first ");
+        a.delete(0, 1);
+        b.pullFrom(a);
+        b.insert(0, "b:");
+        a.pullFrom(b);
+        byte[] journal = a.doc.encodeStateAsUpdate();
+        long next = a.doc.version().get(7);
+
+        Peer reloaded = new Peer("a-reloaded", 7);
+        reloaded.apply(journal);
+        assertThat(reloaded.doc.agent()).isEqualTo(7);
+        LocalEdit e = reloaded.insert(reloaded.text().length(), "second");
+        assertThat(e.inserted().contains(7, next)).as("seq continues at %d", next).isTrue();
+        assertThat(e.inserted().contains(7, next - 1)).isFalse();
+        b.apply(e.update());
+        assertThat(Peer.assertConverged(reloaded, b)).isEqualTo("b:irst second");
+    }
+
     @Test
     void negativeAgentIsRejected() {
         assertThatThrownBy(() -> new TextDocument(-1)).isInstanceOf(IllegalArgumentException.class);

@@ -180,7 +180,17 @@ class InterleavingScenarioTest {
      */
     @Test
     void concurrentSessionsAtSamePositionNeverInterleaveRandomized() {
-        for (long seed = 1; seed <= 300; seed++) {
+        concurrentSessions(1, 300);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void concurrentSessionsAtSamePositionNeverInterleaveForever() {
+        concurrentSessions(100_000, Integer.getInteger("weft.interleave.forever.seeds", 20_000));
+    }
+
+    private static void concurrentSessions(long firstSeed, int seeds) {
+        for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
             SplittableRandom rnd = new SplittableRandom(seed);
             int k = 2 + rnd.nextInt(3);
             Peer[] peers = new Peer[k];
