@@ -27,7 +27,25 @@ public record RelayConfig(
         SqliteStore.Synchronous sqliteSynchronous,
         String logLevel,
         boolean checkInvariants,
-        long unloadIdleMillis) {
+        long unloadIdleMillis,
+        String tlsKeystore,
+        String tlsKeystorePassword) {
+
+    /** True if the relay serves HTTPS/WSS (a PKCS#12 keystore was given). */
+    public boolean tls() {
+        return !tlsKeystore.isEmpty();
+    }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:7420}. */
+    public String url() {
+        return (tls() ? "https://" : "http://") + host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        // Never print the keystore password.
+        return "RelayConfig[" + url() + ", data=" + dataDir + "]";
+    }
 
     /** Every setting with its default, in the order printed by {@code --help}. */
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
@@ -49,6 +67,8 @@ public record RelayConfig(
         DEFAULTS.put("log-level", "INFO");
         DEFAULTS.put("check-invariants", "false");
         DEFAULTS.put("unload-idle-ms", "300000");
+        DEFAULTS.put("tls-keystore", "");
+        DEFAULTS.put("tls-keystore-password", "");
     }
 
     /** The configuration with every default. */
@@ -107,7 +127,9 @@ public record RelayConfig(
                 synchronous(values.get("sqlite-synchronous")),
                 values.get("log-level").toUpperCase(Locale.ROOT),
                 bool(values, "check-invariants"),
-                longIn(values, "unload-idle-ms", 100, Long.MAX_VALUE));
+                longIn(values, "unload-idle-ms", 100, Long.MAX_VALUE),
+                values.get("tls-keystore"),
+                values.get("tls-keystore-password"));
     }
 
     /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */
@@ -119,7 +141,8 @@ public record RelayConfig(
     static String usage() {
         StringBuilder sb = new StringBuilder("Usage: java -jar weft-relay.jar [--flag value]...\n\n");
         for (Map.Entry<String, String> e : DEFAULTS.entrySet()) {
-            sb.append(String.format("  --%-26s env %-30s default %s%n", e.getKey(), envName(e.getKey()), e.getValue()));
+            sb.append(String.format("  --%-26s env %-30s default %s%n", e.getKey(), envName(e.getKey()),
+                    e.getValue().isEmpty() ? "(none)" : e.getValue()));
         }
         return sb.toString();
     }

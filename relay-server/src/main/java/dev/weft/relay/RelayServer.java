@@ -67,7 +67,7 @@ public final class RelayServer implements AutoCloseable {
         long unloadTick = Math.max(50, Math.min(30_000, config.unloadIdleMillis() / 2));
         relay.scheduler.scheduleAtFixedRate(relay.registry::unloadIdleRooms, unloadTick, unloadTick,
                 TimeUnit.MILLISECONDS);
-        Log.info(LOG, "relay.started", "url", "http://" + config.host() + ":" + config.port(), "data",
+        Log.info(LOG, "relay.started", "url", config.url(), "data",
                 config.dataDir().toAbsolutePath().toString(), "db", relay.store.file().toString(), "startupMs",
                 (System.nanoTime() - t0) / 1_000_000);
         return relay;

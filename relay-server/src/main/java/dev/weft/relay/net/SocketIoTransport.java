@@ -46,6 +46,17 @@ public final class SocketIoTransport {
         int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1024, ((long) config.maxMessageBytes() + 2) / 3 * 8 + 65536);
         c.setMaxFramePayloadLength(frameLimit);
         c.setMaxHttpContentLength(frameLimit);
+        if (config.tls()) {
+            try {
+                // netty-socketio reads the stream when the server starts; the bytes are kept in memory.
+                c.setKeyStore(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(
+                        java.nio.file.Path.of(config.tlsKeystore()))));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read --tls-keystore " + config.tlsKeystore() + ": " + e, e);
+            }
+            c.setKeyStorePassword(config.tlsKeystorePassword());
+            c.setKeyStoreFormat("PKCS12");
+        }
         SocketConfig socket = new SocketConfig();
         socket.setTcpNoDelay(true);
         socket.setReuseAddress(true);

@@ -63,9 +63,9 @@ public final class RelayProcess implements AutoCloseable {
         return p;
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>} ({@code https} when started with {@code --tls-keystore}). */
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (extraArgs.contains("--tls-keystore") ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     public int port() {
@@ -227,6 +227,30 @@ public final class RelayProcess implements AutoCloseable {
         public record Response(int status, String body, String contentType) {
         }
 
+        /** An SSL context that accepts any certificate: only for test relays on loopback. */
+        public static javax.net.ssl.SSLContext trustAll() {
+            try {
+                javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+                ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                    @Override
+                    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                    }
+
+                    @Override
+                    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                    }
+
+                    @Override
+                    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                        return new java.security.cert.X509Certificate[0];
+                    }
+                }}, new java.security.SecureRandom());
+                return ctx;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         public static Response get(String url) throws IOException {
             return request("GET", url);
         }
@@ -237,6 +261,11 @@ public final class RelayProcess implements AutoCloseable {
 
         public static Response request(String method, String url) throws IOException {
             HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            if (c instanceof javax.net.ssl.HttpsURLConnection https) {
+                // Test relays use self-signed certificates on 127.0.0.1.
+                https.setSSLSocketFactory(trustAll().getSocketFactory());
+                https.setHostnameVerifier((host, session) -> true);
+            }
             c.setRequestMethod(method);
             c.setConnectTimeout(2000);
             c.setReadTimeout(10000);
