@@ -205,20 +205,50 @@ class InterleavingScenarioTest {
                 peers[i].pullFrom(peers[0]);
             }
             int p = TextGen.position(rnd, base);
+            List<Peer> extra = new ArrayList<>();
+            // Half of the time a further replica concurrently deletes a range of the shared text, possibly
+            // the very characters around p: the runs must still not interleave.
+            SplittableRandom drnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+            int ds = 0;
+            int de = 0;
+            if (!base.isEmpty() && drnd.nextBoolean()) {
+                Peer deleter = new Peer("deleter", drnd.nextLong(1L << 53));
+                deleter.pullFrom(peers[0]);
+                ds = TextGen.position(drnd, base);
+                de = TextGen.snap(base, ds + 1 + drnd.nextInt(base.length()));
+                if (de > ds) {
+                    deleter.delete(ds, de - ds);
+                    extra.add(deleter);
+                }
+            }
             String[] regions = new String[k];
             for (int i = 0; i < k; i++) {
                 regions[i] = session(rnd, peers[i], p);
             }
             List<Peer> order = new ArrayList<>(List.of(peers));
+            order.addAll(extra);
             java.util.Collections.shuffle(order, new java.util.Random(seed));
             String text = Peer.syncAndAssertConverged(order.toArray(new Peer[0]));
-            String prefix = base.substring(0, p);
-            String suffix = base.substring(p);
-            assertThat(text).as("seed=%d", seed).startsWith(prefix).endsWith(suffix);
+            String prefix = without(base, 0, p, ds, de);
+            String suffix = without(base, p, base.length(), ds, de);
+            String context = "seed=" + seed + " base=\"" + base + "\" p=" + p + " deleted [" + ds + "," + de + ") text=\""
+                + text + "\"";
+            assertThat(text).as(context).startsWith(prefix).endsWith(suffix);
             String middle = text.substring(prefix.length(), text.length() - suffix.length());
-            assertThat(middle).as("seed=%d: regions %s must each stay contiguous", seed, List.of(regions))
+            assertThat(middle).as("%s: regions %s must each stay contiguous", context, List.of(regions))
                 .isIn(permutations(regions));
         }
+    }
+
+    /** {@code base[from, to)} without the characters of {@code base[ds, de)}. */
+    private static String without(String base, int from, int to, int ds, int de) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            if (i < ds || i >= de) {
+                sb.append(base.charAt(i));
+            }
+        }
+        return sb.toString();
     }
 
     /** One agent's private editing session in its own region starting at {@code p}; returns the region. */
