@@ -82,9 +82,6 @@ export async function findJava(input: JavaSearchInput): Promise<JavaRuntime> {
       }
     }
   }
-  if (!candidates.some((c) => c.source === 'PATH')) {
-    tried.push('no java on PATH');
-  }
   for (const c of candidates) {
     if (!exists(c.executable)) {
       tried.push(`${c.source}: ${c.executable} does not exist`);
@@ -105,6 +102,9 @@ export async function findJava(input: JavaSearchInput): Promise<JavaRuntime> {
     } else {
       return { executable: c.executable, major, source: c.source };
     }
+  }
+  if (!candidates.some((c) => c.source === 'PATH')) {
+    tried.push('no java on PATH');
   }
   throw new JavaNotFoundError(tried);
 }
