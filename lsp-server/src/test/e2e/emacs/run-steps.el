@@ -143,6 +143,14 @@
         (weft-e2e-fail "timed out waiting for all changes to be acknowledged; last status %S" st))
       (accept-process-output nil 0.05))))
 
+(defun weft-e2e-step-state (want)
+  (let ((deadline (+ (float-time) weft-e2e-timeout)) st)
+    (while (progn (setq st (weft--execute 'weft.status))
+                  (not (member (plist-get st :state) (split-string want "|"))))
+      (when (> (float-time) deadline)
+        (weft-e2e-fail "timed out waiting for state %s; last status %S" want st))
+      (accept-process-output nil 0.05))))
+
 (defun weft-e2e-step-verify ()
   (let (res done)
     (with-current-buffer weft-e2e-buffer (weft-verify (lambda (r) (setq res r done t))))

@@ -221,6 +221,20 @@ function steps.settle()
   fail('timed out waiting for all changes to be acknowledged; last status %s', vim.inspect(st))
 end
 
+-- state <a|b>: until weft.status reports one of these connection states (offline, reconnecting, ...).
+function steps.state(want)
+  local deadline = vim.loop.now() + TIMEOUT_MS
+  local st
+  repeat
+    st = weft.execute('weft.status', {})
+    if st ~= nil and vim.tbl_contains(vim.split(want, '|', true), st.state) then
+      return
+    end
+    vim.wait(50)
+  until vim.loop.now() > deadline
+  fail('timed out waiting for state %s; last status %s', want, vim.inspect(st))
+end
+
 -- verify: weft/verify must report the buffer equal to the server's view.
 function steps.verify()
   local res, done = nil, false

@@ -322,4 +322,57 @@ class EditorsWithRealServerTest {
       }
     }
   }
+
+  @Test
+  void neovimKeepsTypingWhileTheRelayIsDownAndEverythingMergesAfter() throws Exception {
+    assumeEditor(EditorRun.Kind.NEOVIM);
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("offline-nvim-");
+    String original = paper();
+    String expected = original
+        .replace("\\section{Introduction}\n", "\\section{Introduction}\nWritten offline in Neovim. ")
+        .replace("\\section{Conclusion}\n", "\\section{Conclusion}\nWritten offline by the simulated editor. ");
+    Path expectedFile = dir.resolve("expected.txt");
+    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+    Path out = dir.resolve("nvim-out");
+    Steps steps = new Steps()
+        .join(dir.resolve("link.txt"))
+        .signal("joined")
+        .await(dir.resolve("relay-down"))
+        .state("reconnecting|offline")
+        .type("\\section{Introduction}\n", "Written offline in Neovim. ")
+        .signal("typed-offline")
+        .expect(expectedFile)
+        .settle()
+        .verify()
+        .dump("final.txt");
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
+            dir.resolve("sim-out"))) {
+      sim.open(copyPaper(sim.workspace));
+      String link = sim.share(relay.url.toString());
+      Files.writeString(dir.resolve("link.txt"), link);
+      try (EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
+          server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
+        try {
+          awaitFile(nvim, out.resolve("joined"), WAIT);
+          relay.kill();
+          Files.writeString(dir.resolve("relay-down"), "ok");
+          sim.type("\\section{Conclusion}\n", "Written offline by the simulated editor. ");
+          awaitFile(nvim, out.resolve("typed-offline"), WAIT);
+          assertThat(sim.text()).as("nothing reaches the simulated editor while the relay is down")
+              .doesNotContain("Written offline in Neovim");
+          relay.restart();
+          sim.awaitText("the exact expected text after the relay came back", expected::equals, WAIT);
+          sim.awaitSettled(WAIT);
+        } catch (AssertionError e) {
+          nvim.close();
+          throw new AssertionError(e.getMessage() + "\n" + nvim.report(), e);
+        }
+        nvim.awaitSuccess(SCENARIO);
+        assertThat(nvim.read("final.txt")).as("Neovim buffer\n%s", nvim.report()).isEqualTo(expected);
+        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+      }
+    }
+  }
 }

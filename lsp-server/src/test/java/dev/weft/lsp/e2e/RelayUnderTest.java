@@ -21,14 +21,18 @@ final class RelayUnderTest implements AutoCloseable {
 
   /** The relay's base URL, immutable. */
   final URI url;
-  /** The relay's combined stdout/stderr, immutable. */
+  /** The relay's combined stdout/stderr (appended across restarts), immutable. */
   final Path log;
-  private final Process process;
+  /** Port and data directory, kept across restarts, immutable. */
+  private final int port;
+  private final Path data;
+  private Process process;
 
-  private RelayUnderTest(URI url, Path log, Process process) {
-    this.url = url;
+  private RelayUnderTest(int port, Path data, Path log) {
+    this.url = URI.create("http://127.0.0.1:" + port);
+    this.port = port;
+    this.data = data;
     this.log = log;
-    this.process = process;
   }
 
   /** The relay jar (system property {@code weft.relayJar} overrides), whether or not it exists. */
@@ -42,14 +46,29 @@ final class RelayUnderTest implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Path data = Files.createDirectories(dir.resolve("relay-data"));
-    Path log = dir.resolve("relay.log");
-    Process p = new ProcessBuilder(List.of(E2eSupport.java(), "-Xmx384m", "-jar", jar().toString(),
-        "--port", Integer.toString(port), "--data", data.toString()))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    RelayUnderTest relay = new RelayUnderTest(URI.create("http://127.0.0.1:" + port), log, p);
-    relay.awaitHealthy(Duration.ofSeconds(40));
+    RelayUnderTest relay = new RelayUnderTest(port, Files.createDirectories(dir.resolve("relay-data")),
+        dir.resolve("relay.log"));
+    relay.launch();
     return relay;
+  }
+
+  private void launch() throws IOException, InterruptedException {
+    process = new ProcessBuilder(List.of(E2eSupport.java(), "-Xmx384m", "-jar", jar().toString(),
+        "--port", Integer.toString(port), "--data", data.toString()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    awaitHealthy(Duration.ofSeconds(40));
+  }
+
+  /** SIGKILL: the relay goes away without a goodbye, as when a machine or network fails. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts the relay again on the same port and data directory. */
+  void restart() throws IOException, InterruptedException {
+    kill();
+    launch();
   }
 
   private void awaitHealthy(Duration timeout) throws IOException, InterruptedException {

@@ -76,6 +76,10 @@ final class Steps {
     return add("settle");
   }
 
+  Steps state(String state) {
+    return add("state", state);
+  }
+
   Steps verify() {
     return add("verify");
   }
