@@ -104,6 +104,47 @@ class LateDependencyTest {
         Peer.assertConverged(a, b);
     }
 
+    /** A replica holding only buffered updates is not "empty": loading a full state must keep them. */
+    @Test
+    void pendingUpdateSurvivesAFullStateLoadIntoAnOtherwiseEmptyReplica() {
+        Peer a = new Peer("a", 1);
+        a.insert(0, "x");
+        Peer snapshotHolder = new Peer("s", 3);
+        snapshotHolder.pullFrom(a);
+        byte[] stateWithX = snapshotHolder.doc.encodeStateAsUpdate();
+        byte[] y = a.insert(1, "y").update();
+        Peer other = new Peer("o", 4);
+        byte[] z = other.insert(0, "z").update();
+        byte[] zz = other.insert(1, "z").update();
+
+        Peer b = new Peer("b", 2);
+        b.apply(y);                          // waits for x
+        b.apply(zz);                         // waits for the first z
+        assertThat(b.doc.hasPendingUpdates()).isTrue();
+        b.apply(stateWithX);                 // brings x: y integrates; zz still waits
+        assertThat(b.text()).isEqualTo("xy");
+        assertThat(b.doc.hasPendingUpdates()).isTrue();
+        b.apply(z);
+        assertThat(b.doc.hasPendingUpdates()).isFalse();
+        a.apply(z);
+        a.apply(zz);
+        Peer.assertConverged(a, b);
+    }
+
+    @Test
+    void pendingDeleteSurvivesAFullStateLoadThatBringsItsTarget() {
+        Peer a = new Peer("a", 1);
+        a.insert(0, "hello");
+        byte[] stateBeforeDelete = a.doc.encodeStateAsUpdate();
+        byte[] del = a.delete(0, 4).update();
+        Peer b = new Peer("b", 2);
+        b.apply(del);                        // deletes ids b does not know yet
+        b.apply(stateBeforeDelete);          // a snapshot into a replica with nothing integrated yet
+        assertThat(b.text()).isEqualTo("o");
+        assertThat(b.doc.hasPendingUpdates()).isFalse();
+        Peer.assertConverged(a, b);
+    }
+
     @Test
     void chainOfDependenciesAcrossThreeAgentsIntegratesInOneCall() {
         Peer a = new Peer("a", 1);
