@@ -29,7 +29,8 @@ public record RelayConfig(
         boolean checkInvariants,
         long unloadIdleMillis,
         String tlsKeystore,
-        String tlsKeystorePassword) {
+        String tlsKeystorePassword,
+        long slowClientMillis) {
 
     /** True if the relay serves HTTPS/WSS (a PKCS#12 keystore was given). */
     public boolean tls() {
@@ -69,6 +70,7 @@ public record RelayConfig(
         DEFAULTS.put("unload-idle-ms", "300000");
         DEFAULTS.put("tls-keystore", "");
         DEFAULTS.put("tls-keystore-password", "");
+        DEFAULTS.put("slow-client-ms", "30000");
     }
 
     /** The configuration with every default. */
@@ -129,7 +131,8 @@ public record RelayConfig(
                 bool(values, "check-invariants"),
                 longIn(values, "unload-idle-ms", 100, Long.MAX_VALUE),
                 values.get("tls-keystore"),
-                values.get("tls-keystore-password"));
+                values.get("tls-keystore-password"),
+                longIn(values, "slow-client-ms", 100, Long.MAX_VALUE));
     }
 
     /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */

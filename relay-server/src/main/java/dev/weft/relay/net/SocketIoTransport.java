@@ -89,7 +89,7 @@ public final class SocketIoTransport {
             }
         });
         server.addConnectListener(client -> {
-            Session s = new Session(new SocketPeer(client, metrics, scheduler),
+            Session s = new Session(new SocketPeer(client, metrics, scheduler, config.slowClientMillis()),
                     new TokenBucket(config.updateRate(), config.updateBurst(), System.nanoTime()), metrics);
             client.set(SESSION_KEY, s);
             metrics.connections.incrementAndGet();

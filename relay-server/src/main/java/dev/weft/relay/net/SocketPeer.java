@@ -1,6 +1,9 @@
 package dev.weft.relay.net;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.transport.NamespaceClient;
+import dev.weft.relay.log.Log;
+import java.util.logging.Logger;
 import dev.weft.relay.metrics.RelayMetrics;
 import dev.weft.relay.room.Outgoing;
 import dev.weft.relay.room.Peer;
@@ -20,9 +23,17 @@ final class SocketPeer implements Peer {
     private final ScheduledExecutorService scheduler;
     /** Session id and remote address, for logs; immutable. */
     private final String description;
+    /** How long the connection may stay unwritable (client not reading) before it is closed; immutable. */
+    private final long slowClientNanos;
+    /** When the connection was first seen unwritable in the current stretch (0 = writable); senders race benignly. */
+    private volatile long unwritableSinceNanos;
+    /** Set once the connection was closed for being slow. */
+    private volatile boolean droppedAsSlow;
+    private static final Logger LOG = Logger.getLogger(SocketPeer.class.getName());
 
-    SocketPeer(SocketIOClient client, RelayMetrics metrics, ScheduledExecutorService scheduler) {
+    SocketPeer(SocketIOClient client, RelayMetrics metrics, ScheduledExecutorService scheduler, long slowClientMillis) {
         this.client = client;
+        this.slowClientNanos = TimeUnit.MILLISECONDS.toNanos(slowClientMillis);
         this.metrics = metrics;
         this.scheduler = scheduler;
         this.description = client.getSessionId() + "@" + client.getRemoteAddress();
@@ -30,12 +41,38 @@ final class SocketPeer implements Peer {
 
     @Override
     public void send(Outgoing message) {
-        if (!client.isChannelOpen()) {
+        if (!client.isChannelOpen() || droppedAsSlow || tooSlow()) {
             return;
         }
         metrics.messagesOut.incrementAndGet();
         metrics.bytesOut.addAndGet(message.bytes());
         client.sendEvent("weft", message.base64());
+    }
+
+    /**
+     * A client that stops reading makes Netty buffer everything sent to it without bound. Once its connection has
+     * been unwritable (over Netty's high-water mark) for the slow-client limit, close it: dropping single messages
+     * would break its update stream, while a reconnect resyncs it by version vector.
+     */
+    private boolean tooSlow() {
+        if (!(client instanceof NamespaceClient nc) || nc.getBaseClient().isWritable()) {
+            unwritableSinceNanos = 0;
+            return false;
+        }
+        long now = System.nanoTime();
+        long since = unwritableSinceNanos;
+        if (since == 0) {
+            unwritableSinceNanos = now;
+            return false;
+        }
+        if (now - since < slowClientNanos) {
+            return false;
+        }
+        droppedAsSlow = true;
+        Log.warn(LOG, "connection.slow_closed", "session", description, "unwritableMs",
+                TimeUnit.NANOSECONDS.toMillis(now - since));
+        client.disconnect();
+        return true;
     }
 
     @Override

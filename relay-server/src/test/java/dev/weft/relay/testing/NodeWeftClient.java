@@ -143,6 +143,11 @@ public final class NodeWeftClient extends WeftTestClient {
         command("emit", data);
     }
 
+    /** The node process id (tests pause it with SIGSTOP to play a client that stops reading). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Emits an arbitrary JSON value as the argument (for malformed-input tests). */
     public void emitRaw(Object data) {
         command("emitRaw", data);
