@@ -227,7 +227,7 @@ public final class UpdateWriter {
 
     /** Raw DEFLATE of {@code buf[0..len)}, or null if that is not smaller. */
     private static byte[] deflate(byte[] buf, int len) {
-        Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
+        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         try {
             d.setInput(buf, 0, len);
             d.finish();

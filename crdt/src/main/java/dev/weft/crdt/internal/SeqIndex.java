@@ -32,7 +32,8 @@ final class SeqIndex {
         x.counts = new int[chunks];
         for (int c = 0, at = from; c < chunks; c++) {
             int k = Math.min(per, to - at);
-            int[] st = new int[CHUNK], hd = new int[CHUNK];
+            int cap = Math.min(CHUNK, Math.max(8, k + k / 4));
+            int[] st = new int[cap], hd = new int[cap];
             System.arraycopy(sortedStarts, at, st, 0, k);
             System.arraycopy(hs, at, hd, 0, k);
             x.starts[c] = st;
@@ -83,8 +84,9 @@ final class SeqIndex {
     /** Adds the entry {@code start → handle}; {@code start} must not be present yet. */
     void insert(int start, int handle) {
         if (nChunks == 0) {
-            starts[0] = new int[CHUNK];
-            handles[0] = new int[CHUNK];
+            // start small: a document with many agents has many indexes with few entries each
+            starts[0] = new int[8];
+            handles[0] = new int[8];
             nChunks = 1;
         }
         int c = nChunks - 1;
@@ -102,9 +104,14 @@ final class SeqIndex {
                 }
             }
         }
+        int n = counts[c];
+        if (n == starts[c].length) {
+            int cap = Math.min(CHUNK, n * 2);
+            starts[c] = java.util.Arrays.copyOf(starts[c], cap);
+            handles[c] = java.util.Arrays.copyOf(handles[c], cap);
+        }
         int[] st = starts[c];
         int[] hd = handles[c];
-        int n = counts[c];
         int pos;
         if (n == 0 || st[n - 1] < start) {
             pos = n;
@@ -169,6 +176,10 @@ final class SeqIndex {
     }
 
     long footprintBytes() {
-        return (long) nChunks * CHUNK * 8 + 64;
+        long b = 64;
+        for (int c = 0; c < nChunks; c++) {
+            b += starts[c].length * 8L;
+        }
+        return b;
     }
 }
