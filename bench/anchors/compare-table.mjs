@@ -3,7 +3,7 @@
 import { readFileSync, appendFileSync } from 'node:fs'
 
 const [resultsFile, machine, logFile] = process.argv.slice(2)
-const rows = readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l))
+const rows = readFileSync(resultsFile, 'utf8').split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l))
 const traces = new Map()
 for (const r of rows) {
   if (!traces.has(r.trace)) traces.set(r.trace, {})
