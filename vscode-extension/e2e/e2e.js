@@ -181,6 +181,17 @@ async function main() {
   await sideBySide(path.join(OUT, 'vscode-alice.png'), path.join(OUT, 'vscode-bob.png'), path.join(OUT, 'two-users.png'));
   log('screenshots written to', OUT);
 
+  // --- periodic verification: both extensions sent weft/verify and got answers, and nothing needed repair -------
+  for (const s of [alice, bob]) {
+    const logText = findFiles(s.userData, /Weft\.log$/).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const sent = (logText.match(/Sending request 'weft\/verify/g) || []).length;
+    const answered = (logText.match(/Received response 'weft\/verify/g) || []).length;
+    check(sent > 0 && answered > 0, `${s.user.name}'s extension sent ${sent} weft/verify requests and got ${answered} answers (expected some of each)`);
+    const repairs = (await s.page.locator('.notification-list-item-message').allInnerTexts()).filter((t) => /was repaired/.test(t));
+    check(repairs.length === 0, `${s.user.name}'s buffer needed a repair after a hash mismatch: ${repairs.join(' | ')}`);
+    log(`verify: ${s.user.name} sent ${sent}, answered ${answered}`);
+  }
+
   // --- follow mode: Bob switches to another editor, then follows Alice from the Participants view ----------------
   await bob.page.keyboard.press('Control+N'); // a new untitled editor becomes active
   await waitFor(async () => /^Untitled/.test(await activeTabTitle(bob.page)), 15000, 'an untitled editor in Bob\'s window');
@@ -225,7 +236,7 @@ async function startCodeServer(user, work, relayUrl) {
     'weft.color': user.color,
     'weft.relayUrl': relayUrl,
     'weft.verifyIntervalSeconds': 2,
-    'weft.trace.server': process.env.WEFT_E2E_TRACE || 'off',
+    'weft.trace.server': process.env.WEFT_E2E_TRACE || 'messages', // the verify check below reads the trace
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
     'update.mode': 'none',
@@ -570,6 +581,23 @@ function dumpLogs() {
     const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
     console.log(`----- ${name} (${logFile}), last lines -----\n${text.split('\n').slice(-25).join('\n')}`);
   }
+}
+
+/** Files under `dir` whose name matches `re` (recursive). */
+function findFiles(dir, re) {
+  const found = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (re.test(e.name)) {
+        found.push(p);
+      }
+    }
+  };
+  walk(dir);
+  return found;
 }
 
 /** Copies the extension's output channel logs (they include the Java server's stderr) to OUT. */
