@@ -37,6 +37,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 public class RelayBench {
+    /** Keystrokes (fanout) or updates (ack) sent first and not measured, so the JIT has compiled the hot paths. */
+    static final int WARMUP = 40;
 
     public static void main(String[] argv) throws Exception {
         Logger.getLogger("").setLevel(Level.SEVERE);
@@ -81,7 +83,7 @@ public class RelayBench {
             d.firstSync().get(10, TimeUnit.SECONDS);
             docs.add(d);
         }
-        int keystrokes = (int) (seconds * rate);
+        int keystrokes = (int) (seconds * rate) + WARMUP;
         java.util.concurrent.atomic.AtomicLongArray sentAt = new java.util.concurrent.atomic.AtomicLongArray(keystrokes);
         Samples latency = new Samples();
         for (int i = 1; i <= receivers; i++) {
@@ -90,7 +92,7 @@ public class RelayBench {
                 for (TextChange c : changes) {
                     for (int k = 0; k < c.insertText().length(); k++) {
                         int idx = c.offset() + k; // the typist appends: offset = keystroke index
-                        if (idx < keystrokes && sentAt.get(idx) != 0) {
+                        if (idx >= WARMUP && idx < keystrokes && sentAt.get(idx) != 0) {
                             latency.add(now - sentAt.get(idx));
                         }
                     }
@@ -116,7 +118,8 @@ public class RelayBench {
         r.put("receivers", receivers);
         r.put("rate_per_s", rate);
         r.put("deliveries", latency.size());
-        r.put("expected_deliveries", (long) keystrokes * receivers);
+        r.put("expected_deliveries", (long) (keystrokes - WARMUP) * receivers);
+        r.put("warmup_keystrokes_excluded", WARMUP);
         r.putAll(latency.summary("latency_ms"));
         docs.forEach(SharedDocument::close);
         clients.forEach(RelayClient::close);
@@ -135,6 +138,7 @@ public class RelayBench {
         Samples latency = new Samples();
         AtomicLong errors = new AtomicLong();
         AtomicLong reconnects = new AtomicLong();
+        AtomicLong connectRetries = new AtomicLong();
         List<RelayClient> clients = new ArrayList<>();
         List<SharedDocument> docs = new ArrayList<>();
         for (int i = 0; i < clientsN; i++) {
@@ -143,11 +147,16 @@ public class RelayBench {
                     .withTimings(Duration.ofSeconds(20), Duration.ofMillis(100), Duration.ofSeconds(2),
                             Duration.ofSeconds(10)));
             c.addStateListener((s, cause) -> {
-                if (s != dev.weft.lsp.transport.ConnectionState.CONNECTED) {
+                if (s == dev.weft.lsp.transport.ConnectionState.RECONNECTING
+                        || s == dev.weft.lsp.transport.ConnectionState.OFFLINE) {
                     reconnects.incrementAndGet();
                 }
             });
-            c.connect().get(30, TimeUnit.SECONDS);
+            // A first attempt may time out while hundreds connect at once: the client retries by itself.
+            c.connect().exceptionally(e -> {
+                connectRetries.incrementAndGet();
+                return null;
+            });
             clients.add(c);
             SharedDocument d = SharedDocument.open(c, "load.txt", new TextDocument(10_000 + i));
             d.addErrorListener(e -> errors.incrementAndGet());
@@ -172,15 +181,31 @@ public class RelayBench {
             });
             docs.add(d);
         }
-        for (SharedDocument d : docs) {
-            d.firstSync().get(30, TimeUnit.SECONDS);
+        long setup0 = System.nanoTime();
+        while (true) {
+            long synced = docs.stream().filter(d -> d.firstSync().isDone()).count();
+            if (synced == docs.size()) {
+                break;
+            }
+            if (System.nanoTime() - setup0 > 300e9) {
+                throw new IllegalStateException("only " + synced + "/" + docs.size() + " members synced in 300 s");
+            }
+            System.err.printf("load: %d/%d members synced after %.0f s%n", synced, docs.size(),
+                    (System.nanoTime() - setup0) / 1e9);
+            Thread.sleep(5000);
         }
+        double setupSeconds = (System.nanoTime() - setup0) / 1e9;
+        reconnects.set(0); // count losses during the measured run only
         long cpu0 = cpuTicks(pid);
+        long selfCpu0 = selfCpuNanos();
         long wall0 = System.nanoTime();
         ScheduledExecutorService typists = Executors.newScheduledThreadPool(4);
         long periodNanos = (long) (1e9 / rate);
-        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long warmupNanos = (long) (Math.min(5, seconds / 4) * 1e9);
+        long measureFrom = System.nanoTime() + warmupNanos;
+        long end = measureFrom + (long) (seconds * 1e9);
         AtomicLong typed = new AtomicLong();
+        AtomicLong typedMeasured = new AtomicLong();
         List<long[]> heapSamples = new ArrayList<>();
         for (int i = 0; i < clientsN; i++) {
             SharedDocument d = docs.get(i);
@@ -191,9 +216,15 @@ public class RelayBench {
                     return;
                 }
                 String token = me + "." + seq.getAndIncrement();
+                boolean measured = System.nanoTime() > measureFrom;
                 d.edit(t -> {
-                    sentAt.put(token, System.nanoTime());
+                    if (measured) {
+                        sentAt.put(token, System.nanoTime());
+                    }
                     typed.incrementAndGet();
+                    if (measured) {
+                        typedMeasured.incrementAndGet();
+                    }
                     return t.insert(t.length(), token + ";");
                 });
             }, (long) (periodNanos * (i / (double) clientsN)), periodNanos, TimeUnit.NANOSECONDS);
@@ -204,6 +235,7 @@ public class RelayBench {
         }
         typists.shutdown();
         long cpu1 = cpuTicks(pid);
+        long selfCpu1 = selfCpuNanos();
         double wall = (System.nanoTime() - wall0) / 1e9;
         Thread.sleep(2000);
         long unacked = 0;
@@ -219,7 +251,11 @@ public class RelayBench {
         r.put("seconds", seconds);
         r.put("keystrokes", typed.get());
         r.put("deliveries", latency.size());
-        r.put("expected_deliveries", typed.get() * (clientsN / roomsN - 1));
+        r.put("measured_keystrokes", typedMeasured.get());
+        r.put("measured_deliveries_expected", typedMeasured.get() * (clientsN / roomsN - 1));
+        r.put("warmup_seconds_excluded", warmupNanos / 1e9);
+        r.put("setup_seconds_all_synced", setupSeconds);
+        r.put("first_connect_retries", connectRetries.get());
         r.put("errors", errors.get());
         r.put("connection_losses", reconnects.get());
         r.put("unacked_at_end", unacked);
@@ -229,9 +265,15 @@ public class RelayBench {
             r.put("relay_heap_used_mb_max", heapSamples.stream().mapToLong(a -> a[0]).max().orElse(-1) / 1024.0);
             r.put("relay_rss_mb_max", heapSamples.stream().mapToLong(a -> a[1]).max().orElse(-1) / 1024.0);
         }
+        r.put("generator_cpu_percent_avg", 100.0 * (selfCpu1 - selfCpu0) / 1e9 / wall);
         docs.forEach(SharedDocument::close);
         clients.forEach(RelayClient::close);
         return r;
+    }
+
+    static long selfCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     // ---------------------------------------------------------------- durable ack latency
@@ -242,7 +284,7 @@ public class RelayBench {
         c.connect().get(10, TimeUnit.SECONDS);
         SharedDocument d = SharedDocument.open(c, "ack.txt", new TextDocument(77));
         d.firstSync().get(10, TimeUnit.SECONDS);
-        int n = (int) (seconds * rate);
+        int n = (int) (seconds * rate) + WARMUP;
         long[] sentAt = new long[n + 1]; // by seq after the edit
         Samples latency = new Samples();
         AtomicLong measuredUpTo = new AtomicLong();
@@ -250,7 +292,9 @@ public class RelayBench {
             long now = System.nanoTime();
             long acked = d.ackedSeq();
             for (long s = measuredUpTo.get() + 1; s <= Math.min(acked, n); s++) {
-                latency.add(now - sentAt[(int) s]);
+                if (s > WARMUP) {
+                    latency.add(now - sentAt[(int) s]);
+                }
             }
             measuredUpTo.set(Math.max(measuredUpTo.get(), Math.min(acked, n)));
         });
@@ -266,7 +310,7 @@ public class RelayBench {
         d.awaitAllAcked(Duration.ofSeconds(10));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("benchmark", "ack");
-        r.put("updates", n);
+        r.put("updates_measured", n - WARMUP);
         r.put("rate_per_s", rate);
         r.putAll(latency.summary("durable_ack_ms"));
         d.close();

@@ -48,8 +48,14 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RelayClient.class.getName());
 
-    /** Shared by all clients: OkHttp pools threads and connections, and every socket it makes has TCP_NODELAY. */
+    /**
+     * Shared by all clients: OkHttp pools threads and connections, and every socket it makes has TCP_NODELAY. An
+     * OkHttp 3 websocket holds one dispatcher slot for its whole life (its reader loops inside the call's callback),
+     * and the default dispatcher allows 64 calls: the 65th connection in a JVM would wait forever (measured: a load
+     * test stalled at exactly 64 of 200 members). So the limits are lifted.
+     */
     private static final OkHttpClient OK_HTTP = new OkHttpClient.Builder()
+            .dispatcher(unlimitedDispatcher())
             .socketFactory(new NoDelaySocketFactory())
             .readTimeout(0, TimeUnit.MILLISECONDS) // websockets idle for long; Engine.IO pings detect dead peers
             .build();
@@ -60,6 +66,13 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+
+    private static okhttp3.Dispatcher unlimitedDispatcher() {
+        okhttp3.Dispatcher d = new okhttp3.Dispatcher();
+        d.setMaxRequests(Integer.MAX_VALUE);
+        d.setMaxRequestsPerHost(Integer.MAX_VALUE);
+        return d;
+    }
 
     /** Connection parameters; immutable. */
     private final Options options;
