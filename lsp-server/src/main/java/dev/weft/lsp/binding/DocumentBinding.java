@@ -36,12 +36,18 @@ import java.util.logging.Logger;
  * region per edit, versioned with the view's version so the editor refuses it if the user typed first.</li>
  * <li>Echo recognition by content: while an edit is outstanding, the first prefix of a {@code didChange}'s
  * changes that turns the view into exactly the expected text is the echo (it is not turned into operations);
- * a change that does not produce it proves the editor moved on without applying the edit (version-checking
- * editors never apply it after a user edit), so the edit is back to pending and retried at the new version.
- * This covers both real orderings: vscode-languageclient 9 (echo before the applyEdit response; a version
- * mismatch answers {@code applied:false}) and Neovim 0.7–0.10 (edit applied inside the request handler,
- * response first, {@code didChange} later, possibly debounced together with later keystrokes; a stale version
- * is skipped silently yet answered {@code applied:true}).</li>
+ * a user change that comes first makes the edit <em>uncertain</em>: its changes are pending again, nothing
+ * new is sent, and a later change carrying exactly the edit's range and text is its late echo (VS Code: the
+ * extension host checked the version, the renderer applied the edit after the keystroke, with the original
+ * range, so it may have landed shifted). A late echo is taken into the view as it is — never turned into
+ * operations — and the alignment is rebuilt from the view and the replica, which corrects a shifted edit with
+ * a minimal applyEdit. {@code applied:false}, or no echo within {@link #LATE_ECHO_GRACE_MS} of
+ * {@code applied:true}, ends the uncertainty and the edit is retried at the new version.
+ * This covers the real orderings: vscode-languageclient 9 (echo before the applyEdit response, or after a
+ * keystroke typed while the renderer had not applied it yet; a version mismatch answers {@code applied:false})
+ * and Neovim 0.7–0.10 (edit applied inside the request handler, response first, {@code didChange} later,
+ * possibly debounced together with later keystrokes; a stale version is skipped silently yet answered
+ * {@code applied:true}).</li>
  * </ul>
  *
  * <p>Threading: every method runs on the shared document's serial executor, which also confines the replica;
@@ -53,6 +59,11 @@ public final class DocumentBinding {
     static final long RETRY_AFTER_REFUSAL_MS = 200;
     /** An edit answered {@code applied:true} whose echo never came is assumed skipped after this delay. */
     static final long ECHO_TIMEOUT_MS = 5_000;
+    /**
+     * How long after {@code applied:true} an uncertain edit's late echo is still expected (VS Code's renderer
+     * applies it right after the keystrokes that overtook it; Neovim's skipped edits never echo).
+     */
+    static final long LATE_ECHO_GRACE_MS = 1_000;
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "weft-binding-timer");
         t.setDaemon(true);
@@ -83,6 +94,11 @@ public final class DocumentBinding {
     private Alignment alignment;
     /** The outstanding applyEdit, or null. */
     private Inflight inflight;
+    /**
+     * An applyEdit overtaken by a user change before its echo and its answer: the editor may still apply it
+     * (late echo) or not. Its changes are pending again in the alignment; nothing is sent while it is set.
+     */
+    private Inflight uncertain;
     /** True while incoming changes must not be shown (weft.pause). */
     private boolean paused;
     /** True after a refusal until the editor reports a new version (or the retry timer fires). */
@@ -103,8 +119,15 @@ public final class DocumentBinding {
      * @param region      what it replaces, in view coordinates at {@code baseVersion}
      * @param expected    the view text once the editor has applied it
      * @param repair      true for a verify repair (whole-buffer replacement)
+     * @param range       the range sent to the editor, in its coordinates at {@code baseVersion}
+     * @param text        the text sent to the editor
      */
-    private record Inflight(int baseVersion, Alignment.Region region, String expected, boolean repair) {
+    private record Inflight(int baseVersion, Alignment.Region region, String expected, boolean repair,
+                            Range range, String text) {
+        /** True if {@code c} carries exactly this edit (its echo, possibly applied to a newer text). */
+        boolean isEchoedBy(TextDocumentContentChangeEvent c) {
+            return c.getRange() != null && c.getRange().equals(range) && c.getText().equals(text);
+        }
     }
 
     /** Per-inflight mutable flags (kept apart so Inflight stays a record). */
@@ -321,17 +344,56 @@ public final class DocumentBinding {
                     inflight = null;
                 }
             } else {
-                // The editor moved on without our edit: it will never apply it (version check).
-                alignment.rejected();
+                // A user change came before the echo. Version-checking editors usually refuse the edit now, but
+                // VS Code's renderer may still apply it after the keystroke: the edit becomes uncertain.
+                if (!inflight.repair) {
+                    alignment.rejected();
+                }
+                uncertain = inflight;
                 inflight = null;
+                if (inflightResponded) {
+                    expectLateEcho(uncertain);
+                }
             }
         }
         for (; k < changes.size(); k++) {
-            applyUserChange(changes.get(k));
+            TextDocumentContentChangeEvent c = changes.get(k);
+            if (uncertain != null && uncertain.isEchoedBy(c)) {
+                takeLateEcho(c);
+            } else {
+                applyUserChange(c);
+            }
         }
         viewVersion = version;
         holdUntilChange = false;
         afterStep();
+    }
+
+    /**
+     * The late echo of the uncertain edit: the editor applied it after user changes, with its original range, so
+     * it may sit elsewhere than the replica says. The view takes the editor's text as it is (no operation is
+     * created) and the alignment is rebuilt from view and replica, so any misplacement is corrected by the next
+     * applyEdit.
+     */
+    private void takeLateEcho(TextDocumentContentChangeEvent c) {
+        LineIndex li = viewLines();
+        int s = li.offsetOf(c.getRange().getStart(), encoding);
+        int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
+        view = view.substring(0, s) + c.getText() + view.substring(e);
+        viewLines = null;
+        uncertain = null;
+        realign();
+        LOG.fine(() -> "late echo of an overtaken applyEdit on " + uri + "; realigned");
+    }
+
+    /** After {@code applied:true} for an uncertain edit, waits a little for its late echo, then gives up on it. */
+    private void expectLateEcho(Inflight f) {
+        TIMER.schedule(() -> run(() -> {
+            if (uncertain == f) {
+                uncertain = null; // skipped after all (Neovim's stale version): its changes are pending already
+                afterStep();
+            }
+        }), LATE_ECHO_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Number of leading changes that together are the echo of the inflight edit, or 0. */
@@ -474,17 +536,19 @@ public final class DocumentBinding {
             }
             inflight = null;
         }
+        uncertain = null;
         String target = replica.getText();
         LineIndex li = viewLines();
         Range whole = new Range(li.positionOf(0, encoding), new org.eclipse.lsp4j.Position(li.lineCount() + 1, 0));
         // After the echo the view is the replica text: reset the alignment to "no pending" on echo.
-        Inflight f = new Inflight(viewVersion, new Alignment.Region(0, view.length(), target), target, true);
+        Inflight f = new Inflight(viewVersion, new Alignment.Region(0, view.length(), target), target, true, whole,
+                target);
         sendInflight(f, whole, target);
     }
 
     /** Sends the next pending region if allowed: not paused, nothing outstanding, not waiting for a change. */
     private void maybeSend() {
-        if (closed || paused || inflight != null || holdUntilChange) {
+        if (closed || paused || inflight != null || uncertain != null || holdUntilChange) {
             return;
         }
         Alignment.Region r = alignment.markFirstRegionSent();
@@ -494,7 +558,7 @@ public final class DocumentBinding {
         LineIndex li = viewLines();
         Range range = new Range(li.positionOf(r.viewStart(), encoding), li.positionOf(r.viewEnd(), encoding));
         String expected = view.substring(0, r.viewStart()) + r.text() + view.substring(r.viewEnd());
-        sendInflight(new Inflight(viewVersion, r, expected, false), range, r.text());
+        sendInflight(new Inflight(viewVersion, r, expected, false, range, r.text()), range, r.text());
     }
 
     private void sendInflight(Inflight f, Range range, String text) {
@@ -511,6 +575,15 @@ public final class DocumentBinding {
     }
 
     private void onApplyEditAnswer(Inflight f, boolean applied) {
+        if (uncertain == f) {
+            if (applied) {
+                expectLateEcho(f);
+            } else {
+                uncertain = null; // refused for sure: its changes are already pending again
+                afterStep();
+            }
+            return;
+        }
         if (inflight != f) {
             return; // already resolved by evidence (a non-echo change) or superseded
         }

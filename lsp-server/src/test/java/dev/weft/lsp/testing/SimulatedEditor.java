@@ -97,6 +97,12 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public volatile long debounceMs;
     /** Called inside the applyEdit handler before anything else (scripted races: "the user types now"). */
     public volatile Consumer<ApplyWorkspaceEditParams> beforeApply;
+    /**
+     * VS Code only: called after the version check passed and before the edit is applied (the extension host
+     * checks the version, the renderer applies the edit later, so keystrokes typed in between come first and the
+     * edit's range is then applied, unchanged, to the newer text).
+     */
+    public volatile Consumer<ApplyWorkspaceEditParams> afterVersionCheck;
     /** Extra delay before handling an applyEdit (async editor latency), in ms. */
     public volatile long applyDelayMs;
     public final List<WeftProtocol.Status> statuses = new CopyOnWriteArrayList<>();
@@ -329,6 +335,10 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                     if (b == null || b.version != v) {
                         applyEditsRefused++;
                         return new ApplyWorkspaceEditResponse(false);
+                    }
+                    Consumer<ApplyWorkspaceEditParams> lag = afterVersionCheck;
+                    if (lag != null) {
+                        lag.accept(params);
                     }
                 } else if (b == null || (v > 0 && b.version > v)) {
                     applyEditsRefused++;
