@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class RandomizedConvergenceTest {
     /** Seeds per replica count; each seed is a separate dynamic test named after it. */
-    static final int SEEDS_PER_SIZE = Integer.getInteger("weft.sim.seeds", 6);
+    static final int SEEDS_PER_SIZE = Integer.getInteger("weft.sim.seeds", 10);
     static final int STEPS = Integer.getInteger("weft.sim.steps", 600);
 
     @TestFactory
