@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  *
  * <p>What is launched: {@code java -jar <jar>} if system property {@code weft.relay.jar} names the fat jar, else
  * {@code java -cp <this JVM's class path> dev.weft.relay.RelayMain} (works inside relay-server's own tests, and in
- * any module with {@code weft-relay} on its test class path). The relay's stderr (JSON log lines) goes to
- * {@link #logFile()}.
+ * any module with {@code weft-relay} on its test class path). JVM options: property {@code weft.relay.jvmArgs}
+ * (default {@code -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}, for fast startup). The relay's stderr (JSON
+ * log lines) goes to {@link #logFile()}.
  */
 public final class RelayProcess implements AutoCloseable {
     /** Working directory for the process and its log; immutable. */
@@ -95,7 +96,9 @@ public final class RelayProcess implements AutoCloseable {
         starts++;
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
+        // Test relays favour startup (C1 only, serial GC): tests start many; benchmarks use their own command line.
+        cmd.addAll(List.of(System.getProperty("weft.relay.jvmArgs", "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+                .trim().split("\\s+")));
         String jar = System.getProperty("weft.relay.jar");
         if (jar != null && !jar.isEmpty()) {
             cmd.add("-jar");
