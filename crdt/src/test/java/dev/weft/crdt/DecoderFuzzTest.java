@@ -286,6 +286,54 @@ class DecoderFuzzTest {
         before.assertSame(t, "empty input");
     }
 
+    /**
+     * Compression bombs, built from the documented header (docs/crdt-format.md: version, flags with bit 0 =
+     * DEFLATED, inflated length as a varint, raw DEFLATE): small inputs that inflate to 1 MB .. 128 MB of zeros,
+     * with honest and lying declared lengths. Each is rejected or applied cleanly without exhausting memory.
+     */
+    @Test
+    void compressionBombsAreRejectedWithoutExhaustingMemory() {
+        Fixture fx = new Fixture(9);
+        byte version = fx.baseState[0];
+        assertTimeoutPreemptively(Duration.ofSeconds(HANG_SECONDS), () -> {
+            TextDocument t = fx.target();
+            for (int inflated : new int[] {1 << 20, 1 << 26, (1 << 26) + 1, 1 << 27}) {
+                byte[] deflated = deflateZeros(inflated);
+                for (long declared : new long[] {100, inflated, 1L << 26, Integer.MAX_VALUE, Long.MAX_VALUE}) {
+                    for (int flags : new int[] {1, 3}) {
+                        byte[] len = Mutator.varint(declared);
+                        byte[] bomb = new byte[2 + len.length + deflated.length];
+                        bomb[0] = version;
+                        bomb[1] = (byte) flags;
+                        System.arraycopy(len, 0, bomb, 2, len.length);
+                        System.arraycopy(deflated, 0, bomb, 2 + len.length, deflated.length);
+                        t = check(fx, t, bomb, "bomb inflating to " + inflated + " declaring " + declared
+                            + " flags " + flags);
+                    }
+                }
+            }
+        });
+    }
+
+    private static byte[] deflateZeros(int n) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
+        byte[] zeros = new byte[1 << 16];
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        for (int left = n; left > 0; left -= zeros.length) {
+            d.setInput(zeros, 0, Math.min(left, zeros.length));
+            while (!d.needsInput()) {
+                out.write(buf, 0, d.deflate(buf));
+            }
+        }
+        d.finish();
+        while (!d.finished()) {
+            out.write(buf, 0, d.deflate(buf));
+        }
+        d.end();
+        return out.toByteArray();
+    }
+
     @Test
     @Tag("slow")
     void decoderFuzzForever() {
