@@ -8,6 +8,7 @@ import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.lsp.customservice.WeftService;
 import dev.weft.lsp.session.RoomConnector;
 import dev.weft.lsp.session.SessionManager;
+import dev.weft.lsp.session.WarmUp;
 import dev.weft.lsp.session.WorkspaceNames;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.ExecuteCommandOptions;
@@ -75,6 +76,7 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
         sc.setPositionEncoding(enc.lspName);
         sc.setExecuteCommandProvider(new ExecuteCommandOptions(WeftProtocol.COMMANDS));
         sc.setInlayHintProvider(true);
+        WarmUp.startInBackground();
         return CompletableFuture.completedFuture(new InitializeResult(sc, new ServerInfo("weft-server", "0.1.0")));
     }
 

@@ -220,9 +220,11 @@ public final class SessionManager {
                 room = r;
             }
             List<String> uris = a.uris != null && !a.uris.isEmpty() ? a.uris : new ArrayList<>(open.keySet());
+            long t0 = System.nanoTime();
             for (String uri : uris) {
                 shareOne(r, uri);
             }
+            long t1 = System.nanoTime();
             // The room has a document once the relay answered its first SyncRequest: wait for that, so an invite
             // link handed out now lists every shared document.
             for (RoomDocument rd : r.docs.values()) {
@@ -232,6 +234,8 @@ public final class SessionManager {
                     LOG.warning("first sync of " + rd.name + " timed out; it will sync when the relay answers");
                 }
             }
+            LOG.info(String.format("shared %d document(s) in room %s: bind %d ms, first sync %d ms", uris.size(),
+                    r.id, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
             statusChanged();
             WeftProtocol.ShareResult res = new WeftProtocol.ShareResult();
             res.room = r.id;
@@ -330,6 +334,7 @@ public final class SessionManager {
     }
 
     private void joinDocument(Room r, String name, boolean focus) throws Exception {
+        long t0 = System.nanoTime();
         RoomDocument rd = createDocument(r, name, true);
         if (r.client.state() == ConnectionState.CONNECTED) {
             try {
@@ -338,7 +343,9 @@ public final class SessionManager {
                 LOG.warning("first sync of " + name + " timed out; materialising what we have");
             }
         }
+        long t1 = System.nanoTime();
         String text = rd.shared.call(TextDocument::getText).get();
+        LOG.info(String.format("joined %s: first sync %d ms, %d chars", name, (t1 - t0) / 1_000_000, text.length()));
         Path base = names.root() != null ? names.root() : journal.dataDir().resolve("workspace").resolve(r.id);
         Path path = WorkspaceNames.resolve(base, name);
         if (Files.exists(path) && !Files.readString(path, StandardCharsets.UTF_8).equals(text)

@@ -35,6 +35,9 @@ public final class RealRelay implements AutoCloseable {
         String prop = System.getProperty("weft.relayJar");
         Path jar = prop != null ? Path.of(prop)
                 : Path.of("..", "relay-server", "target", "weft-relay.jar").toAbsolutePath().normalize();
+        if (prop == null && !Files.isRegularFile(jar)) { // run from the reactor root (exec:java)
+            jar = Path.of("relay-server", "target", "weft-relay.jar").toAbsolutePath().normalize();
+        }
         if (!Files.isRegularFile(jar)) {
             String why = "relay jar " + jar + " not built (mvn -pl relay-server -am package -DskipTests)";
             if ("true".equals(System.getenv("CI"))) {

@@ -110,6 +110,8 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public final List<PublishDiagnosticsParams> diagnostics = new CopyOnWriteArrayList<>();
     public final List<String> shownDocuments = new CopyOnWriteArrayList<>();
     public volatile int applyEditsReceived;
+    /** Number of applyEdits handled (guarded by this; waiters use {@link #awaitText}). */
+    private long changeCount;
     public volatile int applyEditsRefused;
     /** Answer to showMessageRequest (null = dismissed). */
     public volatile String messageRequestAnswer;
@@ -117,17 +119,40 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector, Path workspace,
                            JsonObject initOptions) throws Exception {
+        this(ordering, offeredEncodings, connector, null, workspace, initOptions);
+    }
+
+    /**
+     * An editor talking to a real server process over its stdin/stdout (benchmarks), instead of an in-process
+     * server over pipes.
+     */
+    public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, Process serverProcess, Path workspace,
+                           JsonObject initOptions) throws Exception {
+        this(ordering, offeredEncodings, null, serverProcess, workspace, initOptions);
+    }
+
+    private SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector,
+                            Process process, Path workspace, JsonObject initOptions) throws Exception {
         this.ordering = ordering;
-        PipedInputStream clientIn = new PipedInputStream(1 << 20);
-        PipedOutputStream serverOut = new PipedOutputStream(clientIn);
-        PipedInputStream serverIn = new PipedInputStream(1 << 20);
-        PipedOutputStream clientOut = new PipedOutputStream(serverIn);
-        serverImpl = new WeftLanguageServer(connector, false);
-        Launcher<WeftLanguageClient> serverLauncher = new Launcher.Builder<WeftLanguageClient>()
-                .setLocalService(serverImpl).setRemoteInterface(WeftLanguageClient.class)
-                .setInput(serverIn).setOutput(serverOut).setExecutorService(launcherThreads).create();
-        serverImpl.connect(serverLauncher.getRemoteProxy());
-        serverLauncher.startListening();
+        java.io.InputStream clientIn;
+        java.io.OutputStream clientOut;
+        if (process == null) {
+            PipedInputStream pin = new PipedInputStream(1 << 20);
+            PipedOutputStream serverOut = new PipedOutputStream(pin);
+            PipedInputStream serverIn = new PipedInputStream(1 << 20);
+            clientOut = new PipedOutputStream(serverIn);
+            clientIn = pin;
+            serverImpl = new WeftLanguageServer(connector, false);
+            Launcher<WeftLanguageClient> serverLauncher = new Launcher.Builder<WeftLanguageClient>()
+                    .setLocalService(serverImpl).setRemoteInterface(WeftLanguageClient.class)
+                    .setInput(serverIn).setOutput(serverOut).setExecutorService(launcherThreads).create();
+            serverImpl.connect(serverLauncher.getRemoteProxy());
+            serverLauncher.startListening();
+        } else {
+            serverImpl = null;
+            clientIn = process.getInputStream();
+            clientOut = process.getOutputStream();
+        }
         Launcher<ServerApi> clientLauncher = new Launcher.Builder<ServerApi>()
                 .setLocalService(this).setRemoteInterface(ServerApi.class)
                 .setInput(clientIn).setOutput(clientOut).setExecutorService(launcherThreads).create();
@@ -148,7 +173,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
             init.setRootUri(workspace.toUri().toString());
         }
         init.setInitializationOptions(initOptions);
-        initResult = server.initialize(init).get(10, TimeUnit.SECONDS);
+        initResult = server.initialize(init).get(30, TimeUnit.SECONDS);
         server.initialized(new InitializedParams());
         this.encoding = PositionEncoding.negotiate(List.of(initResult.getCapabilities().getPositionEncoding()));
     }
@@ -357,6 +382,8 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                 b.version++;
                 emit(b, cs);
             }
+            changeCount++;
+            notifyAll();
             return new ApplyWorkspaceEditResponse(applied);
         }
     }
@@ -409,6 +436,19 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         }
         sender.shutdownNow();
         launcherThreads.shutdownNow();
+    }
+
+    /** Blocks until {@code uri}'s buffer satisfies {@code p} (checked after every applied server edit). */
+    public synchronized void awaitText(String uri, java.util.function.Predicate<String> p, long timeoutMs)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!p.test(buffers.get(uri).text)) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new IllegalStateException("timed out waiting for the buffer of " + uri);
+            }
+            wait(left);
+        }
     }
 
     /** Helper for tests: the position of UTF-16 {@code offset} in this editor's encoding. */
