@@ -156,12 +156,25 @@
       (setq eglot--cached-server weft-server)
       (eglot--maybe-activate-editing-mode))))
 
+(defun weft--keep-line-endings (buffer)
+  "Re-read BUFFER byte for byte if Emacs decoded its CRLF (or CR) line endings away.
+Otherwise eglot would describe an LF text to the server, and the shared document would lose the file's
+line endings."
+  (with-current-buffer buffer
+    (when (memq (coding-system-eol-type buffer-file-coding-system) '(1 2))
+      (if (buffer-modified-p)
+          (user-error "Weft: save %s first (its CRLF line endings must be re-read before sharing)"
+                      (buffer-name))
+        (let ((coding-system-for-read 'utf-8-unix))
+          (revert-buffer t t t))))))
+
 ;;;###autoload
 (defun weft-share ()
   "Share the current buffer in a new session; the invite link goes to the kill ring."
   (interactive)
   (unless buffer-file-name (user-error "Weft: save the buffer to a file first"))
   (let ((buf (current-buffer)))
+    (weft--keep-line-endings buf)
     (weft-start)
     (weft--manage buf)
     (let* ((args (append (and weft-relay-url (list :relayUrl weft-relay-url))
@@ -182,7 +195,10 @@
          (docs (append (plist-get res :documents) nil))
          first)
     (dolist (uri docs)
-      (let ((buf (find-file-noselect (eglot--uri-to-path uri))))
+      ;; Read the shared files byte for byte: with CRLF decoded away, eglot would describe a different text
+      ;; (LF) than the one everybody shares (CRLF), and positions would not line up.
+      (let ((buf (let ((coding-system-for-read 'utf-8-unix))
+                   (find-file-noselect (eglot--uri-to-path uri)))))
         (weft--manage buf)
         (unless first (setq first buf))))
     (when (and first (called-interactively-p 'any)) (switch-to-buffer first))

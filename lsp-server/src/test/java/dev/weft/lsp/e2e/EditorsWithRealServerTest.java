@@ -210,9 +210,11 @@ class EditorsWithRealServerTest {
     }
   }
 
+  /** Neovim shares a CRLF file; the simulated editor and (when installed) Emacs join and all type. */
   @Test
   void crlfFileSharedFromNeovimKeepsItsLineEndings() throws Exception {
     assumeEditor(EditorRun.Kind.NEOVIM);
+    boolean withEmacs = E2eSupport.installed(EditorRun.Kind.EMACS);
     ServerUnderTest server = server();
     Path dir = E2eSupport.tempDir("crlf-nvim-");
     String original = Files.readString(E2eSupport.repoRoot().resolve("samples/text/windows-crlf.txt"),
@@ -220,7 +222,8 @@ class EditorsWithRealServerTest {
     assertThat(original).contains("\r\n");
     String expected = original
         .replace("endings.\r\n", "endings.\r\nA line typed in Neovim.\r\n")
-        .replace("a line feed.", "a line feed (and the simulated editor).");
+        .replace("a line feed.", "a line feed (and the simulated editor).")
+        .replace("Weft keeps", withEmacs ? "Weft (from Emacs) keeps" : "Weft keeps");
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
     Path nvimWs = Files.createDirectories(dir.resolve("nvim-ws"));
@@ -234,13 +237,23 @@ class EditorsWithRealServerTest {
         .settle()
         .verify()
         .dump("final.txt");
+    Steps emacsSteps = new Steps()
+        .join(out.resolve("link.txt"))
+        .type("Weft", " (from Emacs)")
+        .waitFor("A line typed in Neovim.")
+        .expect(expectedFile)
+        .settle()
+        .verify()
+        .dump("final.txt");
     try (RelayUnderTest relay = RelayUnderTest.start(dir);
         EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, out, server.command, steps,
             Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url.toString()))) {
       awaitFile(nvim, out.resolve("link.txt"), WAIT);
       String link = Files.readString(out.resolve("link.txt")).trim();
-      try (ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
-          dir.resolve("sim-out"))) {
+      try (EditorRun emacs = withEmacs ? EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"),
+              dir.resolve("emacs-out"), server.command, emacsSteps, Map.of("WEFT_E2E_TIMEOUT", "30")) : null;
+          ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
+              dir.resolve("sim-out"))) {
         try {
           sim.join(link);
           sim.type("a line feed", " (and the simulated editor)");
@@ -248,10 +261,15 @@ class EditorsWithRealServerTest {
           sim.awaitSettled(WAIT);
         } catch (AssertionError e) {
           nvim.close();
-          throw new AssertionError(e.getMessage() + "\n" + nvim.report(), e);
+          throw new AssertionError(e.getMessage() + "\n" + nvim.report()
+              + (emacs == null ? "" : "\n" + emacs.report()), e);
         }
         nvim.awaitSuccess(SCENARIO);
         assertThat(nvim.read("final.txt")).as("Neovim buffer\n%s", nvim.report()).isEqualTo(expected);
+        if (emacs != null) {
+          emacs.awaitSuccess(SCENARIO);
+          assertThat(emacs.read("final.txt")).as("Emacs buffer\n%s", emacs.report()).isEqualTo(expected);
+        }
         assertThat(Files.readString(sim.workspace.resolve("windows-crlf.txt"), StandardCharsets.UTF_8))
             .as("the joiner's materialised file before edits had CRLF").contains("\r\n");
         assertThat(server.relayCopy(link, "windows-crlf.txt", dir)).as("relay's copy (weft cat)")
