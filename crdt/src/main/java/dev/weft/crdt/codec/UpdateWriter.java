@@ -29,6 +29,17 @@ public final class UpdateWriter {
     private int[] dAgent = new int[4], dStart = new int[4], dLen = new int[4];
 
     private final Varint.Writer out = new Varint.Writer(64);
+    /** Scratch for the per-agent expected seqs while encoding; reused across encodes. */
+    private int[] expectedScratch = new int[8];
+
+    private int[] expected() {
+        if (expectedScratch.length < nAgents) {
+            expectedScratch = new int[nAgents];
+        } else {
+            Arrays.fill(expectedScratch, 0, nAgents, 0);
+        }
+        return expectedScratch;
+    }
 
     public void reset() {
         nAgents = 0;
@@ -157,7 +168,7 @@ public final class UpdateWriter {
         for (int i = 0; i < nAgents; i++) {
             w.writeVarLong(agentIds[i]);
         }
-        int[] expected = new int[nAgents];
+        int[] expected = expected();
         w.writeVarInt(n);
         for (int i = 0; i < n; i++) {
             int a = agent[i];
@@ -195,7 +206,7 @@ public final class UpdateWriter {
             }
         }
         w.writeVarInt(nDel);
-        int[] dExpected = new int[nAgents];
+        int[] dExpected = expected();
         for (int i = 0; i < nDel; i++) {
             int a = dAgent[i];
             w.writeVarInt(a);
