@@ -474,15 +474,19 @@ public final class SharedDocument implements AutoCloseable {
         RelayRejectedException ex = new RelayRejectedException(e.code(),
                 "relay refused for '" + name + "': " + e.message());
         if (REFUSED_UPDATE.contains(e.code()) && !channel.readOnly()) {
-            // One of our updates was not applied: resync later, which resends exactly what the relay lacks.
+            // One of our updates was not applied. Stop sending edits one by one (under a rate limit that would only
+            // earn more refusals) and resync later: the reply's diff resends, in one message, exactly what the
+            // relay lacks.
             acks.updateRefused();
+            synced = false;
             if (retry == null || retry.isDone()) {
                 retry = TIMER.schedule(() -> run(() -> {
-                    if (synced) {
+                    if (!synced && channel.state() == ConnectionState.CONNECTED) {
                         requestSync();
                     }
                 }), retryDelayMillis, TimeUnit.MILLISECONDS);
-                retryDelayMillis = Math.min(retryDelayMillis * 2, 30_000);
+                long cap = e.code() == ErrorCode.RATE_LIMITED ? 2_000 : 30_000;
+                retryDelayMillis = Math.min(retryDelayMillis * 2, cap);
             }
         }
         if (e.code() != ErrorCode.RATE_LIMITED) {
