@@ -111,6 +111,27 @@ public final class CursorService {
         });
     }
 
+    /**
+     * Announces our presence (name, colour, no selection yet) in a document the editor just bound, so other
+     * participants list us even before the editor reports a selection (plain clients never do).
+     */
+    public void announce(RoomDocument rd) {
+        String user = session.room() == null ? "weft" : session.room().client.userName();
+        String color = session.room() == null ? colorFor(user) : session.room().client.color();
+        rd.shared.executor().execute(() -> {
+            if (!rd.localAwareness.isEmpty()) {
+                return;
+            }
+            JsonObject state = new JsonObject();
+            state.addProperty("name", user);
+            state.addProperty("color", color);
+            state.addProperty("uri", rd.name);
+            state.add("selections", new JsonArray());
+            rd.localAwareness = gson.toJson(state);
+            rd.shared.setLocalAwareness(rd.localAwareness);
+        });
+    }
+
     private static String encode(DocumentBinding b, int viewOffset) {
         int replicaOffset = b.alignment().viewToReplica(viewOffset);
         RelativePosition rp = b.replica().relativePosition(replicaOffset, Assoc.AFTER);
@@ -164,6 +185,9 @@ public final class CursorService {
         List<Diagnostic> diags = new ArrayList<>();
         LineIndex li = b.viewLines();
         for (RoomDocument.RemoteState s : rd.remote.values()) {
+            if (s.selections().isEmpty()) {
+                continue; // present (a participant) but no cursor to show
+            }
             WeftProtocol.RemoteCursor rc = new WeftProtocol.RemoteCursor();
             rc.clientId = Long.toString(s.clientId());
             rc.name = s.name();

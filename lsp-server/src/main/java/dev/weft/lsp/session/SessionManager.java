@@ -583,6 +583,7 @@ public final class SessionManager {
             b.setPaused(true);
         }
         b.addViewListener(x -> cursors.publish(rd));
+        cursors.announce(rd);
     }
 
     private CompletableFuture<Boolean> applyEdit(String uri, int version, Range range, String text) {

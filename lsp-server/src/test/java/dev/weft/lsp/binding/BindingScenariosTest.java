@@ -265,6 +265,8 @@ class BindingScenariosTest {
         Thread.sleep(700);
         WeftProtocol.Status st = ed(1).statuses.get(ed(1).statuses.size() - 1);
         assertThat(st.participants).extracting(p -> p.name).contains("user0");
+        WeftProtocol.Status st0 = ed(0).statuses.get(ed(0).statuses.size() - 1);
+        assertThat(st0.participants).extracting(p -> p.name).contains("user1"); // present without a selection
         assertThat(st.state).isEqualTo("connected");
     }
 }
