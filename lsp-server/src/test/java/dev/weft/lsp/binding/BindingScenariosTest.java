@@ -269,4 +269,25 @@ class BindingScenariosTest {
         assertThat(st0.participants).extracting(p -> p.name).contains("user1"); // present without a selection
         assertThat(st.state).isEqualTo("connected");
     }
+
+    @Test
+    void readOnlyMemberSeesChangesAndItsOwnEditsAreReverted() throws Exception {
+        s = new Session(tmp);
+        s.addEditor(Ordering.VSCODE, null);
+        s.addEditor(Ordering.VSCODE, null);
+        s.share("doc.txt", "shared\n");
+        // join with the read-only link
+        SimulatedEditor e0 = ed(0);
+        Thread.sleep(600);
+        String ro = e0.statuses.get(e0.statuses.size() - 1).readOnlyInviteLink;
+        assertThat(ro).isNotNull();
+        s.link = ro;
+        s.join(1);
+        assertThat(s.awaitConverged(10_000)).isEqualTo("shared\n");
+        ed(1).edit(uri(1), 0, 0, "nope ");          // cannot be shared: reverted in the editor
+        ed(0).edit(uri(0), 6, 6, "!");               // the editor's changes still arrive
+        assertThat(s.awaitConverged(10_000)).isEqualTo("shared!\n");
+        Thread.sleep(700);
+        assertThat(ed(1).statuses.get(ed(1).statuses.size() - 1).role).isEqualTo("read-only");
+    }
 }
