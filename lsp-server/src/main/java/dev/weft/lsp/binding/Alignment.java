@@ -94,6 +94,13 @@ public final class Alignment {
         }
     }
 
+    /** An independent copy of this alignment (segments are immutable records, so a shallow copy suffices). */
+    public Alignment copy() {
+        Alignment c = new Alignment(0);
+        c.segs.addAll(segs);
+        return c;
+    }
+
     /** True if the editor view differs from the replica (something is waiting to be shown). */
     public boolean hasPending() {
         for (Segment s : segs) {

@@ -99,6 +99,29 @@ public final class DocumentBinding {
      * (late echo) or not. Its changes are pending again in the alignment; nothing is sent while it is set.
      */
     private Inflight uncertain;
+    /**
+     * Set while changes that look exactly like the outstanding edit's echo have been taken as the echo before the
+     * editor answered: if the editor answers {@code applied:false}, they were the user's own identical typing
+     * (e.g. both type a space at one place) and are replayed as user changes from this snapshot. Until the
+     * answer, later didChange notifications wait in {@link #deferred}; remote changes go on (the replica does not
+     * wait) and are also recorded in the snapshot so it can be brought up to date.
+     */
+    private Provisional provisional;
+    /** didChange steps held back while {@link #provisional} is set, in arrival order. */
+    private final List<Runnable> deferred = new ArrayList<>();
+
+    /**
+     * State just before a provisional echo.
+     *
+     * @param view      the view before the echo
+     * @param alignment a copy of the alignment before the echo
+     * @param version   the version of the notification whose leading changes were taken as the echo
+     * @param changes   those leading changes
+     * @param replicaChanges remote (or undo) changes applied to the replica since, in order; mutable
+     */
+    private record Provisional(String view, Alignment alignment, int version,
+                               List<TextDocumentContentChangeEvent> changes, List<TextChange> replicaChanges) {
+    }
     /** True while incoming changes must not be shown (weft.pause). */
     private boolean paused;
     /** True after a refusal until the editor reports a new version (or the retry timer fires). */
@@ -328,9 +351,23 @@ public final class DocumentBinding {
         if (closed) {
             return;
         }
+        if (provisional != null) {
+            deferred.add(() -> onDidChange(version, changes));
+            return;
+        }
+        List<TextDocumentContentChangeEvent> todo = changes;
         int k = 0;
         if (inflight != null && !inflightEchoed) {
             k = matchEcho(changes);
+            if (k > 0 && !inflightResponded && !inflight.repair) {
+                provisional = new Provisional(view, alignment.copy(), version, List.copyOf(changes.subList(0, k)),
+                        new ArrayList<>());
+                if (k < changes.size()) {
+                    List<TextDocumentContentChangeEvent> rest = List.copyOf(changes.subList(k, changes.size()));
+                    deferred.add(() -> onDidChange(version, rest));
+                    todo = changes.subList(0, k);
+                }
+            }
             if (k > 0) {
                 view = inflight.expected;
                 viewLines = null;
@@ -356,8 +393,8 @@ public final class DocumentBinding {
                 }
             }
         }
-        for (; k < changes.size(); k++) {
-            TextDocumentContentChangeEvent c = changes.get(k);
+        for (; k < todo.size(); k++) {
+            TextDocumentContentChangeEvent c = todo.get(k);
             if (uncertain != null && uncertain.isEchoedBy(c)) {
                 takeLateEcho(c);
             } else {
@@ -492,6 +529,9 @@ public final class DocumentBinding {
     }
 
     private void onReplicaChanges(List<TextChange> changes) {
+        if (provisional != null) {
+            provisional.replicaChanges.addAll(changes);
+        }
         for (TextChange c : changes) {
             alignment.replicaChange(c);
         }
@@ -589,12 +629,26 @@ public final class DocumentBinding {
         }
         inflightResponded = true;
         if (inflightEchoed) {
-            if (!applied) {
-                // Only possible if a user change identical to our edit raced it: the texts agree, the user's
-                // identical keystroke is merged into the remote one. Logged; verify catches any divergence.
-                LOG.info("applyEdit refused after a matching change for " + uri + "; treating the change as the echo");
-            }
+            Provisional p = provisional;
+            provisional = null;
             inflight = null;
+            if (!applied && p != null) {
+                // The "echo" was the user typing exactly our edit, and the editor refused the edit: put the
+                // edit back to pending and replay those changes as the user's own.
+                LOG.fine(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
+                view = p.view;
+                viewLines = null;
+                alignment = p.alignment;
+                for (TextChange c : p.replicaChanges) {
+                    alignment.replicaChange(c);
+                }
+                alignment.rejected();
+                for (TextDocumentContentChangeEvent c : p.changes) {
+                    applyUserChange(c);
+                }
+                viewVersion = p.version;
+            }
+            runDeferred();
         } else if (!applied) {
             if (f.repair) {
                 inflight = null;
@@ -623,9 +677,18 @@ public final class DocumentBinding {
         afterStep();
     }
 
+    /** Runs the steps held back by a provisional echo, in order (a new provisional echo defers the rest again). */
+    private void runDeferred() {
+        List<Runnable> steps = new ArrayList<>(deferred);
+        deferred.clear();
+        for (Runnable r : steps) {
+            r.run();
+        }
+    }
+
     /** After every step: check, send what is pending, tell listeners. */
     private void afterStep() {
-        if (paranoid && inflight == null) {
+        if (paranoid && inflight == null && provisional == null) {
             checkInvariants();
         }
         maybeSend();

@@ -96,4 +96,27 @@ class RendererLagScenariosTest {
         ed(0).edit(uri(0), 5, 11, "");
         assertThat(s.awaitConverged(10_000)).isEqualTo("> hello\n");
     }
+
+    @Test
+    void identicalKeystrokeAtTheSamePlaceAsARefusedEditIsKeptAsTheUsersOwn() throws Exception {
+        pair("ab");
+        AtomicBoolean once = new AtomicBoolean();
+        // Editor 1's user types the very space the remote edit carries, just before it arrives: the keystroke
+        // looks exactly like the echo, then the editor refuses the edit (version moved on).
+        ed(1).beforeApply = p -> {
+            if (once.compareAndSet(false, true)) {
+                ed(1).edit(uri(1), 1, 1, " ");
+            }
+        };
+        ed(0).edit(uri(0), 1, 1, " ");
+        assertThat(s.awaitConverged(10_000)).isEqualTo("a  b");
+    }
+
+    @Test
+    void identicalKeystrokeDuringRendererLagIsKeptOnceAndTheEchoOnce() throws Exception {
+        pair("ab");
+        typeDuringRendererLag(1, " ");
+        ed(0).edit(uri(0), 1, 1, " ");
+        assertThat(s.awaitConverged(10_000)).isEqualTo("a  b");
+    }
 }

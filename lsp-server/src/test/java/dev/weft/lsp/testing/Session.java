@@ -141,10 +141,17 @@ public final class Session implements AutoCloseable {
                 String buf = editors.get(i).text(uris.get(i));
                 report.append("editor ").append(i).append(": buffer=").append(abbrev(buf)).append(" view=")
                         .append(abbrev(s.view())).append(" replica=").append(abbrev(s.replica())).append(" idle=")
-                        .append(s.idle()).append('\n');
+                        .append(s.idle()).append(" viewVersion=").append(s.viewVersion()).append(" editorVersion=")
+                        .append(editors.get(i).version(uris.get(i)));
                 if (text == null) {
                     text = buf;
+                } else if (!buf.equals(text)) {
+                    report.append(" firstDifferenceFromEditor0At=").append(firstDifference(buf, text));
                 }
+                if (!buf.equals(s.replica())) {
+                    report.append(" bufferVsReplicaAt=").append(firstDifference(buf, s.replica()));
+                }
+                report.append('\n');
                 ok &= s.idle() && buf.equals(s.replica()) && buf.equals(s.view()) && buf.equals(text)
                         && s.viewVersion() == editors.get(i).version(uris.get(i));
             }
@@ -167,6 +174,16 @@ public final class Session implements AutoCloseable {
             }
             Thread.sleep(20);
         }
+    }
+
+    private static String firstDifference(String a, String b) {
+        int i = 0;
+        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        int from = Math.max(0, i - 20);
+        return i + " (" + abbrev(a.substring(from, Math.min(a.length(), i + 20))) + " vs "
+                + abbrev(b.substring(from, Math.min(b.length(), i + 20))) + ")";
     }
 
     private static String abbrev(String s) {
