@@ -56,12 +56,20 @@ class RendererLagScenariosTest {
 
     /** Editor 1's user types {@code text} at {@code offset} between the version check and the application. */
     private void typeDuringRendererLag(int offset, String text) {
-        AtomicBoolean once = new AtomicBoolean();
-        ed(1).afterVersionCheck = p -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(uri(1), offset, offset, text);
-            }
-        };
+        ed(1).afterVersionCheck = p -> typeOnce(offset, text);
+    }
+
+    /** Editor 1's user types {@code text} at {@code offset} just before the edit reaches the editor. */
+    private void typeBeforeTheEditArrives(int offset, String text) {
+        ed(1).beforeApply = p -> typeOnce(offset, text);
+    }
+
+    private final AtomicBoolean typed = new AtomicBoolean();
+
+    private void typeOnce(int offset, String text) {
+        if (typed.compareAndSet(false, true)) {
+            ed(1).edit(uri(1), offset, offset, text);
+        }
     }
 
     @Test
@@ -100,14 +108,9 @@ class RendererLagScenariosTest {
     @Test
     void identicalKeystrokeAtTheSamePlaceAsARefusedEditIsKeptAsTheUsersOwn() throws Exception {
         pair("ab");
-        AtomicBoolean once = new AtomicBoolean();
         // Editor 1's user types the very space the remote edit carries, just before it arrives: the keystroke
         // looks exactly like the echo, then the editor refuses the edit (version moved on).
-        ed(1).beforeApply = p -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(uri(1), 1, 1, " ");
-            }
-        };
+        typeBeforeTheEditArrives(1, " ");
         ed(0).edit(uri(0), 1, 1, " ");
         assertThat(s.awaitConverged(10_000)).isEqualTo("a  b");
     }
