@@ -87,8 +87,6 @@ class SurrogatePairTest {
      * An id set may name only one half of a pair (ids are per UTF-16 unit). deleteIds must then either refuse
      * with IllegalArgumentException (document unchanged) or delete the whole pair — never leave a lone surrogate.
      */
-    @org.junit.jupiter.api.Disabled("bug (FINDINGS-crdt.md): an IdSet naming half a pair leaves a lone"
-        + " surrogate. Re-enable when fixed.")
     @Test
     void deleteIdsOfHalfASurrogatePairNeverLeavesALoneSurrogate() {
         for (int half = 1; half <= 2; half++) {
@@ -106,8 +104,6 @@ class SurrogatePairTest {
     }
 
     /** Same for restore: bringing back one half of a deleted pair must not create a lone surrogate. */
-    @org.junit.jupiter.api.Disabled("bug (FINDINGS-crdt.md): an IdSet naming half a pair leaves a lone"
-        + " surrogate. Re-enable when fixed.")
     @Test
     void restoreOfHalfADeletedSurrogatePairNeverLeavesALoneSurrogate() {
         for (int half = 1; half <= 2; half++) {

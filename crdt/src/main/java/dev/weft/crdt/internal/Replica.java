@@ -284,6 +284,7 @@ public final class Replica {
 
     /** Selective undo of an insert: deletes the still-visible characters among {@code ids}. */
     public LocalEdit deleteIds(IdSet ids) {
+        ids = wholeCodePoints(ids);
         writer.reset();
         IdSet.Builder deleted = new IdSet.Builder();
         ChangeCollector out = new ChangeCollector();
@@ -302,6 +303,39 @@ public final class Replica {
      * tombstone (docs/INTERNALS.md, "Selective undo primitives").
      */
     public LocalEdit restore(IdSet ids) {
+        IdSet set = wholeCodePoints(ids);
+        return restoreWhole(set);
+    }
+
+    /**
+     * {@code ids} widened so no range starts or ends between the two halves of a surrogate pair. A pair is always
+     * inserted by one edit, so its halves are consecutive seqs of one agent; selective undo of half a pair would
+     * otherwise leave a lone surrogate in the text.
+     */
+    private IdSet wholeCodePoints(IdSet ids) {
+        IdSet.Builder b = new IdSet.Builder();
+        ids.forEachRange((agentId, start, end) -> {
+            int a = agents.find(agentId);
+            if (a < 0 || start >= agents.next[a]) {
+                b.add(agentId, start, end);
+                return;
+            }
+            char[] c = agents.content[a];
+            int next = agents.next[a];
+            long s = start;
+            long e = Math.min(end, next);
+            if (s > 0 && Character.isLowSurrogate(c[(int) s]) && Character.isHighSurrogate(c[(int) s - 1])) {
+                s--;
+            }
+            if (e > s && e < next && Character.isHighSurrogate(c[(int) e - 1]) && Character.isLowSurrogate(c[(int) e])) {
+                e++;
+            }
+            b.add(agentId, s, Math.max(e, end));
+        });
+        return b.build();
+    }
+
+    private LocalEdit restoreWhole(IdSet ids) {
         // 1. refuse before changing anything if some content is gone
         ids.forEachRange((agentId, start, end) -> {
             int a = agents.find(agentId);
