@@ -142,6 +142,9 @@ class BindingScenariosTest {
     @Test
     void fullReplacementIsReducedToMinimalDiffAndKeepsConcurrentEdits() throws Exception {
         pair(Ordering.VSCODE, Ordering.VSCODE, "alpha\nbeta\ngamma\n");
+        // Editor 0 shows remote edits late, so "[B]" cannot reach its buffer before its reload: truly concurrent
+        // (on a fast machine it otherwise arrived first and the reload, which lacks it, rightly deleted it).
+        ed(0).applyDelayMs = 300;
         ed(1).edit(uri(1), 0, 0, "[B]"); // concurrent edit at the start by the other editor
         // Editor 0 "reloads" with a change at the end, sending the whole text (Full sync / formatter style).
         ed(0).replaceAll(uri(0), "alpha\nbeta\ngamma!\n");
@@ -151,6 +154,7 @@ class BindingScenariosTest {
     @Test
     void crlfAndCrFilesKeepTheirLineEndings() throws Exception {
         pair(Ordering.VSCODE, Ordering.NEOVIM, "l1\r\nl2\r\nl3\rold-mac\r");
+        ed(1).applyDelayMs = 300;            // "x" must not reach editor 1 before its own edit at offset 10
         ed(0).edit(uri(0), 6, 6, "x");       // end of line 2, before its \r\n
         ed(1).edit(uri(1), 10, 10, "\r\nnew"); // after "l3", before its lone \r
         String t = s.awaitConverged(10_000);
