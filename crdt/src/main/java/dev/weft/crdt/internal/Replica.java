@@ -288,14 +288,24 @@ public final class Replica {
         writer.reset();
         IdSet.Builder deleted = new IdSet.Builder();
         ChangeCollector out = new ChangeCollector();
+        forEachKnownRange(ids, (a, start, stop) -> deleteRange(a, start, stop, out, writer, deleted));
+        return new LocalEdit(writer.encode(false), IdSet.EMPTY, deleted.build(), out.result());
+    }
+
+    /** Receives one range of an id set, clamped to what this replica has integrated. */
+    private interface KnownRange {
+        /** Ids {@code [start, stop)} of agent index {@code a}; {@code start < stop <= agents.next[a]}. */
+        void accept(int a, int start, int stop);
+    }
+
+    /** Calls {@code c} for each range of {@code ids} whose agent this replica knows, cut at the agent's next seq. */
+    private void forEachKnownRange(IdSet ids, KnownRange c) {
         ids.forEachRange((agentId, start, end) -> {
             int a = agents.find(agentId);
-            if (a < 0 || start >= agents.next[a]) {
-                return;
+            if (a >= 0 && start < agents.next[a]) {
+                c.accept(a, (int) start, (int) Math.min(end, agents.next[a]));
             }
-            deleteRange(a, (int) start, (int) Math.min(end, agents.next[a]), out, writer, deleted);
         });
-        return new LocalEdit(writer.encode(false), IdSet.EMPTY, deleted.build(), out.result());
     }
 
     /**
@@ -304,62 +314,21 @@ public final class Replica {
      */
     public LocalEdit restore(IdSet ids) {
         IdSet set = wholeCodePoints(ids);
-        return restoreWhole(set);
-    }
-
-    /**
-     * {@code ids} widened so no range starts or ends between the two halves of a surrogate pair. A pair is always
-     * inserted by one edit, so its halves are consecutive seqs of one agent; selective undo of half a pair would
-     * otherwise leave a lone surrogate in the text.
-     */
-    private IdSet wholeCodePoints(IdSet ids) {
-        IdSet.Builder b = new IdSet.Builder();
-        ids.forEachRange((agentId, start, end) -> {
-            int a = agents.find(agentId);
-            if (a < 0 || start >= agents.next[a]) {
-                b.add(agentId, start, end);
-                return;
-            }
-            char[] c = agents.content[a];
-            int next = agents.next[a];
-            long s = start;
-            long e = Math.min(end, next);
-            if (s > 0 && Character.isLowSurrogate(c[(int) s]) && Character.isHighSurrogate(c[(int) s - 1])) {
-                s--;
-            }
-            if (e > s && e < next && Character.isHighSurrogate(c[(int) e - 1]) && Character.isLowSurrogate(c[(int) e])) {
-                e++;
-            }
-            b.add(agentId, s, Math.max(e, end));
-        });
-        return b.build();
-    }
-
-    private LocalEdit restoreWhole(IdSet ids) {
         // 1. refuse before changing anything if some content is gone
-        ids.forEachRange((agentId, start, end) -> {
-            int a = agents.find(agentId);
-            if (a < 0 || start >= agents.next[a]) {
-                return;
-            }
-            int stop = (int) Math.min(end, agents.next[a]);
-            for (int s = (int) start; s < stop; ) {
+        forEachKnownRange(set, (a, start, stop) -> {
+            for (int s = start; s < stop; ) {
                 int h = integrator.find(a, s);
                 if ((items.flags[h] & ItemTable.GC) != 0) {
-                    throw new IllegalStateException("cannot restore (" + agentId + "," + s + "): its content was garbage-collected");
+                    throw new IllegalStateException("cannot restore (" + agents.ids[a] + "," + s
+                            + "): its content was garbage-collected");
                 }
                 s = items.seq[h] + items.len[h];
             }
         });
         // 2. cut the tombstones of the set out as separate items
         List<Integer> pieces = new ArrayList<>();
-        ids.forEachRange((agentId, start, end) -> {
-            int a = agents.find(agentId);
-            if (a < 0 || start >= agents.next[a]) {
-                return;
-            }
-            int stop = (int) Math.min(end, agents.next[a]);
-            for (int s = (int) start; s < stop; ) {
+        forEachKnownRange(set, (a, start, stop) -> {
+            for (int s = start; s < stop; ) {
                 int h = integrator.find(a, s);
                 int hEnd = items.seq[h] + items.len[h];
                 if (!items.isDeleted(h)) {
@@ -423,6 +392,30 @@ public final class Replica {
         }
         IdSet.Builder inserted = new IdSet.Builder().add(localId, s0, s0 + total);
         return new LocalEdit(writer.encode(false), inserted.build(), IdSet.EMPTY, out.result());
+    }
+
+    /**
+     * {@code ids} widened so no range starts or ends between the two halves of a surrogate pair. A pair is always
+     * inserted by one edit, so its halves are consecutive seqs of one agent; selective undo of half a pair would
+     * otherwise leave a lone surrogate in the text.
+     */
+    private IdSet wholeCodePoints(IdSet ids) {
+        IdSet.Builder b = new IdSet.Builder();
+        // Ranges of unknown agents or beyond an agent's next seq are dropped: deleteIds and restore skip them.
+        forEachKnownRange(ids, (a, start, stop) -> {
+            char[] c = agents.content[a];
+            int next = agents.next[a];
+            int s = start;
+            int e = stop;
+            if (s > 0 && Character.isLowSurrogate(c[s]) && Character.isHighSurrogate(c[s - 1])) {
+                s--;
+            }
+            if (e < next && Character.isHighSurrogate(c[e - 1]) && Character.isLowSurrogate(c[e])) {
+                e++;
+            }
+            b.add(agents.ids[a], s, e);
+        });
+        return b.build();
     }
 
     // ------------------------------------------------------------------------------------------ remote updates
