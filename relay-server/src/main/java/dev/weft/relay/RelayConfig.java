@@ -21,6 +21,8 @@ public record RelayConfig(
         int maxDocsPerRoom,
         double updateRate,
         int updateBurst,
+        double roomCreateRate,
+        int roomCreateBurst,
         int compactUpdates,
         long compactBytes,
         long awarenessTimeoutMillis,
@@ -61,6 +63,8 @@ public record RelayConfig(
         DEFAULTS.put("max-docs-per-room", "10000");
         DEFAULTS.put("update-rate", "500");
         DEFAULTS.put("update-burst", "2000");
+        DEFAULTS.put("room-create-rate", "30");
+        DEFAULTS.put("room-create-burst", "60");
         DEFAULTS.put("compact-updates", "1000");
         DEFAULTS.put("compact-bytes", String.valueOf(4L << 20));
         DEFAULTS.put("awareness-timeout-ms", "30000");
@@ -123,6 +127,10 @@ public record RelayConfig(
                 intIn(values, "max-docs-per-room", 1, Integer.MAX_VALUE),
                 doubleIn(values, "update-rate", 0.001),
                 intIn(values, "update-burst", 1, Integer.MAX_VALUE),
+                // Rooms per minute per client address; to lift the limit, set a large value (0 would lock out
+                // every address for good once its burst is spent).
+                doubleIn(values, "room-create-rate", 0.001),
+                intIn(values, "room-create-burst", 1, Integer.MAX_VALUE),
                 intIn(values, "compact-updates", 1, Integer.MAX_VALUE),
                 longIn(values, "compact-bytes", 1, Long.MAX_VALUE),
                 longIn(values, "awareness-timeout-ms", 100, Long.MAX_VALUE),

@@ -2,6 +2,7 @@ package dev.weft.relay;
 
 import dev.weft.relay.log.Log;
 import dev.weft.relay.metrics.RelayMetrics;
+import dev.weft.relay.net.RoomCreationLimiter;
 import dev.weft.relay.net.SocketIoTransport;
 import dev.weft.relay.room.MessageDispatcher;
 import dev.weft.relay.room.RelayContext;
@@ -31,6 +32,7 @@ public final class RelayServer implements AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService scheduler;
     private final RoomRegistry registry;
+    private final RoomCreationLimiter roomCreationLimiter;
     private final SocketIoTransport transport;
     private boolean stopped;
 
@@ -47,8 +49,10 @@ public final class RelayServer implements AutoCloseable {
         long roomsAtStart = store.roomCount();
         metrics.gauges(registry::loadedRooms, registry::loadedDocuments,
                 () -> roomsAtStart + metrics.roomsCreated.get(), writer::queued);
+        this.roomCreationLimiter = new RoomCreationLimiter(config.roomCreateRate(), config.roomCreateBurst(),
+                metrics);
         this.transport = new SocketIoTransport(config, registry, new MessageDispatcher(ctx, registry), metrics,
-                scheduler);
+                roomCreationLimiter, scheduler);
     }
 
     /** Opens storage and starts listening. @throws RuntimeException if storage or the port is unavailable */
@@ -67,6 +71,9 @@ public final class RelayServer implements AutoCloseable {
         long unloadTick = Math.max(50, Math.min(30_000, config.unloadIdleMillis() / 2));
         relay.scheduler.scheduleAtFixedRate(relay.registry::unloadIdleRooms, unloadTick, unloadTick,
                 TimeUnit.MILLISECONDS);
+        relay.scheduler.scheduleAtFixedRate(() -> relay.roomCreationLimiter.evictFull(System.nanoTime()),
+                RoomCreationLimiter.SWEEP_INTERVAL_SECONDS, RoomCreationLimiter.SWEEP_INTERVAL_SECONDS,
+                TimeUnit.SECONDS);
         Log.info(LOG, "relay.started", "url", config.url(), "data",
                 config.dataDir().toAbsolutePath().toString(), "db", relay.store.file().toString(), "startupMs",
                 (System.nanoTime() - t0) / 1_000_000);

@@ -17,6 +17,20 @@ class RelayConfigTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("./weft-data"));
         assertThat(c.sqliteSynchronous()).isEqualTo(SqliteStore.Synchronous.FULL);
         assertThat(c.awarenessTimeoutMillis()).isEqualTo(30_000);
+        assertThat(c.roomCreateRate()).isEqualTo(30);
+        assertThat(c.roomCreateBurst()).isEqualTo(60);
+    }
+
+    @Test
+    void roomCreationLimitIsReadFromFlagsAndEnvironmentAndMustBePositive() {
+        RelayConfig c = RelayConfig.parse(new String[] {"--room-create-rate", "0.5"},
+                Map.of("WEFT_ROOM_CREATE_BURST", "5"));
+        assertThat(c.roomCreateRate()).isEqualTo(0.5);
+        assertThat(c.roomCreateBurst()).isEqualTo(5);
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"--room-create-rate", "0"}, Map.of()))
+                .hasMessageContaining("--room-create-rate must be at least 0.001");
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"--room-create-burst", "0"}, Map.of()))
+                .hasMessageContaining("--room-create-burst must be between 1 and");
     }
 
     @Test

@@ -27,6 +27,8 @@ public final class RelayMetrics {
     public final AtomicLong bytesOut = new AtomicLong();
     /** Rooms created through the HTTP API. */
     public final AtomicLong roomsCreated = new AtomicLong();
+    /** {@code POST /api/rooms} requests refused by the per-address limit (HTTP 429). */
+    public final AtomicLong roomCreateRejected = new AtomicLong();
     /** Snapshots written by compaction. */
     public final AtomicLong compactions = new AtomicLong();
     /** Storage commit duration (one batch). */
@@ -73,6 +75,8 @@ public final class RelayMetrics {
         gauge(out, "weft_rooms_stored", "Rooms in durable storage.", storedRooms.getAsLong());
         gauge(out, "weft_documents", "Documents loaded in memory.", loadedDocuments.getAsLong());
         counter(out, "weft_rooms_created_total", "Rooms created via POST /api/rooms.", roomsCreated.get());
+        counter(out, "weft_room_create_rejected_total",
+                "POST /api/rooms refused with 429 by the per-address room creation limit.", roomCreateRejected.get());
         counter(out, "weft_updates_total", "Updates accepted from editors.", updatesTotal.get());
         counter(out, "weft_acks_total", "Durable acknowledgements sent.", acksTotal.get());
         counter(out, "weft_messages_received_total", "Protocol messages received.", messagesIn.get());

@@ -17,12 +17,18 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * Plain HTTP routes on the Socket.IO port. Requests for other paths (e.g. {@code /socket.io/}) pass through to
  * netty-socketio unchanged. Never blocks the event loop: room creation answers when the storage commit completes.
+ * Room creation is limited per client address by {@link RoomCreationLimiter}: over it, 429 with Retry-After and
+ * nothing created.
  */
 @ChannelHandler.Sharable
 final class HttpRoutes extends ChannelInboundHandlerAdapter {
@@ -32,10 +38,13 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
     private final RoomRegistry registry;
     /** Metrics to render; immutable. */
     private final RelayMetrics metrics;
+    /** Per-address limit on room creation; immutable reference. */
+    private final RoomCreationLimiter roomCreationLimiter;
 
-    HttpRoutes(RoomRegistry registry, RelayMetrics metrics) {
+    HttpRoutes(RoomRegistry registry, RelayMetrics metrics, RoomCreationLimiter roomCreationLimiter) {
         this.registry = registry;
         this.metrics = metrics;
+        this.roomCreationLimiter = roomCreationLimiter;
     }
 
     @Override
@@ -70,6 +79,12 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
                             "{\"error\":\"use POST to create a room\"}");
                     return;
                 }
+                Optional<RoomCreationLimiter.Refusal> refusal =
+                        roomCreationLimiter.admit(peer(ctx), System.nanoTime());
+                if (refusal.isPresent()) {
+                    tooManyRooms(ctx, keepAlive, refusal.get());
+                    return;
+                }
                 registry.createRoom().whenComplete((created, failure) -> {
                     if (failure != null) {
                         Log.error(LOG, "room.create_failed", failure);
@@ -86,13 +101,38 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The client's IP address. @throws IllegalStateException if the channel is not a TCP/IP one */
+    private static InetAddress peer(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress();
+        }
+        throw new IllegalStateException("room creation needs the client's IP address, channel has " + remote);
+    }
+
+    /** HTTP 429 (RFC 6585 §4) with Retry-After in whole seconds (RFC 9110 §10.2.3). */
+    private static void tooManyRooms(ChannelHandlerContext ctx, boolean keepAlive, RoomCreationLimiter.Refusal r) {
+        FullHttpResponse resp = response(HttpResponseStatus.TOO_MANY_REQUESTS, "application/json",
+                "{\"error\":\"" + r.reason() + "; retry in " + r.retryAfterSeconds() + " s\"}");
+        resp.headers().set(HttpHeaderNames.RETRY_AFTER, r.retryAfterSeconds());
+        send(ctx, keepAlive, resp);
+    }
+
     private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
                                 String contentType, String body) {
+        send(ctx, keepAlive, response(status, contentType, body));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, String body) {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+        return resp;
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse resp) {
         if (keepAlive) {
             HttpUtil.setKeepAlive(resp, true);
             ctx.writeAndFlush(resp);

@@ -33,7 +33,8 @@ public final class SocketIoTransport {
     private final SocketIOServer server;
 
     public SocketIoTransport(RelayConfig config, RoomRegistry registry, MessageDispatcher dispatcher,
-                             RelayMetrics metrics, ScheduledExecutorService scheduler) {
+                             RelayMetrics metrics, RoomCreationLimiter roomCreationLimiter,
+                             ScheduledExecutorService scheduler) {
         Configuration c = new Configuration();
         c.setHostname(config.host());
         c.setPort(config.port());
@@ -80,7 +81,7 @@ public final class SocketIoTransport {
             }
         });
         server = new SocketIOServer(c);
-        HttpRoutes routes = new HttpRoutes(registry, metrics);
+        HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter);
         server.setPipelineFactory(new SocketIOChannelInitializer() {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {

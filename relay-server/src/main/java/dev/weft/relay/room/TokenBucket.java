@@ -22,13 +22,32 @@ public final class TokenBucket {
 
     /** Takes one token if available. @return false if the caller is over the rate */
     public synchronized boolean tryTake(long nowNanos) {
-        long elapsed = Math.max(0, nowNanos - lastNanos);
-        tokens = Math.min(burst, tokens + elapsed * perNano);
-        lastNanos = nowNanos;
+        refill(nowNanos);
         if (tokens >= 1) {
             tokens -= 1;
             return true;
         }
         return false;
+    }
+
+    /** Nanoseconds from {@code nowNanos} until {@link #tryTake} would succeed; 0 if it would now. */
+    public synchronized long nanosUntilToken(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perNano);
+    }
+
+    /**
+     * True if the bucket holds {@code burst} tokens at {@code nowNanos}: it then behaves exactly like a new bucket,
+     * so a caller keeping buckets per key may drop it.
+     */
+    public synchronized boolean isFull(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= burst;
+    }
+
+    private void refill(long nowNanos) {
+        long elapsed = Math.max(0, nowNanos - lastNanos);
+        tokens = Math.min(burst, tokens + elapsed * perNano);
+        lastNanos = nowNanos;
     }
 }

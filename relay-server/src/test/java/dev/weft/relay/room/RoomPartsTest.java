@@ -31,6 +31,24 @@ class RoomPartsTest {
     }
 
     @Test
+    void tokenBucketTellsWhenTheNextTokenComesAndWhenItIsFull() {
+        TokenBucket b = new TokenBucket(10, 2, 0); // a token every 100 ms
+        assertThat(b.isFull(0)).isTrue();
+        assertThat(b.nanosUntilToken(0)).isZero();
+        b.tryTake(0);
+        assertThat(b.isFull(0)).isFalse();
+        b.tryTake(0);
+        assertThat(b.nanosUntilToken(0)).isBetween(99_999_999L, 100_000_001L);
+        assertThat(b.nanosUntilToken(25_000_000)).isBetween(74_999_999L, 75_000_001L);
+        assertThat(b.isFull(150_000_000)).isFalse();
+        assertThat(b.nanosUntilToken(150_000_000)).isZero();
+        assertThat(b.isFull(250_000_000)).isTrue();
+        assertThat(b.tryTake(250_000_000)).as("asking took nothing").isTrue();
+        assertThat(b.tryTake(250_000_000)).isTrue();
+        assertThat(b.tryTake(250_000_000)).isFalse();
+    }
+
+    @Test
     void documentNamesAreWorkspaceRelativePaths() {
         assertThat(DocNames.problem("src/main/App.java")).isNull();
         assertThat(DocNames.problem("ünï cødé/🧵.md")).isNull();
