@@ -1,13 +1,20 @@
 // Relay benchmarks (not tests). Run through bench/relay/run.sh, which starts the relay and passes its URL and pid.
 // Single-file program: java -cp lsp-server/target/weft-server.jar bench/relay/RelayBench.java <mode> [options]
-//   fanout --relay URL [--seconds 20] [--rate 20] [--receivers 3]
-//   load   --relay URL --pid PID [--clients 200] [--rooms 50] [--rate 10] [--seconds 60]
+//   fanout --relay URL [--seconds 20] [--rate 20] [--receivers 3] [--client socketio|lean]
+//   load   --relay URL --pid PID [--clients 200] [--rooms 50] [--rate 10] [--seconds 60] [--client lean|socketio]
+//          [--samples-out FILE]
+// --client socketio: the production client (RelayClient + SharedDocument, Socket.IO Java client 2.1.2);
+// --client lean: Engine.IO/Socket.IO framing over java.net.http.WebSocket with the real CRDT and MessageCodec
+// (see LeanMember). Defaults: fanout socketio, load lean.
 //   ack    --relay URL [--seconds 15] [--rate 20]
 //   coldstart --jar weft-relay.jar [--runs 5]
 // Prints a table on stderr and one JSON object on stdout.
 
 import dev.weft.crdt.TextChange;
 import dev.weft.crdt.TextDocument;
+import dev.weft.crdt.VersionVector;
+import dev.weft.sync.Message;
+import dev.weft.sync.MessageCodec;
 import dev.weft.lsp.transport.RelayClient;
 import dev.weft.lsp.transport.RoomApi;
 import dev.weft.lsp.transport.RoomCredentials;
@@ -52,10 +59,10 @@ public class RelayBench {
         }
         Map<String, Object> result = switch (argv[0]) {
             case "fanout" -> fanout(URI.create(o.get("relay")), num(o, "seconds", 20), num(o, "rate", 20),
-                    (int) num(o, "receivers", 3));
+                    (int) num(o, "receivers", 3), o.getOrDefault("client", "socketio"));
             case "load" -> load(URI.create(o.get("relay")), Long.parseLong(o.getOrDefault("pid", "0")),
                     (int) num(o, "clients", 200), (int) num(o, "rooms", 50), num(o, "rate", 10),
-                    num(o, "seconds", 60));
+                    num(o, "seconds", 60), o.get("samples-out"), o.getOrDefault("client", "lean"));
             case "ack" -> ack(URI.create(o.get("relay")), num(o, "seconds", 15), num(o, "rate", 20));
             case "coldstart" -> coldstart(Path.of(o.get("jar")), (int) num(o, "runs", 5));
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
@@ -71,36 +78,44 @@ public class RelayBench {
 
     // ---------------------------------------------------------------- fan-out: 1 typist, N receivers, one doc
 
-    static Map<String, Object> fanout(URI relay, double seconds, double rate, int receivers) throws Exception {
+    static Map<String, Object> fanout(URI relay, double seconds, double rate, int receivers, String clientKind)
+            throws Exception {
         RoomCredentials room = new RoomApi(relay).createRoom();
-        List<RelayClient> clients = new ArrayList<>();
-        List<SharedDocument> docs = new ArrayList<>();
-        for (int i = 0; i <= receivers; i++) {
-            RelayClient c = new RelayClient(RelayClient.Options.of(relay, room.room(), room.secret()));
-            c.connect().get(10, TimeUnit.SECONDS);
-            clients.add(c);
-            SharedDocument d = SharedDocument.open(c, "fanout.txt", new TextDocument(100 + i));
-            d.firstSync().get(10, TimeUnit.SECONDS);
-            docs.add(d);
-        }
         int keystrokes = (int) (seconds * rate) + WARMUP;
         java.util.concurrent.atomic.AtomicLongArray sentAt = new java.util.concurrent.atomic.AtomicLongArray(keystrokes);
         Samples latency = new Samples();
-        for (int i = 1; i <= receivers; i++) {
-            docs.get(i).addRemoteChangeListener(changes -> {
-                long now = System.nanoTime();
-                for (TextChange c : changes) {
-                    for (int k = 0; k < c.insertText().length(); k++) {
-                        int idx = c.offset() + k; // the typist appends: offset = keystroke index
-                        if (idx >= WARMUP && idx < keystrokes && sentAt.get(idx) != 0) {
-                            latency.add(now - sentAt.get(idx));
-                        }
+        java.util.function.Consumer<List<TextChange>> onRemote = changes -> {
+            long now = System.nanoTime();
+            for (TextChange c : changes) {
+                for (int k = 0; k < c.insertText().length(); k++) {
+                    int idx = c.offset() + k; // the typist appends: offset = keystroke index
+                    if (idx >= WARMUP && idx < keystrokes && sentAt.get(idx) != 0) {
+                        latency.add(now - sentAt.get(idx));
                     }
                 }
-            });
+            }
+        };
+        AtomicLong errors = new AtomicLong();
+        AtomicLong losses = new AtomicLong();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .executor(Executors.newFixedThreadPool(2)).build();
+        List<LoadMember> docs = new ArrayList<>();
+        for (int i = 0; i <= receivers; i++) {
+            java.util.function.Consumer<List<TextChange>> listener = i == 0 ? changes -> { } : onRemote;
+            LoadMember m = clientKind.equals("socketio")
+                    ? new SocketIoMember(relay, room, 100 + i, "fanout.txt", listener, errors, losses, losses)
+                    : new LeanMember(http, relay, room, 100 + i, "fanout.txt", listener, errors, losses);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!m.synced()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("member " + i + " did not sync within 10 s");
+                }
+                Thread.sleep(10);
+            }
+            docs.add(m);
         }
         Thread.sleep(500);
-        SharedDocument typist = docs.get(0);
+        LoadMember typist = docs.get(0);
         long start = System.nanoTime();
         for (int i = 0; i < keystrokes; i++) {
             sleepUntil(start + (long) (i * 1e9 / rate));
@@ -108,12 +123,16 @@ public class RelayBench {
             typist.edit(t -> {
                 sentAt.set(at, System.nanoTime());
                 return t.insert(at, Character.toString('a' + at % 26));
-            }).join();
+            });
         }
-        typist.awaitAllAcked(Duration.ofSeconds(10));
+        long unacked = typist.awaitAcked(Duration.ofSeconds(10));
         Thread.sleep(500);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("benchmark", "fanout");
+        r.put("client", clientKind);
+        r.put("errors", errors.get());
+        r.put("connection_losses", losses.get());
+        r.put("unacked_at_end", unacked);
         r.put("keystrokes", keystrokes);
         r.put("receivers", receivers);
         r.put("rate_per_s", rate);
@@ -121,69 +140,61 @@ public class RelayBench {
         r.put("expected_deliveries", (long) (keystrokes - WARMUP) * receivers);
         r.put("warmup_keystrokes_excluded", WARMUP);
         r.putAll(latency.summary("latency_ms"));
-        docs.forEach(SharedDocument::close);
-        clients.forEach(RelayClient::close);
+        r.putAll(relayHistogram(relay, "weft_forward_latency_seconds", "relay_forward_ms"));
+        docs.forEach(LoadMember::close);
         return r;
     }
 
     // ---------------------------------------------------------------- load: many rooms, everyone types
 
-    static Map<String, Object> load(URI relay, long pid, int clientsN, int roomsN, double rate, double seconds)
-            throws Exception {
+    static Map<String, Object> load(URI relay, long pid, int clientsN, int roomsN, double rate, double seconds,
+                                    String samplesOut, String clientKind) throws Exception {
         List<RoomCredentials> rooms = new ArrayList<>();
         for (int i = 0; i < roomsN; i++) {
             rooms.add(new RoomApi(relay).createRoom());
         }
         ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
         Samples latency = new Samples();
+        // --samples-out FILE: every measured delivery as "sentNanos receivedNanos" (System.nanoTime is
+        // CLOCK_MONOTONIC, comparable across processes), to merge runs of several generator processes.
+        TimedSamples trace = samplesOut == null ? null : new TimedSamples();
         AtomicLong errors = new AtomicLong();
         AtomicLong reconnects = new AtomicLong();
         AtomicLong connectRetries = new AtomicLong();
-        List<RelayClient> clients = new ArrayList<>();
-        List<SharedDocument> docs = new ArrayList<>();
+        java.util.function.Consumer<List<TextChange>> onRemote = changes -> {
+            long now = System.nanoTime();
+            for (TextChange ch : changes) {
+                String s = ch.insertText();
+                // tokens look like "<client>.<seq>;" — find each whole token
+                int from = 0;
+                while (from < s.length()) {
+                    int end = s.indexOf(';', from);
+                    if (end < 0) {
+                        break;
+                    }
+                    Long t = sentAt.get(s.substring(from, end));
+                    if (t != null) {
+                        latency.add(now - t);
+                        if (trace != null) {
+                            trace.add(t, now);
+                        }
+                    }
+                    from = end + 1;
+                }
+            }
+        };
+        List<LoadMember> docs = new ArrayList<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .executor(Executors.newFixedThreadPool(2)).build();
         for (int i = 0; i < clientsN; i++) {
             RoomCredentials room = rooms.get(i % roomsN);
-            RelayClient c = new RelayClient(RelayClient.Options.of(relay, room.room(), room.secret())
-                    .withTimings(Duration.ofSeconds(20), Duration.ofMillis(100), Duration.ofSeconds(2),
-                            Duration.ofSeconds(10)));
-            c.addStateListener((s, cause) -> {
-                if (s == dev.weft.lsp.transport.ConnectionState.RECONNECTING
-                        || s == dev.weft.lsp.transport.ConnectionState.OFFLINE) {
-                    reconnects.incrementAndGet();
-                }
-            });
-            // A first attempt may time out while hundreds connect at once: the client retries by itself.
-            c.connect().exceptionally(e -> {
-                connectRetries.incrementAndGet();
-                return null;
-            });
-            clients.add(c);
-            SharedDocument d = SharedDocument.open(c, "load.txt", new TextDocument(10_000 + i));
-            d.addErrorListener(e -> errors.incrementAndGet());
-            d.addRemoteChangeListener(changes -> {
-                long now = System.nanoTime();
-                for (TextChange ch : changes) {
-                    String s = ch.insertText();
-                    // tokens look like "<client>.<seq>;" — find each whole token
-                    int from = 0;
-                    while (from < s.length()) {
-                        int end = s.indexOf(';', from);
-                        if (end < 0) {
-                            break;
-                        }
-                        Long t = sentAt.get(s.substring(from, end));
-                        if (t != null) {
-                            latency.add(now - t);
-                        }
-                        from = end + 1;
-                    }
-                }
-            });
-            docs.add(d);
+            docs.add(clientKind.equals("socketio")
+                    ? new SocketIoMember(relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects, connectRetries)
+                    : new LeanMember(http, relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects));
         }
         long setup0 = System.nanoTime();
         while (true) {
-            long synced = docs.stream().filter(d -> d.firstSync().isDone()).count();
+            long synced = docs.stream().filter(LoadMember::synced).count();
             if (synced == docs.size()) {
                 break;
             }
@@ -208,7 +219,7 @@ public class RelayBench {
         AtomicLong typedMeasured = new AtomicLong();
         List<long[]> heapSamples = new ArrayList<>();
         for (int i = 0; i < clientsN; i++) {
-            SharedDocument d = docs.get(i);
+            LoadMember d = docs.get(i);
             int me = i;
             AtomicLong seq = new AtomicLong();
             typists.scheduleAtFixedRate(() -> {
@@ -217,7 +228,7 @@ public class RelayBench {
                 }
                 String token = me + "." + seq.getAndIncrement();
                 boolean measured = System.nanoTime() > measureFrom;
-                d.edit(t -> {
+                d.appendToken(token, () -> {
                     if (measured) {
                         sentAt.put(token, System.nanoTime());
                     }
@@ -225,7 +236,6 @@ public class RelayBench {
                     if (measured) {
                         typedMeasured.incrementAndGet();
                     }
-                    return t.insert(t.length(), token + ";");
                 });
             }, (long) (periodNanos * (i / (double) clientsN)), periodNanos, TimeUnit.NANOSECONDS);
         }
@@ -239,12 +249,12 @@ public class RelayBench {
         double wall = (System.nanoTime() - wall0) / 1e9;
         Thread.sleep(2000);
         long unacked = 0;
-        for (SharedDocument d : docs) {
-            d.awaitAllAcked(Duration.ofSeconds(20));
-            unacked += d.unackedCount();
+        for (LoadMember d : docs) {
+            unacked += d.awaitAcked(Duration.ofSeconds(20));
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("benchmark", "load");
+        r.put("client", clientKind);
         r.put("clients", clientsN);
         r.put("rooms", roomsN);
         r.put("rate_per_client_per_s", rate);
@@ -260,14 +270,17 @@ public class RelayBench {
         r.put("connection_losses", reconnects.get());
         r.put("unacked_at_end", unacked);
         r.putAll(latency.summary("fanout_ms"));
+        if (trace != null) {
+            trace.write(Path.of(samplesOut), measureFrom);
+        }
         if (pid > 0) {
             r.put("relay_cpu_percent_avg", 100.0 * (cpu1 - cpu0) / 100.0 / wall); // ticks are 1/100 s
             r.put("relay_heap_used_mb_max", heapSamples.stream().mapToLong(a -> a[0]).max().orElse(-1) / 1024.0);
             r.put("relay_rss_mb_max", heapSamples.stream().mapToLong(a -> a[1]).max().orElse(-1) / 1024.0);
         }
         r.put("generator_cpu_percent_avg", 100.0 * (selfCpu1 - selfCpu0) / 1e9 / wall);
-        docs.forEach(SharedDocument::close);
-        clients.forEach(RelayClient::close);
+        r.putAll(relayHistogram(relay, "weft_forward_latency_seconds", "relay_forward_ms"));
+        docs.forEach(LoadMember::close);
         return r;
     }
 
@@ -361,6 +374,301 @@ public class RelayBench {
 
     // ---------------------------------------------------------------- helpers
 
+    // ---------------------------------------------------------------- load-generator members
+
+    /** One simulated room member of the load benchmark: one connection, one replica of the room's document. */
+    interface LoadMember {
+        /** True once the first sync with the relay completed. */
+        boolean synced();
+
+        /** Applies {@code edit} to the replica as a local edit and sends its update. */
+        void edit(java.util.function.Function<TextDocument, dev.weft.crdt.LocalEdit> edit);
+
+        /** Runs {@code beforeEdit}, then appends {@code token + ";"} as a local edit and sends it. */
+        default void appendToken(String token, Runnable beforeEdit) {
+            edit(t -> {
+                beforeEdit.run();
+                return t.insert(t.length(), token + ";");
+            });
+        }
+
+        /** Waits up to {@code timeout} for every sent update to be acknowledged; returns how many are not. */
+        long awaitAcked(Duration timeout) throws InterruptedException;
+
+        void close();
+    }
+
+    /** The production client: {@link RelayClient} (Socket.IO Java client 2.1.2) + {@link SharedDocument}. */
+    static final class SocketIoMember implements LoadMember {
+        private final RelayClient client;
+        private final SharedDocument doc;
+
+        SocketIoMember(URI relay, RoomCredentials room, long agent, String docName,
+                       java.util.function.Consumer<List<TextChange>> onRemote,
+                       AtomicLong errors, AtomicLong reconnects, AtomicLong connectRetries) {
+            client = new RelayClient(RelayClient.Options.of(relay, room.room(), room.secret())
+                    .withTimings(Duration.ofSeconds(20), Duration.ofMillis(100), Duration.ofSeconds(2),
+                            Duration.ofSeconds(10)));
+            client.addStateListener((s, cause) -> {
+                if (s == dev.weft.lsp.transport.ConnectionState.RECONNECTING
+                        || s == dev.weft.lsp.transport.ConnectionState.OFFLINE) {
+                    reconnects.incrementAndGet();
+                }
+            });
+            // A first attempt may time out while hundreds connect at once: the client retries by itself.
+            client.connect().exceptionally(e -> {
+                connectRetries.incrementAndGet();
+                return null;
+            });
+            doc = SharedDocument.open(client, docName, new TextDocument(agent));
+            doc.addErrorListener(e -> errors.incrementAndGet());
+            doc.addRemoteChangeListener(onRemote::accept);
+        }
+
+        @Override
+        public boolean synced() {
+            return doc.firstSync().isDone();
+        }
+
+        @Override
+        public void edit(java.util.function.Function<TextDocument, dev.weft.crdt.LocalEdit> edit) {
+            doc.edit(edit::apply);
+        }
+
+        @Override
+        public long awaitAcked(Duration timeout) throws InterruptedException {
+            doc.awaitAllAcked(timeout);
+            return doc.unackedCount();
+        }
+
+        @Override
+        public void close() {
+            doc.close();
+            client.close();
+        }
+    }
+
+    /**
+     * A lean member: Engine.IO v4 / Socket.IO v5 framing over the JDK's {@code java.net.http.WebSocket}, with
+     * Weft's real {@link TextDocument} and {@link MessageCodec}. Same wire messages as the production client
+     * (Hello, SyncRequest, Update, Ack; base64 in event "weft"), but no per-connection event thread hops, so
+     * 200 members in one JVM cost the generator far less CPU. No reconnection: a lost connection is counted.
+     */
+    static final class LeanMember implements LoadMember, java.net.http.WebSocket.Listener {
+        /** The one document this member syncs; immutable. */
+        private final String docName;
+        private final RoomCredentials room;
+        private final long agent;
+        private final java.util.function.Consumer<List<TextChange>> onRemote;
+        private final AtomicLong errors;
+        private final AtomicLong reconnects;
+        /** The replica; guarded by {@code this}. */
+        private final TextDocument doc;
+        /** Frames waiting for the previous send to complete; guarded by {@code this}. */
+        private final java.util.ArrayDeque<String> outbox = new java.util.ArrayDeque<>();
+        /** True while a sendText is outstanding; guarded by {@code this}. */
+        private boolean sending;
+        /** Updates sent and not yet acknowledged (one Ack or Error per Update). */
+        private final AtomicLong unacked = new AtomicLong();
+        private final java.util.concurrent.CompletableFuture<Void> firstSync = new java.util.concurrent.CompletableFuture<>();
+        /** Accumulates a text frame delivered in parts; only touched by the listener callbacks (serialised). */
+        private final StringBuilder partial = new StringBuilder();
+        private volatile java.net.http.WebSocket ws;
+        private volatile boolean closing;
+
+        LeanMember(java.net.http.HttpClient http, URI relay, RoomCredentials room, long agent, String docName,
+                   java.util.function.Consumer<List<TextChange>> onRemote, AtomicLong errors, AtomicLong reconnects) {
+            this.docName = docName;
+            this.room = room;
+            this.agent = agent;
+            this.onRemote = onRemote;
+            this.errors = errors;
+            this.reconnects = reconnects;
+            this.doc = new TextDocument(agent);
+            URI ws = URI.create(relay.toString().replaceFirst("^http", "ws").replaceAll("/$", "")
+                    + "/socket.io/?EIO=4&transport=websocket");
+            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(ws, this)
+                    .whenComplete((socket, failure) -> {
+                        if (failure != null) {
+                            errors.incrementAndGet();
+                            System.err.println("load: connect failed: " + failure);
+                        }
+                    });
+        }
+
+        @Override
+        public void onOpen(java.net.http.WebSocket webSocket) {
+            ws = webSocket;
+            webSocket.request(1);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data,
+                                                            boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                onFrame(frame);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        private void onFrame(String frame) {
+            if (frame.startsWith("42")) { // event: 42["weft","<base64>"]
+                int from = frame.indexOf("\",\"") + 3;
+                onMessage(MessageCodec.decodeBase64(frame.substring(from, frame.length() - 2),
+                        MessageCodec.Limits.DEFAULT));
+            } else if (frame.equals("2")) { // Engine.IO ping
+                sendRaw("3");
+            } else if (frame.startsWith("0")) { // Engine.IO open: connect to the default namespace
+                sendRaw("40");
+            } else if (frame.startsWith("40")) { // namespace connected
+                send(new Message.Hello(MessageCodec.PROTOCOL_VERSION, room.room(), room.secret(), agent,
+                        "load-" + agent, "#888888"));
+            } else if (frame.startsWith("41") || frame.startsWith("44")) {
+                errors.incrementAndGet();
+                System.err.println("load: relay closed the namespace: " + frame);
+            }
+        }
+
+        private void onMessage(Message m) {
+            if (m instanceof Message.Welcome) {
+                VersionVector v;
+                synchronized (this) {
+                    v = doc.version();
+                }
+                send(new Message.SyncRequest(docName, v));
+            } else if (m instanceof Message.SyncReply r) {
+                synchronized (this) {
+                    doc.applyUpdate(r.update());
+                }
+                firstSync.complete(null);
+            } else if (m instanceof Message.Update u) {
+                List<TextChange> changes;
+                synchronized (this) {
+                    changes = doc.applyUpdate(u.update());
+                }
+                onRemote.accept(changes);
+            } else if (m instanceof Message.Ack) {
+                unacked.decrementAndGet();
+            } else if (m instanceof Message.Error e) {
+                errors.incrementAndGet();
+                System.err.println("load: relay error " + e.code() + ": " + e.message());
+                if (!e.doc().isEmpty()) {
+                    unacked.decrementAndGet(); // an Update answered by an Error gets no Ack
+                }
+            }
+        }
+
+        @Override
+        public boolean synced() {
+            return firstSync.isDone();
+        }
+
+        @Override
+        public void edit(java.util.function.Function<TextDocument, dev.weft.crdt.LocalEdit> edit) {
+            byte[] update;
+            synchronized (this) {
+                update = edit.apply(doc).update();
+            }
+            unacked.incrementAndGet();
+            send(new Message.Update(docName, update));
+        }
+
+        private void send(Message m) {
+            sendRaw("42[\"weft\",\"" + MessageCodec.encodeBase64(m) + "\"]");
+        }
+
+        private void sendRaw(String frame) {
+            synchronized (this) {
+                if (sending) {
+                    outbox.add(frame);
+                    return;
+                }
+                sending = true;
+            }
+            transmit(frame);
+        }
+
+        private void transmit(String frame) {
+            ws.sendText(frame, true).whenComplete((ok, failure) -> {
+                if (failure != null && !closing) {
+                    errors.incrementAndGet();
+                }
+                String next;
+                synchronized (this) {
+                    next = outbox.poll();
+                    if (next == null) {
+                        sending = false;
+                        return;
+                    }
+                }
+                transmit(next);
+            });
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int status,
+                                                             String reason) {
+            if (!closing) {
+                reconnects.incrementAndGet();
+            }
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+            if (!closing) {
+                reconnects.incrementAndGet();
+                System.err.println("load: connection error: " + error);
+            }
+        }
+
+        @Override
+        public long awaitAcked(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (unacked.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            return unacked.get();
+        }
+
+        @Override
+        public void close() {
+            closing = true;
+            if (ws != null) {
+                ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+            }
+        }
+    }
+
+    /** (sent, received) pairs of System.nanoTime() values. */
+    static final class TimedSamples {
+        private long[] values = new long[2048];
+        private int size;
+
+        synchronized void add(long sent, long received) {
+            if (size + 2 > values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[size++] = sent;
+            values[size++] = received;
+        }
+
+        /** Writes the pairs sent at or after {@code from}, one per line. */
+        synchronized void write(Path file, long from) throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < size; i += 2) {
+                if (values[i] >= from) {
+                    b.append(values[i]).append(' ').append(values[i + 1]).append('\n');
+                }
+            }
+            Files.writeString(file, b);
+        }
+    }
+
     static final class Samples {
         private long[] values = new long[1024];
         private int size;
@@ -413,6 +721,39 @@ public class RelayBench {
             return Double.isNaN(d) ? "null" : String.format(Locale.ROOT, "%.3f", d);
         }
         return String.valueOf(v);
+    }
+
+    /**
+     * Upper bounds (ms) of the buckets holding the p50/p99 of one of the relay's /metrics histograms: the relay's
+     * own share of the latency (whole run, warm-up included), independent of the load generator's scheduling.
+     */
+    static Map<String, Object> relayHistogram(URI relay, String metric, String prefix) throws Exception {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        List<double[]> buckets = new ArrayList<>(); // {upper bound s, cumulative count}
+        for (String line : text.split("\n")) {
+            if (line.startsWith(metric + "_bucket{le=\"")) {
+                String le = line.substring(line.indexOf('"') + 1, line.lastIndexOf('"'));
+                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                buckets.add(new double[] {bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))});
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (buckets.isEmpty()) {
+            return m;
+        }
+        double total = buckets.get(buckets.size() - 1)[1];
+        m.put(prefix + "_count", total);
+        for (double q : new double[] {0.50, 0.99, 0.999}) {
+            for (double[] b : buckets) {
+                if (b[1] >= q * total) {
+                    m.put(prefix + "_p" + (q == 0.999 ? "999" : String.valueOf((int) Math.round(q * 100))) + "_le",
+                            b[0] * 1000);
+                    break;
+                }
+            }
+        }
+        return m;
     }
 
     /** utime + stime of a process, in clock ticks (1/100 s on Linux). */

@@ -379,6 +379,8 @@ class RelayEndToEndTest {
             assertThat(metricValue(metrics, "weft_connections")).isGreaterThanOrEqualTo(1);
             assertThat(metricValue(metrics, "weft_updates_total")).isGreaterThanOrEqualTo(1);
             assertThat(metricValue(metrics, "weft_storage_commit_seconds_count")).isGreaterThanOrEqualTo(1);
+            assertThat(metricValue(metrics, "weft_forward_latency_seconds_count")).as("updates forwarded")
+                    .isGreaterThanOrEqualTo(1);
         }
         assertThat(RelayProcess.Http.get(relay.url() + "/api/rooms").status()).isEqualTo(405);
     }

@@ -37,6 +37,12 @@ public final class RelayMetrics {
     /** Time from receiving an update to sending its ack. */
     public final Histogram ackSeconds = new Histogram(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5,
             1, 2.5);
+    /**
+     * Time from receiving an update (its frame decoded on the event loop) to handing its forwards to the other
+     * subscribers' connections: the room queue wait plus integration. Network and client time are not included.
+     */
+    public final Histogram forwardSeconds = new Histogram(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+            0.05, 0.1, 0.25, 0.5, 1);
     /** Errors sent to clients, by code. */
     private final Map<ErrorCode, AtomicLong> errors = new EnumMap<>(ErrorCode.class);
 
@@ -91,6 +97,10 @@ public final class RelayMetrics {
         out.append("# HELP weft_ack_latency_seconds Time from receiving an update to sending its durable ack.\n");
         out.append("# TYPE weft_ack_latency_seconds histogram\n");
         ackSeconds.writeTo(out, "weft_ack_latency_seconds");
+        out.append("# HELP weft_forward_latency_seconds Time from receiving an update to handing it to the other"
+                + " subscribers' connections.\n");
+        out.append("# TYPE weft_forward_latency_seconds histogram\n");
+        forwardSeconds.writeTo(out, "weft_forward_latency_seconds");
         out.append("# HELP weft_errors_total Errors sent to clients, by code.\n");
         out.append("# TYPE weft_errors_total counter\n");
         for (Map.Entry<ErrorCode, AtomicLong> e : errors.entrySet()) {

@@ -70,12 +70,14 @@ public final class MessageDispatcher {
         if (m instanceof Message.Update u) {
             // Forwarded as received: the same base64 text, not re-encoded.
             Outgoing forward = new Outgoing(u, text, (int) (text.length() * 3L / 4));
-            room.execute(() -> room.update(s, u, forward, received));
+            // Inline on this event-loop thread when the room is idle: integrating and forwarding one keystroke
+            // takes microseconds, a hand-off to the room pool costs a thread wake-up.
+            room.executeInlineIfIdle(() -> room.update(s, u, forward, received));
         } else if (m instanceof Message.SyncRequest r) {
             room.execute(() -> room.syncRequest(s, r));
         } else if (m instanceof Message.Awareness a) {
             long now = System.currentTimeMillis();
-            room.execute(() -> room.awareness(s, a, now));
+            room.executeInlineIfIdle(() -> room.awareness(s, a, now));
         } else {
             s.sendError(ErrorCode.BAD_MESSAGE, m.getClass().getSimpleName() + " is sent by the relay, not to it",
                     docOf(m));

@@ -58,6 +58,14 @@ public final class Room {
         executor.execute(task);
     }
 
+    /**
+     * Runs {@code task} on this room's executor, on the calling thread if the room is idle (see
+     * {@link SerialExecutor#executeInlineIfIdle}). Only for short tasks that never block: updates and awareness.
+     */
+    void executeInlineIfIdle(Runnable task) {
+        executor.executeInlineIfIdle(task);
+    }
+
     int docCount() {
         return docCount;
     }
@@ -215,6 +223,7 @@ public final class Room {
                 other.peer.send(forward);
             }
         }
+        ctx.metrics().forwardSeconds.observeNanos(System.nanoTime() - receivedNanos);
         long seq = ++doc.lastSeq;
         doc.storedBytes += bytes.length;
         doc.updatesSinceSnapshot++;

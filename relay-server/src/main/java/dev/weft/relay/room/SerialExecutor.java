@@ -35,6 +35,34 @@ public final class SerialExecutor implements Executor {
         pool.execute(this::drain);
     }
 
+    /**
+     * Runs {@code task} on the calling thread if no task of this executor is queued or running, else queues it like
+     * {@link #execute}. Either way the serial guarantees hold: no overlap, submission order, each task sees the
+     * previous ones' effects (the hand-over of {@link #running} is under the lock). Saves the hand-off to the pool
+     * (a thread wake-up) for short tasks arriving at an idle executor.
+     */
+    public void executeInlineIfIdle(Runnable task) {
+        synchronized (this) {
+            if (running) {
+                tasks.add(task);
+                return;
+            }
+            running = true;
+        }
+        try {
+            task.run();
+        } catch (RuntimeException | AssertionError e) {
+            LOG.log(Level.SEVERE, "room task failed (bug)", e);
+        }
+        synchronized (this) {
+            if (tasks.isEmpty()) {
+                running = false;
+                return;
+            }
+        }
+        pool.execute(this::drain); // tasks queued meanwhile: the pool runs them, still one at a time
+    }
+
     private void drain() {
         // Bounded per hand-off so one busy room cannot starve the others sharing the pool.
         for (int i = 0; i < 64; i++) {

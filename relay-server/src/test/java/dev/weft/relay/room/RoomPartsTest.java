@@ -147,4 +147,74 @@ class RoomPartsTest {
             pool.shutdownNow();
         }
     }
+    @Test
+    void inlineExecutionRunsOnTheCallerWhenIdle() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            Thread[] ranOn = new Thread[1];
+            serial.executeInlineIfIdle(() -> ranOn[0] = Thread.currentThread());
+            assertThat(ranOn[0]).as("idle executor: the task ran before the call returned, on the caller")
+                    .isSameAs(Thread.currentThread());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void inlineAndQueuedTasksFromSeveralThreadsStaySerialAndInSubmissionOrder() throws Exception {
+        long seed = 20261121L;
+        int threads = 4;
+        int perThread = 5_000;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        ExecutorService submitters = Executors.newFixedThreadPool(threads);
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            List<int[]> seen = new ArrayList<>(); // unsynchronised on purpose: serial execution makes it safe
+            int[] running = {0};
+            int[] overlaps = {0};
+            CountDownLatch done = new CountDownLatch(threads * perThread);
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                java.util.Random random = new java.util.Random(seed + t);
+                futures.add(submitters.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        int k = i;
+                        Runnable task = () -> {
+                            if (++running[0] != 1) {
+                                overlaps[0]++;
+                            }
+                            seen.add(new int[] {thread, k});
+                            if (random.nextInt(50) == 0) {
+                                Thread.onSpinWait(); // vary task length a little
+                            }
+                            running[0]--;
+                            done.countDown();
+                        };
+                        if (random.nextBoolean()) {
+                            serial.executeInlineIfIdle(task);
+                        } else {
+                            serial.execute(task);
+                        }
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(done.await(30, TimeUnit.SECONDS)).as("every task ran (seed " + seed + ")").isTrue();
+            // The latch orders the last task's writes (and, through the serial chain, all earlier ones) before here.
+            assertThat(overlaps[0]).as("tasks overlapped (seed " + seed + ")").isZero();
+            assertThat(seen).hasSize(threads * perThread);
+            int[] next = new int[threads];
+            for (int[] e : seen) {
+                assertThat(e[1]).as("thread " + e[0] + "'s tasks in submission order (seed " + seed + ")")
+                        .isEqualTo(next[e[0]]++);
+            }
+        } finally {
+            submitters.shutdownNow();
+            pool.shutdownNow();
+        }
+    }
 }
