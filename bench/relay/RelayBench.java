@@ -44,7 +44,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 public class RelayBench {
-    /** Keystrokes (fanout) or updates (ack) sent first and not measured, so the JIT has compiled the hot paths. */
+    /** Updates (ack) sent first and not measured, so the JIT has compiled the hot paths. */
     static final int WARMUP = 40;
 
     public static void main(String[] argv) throws Exception {
@@ -59,7 +59,7 @@ public class RelayBench {
         }
         Map<String, Object> result = switch (argv[0]) {
             case "fanout" -> fanout(URI.create(o.get("relay")), num(o, "seconds", 20), num(o, "rate", 20),
-                    (int) num(o, "receivers", 3), o.getOrDefault("client", "socketio"));
+                    (int) num(o, "receivers", 3), o.getOrDefault("client", "socketio"), (int) num(o, "warmup", 3000));
             case "load" -> load(URI.create(o.get("relay")), Long.parseLong(o.getOrDefault("pid", "0")),
                     (int) num(o, "clients", 200), (int) num(o, "rooms", 50), num(o, "rate", 10),
                     num(o, "seconds", 60), o.get("samples-out"), o.getOrDefault("client", "lean"));
@@ -78,10 +78,10 @@ public class RelayBench {
 
     // ---------------------------------------------------------------- fan-out: 1 typist, N receivers, one doc
 
-    static Map<String, Object> fanout(URI relay, double seconds, double rate, int receivers, String clientKind)
-            throws Exception {
+    static Map<String, Object> fanout(URI relay, double seconds, double rate, int receivers, String clientKind,
+                                      int warmup) throws Exception {
         RoomCredentials room = new RoomApi(relay).createRoom();
-        int keystrokes = (int) (seconds * rate) + WARMUP;
+        int keystrokes = (int) (seconds * rate) + warmup;
         java.util.concurrent.atomic.AtomicLongArray sentAt = new java.util.concurrent.atomic.AtomicLongArray(keystrokes);
         Samples latency = new Samples();
         java.util.function.Consumer<List<TextChange>> onRemote = changes -> {
@@ -89,7 +89,7 @@ public class RelayBench {
             for (TextChange c : changes) {
                 for (int k = 0; k < c.insertText().length(); k++) {
                     int idx = c.offset() + k; // the typist appends: offset = keystroke index
-                    if (idx >= WARMUP && idx < keystrokes && sentAt.get(idx) != 0) {
+                    if (idx >= warmup && idx < keystrokes && sentAt.get(idx) != 0) {
                         latency.add(now - sentAt.get(idx));
                     }
                 }
@@ -116,9 +116,20 @@ public class RelayBench {
         }
         Thread.sleep(500);
         LoadMember typist = docs.get(0);
+        // Warm-up: the first keystrokes go at 1 kHz so the JIT compiles the relay's and the clients' hot paths,
+        // as in a relay that has been serving for a while; they are not measured.
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmup; i++) {
+            sleepUntil(warmStart + i * 1_000_000L);
+            int at = i;
+            typist.edit(t -> t.insert(at, Character.toString('a' + at % 26)));
+        }
+        typist.awaitAcked(Duration.ofSeconds(30));
+        Thread.sleep(1000);
+        double[][] forwardBefore = scrapeHistogram(relay, "weft_forward_latency_seconds");
         long start = System.nanoTime();
-        for (int i = 0; i < keystrokes; i++) {
-            sleepUntil(start + (long) (i * 1e9 / rate));
+        for (int i = warmup; i < keystrokes; i++) {
+            sleepUntil(start + (long) ((i - warmup) * 1e9 / rate));
             int at = i;
             typist.edit(t -> {
                 sentAt.set(at, System.nanoTime());
@@ -137,10 +148,11 @@ public class RelayBench {
         r.put("receivers", receivers);
         r.put("rate_per_s", rate);
         r.put("deliveries", latency.size());
-        r.put("expected_deliveries", (long) (keystrokes - WARMUP) * receivers);
-        r.put("warmup_keystrokes_excluded", WARMUP);
+        r.put("expected_deliveries", (long) (keystrokes - warmup) * receivers);
+        r.put("warmup_keystrokes_excluded", warmup);
         r.putAll(latency.summary("latency_ms"));
-        r.putAll(relayHistogram(relay, "weft_forward_latency_seconds", "relay_forward_ms"));
+        r.putAll(histogramSummary(forwardBefore, scrapeHistogram(relay, "weft_forward_latency_seconds"),
+                "relay_forward_ms"));
         docs.forEach(LoadMember::close);
         return r;
     }
@@ -279,7 +291,8 @@ public class RelayBench {
             r.put("relay_rss_mb_max", heapSamples.stream().mapToLong(a -> a[1]).max().orElse(-1) / 1024.0);
         }
         r.put("generator_cpu_percent_avg", 100.0 * (selfCpu1 - selfCpu0) / 1e9 / wall);
-        r.putAll(relayHistogram(relay, "weft_forward_latency_seconds", "relay_forward_ms"));
+        r.putAll(histogramSummary(new double[0][], scrapeHistogram(relay, "weft_forward_latency_seconds"),
+                "relay_forward_ms"));
         docs.forEach(LoadMember::close);
         return r;
     }
@@ -723,14 +736,11 @@ public class RelayBench {
         return String.valueOf(v);
     }
 
-    /**
-     * Upper bounds (ms) of the buckets holding the p50/p99 of one of the relay's /metrics histograms: the relay's
-     * own share of the latency (whole run, warm-up included), independent of the load generator's scheduling.
-     */
-    static Map<String, Object> relayHistogram(URI relay, String metric, String prefix) throws Exception {
+    /** The cumulative buckets {upper bound s, count} of one histogram on the relay's /metrics page. */
+    static double[][] scrapeHistogram(URI relay, String metric) throws Exception {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        List<double[]> buckets = new ArrayList<>(); // {upper bound s, cumulative count}
+        List<double[]> buckets = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.startsWith(metric + "_bucket{le=\"")) {
                 String le = line.substring(line.indexOf('"') + 1, line.lastIndexOf('"'));
@@ -738,17 +748,30 @@ public class RelayBench {
                 buckets.add(new double[] {bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))});
             }
         }
+        return buckets.toArray(new double[0][]);
+    }
+
+    /**
+     * Upper bounds (ms) of the buckets holding the p50/p99/p99.9 of the observations between two scrapes of a relay
+     * histogram: the relay's own share of the latency, independent of the load generator's scheduling.
+     */
+    static Map<String, Object> histogramSummary(double[][] before, double[][] after, String prefix) {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (buckets.isEmpty()) {
+        if (after.length == 0) {
             return m;
         }
-        double total = buckets.get(buckets.size() - 1)[1];
+        double[] counts = new double[after.length];
+        for (int i = 0; i < after.length; i++) {
+            counts[i] = after[i][1] - (before.length == after.length ? before[i][1] : 0);
+        }
+        double total = counts[counts.length - 1];
         m.put(prefix + "_count", total);
-        for (double q : new double[] {0.50, 0.99, 0.999}) {
-            for (double[] b : buckets) {
-                if (b[1] >= q * total) {
-                    m.put(prefix + "_p" + (q == 0.999 ? "999" : String.valueOf((int) Math.round(q * 100))) + "_le",
-                            b[0] * 1000);
+        String[] names = {"p50", "p99", "p999"};
+        double[] qs = {0.50, 0.99, 0.999};
+        for (int q = 0; q < qs.length; q++) {
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] >= qs[q] * total) {
+                    m.put(prefix + "_" + names[q] + "_le", after[i][0] * 1000);
                     break;
                 }
             }

@@ -21,7 +21,9 @@ data=""
 start_relay() {
   data="$(mktemp -d /tmp/weft-bench-relay.XXXXXX)"
   port="$(free_port)"
-  java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$port" --data "$data" >"$data.log" 2>&1 &
+  # The benchmarks create up to --rooms rooms from 127.0.0.1 at once: lift the per-address creation limit.
+  java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$port" --data "$data" --room-create-burst 100000 \
+    >"$data.log" 2>&1 &
   relay_pid=$!
   for _ in $(seq 1 600); do
     if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
