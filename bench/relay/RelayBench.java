@@ -339,6 +339,10 @@ public class RelayBench {
         r.put("updates_measured", n - WARMUP);
         r.put("rate_per_s", rate);
         r.putAll(latency.summary("durable_ack_ms"));
+        r.putAll(histogramSummary(new double[0][], scrapeHistogram(relay, "weft_storage_commit_seconds"),
+                "relay_commit_ms"));
+        r.putAll(histogramSummary(new double[0][], scrapeHistogram(relay, "weft_ack_latency_seconds"),
+                "relay_ack_ms"));
         d.close();
         c.close();
         return r;
