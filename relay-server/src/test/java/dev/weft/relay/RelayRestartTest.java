@@ -32,6 +32,10 @@ class RelayRestartTest {
                 Replicas.sync(a, "src/A.java", ra);
                 Replicas.sync(a, "README.md", Replicas.fresh());
                 typeAndAwaitAcks(a, ra, "src/A.java", 40, rnd);
+                // 40 updates, a snapshot every 7: five compactions, each committed before a later update's ack.
+                String metrics = RelayProcess.Http.get(relay.url() + "/metrics").body();
+                assertThat(RelayEndToEndTest.metricValue(metrics, "weft_compactions_total")).as("compactions")
+                        .isGreaterThanOrEqualTo(5);
             }
             assertThat(relay.stop()).as("seed %d; log:\n%s", seed, relay.log()).isIn(0, 143);
             assertThat(relay.log()).contains("\"event\":\"relay.stopped\"");

@@ -230,7 +230,15 @@ public final class Room {
         doc.bytesSinceSnapshot += bytes.length;
         doc.lastWrite = ctx.writer().submit(new StoreWrite.AppendUpdate(id, doc.name, seq, bytes));
         ackWhenDurable(s, doc, doc.lastWrite, doc.generation, receivedNanos, true);
-        maybeCompact(doc);
+        if (compactionDue(doc) && !doc.compactionQueued) {
+            // Encoding a snapshot of a large document takes milliseconds: never on an event-loop thread (this
+            // update may run inline there), always as a task of its own on the room's executor over the pool.
+            doc.compactionQueued = true;
+            execute(() -> {
+                doc.compactionQueued = false;
+                maybeCompact(doc);
+            });
+        }
         if (ctx.config().checkInvariants()) {
             doc.replica.checkInvariants();
             checkInvariants();
@@ -268,11 +276,16 @@ public final class Room {
         Log.warn(LOG, "doc.reloaded", "room", id, "doc", doc.name, "generation", doc.generation);
     }
 
-    private void maybeCompact(SharedDoc doc) {
-        boolean due = doc.updatesSinceSnapshot >= ctx.config().compactUpdates()
+    private boolean compactionDue(SharedDoc doc) {
+        return doc.updatesSinceSnapshot >= ctx.config().compactUpdates()
                 || doc.bytesSinceSnapshot >= ctx.config().compactBytes();
-        // Buffered (not yet integrable) updates are not in encodeStateAsUpdate(): compacting would lose them.
-        if (!due || doc.replica.hasPendingUpdates()) {
+    }
+
+    /** Writes a snapshot of {@code doc} replacing its update log, if due and possible. Runs on the room's executor. */
+    private void maybeCompact(SharedDoc doc) {
+        // Re-checked: another task may have compacted, reloaded or unloaded since this one was queued. Buffered
+        // (not yet integrable) updates are not in encodeStateAsUpdate(): compacting would lose them.
+        if (unloaded || docs.get(doc.name) != doc || !compactionDue(doc) || doc.replica.hasPendingUpdates()) {
             return;
         }
         byte[] snapshot = doc.replica.encodeStateAsUpdate();

@@ -27,6 +27,8 @@ final class SharedDoc {
     /** Log entries and bytes appended since the last snapshot (compaction triggers). */
     int updatesSinceSnapshot;
     long bytesSinceSnapshot;
+    /** True while a compaction task for this document is queued on the room's executor (at most one is). */
+    boolean compactionQueued;
     /** The future of the latest write submitted for this document (completes when it and all earlier are durable). */
     CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
     /** Sessions subscribed to this document (they synced it). */
