@@ -15,6 +15,13 @@ import java.util.Objects;
  */
 public sealed interface Message {
 
+    /**
+     * The document this message concerns: the {@code doc} field of the kinds that have one (SyncRequest, SyncReply,
+     * Update, Ack, Awareness, DocAdded, Error), the empty string for room-level messages (Hello, Welcome, and
+     * room-level awareness or errors).
+     */
+    String doc();
+
     /** Client → relay, first message on a connection: join {@code room} using one of its secrets. */
     record Hello(int protocolVersion, String room, String secret, long clientId, String userName, String color)
             implements Message {
@@ -32,6 +39,12 @@ public sealed interface Message {
             return "Hello[v" + protocolVersion + ", room=" + room + ", clientId=" + clientId + ", userName="
                     + userName + ", color=" + color + "]";
         }
+
+        /** Always "": Hello is room-level. */
+        @Override
+        public String doc() {
+            return "";
+        }
     }
 
     /** Relay → client, answer to a valid Hello: the member's role and the documents the room holds now. */
@@ -39,6 +52,12 @@ public sealed interface Message {
         public Welcome {
             Objects.requireNonNull(role, "role");
             docNames = List.copyOf(docNames);
+        }
+
+        /** Always "": Welcome is room-level. */
+        @Override
+        public String doc() {
+            return "";
         }
     }
 

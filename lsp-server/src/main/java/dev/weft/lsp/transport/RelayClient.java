@@ -307,8 +307,9 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     }
 
     private void route(Message message) {
-        String doc = docOf(message);
-        Endpoint e = doc == null || doc.isEmpty() ? null : endpoints.get(doc);
+        // DocAdded names a document but is news for the session (its listeners), not for that document's endpoint.
+        String doc = message instanceof Message.DocAdded ? "" : message.doc();
+        Endpoint e = doc.isEmpty() ? null : endpoints.get(doc);
         if (e != null) {
             e.onMessage(message);
             return;
@@ -414,23 +415,6 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "relay message listener failed on " + m, e);
         }
-    }
-
-    private static String docOf(Message m) {
-        if (m instanceof Message.SyncRequest r) {
-            return r.doc();
-        } else if (m instanceof Message.SyncReply r) {
-            return r.doc();
-        } else if (m instanceof Message.Update u) {
-            return u.doc();
-        } else if (m instanceof Message.Ack a) {
-            return a.doc();
-        } else if (m instanceof Message.Awareness a) {
-            return a.doc();
-        } else if (m instanceof Message.Error e) {
-            return e.doc();
-        }
-        return null;
     }
 
     private static Throwable cause(Object[] args) {

@@ -203,8 +203,9 @@ public final class InMemoryRelay implements RoomConnector {
                 if (state != ConnectionState.CONNECTED) {
                     return;
                 }
-                String doc = docOf(m);
-                Endpoint e = doc == null ? null : endpoints.get(doc);
+                // Routed like RelayClient.route: DocAdded goes to the session listeners.
+                String doc = m instanceof Message.DocAdded ? "" : m.doc();
+                Endpoint e = doc.isEmpty() ? null : endpoints.get(doc);
                 if (e != null) {
                     e.onMessage(m);
                 } else {
@@ -286,21 +287,6 @@ public final class InMemoryRelay implements RoomConnector {
             disconnect();
             inbox.execute(() -> state = ConnectionState.CLOSED);
         }
-    }
-
-    private static String docOf(Message m) {
-        if (m instanceof Message.SyncReply r) {
-            return r.doc();
-        } else if (m instanceof Message.Update u) {
-            return u.doc();
-        } else if (m instanceof Message.Ack a) {
-            return a.doc();
-        } else if (m instanceof Message.Awareness a) {
-            return a.doc();
-        } else if (m instanceof Message.SyncRequest r) {
-            return r.doc();
-        }
-        return null;
     }
 
     /** Relay thread. */

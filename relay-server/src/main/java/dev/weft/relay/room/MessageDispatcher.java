@@ -63,7 +63,7 @@ public final class MessageDispatcher {
         }
         if (!s.rate.tryTake(received)) {
             s.sendError(ErrorCode.RATE_LIMITED, "over " + ctx.config().updateRate() + " messages/s; "
-                    + m.getClass().getSimpleName() + " dropped, resend later", docOf(m));
+                    + m.getClass().getSimpleName() + " dropped, resend later", m.doc());
             return;
         }
         Room room = s.room;
@@ -80,7 +80,7 @@ public final class MessageDispatcher {
             room.executeInlineIfIdle(() -> room.awareness(s, a, now));
         } else {
             s.sendError(ErrorCode.BAD_MESSAGE, m.getClass().getSimpleName() + " is sent by the relay, not to it",
-                    docOf(m));
+                    m.doc());
         }
     }
 
@@ -104,16 +104,5 @@ public final class MessageDispatcher {
         if (room != null && previous != Session.JoinState.NEW) {
             room.execute(() -> room.leave(s));
         }
-    }
-
-    private static String docOf(Message m) {
-        if (m instanceof Message.Update u) {
-            return u.doc();
-        } else if (m instanceof Message.SyncRequest r) {
-            return r.doc();
-        } else if (m instanceof Message.Awareness a) {
-            return a.doc();
-        }
-        return "";
     }
 }
