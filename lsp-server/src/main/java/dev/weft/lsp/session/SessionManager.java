@@ -492,8 +492,13 @@ public final class SessionManager {
         s.paused = r.paused;
         s.inviteLink = r.inviteLink;
         s.readOnlyInviteLink = r.readOnlyInviteLink;
+        boolean readOnly = r.client.welcome() != null && r.client.readOnly();
         for (RoomDocument rd : r.docs.values()) {
-            s.unsent += rd.shared.unackedCount();
+            if (!readOnly) {
+                // A read-only member sends nothing: operations its journal kept from an earlier editor membership
+                // are not "unsent" (they wait for an editor link), and the relay never acks them on this link.
+                s.unsent += rd.shared.unackedCount();
+            }
             DocumentBinding b = rd.binding;
             if (b != null) {
                 s.repairs += b.repairs();

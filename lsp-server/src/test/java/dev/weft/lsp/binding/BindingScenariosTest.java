@@ -294,4 +294,31 @@ class BindingScenariosTest {
         Thread.sleep(700);
         assertThat(ed(1).statuses.get(ed(1).statuses.size() - 1).role).isEqualTo("read-only");
     }
+
+    @Test
+    void rejoiningReadOnlyAfterEditingShowsNothingUnsent() throws Exception {
+        // VS Code e2e: Bob edited, left, joined again with the read-only link; his journal restored his replica and
+        // the status said "55 unsent" for ever, since a read-only member never sends and so is never acked.
+        s = new Session(tmp);
+        s.addEditor(Ordering.VSCODE, null);
+        s.addEditor(Ordering.VSCODE, null);
+        s.share("doc.txt", "shared\n");
+        String editorLink = s.link;
+        s.join(1);
+        ed(1).edit(uri(1), 0, 0, "mine ");
+        assertThat(s.awaitConverged(10_000)).isEqualTo("mine shared\n");
+        SimulatedEditor e0 = ed(0);
+        String ro = e0.statuses.get(e0.statuses.size() - 1).readOnlyInviteLink;
+        assertThat(ro).isNotNull();
+        ed(1).command(WeftProtocol.LEAVE, null);
+        s.link = ro;
+        s.join(1);
+        s.link = editorLink;
+        ed(0).edit(uri(0), 11, 11, "!");
+        assertThat(s.awaitConverged(10_000)).isEqualTo("mine shared!\n");
+        Thread.sleep(700); // statuses are sent on every change; let the last ones arrive
+        WeftProtocol.Status st = ed(1).statuses.get(ed(1).statuses.size() - 1);
+        assertThat(st.role).isEqualTo("read-only");
+        assertThat(st.unsent).as("unsent changes of a read-only member").isZero();
+    }
 }
