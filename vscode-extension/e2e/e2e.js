@@ -7,7 +7,12 @@
 //   4. both type at the same time at different places, then at the same place;
 //   5. both buffers (saved) equal each other and the relay's copy (bin/weft cat), and contain every keystroke;
 //   6. Bob sees Alice's caret decoration in Alice's colour with her name; the status bar counts 2 participants;
-//   7. screenshots; Bob leaves and his cursor disappears from Alice's window.
+//   7. screenshots; follow mode;
+//   8. Bob pauses incoming changes: Alice's typing waits, his own goes out; resuming converges (pauseResume);
+//   9. Alice's undo key removes only her own last edit, on all copies; redo restores it (undoRedoOwnChanges);
+//  10. Bob leaves and his cursor disappears from Alice's window;
+//  11. Bob joins again with the read-only link: told so, editor read-only, his typing reaches nobody, Alice's
+//      reaches him (readOnlyJoin).
 'use strict';
 const { spawn, execFile } = require('child_process');
 const fs = require('fs');
@@ -43,6 +48,8 @@ let browser;
 let work;
 /** Failed non-fatal checks; the run fails at the end if any. */
 const problems = [];
+/** Failed checks of the pause, undo and read-only scenarios (recorded so one run reports them all; always fatal). */
+const failures = [];
 const t0 = Date.now();
 const log = (...a) => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -202,11 +209,19 @@ async function main() {
   await waitFor(async () => !(await participantRows(bob.page)).some((r) => r.includes('(following)')), 10000, 'following to stop');
   log('follow: clicking Alice brought her file back; Stop Following cleared it');
 
+  await pauseResume(alice, bob, relayUrl, q, lines);
+  await undoRedoOwnChanges(alice, bob, relayUrl, q, lines);
+
   // --- Bob leaves; his cursor disappears from Alice's window --------------------------------------------------
   await runCommand(bob.page, 'Weft: Leave');
   await waitFor(async () => (await cursorDecorations(alice.page, USERS[1])).length === 0, 20000, 'Bob\'s cursor to disappear from Alice\'s window after he left');
   await waitFor(async () => /^Weft 1$/.test(await weftStatusText(alice.page)), 30000, 'Alice\'s status bar to read "Weft 1" after Bob left');
   log('Bob left; his cursor is gone from Alice\'s window');
+
+  await readOnlyJoin(alice, bob, relayUrl, q, lines);
+  if (failures.length > 0) {
+    throw new Error(`${failures.length} feature check(s) failed:\n  - ${failures.join('\n  - ')}`);
+  }
   if (problems.length > 0) {
     const msg = `the buffers converged but keystrokes were not preserved (server-side echo recognition, docs/vscode.md §8):\n  - ${problems.join('\n  - ')}`;
     if (STRICT) {
@@ -215,6 +230,174 @@ async function main() {
     log(`WARNING (WEFT_E2E_STRICT=0): ${msg}`);
   }
   log('PASS');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pause / resume, undo / redo of one's own changes, read-only join
+
+/**
+ * Bob pauses incoming changes; Alice types; once the relay has her text and Bob's own typing (done while paused)
+ * has been acknowledged — the relay forwarded Alice's update to Bob before that ack, on the same connection —
+ * Bob's buffer still lacks Alice's text but Alice and the relay have Bob's. Resuming converges all three.
+ */
+async function pauseResume(alice, bob, relayUrl, q, lines) {
+  const base = await expectConverged(alice, bob, relayUrl, q, 30000);
+  const lineA = findLine(lines, /^each in the editor they prefer/) + 1;
+  const lineB = findLine(lines, /^conflicts\.$/) + 1;
+  const textA = ' [Alice while Bob paused]';
+  const textB = ' {Bob while paused}';
+  await runCommand(bob.page, 'Weft: Pause Incoming Changes');
+  await softWait(async () => /^Weft 2 paused$/.test(await weftStatusText(bob.page)), 20000, 'Bob\'s status bar to read "Weft 2 paused"', () => weftStatusText(bob.page));
+  await goTo(alice.page, lineA);
+  await typeSlowly(alice.page, textA);
+  await waitFor(async () => (await relayCopy(relayUrl, q)).includes(textA), 30000, 'the relay to have Alice\'s text typed while Bob is paused');
+  await goTo(bob.page, lineB);
+  await typeSlowly(bob.page, textB);
+  let seen = {};
+  await waitFor(async () => {
+    await save(alice.page);
+    await sleep(300);
+    seen = { alice: fs.readFileSync(path.join(alice.folder, DOC), 'utf8'), relay: await relayCopy(relayUrl, q), bobStatus: await weftStatusText(bob.page) };
+    return seen.alice.includes(textB) && seen.relay.includes(textB) && !/unsent/.test(seen.bobStatus);
+  }, 30000, 'Bob\'s text typed while paused to reach Alice and the relay (and be acknowledged)', () => JSON.stringify(seen));
+  await save(bob.page);
+  await sleep(300);
+  const bobPaused = fs.readFileSync(path.join(bob.folder, DOC), 'utf8');
+  featureCheck(!bobPaused.includes(textA), `pause: Bob's buffer received Alice's text while paused: ${JSON.stringify(bobPaused.split('\n')[lineA - 1])}`);
+  featureCheck(bobPaused.split('\n')[lineB - 1] === lines[lineB - 1] + textB, `pause: Bob's own line while paused is ${JSON.stringify(bobPaused.split('\n')[lineB - 1])}`);
+  log('paused: Alice\'s text is on the relay but not in Bob\'s buffer; Bob\'s typing reached Alice and the relay');
+  await sleep(300);
+  await bob.page.screenshot({ path: path.join(OUT, 'vscode-paused.png') });
+
+  await runCommand(bob.page, 'Weft: Resume Incoming Changes').catch((e) => featureCheck(false, `pause: resuming failed: ${e.message}`));
+  await softWait(async () => /^Weft 2$/.test(await weftStatusText(bob.page)), 20000, 'Bob\'s status bar to read "Weft 2" after resuming', () => weftStatusText(bob.page));
+  const expected = base.split('\n');
+  expected[lineA - 1] += textA;
+  expected[lineB - 1] += textB;
+  await expectConverged(alice, bob, relayUrl, q, 30000, expected.join('\n'));
+  log('resumed: Bob\'s buffer = Alice\'s = relay, with both texts once');
+}
+
+/**
+ * Alice inserts A-text, then Bob inserts B-text (so Bob's edit is the newest in Alice's editor: VS Code's own undo
+ * would remove it); Alice's undo key must remove her text only, everywhere, and redo must bring it back.
+ */
+async function undoRedoOwnChanges(alice, bob, relayUrl, q, lines) {
+  const lineA = findLine(lines, /^Shared editing is practical/) + 1;
+  const lineB = findLine(lines, /^Collaborative editors let a group/) + 1;
+  const textA = ' [Alice-undo-me]'; // one word: Weft groups own edits like typing, by word and by pauses
+  const textB = ' {Bob stays}';
+  await goTo(alice.page, lineA);
+  await alice.page.keyboard.insertText(textA); // keystrokes sent at once: one undo group however loaded the machine
+  await expectConverged(alice, bob, relayUrl, q, 30000);
+  await goTo(bob.page, lineB);
+  await bob.page.keyboard.insertText(textB);
+  const withBoth = await expectConverged(alice, bob, relayUrl, q, 30000);
+  check(withBoth.split('\n')[lineA - 1] === lines[lineA - 1] + textA && withBoth.split('\n')[lineB - 1] === lines[lineB - 1] + textB, `undo setup: lines ${lineA}/${lineB} are ${JSON.stringify(withBoth.split('\n')[lineA - 1])} / ${JSON.stringify(withBoth.split('\n')[lineB - 1])}`);
+  const undone = withBoth.split('\n');
+  undone[lineA - 1] = lines[lineA - 1];
+  await goTo(alice.page, lineA);
+  await alice.page.keyboard.press('Control+Z'); // bound to Weft: Undo My Changes during a session
+  await softConverged(alice, bob, relayUrl, q, 30000, undone.join('\n'), 'undo: after Alice\'s Ctrl+Z her text must be gone and Bob\'s kept');
+  log('undo: Alice\'s Ctrl+Z removed her text on all three copies, Bob\'s stayed');
+  await alice.page.keyboard.press('Control+Shift+Z');
+  await softConverged(alice, bob, relayUrl, q, 30000, withBoth, 'redo: after Alice\'s Ctrl+Shift+Z her text must be back');
+  log('redo: Alice\'s Ctrl+Shift+Z brought it back');
+}
+
+/**
+ * Bob (who has left) joins again with the read-only link Alice copies: he is told he is read-only, his editor
+ * refuses typing with VS Code's read-only message, nothing he types reaches Alice or the relay, and Alice's
+ * typing still reaches him.
+ */
+async function readOnlyJoin(alice, bob, relayUrl, q, lines) {
+  const base = fs.readFileSync(path.join(alice.folder, DOC), 'utf8');
+  await dismissNotifications(alice.page);
+  await runCommand(bob.page, 'Notifications: Clear All Notifications'); // "left the session" would hide the new one
+  await runCommand(alice.page, 'Weft: Copy Read-Only Invite Link');
+  const roText = await waitForNotification(alice.page, /read-only invite link/, 30000, 'the read-only invite link notification');
+  const roLink = /weft:\/\/join\?\S+/.exec(roText)[0].replace(/[.,)]+$/, '');
+  const rq = new URLSearchParams(roLink.slice(roLink.indexOf('?') + 1));
+  check(rq.get('room') === q.get('room') && rq.get('secret') !== q.get('secret'), `the read-only link ${roLink} should name room ${q.get('room')} with another secret`);
+  await dismissNotifications(alice.page);
+  await runCommand(bob.page, 'Weft: Join');
+  await bob.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await bob.page.keyboard.insertText(roLink);
+  await sleep(200);
+  await bob.page.keyboard.press('Enter');
+  await softWait(async () => (await notificationTexts(bob.page)).some((t) => /^Weft: read-only — joined room \S+/.test(t)), 60000, 'Bob to be told he joined read-only', () => notificationTexts(bob.page));
+  await waitFor(async () => /^Weft 2\b/.test(await weftStatusText(bob.page)), 60000, 'Bob\'s status bar to show the session again');
+  await softWait(async () => /^Weft 2 read-only$/.test(await weftStatusText(bob.page)), 20000, 'Bob\'s status bar to read "Weft 2 read-only"', () => weftStatusText(bob.page));
+  await waitFor(async () => /^Weft 2$/.test(await weftStatusText(alice.page)), 30000, 'Alice\'s status bar to read "Weft 2" after Bob joined read-only');
+  await waitFor(async () => (await activeTabTitle(bob.page)) === 'main.tex', 30000, 'main.tex to be active in Bob\'s window');
+  log('Bob joined read-only:', await weftStatusText(bob.page));
+
+  const lineR = findLine(lines, /^\\author\{/) + 1;
+  const lineA = findLine(lines, /^\\date\{/) + 1;
+  const textR = ' [Bob is read-only]';
+  const textA = ' [Alice after the read-only join]';
+  await goTo(bob.page, lineR);
+  let message = '';
+  await Promise.all([
+    typeSlowly(bob.page, textR),
+    softWait(async () => /read-only/i.test(message = await bob.page.locator('.monaco-editor-overlaymessage').allInnerTexts().then((t) => t.join(' | '))), 20000, 'VS Code\'s "Cannot edit in read-only editor" message in Bob\'s editor'),
+  ]);
+  log('Bob typed in the read-only editor; message:', JSON.stringify(message));
+  await sleep(300);
+  await bob.page.screenshot({ path: path.join(OUT, 'vscode-read-only.png') });
+  // Alice's typing reaches Bob; by then anything Bob's editor had sent would have reached the relay too.
+  await goTo(alice.page, lineA);
+  await typeSlowly(alice.page, textA);
+  const expected = base.split('\n');
+  expected[lineA - 1] += textA;
+  // A read-only editor is not saved: Bob's buffer is read through the clipboard (select all, copy).
+  let last = {};
+  await softWait(async () => {
+    await save(alice.page);
+    await sleep(300);
+    last = { alice: fs.readFileSync(path.join(alice.folder, DOC), 'utf8'), relay: await relayCopy(relayUrl, q), bob: await editorText(bob.page) };
+    return last.alice === expected.join('\n') && last.relay === last.alice && last.bob === last.alice;
+  }, 30000, 'read-only: Bob\'s typing must not reach Alice or the relay, his buffer must show the shared text, and Alice\'s typing must reach him', () => last);
+  log('read-only: Bob\'s typing reached nobody; Alice\'s reached him');
+}
+
+/** Like {@link waitFor}, but a timeout is recorded as a feature failure and the scenario goes on. */
+async function softWait(pred, timeout, what, lastSeen) {
+  try {
+    await waitFor(pred, timeout, what);
+  } catch (e) {
+    featureCheck(false, `${e.message}${lastSeen ? `; last seen: ${JSON.stringify(await lastSeen())}` : ''}`);
+  }
+}
+
+async function softConverged(alice, bob, relayUrl, q, timeout, expected, what) {
+  try {
+    await expectConverged(alice, bob, relayUrl, q, timeout, expected);
+  } catch (e) {
+    featureCheck(false, `${what}: ${e.message}`);
+  }
+}
+
+function featureCheck(ok, message) {
+  if (!ok) {
+    failures.push(message);
+    log(`FEATURE CHECK FAILED: ${message}`);
+  }
+}
+
+/** The active editor's whole text, copied through the clipboard (works for read-only editors, which do not save). */
+async function editorText(page) {
+  await page.keyboard.press('Control+1');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+C');
+  await sleep(150);
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  await page.keyboard.press('Control+Home');
+  return text;
+}
+
+async function notificationTexts(page) {
+  return page.locator('.notification-toast .notification-list-item-message, .notifications-center .notification-list-item-message').allInnerTexts();
 }
 
 // ---------------------------------------------------------------------------------------------------------------

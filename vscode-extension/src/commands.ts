@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { FollowController } from './follow';
 import { formatInviteLink, InviteLink, parseInviteLink, parseJoinUri } from './inviteLink';
-import { JoinResult, ShareResult } from './protocol';
+import { isReadOnly, JoinResult, ShareResult } from './protocol';
+import { ReadOnlyEditors } from './readOnlyEditors';
 import { RemoteCursorRenderer } from './remoteCursors';
 import { SelectionSync } from './selectionSync';
 import { showWeftError, WeftSession } from './session';
@@ -15,6 +16,7 @@ export interface CommandDeps {
   follow: FollowController;
   cursors: RemoteCursorRenderer;
   selections: SelectionSync;
+  readOnly: ReadOnlyEditors;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -123,12 +125,20 @@ async function join(d: CommandDeps, given?: string): Promise<void> {
     }
   }
   d.selections.sendNow(vscode.window.activeTextEditor);
-  void vscode.window.showInformationMessage(`Weft: joined room ${r.room} (${docs.length} document${docs.length === 1 ? '' : 's'}).`);
+  const count = `${docs.length} document${docs.length === 1 ? '' : 's'}`;
+  if (isReadOnly(d.session.status)) {
+    await d.readOnly.protect(docs);
+    void vscode.window.showInformationMessage(`Weft: read-only — joined room ${r.room} (${count}): you see every change live but cannot edit.`);
+  } else {
+    await d.readOnly.release();
+    void vscode.window.showInformationMessage(`Weft: joined room ${r.room} (${count}).`);
+  }
 }
 
 async function leave(d: CommandDeps): Promise<void> {
   await d.session.execute('weft.leave');
   await d.follow.stop();
+  await d.readOnly.release();
   d.cursors.clear();
   await d.session.refreshStatus().catch(() => undefined);
   void vscode.window.showInformationMessage('Weft: left the session.');

@@ -8,6 +8,7 @@ import { JoinUriHandler, registerCommands } from './commands';
 import { FollowController } from './follow';
 import { ParticipantsView } from './participantsView';
 import { inSession, WeftStatus } from './protocol';
+import { ReadOnlyEditors } from './readOnlyEditors';
 import { RemoteCursorRenderer } from './remoteCursors';
 import { SelectionSync } from './selectionSync';
 import { WeftSession } from './session';
@@ -25,7 +26,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const verifier = new Verifier(session);
   const statusBar = new WeftStatusBar();
   const participants = new ParticipantsView(path.join(context.globalStorageUri.fsPath, 'icons'));
-  const deps = { session, follow, cursors, selections };
+  const readOnly = new ReadOnlyEditors(output);
+  const deps = { session, follow, cursors, selections, readOnly };
 
   const s = session;
   let wasInSession = false;
@@ -40,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (wasInSession && !now) {
       cursors.clear();
       void follow.stop();
+      void readOnly.release();
     }
     wasInSession = now;
     void follow.onStatus(st);
@@ -52,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     follow,
     selections,
     verifier,
+    readOnly,
     statusBar,
     participants,
     vscode.window.registerTreeDataProvider('weft.participants', participants),

@@ -94,6 +94,11 @@ export function inSession(s: WeftStatus): boolean {
   return s.state !== 'disconnected' && s.room !== undefined && s.room !== '';
 }
 
+/** Whether the room admitted the local user read-only (the server says "read-only"; the wire enum READ_ONLY). */
+export function isReadOnly(s: WeftStatus): boolean {
+  return inSession(s) && typeof s.role === 'string' && s.role.toLowerCase().replace('_', '-') === 'read-only';
+}
+
 /** Normalises a status received from the server, filling defaults so the UI never sees undefined fields. */
 export function normalizeStatus(raw: Partial<WeftStatus> | null | undefined): WeftStatus {
   if (raw === null || raw === undefined || typeof raw !== 'object') {

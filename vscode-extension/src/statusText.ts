@@ -1,7 +1,7 @@
 /**
  * The status bar's text and tooltip for a server status. Pure module (no `vscode` import).
  */
-import { WeftStatus, inSession } from './protocol';
+import { WeftStatus, inSession, isReadOnly } from './protocol';
 
 export interface StatusPresentation {
   text: string;
@@ -11,9 +11,9 @@ export interface StatusPresentation {
 }
 
 /**
- * Presents a status: connection state (connected / connecting / reconnecting / offline with N unsent), a
- * "paused" marker, and the participant count. The server lists the *other* members (those whose presence it
- * has seen), so the count adds the local user.
+ * Presents a status: connection state (connected / connecting / reconnecting / offline with N unsent), the
+ * participant count, a "read-only" marker (joined with the read-only link) and a "paused" marker. The server lists
+ * the *other* members (those whose presence it has seen), so the count adds the local user.
  */
 export function presentStatus(s: WeftStatus): StatusPresentation {
   if (!inSession(s)) {
@@ -21,27 +21,27 @@ export function presentStatus(s: WeftStatus): StatusPresentation {
   }
   const n = s.participants.length + 1;
   const people = `$(person) ${n}`;
-  const paused = s.paused ? ' $(debug-pause) paused' : '';
+  const markers = (isReadOnly(s) ? ' $(lock) read-only' : '') + (s.paused ? ' $(debug-pause) paused' : '');
   const unsent = s.unsent > 0 ? ` (${s.unsent} unsent)` : '';
   let text: string;
   let warning = s.paused;
   switch (s.state) {
     case 'connected':
-      text = `$(broadcast) Weft ${people}${unsent}${paused}`;
+      text = `$(broadcast) Weft ${people}${unsent}${markers}`;
       break;
     case 'connecting':
-      text = `$(sync~spin) Weft: connecting${unsent}${paused}`;
+      text = `$(sync~spin) Weft: connecting${unsent}${markers}`;
       break;
     case 'reconnecting':
-      text = `$(sync~spin) Weft: reconnecting${unsent} ${people}${paused}`;
+      text = `$(sync~spin) Weft: reconnecting${unsent} ${people}${markers}`;
       warning = true;
       break;
     case 'offline':
-      text = `$(cloud-offline) Weft: offline${s.unsent > 0 ? `, ${s.unsent} unsent` : ''} ${people}${paused}`;
+      text = `$(cloud-offline) Weft: offline${s.unsent > 0 ? `, ${s.unsent} unsent` : ''} ${people}${markers}`;
       warning = true;
       break;
     default:
-      text = `$(broadcast) Weft ${people}`;
+      text = `$(broadcast) Weft ${people}${markers}`;
   }
   const lines = [
     `Weft room ${s.room}${s.role ? ` (${s.role.toLowerCase().replace('_', '-')})` : ''}: ${s.state}`,
@@ -49,6 +49,9 @@ export function presentStatus(s: WeftStatus): StatusPresentation {
   ];
   if (s.unsent > 0) {
     lines.push(`${s.unsent} local change${s.unsent === 1 ? '' : 's'} not yet acknowledged by the relay`);
+  }
+  if (isReadOnly(s)) {
+    lines.push('Read-only: you see every change live but cannot edit');
   }
   if (s.paused) {
     lines.push('Incoming changes are paused');

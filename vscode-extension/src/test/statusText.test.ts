@@ -41,6 +41,15 @@ describe('status bar text', () => {
     assert.equal(paused.warning, true);
   });
 
+  it('marks a read-only member in the text and the tooltip', () => {
+    const p = presentStatus({ ...base, role: 'read-only' });
+    assert.equal(p.text, '$(broadcast) Weft $(person) 3 $(lock) read-only');
+    assert.match(p.tooltip, /\(read-only\)/);
+    assert.match(p.tooltip, /cannot edit/);
+    assert.equal(presentStatus({ ...base, role: 'READ_ONLY', paused: true }).text, '$(broadcast) Weft $(person) 3 $(lock) read-only $(debug-pause) paused');
+    assert.doesNotMatch(presentStatus({ ...base, role: 'editor' }).text, /read-only/);
+  });
+
   it('normalises partial server input', () => {
     const s = normalizeStatus({ state: 'connected', room: 'x', unsent: 'many' as any, participants: null as any });
     assert.deepEqual([s.unsent, s.paused, s.repairs, s.participants], [0, false, 0, []]);
