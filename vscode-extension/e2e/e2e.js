@@ -268,6 +268,12 @@ async function pauseResume(alice, bob, relayUrl, q, lines) {
   log('paused: Alice\'s text is on the relay but not in Bob\'s buffer; Bob\'s typing reached Alice and the relay');
   await sleep(300);
   await bob.page.screenshot({ path: path.join(OUT, 'vscode-paused.png') });
+  // Undo while paused is refused with a message (the server would show it to the others only); the final
+  // comparison below proves nothing was undone.
+  await goTo(bob.page, lineB);
+  await bob.page.keyboard.press('Control+Z');
+  await softWait(async () => (await notificationTexts(bob.page)).some((t) => /resume incoming changes before undoing/.test(t)), 20000, 'Bob\'s Ctrl+Z while paused to ask him to resume first', () => notificationTexts(bob.page));
+  log('paused: Bob\'s Ctrl+Z asked him to resume first');
 
   await runCommand(bob.page, 'Weft: Resume Incoming Changes').catch((e) => featureCheck(false, `pause: resuming failed: ${e.message}`));
   await softWait(async () => /^Weft 2$/.test(await weftStatusText(bob.page)), 20000, 'Bob\'s status bar to read "Weft 2" after resuming', () => weftStatusText(bob.page));

@@ -185,6 +185,19 @@ async function undoRedo(d: CommandDeps, serverCommand: string, fallback: string)
     await vscode.commands.executeCommand(fallback);
     return;
   }
+  if (d.session.status.paused) {
+    // The server applies an undo to the shared text at once but shows it in this editor only after resuming (it
+    // holds every change back while paused); refuse rather than let the others see what this user does not.
+    const verb = fallback === 'undo' ? 'undoing' : 'redoing';
+    const choice = await vscode.window.showWarningMessage(
+      `Weft: resume incoming changes before ${verb} your changes (while paused, it would reach the others but not your editor).`,
+      'Resume',
+    );
+    if (choice === 'Resume') {
+      await d.session.execute('weft.resume');
+    }
+    return;
+  }
   try {
     await d.session.execute(serverCommand, { uri: editor.document.uri.toString() });
   } catch (e) {
