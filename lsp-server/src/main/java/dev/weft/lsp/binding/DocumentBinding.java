@@ -157,9 +157,17 @@ public final class DocumentBinding {
     private boolean inflightEchoed;
     private boolean inflightResponded;
 
+    /** Minimum time between two read-only notices for one document. */
+    static final long READ_ONLY_NOTICE_INTERVAL_NANOS = 30_000_000_000L;
+    /** Monotonic clock (nanoseconds) for undo grouping and notices; immutable. */
+    private final java.util.function.LongSupplier clock;
+    /** When the user was last told that this read-only document's edits are reverted; null = never. */
+    private Long readOnlyNoticeNanos;
+
     private DocumentBinding(String uri, PositionEncoding encoding, SharedDocument shared, TextDocument replica,
                             EditorPort editor, Runnable statusChanged, String text, int version,
                             java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.uri = uri;
         this.encoding = encoding;
         this.shared = shared;
@@ -493,12 +501,28 @@ public final class DocumentBinding {
             view = view.substring(0, s) + text + view.substring(e);
             viewLines = null;
             realign();
+            noticeReadOnly();
             return;
         }
         List<TextChange> replicaChanges = alignment.localReplace(s, e, text);
         view = view.substring(0, s) + text + view.substring(e);
         viewLines = null;
         applyLocalToReplica(replicaChanges, text, true);
+    }
+
+    /**
+     * Tells the user why their edit disappeared: at the first reverted edit of this document, then at most once per
+     * {@link #READ_ONLY_NOTICE_INTERVAL_NANOS} while they keep typing.
+     */
+    private void noticeReadOnly() {
+        long now = clock.getAsLong();
+        if (readOnlyNoticeNanos != null && now - readOnlyNoticeNanos < READ_ONLY_NOTICE_INTERVAL_NANOS) {
+            return;
+        }
+        readOnlyNoticeNanos = now;
+        String name = uri.substring(uri.lastIndexOf('/') + 1);
+        editor.warnUser("Weft: you joined this session read-only, so your change to " + name
+                + " was not shared and has been undone. Ask for the editor invite link to edit.");
     }
 
     /** Applies replica changes as local operations, publishes them and records them as one undoable step. */

@@ -14,4 +14,8 @@ public interface EditorPort {
      *         (both mean "not applied" unless an echo proves otherwise). Completion may happen on any thread.
      */
     CompletableFuture<Boolean> applyEdit(String uri, int version, Range range, String newText);
+
+    /** Shows {@code message} to the user as a warning ({@code window/showMessage}). Default: nothing. */
+    default void warnUser(String message) {
+    }
 }

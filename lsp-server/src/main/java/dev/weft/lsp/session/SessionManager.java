@@ -19,6 +19,7 @@ import dev.weft.lsp.transport.SharedDocument;
 import dev.weft.sync.Message;
 import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
 import org.eclipse.lsp4j.MessageActionItem;
+import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.ShowDocumentParams;
@@ -577,7 +578,20 @@ public final class SessionManager {
     }
 
     private void bind(Room r, RoomDocument rd, OpenDocument od) {
-        EditorPort port = this::applyEdit;
+        EditorPort port = new EditorPort() {
+            @Override
+            public CompletableFuture<Boolean> applyEdit(String uri, int version, Range range, String newText) {
+                return SessionManager.this.applyEdit(uri, version, range, newText);
+            }
+
+            @Override
+            public void warnUser(String message) {
+                WeftLanguageClient c = client;
+                if (c != null) {
+                    c.showMessage(new MessageParams(MessageType.Warning, message));
+                }
+            }
+        };
         DocumentBinding b = od.bind((text, version) -> DocumentBinding.open(od.uri, encoding, rd.shared, rd.replica,
                 port, () -> {
                     statusChanged();

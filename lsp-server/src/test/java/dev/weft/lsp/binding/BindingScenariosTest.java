@@ -291,6 +291,12 @@ class BindingScenariosTest {
         ed(1).edit(uri(1), 0, 0, "nope ");          // cannot be shared: reverted in the editor
         ed(0).edit(uri(0), 6, 6, "!");               // the editor's changes still arrive
         assertThat(s.awaitConverged(10_000)).isEqualTo("shared!\n");
+        ed(1).edit(uri(1), 0, 0, "again ");         // a second edit soon after: reverted, no second notice
+        assertThat(s.awaitConverged(10_000)).isEqualTo("shared!\n");
+        assertThat(ed(1).shownMessages).as("the read-only user is told why the edits vanished, once")
+                .singleElement().asString().startsWith("Warning: Weft: you joined this session read-only")
+                .contains("doc.txt");
+        assertThat(ed(0).shownMessages).as("the editor is not bothered").isEmpty();
         Thread.sleep(700);
         assertThat(ed(1).statuses.get(ed(1).statuses.size() - 1).role).isEqualTo("read-only");
     }

@@ -109,6 +109,8 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public final List<WeftProtocol.RemoteCursors> remoteCursors = new CopyOnWriteArrayList<>();
     public final List<PublishDiagnosticsParams> diagnostics = new CopyOnWriteArrayList<>();
     public final List<String> shownDocuments = new CopyOnWriteArrayList<>();
+    /** Messages shown with window/showMessage, as "TYPE: text". */
+    public final List<String> shownMessages = new CopyOnWriteArrayList<>();
     public volatile int applyEditsReceived;
     /** Number of applyEdits handled (guarded by this; waiters use {@link #awaitText}). */
     private long changeCount;
@@ -409,6 +411,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     @Override
     public void showMessage(MessageParams messageParams) {
+        shownMessages.add(messageParams.getType() + ": " + messageParams.getMessage());
     }
 
     @Override
