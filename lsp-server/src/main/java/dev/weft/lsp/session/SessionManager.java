@@ -471,6 +471,12 @@ public final class SessionManager {
         if (b == null) {
             throw error(ResponseErrorCode.InvalidParams, args.uri + " is not a shared open document");
         }
+        if (room.paused) {
+            // The binding holds every replica change back from the editor while paused, the undo's own included:
+            // the others would see the undo and this editor would not, until resume. Refuse instead.
+            throw error(ResponseErrorCode.InvalidRequest, "Weft: incoming changes are paused; resume them before "
+                    + (redo ? "redoing" : "undoing") + " your changes");
+        }
         return (redo ? b.redo() : b.undo()).thenApply(done -> (Object) done);
     }
 

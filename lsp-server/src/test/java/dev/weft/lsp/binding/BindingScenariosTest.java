@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * In-process scenario tests: two simulated editors (LSP4J clients over pipes, each with its own server) share a
@@ -185,8 +186,15 @@ class BindingScenariosTest {
         ed(1).edit(uri(1), 0, 0, "my ");
         Thread.sleep(100);
         assertThat(ed(1).text(uri(1))).isEqualTo("my base");
+        com.google.gson.JsonObject arg = new com.google.gson.JsonObject();
+        arg.addProperty("uri", uri(1));
+        // Undo while paused would change the others' text but not this editor's (held back): refused.
+        assertThatThrownBy(() -> ed(1).command(WeftProtocol.UNDO, arg)).hasStackTraceContaining("resume them before");
+        assertThat(ed(1).text(uri(1))).isEqualTo("my base");
         ed(1).command(WeftProtocol.RESUME, null);
         assertThat(s.awaitConverged(10_000)).isEqualTo("my base one two");
+        ed(1).command(WeftProtocol.UNDO, arg);
+        assertThat(s.awaitConverged(10_000)).as("undo after resume removes only the own edit").isEqualTo("base one two");
     }
 
     @Test
