@@ -48,6 +48,12 @@ import java.util.logging.Logger;
  * and Neovim 0.7–0.10 (edit applied inside the request handler, response first, {@code didChange} later,
  * possibly debounced together with later keystrokes; a stale version is skipped silently yet answered
  * {@code applied:true}).</li>
+ * <li>Split echoes: before the answer, a {@code didChange} that does not complete the echo is held, and the echo
+ * rule is applied to all held changes in order, so an echo reported in several notifications (Neovim with
+ * {@code debounce_text_changes = 0} appending at the end of the buffer: an overshooting insertion, then a deletion)
+ * is recognised. If the answer comes first, {@code applied:false} makes them typing; {@code applied:true} takes them
+ * as the echo plus typing when the editor's text differs from "view + edit" only outside the edit's text, and
+ * otherwise handles them one by one as above.</li>
  * </ul>
  *
  * <p>Threading: every method runs on the shared document's serial executor, which also confines the replica;
@@ -109,6 +115,26 @@ public final class DocumentBinding {
     private Provisional provisional;
     /** didChange steps held back while {@link #provisional} is set, in arrival order. */
     private final List<Runnable> deferred = new ArrayList<>();
+    /**
+     * didChange notifications that arrived while the outstanding edit is unanswered and not yet echoed, none of
+     * which completes its echo so far: they may be the first parts of an echo split over several notifications
+     * (Neovim with {@code debounce_text_changes = 0} reports an edit reaching past the last line as two buffer
+     * changes), or the user's typing. They are neither in the view nor in the replica until a later notification
+     * completes the echo or the editor answers (see {@link #onApplyEditAnswer}). Empty unless {@link #inflight} is
+     * set, unanswered and not echoed.
+     */
+    private final List<Held> held = new ArrayList<>();
+    /** At most this many notifications are held; one more and they are taken as typing (a split echo has 2). */
+    static final int MAX_HELD = 8;
+
+    /**
+     * One held didChange.
+     *
+     * @param version the editor version after it
+     * @param changes its changes, in order
+     */
+    private record Held(int version, List<TextDocumentContentChangeEvent> changes) {
+    }
 
     /**
      * State just before a provisional echo.
@@ -259,7 +285,7 @@ public final class DocumentBinding {
      */
     public CompletableFuture<VerifyOutcome> verify(int version, String sha256Hex) {
         return call(() -> {
-            if (version != viewVersion) {
+            if (version != viewVersion || !held.isEmpty()) {
                 return new VerifyOutcome(true, false, repairs);
             }
             if (sha256(view).equalsIgnoreCase(sha256Hex)) {
@@ -350,6 +376,9 @@ public final class DocumentBinding {
      * view length is the view's, and (with no applyEdit outstanding) view + pending = replica text.
      */
     public void checkInvariants() {
+        if (!held.isEmpty() && (inflight == null || inflightEchoed || inflightResponded)) {
+            throw new IllegalStateException(held.size() + " didChange held without an unanswered, unechoed applyEdit");
+        }
         alignment.checkInvariants(view, replica.getText());
     }
 
@@ -363,6 +392,64 @@ public final class DocumentBinding {
             deferred.add(() -> onDidChange(version, changes));
             return;
         }
+        if (inflight != null && !inflightEchoed && !inflightResponded && !inflight.repair) {
+            holdOrTakeEcho(version, changes);
+            return;
+        }
+        takeChanges(version, changes);
+    }
+
+    /**
+     * A didChange while the outstanding edit is unanswered and not echoed: if it completes the echo together with
+     * the notifications held before it, that echo is taken (provisionally, until the answer); otherwise it is
+     * held until the next notification or the answer.
+     */
+    private void holdOrTakeEcho(int version, List<TextDocumentContentChangeEvent> changes) {
+        held.add(new Held(version, List.copyOf(changes)));
+        List<TextDocumentContentChangeEvent> all = new ArrayList<>();
+        for (Held h : held) {
+            all.addAll(h.changes);
+        }
+        int k = matchEcho(all);
+        if (k == 0) {
+            if (held.size() > MAX_HELD) {
+                List<Held> typed = takeHeld();
+                LOG.fine(() -> typed.size() + " changes on " + uri + " without the echo; taking them as typing");
+                for (Held h : typed) {
+                    takeChanges(h.version, h.changes);
+                }
+            }
+            return;
+        }
+        // The echo ends inside this notification (earlier prefixes were checked when they arrived).
+        int parts = takeHeld().size();
+        if (parts > 1) {
+            LOG.fine(() -> "echo of one applyEdit split over " + parts + " didChange on " + uri);
+        }
+        provisional = new Provisional(view, alignment.copy(), version, List.copyOf(all.subList(0, k)),
+                new ArrayList<>());
+        if (k < all.size()) {
+            List<TextDocumentContentChangeEvent> rest = List.copyOf(all.subList(k, all.size()));
+            deferred.add(() -> onDidChange(version, rest));
+        }
+        view = inflight.expected;
+        viewLines = null;
+        alignment.echoed();
+        inflightEchoed = true;
+        viewVersion = version;
+        holdUntilChange = false;
+        afterStep();
+    }
+
+    /** Empties {@link #held}, returning what it held. */
+    private List<Held> takeHeld() {
+        List<Held> h = new ArrayList<>(held);
+        held.clear();
+        return h;
+    }
+
+    /** A didChange handled at once: the echo (or late echo) of an edit, then the user's changes. */
+    private void takeChanges(int version, List<TextDocumentContentChangeEvent> changes) {
         List<TextDocumentContentChangeEvent> todo = changes;
         int k = 0;
         if (inflight != null && !inflightEchoed) {
@@ -652,6 +739,10 @@ public final class DocumentBinding {
             return; // already resolved by evidence (a non-echo change) or superseded
         }
         inflightResponded = true;
+        if (!held.isEmpty()) {
+            answerWithHeldChanges(f, applied);
+            return;
+        }
         if (inflightEchoed) {
             Provisional p = provisional;
             provisional = null;
@@ -699,6 +790,80 @@ public final class DocumentBinding {
             }), ECHO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
         afterStep();
+    }
+
+    /**
+     * The editor answered while notifications were held, none of which completed the echo in order.
+     *
+     * <p>{@code applied:true}: the editor's text is known (view + held changes); if it differs from "view + our
+     * edit" only outside the edit's text (ends included), the edit is in the buffer and the held notifications
+     * were its parts mixed with typing elsewhere (typing between the parts of a split echo). Then the edit is
+     * taken as echoed and that difference, as a minimal diff, is the user's typing. Otherwise (the edit's text was
+     * typed over, or the editor skipped the edit yet answered true) they are taken one by one as before: typing
+     * first makes the edit uncertain, and a later change carrying exactly the edit is its late echo.
+     *
+     * <p>{@code applied:false}: the edit's changes are pending again and the held notifications are typing.
+     */
+    private void answerWithHeldChanges(Inflight f, boolean applied) {
+        List<Held> h = takeHeld();
+        if (applied && takeEchoMixedWithTyping(f, h)) {
+            inflight = null;
+            afterStep();
+            return;
+        }
+        if (!applied) {
+            alignment.rejected();
+            inflight = null;
+        }
+        for (Held x : h) {
+            takeChanges(x.version, x.changes);
+        }
+        if (!applied && uncertain == f) {
+            uncertain = null;
+        }
+        afterStep();
+    }
+
+    /**
+     * Tries to read {@code h} as the echo of {@code f} plus user changes outside the edit's text; on success the
+     * view is the editor's text, the user changes are local operations, and true is returned.
+     */
+    private boolean takeEchoMixedWithTyping(Inflight f, List<Held> h) {
+        String editorText = view;
+        for (Held x : h) {
+            for (TextDocumentContentChangeEvent c : x.changes) {
+                if (c.getRange() == null) {
+                    return false;
+                }
+                LineIndex li = new LineIndex(editorText);
+                int s = li.offsetOf(c.getRange().getStart(), encoding);
+                int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
+                editorText = editorText.substring(0, s) + c.getText() + editorText.substring(e);
+            }
+        }
+        List<TextChange> typing = MinimalDiff.diff(f.expected, editorText);
+        int editStart = f.region.viewStart();
+        int editEnd = editStart + f.text.length();
+        int shift = 0;
+        for (TextChange c : typing) {
+            int from = c.offset() - shift;          // in f.expected coordinates
+            int to = from + c.deleteLength();
+            if (from <= editEnd && to >= editStart) {
+                return false;
+            }
+            shift += c.insertText().length() - c.deleteLength();
+        }
+        view = f.expected;
+        viewLines = null;
+        alignment.echoed();
+        LOG.fine(() -> "echo of an applyEdit on " + uri + " arrived in parts mixed with " + typing.size()
+                + " typed change(s)");
+        for (TextChange c : typing) {
+            applyLocalEdit(c.offset(), c.offset() + c.deleteLength(), c.insertText());
+        }
+        viewVersion = h.get(h.size() - 1).version;
+        holdUntilChange = false;
+        return true;
     }
 
     /** Runs the steps held back by a provisional echo, in order (a new provisional echo defers the rest again). */

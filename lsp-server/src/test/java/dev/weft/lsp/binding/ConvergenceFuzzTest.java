@@ -60,6 +60,19 @@ class ConvergenceFuzzTest {
         }
     }
 
+    /**
+     * Echoes split over several didChange notifications (Neovim's end-of-buffer overshoot, deletion then
+     * insertion) on three of the editors, and random typing between the parts of a split echo.
+     */
+    @Test
+    void fourEditorsConvergeWhenEchoesAreSplit() throws Exception {
+        splitEchoes = true;
+        run(5, 600, false);
+    }
+
+    /** Set by a test before {@link #run}: split echoes and type between their parts. */
+    boolean splitEchoes;
+
     static String initialText(SplittableRandom rnd, int length) {
         StringBuilder sb = new StringBuilder(length);
         String[] words = {"weft", "warp", "loom", "thread", "shuttle", "héddle", "😀", "reed"};
@@ -102,6 +115,20 @@ class ConvergenceFuzzTest {
         s.editors.get(1).debounceMs = 0;   // Neovim with debounce 0: echo inside the handler
         s.editors.get(3).debounceMs = 15;  // Neovim with debounce: echo after the response
         s.editors.get(2).applyDelayMs = 2; // an editor that handles applyEdit asynchronously
+        if (splitEchoes) {
+            s.editors.get(0).echoSplit = SimulatedEditor.EchoSplit.DELETE_THEN_INSERT;
+            s.editors.get(1).echoSplit = SimulatedEditor.EchoSplit.OVERSHOOT;
+            s.editors.get(3).echoSplit = SimulatedEditor.EchoSplit.DELETE_THEN_INSERT;
+            SplittableRandom between = new SplittableRandom(seed * 31 + 7);
+            SimulatedEditor nvim = s.editors.get(1);
+            nvim.betweenEchoParts = u -> {
+                synchronized (between) {
+                    if (between.nextInt(4) == 0) {
+                        nvim.randomEdit(u, between);
+                    }
+                }
+            };
+        }
         String text = initialText(rnd, 30_000);
         s.share("big.txt", text);
         for (int i = 1; i < 4; i++) {

@@ -69,6 +69,27 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     /** Which real client's message ordering to reproduce. */
     public enum Ordering { VSCODE, NEOVIM }
 
+    /**
+     * How the buffer change made by one applied {@code TextEdit} is reported (each part is one buffer change with
+     * its own version, so one {@code didChange} each unless a Neovim debounce coalesces them).
+     */
+    public enum EchoSplit {
+        /** One change carrying the edit's range and text (VS Code, eglot, Neovim inside the buffer). */
+        NONE,
+        /**
+         * Neovim 0.7 for an edit reaching past the last line (appending at the end of a buffer that ends with a
+         * newline): {@code nvim_buf_set_text} inserts the text plus a newline, then the end-of-line fix
+         * ({@code nvim_buf_set_lines}) deletes that extra newline — two buffer changes, two {@code didChange}s with
+         * debounce 0, the first one overshooting the edit.
+         */
+        OVERSHOOT,
+        /**
+         * An editor applying a replacement as a deletion then an insertion (or an insertion in two halves): both
+         * parts only move towards the edit's result.
+         */
+        DELETE_THEN_INSERT
+    }
+
     /** One open buffer. Guarded by the editor's monitor. */
     public static final class Buffer {
         public final String uri;
@@ -105,6 +126,17 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public volatile Consumer<ApplyWorkspaceEditParams> afterVersionCheck;
     /** Extra delay before handling an applyEdit (async editor latency), in ms. */
     public volatile long applyDelayMs;
+    /** How the echo of an applied single-edit applyEdit is split into buffer changes. */
+    public volatile EchoSplit echoSplit = EchoSplit.NONE;
+    /**
+     * Called (editor monitor held) between the parts of a split echo: "the user types now". Edits made here
+     * through {@link #edit} before the second part's position shift it, as a real buffer does.
+     */
+    public volatile Consumer<String> betweenEchoParts;
+    /** Called (editor monitor held) after the edit was applied and reported, before the answer. */
+    public volatile Consumer<ApplyWorkspaceEditParams> afterApply;
+    /** Buffer offset of the split echo's second part while the hook runs; shifted by {@link #edit}. */
+    private int splitMark = -1;
     public final List<WeftProtocol.Status> statuses = new CopyOnWriteArrayList<>();
     public final List<WeftProtocol.RemoteCursors> remoteCursors = new CopyOnWriteArrayList<>();
     public final List<PublishDiagnosticsParams> diagnostics = new CopyOnWriteArrayList<>();
@@ -238,6 +270,9 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         TextDocumentContentChangeEvent c = new TextDocumentContentChangeEvent(
                 new org.eclipse.lsp4j.Range(li.positionOf(start, encoding), li.positionOf(end, encoding)), text);
         b.text = b.text.substring(0, start) + text + b.text.substring(end);
+        if (splitMark >= 0 && end <= splitMark) {
+            splitMark += text.length() - (end - start);
+        }
         b.version++;
         emit(b, List.of(c));
     }
@@ -371,6 +406,10 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                     applyEditsRefused++;
                     continue; // "Buffer … newer than edits." — skipped, yet applied:true
                 }
+                if (echoSplit != EchoSplit.NONE && tde.getEdits().size() == 1
+                        && applySplit(b, tde.getEdits().get(0).getLeft())) {
+                    continue;
+                }
                 List<TextDocumentContentChangeEvent> cs = new ArrayList<>();
                 for (Either<TextEdit, ?> te : tde.getEdits()) {
                     TextEdit t = te.getLeft();
@@ -384,10 +423,71 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                 b.version++;
                 emit(b, cs);
             }
+            Consumer<ApplyWorkspaceEditParams> after = afterApply;
+            if (after != null) {
+                after.accept(params);
+            }
             changeCount++;
             notifyAll();
             return new ApplyWorkspaceEditResponse(applied);
         }
+    }
+
+    /**
+     * Applies one edit as two buffer changes (see {@link EchoSplit}), each reported on its own; returns false if
+     * this edit cannot be split that way (then it is applied as one change).
+     */
+    private boolean applySplit(Buffer b, TextEdit t) {
+        LineIndex li = new LineIndex(b.text);
+        int s = li.offsetOf(t.getRange().getStart(), encoding);
+        int en = li.offsetOf(t.getRange().getEnd(), encoding);
+        String text = t.getNewText();
+        String first;
+        int firstEnd;
+        int secondLength; // what the second part deletes at the mark
+        String second;
+        if (echoSplit == EchoSplit.OVERSHOOT) {
+            first = text + "\n";
+            firstEnd = en;
+            splitMark = s + text.length();
+            secondLength = 1;
+            second = "";
+        } else if (en > s && !text.isEmpty()) {
+            first = "";
+            firstEnd = en;
+            splitMark = s;
+            secondLength = 0;
+            second = text;
+        } else if (text.length() >= 2 && !Character.isLowSurrogate(text.charAt(text.length() / 2))) {
+            first = text.substring(0, text.length() / 2);
+            firstEnd = en;
+            splitMark = s + first.length();
+            secondLength = 0;
+            second = text.substring(first.length());
+        } else {
+            return false;
+        }
+        try {
+            change(b, s, firstEnd, first);
+            Consumer<String> hook = betweenEchoParts;
+            if (hook != null) {
+                hook.accept(b.uri);
+            }
+            change(b, splitMark, splitMark + secondLength, second);
+        } finally {
+            splitMark = -1;
+        }
+        return true;
+    }
+
+    /** One buffer change made by the editor itself (not the user), reported like any change. */
+    private void change(Buffer b, int start, int end, String text) {
+        LineIndex li = new LineIndex(b.text);
+        TextDocumentContentChangeEvent c = new TextDocumentContentChangeEvent(
+                new org.eclipse.lsp4j.Range(li.positionOf(start, encoding), li.positionOf(end, encoding)), text);
+        b.text = b.text.substring(0, start) + text + b.text.substring(end);
+        b.version++;
+        emit(b, List.of(c));
     }
 
     @Override
