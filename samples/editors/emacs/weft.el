@@ -67,7 +67,9 @@
   "Major modes whose buffers a Weft session manages." :type '(repeat symbol))
 
 (defcustom weft-send-changes-immediately t
-  "Send each change to the server at once, instead of after `eglot-send-changes-idle-time'."
+  "Send each change to the server at once, instead of after `eglot-send-changes-idle-time'.
+Also reports a server edit right after applying it.  nil leaves eglot's own batching (the server copes
+with it; remote edits then wait while you type, since eglot refuses them until your batch is sent)."
   :type 'boolean)
 
 (defcustom weft-verify-interval 3
@@ -314,7 +316,7 @@ CALLBACK, if given, receives the result plist."
   "Report a server edit (as didChange) as soon as it is applied, before answering.
 So the echo of a remote edit never travels in one notification with keystrokes typed after it."
   (prog1 (cl-call-next-method)
-    (when (and weft-server (eq server weft-server))
+    (when (and weft-send-changes-immediately weft-server (eq server weft-server))
       (dolist (b (buffer-list))
         (with-current-buffer b (weft--flush))))))
 

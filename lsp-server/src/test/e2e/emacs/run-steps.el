@@ -48,13 +48,37 @@
       weft-server-command (let ((f (getenv "WEFT_E2E_CMD")))
                             (and f (split-string (weft-e2e-read f) "\n" t))))
 
+(defvar weft-e2e-plain-eglot (weft-e2e--env "WEFT_E2E_PLAIN_EGLOT")
+  "Non-nil: eglot's own change batching (`eglot-send-changes-idle-time'), without weft.el's immediate sends.")
+(when weft-e2e-plain-eglot
+  (setq weft-send-changes-immediately nil))
+
+(defvar weft-e2e-last-input (float-time) "When the steps last typed (the user's last input event).")
+
+(defun weft-e2e-run-idle-timers ()
+  "Run eglot's didChange idle timers that are due, as the command loop would.
+Batch Emacs never becomes idle, so idle timers never fire; Emacs is idle here since the last keystroke,
+and an idle timer armed while already idle long enough runs at once (`run-with-idle-timer' does not wait
+for the next idle period)."
+  (when (>= (- (float-time) weft-e2e-last-input) eglot-send-changes-idle-time)
+    (dolist (b (buffer-list))
+      (let ((tm (buffer-local-value 'eglot--change-idle-timer b)))
+        (when (timerp tm)
+          (cancel-timer tm)
+          (with-current-buffer b (apply (timer--function tm) (timer--args tm))))))))
+
+(defun weft-e2e-pause (secs)
+  "Process output for SECS; with plain eglot, also its due idle timers."
+  (accept-process-output nil secs)
+  (when weft-e2e-plain-eglot (weft-e2e-run-idle-timers)))
+
 (defun weft-e2e-wait (what pred)
   "Process events until PRED holds; fail naming WHAT after the timeout."
   (let ((deadline (+ (float-time) weft-e2e-timeout)))
     (while (not (funcall pred))
       (when (> (float-time) deadline)
         (weft-e2e-fail "timed out after %ss waiting for %s" weft-e2e-timeout what))
-      (accept-process-output nil 0.02))))
+      (weft-e2e-pause 0.02))))
 
 (defvar weft-e2e-buffer nil "The buffer the steps edit.")
 
@@ -100,13 +124,33 @@
       (dolist (ch (string-to-list text))
         (goto-char caret)
         (insert ch)
+        (setq weft-e2e-last-input (float-time))
         ;; Like a typist: the change goes out (weft.el sends it from a timer) before the next key.
-        (accept-process-output nil 0.005)))))
+        (weft-e2e-pause 0.005)))))
+
+(defun weft-e2e-step-typeslowly (anchor text delay-ms)
+  (with-current-buffer weft-e2e-buffer
+    (let ((caret (copy-marker (weft-e2e-find anchor) t))
+          (delay (/ (string-to-number delay-ms) 1000.0)))
+      (dolist (ch (string-to-list text))
+        (goto-char caret)
+        (insert ch)
+        (setq weft-e2e-last-input (float-time))
+        (let ((end (+ (float-time) delay)))
+          (while (< (float-time) end) (weft-e2e-pause 0.01)))))))
+
+(defun weft-e2e-step-keys (ms)
+  "Input events without buffer changes (cursor movement) for MS: Emacs is not idle."
+  (let ((end (+ (float-time) (/ (string-to-number ms) 1000.0))))
+    (while (< (float-time) end)
+      (setq weft-e2e-last-input (float-time))
+      (weft-e2e-pause 0.02))))
 
 (defun weft-e2e-step-delete (text)
   (with-current-buffer weft-e2e-buffer
     (let ((end (weft-e2e-find text)))
-      (delete-region (- end (length text)) end))))
+      (delete-region (- end (length text)) end)
+      (setq weft-e2e-last-input (float-time)))))
 
 (defun weft-e2e-step-wait (text)
   (weft-e2e-wait (format "buffer to contain %S" text)
@@ -141,7 +185,7 @@
                             (eql 0 (or (plist-get st :unsent) 0)))))
       (when (> (float-time) deadline)
         (weft-e2e-fail "timed out waiting for all changes to be acknowledged; last status %S" st))
-      (accept-process-output nil 0.05))))
+      (weft-e2e-pause 0.05))))
 
 (defun weft-e2e-step-state (want)
   (let ((deadline (+ (float-time) weft-e2e-timeout)) st)
@@ -149,7 +193,7 @@
                   (not (member (plist-get st :state) (split-string want "|"))))
       (when (> (float-time) deadline)
         (weft-e2e-fail "timed out waiting for state %s; last status %S" want st))
-      (accept-process-output nil 0.05))))
+      (weft-e2e-pause 0.05))))
 
 (defun weft-e2e-step-verify ()
   (let (res done)
@@ -195,7 +239,9 @@
   (weft-e2e-write (expand-file-name name weft-e2e-out) (weft-e2e-text)))
 
 (defun weft-e2e-step-sleep (ms)
-  (accept-process-output nil (/ (string-to-number ms) 1000.0)))
+  (let ((end (+ (float-time) (/ (string-to-number ms) 1000.0))))
+    (while (< (float-time) end)
+      (weft-e2e-pause (min 0.02 (max 0.001 (- end (float-time))))))))
 
 (defun weft-e2e-run ()
   (let ((n 0))

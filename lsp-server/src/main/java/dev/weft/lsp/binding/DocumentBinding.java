@@ -106,6 +106,14 @@ public final class DocumentBinding {
      */
     private Inflight uncertain;
     /**
+     * An edit answered {@code applied:true} whose echo did not come within {@link #ECHO_TIMEOUT_MS}; its changes are
+     * pending again (and re-sent). Plain eglot keeps an applied edit's echo in its change batch until the user is
+     * idle for {@code eglot-send-changes-idle-time}, so it may still arrive — as the first change of the editor's
+     * next notification, carrying exactly this edit's range and text — and is then taken as its late echo instead of
+     * typing. Cleared by the next didChange either way.
+     */
+    private Inflight overdue;
+    /**
      * Set while changes that look exactly like the outstanding edit's echo have been taken as the echo before the
      * editor answered: if the editor answers {@code applied:false}, they were the user's own identical typing
      * (e.g. both type a space at one place) and are replayed as user changes from this snapshot. Until the
@@ -392,6 +400,14 @@ public final class DocumentBinding {
             deferred.add(() -> onDidChange(version, changes));
             return;
         }
+        if (overdue != null) {
+            Inflight o = overdue;
+            overdue = null;
+            if (!changes.isEmpty() && o.isEchoedBy(changes.get(0)) && held.isEmpty()) {
+                takeOverdueEcho(version, changes);
+                return;
+            }
+        }
         if (inflight != null && !inflightEchoed && !inflightResponded && !inflight.repair) {
             holdOrTakeEcho(version, changes);
             return;
@@ -439,6 +455,24 @@ public final class DocumentBinding {
         viewVersion = version;
         holdUntilChange = false;
         afterStep();
+    }
+
+    /**
+     * The first of {@code changes} is the late echo of the {@link #overdue} edit (eglot's batch, sent after the user
+     * stopped typing): the re-sent copy of the edit, if still outstanding, is forgotten (its answer is ignored; an
+     * editor whose version moved on refuses it anyway), the echo is taken into the view as it is, the alignment is
+     * rebuilt, and the rest of the notification is the user's typing.
+     */
+    private void takeOverdueEcho(int version, List<TextDocumentContentChangeEvent> changes) {
+        LOG.fine(() -> "late echo of an applyEdit on " + uri + " after the echo timeout (batched by the editor)");
+        if (inflight != null) {
+            if (!inflight.repair) {
+                alignment.rejected();
+            }
+            inflight = null;
+        }
+        takeLateEcho(changes.get(0));
+        takeChanges(version, changes.subList(1, changes.size()));
     }
 
     /** Empties {@link #held}, returning what it held. */
@@ -783,6 +817,7 @@ public final class DocumentBinding {
                     LOG.info("no echo for applyEdit on " + uri + " after " + ECHO_TIMEOUT_MS + " ms; resending");
                     if (!f.repair) {
                         alignment.rejected();
+                        overdue = f;
                     }
                     inflight = null;
                     afterStep();

@@ -141,6 +141,138 @@ class EditorsWithRealServerTest {
     }
   }
 
+  /**
+   * Emacs with eglot's own change batching (weft.el's immediate sends off: {@code weft-send-changes-immediately}
+   * nil, the rest of weft.el only starts the server and runs the commands): changes go out after
+   * {@code eglot-send-changes-idle-time} (0.5 s) of idleness, so while the user types eglot refuses remote edits
+   * (its version is ahead of the server's), and an edit applied while idle is reported with the next batch, possibly
+   * together with keystrokes. The simulated editor types in bursts while Emacs types, pauses shortly, deletes and
+   * types again. Nothing may be doubled: both buffers and the relay's copy end exactly as expected.
+   */
+  @Test
+  void emacsWithPlainEglotBatchingTypesWhileRemoteEditsArrive() throws Exception {
+    assumeEditor(EditorRun.Kind.EMACS);
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("plain-eglot-");
+    String original = paper();
+    String expected = original
+        .replace("\\section{Introduction}\n", "\\section{Introduction}\nTyped with plain eglot, which batches"
+            + " changes for half a second. Still typing. Then more. ")
+        .replace("without locking and ", "")
+        .replace("\\section{Conclusion}\n", "\\section{Conclusion}\nThe simulated editor wrote this 🚀. Second"
+            + " burst. Third burst. ");
+    Path expectedFile = dir.resolve("expected.txt");
+    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
+            dir.resolve("sim-out"))) {
+      sim.open(copyPaper(sim.workspace));
+      String link = sim.share(relay.url.toString());
+      Path linkFile = dir.resolve("link.txt");
+      Files.writeString(linkFile, link);
+
+      Steps steps = new Steps()
+          .join(linkFile)
+          .signal("joined")
+          .type("\\section{Introduction}\n", "Typed with plain eglot, which batches changes for half a second. ")
+          .sleep(200)
+          .type("for half a second. ", "Still typing. ")
+          .delete("without locking and ")
+          .sleep(900)
+          .type("Still typing. ", "Then more. ")
+          .waitFor("Third burst. ")
+          .expect(expectedFile)
+          .settle()
+          .verify()
+          .dump("final.txt");
+      Path out = dir.resolve("emacs-out");
+      try (EditorRun editor = EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"), out,
+          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30",
+              "WEFT_E2E_PLAIN_EGLOT", "1"))) {
+        awaitFile(editor, out.resolve("joined"), WAIT);
+        try {
+          sim.type("\\section{Conclusion}\n", "The simulated editor wrote this 🚀. ");
+          Thread.sleep(300);
+          sim.type("wrote this 🚀. ", "Second burst. ");
+          Thread.sleep(700);
+          sim.type("Second burst. ", "Third burst. ");
+          sim.awaitText("the exact expected text", expected::equals, WAIT);
+          sim.awaitSettled(WAIT);
+        } catch (AssertionError e) {
+          editor.close();
+          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
+        }
+        editor.awaitSuccess(SCENARIO);
+        assertThat(editor.read("final.txt")).as("Emacs (plain eglot) buffer\n%s", editor.report())
+            .isEqualTo(expected);
+        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
+        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+      }
+    }
+  }
+
+  /**
+   * Plain eglot again, the case that used to double text: a remote edit is applied while the user is busy but has
+   * no unsent change (moving the cursor: not idle), so its echo waits in eglot's batch; the user then types without
+   * a 0.5 s pause for longer than the server's echo timeout (5 s). The echo finally arrives in one notification
+   * with the keystrokes, after the server gave up waiting for it and re-sent the edit (refused: eglot's version is
+   * ahead). It must be taken as the echo, not as typing.
+   */
+  @Test
+  void emacsWithPlainEglotSendsAnEchoAfterSecondsOfTypingWithoutDoubling() throws Exception {
+    assumeEditor(EditorRun.Kind.EMACS);
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("plain-eglot-late-");
+    String original = paper();
+    String typed = "Typing on and on without a half-second pause. ";
+    String remote = "Sim typed this while Emacs was busy. ";
+    String expected = original
+        .replace("\\section{Introduction}\n", "\\section{Introduction}\n" + typed)
+        .replace("\\section{Conclusion}\n", "\\section{Conclusion}\n" + remote);
+    Path expectedFile = dir.resolve("expected.txt");
+    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
+            dir.resolve("sim-out"))) {
+      sim.open(copyPaper(sim.workspace));
+      String link = sim.share(relay.url.toString());
+      Path linkFile = dir.resolve("link.txt");
+      Files.writeString(linkFile, link);
+
+      Steps steps = new Steps()
+          .join(linkFile)
+          .signal("joined")
+          .moveAround(1500) // the simulated editor types now: its first edit is applied, the echo batched
+          .typeSlowly("\\section{Introduction}\n", typed, 130) // 47 keys: over 6 s without an idle pause
+          .waitFor(remote)
+          .expect(expectedFile)
+          .settle()
+          .verify()
+          .dump("final.txt");
+      Path out = dir.resolve("emacs-out");
+      try (EditorRun editor = EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"), out,
+          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "40",
+              "WEFT_E2E_PLAIN_EGLOT", "1"))) {
+        awaitFile(editor, out.resolve("joined"), WAIT);
+        try {
+          sim.type("\\section{Conclusion}\n", remote);
+          sim.awaitText("the exact expected text", expected::equals, WAIT);
+          sim.awaitSettled(WAIT);
+        } catch (AssertionError e) {
+          editor.close();
+          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
+        }
+        editor.awaitSuccess(SCENARIO);
+        assertThat(editor.read("final.txt")).as("Emacs (plain eglot) buffer\n%s", editor.report())
+            .isEqualTo(expected);
+        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
+        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+      }
+    }
+  }
+
   @Test
   void neovimAndEmacsCoEditOneRoom() throws Exception {
     assumeEditor(EditorRun.Kind.NEOVIM);

@@ -112,6 +112,19 @@ final class Steps {
     return add("sleep", Integer.toString(millis));
   }
 
+  /** The user moves the cursor around (input events, no buffer change) for {@code millis}. */
+  Steps moveAround(int millis) {
+    return add("keys", Integer.toString(millis));
+  }
+
+  /**
+   * Types {@code text} after {@code anchor} with {@code delayMs} between keys (the anchor-relative caret of
+   * {@link #type}); used to type without an idle pause for a long time.
+   */
+  Steps typeSlowly(String anchor, String text, int delayMs) {
+    return add("typeslowly", anchor, text, Integer.toString(delayMs));
+  }
+
   String text() {
     return String.join("\n", lines) + "\n";
   }

@@ -66,8 +66,13 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable {
-    /** Which real client's message ordering to reproduce. */
-    public enum Ordering { VSCODE, NEOVIM }
+    /**
+     * Which real client's message ordering to reproduce. {@code EGLOT} (Emacs eglot 1.9 without weft.el's immediate
+     * sends): an edit for another version is refused (eglot signals a JSON-RPC error), otherwise applied and
+     * answered; every change, the echo included, waits in the buffer's batch until {@link #flush} (eglot's
+     * {@code eglot-send-changes-idle-time} of idleness; the test decides when the user is idle).
+     */
+    public enum Ordering { VSCODE, NEOVIM, EGLOT }
 
     /**
      * How the buffer change made by one applied {@code TextEdit} is reported (each part is one buffer change with
@@ -245,7 +250,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     // ---- buffers --------------------------------------------------------------------------------------------
 
     public synchronized void open(String uri, String text) {
-        int version = ordering == Ordering.NEOVIM ? 3 : 1; // Neovim uses changedtick, > 0
+        int version = ordering == Ordering.NEOVIM ? 3 : ordering == Ordering.EGLOT ? 0 : 1; // Neovim: changedtick > 0
         buffers.put(uri, new Buffer(uri, text, version));
         server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(
                 new TextDocumentItem(uri, "plaintext", version, text)));
@@ -336,7 +341,9 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     }
 
     private void emit(Buffer b, List<TextDocumentContentChangeEvent> cs) {
-        if (ordering == Ordering.NEOVIM && debounceMs > 0) {
+        if (ordering == Ordering.EGLOT) {
+            b.unsent.addAll(cs);
+        } else if (ordering == Ordering.NEOVIM && debounceMs > 0) {
             b.unsent.addAll(cs);
             scheduleFlush(b);
         } else {
@@ -393,7 +400,12 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                 TextDocumentEdit tde = e.getLeft();
                 Buffer b = buffers.get(tde.getTextDocument().getUri());
                 int v = tde.getTextDocument().getVersion();
-                if (ordering == Ordering.VSCODE) {
+                if (ordering == Ordering.EGLOT) {
+                    if (b == null || b.version != v) {
+                        applyEditsRefused++;
+                        return new ApplyWorkspaceEditResponse(false);
+                    }
+                } else if (ordering == Ordering.VSCODE) {
                     if (b == null || b.version != v) {
                         applyEditsRefused++;
                         return new ApplyWorkspaceEditResponse(false);
