@@ -183,6 +183,15 @@ final class ScriptedEditor implements AutoCloseable {
     }
   }
 
+  /** Inserts text right after the first occurrence of anchor in one change (a paste). */
+  synchronized void paste(String anchor, String pasted) {
+    int at = text.indexOf(anchor);
+    if (at < 0) {
+      throw new AssertionError(name + ": anchor '" + anchor + "' not in buffer:\n" + text);
+    }
+    replace(at + anchor.length(), at + anchor.length(), pasted);
+  }
+
   /** Deletes the first occurrence of s. */
   synchronized void delete(String s) {
     int at = text.indexOf(s);
