@@ -156,6 +156,17 @@ public final class DocumentBinding {
     private record Provisional(String view, Alignment alignment, int version,
                                List<TextDocumentContentChangeEvent> changes, List<TextChange> replicaChanges) {
     }
+    /**
+     * Set when the echo just taken by {@link #matchEcho} left the editor's text one {@code "\n"} longer than the
+     * expected text, at its end (see {@link #matchEcho}); cleared by whoever takes the echo.
+     */
+    private boolean matchedWithFinalNewline;
+    /**
+     * The deferred step that publishes the final newline an editor added to a provisional echo, or null. Cleared when
+     * that echo turns out to be the user's own typing ({@code applied:false}): the replayed changes then contain the
+     * newline already.
+     */
+    private Runnable owedFinalNewline;
     /** True while incoming changes must not be shown (weft.pause). */
     private boolean paused;
     /** True after a refusal until the editor reports a new version (or the retry timer fires). */
@@ -444,6 +455,7 @@ public final class DocumentBinding {
         }
         provisional = new Provisional(view, alignment.copy(), version, List.copyOf(all.subList(0, k)),
                 new ArrayList<>());
+        deferFinalNewlineIfMatched(version);
         if (k < all.size()) {
             List<TextDocumentContentChangeEvent> rest = List.copyOf(all.subList(k, all.size()));
             deferred.add(() -> onDidChange(version, rest));
@@ -491,6 +503,7 @@ public final class DocumentBinding {
             if (k > 0 && !inflightResponded && !inflight.repair) {
                 provisional = new Provisional(view, alignment.copy(), version, List.copyOf(changes.subList(0, k)),
                         new ArrayList<>());
+                deferFinalNewlineIfMatched(version);
                 if (k < changes.size()) {
                     List<TextDocumentContentChangeEvent> rest = List.copyOf(changes.subList(k, changes.size()));
                     deferred.add(() -> onDidChange(version, rest));
@@ -508,6 +521,11 @@ public final class DocumentBinding {
                 inflightEchoed = true;
                 if (inflightResponded) {
                     inflight = null;
+                }
+                if (matchedWithFinalNewline) { // answered already (no provisional): the newline is typing now
+                    matchedWithFinalNewline = false;
+                    LOG.fine(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
+                    applyLocalEdit(view.length(), view.length(), "\n");
                 }
             } else {
                 // A user change came before the echo. Version-checking editors usually refuse the edit now, but
@@ -562,8 +580,16 @@ public final class DocumentBinding {
         }), LATE_ECHO_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Number of leading changes that together are the echo of the inflight edit, or 0. */
+    /**
+     * Number of leading changes that together are the echo of the inflight edit, or 0. A prefix whose result is the
+     * expected text plus one {@code "\n"} at its end, when the expected text does not end with one, is the echo too:
+     * an editor that cannot hold a buffer without a final newline (Neovim with {@code 'eol'}, text appended after
+     * the last newline) added it. Then {@link #matchedWithFinalNewline} is set, and the caller publishes that newline
+     * as the user's own edit once, so every member ends with it instead of the echo being taken for typing (which
+     * copied the appended text into the shared document at every round).
+     */
     private int matchEcho(List<TextDocumentContentChangeEvent> changes) {
+        matchedWithFinalNewline = false;
         String expected = inflight.expected;
         if (inflight.repair) {
             TextDocumentContentChangeEvent c = changes.get(0);
@@ -581,10 +607,40 @@ public final class DocumentBinding {
                 scratch = scratch.substring(0, s) + c.getText() + scratch.substring(e);
             }
             if (scratch.length() == expected.length() && scratch.equals(expected)) {
+                matchedWithFinalNewline = false;
+                return i + 1;
+            }
+            if (scratch.length() == expected.length() + 1 && !expected.endsWith("\n") && scratch.endsWith("\n")
+                    && scratch.startsWith(expected)) {
+                matchedWithFinalNewline = true;
                 return i + 1;
             }
         }
         return 0;
+    }
+
+    /**
+     * After {@link #matchEcho} matched with one extra final newline and a provisional echo was set up: defers the
+     * publication of that newline as the user's own edit (a didChange inserting it at the end of the view), to run
+     * first once the provisional echo is confirmed, before the rest of the notification.
+     */
+    private void deferFinalNewlineIfMatched(int version) {
+        if (!matchedWithFinalNewline) {
+            return;
+        }
+        matchedWithFinalNewline = false;
+        Runnable[] self = new Runnable[1];
+        self[0] = () -> {
+            if (owedFinalNewline != self[0]) {
+                return;
+            }
+            owedFinalNewline = null;
+            LOG.fine(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
+            org.eclipse.lsp4j.Position end = viewLines().positionOf(view.length(), encoding);
+            onDidChange(version, List.of(new TextDocumentContentChangeEvent(new Range(end, end), "\n")));
+        };
+        owedFinalNewline = self[0];
+        deferred.add(self[0]);
     }
 
     private void applyUserChange(TextDocumentContentChangeEvent c) {
@@ -785,6 +841,7 @@ public final class DocumentBinding {
                 // The "echo" was the user typing exactly our edit, and the editor refused the edit: put the
                 // edit back to pending and replay those changes as the user's own.
                 LOG.fine(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
+                owedFinalNewline = null;
                 view = p.view;
                 viewLines = null;
                 alignment = p.alignment;

@@ -73,6 +73,20 @@ class ConvergenceFuzzTest {
     /** Set by a test before {@link #run}: split echoes and type between their parts. */
     boolean splitEchoes;
 
+    /**
+     * Both Neovim editors keep a final newline ({@code 'eol'}: an applied edit that leaves the buffer without one gets
+     * one re-added, in the same didChange), and the VS Code editors often type at the very end of the document or
+     * delete its last character.
+     */
+    @Test
+    void fourEditorsConvergeWhenNeovimKeepsAFinalNewline() throws Exception {
+        neovimEol = true;
+        run(6, 600, false);
+    }
+
+    /** Set by a test before {@link #run}: Neovim editors with {@code 'eol'}, and typing at the end. */
+    boolean neovimEol;
+
     static String initialText(SplittableRandom rnd, int length) {
         StringBuilder sb = new StringBuilder(length);
         String[] words = {"weft", "warp", "loom", "thread", "shuttle", "héddle", "😀", "reed"};
@@ -130,6 +144,11 @@ class ConvergenceFuzzTest {
             };
         }
         String text = initialText(rnd, 30_000);
+        if (neovimEol) {
+            s.editors.get(1).neovimEol = true;
+            s.editors.get(3).neovimEol = true;
+            text = text.substring(0, text.length() - 1) + "\n";
+        }
         s.share("big.txt", text);
         for (int i = 1; i < 4; i++) {
             s.join(i);
@@ -139,7 +158,17 @@ class ConvergenceFuzzTest {
         try {
             for (int step = 0; step < steps; step++) {
                 int r = rnd.nextInt(100);
-                if (r < 10) {
+                if (neovimEol && r >= 85) {
+                    // a VS Code user at the very end: types after the last newline, or deletes the last character
+                    SimulatedEditor e = eds.get(r % 2 == 0 ? 0 : 2);
+                    String u = s.uris.get(r % 2 == 0 ? 0 : 2);
+                    int len = e.text(u).length();
+                    if (rnd.nextInt(4) == 0 && len > 0 && !Character.isLowSurrogate(e.text(u).charAt(len - 1))) {
+                        e.edit(u, len - 1, len, "");
+                    } else {
+                        e.edit(u, len, len, rnd.nextInt(3) == 0 ? "end\n" : "e");
+                    }
+                } else if (r < 10) {
                     // two hands: alternate keystrokes on editors 0 and 1 at the same place
                     int p = Math.min(rnd.nextInt(30_000), eds.get(0).text(s.uris.get(0)).length());
                     for (int k = 0; k < 6; k++) {

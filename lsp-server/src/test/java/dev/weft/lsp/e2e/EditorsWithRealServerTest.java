@@ -203,6 +203,66 @@ class EditorsWithRealServerTest {
   }
 
   /**
+   * Neovim 0.7 with {@code 'eol'} set (the default; the shared file ends with a newline when Neovim opens it) cannot
+   * hold a buffer without a final newline: text appended after the last newline without its own newline (a user on
+   * the last, empty line) is inserted before Neovim's final newline, and Neovim reports {@code "…\nR\n"} for the
+   * server's {@code "…\nR"} (docs/lsp.md, "Echoes in several parts"). That must not copy the appended text into the
+   * shared document: every member, and the relay's copy, ends with the text once plus one final newline (published
+   * once by Neovim's server), while Neovim's user types elsewhere.
+   */
+  @Test
+  void neovimKeepsOneFinalNewlineWhenTextIsAppendedAfterTheLastOne() throws Exception {
+    assumeEditor(EditorRun.Kind.NEOVIM);
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("nvim-eol-");
+    String original = paper();
+    assertThat(original).endsWith("\\end{document}\n");
+    String appended = "% appended without a newline";
+    String typed = "Typed in Neovim meanwhile. ";
+    String expected = original
+        .replace("\\section{Introduction}\n", "\\section{Introduction}\n" + typed)
+        + appended + "\n";
+    Path expectedFile = dir.resolve("expected.txt");
+    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
+            dir.resolve("sim-out"))) {
+      sim.open(copyPaper(sim.workspace));
+      String link = sim.share(relay.url.toString());
+      Path linkFile = dir.resolve("link.txt");
+      Files.writeString(linkFile, link);
+
+      Steps steps = new Steps()
+          .join(linkFile)
+          .signal("joined")
+          .waitFor(appended)
+          .type("\\section{Introduction}\n", typed)
+          .expect(expectedFile)
+          .settle()
+          .verify()
+          .dump("final.txt");
+      Path out = dir.resolve("nvim-out");
+      try (EditorRun editor = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
+          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
+        awaitFile(editor, out.resolve("joined"), WAIT);
+        try {
+          sim.paste("\\end{document}\n", appended);
+          sim.awaitText("the exact expected text", expected::equals, WAIT);
+          sim.awaitSettled(WAIT);
+        } catch (AssertionError e) {
+          editor.close();
+          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
+        }
+        editor.awaitSuccess(SCENARIO);
+        assertThat(editor.read("final.txt")).as("Neovim buffer\n%s", editor.report()).isEqualTo(expected);
+        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
+        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+      }
+    }
+  }
+
+  /**
    * Emacs with eglot's own change batching (weft.el's immediate sends off: {@code weft-send-changes-immediately}
    * nil, the rest of weft.el only starts the server and runs the commands): changes go out after
    * {@code eglot-send-changes-idle-time} (0.5 s) of idleness, so while the user types eglot refuses remote edits

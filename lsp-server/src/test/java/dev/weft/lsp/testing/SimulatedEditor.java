@@ -140,6 +140,16 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public volatile Consumer<String> betweenEchoParts;
     /** Called (editor monitor held) after the edit was applied and reported, before the answer. */
     public volatile Consumer<ApplyWorkspaceEditParams> afterApply;
+    /**
+     * Neovim's {@code 'eol'} (set by default, and for every file that ends with a newline): the buffer always ends
+     * with a newline. A {@code TextEdit} whose result would not (text appended after the last newline, or the
+     * final newline deleted) gets one re-added, and the didChange reports the whole buffer change as one change
+     * found from the end first, as Neovim's {@code apply_text_edits} + incremental sync do: {@code R} appended to
+     * {@code "…Q\n"} is reported as {@code "\nR"} inserted before the final newline, result {@code "…Q\nR\n"}; a
+     * deletion of the final newline leaves the buffer unchanged and is reported as an empty change at the end of
+     * the last line.
+     */
+    public volatile boolean neovimEol;
     /** Buffer offset of the split echo's second part while the hook runs; shifted by {@link #edit}. */
     private int splitMark = -1;
     public final List<WeftProtocol.Status> statuses = new CopyOnWriteArrayList<>();
@@ -423,6 +433,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                     continue;
                 }
                 List<TextDocumentContentChangeEvent> cs = new ArrayList<>();
+                String before = b.text;
                 for (Either<TextEdit, ?> te : tde.getEdits()) {
                     TextEdit t = te.getLeft();
                     LineIndex li = new LineIndex(b.text);
@@ -431,6 +442,11 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                     cs.add(new TextDocumentContentChangeEvent(new org.eclipse.lsp4j.Range(
                             li.positionOf(s, encoding), li.positionOf(en, encoding)), t.getNewText()));
                     b.text = b.text.substring(0, s) + t.getNewText() + b.text.substring(en);
+                }
+                if (neovimEol && !b.text.isEmpty() && !b.text.endsWith("\n")) {
+                    String after = b.text + "\n";
+                    cs = List.of(changeFromTheEnd(before, after));
+                    b.text = after;
                 }
                 b.version++;
                 emit(b, cs);
@@ -490,6 +506,36 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
             splitMark = -1;
         }
         return true;
+    }
+
+    /**
+     * The one change turning {@code before} into {@code after}: common suffix first, then common prefix of the
+     * rest (an empty change at the end of the last line if they are equal).
+     */
+    private TextDocumentContentChangeEvent changeFromTheEnd(String before, String after) {
+        int suffix = 0;
+        while (suffix < before.length() && suffix < after.length()
+                && before.charAt(before.length() - 1 - suffix) == after.charAt(after.length() - 1 - suffix)) {
+            suffix++;
+        }
+        if (before.equals(after) && before.endsWith("\n")) {
+            suffix = 1;
+        }
+        int prefix = 0;
+        while (prefix < before.length() - suffix && prefix < after.length() - suffix
+                && before.charAt(prefix) == after.charAt(prefix)) {
+            prefix++;
+        }
+        if (prefix > 0 && Character.isHighSurrogate(before.charAt(prefix - 1))) {
+            prefix--;
+        }
+        while (suffix > 0 && Character.isLowSurrogate(before.charAt(before.length() - suffix))
+                && before.length() - suffix > prefix) {
+            suffix--;
+        }
+        LineIndex li = new LineIndex(before);
+        return new TextDocumentContentChangeEvent(new org.eclipse.lsp4j.Range(li.positionOf(prefix, encoding),
+                li.positionOf(before.length() - suffix, encoding)), after.substring(prefix, after.length() - suffix));
     }
 
     /** One buffer change made by the editor itself (not the user), reported like any change. */
