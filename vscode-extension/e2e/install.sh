@@ -32,6 +32,12 @@ fi
 if [ -x "$CS/node_modules/.bin/code-server" ] && [ -f "$CS/.installed" ]; then
   exit 0
 fi
+# node-gyp builds code-server's native modules (argon2 …) against Node's headers: use the installed ones
+# (Debian/nodesource put them in /usr/include/node) instead of downloading them, which fails without
+# GitHub/nodejs.org access. Seen in a fresh chroot without ~/.npmrc: ENOTFOUND, argon2's build broke.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
+  export npm_config_nodedir=/usr
+fi
 echo "== installing code-server $CODE_SERVER_VERSION into $CS (npm, ~2 min on an empty cache)"
 mkdir -p "$CS"
 # @vscode/ripgrep's postinstall downloads rg from GitHub unless it finds this tarball in $TMPDIR: give it Debian's.
