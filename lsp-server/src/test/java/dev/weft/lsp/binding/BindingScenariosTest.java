@@ -8,12 +8,8 @@ import org.eclipse.lsp4j.InlayHint;
 import org.eclipse.lsp4j.InlayHintParams;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,23 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * In-process scenario tests: two simulated editors (LSP4J clients over pipes, each with its own server) share a
  * document through an in-memory relay; each test scripts one interleaving of real client orderings.
  */
-class BindingScenariosTest {
-    @TempDir
-    Path tmp;
-    Session s;
-
-    @BeforeAll
-    static void paranoid() {
-        System.setProperty("weft.checkInvariants", "true");
-    }
-
-    @AfterEach
-    void close() {
-        if (s != null) {
-            s.close();
-        }
-    }
-
+class BindingScenariosTest extends TwoEditorScenarioTest {
     private Session pair(Ordering a, Ordering b, String text) throws Exception {
         return pair(a, b, text, null, null);
     }
@@ -54,14 +34,6 @@ class BindingScenariosTest {
         s.join(1);
         s.awaitConverged(10_000);
         return s;
-    }
-
-    private SimulatedEditor ed(int i) {
-        return s.editors.get(i);
-    }
-
-    private String uri(int i) {
-        return s.uris.get(i);
     }
 
     @Test

@@ -1,14 +1,9 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,38 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * OfTypingWithoutDoubling}: an echo kept in the batch past the server's 5 s echo timeout was taken for typing and the
  * remote text appeared twice.
  */
-class EglotBatchingScenariosTest {
-    @TempDir
-    Path tmp;
-    Session s;
-
-    @BeforeAll
-    static void paranoid() {
-        System.setProperty("weft.checkInvariants", "true");
-    }
-
-    @AfterEach
-    void close() {
-        if (s != null) {
-            s.close();
-        }
-    }
-
+class EglotBatchingScenariosTest extends TwoEditorScenarioTest {
     private void pair(String text) throws Exception {
-        s = new Session(tmp);
-        s.addEditor(Ordering.VSCODE, null);
-        s.addEditor(Ordering.EGLOT, null);
-        s.share("doc.txt", text);
-        s.join(1);
-        s.awaitConverged(10_000);
-    }
-
-    private SimulatedEditor ed(int i) {
-        return s.editors.get(i);
-    }
-
-    private String uri(int i) {
-        return s.uris.get(i);
+        startPair(Ordering.VSCODE, Ordering.EGLOT, text, e -> { });
     }
 
     private static void await(String what, BooleanSupplier p, long timeoutMs) throws InterruptedException {

@@ -1,15 +1,9 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,45 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ordering, {@link SimulatedEditor#neovimEol}) receives the edits. The shared text must never get a copy of the
  * remote text; at most the one final newline Neovim insists on, published once as Neovim's own edit.
  */
-class NeovimFinalNewlineScenariosTest {
-    @TempDir
-    Path tmp;
-    Session s;
-
-    @BeforeAll
-    static void paranoid() {
-        System.setProperty("weft.checkInvariants", "true");
-    }
-
-    @AfterEach
-    void close() {
-        if (s != null) {
-            s.close();
-        }
-    }
-
+class NeovimFinalNewlineScenariosTest extends TwoEditorScenarioTest {
     private void pair(String text, long neovimDebounceMs) throws Exception {
-        s = new Session(tmp);
-        s.addEditor(Ordering.VSCODE, null);
-        s.addEditor(Ordering.NEOVIM, null);
-        ed(1).debounceMs = neovimDebounceMs;
-        s.share("doc.txt", text);
-        s.join(1);
-        s.awaitConverged(10_000);
+        startPair(Ordering.VSCODE, Ordering.NEOVIM, text, e -> e.debounceMs = neovimDebounceMs);
         ed(1).neovimEol = true;
-    }
-
-    private SimulatedEditor ed(int i) {
-        return s.editors.get(i);
-    }
-
-    private String uri(int i) {
-        return s.uris.get(i);
-    }
-
-    private int repairs(int i) throws Exception {
-        DocumentBinding b = s.binding(i);
-        return b.call(b::repairs).get(10, TimeUnit.SECONDS);
     }
 
     /** The replicas (what every member shares), after convergence. */

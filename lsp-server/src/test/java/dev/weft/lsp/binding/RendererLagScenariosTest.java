@@ -1,14 +1,9 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,38 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * echo of its edit after it, applied with the original range to the newer text. Found by the code-server e2e
  * test (docs/vscode.md §8): the echo used to be taken for typing and inserted twice.
  */
-class RendererLagScenariosTest {
-    @TempDir
-    Path tmp;
-    Session s;
-
-    @BeforeAll
-    static void paranoid() {
-        System.setProperty("weft.checkInvariants", "true");
-    }
-
-    @AfterEach
-    void close() {
-        if (s != null) {
-            s.close();
-        }
-    }
-
+class RendererLagScenariosTest extends TwoEditorScenarioTest {
     private void pair(String text) throws Exception {
-        s = new Session(tmp);
-        s.addEditor(Ordering.VSCODE, null);
-        s.addEditor(Ordering.VSCODE, null);
-        s.share("doc.txt", text);
-        s.join(1);
-        s.awaitConverged(10_000);
-    }
-
-    private SimulatedEditor ed(int i) {
-        return s.editors.get(i);
-    }
-
-    private String uri(int i) {
-        return s.uris.get(i);
+        startPair(Ordering.VSCODE, Ordering.VSCODE, text, e -> { });
     }
 
     /** Editor 1's user types {@code text} at {@code offset} between the version check and the application. */

@@ -4,13 +4,8 @@ import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.EchoSplit;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,45 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * taken for typing and the remote text appeared twice until weft/verify. Editor 0 (VS Code ordering) types;
  * editor 1 (Neovim ordering, debounce 0 unless said) receives the split echo.
  */
-class SplitEchoScenariosTest {
-    @TempDir
-    Path tmp;
-    Session s;
-
-    @BeforeAll
-    static void paranoid() {
-        System.setProperty("weft.checkInvariants", "true");
-    }
-
-    @AfterEach
-    void close() {
-        if (s != null) {
-            s.close();
-        }
-    }
-
+class SplitEchoScenariosTest extends TwoEditorScenarioTest {
     private void pair(String text, EchoSplit split) throws Exception {
-        s = new Session(tmp);
-        s.addEditor(Ordering.VSCODE, null);
-        s.addEditor(Ordering.NEOVIM, null);
-        ed(1).debounceMs = 0;
-        s.share("doc.txt", text);
-        s.join(1);
-        s.awaitConverged(10_000);
+        startPair(Ordering.VSCODE, Ordering.NEOVIM, text, e -> e.debounceMs = 0);
         ed(1).echoSplit = split;
-    }
-
-    private SimulatedEditor ed(int i) {
-        return s.editors.get(i);
-    }
-
-    private String uri(int i) {
-        return s.uris.get(i);
-    }
-
-    private int repairs(int i) throws Exception {
-        DocumentBinding b = s.binding(i);
-        return b.call(b::repairs).get(10, TimeUnit.SECONDS);
     }
 
     /**
