@@ -283,9 +283,10 @@ public final class Room {
 
     /** Writes a snapshot of {@code doc} replacing its update log, if due and possible. Runs on the room's executor. */
     private void maybeCompact(SharedDoc doc) {
-        // Re-checked: another task may have compacted, reloaded or unloaded since this one was queued. Buffered
-        // (not yet integrable) updates are not in encodeStateAsUpdate(): compacting would lose them.
-        if (unloaded || docs.get(doc.name) != doc || !compactionDue(doc) || doc.replica.hasPendingUpdates()) {
+        // Re-checked: another task may have compacted, reloaded or unloaded the room (which empties docs) since this
+        // one was queued. Buffered (not yet integrable) updates are not in encodeStateAsUpdate(): compacting would
+        // lose them.
+        if (docs.get(doc.name) != doc || !compactionDue(doc) || doc.replica.hasPendingUpdates()) {
             return;
         }
         byte[] snapshot = doc.replica.encodeStateAsUpdate();

@@ -49,11 +49,7 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        try {
-            task.run();
-        } catch (RuntimeException | AssertionError e) {
-            LOG.log(Level.SEVERE, "room task failed (bug)", e);
-        }
+        runLogged(task);
         synchronized (this) {
             if (tasks.isEmpty()) {
                 running = false;
@@ -74,12 +70,17 @@ public final class SerialExecutor implements Executor {
                     return;
                 }
             }
-            try {
-                next.run();
-            } catch (RuntimeException | AssertionError e) {
-                LOG.log(Level.SEVERE, "room task failed (bug)", e);
-            }
+            runLogged(next);
         }
         pool.execute(this::drain);
+    }
+
+    /** Runs {@code task}; a failure is a bug, logged, and does not stop the tasks after it. */
+    private static void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | AssertionError e) {
+            LOG.log(Level.SEVERE, "room task failed (bug)", e);
+        }
     }
 }
