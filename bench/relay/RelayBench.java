@@ -97,8 +97,7 @@ public class RelayBench {
         };
         AtomicLong errors = new AtomicLong();
         AtomicLong losses = new AtomicLong();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .executor(Executors.newFixedThreadPool(2)).build();
+        java.net.http.HttpClient http = leanHttpClient();
         List<LoadMember> docs = new ArrayList<>();
         for (int i = 0; i <= receivers; i++) {
             java.util.function.Consumer<List<TextChange>> listener = i == 0 ? changes -> { } : onRemote;
@@ -196,8 +195,7 @@ public class RelayBench {
             }
         };
         List<LoadMember> docs = new ArrayList<>();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .executor(Executors.newFixedThreadPool(2)).build();
+        java.net.http.HttpClient http = leanHttpClient();
         for (int i = 0; i < clientsN; i++) {
             RoomCredentials room = rooms.get(i % roomsN);
             docs.add(clientKind.equals("socketio")
@@ -463,6 +461,11 @@ public class RelayBench {
             doc.close();
             client.close();
         }
+    }
+
+    /** One HTTP client (two callback threads) shared by every {@link LeanMember}'s WebSocket of a benchmark. */
+    static java.net.http.HttpClient leanHttpClient() {
+        return java.net.http.HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
     }
 
     /**
