@@ -15,10 +15,10 @@ import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.VersionVector;
 import dev.weft.sync.Message;
 import dev.weft.sync.MessageCodec;
-import dev.weft.lsp.transport.RelayClient;
-import dev.weft.lsp.transport.RoomApi;
-import dev.weft.lsp.transport.RoomCredentials;
-import dev.weft.lsp.transport.SharedDocument;
+import dev.weft.client.relay.RelayClient;
+import dev.weft.client.relay.RoomApi;
+import dev.weft.client.invite.RoomCredentials;
+import dev.weft.client.SharedDocument;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -425,8 +425,8 @@ public class RelayBench {
                     .withTimings(Duration.ofSeconds(20), Duration.ofMillis(100), Duration.ofSeconds(2),
                             Duration.ofSeconds(10)));
             client.addStateListener((s, cause) -> {
-                if (s == dev.weft.lsp.transport.ConnectionState.RECONNECTING
-                        || s == dev.weft.lsp.transport.ConnectionState.OFFLINE) {
+                if (s == dev.weft.client.ConnectionState.RECONNECTING
+                        || s == dev.weft.client.ConnectionState.OFFLINE) {
                     reconnects.incrementAndGet();
                 }
             });

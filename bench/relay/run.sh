@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Relay benchmarks: bench/relay/run.sh fanout|load|ack|coldstart|all [extra RelayBench options]
 # Starts the relay jar on a free loopback port with a fresh data directory (except coldstart, which starts its
-# own), runs bench/relay/RelayBench.java against it with the language server jar on the classpath, prints a
+# own), runs bench/relay/RelayBench.java against it with the sync client jar on the classpath, prints a
 # table on stderr and one JSON line per benchmark on stdout. Builds missing jars with Maven first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 relay_jar="${WEFT_RELAY_JAR:-$root/relay-server/target/weft-relay.jar}"
-client_jar="${WEFT_JAR:-$root/lsp-server/target/weft-server.jar}"
+client_jar="${WEFT_JAR:-$root/client/target/weft-client.jar}"
 mode="${1:-all}"; shift || true
 
 if [ ! -f "$relay_jar" ] || [ ! -f "$client_jar" ]; then
   echo "bench/relay: building jars…" >&2
-  (cd "$root" && mvn -q -B -ntp -pl relay-server,lsp-server -am package -DskipTests >&2)
+  (cd "$root" && mvn -q -B -ntp -pl relay-server,client -am package -DskipTests >&2)
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

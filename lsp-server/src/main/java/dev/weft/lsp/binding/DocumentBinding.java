@@ -4,7 +4,7 @@ import dev.weft.crdt.IdSet;
 import dev.weft.crdt.LocalEdit;
 import dev.weft.crdt.TextChange;
 import dev.weft.crdt.TextDocument;
-import dev.weft.lsp.transport.SharedDocument;
+import dev.weft.client.SharedDocument;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 

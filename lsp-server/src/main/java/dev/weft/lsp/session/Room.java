@@ -1,6 +1,6 @@
 package dev.weft.lsp.session;
 
-import dev.weft.lsp.transport.InviteLink;
+import dev.weft.client.invite.InviteLink;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

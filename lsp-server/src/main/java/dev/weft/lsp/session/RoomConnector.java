@@ -1,11 +1,11 @@
 package dev.weft.lsp.session;
 
-import dev.weft.lsp.transport.ConnectionStateListener;
-import dev.weft.lsp.transport.InviteLink;
-import dev.weft.lsp.transport.RelayClient;
-import dev.weft.lsp.transport.RoomApi;
-import dev.weft.lsp.transport.RoomCredentials;
-import dev.weft.lsp.transport.SyncChannel;
+import dev.weft.client.ConnectionStateListener;
+import dev.weft.client.invite.InviteLink;
+import dev.weft.client.relay.RelayClient;
+import dev.weft.client.relay.RoomApi;
+import dev.weft.client.invite.RoomCredentials;
+import dev.weft.client.SyncChannel;
 import dev.weft.sync.Message;
 
 import java.net.URI;
@@ -95,7 +95,7 @@ public interface RoomConnector {
                 }
 
                 @Override
-                public dev.weft.lsp.transport.ConnectionState state() {
+                public dev.weft.client.ConnectionState state() {
                     return rc.state();
                 }
 

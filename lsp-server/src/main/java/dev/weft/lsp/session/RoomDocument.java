@@ -2,7 +2,7 @@ package dev.weft.lsp.session;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.binding.DocumentBinding;
-import dev.weft.lsp.transport.SharedDocument;
+import dev.weft.client.SharedDocument;
 
 import java.nio.file.Path;
 import java.util.Map;

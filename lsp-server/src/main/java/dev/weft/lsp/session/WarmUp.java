@@ -58,7 +58,7 @@ public final class WarmUp {
                 MinimalDiff.diff(text, got);
             }
             // Load the transport's classes (OkHttp, Socket.IO, Engine.IO) without connecting anywhere.
-            for (String c : new String[]{"dev.weft.lsp.transport.RelayClient", "dev.weft.lsp.transport.RoomApi",
+            for (String c : new String[]{"dev.weft.client.relay.RelayClient", "dev.weft.client.relay.RoomApi",
                     "io.socket.client.IO", "io.socket.client.Socket", "okhttp3.OkHttpClient",
                     "io.socket.engineio.client.transports.WebSocket", "java.net.http.HttpClient"}) {
                 Class.forName(c, true, WarmUp.class.getClassLoader());

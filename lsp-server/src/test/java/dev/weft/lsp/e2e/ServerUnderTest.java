@@ -24,7 +24,7 @@ final class ServerUnderTest {
 
   /** The command starting the language server on stdio, immutable. */
   final List<String> command;
-  /** The classpath holding the server and {@code dev.weft.lsp.cli.WeftCli}, immutable. */
+  /** The classpath holding the server and {@code dev.weft.client.cli.WeftCli}, immutable. */
   final String classpath;
   /** What is being run, for logs, immutable. */
   final String description;
@@ -89,7 +89,7 @@ final class ServerUnderTest {
    * prints it.
    */
   String relayCopy(String link, String doc, Path workDir) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(E2eSupport.java(), "-cp", classpath, "dev.weft.lsp.cli.WeftCli",
+    List<String> cmd = new ArrayList<>(List.of(E2eSupport.java(), "-cp", classpath, "dev.weft.client.cli.WeftCli",
         "cat", "--link", link, "--doc", doc));
     Path out = Files.createTempFile(workDir, "cat-", ".out");
     Path err = Files.createTempFile(workDir, "cat-", ".err");

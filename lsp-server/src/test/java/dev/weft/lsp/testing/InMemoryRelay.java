@@ -2,10 +2,10 @@ package dev.weft.lsp.testing;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.session.RoomConnector;
-import dev.weft.lsp.transport.ConnectionState;
-import dev.weft.lsp.transport.ConnectionStateListener;
-import dev.weft.lsp.transport.InviteLink;
-import dev.weft.lsp.transport.RoomCredentials;
+import dev.weft.client.ConnectionState;
+import dev.weft.client.ConnectionStateListener;
+import dev.weft.client.invite.InviteLink;
+import dev.weft.client.invite.RoomCredentials;
 import dev.weft.sync.Message;
 import dev.weft.sync.Role;
 
@@ -129,7 +129,7 @@ public final class InMemoryRelay implements RoomConnector {
         public CompletableFuture<Message.Welcome> connect() {
             if (down) {
                 waiting.add(this);
-                firstWelcome.completeExceptionally(new dev.weft.lsp.transport.RelayUnreachableException(
+                firstWelcome.completeExceptionally(new dev.weft.client.relay.RelayUnreachableException(
                         "in-memory relay is down", null));
                 state = ConnectionState.OFFLINE;
                 return firstWelcome;
@@ -141,7 +141,7 @@ public final class InMemoryRelay implements RoomConnector {
         private void admit() {
             RoomState r = rooms.get(link.room());
             if (r == null || !(r.secret.equals(link.secret()) || r.readOnlySecret.equals(link.secret()))) {
-                firstWelcome.completeExceptionally(new dev.weft.lsp.transport.RelayRejectedException(
+                firstWelcome.completeExceptionally(new dev.weft.client.RelayRejectedException(
                         dev.weft.sync.ErrorCode.AUTH_FAILED, "wrong room or secret"));
                 return;
             }

@@ -1,0 +1,580 @@
+package dev.weft.client;
+
+import dev.weft.crdt.LocalEdit;
+import dev.weft.crdt.MalformedUpdateException;
+import dev.weft.crdt.TextChange;
+import dev.weft.crdt.TextDocument;
+import dev.weft.crdt.VersionVector;
+import dev.weft.sync.ErrorCode;
+import dev.weft.sync.Message;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One shared document: a CRDT replica, the serial executor it is confined to, and the client side of the sync
+ * protocol over a {@link SyncChannel}.
+ *
+ * <p>Sync algorithm (Contract 2, {@code docs/protocol.md}), run on every (re)connection: send
+ * {@code SyncRequest(doc, version)}; on {@code SyncReply(update, serverVersion)} integrate the update, then, if
+ * the relay lacks some of our operations or some of them are unacknowledged, send
+ * {@code Update(encodeDiff(serverVersion))}. While synced, each local edit is sent at once. The relay answers
+ * updates with {@code Ack(durableVersion)}; a local operation is <em>unacknowledged</em> until an ack covers it.
+ * Resending is always "the diff against what the relay has", so reconnect + resend is idempotent.
+ *
+ * <pre>{@code
+ * SharedDocument d = SharedDocument.open(client, "notes.md", new TextDocument(agent));
+ * d.addRemoteChangeListener(changes -> editor.apply(changes));   // on d's executor
+ * d.insert(0, "hello").join();                                   // sent now if connected, else on reconnect
+ * d.awaitAllAcked(Duration.ofSeconds(10));                       // true once the relay stored it durably
+ * }</pre>
+ *
+ * <p>Thread-safe: every public method may be called from any thread; the replica itself is only touched on
+ * {@link #executor()}, and listeners run there.
+ */
+public final class SharedDocument implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SharedDocument.class.getName());
+    /** Awareness of a member that sent nothing for this long is dropped. */
+    static final Duration AWARENESS_TIMEOUT = Duration.ofSeconds(30);
+    /** Our own awareness is re-sent this often so that others do not expire it. */
+    static final Duration AWARENESS_HEARTBEAT = Duration.ofSeconds(15);
+    /** After a relay error that means "not applied, resend later" we resync after this delay. */
+    static final Duration RETRY_DELAY = Duration.ofMillis(500);
+
+    /** Error codes that answer one of our updates (it was not applied). */
+    private static final java.util.Set<ErrorCode> REFUSED_UPDATE = java.util.EnumSet.of(ErrorCode.RATE_LIMITED,
+            ErrorCode.INTERNAL, ErrorCode.DOC_TOO_LARGE, ErrorCode.BAD_UPDATE, ErrorCode.MESSAGE_TOO_LARGE,
+            ErrorCode.READ_ONLY, ErrorCode.UNKNOWN_DOC);
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "weft-doc-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Document name inside the room; immutable. */
+    private final String name;
+    /** The replica; touched on {@link #executor} only. */
+    private final TextDocument replica;
+    /** The serial executor confining the replica; immutable reference. */
+    private final ExecutorService executor;
+    /** True if we created {@link #executor} and must shut it down on close; immutable. */
+    private final boolean ownsExecutor;
+    /** The connection; immutable reference. */
+    private final SyncChannel channel;
+    /** Our end of the channel's routing; immutable. */
+    private final SyncChannel.Endpoint endpoint = new ChannelEndpoint();
+
+    private final List<RemoteChangeListener> changeListeners = new CopyOnWriteArrayList<>();
+    private final List<AwarenessListener> awarenessListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RelayRejectedException>> errorListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> syncListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> ackListeners = new CopyOnWriteArrayList<>();
+    /** Completes when the first SyncReply has been integrated. */
+    private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+
+    /** True between the connection's SyncReply and its loss: local edits are sent at once. Executor only. */
+    private boolean synced;
+    /** Which local operations are acknowledged; executor only (its counters are volatile for readers). */
+    private volatile AckTracker acks;
+    /** Other members' awareness by client id; executor only. */
+    private final Map<Long, RemoteAwareness> awareness = new HashMap<>();
+    /** Our awareness state ("" = none) and its clock; executor only. */
+    private String localAwareness = "";
+    /** Starts at the wall clock so it is above any clock an earlier session with the same id used. */
+    private long localAwarenessClock = System.currentTimeMillis();
+    /** Periodic awareness expiry and heartbeat. */
+    private final ScheduledFuture<?> awarenessTask;
+    /** Pending resync after a refused update, or null; executor only. */
+    private ScheduledFuture<?> retry;
+    /** Delay before the next resync after a refused update; doubles while refusals repeat. Executor only. */
+    private long retryDelayMillis = RETRY_DELAY.toMillis();
+    private volatile boolean closed;
+
+    private SharedDocument(SyncChannel channel, String name, TextDocument replica, ExecutorService executor,
+                           boolean ownsExecutor) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.name = Objects.requireNonNull(name, "name");
+        this.replica = Objects.requireNonNull(replica, "replica");
+        this.executor = executor;
+        this.ownsExecutor = ownsExecutor;
+        long period = AWARENESS_HEARTBEAT.toMillis() / 3;
+        this.awarenessTask = TIMER.scheduleAtFixedRate(() -> run(this::awarenessTick), period, period,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Shares {@code replica} as document {@code name} over {@code channel}, confined to a new single-thread
+     * executor. From now on the caller must touch the replica only through this object (or on
+     * {@link #executor()}).
+     *
+     * @throws IllegalStateException if the channel already has a document of that name
+     */
+    public static SharedDocument open(SyncChannel channel, String name, TextDocument replica) {
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "weft-doc-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        return open(channel, name, replica, executor, true);
+    }
+
+    /**
+     * Like {@link #open(SyncChannel, String, TextDocument)} on a caller-provided <em>serial</em> executor (for
+     * example the editor binding's per-document executor); it is not shut down by {@link #close()}.
+     */
+    public static SharedDocument open(SyncChannel channel, String name, TextDocument replica,
+                                      ExecutorService serialExecutor) {
+        return open(channel, name, replica, serialExecutor, false);
+    }
+
+    private static SharedDocument open(SyncChannel channel, String name, TextDocument replica,
+                                       ExecutorService executor, boolean owns) {
+        SharedDocument d = new SharedDocument(channel, name, replica, executor, owns);
+        d.executor.execute(() -> d.acks = new AckTracker(replica.version().get(replica.agent()),
+                !replica.version().asMap().isEmpty()));
+        channel.attach(name, d.endpoint);
+        return d;
+    }
+
+    /** The document's name in the room. */
+    public String name() {
+        return name;
+    }
+
+    /** The serial executor the replica is confined to; listeners run here. */
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    /** The connection this document syncs over. */
+    public SyncChannel channel() {
+        return channel;
+    }
+
+    /**
+     * Runs {@code f} on the executor with the replica (for reads, or for edits followed by
+     * {@link #publish(LocalEdit)}).
+     */
+    public <T> CompletableFuture<T> call(Function<TextDocument, T> f) {
+        return CompletableFuture.supplyAsync(() -> f.apply(replica), executor);
+    }
+
+    /**
+     * Makes a local edit on the executor and sends it (now if synced, else with the next sync).
+     *
+     * @return the edit; fails with {@link ReadOnlyDocumentException} for read-only members (nothing changed) or
+     *         with the replica's exception for an invalid range
+     */
+    public CompletableFuture<LocalEdit> edit(Function<TextDocument, LocalEdit> op) {
+        return CompletableFuture.supplyAsync(() -> {
+            requireWritable();
+            LocalEdit e = op.apply(replica);
+            publish(e);
+            return e;
+        }, executor);
+    }
+
+    /**
+     * Like {@link #edit(Function)} for an operation that makes several local edits (e.g. a replace = delete +
+     * insert); every returned edit is sent, in order.
+     */
+    public CompletableFuture<List<LocalEdit>> editAll(Function<TextDocument, List<LocalEdit>> op) {
+        return CompletableFuture.supplyAsync(() -> {
+            requireWritable();
+            List<LocalEdit> edits = op.apply(replica);
+            for (LocalEdit e : edits) {
+                publish(e);
+            }
+            return edits;
+        }, executor);
+    }
+
+    /** Inserts {@code text} at UTF-16 offset {@code pos} as a local edit; see {@link #edit(Function)}. */
+    public CompletableFuture<LocalEdit> insert(int pos, String text) {
+        return edit(d -> d.insert(pos, text));
+    }
+
+    /** Deletes {@code length} UTF-16 units at {@code pos} as a local edit; see {@link #edit(Function)}. */
+    public CompletableFuture<LocalEdit> delete(int pos, int length) {
+        return edit(d -> d.delete(pos, length));
+    }
+
+    /**
+     * Sends a local edit the caller already made on the replica. Must be called on {@link #executor()}, right
+     * after the edit.
+     *
+     * @throws ReadOnlyDocumentException if this member is read-only (the caller should not have edited)
+     */
+    public void publish(LocalEdit edit) {
+        requireWritable();
+        acks.localEdit(replica.version().get(replica.agent()), edit.deleted().size());
+        if (synced) {
+            sendUpdate(edit.update());
+        }
+    }
+
+    /** True if local edits would be refused (the room admitted us read-only). */
+    public boolean isReadOnly() {
+        return channel.readOnly();
+    }
+
+    /** Completes when the first sync with the relay has been integrated. */
+    public CompletableFuture<Void> firstSync() {
+        return firstSync;
+    }
+
+    /**
+     * Number of local operations (UTF-16 units inserted or deleted, counted as ids) not yet covered by the relay's
+     * durable acknowledgement.
+     */
+    public long unackedCount() {
+        AckTracker a = acks;
+        return a == null ? 0 : a.unacked();
+    }
+
+    /**
+     * Waits until every local operation made so far is acknowledged as durable.
+     *
+     * @return true if all were acknowledged, false on timeout
+     */
+    public boolean awaitAllAcked(Duration timeout) throws InterruptedException {
+        // Read localNext on the executor so that edits queued before this call are counted.
+        long[] target;
+        try {
+            target = CompletableFuture.supplyAsync(() -> new long[] {acks.localNext(), acks.localDeleted()},
+                    executor).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (!acks.covers(target[0], target[1])) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+        return true;
+    }
+
+    /** The next seq of our agent that the relay has acknowledged as durable (inserts only). */
+    public long ackedSeq() {
+        AckTracker a = acks;
+        return a == null ? 0 : a.ackedNext();
+    }
+
+    /** Publishes our awareness state (UTF-8 JSON; {@code ""} = none) with a new clock; re-sent on reconnect. */
+    public void setLocalAwareness(String stateJson) {
+        Objects.requireNonNull(stateJson, "stateJson");
+        run(() -> {
+            localAwareness = stateJson;
+            localAwarenessClock++;
+            sendLocalAwareness();
+        });
+    }
+
+    /** Adds a listener for remote changes (called on the executor). */
+    public void addRemoteChangeListener(RemoteChangeListener l) {
+        changeListeners.add(l);
+    }
+
+    public void removeRemoteChangeListener(RemoteChangeListener l) {
+        changeListeners.remove(l);
+    }
+
+    /** Adds a listener for other members' awareness (called on the executor). */
+    public void addAwarenessListener(AwarenessListener l) {
+        awarenessListeners.add(l);
+    }
+
+    public void removeAwarenessListener(AwarenessListener l) {
+        awarenessListeners.remove(l);
+    }
+
+    /** Adds a listener for the relay's errors about this document (read-only, limits…; called on the executor). */
+    public void addErrorListener(Consumer<RelayRejectedException> l) {
+        errorListeners.add(l);
+    }
+
+    /**
+     * Adds a listener called on the executor whenever the relay acknowledged more of our operations
+     * ({@link #unackedCount()} shrank), e.g. to refresh an "unsent" counter.
+     */
+    public void addAckListener(Runnable l) {
+        ackListeners.add(l);
+    }
+
+    /** Adds a listener called on the executor after each sync reply has been integrated. */
+    public void addSyncListener(Runnable l) {
+        syncListeners.add(l);
+    }
+
+    /**
+     * Stops sharing: tells others we left, detaches from the channel and, if this object created its executor,
+     * shuts it down. The replica keeps its state. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        awarenessTask.cancel(false);
+        channel.detach(name, endpoint);
+        try {
+            executor.submit(() -> {
+                if (!localAwareness.isEmpty() && synced) {
+                    channel.send(new Message.Awareness(name, channel.clientId(), ++localAwarenessClock, ""));
+                }
+                synced = false;
+                closed = true;
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            closed = true;
+        }
+        if (ownsExecutor) {
+            executor.shutdown();
+        }
+    }
+
+    // ---- executor -------------------------------------------------------------------------------------------
+
+    private void onConnected() {
+        acks.connectionStarted();
+        requestSync();
+    }
+
+    private void requestSync() {
+        synced = false;
+        acks.syncRequestSent();
+        channel.send(new Message.SyncRequest(name, replica.version()));
+    }
+
+    private void sendUpdate(byte[] update) {
+        if (channel.send(new Message.Update(name, update))) {
+            acks.updateSent();
+        }
+    }
+
+    private void onDisconnected() {
+        synced = false;
+        for (Long id : List.copyOf(awareness.keySet())) {
+            awareness.remove(id);
+            fireAwareness(id, "");
+        }
+    }
+
+    private void onMessage(Message m) {
+        if (m instanceof Message.SyncReply r) {
+            onSyncReply(r);
+        } else if (m instanceof Message.Update u) {
+            integrate(u.update());
+        } else if (m instanceof Message.Ack a) {
+            onAck(a.durableVersion());
+        } else if (m instanceof Message.Awareness a) {
+            onAwareness(a);
+        } else if (m instanceof Message.SyncRequest r) {
+            channel.send(new Message.SyncReply(name, replica.encodeDiff(r.version()), replica.version()));
+        } else if (m instanceof Message.Error e) {
+            onError(e);
+        }
+    }
+
+    private void onSyncReply(Message.SyncReply r) {
+        integrate(r.update());
+        acks.syncReplied();
+        synced = true;
+        VersionVector mine = replica.version();
+        if (!channel.readOnly()) {
+            if (!r.serverVersion().covers(mine) || acks.deletesUnacked()) {
+                // The relay lacks some of our operations, or may lack deletes (which versions do not show).
+                sendUpdate(replica.encodeDiff(r.serverVersion()));
+            } else if (acks.insertsUnacked()) {
+                // The relay has them but we never heard they are durable (e.g. it died before acking): an empty
+                // Update asks for an Ack only.
+                sendUpdate(new byte[0]);
+            }
+        }
+        sendLocalAwareness();
+        firstSync.complete(null);
+        for (Runnable l : syncListeners) {
+            guard(l, "sync listener");
+        }
+    }
+
+    private void integrate(byte[] update) {
+        if (update.length == 0) {
+            return; // "nothing" (the codec's empty update is not a valid CRDT update)
+        }
+        List<TextChange> changes;
+        try {
+            changes = replica.applyUpdate(update);
+        } catch (MalformedUpdateException e) {
+            LOG.log(Level.SEVERE, "relay sent a malformed update for '" + name + "'; ignored", e);
+            return;
+        }
+        if (!changes.isEmpty()) {
+            for (RemoteChangeListener l : changeListeners) {
+                guard(() -> l.onRemoteChanges(changes), "remote change listener");
+            }
+        }
+    }
+
+    private void onAck(VersionVector durable) {
+        boolean more;
+        synchronized (this) {
+            more = acks.acked(durable.get(replica.agent()));
+            notifyAll();
+        }
+        retryDelayMillis = RETRY_DELAY.toMillis();
+        if (more) {
+            for (Runnable l : ackListeners) {
+                guard(l, "ack listener");
+            }
+        }
+    }
+
+    private void onAwareness(Message.Awareness a) {
+        if (a.clientId() == channel.clientId()) {
+            return;
+        }
+        RemoteAwareness old = awareness.get(a.clientId());
+        if (a.isRemoval()) {
+            // A removal wins whatever its clock, and the clock is forgotten (protocol.md, Awareness).
+            if (old != null) {
+                awareness.remove(a.clientId());
+                fireAwareness(a.clientId(), "");
+            }
+            return;
+        }
+        if (old != null && a.clock() <= old.clock()) {
+            return;
+        }
+        awareness.put(a.clientId(), new RemoteAwareness(a.clock(), a.state(), System.nanoTime()));
+        fireAwareness(a.clientId(), a.state());
+    }
+
+    private void onError(Message.Error e) {
+        RelayRejectedException ex = new RelayRejectedException(e.code(),
+                "relay refused for '" + name + "': " + e.message());
+        if (REFUSED_UPDATE.contains(e.code()) && !channel.readOnly()) {
+            // One of our updates was not applied. Stop sending edits one by one (under a rate limit that would only
+            // earn more refusals) and resync later: the reply's diff resends, in one message, exactly what the
+            // relay lacks.
+            acks.updateRefused();
+            synced = false;
+            if (retry == null || retry.isDone()) {
+                retry = TIMER.schedule(() -> run(() -> {
+                    if (!synced && channel.state() == ConnectionState.CONNECTED) {
+                        requestSync();
+                    }
+                }), retryDelayMillis, TimeUnit.MILLISECONDS);
+                long cap = e.code() == ErrorCode.RATE_LIMITED ? 2_000 : 30_000;
+                retryDelayMillis = Math.min(retryDelayMillis * 2, cap);
+            }
+        }
+        if (e.code() != ErrorCode.RATE_LIMITED) {
+            LOG.warning(ex.getMessage());
+        }
+        for (Consumer<RelayRejectedException> l : errorListeners) {
+            guard(() -> l.accept(ex), "error listener");
+        }
+    }
+
+    private void awarenessTick() {
+        long now = System.nanoTime();
+        for (Map.Entry<Long, RemoteAwareness> e : List.copyOf(awareness.entrySet())) {
+            if (now - e.getValue().receivedNanos() > AWARENESS_TIMEOUT.toNanos()) {
+                awareness.remove(e.getKey());
+                fireAwareness(e.getKey(), "");
+            }
+        }
+        if (now - lastAwarenessSentNanos > AWARENESS_HEARTBEAT.toNanos() && !localAwareness.isEmpty()) {
+            localAwarenessClock++;
+            sendLocalAwareness();
+        }
+    }
+
+    /** When we last sent our awareness; executor only. */
+    private long lastAwarenessSentNanos = System.nanoTime();
+
+    private void sendLocalAwareness() {
+        if (synced && !localAwareness.isEmpty()) {
+            channel.send(new Message.Awareness(name, channel.clientId(), localAwarenessClock, localAwareness));
+            lastAwarenessSentNanos = System.nanoTime();
+        }
+    }
+
+    private void fireAwareness(long clientId, String state) {
+        for (AwarenessListener l : awarenessListeners) {
+            guard(() -> l.onAwareness(clientId, state), "awareness listener");
+        }
+    }
+
+    private void requireWritable() {
+        if (channel.readOnly()) {
+            throw new ReadOnlyDocumentException(name);
+        }
+    }
+
+    private void run(Runnable r) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                if (!closed) {
+                    r.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Executor shut down by its owner: the document is gone.
+        }
+    }
+
+    private static void guard(Runnable r, String what) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, what + " failed", e);
+        }
+    }
+
+    /** Another member's latest awareness: its clock, state, and when it arrived (for expiry). Immutable. */
+    private record RemoteAwareness(long clock, String state, long receivedNanos) {
+    }
+
+    /** Hands the channel's callbacks to the executor, in order. */
+    private final class ChannelEndpoint implements SyncChannel.Endpoint {
+        @Override
+        public void onConnected() {
+            run(SharedDocument.this::onConnected);
+        }
+
+        @Override
+        public void onDisconnected() {
+            run(SharedDocument.this::onDisconnected);
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            run(() -> SharedDocument.this.onMessage(message));
+        }
+    }
+}

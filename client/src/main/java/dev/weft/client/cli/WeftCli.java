@@ -1,0 +1,100 @@
+package dev.weft.client.cli;
+
+import dev.weft.client.invite.MalformedInviteLinkException;
+import dev.weft.client.RelayException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Entry point of {@code bin/weft}, the headless client: {@code create-room}, {@code cat} and {@code type}.
+ *
+ * <p>Exit codes: 0 success; 1 failure (relay unreachable, wrong secret, bad trace, not acknowledged in time), with
+ * one line on stderr; 2 usage error.
+ */
+public final class WeftCli {
+    static final String USAGE = """
+            usage: weft <command> [options]
+              create-room --relay URL
+                  create a room; prints {"room": …, "secret": …, "readOnlySecret": …} as one JSON line
+              cat  --relay URL --room ID --secret S --doc NAME [--timeout SECONDS]
+                  print the document's text exactly (no added newline)
+              type --relay URL --room ID --secret S --doc NAME --trace FILE.json[.gz] [--rate N] [--timeout SECONDS]
+                  type a sequential trace's patches as local edits (N patches/s; default as fast as possible),
+                  survive relay restarts, exit 0 once every edit is acknowledged as durable
+              --link weft://join?… may replace --relay, --room and --secret.
+              --verbose logs the transport to stderr.
+            """;
+
+    private WeftCli() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
+        int code = run(args, out, System.err);
+        out.flush();
+        System.err.flush();
+        // Socket.IO/OkHttp keep non-daemon threads around for a while: exit explicitly.
+        System.exit(code);
+    }
+
+    /** Runs one command; returns the exit code. Never throws for user errors. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> list = Arrays.asList(args);
+        boolean verbose = list.contains("--verbose");
+        if (verbose) {
+            list = list.stream().filter(a -> !a.equals("--verbose")).toList();
+        }
+        configureLogging(verbose);
+        if (list.isEmpty() || list.get(0).equals("--help") || list.get(0).equals("-h")
+                || list.get(0).equals("help")) {
+            (list.isEmpty() ? err : out).print(USAGE);
+            return list.isEmpty() ? 2 : 0;
+        }
+        String command = list.get(0);
+        List<String> rest = list.subList(1, list.size());
+        try {
+            return switch (command) {
+                case "create-room" -> new CreateRoomCommand(rest).run(out);
+                case "cat" -> new CatCommand(rest).run(out);
+                case "type" -> new TypeCommand(rest).run(err);
+                default -> throw new UsageException("unknown command '" + command + "'");
+            };
+        } catch (UsageException e) {
+            err.println("weft: " + e.getMessage() + " (see weft --help)");
+            return 2;
+        } catch (RelayException | BadTraceException | MalformedInviteLinkException | CliFailure e) {
+            err.println("weft " + command + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException | CancellationException e) {
+            err.println("weft " + command + ": interrupted");
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("weft " + command + ": unexpected error: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    private static void configureLogging(boolean verbose) {
+        Logger root = Logger.getLogger("");
+        root.setLevel(verbose ? Level.FINE : Level.OFF);
+        for (var h : root.getHandlers()) {
+            h.setLevel(verbose ? Level.FINE : Level.OFF);
+        }
+    }
+
+    /** A failure the command detected itself (timeout, missing document); its message is the stderr line. */
+    static final class CliFailure extends RuntimeException {
+        CliFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,506 @@
+package dev.weft.client.relay;
+
+import dev.weft.client.ConnectionState;
+import dev.weft.client.ConnectionStateListener;
+import dev.weft.client.RelayException;
+import dev.weft.client.RelayRejectedException;
+import dev.weft.client.SyncChannel;
+import dev.weft.client.invite.InviteLink;
+import dev.weft.sync.ErrorCode;
+import dev.weft.sync.MalformedMessageException;
+import dev.weft.sync.Message;
+import dev.weft.sync.MessageCodec;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import io.socket.thread.EventThread;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.OkHttpClient;
+
+/**
+ * One member's connection to a relay room over Socket.IO (protocol v4, websocket transport, TCP_NODELAY).
+ *
+ * <p>Every message travels as the single argument of the event {@value #EVENT}, a base64 string of
+ * {@link MessageCodec#encode(Message)}. On every (re)connection the client sends {@code Hello}; once the relay
+ * answers {@code Welcome} the state is {@link ConnectionState#CONNECTED} and every attached document starts its
+ * sync. A lost connection or failed attempt is retried with {@link Backoff} until {@link #close()}; a fatal
+ * {@code Error} (wrong secret, unsupported protocol) closes the client instead.
+ *
+ * <pre>{@code
+ * RelayClient c = new RelayClient(RelayClient.Options.of(URI.create("http://127.0.0.1:7420"), room, secret));
+ * c.connect().get(10, SECONDS);                       // Welcome, or RelayUnreachableException / RelayRejectedException
+ * SharedDocument d = SharedDocument.open(c, "README.md", new TextDocument(agent));
+ * }</pre>
+ *
+ * <p>Thread-safe. State changes, listeners and endpoint callbacks all run on Socket.IO's event thread, in order.
+ */
+public final class RelayClient implements SyncChannel, AutoCloseable {
+    /** The Socket.IO event name carrying every protocol message. */
+    public static final String EVENT = "weft";
+
+    private static final Logger LOG = Logger.getLogger(RelayClient.class.getName());
+
+    /**
+     * Shared by all clients: OkHttp pools threads and connections, and every socket it makes has TCP_NODELAY. An
+     * OkHttp 3 websocket holds one dispatcher slot for its whole life (its reader loops inside the call's callback),
+     * and the default dispatcher allows 64 calls: the 65th connection in a JVM would wait forever (measured: a load
+     * test stalled at exactly 64 of 200 members). So the limits are lifted.
+     */
+    private static final OkHttpClient OK_HTTP = new OkHttpClient.Builder()
+            .dispatcher(unlimitedDispatcher())
+            .socketFactory(new NoDelaySocketFactory())
+            .readTimeout(0, TimeUnit.MILLISECONDS) // websockets idle for long; Engine.IO pings detect dead peers
+            .build();
+
+    /** Schedules reconnection attempts and handshake timeouts; work itself is handed to the event thread. */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "weft-relay-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static okhttp3.Dispatcher unlimitedDispatcher() {
+        okhttp3.Dispatcher d = new okhttp3.Dispatcher();
+        d.setMaxRequests(Integer.MAX_VALUE);
+        d.setMaxRequestsPerHost(Integer.MAX_VALUE);
+        return d;
+    }
+
+    /** Connection parameters; immutable. */
+    private final Options options;
+    /** Delays between attempts; event thread only. */
+    private final Backoff backoff;
+    /** Documents by name; endpoints are called on the event thread. */
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final List<ConnectionStateListener> stateListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Message>> messageListeners = new CopyOnWriteArrayList<>();
+    /** Completes on the first Welcome; fails on the first failure (the client keeps retrying unless fatal). */
+    private final CompletableFuture<Message.Welcome> firstWelcome = new CompletableFuture<>();
+
+    /** Current state; written on the event thread only. */
+    private volatile ConnectionState state = ConnectionState.CLOSED;
+    /** The latest Welcome, or null before the first. */
+    private volatile Message.Welcome welcome;
+    /** The socket of the current attempt, or null; written on the event thread. */
+    private Socket socket;
+    /** The current socket once the relay sent Welcome on it, else null: what {@link #send} uses. */
+    private volatile Socket admitted;
+    /** Number of the current attempt; messages and events of older sockets are ignored. Event thread only. */
+    private long attempt;
+    /** True once {@link #connect()} was called. */
+    private boolean started;
+    /** True after {@link #close()} or a fatal rejection. */
+    private volatile boolean closed;
+    /** When the connection was last lost (for {@link ConnectionState#OFFLINE}), in nanos; event thread only. */
+    private long lostSinceNanos;
+    /** The pending reconnection or handshake timeout; event thread only. */
+    private ScheduledFuture<?> timer;
+
+    public RelayClient(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.backoff = new Backoff(options.backoffInitial(), options.backoffMax(), 2.0, 0.5, options.seed());
+    }
+
+    /**
+     * Starts connecting (idempotent).
+     *
+     * @return completes with the first {@code Welcome}; completes exceptionally with
+     *         {@link RelayUnreachableException} if the first attempt fails (the client keeps retrying in the
+     *         background until closed) or {@link RelayRejectedException} if the relay refused the Hello (the client
+     *         is then closed)
+     */
+    public CompletableFuture<Message.Welcome> connect() {
+        EventThread.exec(() -> {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+            setState(ConnectionState.CONNECTING, null);
+            startAttempt();
+        });
+        return firstWelcome;
+    }
+
+    /** Connection parameters. */
+    public Options options() {
+        return options;
+    }
+
+    @Override
+    public ConnectionState state() {
+        return state;
+    }
+
+    /** The latest {@code Welcome}, or null before the first one. */
+    public Message.Welcome welcome() {
+        return welcome;
+    }
+
+    @Override
+    public boolean readOnly() {
+        Message.Welcome w = welcome;
+        return w != null && w.role() == dev.weft.sync.Role.READ_ONLY;
+    }
+
+    @Override
+    public long clientId() {
+        return options.clientId();
+    }
+
+    /** Adds a listener for state changes (called on the event thread). */
+    public void addStateListener(ConnectionStateListener listener) {
+        stateListeners.add(listener);
+    }
+
+    public void removeStateListener(ConnectionStateListener listener) {
+        stateListeners.remove(listener);
+    }
+
+    /**
+     * Adds a listener for messages not routed to an attached document: {@code Welcome}, {@code DocAdded}, errors
+     * about no document, and messages about documents nobody attached (called on the event thread).
+     */
+    public void addMessageListener(Consumer<Message> listener) {
+        messageListeners.add(listener);
+    }
+
+    public void removeMessageListener(Consumer<Message> listener) {
+        messageListeners.remove(listener);
+    }
+
+    @Override
+    public boolean send(Message message) {
+        Socket s = admitted;
+        if (s == null) {
+            return false;
+        }
+        s.emit(EVENT, Base64.getEncoder().encodeToString(MessageCodec.encode(message)));
+        return true;
+    }
+
+    @Override
+    public void attach(String doc, Endpoint endpoint) {
+        if (endpoints.putIfAbsent(doc, endpoint) != null) {
+            throw new IllegalStateException("document '" + doc + "' is already attached to this relay client");
+        }
+        EventThread.exec(() -> {
+            if (state == ConnectionState.CONNECTED && endpoints.get(doc) == endpoint) {
+                endpoint.onConnected();
+            }
+        });
+    }
+
+    @Override
+    public void detach(String doc, Endpoint endpoint) {
+        endpoints.remove(doc, endpoint);
+    }
+
+    /** Closes the connection and stops retrying; attached documents see {@code onDisconnected}. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        EventThread.exec(() -> {
+            if (state != ConnectionState.CLOSED) {
+                shutDown(null);
+            }
+            done.countDown();
+        });
+        if (!EventThread.isCurrent()) {
+            try {
+                done.await(5, TimeUnit.SECONDS); // so that state() is CLOSED when close() returns
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- event thread ---------------------------------------------------------------------------------------
+
+    private void startAttempt() {
+        if (closed) {
+            return;
+        }
+        long mine = ++attempt;
+        IO.Options o = IO.Options.builder()
+                .setForceNew(true)
+                .setReconnection(false) // reconnection is ours: we need Hello and a fresh sync on each attempt
+                .setTransports(new String[] {io.socket.engineio.client.transports.WebSocket.NAME})
+                .setTimeout(options.connectTimeout().toMillis())
+                .build();
+        o.webSocketFactory = OK_HTTP;
+        o.callFactory = OK_HTTP;
+        Socket s = IO.socket(options.relay(), o);
+        synchronized (this) {
+            socket = s;
+        }
+        s.on(Socket.EVENT_CONNECT, args -> onSocketConnected(mine, s));
+        s.on(Socket.EVENT_CONNECT_ERROR, args -> onLost(mine, new RelayUnreachableException(
+                "relay " + options.relay() + " unreachable: " + describe(args), cause(args))));
+        s.on(Socket.EVENT_DISCONNECT, args -> onLost(mine, new RelayUnreachableException(
+                "connection to relay " + options.relay() + " lost: " + describe(args), null)));
+        s.on(EVENT, args -> onEvent(mine, args));
+        s.connect();
+        schedule(mine, options.connectTimeout(), () -> onLost(mine, new RelayUnreachableException(
+                "relay " + options.relay() + " did not admit us within " + options.connectTimeout().toMillis()
+                        + " ms", null)));
+    }
+
+    private void onSocketConnected(long mine, Socket s) {
+        if (mine != attempt || closed) {
+            return;
+        }
+        Message hello = new Message.Hello(MessageCodec.PROTOCOL_VERSION, options.room(), options.secret(),
+                options.clientId(), options.userName(), options.color());
+        s.emit(EVENT, Base64.getEncoder().encodeToString(MessageCodec.encode(hello)));
+    }
+
+    private void onEvent(long mine, Object[] args) {
+        if (mine != attempt || closed) {
+            return;
+        }
+        Message message;
+        try {
+            if (args.length != 1 || !(args[0] instanceof String text)) {
+                throw new MalformedMessageException("event '" + EVENT + "' must carry one base64 string");
+            }
+            message = MessageCodec.decode(Base64.getDecoder().decode(text));
+        } catch (MalformedMessageException | IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "ignoring malformed message from relay " + options.relay(), e);
+            return;
+        }
+        if (message instanceof Message.Welcome w) {
+            onWelcome(w);
+        } else if (message instanceof Message.Error e && e.code().isFatal()) {
+            RelayRejectedException cause = new RelayRejectedException(e.code(), "relay refused: " + e.message());
+            closed = true;
+            firstWelcome.completeExceptionally(cause);
+            shutDown(cause);
+        } else if (state == ConnectionState.CONNECTED) {
+            route(message);
+        }
+    }
+
+    private void onWelcome(Message.Welcome w) {
+        cancelTimer();
+        welcome = w;
+        synchronized (this) {
+            admitted = socket;
+        }
+        backoff.reset();
+        setState(ConnectionState.CONNECTED, null);
+        firstWelcome.complete(w);
+        for (Consumer<Message> l : messageListeners) {
+            deliver(l, w);
+        }
+        for (Endpoint e : endpoints.values()) {
+            e.onConnected();
+        }
+    }
+
+    private void route(Message message) {
+        // DocAdded names a document but is news for the session (its listeners), not for that document's endpoint.
+        String doc = message instanceof Message.DocAdded ? "" : message.doc();
+        Endpoint e = doc.isEmpty() ? null : endpoints.get(doc);
+        if (e != null) {
+            e.onMessage(message);
+            return;
+        }
+        for (Consumer<Message> l : messageListeners) {
+            deliver(l, message);
+        }
+    }
+
+    private void onLost(long mine, RelayException cause) {
+        if (mine != attempt || closed) {
+            return;
+        }
+        cancelTimer();
+        boolean wasConnected = state == ConnectionState.CONNECTED;
+        dropSocket();
+        if (wasConnected) {
+            lostSinceNanos = System.nanoTime();
+            for (Endpoint e : endpoints.values()) {
+                e.onDisconnected();
+            }
+        } else if (state == ConnectionState.CONNECTING) {
+            lostSinceNanos = System.nanoTime();
+        }
+        firstWelcome.completeExceptionally(cause);
+        boolean offline = System.nanoTime() - lostSinceNanos >= options.offlineAfter().toNanos();
+        setState(offline ? ConnectionState.OFFLINE : ConnectionState.RECONNECTING, cause);
+        Duration delay = backoff.nextDelay();
+        LOG.fine(() -> "relay " + options.relay() + ": " + cause.getMessage() + "; retrying in " + delay.toMillis()
+                + " ms");
+        long next = mine;
+        schedule(next, delay, () -> {
+            if (next == attempt) {
+                startAttempt();
+            }
+        });
+    }
+
+    private void shutDown(RelayException cause) {
+        cancelTimer();
+        attempt++;
+        boolean wasConnected = state == ConnectionState.CONNECTED;
+        dropSocket();
+        if (wasConnected) {
+            for (Endpoint e : endpoints.values()) {
+                e.onDisconnected();
+            }
+        }
+        firstWelcome.completeExceptionally(cause != null ? cause : new RelayException("relay client closed"));
+        setState(ConnectionState.CLOSED, cause);
+    }
+
+    private void dropSocket() {
+        Socket s;
+        synchronized (this) {
+            s = socket;
+            socket = null;
+            admitted = null; // stop send() before listeners hear about the loss
+        }
+        if (s != null) {
+            s.off();
+            s.close();
+        }
+    }
+
+    private void setState(ConnectionState next, RelayException cause) {
+        ConnectionState previous;
+        synchronized (this) {
+            previous = state;
+            state = next;
+        }
+        if (previous == next) {
+            return; // repeated RECONNECTING/OFFLINE while retrying is not a change
+        }
+        for (ConnectionStateListener l : stateListeners) {
+            try {
+                l.onStateChanged(next, cause);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "connection state listener failed", e);
+            }
+        }
+    }
+
+    private void schedule(long mine, Duration delay, Runnable work) {
+        cancelTimer();
+        timer = TIMER.schedule(() -> EventThread.exec(() -> {
+            if (mine == attempt && !closed) {
+                work.run();
+            }
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private static void deliver(Consumer<Message> l, Message m) {
+        try {
+            l.accept(m);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "relay message listener failed on " + m, e);
+        }
+    }
+
+    private static Throwable cause(Object[] args) {
+        return args.length > 0 && args[0] instanceof Throwable t ? t : null;
+    }
+
+    private static String describe(Object[] args) {
+        if (args.length == 0 || args[0] == null) {
+            return "no reason given";
+        }
+        Object a = args[0];
+        Throwable t = a instanceof Throwable th ? th : null;
+        while (t != null && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t != null ? RoomApi.describe(t) : a.toString();
+    }
+
+    /**
+     * Connection parameters.
+     *
+     * @param relay          the relay's base URL (http or https)
+     * @param room           room id
+     * @param secret         editor or read-only secret
+     * @param clientId       this member's id, non-negative (random per session)
+     * @param userName       shown to others
+     * @param color          {@code #rrggbb}, shown to others
+     * @param connectTimeout bound on one attempt, from opening the socket to {@code Welcome}
+     * @param backoffInitial delay before the first retry
+     * @param backoffMax     largest delay between retries
+     * @param offlineAfter   how long retries may fail before the state becomes {@link ConnectionState#OFFLINE}
+     * @param seed           seeds the backoff jitter
+     */
+    public record Options(URI relay, String room, String secret, long clientId, String userName, String color,
+                          Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
+                          Duration offlineAfter, long seed) {
+        /** @throws MalformedInviteLinkException if {@code relay} is not an http(s) URL with a host */
+        public Options {
+            InviteLink.validateRelay(relay);
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(secret, "secret");
+            Objects.requireNonNull(userName, "userName");
+            Objects.requireNonNull(color, "color");
+            if (clientId < 0) {
+                throw new IllegalArgumentException("clientId must be non-negative, got " + clientId);
+            }
+        }
+
+        /** Defaults: random client id, user "weft", colour #3b82f6, 5 s connect timeout, backoff 100 ms … 5 s, offline after 10 s. */
+        public static Options of(URI relay, String room, String secret) {
+            long id = new java.security.SecureRandom().nextLong() & ((1L << 53) - 1);
+            return new Options(relay, room, secret, id, "weft", "#3b82f6", Duration.ofSeconds(5),
+                    Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10), id);
+        }
+
+        /** Options for an invite link. */
+        public static Options of(InviteLink link) {
+            return of(link.relay(), link.room(), link.secret());
+        }
+
+        public Options withUser(String userName, String color) {
+            return new Options(relay, room, secret, clientId, userName, color, connectTimeout, backoffInitial,
+                    backoffMax, offlineAfter, seed);
+        }
+
+        public Options withClientId(long clientId) {
+            return new Options(relay, room, secret, clientId, userName, color, connectTimeout, backoffInitial,
+                    backoffMax, offlineAfter, seed);
+        }
+
+        public Options withTimings(Duration connectTimeout, Duration backoffInitial, Duration backoffMax,
+                                   Duration offlineAfter) {
+            return new Options(relay, room, secret, clientId, userName, color, connectTimeout, backoffInitial,
+                    backoffMax, offlineAfter, seed);
+        }
+
+        @Override
+        public String toString() {
+            return "Options[relay=" + relay + ", room=" + room + ", clientId=" + clientId + ", user=" + userName
+                    + "]";
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package dev.weft.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.crdt.TextChange;
+import dev.weft.crdt.TextDocument;
+import dev.weft.sync.ErrorCode;
+import dev.weft.sync.Message;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SharedDocumentTest {
+    private final FakeRelay relay = new FakeRelay();
+    private final List<SharedDocument> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        open.forEach(SharedDocument::close);
+    }
+
+    private SharedDocument open(FakeRelay.Connection c, long agent) {
+        SharedDocument d = SharedDocument.open(c, "doc.txt", new TextDocument(agent));
+        open.add(d);
+        return d;
+    }
+
+    /** Lets every queued message cascade through the documents' executors. */
+    private void settle() {
+        for (int round = 0; round < 6; round++) {
+            for (SharedDocument d : open) {
+                d.call(x -> null).join();
+            }
+        }
+    }
+
+    private static String text(SharedDocument d) {
+        return d.call(TextDocument::getText).join();
+    }
+
+    @Test
+    void editsMadeOfflineAreSentAndAckedOnConnect() throws Exception {
+        FakeRelay.Connection c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        d.insert(0, "hello").join();
+        assertThat(d.unackedCount()).isEqualTo(5);
+        assertThat(relay.received).isEmpty();
+
+        c.connect();
+        settle();
+
+        assertThat(relay.text("doc.txt")).isEqualTo("hello");
+        assertThat(d.unackedCount()).isZero();
+        assertThat(d.awaitAllAcked(Duration.ofSeconds(1))).isTrue();
+        assertThat(d.firstSync()).isDone();
+    }
+
+    @Test
+    void editsWhileConnectedAreSentImmediatelyAndReachTheOtherMember() {
+        FakeRelay.Connection ca = relay.newConnection(1, false);
+        FakeRelay.Connection cb = relay.newConnection(2, false);
+        SharedDocument a = open(ca, 11);
+        SharedDocument b = open(cb, 22);
+        List<List<TextChange>> seenByB = Collections.synchronizedList(new ArrayList<>());
+        b.addRemoteChangeListener(seenByB::add);
+        ca.connect();
+        cb.connect();
+        settle();
+
+        a.insert(0, "abc").join();
+        settle();
+
+        assertThat(text(b)).isEqualTo("abc");
+        assertThat(seenByB).containsExactly(List.of(TextChange.insert(0, "abc")));
+        assertThat(a.unackedCount()).isZero();
+    }
+
+    @Test
+    void joinerReceivesExistingTextInTheSyncReply() {
+        FakeRelay.Connection ca = relay.newConnection(1, false);
+        SharedDocument a = open(ca, 11);
+        ca.connect();
+        a.insert(0, "existing").join();
+        settle();
+        ca.disconnect();
+
+        FakeRelay.Connection cb = relay.newConnection(2, false);
+        SharedDocument b = open(cb, 22);
+        List<TextChange> changes = Collections.synchronizedList(new ArrayList<>());
+        b.addRemoteChangeListener(changes::addAll);
+        cb.connect();
+        settle();
+
+        assertThat(text(b)).isEqualTo("existing");
+        assertThat(changes).containsExactly(TextChange.insert(0, "existing"));
+    }
+
+    @Test
+    void ackLostWhenRelayDiedAfterCommitIsRecoveredWithAnEmptyUpdate() {
+        FakeRelay.Connection c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        c.connect();
+        settle();
+        relay.withholdAcks = true;
+        d.insert(0, "durable").join();
+        settle();
+        assertThat(d.unackedCount()).isEqualTo(7);
+
+        relay.crash();
+        relay.withholdAcks = false;
+        relay.received.clear();
+        c.connect();
+        settle();
+
+        assertThat(d.unackedCount()).isZero();
+        assertThat(relay.received).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(Message.Update.class,
+                u -> assertThat(u.update()).isEmpty()));
+        assertThat(relay.text("doc.txt")).isEqualTo("durable");
+    }
+
+    @Test
+    void updateLostInRelayCrashIsResentAsADiffOnReconnect() {
+        FakeRelay.Connection c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        c.connect();
+        d.insert(0, "kept ").join();
+        settle();
+        relay.notDurable = true;
+        d.insert(5, "lost?").join();
+        settle();
+        assertThat(d.unackedCount()).isEqualTo(5);
+
+        relay.crash();
+        assertThat(relay.text("doc.txt")).isEqualTo("kept ");
+        relay.notDurable = false;
+        c.connect();
+        settle();
+
+        assertThat(relay.text("doc.txt")).isEqualTo("kept lost?");
+        assertThat(d.unackedCount()).isZero();
+    }
+
+    @Test
+    void deleteLostInRelayCrashIsResentAlthoughVersionsCannotShowIt() throws Exception {
+        FakeRelay.Connection c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        c.connect();
+        d.insert(0, "abcdef").join();
+        settle();
+        assertThat(d.unackedCount()).isZero();
+        relay.notDurable = true;
+        d.delete(1, 2).join(); // "adef": no new seq, the version vector does not change
+        settle();
+        assertThat(d.unackedCount()).isEqualTo(2);
+
+        relay.crash();
+        relay.notDurable = false;
+        assertThat(relay.text("doc.txt")).isEqualTo("abcdef");
+        c.connect();
+        settle();
+
+        assertThat(relay.text("doc.txt")).isEqualTo("adef");
+        assertThat(d.awaitAllAcked(Duration.ofSeconds(5))).isTrue();
+        assertThat(d.unackedCount()).isZero();
+    }
+
+    @Test
+    void reopenedNonEmptyReplicaSendsItsDeleteSetOnFirstSync() {
+        TextDocument journaled = new TextDocument(11);
+        journaled.insert(0, "xyz");
+        FakeRelay.Connection c0 = relay.newConnection(9, false);
+        SharedDocument seed = open(c0, 99);
+        c0.connect();
+        settle();
+        c0.disconnect();
+        // The relay has "xyz" (e.g. from an earlier session); the journaled replica deleted "y" while offline.
+        FakeRelay.Connection c1 = relay.newConnection(1, false);
+        SharedDocument first = SharedDocument.open(c1, "doc.txt", journaled);
+        open.add(first);
+        c1.connect();
+        settle();
+        first.delete(1, 1).join();
+        settle();
+        assertThat(relay.text("doc.txt")).isEqualTo("xz");
+        first.close();
+        open.remove(first);
+        c1.disconnect();
+        seed.close();
+        open.remove(seed);
+    }
+
+    @Test
+    void rateLimitedUpdateIsResentByAResync() throws Exception {
+        FakeRelay.Connection c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
+        d.addErrorListener(errors::add);
+        c.connect();
+        settle();
+        relay.rateLimitNext = 1;
+        d.insert(0, "x").join();
+
+        assertThat(d.awaitAllAcked(Duration.ofSeconds(10))).isTrue();
+        assertThat(relay.text("doc.txt")).isEqualTo("x");
+        assertThat(errors).singleElement().extracting(RelayRejectedException::code)
+                .isEqualTo(ErrorCode.RATE_LIMITED);
+    }
+
+    @Test
+    void readOnlyMemberCannotEditAndItsReplicaIsUnchanged() {
+        FakeRelay.Connection c = relay.newConnection(1, true);
+        SharedDocument d = open(c, 11);
+        c.connect();
+        settle();
+
+        assertThatThrownBy(() -> d.insert(0, "x").join()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(ReadOnlyDocumentException.class);
+        assertThat(text(d)).isEmpty();
+        assertThat(d.unackedCount()).isZero();
+        assertThat(relay.received).noneMatch(m -> m instanceof Message.Update);
+    }
+
+    @Test
+    void awarenessIsLastWriterWinsAndClearedOnRemovalAndDisconnect() {
+        FakeRelay.Connection ca = relay.newConnection(1, false);
+        FakeRelay.Connection cb = relay.newConnection(2, false);
+        SharedDocument a = open(ca, 11);
+        SharedDocument b = open(cb, 22);
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        b.addAwarenessListener((id, state) -> seen.add(id + "=" + state));
+        ca.connect();
+        cb.connect();
+        settle();
+
+        a.setLocalAwareness("{\"cursor\":1}");
+        settle();
+        // An older clock from the same client is ignored.
+        cb.deliver(new Message.Awareness("doc.txt", 1, 5, "{\"stale\":true}"));
+        settle();
+        a.setLocalAwareness("{\"cursor\":2}");
+        settle();
+        cb.deliver(new Message.Awareness("doc.txt", 1, 0, ""));
+        settle();
+        a.setLocalAwareness("{\"cursor\":3}");
+        settle();
+        cb.disconnect();
+        settle();
+
+        assertThat(seen).containsExactly("1={\"cursor\":1}", "1={\"cursor\":2}", "1=", "1={\"cursor\":3}", "1=");
+    }
+
+    @Test
+    void ownAwarenessIsResentAfterReconnect() {
+        FakeRelay.Connection c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        d.setLocalAwareness("{\"x\":1}");
+        c.connect();
+        settle();
+        c.disconnect();
+        relay.received.clear();
+        c.connect();
+        settle();
+
+        assertThat(relay.received).filteredOn(m -> m instanceof Message.Awareness).singleElement()
+                .satisfies(m -> assertThat(((Message.Awareness) m).state()).isEqualTo("{\"x\":1}"));
+    }
+
+    @Test
+    void concurrentTypistsWithRandomDisconnectsAndCrashesConverge() throws Exception {
+        long seed = Long.getLong("weft.seed", 20261121L);
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = 3;
+        List<FakeRelay.Connection> conns = new ArrayList<>();
+        List<SharedDocument> docs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            FakeRelay.Connection c = relay.newConnection(i + 1, false);
+            conns.add(c);
+            docs.add(open(c, 100 + i));
+            c.connect();
+        }
+        for (int step = 0; step < 600; step++) {
+            int who = random.nextInt(n);
+            SharedDocument d = docs.get(who);
+            int roll = random.nextInt(100);
+            if (roll < 5) {
+                conns.get(who).disconnect();
+            } else if (roll < 12) {
+                conns.get(who).connect();
+            } else if (roll < 14) {
+                relay.notDurable = random.nextBoolean();
+                relay.withholdAcks = random.nextBoolean();
+                relay.crash();
+            } else if (roll < 16) {
+                relay.rateLimitNext = 1 + random.nextInt(2);
+            } else {
+                String ins = Character.toString('a' + random.nextInt(26)).repeat(1 + random.nextInt(3));
+                double r = random.nextDouble();
+                d.edit(t -> {
+                    int len = t.length();
+                    if (len > 0 && r < 0.3) {
+                        int pos = (int) (r * 1000) % len;
+                        return t.delete(pos, Math.min(len - pos, 2));
+                    }
+                    return t.insert((int) (r * 7919) % (len + 1), ins);
+                }).join();
+            }
+        }
+        relay.notDurable = false;
+        relay.withholdAcks = false;
+        relay.rateLimitNext = 0;
+        for (FakeRelay.Connection c : conns) {
+            c.disconnect();
+            c.connect();
+        }
+        settle();
+        for (SharedDocument d : docs) {
+            assertThat(d.awaitAllAcked(Duration.ofSeconds(10))).as("seed %d: all acked", seed).isTrue();
+        }
+        // A final round of syncs brings everyone to the relay's state.
+        for (FakeRelay.Connection c : conns) {
+            c.disconnect();
+            c.connect();
+        }
+        settle();
+        String expected = relay.text("doc.txt");
+        for (SharedDocument d : docs) {
+            assertThat(text(d)).as("seed %d", seed).isEqualTo(expected);
+            d.call(t -> {
+                t.checkInvariants();
+                return null;
+            }).join();
+        }
+    }
+}
