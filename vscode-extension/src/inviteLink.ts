@@ -28,7 +28,9 @@ const ACCEPTED = 'weft://join?…, vscode://weft.weft-vscode/join?… or a bare 
  * Parses a pasted invite link.
  *
  * Accepts `weft://join?…`, `vscode://weft.weft-vscode/join?…` (any `*://weft.weft-vscode/join?…` scheme, so
- * VS Code forks work too), surrounding whitespace, and the bare query. The relay must be an http(s) URL.
+ * VS Code forks work too), surrounding whitespace, and the bare query. The relay must be an http(s) URL; values are
+ * trimmed; a repeated parameter is an error. The same grammar as the language server's (`InviteLink.java`): both
+ * test suites read `docs/test-vectors/invite-links.json`.
  *
  * @throws InvalidInviteLinkError naming what is wrong; never returns a partial link.
  */
@@ -94,6 +96,10 @@ function fromQuery(query: string): InviteLink {
     params = new URLSearchParams(query);
   } catch (e) {
     throw new InvalidInviteLinkError(`The invite link's query is malformed: ${(e as Error).message}`);
+  }
+  const repeated = ['relay', 'room', 'secret'].filter((k) => params.getAll(k).length > 1);
+  if (repeated.length > 0) {
+    throw new InvalidInviteLinkError(`The invite link repeats ${repeated.join(', ')}.`);
   }
   const missing = ['relay', 'room', 'secret'].filter((k) => (params.get(k) ?? '').trim() === '');
   if (missing.length > 0) {

@@ -39,3 +39,26 @@ describe('colour assignment', () => {
     assert.ok(isHexColor('#abcdef') && !isHexColor('#abcdeg') && !isHexColor(5));
   });
 });
+
+describe('colour assignment: the vectors shared with the language server (docs/test-vectors/colors.json)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const vectors = JSON.parse(require('fs').readFileSync(require('path').resolve(__dirname, '../../../docs/test-vectors/colors.json'), 'utf8')) as {
+    palette: string[];
+    fnv1a: { input: string; hash: number }[];
+    names: { name: string; color: string }[];
+  };
+
+  it('uses the shared palette and hash', () => {
+    assert.deepEqual([...PALETTE], vectors.palette);
+    for (const v of vectors.fnv1a) {
+      assert.equal(fnv1a(v.input), v.hash, JSON.stringify(v.input));
+    }
+  });
+
+  it('gives every vector name its shared colour', () => {
+    assert.ok(vectors.names.length > 10);
+    for (const v of vectors.names) {
+      assert.equal(assignColor(undefined, v.name), v.color, JSON.stringify(v.name));
+    }
+  });
+});

@@ -62,3 +62,25 @@ describe('invite links', () => {
     assert.throws(() => parseJoinUri('/share', 'relay=x'), InvalidInviteLinkError);
   });
 });
+
+describe('invite links: the vectors shared with the language server (docs/test-vectors/invite-links.json)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const vectors = JSON.parse(require('fs').readFileSync(require('path').resolve(__dirname, '../../../docs/test-vectors/invite-links.json'), 'utf8')) as {
+    accept: { input: string; relay: string; room: string; secret: string }[];
+    reject: string[];
+  };
+
+  it('accepts every accepted vector with the same parts', () => {
+    assert.ok(vectors.accept.length > 5);
+    for (const v of vectors.accept) {
+      assert.deepEqual(parseInviteLink(v.input), { relay: v.relay, room: v.room, secret: v.secret }, v.input);
+    }
+  });
+
+  it('rejects every rejected vector with a typed error', () => {
+    assert.ok(vectors.reject.length > 5);
+    for (const input of vectors.reject) {
+      assert.throws(() => parseInviteLink(input), (e: unknown) => e instanceof InvalidInviteLinkError, JSON.stringify(input));
+    }
+  });
+});

@@ -8,10 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * An invitation to a relay room: {@code weft://join?relay=<url-encoded relay URL>&room=<room>&secret=<secret>}.
- * The VS Code form {@code vscode://weft.weft-vscode/join?…} with the same query is accepted too.
+ * Also accepted, with the same query: the VS Code form {@code <scheme>://weft.weft-vscode/join?…} (any scheme, so
+ * VS Code Insiders and forks work), and the bare query pasted alone. Parameter values are trimmed; a repeated
+ * parameter is an error. The grammar is shared with the VS Code extension through the test vectors in
+ * {@code docs/test-vectors/invite-links.json}, which both test suites read.
  *
  * <pre>{@code
  * InviteLink l = InviteLink.parse("weft://join?relay=http%3A%2F%2F127.0.0.1%3A7420&room=r1&secret=s1");
@@ -28,6 +32,8 @@ public record InviteLink(URI relay, String room, String secret) {
     public static final String SCHEME = "weft";
     /** The authority of VS Code's URI handler for the extension. */
     public static final String VSCODE_AUTHORITY = "weft.weft-vscode";
+    /** A pasted query without a scheme: it starts with a parameter name and '=' (optionally after '?'). */
+    private static final Pattern BARE_QUERY = Pattern.compile("\\??[^:/\\s?=]*=");
 
     /** @throws MalformedInviteLinkException if a part is missing or the relay URL is not an http(s) URL */
     public InviteLink {
@@ -54,31 +60,41 @@ public record InviteLink(URI relay, String room, String secret) {
             throw new MalformedInviteLinkException("invite link is empty");
         }
         String text = link.strip();
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new MalformedInviteLinkException("invite link is not a valid URI: " + e.getMessage());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals(SCHEME)) {
-            // weft://join?…: "join" is the authority; tolerate a trailing slash.
-            String where = nullToEmpty(uri.getRawAuthority()) + nullToEmpty(uri.getRawPath());
-            if (!where.equals("join") && !where.equals("join/")) {
-                throw new MalformedInviteLinkException(
-                        "invite link must start with weft://join?, got weft://" + where);
-            }
-        } else if (scheme.equals("vscode")) {
-            if (!VSCODE_AUTHORITY.equalsIgnoreCase(nullToEmpty(uri.getRawAuthority()))
-                    || !"/join".equals(uri.getRawPath())) {
-                throw new MalformedInviteLinkException(
-                        "invite link must start with weft://join? or vscode://" + VSCODE_AUTHORITY + "/join?");
-            }
+        String rawQuery;
+        if (BARE_QUERY.matcher(text).lookingAt()) {
+            // A pasted query alone: relay=…&room=…&secret=… (a leading '?' tolerated).
+            rawQuery = text.startsWith("?") ? text.substring(1) : text;
         } else {
-            throw new MalformedInviteLinkException("invite link must start with weft://join?, got scheme '"
-                    + scheme + "'");
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                throw new MalformedInviteLinkException("invite link is not a valid URI: " + e.getMessage());
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String authority = nullToEmpty(uri.getRawAuthority());
+            String path = nullToEmpty(uri.getRawPath());
+            if (scheme.equals(SCHEME)) {
+                // weft://join?… ("join" is the authority); weft:///join?… and a trailing slash are tolerated.
+                String where = (authority + path).replaceFirst("^/", "").replaceFirst("/+$", "");
+                if (!where.equals("join")) {
+                    throw new MalformedInviteLinkException(
+                            "invite link must start with weft://join?, got weft://" + authority + path);
+                }
+            } else if (VSCODE_AUTHORITY.equalsIgnoreCase(authority)) {
+                // vscode://, vscode-insiders://, code-oss://, … : every VS Code flavour's URI handler.
+                if (!path.replaceFirst("/+$", "").equals("/join")) {
+                    throw new MalformedInviteLinkException("invite link must start with weft://join? or "
+                            + scheme + "://" + VSCODE_AUTHORITY + "/join?, got path '" + path + "'");
+                }
+            } else {
+                throw new MalformedInviteLinkException("invite link must start with weft://join? or "
+                        + "vscode://" + VSCODE_AUTHORITY + "/join?, got scheme '" + scheme + "' with host '" + authority
+                        + "'");
+            }
+            rawQuery = uri.getRawQuery();
         }
-        Map<String, String> params = query(uri.getRawQuery());
+        Map<String, String> params = query(rawQuery);
         String relay = params.get("relay");
         if (relay == null || relay.isEmpty()) {
             throw new MalformedInviteLinkException("invite link: parameter 'relay' is missing or empty");
@@ -137,7 +153,7 @@ public record InviteLink(URI relay, String room, String secret) {
             }
             int eq = pair.indexOf('=');
             String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1)).strip();
             if (params.putIfAbsent(key, value) != null) {
                 throw new MalformedInviteLinkException("invite link: parameter '" + key + "' appears twice");
             }

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.weft.client.presence.DefaultColors;
 import dev.weft.crdt.Assoc;
 import dev.weft.crdt.RelativePosition;
 import dev.weft.lsp.binding.DocumentBinding;
@@ -42,8 +43,6 @@ import java.util.logging.Logger;
  */
 public final class CursorService {
     private static final Logger LOG = Logger.getLogger(CursorService.class.getName());
-    private static final String[] PALETTE = {"#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0",
-            "#f032e6", "#008080", "#9a6324", "#800000"};
 
     private final SessionManager session;
     private final Gson gson = new Gson();
@@ -54,9 +53,9 @@ public final class CursorService {
         this.session = session;
     }
 
-    /** A stable colour for a user name when none is configured. */
+    /** A stable colour for a user name when none is configured: the rule VS Code uses too ({@link DefaultColors}). */
     public static String colorFor(String name) {
-        return PALETTE[Math.floorMod(name.hashCode(), PALETTE.length)];
+        return DefaultColors.forName(name);
     }
 
     /** Handles {@code weft/selection}. */
