@@ -1,5 +1,6 @@
 /**
- * Messages of the language-server contract (team Contract 4) as TypeScript types. Types only; the server owns
+ * Messages of the language server's `weft/…` extensions (`docs/protocol.md`, "Language server protocol
+ * extensions") as TypeScript types. Types only; the server owns
  * the behaviour. Pure module (no `vscode` import).
  */
 

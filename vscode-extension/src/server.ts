@@ -10,7 +10,7 @@ import { assignColor } from './colors';
 import { findJava } from './javaFinder';
 import { resolveUserName } from './userName';
 
-/** Contract 4 `initializationOptions`. */
+/** The server's `initializationOptions` (`docs/protocol.md`, "Starting"). */
 export interface InitializationOptions {
   userName: string;
   color: string;

@@ -1,6 +1,6 @@
 /**
  * The extension's connection to the Weft language server: starts it on first use, forwards commands
- * (`workspace/executeCommand` with the Contract 4 names) and republishes the server's notifications as events.
+ * (`workspace/executeCommand` with the `weft.*` command names of `docs/protocol.md`, "Commands") and republishes the server's notifications as events.
  * Holds no collaboration logic.
  */
 import * as vscode from 'vscode';

@@ -185,7 +185,10 @@ line endings."
       (setq weft-last-share res)
       (when (plist-get res :inviteLink)
         (kill-new (plist-get res :inviteLink))
-        (message "Weft: sharing; invite link (copied): %s" (plist-get res :inviteLink)))
+        (message "Weft: sharing; invite link (copied): %s%s" (plist-get res :inviteLink)
+                 (if (plist-get res :readOnlyInviteLink)
+                     (format "  read-only link: %s" (plist-get res :readOnlyInviteLink))
+                   "")))
       res)))
 
 ;;;###autoload

@@ -362,7 +362,8 @@ function M.share(bufnrs)
       pcall(vim.fn.setreg, '+', res.inviteLink)
     end
     vim.fn.setreg('"', res.inviteLink)
-    notify('sharing; invite link (copied): ' .. tostring(res.inviteLink))
+    notify('sharing; invite link (copied): ' .. tostring(res.inviteLink)
+      .. (res.readOnlyInviteLink and ('  read-only link: ' .. res.readOnlyInviteLink) or ''))
   end
   return res
 end
@@ -529,11 +530,12 @@ function M.setup(opts)
   cmd('WeftVerify', function() M.verify(0) end, {})
   cmd('WeftInvite', function()
     local link = (M.status and M.status.inviteLink) or (M.last_share and M.last_share.inviteLink)
+    local ro = (M.status and M.status.readOnlyInviteLink) or (M.last_share and M.last_share.readOnlyInviteLink)
     if link then
       if vim.fn.has('clipboard') == 1 then
         pcall(vim.fn.setreg, '+', link)
       end
-      print(link)
+      print(link .. (ro and ('  read-only link: ' .. ro) or ''))
     else
       notify('not sharing a session', vim.log.levels.WARN)
     end

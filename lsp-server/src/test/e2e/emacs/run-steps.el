@@ -96,6 +96,8 @@ for the next idle period)."
   (let ((res (with-current-buffer weft-e2e-buffer (weft-share))))
     (unless (plist-get res :inviteLink) (weft-e2e-fail "weft.share returned no invite link: %S" res))
     (weft-e2e-write (expand-file-name "link.txt" weft-e2e-out) (plist-get res :inviteLink))
+    (weft-e2e-write (expand-file-name "share-messages.txt" weft-e2e-out)
+                    (with-current-buffer (messages-buffer) (buffer-string)))
     (weft-e2e-log "shared %s: %s" path (plist-get res :inviteLink))))
 
 (defun weft-e2e-step-join (linkfile)

@@ -127,6 +127,7 @@ function steps.share(path)
     fail('weft.share returned no invite link: %s', vim.inspect(res))
   end
   write_file(OUT .. '/link.txt', res.inviteLink)
+  write_file(OUT .. '/share-messages.txt', vim.fn.execute('messages'))
   log('shared %s: %s', path, res.inviteLink)
 end
 

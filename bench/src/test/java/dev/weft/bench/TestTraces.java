@@ -1,6 +1,5 @@
 package dev.weft.bench;
 
-import dev.weft.crdt.TextDocument;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,19 +50,6 @@ public final class TestTraces {
             skip("trace " + f + " is absent: test skipped");
         }
         return f;
-    }
-
-    /** Skips the calling test while {@code dev.weft.crdt} is still the API stub. */
-    public static void assumeCrdtImplemented() {
-        boolean implemented;
-        try {
-            implemented = new TextDocument(1).insert(0, "x").update() != null;
-        } catch (UnsupportedOperationException e) {
-            implemented = false;
-        }
-        if (!implemented) {
-            skip("dev.weft.crdt.TextDocument is still a stub (UnsupportedOperationException): Weft replay tests skipped");
-        }
     }
 
     /** Writes {@code json} gzip-compressed to {@code file}. */

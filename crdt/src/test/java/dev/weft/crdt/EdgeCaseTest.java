@@ -31,7 +31,7 @@ class EdgeCaseTest {
         assertThat(fresh.doc.resolve(RelativePosition.decode(p.encode()))).isEqualTo(text.indexOf("p3"));
     }
 
-    /** Contract 1: a journaled replica reloads its state with the same agent and continues its seqs. */
+    /** A journaled replica reloads its state with the same agent and continues its seqs. */
     @Test
     void replicaReloadedFromItsJournalContinuesItsSeqs() {
         Peer a = new Peer("a", 7);

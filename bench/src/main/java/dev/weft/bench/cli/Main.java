@@ -86,9 +86,6 @@ public final class Main {
                 case "merge" -> Measurements.merge(trace, args);
                 default -> Measurements.floor(trace, args);
             };
-        } catch (UnsupportedOperationException e) {
-            err.println("weft-bench: the CRDT does not implement this yet: " + e.getMessage());
-            return FAILED;
         } catch (RuntimeException e) {
             err.println("weft-bench: replay of " + trace.name() + " failed: " + e);
             e.printStackTrace(err);

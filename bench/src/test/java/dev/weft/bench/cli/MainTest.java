@@ -116,7 +116,6 @@ class MainTest {
 
     @Test
     void replayReportsEveryRequiredField() throws Exception {
-        TestTraces.assumeCrdtImplemented();
         Path f = TestTraces.gzip(tmp.resolve("tiny.json.gz"), TINY);
         assertThat(run("replay", "--runs", "1", "--warmup", "0", f.toString())).as(err).isEqualTo(Main.OK);
         JsonObject json = JsonParser.parseString(out).getAsJsonObject();
@@ -130,7 +129,6 @@ class MainTest {
 
     @Test
     void mergeReportsConvergence() throws Exception {
-        TestTraces.assumeCrdtImplemented();
         Path f = TestTraces.gzip(tmp.resolve("conc.json.gz"), """
                 {"kind": "concurrent", "endContent": "ab", "numAgents": 2,
                  "txns": [{"parents": [], "agent": 0, "patches": [[0, 0, "a"]]},

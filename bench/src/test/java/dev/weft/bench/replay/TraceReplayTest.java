@@ -25,7 +25,6 @@ class TraceReplayTest {
     private static final int CHECKS = 25;
 
     private static Trace load(String name) throws Exception {
-        TestTraces.assumeCrdtImplemented();
         return TraceReader.read(TestTraces.file(name));
     }
 
@@ -86,7 +85,6 @@ class TraceReplayTest {
 
     @Test
     void concurrentReplaySyncsByDiffFromAnUnchangedAuthorElseByKeptUpdates() throws Exception {
-        TestTraces.assumeCrdtImplemented();
         // Agent 0 types "ab" then "c"; agent 1 edits from txn 0 (agent 0 has moved on: kept updates), then merges
         // txn 1 (agent 0 has not moved on since: one diff from agent 0's replica). Diff threshold 0: diff when possible.
         String json = """

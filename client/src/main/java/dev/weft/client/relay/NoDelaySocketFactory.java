@@ -7,8 +7,8 @@ import javax.net.SocketFactory;
 
 /**
  * A socket factory whose sockets have {@code TCP_NODELAY} set. Without it, OkHttp's websocket writes small frames
- * that Nagle's algorithm holds back until the peer's delayed ACK, about 40 ms per message on Linux (measured in
- * {@code shared/design/LIBRARIES.md}: p50 44 ms → 0.7 ms).
+ * that Nagle's algorithm holds back until the peer's delayed ACK, about 40 ms per message on Linux (a binary
+ * message is two websocket frames; measured on loopback here: p50 44 ms without it, 0.7 ms with it).
  */
 final class NoDelaySocketFactory extends SocketFactory {
     private final SocketFactory delegate = SocketFactory.getDefault();

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Quick local timing harness (not a test): {@code java -cp ... dev.weft.crdt.core.PerfMain [rounds]}.
- * The authoritative measurement is bench/weft-bench; this one is for the CRDT engineer's inner loop.
+ * The authoritative measurement is bench/weft-bench; this one is for a quick inner loop while changing the CRDT.
  */
 public final class PerfMain {
     public static void main(String[] args) throws Exception {

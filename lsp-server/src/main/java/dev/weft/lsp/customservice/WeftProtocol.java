@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The payloads of Weft's LSP extensions (Contract 4, {@code docs/protocol.md} "Language server protocol
+ * The payloads of Weft's LSP extensions ({@code docs/protocol.md} "Language server protocol
  * extensions"). Plain mutable beans so LSP4J's Gson maps them field by field; field names are the wire names.
  */
 public final class WeftProtocol {

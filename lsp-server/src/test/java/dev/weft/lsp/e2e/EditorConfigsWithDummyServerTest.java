@@ -78,6 +78,8 @@ class EditorConfigsWithDummyServerTest {
         E2eSupport.dummyServerCommand(), steps, Map.of())) {
       run.awaitSuccess(LIMIT);
       assertThat(run.read("link.txt")).startsWith("weft://join?");
+      assertThat(run.read("share-messages.txt")).as("what the user is shown after sharing")
+          .contains("read-only link: weft://join?").contains("secret=r0");
       assertThat(run.read("final.txt")).as(run.report()).isEqualTo(original
           .replace("thread 🧵", "thread 🧵 🚀x").replace("here:", "here: 👩‍👩‍👧!"));
     }

@@ -11,7 +11,7 @@ import okhttp3.OkHttpClient;
 
 /**
  * {@link WeftTestClient} over the Java {@code io.socket:socket.io-client} 2.1.2 (WebSocket transport, TCP_NODELAY
- * through an OkHttp client whose socket factory sets it, as Contract 3 prescribes).
+ * through an OkHttp client whose socket factory sets it, as {@code docs/protocol.md} "Transport" asks of Java clients).
  */
 public final class JavaWeftClient extends WeftTestClient {
     /** The Socket.IO client; immutable. */
