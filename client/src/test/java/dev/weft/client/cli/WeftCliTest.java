@@ -88,10 +88,16 @@ class WeftCliTest {
     }
 
     @Test
-    void createRoomPrintsOneJsonLineWithRoomAndSecrets() throws Exception {
+    void createRoomPrintsOneJsonLineWithRoomSecretsAndInviteLinks() throws Exception {
         JsonObject room = createRoom();
-        assertThat(room.keySet()).containsExactlyInAnyOrder("room", "secret", "readOnlySecret");
+        assertThat(room.keySet()).containsExactlyInAnyOrder("room", "secret", "readOnlySecret", "link",
+                "readOnlyLink");
         assertThat(room.get("secret").getAsString()).isNotEqualTo(room.get("readOnlySecret").getAsString());
+        InviteLink link = InviteLink.parse(room.get("link").getAsString());
+        InviteLink readOnly = InviteLink.parse(room.get("readOnlyLink").getAsString());
+        assertThat(link).isEqualTo(new InviteLink(relay.url(), room.get("room").getAsString(),
+                room.get("secret").getAsString()));
+        assertThat(readOnly.secret()).isEqualTo(room.get("readOnlySecret").getAsString());
     }
 
     @Test
