@@ -147,21 +147,30 @@ async function main() {
   check(after1[lineB - 1] === lines[lineB - 1] + textB, `Bob's line after concurrent typing: expected ${JSON.stringify(lines[lineB - 1] + textB)}, got ${JSON.stringify(after1[lineB - 1])}`);
   log('different places: converged' + (problems.length === 0 ? ' and both edits intact' : ''));
 
-  // --- concurrent typing at the same place --------------------------------------------------------------------
+  // --- concurrent typing at the same place, many rounds ------------------------------------------------------
+  // Both carets at the end of one line; each round both type a distinct text there at the same time. After every
+  // round the line must be the base plus every keystroke typed so far exactly once (character counts, and each
+  // round's text in order as a subsequence).
   const lineS = findLine(lines, /^every replica converges/) + 1;
-  const sameA = ' [alice]';
-  const sameB = ' {bob}';
-  await goTo(alice.page, lineS);
-  await goTo(bob.page, lineS);
-  log(`typing concurrently at the same place: end of line ${lineS}`);
-  await Promise.all([typeSlowly(alice.page, sameA), typeSlowly(bob.page, sameB)]);
-  text = await expectConverged(alice, bob, relayUrl, q, 30000);
-  const sameLine = text.split('\n')[lineS - 1];
   const base = lines[lineS - 1];
-  check(sameLine.startsWith(base) && sameLine.length === base.length + sameA.length + sameB.length
-      && isSubsequence(sameA, sameLine.slice(base.length)) && isSubsequence(sameB, sameLine.slice(base.length)),
-  `same-place typing lost or duplicated keystrokes: ${JSON.stringify(sameLine)} should be ${JSON.stringify(base)} + an interleaving of ${JSON.stringify(sameA)} and ${JSON.stringify(sameB)}`);
-  log(`same place: converged to ${JSON.stringify(sameLine.slice(base.length))}`);
+  const rounds = Number(process.env.WEFT_E2E_SAME_ROUNDS || 8);
+  let typedSoFar = '';
+  for (let round = 0; round < rounds; round++) {
+    const sameA = ` [alice${round}]`;
+    const sameB = ` {bob${round}}`;
+    await goTo(alice.page, lineS);
+    await goTo(bob.page, lineS);
+    log(`same place, round ${round + 1}/${rounds}: end of line ${lineS}`);
+    await Promise.all([typeSlowly(alice.page, sameA), typeSlowly(bob.page, sameB)]);
+    typedSoFar += sameA + sameB;
+    text = await expectConverged(alice, bob, relayUrl, q, 30000);
+    const sameLine = text.split('\n')[lineS - 1];
+    const added = sameLine.startsWith(base) ? sameLine.slice(base.length) : sameLine;
+    check(sameLine.startsWith(base) && sameCounts(added, typedSoFar)
+        && isSubsequence(sameA, added) && isSubsequence(sameB, added),
+    `same-place round ${round + 1}: keystrokes lost or duplicated: ${JSON.stringify(added)} should hold every keystroke of ${JSON.stringify(typedSoFar)} exactly once`);
+    log(`same place, round ${round + 1}: ${JSON.stringify(added)}`);
+  }
   check(text.split('\n').length === lines.length, `line count changed: ${text.split('\n').length} != ${lines.length}`);
 
   // --- Bob sees Alice's cursor in her colour with her name ----------------------------------------------------
@@ -730,6 +739,12 @@ function findLine(lines, re) {
     throw new Error(`the shared file has no line matching ${re}`);
   }
   return i;
+}
+
+/** True if a and b hold the same characters the same number of times. */
+function sameCounts(a, b) {
+  const count = (s) => [...s].sort().join('');
+  return count(a) === count(b);
 }
 
 function isSubsequence(needle, hay) {

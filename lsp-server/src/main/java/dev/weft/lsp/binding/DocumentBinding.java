@@ -56,6 +56,10 @@ import java.util.logging.Logger;
  * otherwise handles them one by one as above.</li>
  * </ul>
  *
+ * <p>The protocol state of the outstanding applyEdit (sent, held, echoed, answered, uncertain, overdue, refused) and
+ * its legal transitions live in {@link OutstandingEdit} (an enum of states and a state × event table); this class
+ * maps edits between the editor view, the alignment and the replica, and tells it which event happened.
+ *
  * <p>Threading: every method runs on the shared document's serial executor, which also confines the replica;
  * the public entry points hop onto it, so LSP4J's message thread never blocks.
  */
@@ -98,79 +102,13 @@ public final class DocumentBinding {
     private int viewVersion;
     /** View ↔ replica, with the pending remote changes. */
     private Alignment alignment;
-    /** The outstanding applyEdit, or null. */
-    private Inflight inflight;
-    /**
-     * An applyEdit overtaken by a user change before its echo and its answer: the editor may still apply it
-     * (late echo) or not. Its changes are pending again in the alignment; nothing is sent while it is set.
-     */
-    private Inflight uncertain;
-    /**
-     * An edit answered {@code applied:true} whose echo did not come within {@link #ECHO_TIMEOUT_MS}; its changes are
-     * pending again (and re-sent). Plain eglot keeps an applied edit's echo in its change batch until the user is
-     * idle for {@code eglot-send-changes-idle-time}, so it may still arrive — as the first change of the editor's
-     * next notification, carrying exactly this edit's range and text — and is then taken as its late echo instead of
-     * typing. Cleared by the next didChange either way.
-     */
-    private Inflight overdue;
-    /**
-     * Set while changes that look exactly like the outstanding edit's echo have been taken as the echo before the
-     * editor answered: if the editor answers {@code applied:false}, they were the user's own identical typing
-     * (e.g. both type a space at one place) and are replayed as user changes from this snapshot. Until the
-     * answer, later didChange notifications wait in {@link #deferred}; remote changes go on (the replica does not
-     * wait) and are also recorded in the snapshot so it can be brought up to date.
-     */
-    private Provisional provisional;
-    /** didChange steps held back while {@link #provisional} is set, in arrival order. */
-    private final List<Runnable> deferred = new ArrayList<>();
-    /**
-     * didChange notifications that arrived while the outstanding edit is unanswered and not yet echoed, none of
-     * which completes its echo so far: they may be the first parts of an echo split over several notifications
-     * (Neovim with {@code debounce_text_changes = 0} reports an edit reaching past the last line as two buffer
-     * changes), or the user's typing. They are neither in the view nor in the replica until a later notification
-     * completes the echo or the editor answers (see {@link #onApplyEditAnswer}). Empty unless {@link #inflight} is
-     * set, unanswered and not echoed.
-     */
-    private final List<Held> held = new ArrayList<>();
+    /** The outstanding applyEdit's protocol state: in flight, held, echoed, answered, uncertain, overdue. */
+    private final OutstandingEdit edit;
     /** At most this many notifications are held; one more and they are taken as typing (a split echo has 2). */
-    static final int MAX_HELD = 8;
+    static final int MAX_HELD = OutstandingEdit.MAX_HELD;
 
-    /**
-     * One held didChange.
-     *
-     * @param version the editor version after it
-     * @param changes its changes, in order
-     */
-    private record Held(int version, List<TextDocumentContentChangeEvent> changes) {
-    }
-
-    /**
-     * State just before a provisional echo.
-     *
-     * @param view      the view before the echo
-     * @param alignment a copy of the alignment before the echo
-     * @param version   the version of the notification whose leading changes were taken as the echo
-     * @param changes   those leading changes
-     * @param replicaChanges remote (or undo) changes applied to the replica since, in order; mutable
-     */
-    private record Provisional(String view, Alignment alignment, int version,
-                               List<TextDocumentContentChangeEvent> changes, List<TextChange> replicaChanges) {
-    }
-    /**
-     * Set when the echo just taken by {@link #matchEcho} left the editor's text one {@code "\n"} longer than the
-     * expected text, at its end (see {@link #matchEcho}); cleared by whoever takes the echo.
-     */
-    private boolean matchedWithFinalNewline;
-    /**
-     * The deferred step that publishes the final newline an editor added to a provisional echo, or null. Cleared when
-     * that echo turns out to be the user's own typing ({@code applied:false}): the replayed changes then contain the
-     * newline already.
-     */
-    private Runnable owedFinalNewline;
     /** True while incoming changes must not be shown (weft.pause). */
     private boolean paused;
-    /** True after a refusal until the editor reports a new version (or the retry timer fires). */
-    private boolean holdUntilChange;
     /** Number of verify mismatches repaired. */
     private int repairs;
     /** Set by close(); later events are ignored. */
@@ -180,27 +118,10 @@ public final class DocumentBinding {
     /** Checks invariants after every step when true (tests; -Dweft.checkInvariants=true). */
     private final boolean paranoid = Boolean.getBoolean("weft.checkInvariants");
 
-    /**
-     * The applyEdit in flight.
-     *
-     * @param baseVersion the view version it was sent for
-     * @param region      what it replaces, in view coordinates at {@code baseVersion}
-     * @param expected    the view text once the editor has applied it
-     * @param repair      true for a verify repair (whole-buffer replacement)
-     * @param range       the range sent to the editor, in its coordinates at {@code baseVersion}
-     * @param text        the text sent to the editor
-     */
-    private record Inflight(int baseVersion, Alignment.Region region, String expected, boolean repair,
-                            Range range, String text) {
-        /** True if {@code c} carries exactly this edit (its echo, possibly applied to a newer text). */
-        boolean isEchoedBy(TextDocumentContentChangeEvent c) {
-            return c.getRange() != null && c.getRange().equals(range) && c.getText().equals(text);
-        }
+    /** Result of {@link #matchEcho}: how many leading changes are the echo, and whether the editor added a final newline. */
+    private record EchoMatch(int count, boolean finalNewline) {
+        static final EchoMatch NONE = new EchoMatch(0, false);
     }
-
-    /** Per-inflight mutable flags (kept apart so Inflight stays a record). */
-    private boolean inflightEchoed;
-    private boolean inflightResponded;
 
     /** Minimum time between two read-only notices for one document. */
     static final long READ_ONLY_NOTICE_INTERVAL_NANOS = 30_000_000_000L;
@@ -223,6 +144,7 @@ public final class DocumentBinding {
         this.view = text;
         this.viewVersion = version;
         this.alignment = new Alignment(text.length());
+        this.edit = new OutstandingEdit(uri);
     }
 
     /**
@@ -304,7 +226,8 @@ public final class DocumentBinding {
      */
     public CompletableFuture<VerifyOutcome> verify(int version, String sha256Hex) {
         return call(() -> {
-            if (version != viewVersion || !held.isEmpty()) {
+            if (version != viewVersion || edit.state() == OutstandingEdit.State.HOLDING
+                    || edit.state() == OutstandingEdit.State.ECHOED) {
                 return new VerifyOutcome(true, false, repairs);
             }
             if (sha256(view).equalsIgnoreCase(sha256Hex)) {
@@ -378,7 +301,7 @@ public final class DocumentBinding {
     }
 
     public boolean hasInflight() {
-        return inflight != null;
+        return edit.inFlight();
     }
 
     public UndoHistory history() {
@@ -390,14 +313,18 @@ public final class DocumentBinding {
         viewListeners.add(l);
     }
 
+    /** The outstanding applyEdit's protocol state (tests). */
+    OutstandingEdit.State editState() {
+        return edit.state();
+    }
+
     /**
-     * Throws {@link IllegalStateException} if the binding's invariant is broken: the alignment is well formed, its
-     * view length is the view's, and (with no applyEdit outstanding) view + pending = replica text.
+     * Throws {@link IllegalStateException} if the binding's invariant is broken: the outstanding edit's state carries
+     * only the data it may ({@link OutstandingEdit#checkInvariants()}), the alignment is well formed, its view length
+     * is the view's, and (with no applyEdit outstanding) view + pending = replica text.
      */
     public void checkInvariants() {
-        if (!held.isEmpty() && (inflight == null || inflightEchoed || inflightResponded)) {
-            throw new IllegalStateException(held.size() + " didChange held without an unanswered, unechoed applyEdit");
-        }
+        edit.checkInvariants();
         alignment.checkInvariants(view, replica.getText());
     }
 
@@ -407,19 +334,16 @@ public final class DocumentBinding {
         if (closed) {
             return;
         }
-        if (provisional != null) {
-            deferred.add(() -> onDidChange(version, changes));
+        if (edit.provisional() != null) {
+            edit.defer(() -> onDidChange(version, changes));
             return;
         }
-        if (overdue != null) {
-            Inflight o = overdue;
-            overdue = null;
-            if (!changes.isEmpty() && o.isEchoedBy(changes.get(0)) && held.isEmpty()) {
-                takeOverdueEcho(version, changes);
-                return;
-            }
+        OutstandingEdit.Edit o = edit.takeOverdue();
+        if (o != null && !changes.isEmpty() && o.isEchoedBy(changes.get(0))) {
+            takeOverdueEcho(version, changes);
+            return;
         }
-        if (inflight != null && !inflightEchoed && !inflightResponded && !inflight.repair) {
+        if (edit.holdsChanges()) {
             holdOrTakeEcho(version, changes);
             return;
         }
@@ -432,131 +356,126 @@ public final class DocumentBinding {
      * held until the next notification or the answer.
      */
     private void holdOrTakeEcho(int version, List<TextDocumentContentChangeEvent> changes) {
-        held.add(new Held(version, List.copyOf(changes)));
+        edit.hold(new OutstandingEdit.Held(version, List.copyOf(changes)));
+        List<OutstandingEdit.Held> held = edit.held();
         List<TextDocumentContentChangeEvent> all = new ArrayList<>();
-        for (Held h : held) {
-            all.addAll(h.changes);
+        for (OutstandingEdit.Held h : held) {
+            all.addAll(h.changes());
         }
-        int k = matchEcho(all);
+        EchoMatch m = matchEcho(all);
+        int k = m.count();
         if (k == 0) {
             if (held.size() > MAX_HELD) {
-                List<Held> typed = takeHeld();
+                List<OutstandingEdit.Held> typed = edit.release();
                 LOG.fine(() -> typed.size() + " changes on " + uri + " without the echo; taking them as typing");
-                for (Held h : typed) {
-                    takeChanges(h.version, h.changes);
+                for (OutstandingEdit.Held h : typed) {
+                    takeChanges(h.version(), h.changes());
                 }
             }
             return;
         }
         // The echo ends inside this notification (earlier prefixes were checked when they arrived).
-        int parts = takeHeld().size();
+        int parts = held.size();
         if (parts > 1) {
             LOG.fine(() -> "echo of one applyEdit split over " + parts + " didChange on " + uri);
         }
-        provisional = new Provisional(view, alignment.copy(), version, List.copyOf(all.subList(0, k)),
-                new ArrayList<>());
-        deferFinalNewlineIfMatched(version);
+        String expected = edit.current().expected();
+        edit.echo(new OutstandingEdit.Provisional(view, alignment.copy(), version, List.copyOf(all.subList(0, k)),
+                new ArrayList<>()));
+        deferFinalNewlineIfMatched(m, version);
         if (k < all.size()) {
             List<TextDocumentContentChangeEvent> rest = List.copyOf(all.subList(k, all.size()));
-            deferred.add(() -> onDidChange(version, rest));
+            edit.defer(() -> onDidChange(version, rest));
         }
-        view = inflight.expected;
+        view = expected;
         viewLines = null;
         alignment.echoed();
-        inflightEchoed = true;
         viewVersion = version;
-        holdUntilChange = false;
         afterStep();
     }
 
     /**
-     * The first of {@code changes} is the late echo of the {@link #overdue} edit (eglot's batch, sent after the user
-     * stopped typing): the re-sent copy of the edit, if still outstanding, is forgotten (its answer is ignored; an
-     * editor whose version moved on refuses it anyway), the echo is taken into the view as it is, the alignment is
+     * The first of {@code changes} is the late echo of the overdue edit (eglot's batch, sent after the user stopped
+     * typing): the re-sent copy of the edit, if still outstanding, is forgotten (its answer is ignored; an editor
+     * whose version moved on refuses it anyway), the echo is taken into the view as it is, the alignment is
      * rebuilt, and the rest of the notification is the user's typing.
      */
     private void takeOverdueEcho(int version, List<TextDocumentContentChangeEvent> changes) {
         LOG.fine(() -> "late echo of an applyEdit on " + uri + " after the echo timeout (batched by the editor)");
-        if (inflight != null) {
-            if (!inflight.repair) {
-                alignment.rejected();
-            }
-            inflight = null;
-        }
+        abandonCurrent();
         takeLateEcho(changes.get(0));
         takeChanges(version, changes.subList(1, changes.size()));
     }
 
-    /** Empties {@link #held}, returning what it held. */
-    private List<Held> takeHeld() {
-        List<Held> h = new ArrayList<>(held);
-        held.clear();
-        return h;
+    /** Forgets the outstanding edit, if any (ABANDON): a non-repair edit's changes become pending again. */
+    private void abandonCurrent() {
+        OutstandingEdit.Edit f = edit.current();
+        if (f != null && !f.repair()) {
+            alignment.rejected();
+        }
+        edit.abandon();
     }
 
     /** A didChange handled at once: the echo (or late echo) of an edit, then the user's changes. */
     private void takeChanges(int version, List<TextDocumentContentChangeEvent> changes) {
         List<TextDocumentContentChangeEvent> todo = changes;
         int k = 0;
-        if (inflight != null && !inflightEchoed) {
-            k = matchEcho(changes);
-            if (k > 0 && !inflightResponded && !inflight.repair) {
-                provisional = new Provisional(view, alignment.copy(), version, List.copyOf(changes.subList(0, k)),
-                        new ArrayList<>());
-                deferFinalNewlineIfMatched(version);
-                if (k < changes.size()) {
-                    List<TextDocumentContentChangeEvent> rest = List.copyOf(changes.subList(k, changes.size()));
-                    deferred.add(() -> onDidChange(version, rest));
-                    todo = changes.subList(0, k);
-                }
-            }
+        if (edit.awaitsEcho()) {
+            OutstandingEdit.Edit f = edit.current();
+            EchoMatch m = matchEcho(changes);
+            k = m.count();
             if (k > 0) {
-                view = inflight.expected;
+                boolean provisional = !edit.isAnswered() && !f.repair();
+                edit.echo(provisional ? new OutstandingEdit.Provisional(view, alignment.copy(), version,
+                        List.copyOf(changes.subList(0, k)), new ArrayList<>()) : null);
+                if (provisional) {
+                    deferFinalNewlineIfMatched(m, version);
+                    if (k < changes.size()) {
+                        List<TextDocumentContentChangeEvent> rest = List.copyOf(changes.subList(k, changes.size()));
+                        edit.defer(() -> onDidChange(version, rest));
+                        todo = changes.subList(0, k);
+                    }
+                }
+                view = f.expected();
                 viewLines = null;
-                if (inflight.repair) {
+                if (f.repair()) {
                     realign(); // remote changes that arrived meanwhile become pending again
                 } else {
                     alignment.echoed();
                 }
-                inflightEchoed = true;
-                if (inflightResponded) {
-                    inflight = null;
-                }
-                if (matchedWithFinalNewline) { // answered already (no provisional): the newline is typing now
-                    matchedWithFinalNewline = false;
+                if (m.finalNewline() && !provisional) { // answered already: the newline is typing now
                     LOG.fine(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
                     applyLocalEdit(view.length(), view.length(), "\n");
                 }
             } else {
                 // A user change came before the echo. Version-checking editors usually refuse the edit now, but
                 // VS Code's renderer may still apply it after the keystroke: the edit becomes uncertain.
-                if (!inflight.repair) {
+                if (!f.repair()) {
                     alignment.rejected();
                 }
-                uncertain = inflight;
-                inflight = null;
-                if (inflightResponded) {
-                    expectLateEcho(uncertain);
+                edit.overtaken();
+                if (edit.isAnswered()) {
+                    expectLateEcho(f);
                 }
             }
         }
         for (; k < todo.size(); k++) {
             TextDocumentContentChangeEvent c = todo.get(k);
-            if (uncertain != null && uncertain.isEchoedBy(c)) {
+            if (edit.isUncertain() && edit.current().isEchoedBy(c)) {
                 takeLateEcho(c);
             } else {
                 applyUserChange(c);
             }
         }
         viewVersion = version;
-        holdUntilChange = false;
+        edit.changed();
         afterStep();
     }
 
     /**
-     * The late echo of the uncertain edit: the editor applied it after user changes, with its original range, so
-     * it may sit elsewhere than the replica says. The view takes the editor's text as it is (no operation is
-     * created) and the alignment is rebuilt from view and replica, so any misplacement is corrected by the next
+     * The late echo of the uncertain (or overdue) edit: the editor applied it after user changes, with its original
+     * range, so it may sit elsewhere than the replica says. The view takes the editor's text as it is (no operation
+     * is created) and the alignment is rebuilt from view and replica, so any misplacement is corrected by the next
      * applyEdit.
      */
     private void takeLateEcho(TextDocumentContentChangeEvent c) {
@@ -565,35 +484,36 @@ public final class DocumentBinding {
         int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
         view = view.substring(0, s) + c.getText() + view.substring(e);
         viewLines = null;
-        uncertain = null;
+        if (edit.isUncertain()) {
+            edit.lateEcho();
+        }
         realign();
         LOG.fine(() -> "late echo of an overtaken applyEdit on " + uri + "; realigned");
     }
 
     /** After {@code applied:true} for an uncertain edit, waits a little for its late echo, then gives up on it. */
-    private void expectLateEcho(Inflight f) {
+    private void expectLateEcho(OutstandingEdit.Edit f) {
         TIMER.schedule(() -> run(() -> {
-            if (uncertain == f) {
-                uncertain = null; // skipped after all (Neovim's stale version): its changes are pending already
+            if (edit.graceTimeout(f)) { // skipped after all (Neovim's stale version): its changes are pending already
                 afterStep();
             }
         }), LATE_ECHO_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Number of leading changes that together are the echo of the inflight edit, or 0. A prefix whose result is the
+     * How many leading changes together are the echo of the current edit (0 if none). A prefix whose result is the
      * expected text plus one {@code "\n"} at its end, when the expected text does not end with one, is the echo too:
      * an editor that cannot hold a buffer without a final newline (Neovim with {@code 'eol'}, text appended after
-     * the last newline) added it. Then {@link #matchedWithFinalNewline} is set, and the caller publishes that newline
-     * as the user's own edit once, so every member ends with it instead of the echo being taken for typing (which
-     * copied the appended text into the shared document at every round).
+     * the last newline) added it. Then {@link EchoMatch#finalNewline()} is true, and the caller publishes that
+     * newline as the user's own edit once, so every member ends with it instead of the echo being taken for typing
+     * (which copied the appended text into the shared document at every round).
      */
-    private int matchEcho(List<TextDocumentContentChangeEvent> changes) {
-        matchedWithFinalNewline = false;
-        String expected = inflight.expected;
-        if (inflight.repair) {
+    private EchoMatch matchEcho(List<TextDocumentContentChangeEvent> changes) {
+        OutstandingEdit.Edit f = edit.current();
+        String expected = f.expected();
+        if (f.repair()) {
             TextDocumentContentChangeEvent c = changes.get(0);
-            return c.getText().equals(expected) ? 1 : 0;
+            return c.getText().equals(expected) ? new EchoMatch(1, false) : EchoMatch.NONE;
         }
         String scratch = view;
         for (int i = 0; i < changes.size(); i++) {
@@ -607,40 +527,30 @@ public final class DocumentBinding {
                 scratch = scratch.substring(0, s) + c.getText() + scratch.substring(e);
             }
             if (scratch.length() == expected.length() && scratch.equals(expected)) {
-                matchedWithFinalNewline = false;
-                return i + 1;
+                return new EchoMatch(i + 1, false);
             }
             if (scratch.length() == expected.length() + 1 && !expected.endsWith("\n") && scratch.endsWith("\n")
                     && scratch.startsWith(expected)) {
-                matchedWithFinalNewline = true;
-                return i + 1;
+                return new EchoMatch(i + 1, true);
             }
         }
-        return 0;
+        return EchoMatch.NONE;
     }
 
     /**
      * After {@link #matchEcho} matched with one extra final newline and a provisional echo was set up: defers the
      * publication of that newline as the user's own edit (a didChange inserting it at the end of the view), to run
-     * first once the provisional echo is confirmed, before the rest of the notification.
+     * first once the provisional echo is confirmed, before the rest of the notification (dropped if it is refused).
      */
-    private void deferFinalNewlineIfMatched(int version) {
-        if (!matchedWithFinalNewline) {
+    private void deferFinalNewlineIfMatched(EchoMatch m, int version) {
+        if (!m.finalNewline()) {
             return;
         }
-        matchedWithFinalNewline = false;
-        Runnable[] self = new Runnable[1];
-        self[0] = () -> {
-            if (owedFinalNewline != self[0]) {
-                return;
-            }
-            owedFinalNewline = null;
+        edit.deferFinalNewline(() -> {
             LOG.fine(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
             org.eclipse.lsp4j.Position end = viewLines().positionOf(view.length(), encoding);
             onDidChange(version, List.of(new TextDocumentContentChangeEvent(new Range(end, end), "\n")));
-        };
-        owedFinalNewline = self[0];
-        deferred.add(self[0]);
+        });
     }
 
     private void applyUserChange(TextDocumentContentChangeEvent c) {
@@ -730,8 +640,8 @@ public final class DocumentBinding {
     }
 
     private void onReplicaChanges(List<TextChange> changes) {
-        if (provisional != null) {
-            provisional.replicaChanges.addAll(changes);
+        if (edit.provisional() != null) {
+            edit.provisional().replicaChanges().addAll(changes);
         }
         for (TextChange c : changes) {
             alignment.replicaChange(c);
@@ -771,25 +681,21 @@ public final class DocumentBinding {
     private void repairFromReplica() {
         // The editor's real text is unknown (only its hash is): replace the whole buffer with the view + pending
         // = replica text, versioned, and treat the first change carrying exactly that text as the echo.
-        if (inflight != null) {
-            if (!inflight.repair) {
-                alignment.rejected();
-            }
-            inflight = null;
+        OutstandingEdit.Edit old = edit.current();
+        if (old != null && !old.repair() && edit.inFlight()) {
+            alignment.rejected();
         }
-        uncertain = null;
         String target = replica.getText();
         LineIndex li = viewLines();
         Range whole = new Range(li.positionOf(0, encoding), new org.eclipse.lsp4j.Position(li.lineCount() + 1, 0));
         // After the echo the view is the replica text: reset the alignment to "no pending" on echo.
-        Inflight f = new Inflight(viewVersion, new Alignment.Region(0, view.length(), target), target, true, whole,
-                target);
-        sendInflight(f, whole, target);
+        send(new OutstandingEdit.Edit(viewVersion, new Alignment.Region(0, view.length(), target), target, true,
+                whole, target));
     }
 
     /** Sends the next pending region if allowed: not paused, nothing outstanding, not waiting for a change. */
     private void maybeSend() {
-        if (closed || paused || inflight != null || uncertain != null || holdUntilChange) {
+        if (closed || paused || !edit.canSend()) {
             return;
         }
         Alignment.Region r = alignment.markFirstRegionSent();
@@ -799,87 +705,84 @@ public final class DocumentBinding {
         LineIndex li = viewLines();
         Range range = new Range(li.positionOf(r.viewStart(), encoding), li.positionOf(r.viewEnd(), encoding));
         String expected = view.substring(0, r.viewStart()) + r.text() + view.substring(r.viewEnd());
-        sendInflight(new Inflight(viewVersion, r, expected, false, range, r.text()), range, r.text());
+        send(new OutstandingEdit.Edit(viewVersion, r, expected, false, range, r.text()));
     }
 
-    private void sendInflight(Inflight f, Range range, String text) {
-        inflight = f;
-        inflightEchoed = false;
-        inflightResponded = false;
+    private void send(OutstandingEdit.Edit f) {
+        edit.send(f);
         CompletableFuture<Boolean> answer;
         try {
-            answer = editor.applyEdit(uri, f.baseVersion, range, text);
+            answer = editor.applyEdit(uri, f.baseVersion(), f.range(), f.text());
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         answer.whenComplete((applied, err) -> run(() -> onApplyEditAnswer(f, err == null && Boolean.TRUE.equals(applied))));
     }
 
-    private void onApplyEditAnswer(Inflight f, boolean applied) {
-        if (uncertain == f) {
-            if (applied) {
-                expectLateEcho(f);
-            } else {
-                uncertain = null; // refused for sure: its changes are already pending again
-                afterStep();
-            }
-            return;
+    private void onApplyEditAnswer(OutstandingEdit.Edit f, boolean applied) {
+        OutstandingEdit.State before = edit.state();
+        List<OutstandingEdit.Held> held = before == OutstandingEdit.State.HOLDING ? edit.held() : List.of();
+        OutstandingEdit.Provisional p = edit.provisional();
+        if (!edit.answer(f, applied)) {
+            return; // stale: already resolved by evidence (a non-echo change), abandoned or superseded
         }
-        if (inflight != f) {
-            return; // already resolved by evidence (a non-echo change) or superseded
-        }
-        inflightResponded = true;
-        if (!held.isEmpty()) {
-            answerWithHeldChanges(f, applied);
-            return;
-        }
-        if (inflightEchoed) {
-            Provisional p = provisional;
-            provisional = null;
-            inflight = null;
-            if (!applied && p != null) {
-                // The "echo" was the user typing exactly our edit, and the editor refused the edit: put the
-                // edit back to pending and replay those changes as the user's own.
-                LOG.fine(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
-                owedFinalNewline = null;
-                view = p.view;
-                viewLines = null;
-                alignment = p.alignment;
-                for (TextChange c : p.replicaChanges) {
-                    alignment.replicaChange(c);
+        switch (before) {
+            case UNCERTAIN -> {
+                if (applied) {
+                    expectLateEcho(f);
+                } else {
+                    afterStep(); // refused for sure: its changes are already pending again
                 }
-                alignment.rejected();
-                for (TextDocumentContentChangeEvent c : p.changes) {
-                    applyUserChange(c);
-                }
-                viewVersion = p.version;
+                return;
             }
-            runDeferred();
-        } else if (!applied) {
-            if (f.repair) {
-                inflight = null;
-            } else {
-                alignment.rejected();
-                inflight = null;
+            case HOLDING -> {
+                answerWithHeldChanges(f, applied, held);
+                return;
             }
-            holdUntilChange = true;
-            TIMER.schedule(() -> run(() -> {
-                holdUntilChange = false;
-                afterStep();
-            }), RETRY_AFTER_REFUSAL_MS, TimeUnit.MILLISECONDS);
-        } else {
-            // Applied, echo still to come (Neovim/eglot order), or skipped silently (Neovim's stale version).
-            TIMER.schedule(() -> run(() -> {
-                if (inflight == f && !inflightEchoed) {
-                    LOG.info("no echo for applyEdit on " + uri + " after " + ECHO_TIMEOUT_MS + " ms; resending");
-                    if (!f.repair) {
-                        alignment.rejected();
-                        overdue = f;
+            case ECHOED -> {
+                if (!applied && p != null) {
+                    // The "echo" was the user typing exactly our edit, and the editor refused the edit: put the
+                    // edit back to pending and replay those changes as the user's own.
+                    LOG.fine(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
+                    view = p.view();
+                    viewLines = null;
+                    alignment = p.alignment();
+                    for (TextChange c : p.replicaChanges()) {
+                        alignment.replicaChange(c);
                     }
-                    inflight = null;
-                    afterStep();
+                    alignment.rejected();
+                    for (TextDocumentContentChangeEvent c : p.changes()) {
+                        applyUserChange(c);
+                    }
+                    viewVersion = p.version();
                 }
-            }), ECHO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                for (Runnable r : edit.takeDeferred(applied)) {
+                    r.run();
+                }
+            }
+            case SENT -> {
+                if (!applied) {
+                    if (!f.repair()) {
+                        alignment.rejected();
+                    }
+                    TIMER.schedule(() -> run(() -> {
+                        edit.retryTimer();
+                        afterStep();
+                    }), RETRY_AFTER_REFUSAL_MS, TimeUnit.MILLISECONDS);
+                } else {
+                    // Applied, echo still to come (Neovim/eglot order), or skipped silently (Neovim's stale version).
+                    TIMER.schedule(() -> run(() -> {
+                        if (edit.echoTimeout(f)) {
+                            LOG.info("no echo for applyEdit on " + uri + " after " + ECHO_TIMEOUT_MS + " ms; resending");
+                            if (!f.repair()) {
+                                alignment.rejected();
+                            }
+                            afterStep();
+                        }
+                    }), ECHO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                }
+            }
+            default -> throw new IllegalStateException("answer in state " + before + " on " + uri);
         }
         afterStep();
     }
@@ -896,22 +799,16 @@ public final class DocumentBinding {
      *
      * <p>{@code applied:false}: the edit's changes are pending again and the held notifications are typing.
      */
-    private void answerWithHeldChanges(Inflight f, boolean applied) {
-        List<Held> h = takeHeld();
+    private void answerWithHeldChanges(OutstandingEdit.Edit f, boolean applied, List<OutstandingEdit.Held> h) {
         if (applied && takeEchoMixedWithTyping(f, h)) {
-            inflight = null;
             afterStep();
             return;
         }
         if (!applied) {
             alignment.rejected();
-            inflight = null;
         }
-        for (Held x : h) {
-            takeChanges(x.version, x.changes);
-        }
-        if (!applied && uncertain == f) {
-            uncertain = null;
+        for (OutstandingEdit.Held x : h) {
+            takeChanges(x.version(), x.changes());
         }
         afterStep();
     }
@@ -920,10 +817,10 @@ public final class DocumentBinding {
      * Tries to read {@code h} as the echo of {@code f} plus user changes outside the edit's text; on success the
      * view is the editor's text, the user changes are local operations, and true is returned.
      */
-    private boolean takeEchoMixedWithTyping(Inflight f, List<Held> h) {
+    private boolean takeEchoMixedWithTyping(OutstandingEdit.Edit f, List<OutstandingEdit.Held> h) {
         String editorText = view;
-        for (Held x : h) {
-            for (TextDocumentContentChangeEvent c : x.changes) {
+        for (OutstandingEdit.Held x : h) {
+            for (TextDocumentContentChangeEvent c : x.changes()) {
                 if (c.getRange() == null) {
                     return false;
                 }
@@ -933,9 +830,9 @@ public final class DocumentBinding {
                 editorText = editorText.substring(0, s) + c.getText() + editorText.substring(e);
             }
         }
-        List<TextChange> typing = MinimalDiff.diff(f.expected, editorText);
-        int editStart = f.region.viewStart();
-        int editEnd = editStart + f.text.length();
+        List<TextChange> typing = MinimalDiff.diff(f.expected(), editorText);
+        int editStart = f.region().viewStart();
+        int editEnd = editStart + f.text().length();
         int shift = 0;
         for (TextChange c : typing) {
             int from = c.offset() - shift;          // in f.expected coordinates
@@ -945,7 +842,8 @@ public final class DocumentBinding {
             }
             shift += c.insertText().length() - c.deleteLength();
         }
-        view = f.expected;
+        edit.echo(null);
+        view = f.expected();
         viewLines = null;
         alignment.echoed();
         LOG.fine(() -> "echo of an applyEdit on " + uri + " arrived in parts mixed with " + typing.size()
@@ -953,23 +851,13 @@ public final class DocumentBinding {
         for (TextChange c : typing) {
             applyLocalEdit(c.offset(), c.offset() + c.deleteLength(), c.insertText());
         }
-        viewVersion = h.get(h.size() - 1).version;
-        holdUntilChange = false;
+        viewVersion = h.get(h.size() - 1).version();
         return true;
-    }
-
-    /** Runs the steps held back by a provisional echo, in order (a new provisional echo defers the rest again). */
-    private void runDeferred() {
-        List<Runnable> steps = new ArrayList<>(deferred);
-        deferred.clear();
-        for (Runnable r : steps) {
-            r.run();
-        }
     }
 
     /** After every step: check, send what is pending, tell listeners. */
     private void afterStep() {
-        if (paranoid && inflight == null && provisional == null) {
+        if (paranoid && !edit.inFlight()) {
             checkInvariants();
         }
         maybeSend();

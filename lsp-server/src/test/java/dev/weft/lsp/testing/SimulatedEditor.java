@@ -129,6 +129,21 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
      * edit's range is then applied, unchanged, to the newer text).
      */
     public volatile Consumer<ApplyWorkspaceEditParams> afterVersionCheck;
+    /**
+     * VS Code 1.100 with vscode-languageclient 9 as read from their source: the extension host checks the version,
+     * then the renderer — after up to this many ms, during which the user may type — checks the model version again
+     * and refuses the edit ({@code applied:false}, "IGNORING workspace edit") if it moved; it never applies an edit to
+     * a newer text. 0 = no lag (the check and the application are atomic).
+     */
+    public volatile long rendererLagMs;
+    /**
+     * VS Code: the {@code didChange} notifications and the applyEdit answer both leave the extension host through
+     * promise chains, so the answer may overtake the echo. When set, every didChange is sent from one FIFO thread and
+     * each answer is sent before (probability {@code answerFirst}) or after its echo.
+     */
+    public volatile java.util.SplittableRandom asyncSends;
+    /** See {@link #asyncSends}. */
+    public volatile double answerFirst = 0.5;
     /** Extra delay before handling an applyEdit (async editor latency), in ms. */
     public volatile long applyDelayMs;
     /** How the echo of an applied single-edit applyEdit is split into buffer changes. */
@@ -362,8 +377,13 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     }
 
     private void sendNow(Buffer b, List<TextDocumentContentChangeEvent> cs) {
-        server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(
-                new VersionedTextDocumentIdentifier(b.uri, b.version), new ArrayList<>(cs)));
+        DidChangeTextDocumentParams p = new DidChangeTextDocumentParams(
+                new VersionedTextDocumentIdentifier(b.uri, b.version), new ArrayList<>(cs));
+        if (asyncSends != null) {
+            sender.execute(() -> server.getTextDocumentService().didChange(p));
+        } else {
+            server.getTextDocumentService().didChange(p);
+        }
     }
 
     private void scheduleFlush(Buffer b) {
@@ -390,12 +410,64 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     @Override
     public CompletableFuture<ApplyWorkspaceEditResponse> applyEdit(ApplyWorkspaceEditParams params) {
+        java.util.SplittableRandom rnd = asyncSends;
+        if (ordering == Ordering.VSCODE && (rendererLagMs > 0 || rnd != null)) {
+            CompletableFuture<ApplyWorkspaceEditResponse> f = new CompletableFuture<>();
+            launcherThreads.execute(() -> {
+                ApplyWorkspaceEditResponse r = handleWithRendererLag(params);
+                boolean first;
+                synchronized (this) {
+                    first = rnd != null && rnd.nextDouble() < answerFirst;
+                }
+                if (first || rnd == null) {
+                    f.complete(r);
+                } else {
+                    sender.execute(() -> f.complete(r)); // after the echo, queued on the same FIFO thread
+                }
+            });
+            return f;
+        }
         if (applyDelayMs > 0) {
             CompletableFuture<ApplyWorkspaceEditResponse> f = new CompletableFuture<>();
             sender.schedule(() -> f.complete(handleApplyEdit(params)), applyDelayMs, TimeUnit.MILLISECONDS);
             return f;
         }
         return CompletableFuture.completedFuture(handleApplyEdit(params));
+    }
+
+    /**
+     * VS Code's two checks: the extension host's version check, the renderer's lag (the user may type), the
+     * renderer's own version check, then the edit is applied as one change (or refused, nothing applied).
+     */
+    private ApplyWorkspaceEditResponse handleWithRendererLag(ApplyWorkspaceEditParams params) {
+        TextDocumentEdit tde = params.getEdit().getDocumentChanges().get(0).getLeft();
+        String uri = tde.getTextDocument().getUri();
+        int v = tde.getTextDocument().getVersion();
+        synchronized (this) {
+            Buffer b = buffers.get(uri);
+            if (b == null || b.version != v) {
+                applyEditsReceived++;
+                applyEditsRefused++;
+                return new ApplyWorkspaceEditResponse(false); // extension host: vscode-languageclient's check
+            }
+        }
+        long lag = rendererLagMs;
+        if (lag > 0) {
+            try {
+                Thread.sleep(lag);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            Buffer b = buffers.get(uri);
+            if (b.version != v) {
+                applyEditsReceived++;
+                applyEditsRefused++;
+                return new ApplyWorkspaceEditResponse(false); // renderer: "… has changed in the meantime"
+            }
+        }
+        return handleApplyEdit(params); // same version: applied and echoed
     }
 
     private ApplyWorkspaceEditResponse handleApplyEdit(ApplyWorkspaceEditParams params) {

@@ -1,0 +1,120 @@
+package dev.weft.lsp.binding;
+
+import dev.weft.lsp.testing.SimulatedEditor;
+import dev.weft.lsp.testing.SimulatedEditor.Ordering;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two VS Code users typing at the same line end, with VS Code's real ordering (vscode-languageclient 9.0.1 and VS Code
+ * 1.100.3, docs/vscode.md §8): the extension host checks the version, the renderer checks it again after a lag in
+ * which the user keeps typing and refuses the edit if it moved; the applyEdit answer may overtake the echo. Every
+ * keystroke must end up exactly once in every copy.
+ */
+class VsCodeSamePlaceScenariosTest extends TwoEditorScenarioTest {
+
+    private void vscode(SimulatedEditor e, SplittableRandom rnd, long lagMs) {
+        e.rendererLagMs = lagMs;
+        e.asyncSends = rnd;
+    }
+
+    /** Types {@code ch} at the end of the first line of editor {@code i}'s buffer (where the cursor is). */
+    private void typeAtLineEnd(int i, String ch) {
+        SimulatedEditor e = ed(i);
+        synchronized (e) {
+            String t = e.text(uri(i));
+            int p = t.indexOf('\n');
+            e.edit(uri(i), p, p, ch);
+        }
+    }
+
+    private static TreeMap<Character, Integer> counts(String s) {
+        TreeMap<Character, Integer> m = new TreeMap<>();
+        for (char c : s.toCharArray()) {
+            m.merge(c, 1, Integer::sum);
+        }
+        return m;
+    }
+
+    private void typeConcurrentlyAtTheSameLineEnd(long seed, int rounds, long lagMs) throws Exception {
+        typeConcurrentlyAtTheSameLineEnd(seed, rounds, lagMs, Ordering.VSCODE, 0);
+    }
+
+    private void typeConcurrentlyAtTheSameLineEnd(long seed, int rounds, long lagMs, Ordering second, long debounceMs)
+            throws Exception {
+        String base = "every replica converges\nsecond line\n";
+        startPair(Ordering.VSCODE, second, base, e -> e.debounceMs = debounceMs);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        vscode(ed(0), rnd.split(), lagMs);
+        if (second == Ordering.VSCODE) {
+            vscode(ed(1), rnd.split(), lagMs);
+        }
+        StringBuilder typed = new StringBuilder();
+        for (int round = 0; round < rounds; round++) {
+            String a = " [alice" + round + "]";
+            String b = " {bob" + round + "}";
+            typed.append(a).append(b);
+            SplittableRandom ra = rnd.split();
+            SplittableRandom rb = rnd.split();
+            Thread ta = new Thread(() -> type(0, a, ra));
+            Thread tb = new Thread(() -> type(1, b, rb));
+            ta.start();
+            tb.start();
+            ta.join();
+            tb.join();
+            String text = s.awaitConverged(20_000);
+            String line = text.substring(0, text.indexOf('\n'));
+            String added = line.substring("every replica converges".length());
+            assertThat(counts(added)).as("seed %d round %d: every keystroke exactly once in %s", seed, round, added)
+                    .isEqualTo(counts(typed.toString()));
+        }
+    }
+
+    private void type(int i, String text, SplittableRandom rnd) {
+        for (char c : text.toCharArray()) {
+            typeAtLineEnd(i, String.valueOf(c));
+            try {
+                Thread.sleep(rnd.nextInt(4));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Test
+    void bothTypeAtTheSameLineEndWithRendererRecheckAndAnswerOvertakingTheEchoEachKeystrokeOnce() throws Exception {
+        typeConcurrentlyAtTheSameLineEnd(2, 12, 2);
+    }
+
+    @Test
+    void bothTypeAtTheSameLineEndWithALongerRendererLagEachKeystrokeOnce() throws Exception {
+        typeConcurrentlyAtTheSameLineEnd(7, 12, 6);
+    }
+
+    @Disabled("known failure, not fixed yet (docs/vscode.md §8): with a Neovim peer a space typed at the same place"
+            + " as a remote space is lost (pre-refactor binding: 1 of 2 and 9 of 10 spaces kept); Neovim answers"
+            + " applied:true for an edit it skipped, which confirms the identical-typing provisional echo")
+    @Test
+    void vscodeAndNeovimTypeAtTheSameLineEndEachKeystrokeOnce() throws Exception {
+        typeConcurrentlyAtTheSameLineEnd(5, 12, 2, Ordering.NEOVIM, 0);
+    }
+
+    @Disabled("known failure, not fixed yet (docs/vscode.md §8): with a Neovim peer a space typed at the same place"
+            + " as a remote space is lost (pre-refactor binding: 1 of 2 and 9 of 10 spaces kept); Neovim answers"
+            + " applied:true for an edit it skipped, which confirms the identical-typing provisional echo")
+    @Test
+    void vscodeAndDebouncedNeovimTypeAtTheSameLineEndEachKeystrokeOnce() throws Exception {
+        typeConcurrentlyAtTheSameLineEnd(6, 12, 2, Ordering.NEOVIM, 15);
+    }
+
+    @Test
+    void bothTypeAtTheSameLineEndWithoutRendererLagEachKeystrokeOnce() throws Exception {
+        typeConcurrentlyAtTheSameLineEnd(11, 12, 0);
+    }
+}
