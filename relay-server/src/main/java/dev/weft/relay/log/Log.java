@@ -37,8 +37,7 @@ public final class Log {
         console.setFormatter(new JsonLineFormatter());
         console.setLevel(l);
         // Library records: a client can trigger some at will (netty-socketio logs a rejected handshake per request).
-        console.setFilter(r -> LIBRARY_RECORDS.admit(r.getLoggerName() + "|" + r.getMessage(),
-                r.getMillis()) >= 0);
+        console.setFilter(r -> LIBRARY_RECORDS.admit(r.getLoggerName() + "|" + r.getLevel(), r.getMillis()) >= 0);
         root.addHandler(console);
         root.setLevel(l);
         // Netty and netty-socketio are chatty at INFO about internals; keep their warnings.
@@ -66,7 +65,10 @@ public final class Log {
     static final long LIMIT_WINDOW_MILLIS = 60_000;
     /** Limits warnings caused by clients, keyed by event and client address. */
     private static final LogLimiter CLIENT_WARNINGS = new LogLimiter(LIMIT_BURST, LIMIT_WINDOW_MILLIS, 10_000);
-    /** Limits library records, keyed by logger and message pattern (they carry no client address we could use). */
+    /**
+     * Limits library records, keyed by logger and level: they carry no client address we could use, and their text
+     * is already formatted (session ids, addresses), so it cannot serve as a key.
+     */
     private static final LogLimiter LIBRARY_RECORDS = new LogLimiter(4 * LIMIT_BURST, LIMIT_WINDOW_MILLIS, 1_000);
 
     /**
