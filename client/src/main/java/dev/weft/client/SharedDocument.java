@@ -7,6 +7,7 @@ import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.VersionVector;
 import dev.weft.sync.ErrorCode;
 import dev.weft.sync.Message;
+import dev.weft.sync.WireLimits;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class SharedDocument implements AutoCloseable {
     /** Error codes that answer one of our updates (it was not applied). */
     private static final java.util.Set<ErrorCode> REFUSED_UPDATE = java.util.EnumSet.of(ErrorCode.RATE_LIMITED,
             ErrorCode.INTERNAL, ErrorCode.DOC_TOO_LARGE, ErrorCode.BAD_UPDATE, ErrorCode.MESSAGE_TOO_LARGE,
-            ErrorCode.READ_ONLY, ErrorCode.UNKNOWN_DOC);
+            ErrorCode.READ_ONLY, ErrorCode.UNKNOWN_DOC, ErrorCode.UPDATE_TOO_LARGE);
 
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "weft-doc-timer");
@@ -367,6 +368,14 @@ public final class SharedDocument implements AutoCloseable {
     }
 
     private void sendUpdate(byte[] update) {
+        if (!WireLimits.updateFits(update.length)) {
+            // Sending it would only get the connection dropped (or refused): refuse here, as the relay would, so the
+            // user gets a clear error and the update stays unacknowledged (resent by a later sync).
+            onError(new Message.Error(ErrorCode.MESSAGE_TOO_LARGE, "update of " + update.length
+                    + " bytes is over the protocol's limit of " + WireLimits.MAX_UPDATE_BYTES
+                    + " bytes per update; not sent", name));
+            return;
+        }
         if (channel.send(new Message.Update(name, update))) {
             acks.updateSent();
         }

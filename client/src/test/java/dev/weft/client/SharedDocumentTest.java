@@ -45,6 +45,31 @@ class SharedDocumentTest {
     }
 
     @Test
+    void anUpdateOverTheProtocolLimitIsRefusedBeforeSendingWithAClearError() throws Exception {
+        FakeRelay.Connection c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
+        d.addErrorListener(errors::add);
+        c.connect();
+        settle();
+        // Random text barely compresses: its update is over WireLimits.MAX_UPDATE_BYTES.
+        SplittableRandom rnd = new SplittableRandom(3);
+        StringBuilder big = new StringBuilder();
+        while (big.length() < dev.weft.sync.WireLimits.MAX_UPDATE_BYTES + 1024) {
+            big.append((char) (0x4E00 + rnd.nextInt(20_000)));
+        }
+        d.insert(0, big.toString()).join();
+        settle();
+        assertThat(relay.received).noneMatch(m -> m instanceof Message.Update u && u.update().length
+                > dev.weft.sync.WireLimits.MAX_UPDATE_BYTES);
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+            assertThat(e.getMessage()).contains("over the protocol's limit");
+        });
+        assertThat(d.unackedCount()).isPositive();
+    }
+
+    @Test
     void editsMadeOfflineAreSentAndAckedOnConnect() throws Exception {
         FakeRelay.Connection c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);

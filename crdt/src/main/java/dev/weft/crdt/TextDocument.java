@@ -94,7 +94,26 @@ public final class TextDocument {
      * @throws MalformedUpdateException if the bytes are not a valid update; the replica is then unchanged
      */
     public List<TextChange> applyUpdate(byte[] update) {
-        DecodedUpdate u = UpdateDecoder.decode(update);
+        return applyDecoded(UpdateDecoder.decode(update));
+    }
+
+    /**
+     * {@link #applyUpdate(byte[])} for bytes from an untrusted peer: refuses an update that would decode to more
+     * than {@code maxDecodedLength} (inflated bytes, content units or item-table entries; see
+     * {@link UpdateDecoder#decode(byte[], int)}) before allocating it.
+     *
+     * @throws UpdateTooLargeException if it would decode to more; the replica is then unchanged
+     * @throws MalformedUpdateException if the bytes are not a valid update; the replica is then unchanged
+     */
+    public List<TextChange> applyUpdate(byte[] update, int maxDecodedLength) {
+        return applyDecoded(UpdateDecoder.decode(update, maxDecodedLength));
+    }
+
+    /**
+     * Integrates an update already decoded (and so validated) by {@link UpdateDecoder}, e.g. by a caller that
+     * looked at its size first; otherwise like {@link #applyUpdate(byte[])}.
+     */
+    public List<TextChange> applyDecoded(DecodedUpdate u) {
         if (u.snapshot && replica.isPristine()) {
             List<TextChange> changes = new ArrayList<>();
             replica = Replica.load(u, replica.agent(), options.gc(), changes);

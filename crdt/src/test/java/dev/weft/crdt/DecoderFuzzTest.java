@@ -315,6 +315,130 @@ class DecoderFuzzTest {
         });
     }
 
+    /**
+     * Valid updates at high decompression ratios (up to about 1000:1): one item of {@code units} equal characters,
+     * {@code units} one-character items, or a table of {@code units} agents, deflated, against a random maximum
+     * decoded length (seeded). Over the maximum, the decoder must throw {@link UpdateTooLargeException} before
+     * allocating the decoded form (the calling thread allocates less than 1 MiB plus the input), leaving the replica
+     * unchanged; within it, the update applies cleanly. Lying headers (declaring less than the payload holds) are
+     * refused too.
+     */
+    @Test
+    void highDecompressionRatiosAreRefusedBeforeAllocatingTheDecodedForm() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long me = Thread.currentThread().getId();
+        assertTimeoutPreemptively(Duration.ofSeconds(HANG_SECONDS), () -> {
+            int refused = 0;
+            int applied = 0;
+            for (int i = 0; i < 60; i++) {
+                int shape = i % 3;
+                int units = 1 << (10 + rnd.nextInt(shape == 0 ? 17 : 12)); // 1 Ki .. 64 Mi (items, agents: .. 2 Mi)
+                int max = 1 << (10 + rnd.nextInt(16));
+                byte[] body = shape == 0 ? oneLongItem(units) : shape == 1 ? manyItems(units) : manyAgents(units);
+                byte[] update = deflatedUpdate(body, body.length);
+                String context = "case " + i + " shape " + shape + " units " + units + " max " + max + " ("
+                    + update.length + " bytes, ratio " + body.length / update.length + ")";
+                TextDocument t = new TextDocument(4242);
+                Snapshot before = Snapshot.of(t);
+                long allocatedBefore = threads.getThreadAllocatedBytes(me);
+                try {
+                    t.applyUpdate(update, max);
+                    applied++;
+                    t.checkInvariants();
+                    assertThat(t.length()).as(context).isEqualTo(shape == 2 ? 0 : units);
+                } catch (UpdateTooLargeException e) {
+                    long allocated = threads.getThreadAllocatedBytes(me) - allocatedBefore;
+                    refused++;
+                    assertThat(e.decodedLength()).as(context).isGreaterThan(max);
+                    assertThat(e.limit()).as(context).isEqualTo(max);
+                    assertThat(allocated).as(context + ": bytes allocated while refusing")
+                        .isLessThan((1 << 20) + 4L * update.length);
+                    before.assertSame(t, context);
+                }
+                // A header declaring fewer bytes than the payload inflates to is refused, whatever the maximum.
+                if (body.length > 1) {
+                    byte[] liar = deflatedUpdate(body, body.length / 2);
+                    try {
+                        t.applyUpdate(liar, Integer.MAX_VALUE);
+                        throw new AssertionError(context + ": a lying inflated length was accepted");
+                    } catch (MalformedUpdateException expected) {
+                        assertThat(expected.getMessage()).isNotBlank();
+                    }
+                }
+            }
+            System.out.println("compression-ratio fuzz: " + applied + " applied, " + refused + " refused");
+            assertThat(refused).isPositive();
+            assertThat(applied).isPositive();
+        });
+    }
+
+    /** Body (docs/crdt-format.md): one agent, one item of {@code units} 'a's without origins, no deletes. */
+    private static byte[] oneLongItem(int units) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(units + 16);
+        out.writeBytes(Mutator.varint(1));
+        out.writeBytes(Mutator.varint(7));
+        out.writeBytes(Mutator.varint(1));
+        out.write(0); // agent index
+        out.write(0); // seq delta (zigzag)
+        out.writeBytes(Mutator.varint(units));
+        out.write(0); // info: inserted, no origins
+        out.write(0); // no delete ranges
+        byte[] content = new byte[units];
+        Arrays.fill(content, (byte) 'a');
+        out.writeBytes(content);
+        return out.toByteArray();
+    }
+
+    /** Body: one agent, {@code units} one-character items, each after the previous (originLeft), no deletes. */
+    private static byte[] manyItems(int units) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(5 * units + 16);
+        out.writeBytes(Mutator.varint(1));
+        out.writeBytes(Mutator.varint(7));
+        out.writeBytes(Mutator.varint(units));
+        for (int k = 0; k < units; k++) {
+            out.write(0); // agent index
+            out.write(0); // seq delta
+            out.write(1); // length
+            out.write(k == 0 ? 0 : 2 << 2); // info: originLeft = previous item
+        }
+        out.write(0);
+        byte[] content = new byte[units];
+        Arrays.fill(content, (byte) 'b');
+        out.writeBytes(content);
+        return out.toByteArray();
+    }
+
+    /** Body: a table of {@code units} distinct agents, no items, no deletes (inflates to an allocation per agent). */
+    private static byte[] manyAgents(int units) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4 * units + 16);
+        out.writeBytes(Mutator.varint(units));
+        for (int k = 0; k < units; k++) {
+            out.writeBytes(Mutator.varint(k));
+        }
+        out.write(0);
+        out.write(0);
+        return out.toByteArray();
+    }
+
+    /** Header (version 1, DEFLATED, declared inflated length) + raw DEFLATE of {@code body}. */
+    private static byte[] deflatedUpdate(byte[] body, long declared) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
+        d.setInput(body);
+        d.finish();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(1);
+        out.write(1);
+        out.writeBytes(Mutator.varint(declared));
+        byte[] buf = new byte[1 << 16];
+        while (!d.finished()) {
+            out.write(buf, 0, d.deflate(buf));
+        }
+        d.end();
+        return out.toByteArray();
+    }
+
     private static byte[] deflateZeros(int n) {
         java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
         byte[] zeros = new byte[1 << 16];

@@ -36,8 +36,15 @@ public enum ErrorCode {
     INTERNAL(13, false),
     /** The document name is not acceptable (empty, too long, control characters, or not workspace-relative). */
     BAD_NAME(14, false),
-    /** The awareness message names another client's id. */
-    BAD_CLIENT_ID(15, false);
+    /** The awareness message names another client's id, or one held by another connection of the room. */
+    BAD_CLIENT_ID(15, false),
+    /**
+     * The update would decode (inflate) to more than the relay's maximum decoded update size; nothing was applied.
+     * Split the change into smaller updates.
+     */
+    UPDATE_TOO_LARGE(16, false),
+    /** The connection did not send {@code Hello} within the relay's authentication timeout; fatal. */
+    AUTH_TIMEOUT(17, true);
 
     /** The number that encodes this code on the wire; immutable. */
     final int wire;

@@ -1,6 +1,7 @@
 package dev.weft.relay;
 
 import dev.weft.relay.store.SqliteStore;
+import dev.weft.sync.WireLimits;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -32,7 +33,11 @@ public record RelayConfig(
         long unloadIdleMillis,
         String tlsKeystore,
         String tlsKeystorePassword,
-        long slowClientMillis) {
+        long slowClientMillis,
+        long maxDocumentChars,
+        long maxRoomChars,
+        long authTimeoutMillis,
+        int maxConnectionsPerAddress) {
 
     /** True if the relay serves HTTPS/WSS (a PKCS#12 keystore was given). */
     public boolean tls() {
@@ -57,7 +62,7 @@ public record RelayConfig(
         DEFAULTS.put("host", "127.0.0.1");
         DEFAULTS.put("port", "7420");
         DEFAULTS.put("data", "./weft-data");
-        DEFAULTS.put("max-message-bytes", String.valueOf(16 << 20));
+        DEFAULTS.put("max-message-bytes", String.valueOf(WireLimits.MAX_MESSAGE_BYTES));
         DEFAULTS.put("max-document-bytes", String.valueOf(64L << 20));
         DEFAULTS.put("max-docs-per-connection", "1000");
         DEFAULTS.put("max-docs-per-room", "10000");
@@ -75,6 +80,10 @@ public record RelayConfig(
         DEFAULTS.put("tls-keystore", "");
         DEFAULTS.put("tls-keystore-password", "");
         DEFAULTS.put("slow-client-ms", "30000");
+        DEFAULTS.put("max-document-chars", String.valueOf(WireLimits.MAX_DECODED_UPDATE_LENGTH));
+        DEFAULTS.put("max-room-chars", String.valueOf(64L << 20));
+        DEFAULTS.put("auth-timeout-ms", "5000");
+        DEFAULTS.put("max-connections-per-address", "200");
     }
 
     /** The configuration with every default. */
@@ -121,7 +130,8 @@ public record RelayConfig(
                 values.get("host"),
                 intIn(values, "port", 0, 65535),
                 Path.of(values.get("data")),
-                intIn(values, "max-message-bytes", 1024, Integer.MAX_VALUE / 2),
+                // Not above the protocol's limit: clients never send more, and every transport layer is sized for it.
+                intIn(values, "max-message-bytes", 1024, WireLimits.MAX_MESSAGE_BYTES),
                 longIn(values, "max-document-bytes", 1024, Long.MAX_VALUE),
                 intIn(values, "max-docs-per-connection", 1, Integer.MAX_VALUE),
                 intIn(values, "max-docs-per-room", 1, Integer.MAX_VALUE),
@@ -140,7 +150,11 @@ public record RelayConfig(
                 longIn(values, "unload-idle-ms", 100, Long.MAX_VALUE),
                 values.get("tls-keystore"),
                 values.get("tls-keystore-password"),
-                longIn(values, "slow-client-ms", 100, Long.MAX_VALUE));
+                longIn(values, "slow-client-ms", 100, Long.MAX_VALUE),
+                longIn(values, "max-document-chars", 1024, Integer.MAX_VALUE - 16),
+                longIn(values, "max-room-chars", 1024, Long.MAX_VALUE),
+                longIn(values, "auth-timeout-ms", 100, Long.MAX_VALUE),
+                intIn(values, "max-connections-per-address", 1, Integer.MAX_VALUE));
     }
 
     /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */

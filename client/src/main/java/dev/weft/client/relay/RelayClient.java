@@ -10,6 +10,7 @@ import dev.weft.sync.ErrorCode;
 import dev.weft.sync.MalformedMessageException;
 import dev.weft.sync.Message;
 import dev.weft.sync.MessageCodec;
+import dev.weft.sync.WireLimits;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import io.socket.thread.EventThread;
@@ -188,7 +189,14 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
         if (s == null) {
             return false;
         }
-        s.emit(EVENT, Base64.getEncoder().encodeToString(MessageCodec.encode(message)));
+        byte[] bytes = MessageCodec.encode(message);
+        if (bytes.length > WireLimits.MAX_MESSAGE_BYTES) {
+            // OkHttp would close the websocket (or the relay refuse it): never emit it, so no reconnect loop follows.
+            LOG.severe(message.getClass().getSimpleName() + " for '" + message.doc() + "' of " + bytes.length
+                    + " bytes is over the protocol's limit of " + WireLimits.MAX_MESSAGE_BYTES + " bytes; not sent");
+            return false;
+        }
+        s.emit(EVENT, Base64.getEncoder().encodeToString(bytes));
         return true;
     }
 

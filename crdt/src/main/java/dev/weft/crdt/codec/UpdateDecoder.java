@@ -1,8 +1,8 @@
 package dev.weft.crdt.codec;
 
 import dev.weft.crdt.MalformedUpdateException;
+import dev.weft.crdt.UpdateTooLargeException;
 
-import java.util.HashSet;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -17,7 +17,24 @@ public final class UpdateDecoder {
     private UpdateDecoder() {
     }
 
+    /** {@link #decode(byte[], int)} with the format's own ceiling (64 Mi) as the maximum decoded length. */
     public static DecodedUpdate decode(byte[] bytes) {
+        return decode(bytes, MAX_INFLATED);
+    }
+
+    /**
+     * Decodes {@code bytes}, refusing before any allocation an update that would decode to more than
+     * {@code maxDecodedLength}: an inflated payload of more bytes, more UTF-16 content units, or more item-table
+     * entries (9 ints per item) than that. So what decoding allocates is bounded by about 7 × {@code
+     * maxDecodedLength} bytes whatever the compression ratio (a 65 KB deflated update can declare 64 Mi units).
+     *
+     * @throws UpdateTooLargeException if a declared or counted size is over {@code maxDecodedLength}
+     * @throws MalformedUpdateException if the bytes are not a valid update
+     */
+    public static DecodedUpdate decode(byte[] bytes, int maxDecodedLength) {
+        if (maxDecodedLength < 0) {
+            throw new IllegalArgumentException("maxDecodedLength must be >= 0, was " + maxDecodedLength);
+        }
         if (bytes == null || bytes.length == 0) {
             throw new MalformedUpdateException("empty update (no format version byte)");
         }
@@ -37,6 +54,9 @@ public final class UpdateDecoder {
         if ((flags & FLAG_DEFLATED) != 0) {
             Varint.Reader hr = new Varint.Reader(bytes, 2, bytes.length);
             int rawLen = hr.readVarInt("inflated payload length", MAX_INFLATED);
+            if (rawLen > maxDecodedLength) {
+                throw new UpdateTooLargeException("inflated payload bytes", rawLen, maxDecodedLength);
+            }
             int compressedLen = hr.remaining();
             if (rawLen > (long) compressedLen * 1100 + 64) {
                 throw new MalformedUpdateException("inflated length " + rawLen + " impossible for " + compressedLen + " compressed bytes");
@@ -51,7 +71,7 @@ public final class UpdateDecoder {
         }
         DecodedUpdate u = new DecodedUpdate();
         u.snapshot = (flags & FLAG_SNAPSHOT) != 0;
-        parse(new Varint.Reader(body, bodyStart, bodyEnd), u);
+        parse(new Varint.Reader(body, bodyStart, bodyEnd), u, maxDecodedLength);
         return u;
     }
 
@@ -91,26 +111,31 @@ public final class UpdateDecoder {
         }
     }
 
-    private static void parse(Varint.Reader r, DecodedUpdate u) {
+    private static void parse(Varint.Reader r, DecodedUpdate u, int maxDecodedLength) {
         int nAgents = r.readVarInt("agent count", r.remaining());
+        if (nAgents > maxDecodedLength) {
+            throw new UpdateTooLargeException("agent-table entries", nAgents, maxDecodedLength);
+        }
         long[] agents = new long[nAgents];
-        HashSet<Long> seen = nAgents > 8 ? new HashSet<>() : null;
         for (int i = 0; i < nAgents; i++) {
-            long id = agents[i] = r.readVarLong("agent id");
-            boolean dup = false;
-            if (seen != null) {
-                dup = !seen.add(id);
-            } else {
-                for (int j = 0; j < i; j++) {
-                    dup |= agents[j] == id;
+            agents[i] = r.readVarLong("agent id");
+        }
+        if (nAgents > 1) {
+            // A sorted copy (8 bytes per agent) rather than a HashSet (about 60): a table of millions of one-byte ids
+            // must not cost more than a few times its own size.
+            long[] sorted = agents.clone();
+            java.util.Arrays.sort(sorted);
+            for (int i = 1; i < sorted.length; i++) {
+                if (sorted[i] == sorted[i - 1]) {
+                    throw new MalformedUpdateException("agent " + sorted[i] + " listed twice in the agent table");
                 }
-            }
-            if (dup) {
-                throw new MalformedUpdateException("agent " + id + " listed twice in the agent table");
             }
         }
         u.agents = agents;
         int n = r.readVarInt("item count", r.remaining() / 4);
+        if ((long) n * DecodedUpdate.STRIDE > maxDecodedLength) {
+            throw new UpdateTooLargeException("item-table entries", (long) n * DecodedUpdate.STRIDE, maxDecodedLength);
+        }
         u.nItems = n;
         final int S = DecodedUpdate.STRIDE;
         int[] it = u.items = new int[n * S];
@@ -230,6 +255,9 @@ public final class UpdateDecoder {
             del[i * 3 + 1] = (int) s;
             del[i * 3 + 2] = l;
             expected[a] = (int) s + l;
+        }
+        if (contentTotal > maxDecodedLength) {
+            throw new UpdateTooLargeException("content units", contentTotal, maxDecodedLength);
         }
         if (contentTotal > r.remaining()) {
             throw new MalformedUpdateException("truncated content: items need " + contentTotal + " units, "

@@ -1,7 +1,5 @@
 package dev.weft.relay.log;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
@@ -11,8 +9,19 @@ import java.util.logging.LogRecord;
  *
  * <p>Records made by {@link Log} carry their key/value fields in the parameters; records from libraries (Netty,
  * netty-socketio via slf4j-jdk14) get their formatted text as {@code "msg"}.
+ *
+ * <p>Bounded whatever a client sends: each field value is cut to {@value #MAX_FIELD} characters; a library's message
+ * may quote client input, so it is treated as {@link LogText#untrusted} (tokens redacted, cut to
+ * {@value #MAX_LIBRARY_MSG}); exception messages likewise, and at most {@value #MAX_FRAMES} stack frames per cause.
  */
 public final class JsonLineFormatter extends Formatter {
+    /** Longest field value written, in characters. */
+    static final int MAX_FIELD = 2000;
+    /** Longest library message written, in characters. */
+    static final int MAX_LIBRARY_MSG = 500;
+    /** Stack frames written per exception in a cause chain. */
+    static final int MAX_FRAMES = 25;
+
     @Override
     public String format(LogRecord r) {
         StringBuilder sb = new StringBuilder(160);
@@ -26,14 +35,32 @@ public final class JsonLineFormatter extends Formatter {
                 field(sb, String.valueOf(params[i]), params[i + 1]);
             }
         } else {
-            field(sb, "msg", formatMessage(r));
+            field(sb, "msg", LogText.untrusted(formatMessage(r), MAX_LIBRARY_MSG));
         }
         if (r.getThrown() != null) {
-            StringWriter sw = new StringWriter();
-            r.getThrown().printStackTrace(new PrintWriter(sw));
-            field(sb, "error", sw.toString());
+            field(sb, "error", stackTrace(r.getThrown()));
         }
         return sb.append("}\n").toString();
+    }
+
+    /**
+     * The cause chain with untrusted messages (a parser's message may quote the client's bytes) and at most
+     * {@link #MAX_FRAMES} frames each; a few kilobytes at most.
+     */
+    static String stackTrace(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int depth = 0; t != null && depth < 5 && seen.add(t); depth++, t = t.getCause()) {
+            sb.append(depth == 0 ? "" : "Caused by: ").append(LogText.untrusted(t)).append('\n');
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, MAX_FRAMES); i++) {
+                sb.append("\tat ").append(frames[i]).append('\n');
+            }
+            if (frames.length > MAX_FRAMES) {
+                sb.append("\t... ").append(frames.length - MAX_FRAMES).append(" more\n");
+            }
+        }
+        return sb.toString();
     }
 
     private static String shortName(String name) {
@@ -52,7 +79,7 @@ public final class JsonLineFormatter extends Formatter {
             sb.append(value);
         } else {
             sb.append('"');
-            escape(sb, String.valueOf(value));
+            escape(sb, LogText.clip(String.valueOf(value), key.equals("error") ? 4 * MAX_FIELD : MAX_FIELD));
             sb.append('"');
         }
     }

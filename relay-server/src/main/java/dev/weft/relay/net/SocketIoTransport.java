@@ -9,6 +9,8 @@ import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
 import dev.weft.relay.RelayConfig;
 import dev.weft.relay.log.Log;
+import dev.weft.relay.log.LogText;
+import dev.weft.sync.WireLimits;
 import dev.weft.relay.metrics.RelayMetrics;
 import dev.weft.relay.room.MessageDispatcher;
 import dev.weft.relay.room.RoomRegistry;
@@ -42,11 +44,13 @@ public final class SocketIoTransport {
         // than the channel's event loop (measured: 2-5% of polling-only Node clients never got their Welcome;
         // see relay-server/README.md). Clients connect with transports: ["websocket"].
         c.setTransports(Transport.WEBSOCKET);
-        // Frames up to twice the base64 size of the largest message: a client slightly over the limit gets a
-        // MESSAGE_TOO_LARGE error from the dispatcher; only grossly oversized frames drop the connection.
-        int frameLimit = (int) Math.min(Integer.MAX_VALUE - 1024, ((long) config.maxMessageBytes() + 2) / 3 * 8 + 65536);
+        // Frames up to twice the base64 size of the largest message: a client over the limit gets a
+        // MESSAGE_TOO_LARGE error from the dispatcher; only frames over twice the limit drop the connection (Netty
+        // closes the websocket with 1009 "message too big"). Jackson must parse whatever Netty accepts.
+        int frameLimit = frameLimit(config.maxMessageBytes());
         c.setMaxFramePayloadLength(frameLimit);
         c.setMaxHttpContentLength(frameLimit);
+        c.setJsonSupport(new BoundedJsonSupport(frameLimit));
         if (config.tls()) {
             try {
                 // netty-socketio reads the stream when the server starts; the bytes are kept in memory.
@@ -70,23 +74,30 @@ public final class SocketIoTransport {
 
             @Override
             public void onAuthException(Throwable e, SocketIOClient client) {
-                Log.warn(LOG, "socketio.auth_error", "session", client.getSessionId(), "error", e.toString());
+                Log.warnLimited(LOG, "socketio.auth_error", host(client.getRemoteAddress()), "session",
+                        client.getSessionId(), "error", LogText.untrusted(e));
             }
 
             @Override
             public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
-                Log.warn(LOG, "socketio.channel_error", "remote", ctx.channel().remoteAddress(), "error", e.toString());
+                // Typically an undecodable packet: the error may quote the client's bytes (secrets included), so it
+                // is redacted, bounded and rate-limited per address; the packet itself is never logged.
+                Log.warnLimited(LOG, "socketio.channel_error", host(ctx.channel().remoteAddress()), "remote",
+                        String.valueOf(ctx.channel().remoteAddress()), "error", LogText.untrusted(e));
                 ctx.close();
                 return true;
             }
         });
         server = new SocketIOServer(c);
         HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter);
+        ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerAddress(), config.authTimeoutMillis(),
+                head -> head.getStore().get(SESSION_KEY));
         server.setPipelineFactory(new SocketIOChannelInitializer() {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
                 super.addSocketioHandlers(pipeline);
                 pipeline.addAfter(HTTP_ENCODER, "weftHttpRoutes", routes);
+                pipeline.addFirst("weftConnectionGate", gate);
             }
         });
         server.addConnectListener(client -> {
@@ -111,6 +122,17 @@ public final class SocketIoTransport {
                 dispatcher.onMessage(s, data);
             }
         });
+    }
+
+    /** Largest websocket frame accepted, in characters: twice the base64 text of the largest message, plus slack. */
+    static int frameLimit(int maxMessageBytes) {
+        return (int) Math.min(Integer.MAX_VALUE - 1024, 2 * WireLimits.base64Chars(maxMessageBytes) + 65536);
+    }
+
+    /** The host part of a socket address, for per-address log limits. */
+    private static String host(java.net.SocketAddress a) {
+        return a instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(a);
     }
 
     /** Binds the port; returns once listening. @throws IllegalStateException if the port cannot be bound */

@@ -84,4 +84,10 @@ final class SocketPeer implements Peer {
     public String describe() {
         return description;
     }
+
+    @Override
+    public String address() {
+        return client.getRemoteAddress() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(client.getRemoteAddress());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.weft.relay.room;
 
 import dev.weft.relay.log.Log;
+import dev.weft.relay.log.LogText;
 import dev.weft.sync.ErrorCode;
 import dev.weft.sync.MalformedMessageException;
 import dev.weft.sync.Message;
@@ -48,7 +49,7 @@ public final class MessageDispatcher {
         try {
             m = MessageCodec.decodeBase64(text, limits);
         } catch (MalformedMessageException e) {
-            Log.debug(LOG, "message.malformed", "session", s.describe(), "reason", e.getMessage());
+            Log.debug(LOG, "message.malformed", "session", s.describe(), "reason", LogText.untrusted(e.getMessage()));
             s.sendError(ErrorCode.BAD_MESSAGE, e.getMessage(), "");
             return;
         }
@@ -72,16 +73,38 @@ public final class MessageDispatcher {
             Outgoing forward = new Outgoing(u, text, (int) (text.length() * 3L / 4));
             // Inline on this event-loop thread when the room is idle: integrating and forwarding one keystroke
             // takes microseconds, a hand-off to the room pool costs a thread wake-up.
-            room.executeInlineIfIdle(() -> room.update(s, u, forward, received));
+            room.executeInlineIfIdle(answering(s, u, () -> room.update(s, u, forward, received)));
         } else if (m instanceof Message.SyncRequest r) {
-            room.execute(() -> room.syncRequest(s, r));
+            room.execute(answering(s, r, () -> room.syncRequest(s, r)));
         } else if (m instanceof Message.Awareness a) {
             long now = System.currentTimeMillis();
-            room.executeInlineIfIdle(() -> room.awareness(s, a, now));
+            room.executeInlineIfIdle(answering(s, a, () -> room.awareness(s, a, now)));
         } else {
             s.sendError(ErrorCode.BAD_MESSAGE, m.getClass().getSimpleName() + " is sent by the relay, not to it",
                     m.doc());
         }
+    }
+
+    /**
+     * {@code task}, made to answer its sender with {@code Error(INTERNAL)} if it fails in any way ({@link Error}s
+     * such as {@code OutOfMemoryError} included), so a failed message still gets its one answer and the room's
+     * executor goes on with the next task.
+     */
+    private static Runnable answering(Session s, Message m, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                try {
+                    Log.error(LOG, "room.message_failed", t, "session", s.describe(), "type",
+                            m.getClass().getSimpleName(), "doc", LogText.clip(m.doc()));
+                    s.sendError(ErrorCode.INTERNAL, "relay failed to handle " + m.getClass().getSimpleName()
+                            + "; nothing was acknowledged, resend after SyncRequest", m.doc());
+                } catch (Throwable ignored) {
+                    // out of memory again: the executor's own guard keeps the room serving
+                }
+            }
+        };
     }
 
     private void hello(Session s, Message.Hello hello) {

@@ -10,4 +10,9 @@ public interface Peer {
 
     /** A short description for logs (session id and remote address). */
     String describe();
+
+    /** The client's address (host only), the key of per-address log limits. */
+    default String address() {
+        return describe();
+    }
 }

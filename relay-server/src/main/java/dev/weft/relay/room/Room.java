@@ -1,7 +1,11 @@
 package dev.weft.relay.room;
 
 import dev.weft.crdt.MalformedUpdateException;
+import dev.weft.crdt.UpdateTooLargeException;
+import dev.weft.crdt.codec.DecodedUpdate;
+import dev.weft.crdt.codec.UpdateDecoder;
 import dev.weft.relay.log.Log;
+import dev.weft.relay.log.LogText;
 import dev.weft.relay.store.RoomRecord;
 import dev.weft.relay.store.StoreWrite;
 import dev.weft.relay.store.StoredDocument;
@@ -9,6 +13,7 @@ import dev.weft.sync.ErrorCode;
 import dev.weft.sync.Message;
 import dev.weft.sync.MessageCodec;
 import dev.weft.sync.Role;
+import dev.weft.sync.WireLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +45,13 @@ public final class Room {
     private final Set<Session> members = new HashSet<>();
     /** Presence of members. */
     private final AwarenessTable awareness = new AwarenessTable();
+    /**
+     * The member whose connection may publish awareness under each client id (see {@link #claimClientId}): presence
+     * is bound to one authenticated connection, so another member reusing the id cannot fake or mute it.
+     */
+    private final Map<Long, Session> clientIdOwners = new java.util.HashMap<>();
+    /** Sum of the documents' {@link SharedDoc#decodedChars}: checked against the maximum room size in characters. */
+    private long roomChars;
     /** Number of documents, readable from any thread (metrics). */
     private volatile int docCount;
     /** Last join, leave or update (epoch ms): rooms without members idle longer than the limit are unloaded. */
@@ -82,7 +94,12 @@ public final class Room {
         long start = System.nanoTime();
         for (String name : ctx.store().documentNames(id)) {
             Optional<StoredDocument> stored = ctx.store().loadDocument(id, name);
-            stored.ifPresent(s -> docs.put(name, SharedDoc.load(id, name, s, ctx.agent())));
+            stored.ifPresent(s -> docs.put(name, SharedDoc.load(id, name, s, ctx.agent(),
+                    ctx.config().maxDocumentChars())));
+        }
+        roomChars = 0;
+        for (SharedDoc d : docs.values()) {
+            roomChars += d.decodedChars;
         }
         docCount = docs.size();
         record = found.get();
@@ -121,8 +138,9 @@ public final class Room {
             return; // disconnected meanwhile
         }
         members.add(s);
+        claimClientId(s);
         Log.info(LOG, "room.joined", "room", id, "session", s.describe(), "role", role.name(), "clientId",
-                hello.clientId(), "user", hello.userName(), "members", members.size());
+                hello.clientId(), "user", LogText.clip(hello.userName(), 64), "members", members.size());
         s.send(new Message.Welcome(MessageCodec.PROTOCOL_VERSION, role, new ArrayList<>(docs.keySet())));
         for (Message.Awareness a : awareness.statesFor("", s.clientId)) {
             s.send(a);
@@ -130,7 +148,7 @@ public final class Room {
     }
 
     private void authFailed(Session s, String why) {
-        Log.warn(LOG, "auth.failed", "room", id, "session", s.describe(), "reason", why);
+        Log.warnLimited(LOG, "auth.failed", s.peer.address(), "room", id, "session", s.describe(), "reason", why);
         s.sendError(ErrorCode.AUTH_FAILED, "cannot join room: " + why, "");
     }
 
@@ -205,17 +223,44 @@ public final class Room {
                     + ctx.config().maxDocumentBytes() + " stored bytes; nothing was applied", m.doc());
             return;
         }
+        DecodedUpdate decoded;
         try {
-            doc.replica.applyUpdate(bytes);
+            // Bounded before anything is inflated or allocated: a 65 KB update may declare 64 Mi characters.
+            decoded = UpdateDecoder.decode(bytes, decodeLimit());
+        } catch (UpdateTooLargeException e) {
+            s.sendError(ErrorCode.UPDATE_TOO_LARGE, e.getMessage() + " (relay limit); nothing was applied, split the "
+                    + "change into smaller updates", m.doc());
+            return;
         } catch (MalformedUpdateException e) {
             s.sendError(ErrorCode.BAD_UPDATE, "invalid update: " + e.getMessage(), m.doc());
             return;
-        } catch (RuntimeException e) {
-            Log.error(LOG, "replica.apply_failed", e, "room", id, "doc", m.doc(), "session", s.describe());
+        }
+        long units = decoded.content.length;
+        if (doc.decodedChars + units > ctx.config().maxDocumentChars()) {
+            s.sendError(ErrorCode.DOC_TOO_LARGE, "document would exceed the maximum of "
+                    + ctx.config().maxDocumentChars() + " characters; nothing was applied", m.doc());
+            return;
+        }
+        if (roomChars + units > ctx.config().maxRoomChars()) {
+            s.sendError(ErrorCode.DOC_TOO_LARGE, "room would exceed the maximum of " + ctx.config().maxRoomChars()
+                    + " characters; nothing was applied", m.doc());
+            return;
+        }
+        try {
+            doc.replica.applyDecoded(decoded);
+        } catch (MalformedUpdateException e) {
+            s.sendError(ErrorCode.BAD_UPDATE, "invalid update: " + e.getMessage(), m.doc());
+            return;
+        } catch (RuntimeException | Error e) {
+            // Includes OutOfMemoryError: the replica may be half-updated, so it is rebuilt from storage.
+            Log.error(LOG, "replica.apply_failed", e, "room", id, "doc", LogText.clip(m.doc()), "session",
+                    s.describe());
             reload(doc);
             s.sendError(ErrorCode.INTERNAL, "relay failed to apply the update; resend after SyncRequest", m.doc());
             return;
         }
+        doc.decodedChars += units;
+        roomChars += units;
         ctx.metrics().updatesTotal.incrementAndGet();
         lastActivityMillis = System.currentTimeMillis();
         for (Session other : doc.subscribers) {
@@ -270,9 +315,17 @@ public final class Room {
         });
     }
 
+    /** Most one update may decode to here: the protocol's limit, and never more than a whole document. */
+    private int decodeLimit() {
+        return (int) Math.min(WireLimits.MAX_DECODED_UPDATE_LENGTH, ctx.config().maxDocumentChars());
+    }
+
     private void reload(SharedDoc doc) {
         Optional<StoredDocument> stored = ctx.store().loadDocument(id, doc.name);
-        doc.reload(id, stored.orElse(new StoredDocument(new byte[0], 0, List.of())), ctx.agent());
+        roomChars -= doc.decodedChars;
+        doc.reload(id, stored.orElse(new StoredDocument(new byte[0], 0, List.of())), ctx.agent(),
+                ctx.config().maxDocumentChars());
+        roomChars += doc.decodedChars;
         Log.warn(LOG, "doc.reloaded", "room", id, "doc", doc.name, "generation", doc.generation);
     }
 
@@ -300,11 +353,48 @@ public final class Room {
         doc.bytesSinceSnapshot = 0;
     }
 
+    /**
+     * Gives {@code s} the right to publish awareness under its client id, unless a read-only member tries to take
+     * an id an editor's live connection holds. Another holder loses the id (a reconnecting client reuses its id
+     * while its old connection may still linger) and its awareness states under it are removed for everyone, so a
+     * high clock it published cannot make the new holder's states look stale.
+     *
+     * <table><caption>who holds the id after s joins or publishes</caption>
+     * <tr><th>current holder</th><th>s is an editor</th><th>s is read-only</th></tr>
+     * <tr><td>none, or not a member any more</td><td>s</td><td>s</td></tr>
+     * <tr><td>a read-only member</td><td>s</td><td>s</td></tr>
+     * <tr><td>an editor</td><td>s</td><td>the editor (s's awareness is refused, BAD_CLIENT_ID)</td></tr>
+     * </table>
+     *
+     * @return true if {@code s} holds its id afterwards
+     */
+    private boolean claimClientId(Session s) {
+        Session holder = clientIdOwners.get(s.clientId);
+        if (holder == s) {
+            return true;
+        }
+        if (holder != null && members.contains(holder)) {
+            if (holder.role == Role.EDITOR && s.role != Role.EDITOR) {
+                return false;
+            }
+            for (Message.Awareness removal : awareness.removeOwnedBy(holder)) {
+                broadcastAwareness(removal, s); // s may not have its Welcome yet, and knows its own id is new
+            }
+        }
+        clientIdOwners.put(s.clientId, s);
+        return true;
+    }
+
     /** Awareness: LWW per (client, doc); forward changes to the doc's subscribers (room-level: all members). */
     void awareness(Session s, Message.Awareness m, long nowMillis) {
         if (m.clientId() != s.clientId) {
             s.sendError(ErrorCode.BAD_CLIENT_ID, "awareness for client " + m.clientId() + " from client " + s.clientId,
                     m.doc());
+            return;
+        }
+        if (!claimClientId(s)) {
+            s.sendError(ErrorCode.BAD_CLIENT_ID, "client id " + s.clientId + " belongs to an editor's connection in "
+                    + "this room; join with your own client id", m.doc());
             return;
         }
         if (!m.doc().isEmpty() && !docs.containsKey(m.doc())) {
@@ -350,6 +440,7 @@ public final class Room {
         for (Message.Awareness removal : awareness.removeOwnedBy(s)) {
             broadcastAwareness(removal, s);
         }
+        clientIdOwners.remove(s.clientId, s);
         Log.info(LOG, "room.left", "room", id, "session", s.describe(), "members", members.size());
     }
 
@@ -371,6 +462,7 @@ public final class Room {
         Log.info(LOG, "room.unloaded", "room", id, "docs", docs.size());
         docs.clear();
         docCount = 0;
+        roomChars = 0;
     }
 
     /** Invariants: subscribers are members subscribed to that doc; awareness entries are consistent. */

@@ -48,7 +48,8 @@ public final class RoomRegistry {
      */
     public void join(Session session, dev.weft.sync.Message.Hello hello) {
         if (!Secrets.plausibleRoomId(hello.room())) {
-            Log.warn(LOG, "auth.failed", "session", session.describe(), "reason", "malformed room id");
+            Log.warnLimited(LOG, "auth.failed", session.peer.address(), "session", session.describe(), "reason",
+                    "malformed room id");
             session.sendError(dev.weft.sync.ErrorCode.AUTH_FAILED, "cannot join room: unknown room", "");
             return;
         }

@@ -2,7 +2,7 @@ package dev.weft.relay.room;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
+import dev.weft.relay.log.Log;
 import java.util.logging.Logger;
 
 /**
@@ -75,12 +75,21 @@ public final class SerialExecutor implements Executor {
         pool.execute(this::drain);
     }
 
-    /** Runs {@code task}; a failure is a bug, logged, and does not stop the tasks after it. */
+    /**
+     * Runs {@code task}; a failure is logged and does not stop the tasks after it. Every {@link Throwable} is caught,
+     * {@link Error}s included: an {@code OutOfMemoryError} escaping here would leave {@link #running} set with no
+     * drain scheduled, and the room would never run a task again. (Tasks that can answer a client catch their own
+     * failures first, see {@code MessageDispatcher}; this is the last line.)
+     */
     private static void runLogged(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException | AssertionError e) {
-            LOG.log(Level.SEVERE, "room task failed (bug)", e);
+        } catch (Throwable e) {
+            try {
+                Log.error(LOG, "room.task_failed", e);
+            } catch (Throwable ignored) {
+                // logging itself failed (e.g. out of memory again): nothing more can be done, keep the room serving
+            }
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.weft.relay.room;
 
 import dev.weft.crdt.MalformedUpdateException;
+import dev.weft.crdt.UpdateTooLargeException;
+import dev.weft.crdt.codec.DecodedUpdate;
+import dev.weft.crdt.codec.UpdateDecoder;
 import dev.weft.crdt.TextDocument;
 import dev.weft.relay.store.StoredDocument;
 import java.util.HashSet;
@@ -24,6 +27,12 @@ final class SharedDoc {
     long lastSeq;
     /** Bytes of snapshot plus log in storage (committed or queued): checked against the document size limit. */
     long storedBytes;
+    /**
+     * UTF-16 units of content in the updates integrated into {@link #replica} (tombstones keep theirs): what the
+     * replica holds in memory, checked against the maximum document size in characters. Counts what each accepted
+     * update decoded to, so an operation received twice is counted twice (an overestimate, never an underestimate).
+     */
+    long decodedChars;
     /** Log entries and bytes appended since the last snapshot (compaction triggers). */
     int updatesSinceSnapshot;
     long bytesSinceSnapshot;
@@ -48,9 +57,14 @@ final class SharedDoc {
         return new SharedDoc(name, new TextDocument(agent));
     }
 
-    /** Rebuilds a replica from storage: snapshot, then the log in order. Corrupt entries are logged and skipped. */
-    static SharedDoc load(String room, String name, StoredDocument stored, long agent) {
-        SharedDoc doc = new SharedDoc(name, replay(room, name, stored, agent));
+    /**
+     * Rebuilds a replica from storage: snapshot, then the log in order. Corrupt entries, and entries that would take
+     * the document over {@code maxChars} decoded characters (stored before that limit existed, e.g. compression
+     * bombs), are logged and skipped.
+     */
+    static SharedDoc load(String room, String name, StoredDocument stored, long agent, long maxChars) {
+        SharedDoc doc = new SharedDoc(name, null);
+        doc.replay(room, stored, agent, maxChars);
         doc.lastSeq = stored.lastSeq();
         doc.storedBytes = stored.storedBytes();
         doc.updatesSinceSnapshot = stored.log().size();
@@ -59,27 +73,37 @@ final class SharedDoc {
     }
 
     /** Replaces the replica by the stored state (after a failed commit); seqs keep increasing. */
-    void reload(String room, StoredDocument stored, long agent) {
-        replica = replay(room, name, stored, agent);
+    void reload(String room, StoredDocument stored, long agent, long maxChars) {
+        replay(room, stored, agent, maxChars);
         lastSeq = Math.max(lastSeq, stored.lastSeq());
         storedBytes = stored.storedBytes();
         generation++;
     }
 
-    private static TextDocument replay(String room, String name, StoredDocument stored, long agent) {
-        TextDocument replica = new TextDocument(agent);
+    private void replay(String room, StoredDocument stored, long agent, long maxChars) {
+        replica = new TextDocument(agent);
+        decodedChars = 0;
         if (stored.snapshot().length > 0) {
-            apply(room, name, replica, stored.snapshot(), stored.snapshotSeq());
+            apply(room, stored.snapshot(), stored.snapshotSeq(), maxChars);
         }
         for (StoredDocument.LogEntry e : stored.log()) {
-            apply(room, name, replica, e.update(), e.seq());
+            apply(room, e.update(), e.seq(), maxChars);
         }
-        return replica;
     }
 
-    private static void apply(String room, String name, TextDocument replica, byte[] update, long seq) {
+    private void apply(String room, byte[] update, long seq, long maxChars) {
         try {
-            replica.applyUpdate(update);
+            int left = (int) Math.max(0, Math.min(Integer.MAX_VALUE, maxChars - decodedChars));
+            // Inflated bytes and the item table may exceed the characters they carry: allow 4 x for them.
+            DecodedUpdate u = UpdateDecoder.decode(update, (int) Math.min(Integer.MAX_VALUE, 4L * left + 4096));
+            if (u.content.length > left) {
+                throw new UpdateTooLargeException("content units", decodedChars + u.content.length, maxChars);
+            }
+            replica.applyDecoded(u);
+            decodedChars += u.content.length;
+        } catch (UpdateTooLargeException e) {
+            Log.error(LOG, "storage.update_over_limit", null, "room", room, "doc", name, "seq", seq, "reason",
+                    e.getMessage(), "hint", "skipped; raise --max-document-chars to load it");
         } catch (MalformedUpdateException e) {
             Log.error(LOG, "storage.corrupt_update", e, "room", room, "doc", name, "seq", seq);
         }

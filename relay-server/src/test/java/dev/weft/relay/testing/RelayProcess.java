@@ -41,12 +41,15 @@ public final class RelayProcess implements AutoCloseable {
     private final int port;
     /** Extra relay flags; immutable. */
     private final List<String> extraArgs;
+    /** JVM options, or null for the {@code weft.relay.jvmArgs} default; immutable. */
+    private final String jvmArgs;
     /** Current process (replaced on restart). */
     private Process process;
     /** Restarts so far (each restart gets its own log file). */
     private int starts;
 
-    private RelayProcess(Path workDir, int port, List<String> extraArgs) {
+    private RelayProcess(Path workDir, int port, List<String> extraArgs, String jvmArgs) {
+        this.jvmArgs = jvmArgs;
         this.workDir = workDir;
         this.dataDir = workDir.resolve("data");
         this.port = port;
@@ -59,7 +62,14 @@ public final class RelayProcess implements AutoCloseable {
      * @param extraArgs more flags, e.g. {@code "--max-message-bytes", "65536"}
      */
     public static RelayProcess start(Path workDir, String... extraArgs) throws IOException {
-        RelayProcess p = new RelayProcess(workDir, freePort(), List.of(extraArgs));
+        RelayProcess p = new RelayProcess(workDir, freePort(), List.of(extraArgs), null);
+        p.launch();
+        return p;
+    }
+
+    /** {@link #start} with these JVM options (e.g. {@code "-Xmx160m -XX:+UseSerialGC"}) instead of the default. */
+    public static RelayProcess startWithJvmArgs(Path workDir, String jvmArgs, String... extraArgs) throws IOException {
+        RelayProcess p = new RelayProcess(workDir, freePort(), List.of(extraArgs), jvmArgs);
         p.launch();
         return p;
     }
@@ -97,7 +107,8 @@ public final class RelayProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Test relays favour startup (C1 only, serial GC): tests start many; benchmarks use their own command line.
-        cmd.addAll(List.of(System.getProperty("weft.relay.jvmArgs", "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        cmd.addAll(List.of((jvmArgs != null ? jvmArgs
+                : System.getProperty("weft.relay.jvmArgs", "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"))
                 .trim().split("\\s+")));
         String jar = System.getProperty("weft.relay.jar");
         if (jar != null && !jar.isEmpty()) {
