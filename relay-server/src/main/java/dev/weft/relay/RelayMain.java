@@ -31,7 +31,7 @@ public final class RelayMain {
         RelayServer relay;
         try {
             relay = RelayServer.start(config);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // anything: a failed start must end the process, never leave it half-running
             Log.error(LOG, "relay.start_failed", e, "host", config.host(), "port", config.port());
             System.err.println("weft-relay: cannot start: " + e.getMessage());
             System.exit(1);
