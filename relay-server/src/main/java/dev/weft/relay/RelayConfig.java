@@ -32,7 +32,8 @@ public record RelayConfig(
         long unloadIdleMillis,
         String tlsKeystore,
         String tlsKeystorePassword,
-        long slowClientMillis) {
+        long slowClientMillis,
+        boolean acceptDataLoss) {
 
     /** True if the relay serves HTTPS/WSS (a PKCS#12 keystore was given). */
     public boolean tls() {
@@ -59,7 +60,8 @@ public record RelayConfig(
         DEFAULTS.put("data", "./weft-data");
         DEFAULTS.put("max-message-bytes", String.valueOf(16 << 20));
         DEFAULTS.put("max-document-bytes", String.valueOf(64L << 20));
-        DEFAULTS.put("max-docs-per-connection", "1000");
+        // Empty: the same as max-docs-per-room, so one connection can sync every document its room may hold.
+        DEFAULTS.put("max-docs-per-connection", "");
         DEFAULTS.put("max-docs-per-room", "10000");
         DEFAULTS.put("update-rate", "500");
         DEFAULTS.put("update-burst", "2000");
@@ -75,6 +77,7 @@ public record RelayConfig(
         DEFAULTS.put("tls-keystore", "");
         DEFAULTS.put("tls-keystore-password", "");
         DEFAULTS.put("slow-client-ms", "30000");
+        DEFAULTS.put("accept-data-loss", "false");
     }
 
     /** The configuration with every default. */
@@ -123,7 +126,9 @@ public record RelayConfig(
                 Path.of(values.get("data")),
                 intIn(values, "max-message-bytes", 1024, Integer.MAX_VALUE / 2),
                 longIn(values, "max-document-bytes", 1024, Long.MAX_VALUE),
-                intIn(values, "max-docs-per-connection", 1, Integer.MAX_VALUE),
+                values.get("max-docs-per-connection").isBlank()
+                        ? intIn(values, "max-docs-per-room", 1, Integer.MAX_VALUE)
+                        : intIn(values, "max-docs-per-connection", 1, Integer.MAX_VALUE),
                 intIn(values, "max-docs-per-room", 1, Integer.MAX_VALUE),
                 doubleIn(values, "update-rate", 0.001),
                 intIn(values, "update-burst", 1, Integer.MAX_VALUE),
@@ -140,7 +145,8 @@ public record RelayConfig(
                 longIn(values, "unload-idle-ms", 100, Long.MAX_VALUE),
                 values.get("tls-keystore"),
                 values.get("tls-keystore-password"),
-                longIn(values, "slow-client-ms", 100, Long.MAX_VALUE));
+                longIn(values, "slow-client-ms", 100, Long.MAX_VALUE),
+                bool(values, "accept-data-loss"));
     }
 
     /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */
@@ -153,7 +159,8 @@ public record RelayConfig(
         StringBuilder sb = new StringBuilder("Usage: java -jar weft-relay.jar [--flag value]...\n\n");
         for (Map.Entry<String, String> e : DEFAULTS.entrySet()) {
             sb.append(String.format("  --%-26s env %-30s default %s%n", e.getKey(), envName(e.getKey()),
-                    e.getValue().isEmpty() ? "(none)" : e.getValue()));
+                    e.getKey().equals("max-docs-per-connection") ? "= --max-docs-per-room"
+                            : e.getValue().isEmpty() ? "(none)" : e.getValue()));
         }
         return sb.toString();
     }

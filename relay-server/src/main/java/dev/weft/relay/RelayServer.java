@@ -38,7 +38,7 @@ public final class RelayServer implements AutoCloseable {
 
     private RelayServer(RelayConfig config) {
         this.config = config;
-        this.store = SqliteStore.open(config.dataDir(), config.sqliteSynchronous());
+        this.store = SqliteStore.open(config.dataDir(), config.sqliteSynchronous(), config.acceptDataLoss());
         this.writer = new BatchingWriter(store, 2000, metrics.commitSeconds::observeNanos);
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("weft-room"));
@@ -53,7 +53,7 @@ public final class RelayServer implements AutoCloseable {
             this.roomCreationLimiter = new RoomCreationLimiter(config.roomCreateRate(), config.roomCreateBurst(),
                     metrics);
             this.transport = new SocketIoTransport(config, registry, new MessageDispatcher(ctx, registry), metrics,
-                    roomCreationLimiter, scheduler);
+                    roomCreationLimiter, scheduler, writer.health());
         } catch (RuntimeException e) {
             releaseAfterFailedStart(e);
             throw e;

@@ -14,6 +14,7 @@ import dev.weft.relay.room.MessageDispatcher;
 import dev.weft.relay.room.RoomRegistry;
 import dev.weft.relay.room.Session;
 import dev.weft.relay.room.TokenBucket;
+import dev.weft.relay.store.StorageHealth;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class SocketIoTransport {
 
     public SocketIoTransport(RelayConfig config, RoomRegistry registry, MessageDispatcher dispatcher,
                              RelayMetrics metrics, RoomCreationLimiter roomCreationLimiter,
-                             ScheduledExecutorService scheduler) {
+                             ScheduledExecutorService scheduler, StorageHealth storage) {
         this.address = config.host() + ":" + config.port();
         Configuration c = new Configuration();
         c.setHostname(config.host());
@@ -84,7 +85,7 @@ public final class SocketIoTransport {
             }
         });
         server = new SocketIOServer(c);
-        HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter);
+        HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter, storage);
         server.setPipelineFactory(new SocketIOChannelInitializer() {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
