@@ -183,6 +183,33 @@ public final class SqliteStore implements RelayStore {
         }
     }
 
+    /**
+     * Writes a consistent copy of {@code dataDir/weft.db} to {@code target} with {@code VACUUM INTO}: safe while a
+     * relay runs on it (a read transaction; the relay's commits continue), and the copy includes the commit
+     * counter, so it restores cleanly into a fresh data directory (docs/relay.md, Integrity).
+     *
+     * @throws StoreException if the database cannot be read or {@code target} exists or cannot be written
+     */
+    public static void backup(Path dataDir, Path target) {
+        Path file = dataDir.resolve("weft.db");
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("no database at " + file, null);
+        }
+        if (Files.exists(target)) {
+            throw new StoreException("backup target " + target + " exists; choose a new file", null);
+        }
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setBusyTimeout(10_000);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties())) {
+            try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+                ps.setString(1, target.toString());
+                ps.execute();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("backup of " + file + " to " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Opens the writer connection and prepares its statements. Caller holds {@link #writeLock}. */
     private void openWriter() throws SQLException {
         Connection w = connect(file, synchronous);
