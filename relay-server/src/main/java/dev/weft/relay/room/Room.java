@@ -136,38 +136,98 @@ public final class Room {
 
     /** SyncRequest: create the document if needed (editors), subscribe, reply with what the asker lacks. */
     void syncRequest(Session s, Message.SyncRequest m) {
+        Message.SyncReply reply = syncOne(s, m);
+        if (reply != null) {
+            s.send(reply);
+            sendDocAwareness(s, m.doc());
+        }
+    }
+
+    /**
+     * SyncBatchRequest: each entry as {@link #syncRequest}, the replies packed into parts of at most
+     * {@link #batchPartBytes()} encoded bytes (a single larger reply gets a part of its own), the last part marked.
+     * A refused entry gets its Error before the part that would have held it. Awareness of a part's documents
+     * follows that part, as it follows a SyncReply.
+     */
+    void syncBatch(Session s, Message.SyncBatchRequest m) {
+        long budget = batchPartBytes();
+        List<Message.SyncReply> part = new ArrayList<>();
+        long partBytes = 0;
+        for (Message.SyncRequest r : m.requests()) {
+            Message.SyncReply reply = syncOne(s, r);
+            if (reply == null) {
+                continue;
+            }
+            long size = replyBytes(reply);
+            if (!part.isEmpty() && partBytes + size > budget) {
+                sendBatchPart(s, m.batch(), false, part);
+                part = new ArrayList<>();
+                partBytes = 0;
+            }
+            part.add(reply);
+            partBytes += size;
+        }
+        sendBatchPart(s, m.batch(), true, part);
+    }
+
+    /** Target size of one SyncBatchReply part: 1 MiB, or the relay's maximum message size if smaller. */
+    private long batchPartBytes() {
+        return Math.min(1 << 20, ctx.config().maxMessageBytes()) - 64L; // 64: the part's own header, generously
+    }
+
+    /** Upper bound of a reply entry's encoded size: name, update, vector (≤ 20 bytes per entry) and lengths. */
+    private static long replyBytes(Message.SyncReply r) {
+        return r.doc().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + r.update().length
+                + 20L * r.serverVersion().asMap().size() + 30;
+    }
+
+    private void sendBatchPart(Session s, long batch, boolean last, List<Message.SyncReply> part) {
+        s.send(new Message.SyncBatchReply(batch, last, part));
+        for (Message.SyncReply r : part) {
+            sendDocAwareness(s, r.doc());
+        }
+    }
+
+    private void sendDocAwareness(Session s, String doc) {
+        for (Message.Awareness a : awareness.statesFor(doc, s.clientId)) {
+            s.send(a);
+        }
+    }
+
+    /**
+     * One document's sync: checks (name, role, limits), creation, subscription. @return the reply, or null if
+     * refused (the Error, naming the document, is sent)
+     */
+    private Message.SyncReply syncOne(Session s, Message.SyncRequest m) {
         String problem = DocNames.problem(m.doc());
         if (problem != null) {
             s.sendError(ErrorCode.BAD_NAME, problem, m.doc());
-            return;
+            return null;
         }
         SharedDoc doc = docs.get(m.doc());
         if (doc == null) {
             if (s.role != Role.EDITOR) {
                 s.sendError(ErrorCode.UNKNOWN_DOC, "no document '" + m.doc() + "' (read-only members cannot create one)",
                         m.doc());
-                return;
+                return null;
             }
             if (docs.size() >= ctx.config().maxDocsPerRoom()) {
                 s.sendError(ErrorCode.TOO_MANY_DOCS, "room already holds the maximum of "
                         + ctx.config().maxDocsPerRoom() + " documents", m.doc());
-                return;
+                return null;
             }
         }
         if (!s.subscriptions.contains(m.doc()) && s.subscriptions.size() >= ctx.config().maxDocsPerConnection()) {
             s.sendError(ErrorCode.TOO_MANY_DOCS, "connection already syncs the maximum of "
                     + ctx.config().maxDocsPerConnection() + " documents", m.doc());
-            return;
+            return null;
         }
         if (doc == null) {
             doc = createDoc(m.doc(), s);
         }
         s.subscriptions.add(m.doc());
         doc.subscribers.add(s);
-        s.send(new Message.SyncReply(m.doc(), doc.replica.encodeDiff(m.version()), doc.replica.version()));
-        for (Message.Awareness a : awareness.statesFor(m.doc(), s.clientId)) {
-            s.send(a);
-        }
+        return new Message.SyncReply(m.doc(), doc.replica.encodeDiff(m.version()), doc.replica.version());
     }
 
     private SharedDoc createDoc(String name, Session creator) {
