@@ -38,6 +38,7 @@ class RelayDiskFullTest {
         assumeTrue(mountTmpfs(mount, "8m"), "needs root and tmpfs (mount -t tmpfs) to fill a real file system; skipped");
         List<VersionVector> acked = new ArrayList<>();
         TextDocument ra = Replicas.fresh();
+        TextDocument rn = Replicas.fresh();
         try {
             try (RelayProcess relay = RelayProcess.startWithData(tmp, mount.resolve("data"))) {
                 RoomCredentials room = relay.createRoom();
@@ -65,6 +66,11 @@ class RelayDiskFullTest {
                         }
                     }
                     assertThat(refused).as("updates refused while the disk is full").isGreaterThan(0);
+                    // A document created while the disk is full: its creation fails with the batch.
+                    a.send(new Message.SyncRequest("new.txt", rn.version()));
+                    a.expect(Message.SyncReply.class, r -> r.doc().equals("new.txt"), WeftTestClient.TIMEOUT);
+                    a.send(new Message.Update("new.txt", rn.insert(0, noise(300_000, rnd)).update()));
+                    a.expect(Message.Error.class, e -> e.doc().equals("new.txt"), WeftTestClient.TIMEOUT);
                     RelayProcess.Http.Response sick = health(relay);
                     assertThat(sick.status()).as("/healthz while writes fail: %s", sick.body()).isEqualTo(503);
                     assertThat(sick.body()).contains("\"storage\"").contains("\"reason\"");
@@ -84,6 +90,9 @@ class RelayDiskFullTest {
                     Replicas.sync(a, "big.txt", ra);
                     a.send(new Message.Update("big.txt", ra.insert(0, "after\n").update()));
                     acked.add(Replicas.awaitAck(a, "big.txt", ra.version()).durableVersion());
+                    Replicas.sync(a, "new.txt", rn);
+                    a.send(new Message.Update("new.txt", rn.insert(0, "new after\n").update()));
+                    Replicas.awaitAck(a, "new.txt", rn.version());
                 }
                 relay.kill();
                 relay.restart();
@@ -94,12 +103,23 @@ class RelayDiskFullTest {
                     for (VersionVector v : acked) {
                         assertThat(rb.version().covers(v)).as("acknowledged %s survives a SIGKILL", v).isTrue();
                     }
-                    assertThat(rb.getText()).isEqualTo(ra.getText());
+                    assertSameText(rb.getText(), ra.getText(), "big.txt after restart");
+                    TextDocument rnb = Replicas.fresh();
+                    Replicas.sync(b, "new.txt", rnb);
+                    assertSameText(rnb.getText(), rn.getText(),
+                            "new.txt, created while the disk was full and acknowledged after");
                 }
             }
         } finally {
             unmount(mount);
         }
+    }
+
+    /** Equal texts, reported by length and head (the texts hold 300 KB of noise). */
+    private static void assertSameText(String actual, String expected, String what) {
+        assertThat(actual.equals(expected)).as("%s: %d chars starting '%s', expected %d chars starting '%s'", what,
+                actual.length(), actual.substring(0, Math.min(20, actual.length())), expected.length(),
+                expected.substring(0, Math.min(20, expected.length()))).isTrue();
     }
 
     private static RelayProcess.Http.Response health(RelayProcess relay) throws IOException {

@@ -234,13 +234,35 @@ public final class Room {
         SharedDoc doc = SharedDoc.empty(name, ctx.agent());
         docs.put(name, doc);
         docCount = docs.size();
-        doc.lastWrite = ctx.writer().submit(new StoreWrite.CreateDocument(id, name));
+        submitCreate(doc);
         Log.info(LOG, "doc.created", "room", id, "doc", name, "by", creator.describe());
         Outgoing added = Outgoing.of(new Message.DocAdded(name));
         for (Session member : members) {
             member.peer.send(added);
         }
         return doc;
+    }
+
+    /**
+     * Submits the document's row. Without it, updates committed later would be acknowledged yet invisible after a
+     * restart; so if it fails, acks of this generation are withheld (as after a failed append) and the document is
+     * reloaded, which marks it {@link SharedDoc#needsRow} for the next update. Writes are FIFO: the row precedes
+     * every later append.
+     */
+    private void submitCreate(SharedDoc doc) {
+        doc.needsRow = false;
+        int generation = doc.generation;
+        doc.lastWrite = ctx.writer().submit(new StoreWrite.CreateDocument(id, doc.name));
+        doc.lastWrite.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                doc.poisonedGeneration = Math.max(doc.poisonedGeneration, generation);
+                execute(() -> {
+                    if (doc.generation == generation) {
+                        reload(doc);
+                    }
+                });
+            }
+        });
     }
 
     /** Update: integrate, forward to the other subscribers, append durably, then ack the sender. */
@@ -284,6 +306,9 @@ public final class Room {
             }
         }
         ctx.metrics().forwardSeconds.observeNanos(System.nanoTime() - receivedNanos);
+        if (doc.needsRow) {
+            submitCreate(doc);
+        }
         long seq = ++doc.lastSeq;
         doc.storedBytes += bytes.length;
         doc.updatesSinceSnapshot++;
@@ -333,6 +358,8 @@ public final class Room {
     private void reload(SharedDoc doc) {
         Optional<StoredDocument> stored = ctx.store().loadDocument(id, doc.name);
         doc.reload(id, stored.orElse(new StoredDocument(new byte[0], 0, List.of())), ctx.agent());
+        // No stored row: its CreateDocument failed. The next update submits it again, ahead of itself.
+        doc.needsRow = stored.isEmpty();
         Log.warn(LOG, "doc.reloaded", "room", id, "doc", doc.name, "generation", doc.generation);
     }
 
