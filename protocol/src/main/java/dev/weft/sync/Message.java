@@ -145,6 +145,49 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Client → relay: {@link SyncRequest} for many documents in one message (the first sync after joining a room
+     * with many documents). Each entry is handled exactly as a SyncRequest would be (creation, limits, errors); the
+     * answers come as one or more {@link SyncBatchReply} parts carrying the same {@code batch}, the last one marked.
+     *
+     * @param batch     chosen by the client, echoed in every reply part
+     * @param requests  the documents and the client's version of each; immutable copy
+     */
+    record SyncBatchRequest(long batch, List<SyncRequest> requests) implements Message {
+        public SyncBatchRequest {
+            MessageCodec.requireNonNegative(batch, "batch");
+            requests = List.copyOf(requests);
+        }
+
+        /** Always "": a batch is about many documents. */
+        @Override
+        public String doc() {
+            return "";
+        }
+    }
+
+    /**
+     * Relay → client: one part of the answer to a {@link SyncBatchRequest}: a {@link SyncReply} per document in
+     * this part, in request order. A document refused (bad name, limit, read-only creation) gets an {@link Error}
+     * naming it instead, sent before the part that would have held it.
+     *
+     * @param batch    the request's {@code batch}
+     * @param last     true on the final part: every entry of the request has been answered
+     * @param replies  this part's replies; immutable copy
+     */
+    record SyncBatchReply(long batch, boolean last, List<SyncReply> replies) implements Message {
+        public SyncBatchReply {
+            MessageCodec.requireNonNegative(batch, "batch");
+            replies = List.copyOf(replies);
+        }
+
+        /** Always "": a batch is about many documents. */
+        @Override
+        public String doc() {
+            return "";
+        }
+    }
+
     /** Relay → members: a document was created in the room. */
     record DocAdded(String doc) implements Message {
         public DocAdded {

@@ -37,6 +37,8 @@ public final class MessageCodec {
     static final int AWARENESS = 7;
     static final int DOC_ADDED = 8;
     static final int ERROR = 9;
+    static final int SYNC_BATCH_REQUEST = 10;
+    static final int SYNC_BATCH_REPLY = 11;
 
     /**
      * Size limits applied while decoding; immutable.
@@ -44,7 +46,7 @@ public final class MessageCodec {
      * @param maxMessageBytes  largest whole message accepted
      * @param maxStringBytes   largest string field (room, secret, doc name, user name, colour, error message), in UTF-8 bytes
      * @param maxStateBytes    largest awareness state, in UTF-8 bytes
-     * @param maxDocNames      most document names in one Welcome
+     * @param maxDocNames      most document names in one Welcome, and most entries in one SyncBatchRequest or SyncBatchReply
      * @param maxVectorEntries most entries in one version vector
      */
     public record Limits(int maxMessageBytes, int maxStringBytes, int maxStateBytes, int maxDocNames,
@@ -104,6 +106,24 @@ public final class MessageCodec {
             w.varint(m.clientId());
             w.varint(m.clock());
             w.string(m.state());
+        } else if (message instanceof Message.SyncBatchRequest m) {
+            w.raw(SYNC_BATCH_REQUEST);
+            w.varint(m.batch());
+            w.varint(m.requests().size());
+            for (Message.SyncRequest r : m.requests()) {
+                w.string(r.doc());
+                w.version(r.version());
+            }
+        } else if (message instanceof Message.SyncBatchReply m) {
+            w.raw(SYNC_BATCH_REPLY);
+            w.varint(m.batch());
+            w.raw(m.last() ? 1 : 0);
+            w.varint(m.replies().size());
+            for (Message.SyncReply r : m.replies()) {
+                w.string(r.doc());
+                w.bytes(r.update());
+                w.version(r.serverVersion());
+            }
         } else if (message instanceof Message.DocAdded m) {
             w.raw(DOC_ADDED);
             w.string(m.doc());
@@ -165,6 +185,29 @@ public final class MessageCodec {
             case ACK -> new Message.Ack(r.string("doc"), r.version("durableVersion"));
             case AWARENESS -> new Message.Awareness(r.string("doc"), r.varint("clientId"), r.varint("clock"),
                     r.string("state", limits.maxStateBytes()));
+            case SYNC_BATCH_REQUEST -> {
+                long batch = r.varint("batch");
+                // Each entry needs at least a name length and a vector count: 2 bytes.
+                int n = r.count("requests", limits.maxDocNames(), 2);
+                List<Message.SyncRequest> requests = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    requests.add(new Message.SyncRequest(r.string("requests[" + i + "].doc"),
+                            r.version("requests[" + i + "].version")));
+                }
+                yield new Message.SyncBatchRequest(batch, requests);
+            }
+            case SYNC_BATCH_REPLY -> {
+                long batch = r.varint("batch");
+                boolean last = r.flag("last");
+                // Each entry needs at least a name length, an update length and a vector count: 3 bytes.
+                int n = r.count("replies", limits.maxDocNames(), 3);
+                List<Message.SyncReply> replies = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    replies.add(new Message.SyncReply(r.string("replies[" + i + "].doc"),
+                            r.bytes("replies[" + i + "].update"), r.version("replies[" + i + "].serverVersion")));
+                }
+                yield new Message.SyncBatchReply(batch, last, replies);
+            }
             case DOC_ADDED -> new Message.DocAdded(r.string("doc"));
             case ERROR -> new Message.Error(ErrorCode.fromWire(r.varint("code")), r.string("message"),
                     r.string("doc"));
@@ -281,6 +324,20 @@ public final class MessageCodec {
                 }
             }
             throw new MalformedMessageException("varint longer than 10 bytes in field " + field + " at offset " + start);
+        }
+
+        /** One byte that must be 0 (false) or 1 (true). */
+        boolean flag(String field) {
+            if (pos >= in.length) {
+                throw new MalformedMessageException("truncated flag " + field + " at offset " + pos);
+            }
+            int b = in[pos] & 0xff;
+            if (b > 1) {
+                throw new MalformedMessageException("flag " + field + " at offset " + pos + " is " + b
+                        + ", expected 0 or 1");
+            }
+            pos++;
+            return b == 1;
         }
 
         int intField(String field) {

@@ -41,6 +41,23 @@ class MessageCodecTest {
     }
 
     @Test
+    void syncBatchesRoundTripIncludingEmptyAndLastFlag() {
+        roundTrip(new Message.SyncBatchRequest(0, List.of()));
+        roundTrip(new Message.SyncBatchRequest(7, List.of(new Message.SyncRequest("a.txt", Versions.of()),
+                new Message.SyncRequest("dir/b.md", Versions.of(5, 10, 1, 3)))));
+        roundTrip(new Message.SyncBatchReply(7, false, List.of(new Message.SyncReply("a.txt", new byte[] {0, 0, 9},
+                Versions.of(1, 2)))));
+        roundTrip(new Message.SyncBatchReply(7, true, List.of()));
+    }
+
+    @Test
+    void syncBatchWithBadLastFlagOrTooManyEntriesIsMalformed() {
+        assertMalformed(new byte[] {1, MessageCodec.SYNC_BATCH_REPLY, 7, 2, 0}, "flag last at offset 3 is 2");
+        // 3 entries claimed, 2 bytes left: refused before allocating.
+        assertMalformed(new byte[] {1, MessageCodec.SYNC_BATCH_REQUEST, 0, 3, 0, 0}, "only 2 bytes remain");
+    }
+
+    @Test
     void arbitraryUpdateBytesRoundTripIntactIncludingEmptyAndZeroLeading() {
         byte[][] payloads = {new byte[0], {0}, {0, 0, 0, 1}, {0, (byte) 0xff, 0x7f, (byte) 0x80},
                 "4:abc".getBytes(StandardCharsets.US_ASCII), new byte[70_000]};

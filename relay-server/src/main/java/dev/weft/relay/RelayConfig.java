@@ -37,7 +37,8 @@ public record RelayConfig(
         long maxDocumentChars,
         long maxRoomChars,
         long authTimeoutMillis,
-        int maxConnectionsPerAddress) {
+        int maxConnectionsPerAddress,
+        boolean acceptDataLoss) {
 
     /** True if the relay serves HTTPS/WSS (a PKCS#12 keystore was given). */
     public boolean tls() {
@@ -64,7 +65,8 @@ public record RelayConfig(
         DEFAULTS.put("data", "./weft-data");
         DEFAULTS.put("max-message-bytes", String.valueOf(WireLimits.MAX_MESSAGE_BYTES));
         DEFAULTS.put("max-document-bytes", String.valueOf(64L << 20));
-        DEFAULTS.put("max-docs-per-connection", "1000");
+        // Empty: the same as max-docs-per-room, so one connection can sync every document its room may hold.
+        DEFAULTS.put("max-docs-per-connection", "");
         DEFAULTS.put("max-docs-per-room", "10000");
         DEFAULTS.put("update-rate", "500");
         DEFAULTS.put("update-burst", "2000");
@@ -84,6 +86,7 @@ public record RelayConfig(
         DEFAULTS.put("max-room-chars", String.valueOf(64L << 20));
         DEFAULTS.put("auth-timeout-ms", "5000");
         DEFAULTS.put("max-connections-per-address", "200");
+        DEFAULTS.put("accept-data-loss", "false");
     }
 
     /** The configuration with every default. */
@@ -133,7 +136,9 @@ public record RelayConfig(
                 // Not above the protocol's limit: clients never send more, and every transport layer is sized for it.
                 intIn(values, "max-message-bytes", 1024, WireLimits.MAX_MESSAGE_BYTES),
                 longIn(values, "max-document-bytes", 1024, Long.MAX_VALUE),
-                intIn(values, "max-docs-per-connection", 1, Integer.MAX_VALUE),
+                values.get("max-docs-per-connection").isBlank()
+                        ? intIn(values, "max-docs-per-room", 1, Integer.MAX_VALUE)
+                        : intIn(values, "max-docs-per-connection", 1, Integer.MAX_VALUE),
                 intIn(values, "max-docs-per-room", 1, Integer.MAX_VALUE),
                 doubleIn(values, "update-rate", 0.001),
                 intIn(values, "update-burst", 1, Integer.MAX_VALUE),
@@ -154,7 +159,8 @@ public record RelayConfig(
                 longIn(values, "max-document-chars", 1024, Integer.MAX_VALUE - 16),
                 longIn(values, "max-room-chars", 1024, Long.MAX_VALUE),
                 longIn(values, "auth-timeout-ms", 100, Long.MAX_VALUE),
-                intIn(values, "max-connections-per-address", 1, Integer.MAX_VALUE));
+                intIn(values, "max-connections-per-address", 1, Integer.MAX_VALUE),
+                bool(values, "accept-data-loss"));
     }
 
     /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */
@@ -167,7 +173,8 @@ public record RelayConfig(
         StringBuilder sb = new StringBuilder("Usage: java -jar weft-relay.jar [--flag value]...\n\n");
         for (Map.Entry<String, String> e : DEFAULTS.entrySet()) {
             sb.append(String.format("  --%-26s env %-30s default %s%n", e.getKey(), envName(e.getKey()),
-                    e.getValue().isEmpty() ? "(none)" : e.getValue()));
+                    e.getKey().equals("max-docs-per-connection") ? "= --max-docs-per-room"
+                            : e.getValue().isEmpty() ? "(none)" : e.getValue()));
         }
         return sb.toString();
     }

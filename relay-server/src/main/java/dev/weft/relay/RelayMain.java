@@ -1,6 +1,9 @@
 package dev.weft.relay;
 
 import dev.weft.relay.log.Log;
+import dev.weft.relay.store.SqliteStore;
+import dev.weft.relay.store.StoreException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.logging.Logger;
 
@@ -19,6 +22,10 @@ public final class RelayMain {
             System.out.print(RelayConfig.usage());
             return;
         }
+        if (args.length > 0 && args[0].equals("backup")) {
+            System.exit(backup(Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
         RelayConfig config;
         try {
             config = RelayConfig.parse(args, System.getenv());
@@ -31,12 +38,44 @@ public final class RelayMain {
         RelayServer relay;
         try {
             relay = RelayServer.start(config);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // anything: a failed start must end the process, never leave it half-running
             Log.error(LOG, "relay.start_failed", e, "host", config.host(), "port", config.port());
             System.err.println("weft-relay: cannot start: " + e.getMessage());
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(relay::stop, "weft-shutdown"));
+    }
+
+    /**
+     * {@code weft-relay backup --data DIR --to FILE}: a consistent copy of the database, safe while the relay runs
+     * ({@link SqliteStore#backup}). @return the exit code
+     */
+    static int backup(String[] args) {
+        String data = System.getenv().getOrDefault("WEFT_DATA", "./weft-data");
+        String to = null;
+        for (int i = 0; i < args.length; i++) {
+            if (i + 1 < args.length && args[i].equals("--data")) {
+                data = args[++i];
+            } else if (i + 1 < args.length && args[i].equals("--to")) {
+                to = args[++i];
+            } else {
+                System.err.println("weft-relay backup: unexpected argument '" + args[i]
+                        + "'; usage: backup [--data DIR] --to FILE");
+                return 2;
+            }
+        }
+        if (to == null) {
+            System.err.println("weft-relay backup: --to FILE is required; usage: backup [--data DIR] --to FILE");
+            return 2;
+        }
+        try {
+            SqliteStore.backup(Path.of(data), Path.of(to));
+        } catch (StoreException e) {
+            System.err.println("weft-relay backup: " + e.getMessage());
+            return 1;
+        }
+        System.err.println("weft-relay backup: wrote " + to);
+        return 0;
     }
 }

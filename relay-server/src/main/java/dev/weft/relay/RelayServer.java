@@ -38,32 +38,43 @@ public final class RelayServer implements AutoCloseable {
 
     private RelayServer(RelayConfig config) {
         this.config = config;
-        this.store = SqliteStore.open(config.dataDir(), config.sqliteSynchronous());
+        this.store = SqliteStore.open(config.dataDir(), config.sqliteSynchronous(), config.acceptDataLoss());
         this.writer = new BatchingWriter(store, 2000, metrics.commitSeconds::observeNanos);
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("weft-room"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("weft-timer"));
-        long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
-        RelayContext ctx = new RelayContext(config, store, writer, metrics, pool, agent);
-        this.registry = new RoomRegistry(ctx);
-        long roomsAtStart = store.roomCount();
-        metrics.gauges(registry::loadedRooms, registry::loadedDocuments,
-                () -> roomsAtStart + metrics.roomsCreated.get(), writer::queued);
-        this.roomCreationLimiter = new RoomCreationLimiter(config.roomCreateRate(), config.roomCreateBurst(),
-                metrics);
-        this.transport = new SocketIoTransport(config, registry, new MessageDispatcher(ctx, registry), metrics,
-                roomCreationLimiter, scheduler);
+        try {
+            long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
+            RelayContext ctx = new RelayContext(config, store, writer, metrics, pool, agent);
+            this.registry = new RoomRegistry(ctx);
+            long roomsAtStart = store.roomCount();
+            metrics.gauges(registry::loadedRooms, registry::loadedDocuments,
+                    () -> roomsAtStart + metrics.roomsCreated.get(), writer::queued);
+            this.roomCreationLimiter = new RoomCreationLimiter(config.roomCreateRate(), config.roomCreateBurst(),
+                    metrics);
+            this.transport = new SocketIoTransport(config, registry, new MessageDispatcher(ctx, registry), metrics,
+                    roomCreationLimiter, scheduler, writer.health());
+        } catch (RuntimeException e) {
+            releaseAfterFailedStart(e);
+            throw e;
+        }
     }
 
-    /** Opens storage and starts listening. @throws RuntimeException if storage or the port is unavailable */
+    /**
+     * Opens storage and starts listening. On failure everything already opened (writer thread, database, Netty
+     * threads) is released before the exception propagates, so a failed start never leaves a process holding the
+     * database.
+     *
+     * @throws RuntimeException if storage or the port is unavailable (e.g. {@link IllegalStateException} naming the
+     *     address when the port is in use)
+     */
     public static RelayServer start(RelayConfig config) {
         long t0 = System.nanoTime();
         RelayServer relay = new RelayServer(config);
         try {
             relay.transport.start();
         } catch (RuntimeException e) {
-            relay.writer.close();
-            relay.store.close();
+            relay.releaseAfterFailedStart(e);
             throw e;
         }
         long tick = Math.max(100, Math.min(5000, config.awarenessTimeoutMillis() / 4));
@@ -78,6 +89,18 @@ public final class RelayServer implements AutoCloseable {
                 config.dataDir().toAbsolutePath().toString(), "db", relay.store.file().toString(), "startupMs",
                 (System.nanoTime() - t0) / 1_000_000);
         return relay;
+    }
+
+    /** Stops the threads and closes the database of a relay that failed to start; failures are added to {@code e}. */
+    private void releaseAfterFailedStart(RuntimeException e) {
+        scheduler.shutdownNow();
+        pool.shutdownNow();
+        writer.close();
+        try {
+            store.close();
+        } catch (RuntimeException closeFailure) {
+            e.addSuppressed(closeFailure);
+        }
     }
 
     /** Graceful shutdown; idempotent. */

@@ -60,6 +60,15 @@ class RelayConfigTest {
     }
 
     @Test
+    void docsPerConnectionFollowsDocsPerRoomUnlessSet() {
+        assertThat(RelayConfig.defaults().maxDocsPerConnection()).isEqualTo(RelayConfig.defaults().maxDocsPerRoom());
+        RelayConfig c = RelayConfig.parse(new String[] {"--max-docs-per-room", "50000"}, java.util.Map.of());
+        assertThat(c.maxDocsPerConnection()).isEqualTo(50000);
+        c = RelayConfig.parse(new String[] {"--max-docs-per-connection", "3"}, java.util.Map.of());
+        assertThat(c.maxDocsPerConnection()).isEqualTo(3);
+    }
+
+    @Test
     void usageListsEveryFlagWithItsVariable() {
         String usage = RelayConfig.usage();
         for (String key : RelayConfig.DEFAULTS.keySet()) {

@@ -3,6 +3,7 @@ package dev.weft.relay.net;
 import dev.weft.relay.log.Log;
 import dev.weft.relay.metrics.RelayMetrics;
 import dev.weft.relay.room.RoomRegistry;
+import dev.weft.relay.store.StorageHealth;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -40,11 +41,15 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
     private final RelayMetrics metrics;
     /** Per-address limit on room creation; immutable reference. */
     private final RoomCreationLimiter roomCreationLimiter;
+    /** Whether storage accepts writes, for {@code /healthz}; immutable reference. */
+    private final StorageHealth storage;
 
-    HttpRoutes(RoomRegistry registry, RelayMetrics metrics, RoomCreationLimiter roomCreationLimiter) {
+    HttpRoutes(RoomRegistry registry, RelayMetrics metrics, RoomCreationLimiter roomCreationLimiter,
+               StorageHealth storage) {
         this.registry = registry;
         this.metrics = metrics;
         this.roomCreationLimiter = roomCreationLimiter;
+        this.storage = storage;
     }
 
     @Override
@@ -58,9 +63,12 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
         switch (path) {
             case "/healthz" -> {
                 req.release();
-                respond(ctx, keepAlive, req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD
-                        ? HttpResponseStatus.OK : HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
-                        "{\"status\":\"ok\"}");
+                if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+                    respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "application/json",
+                            "{\"error\":\"use GET\"}");
+                } else {
+                    health(ctx, keepAlive);
+                }
             }
             case "/metrics" -> {
                 req.release();
@@ -99,6 +107,34 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
             }
             default -> super.channelRead(ctx, msg);
         }
+    }
+
+    /** 200 {"status":"ok"} while storage accepts writes; 503 with the storage failure's reason while it does not. */
+    private void health(ChannelHandlerContext ctx, boolean keepAlive) {
+        StorageHealth.Status st = storage.current();
+        if (st.state() == StorageHealth.State.OK) {
+            respond(ctx, keepAlive, HttpResponseStatus.OK, "application/json", "{\"status\":\"ok\"}");
+        } else {
+            respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
+                    "{\"status\":\"failing\",\"storage\":{\"state\":\"failing\",\"reason\":" + jsonString(st.reason())
+                            + ",\"sinceMs\":" + st.sinceMillis() + "}}");
+        }
+    }
+
+    /** {@code s} as a JSON string literal. */
+    private static String jsonString(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
     }
 
     /** The client's IP address. @throws IllegalStateException if the channel is not a TCP/IP one */

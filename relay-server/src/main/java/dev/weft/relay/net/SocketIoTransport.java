@@ -16,6 +16,7 @@ import dev.weft.relay.room.MessageDispatcher;
 import dev.weft.relay.room.RoomRegistry;
 import dev.weft.relay.room.Session;
 import dev.weft.relay.room.TokenBucket;
+import dev.weft.relay.store.StorageHealth;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import java.util.List;
@@ -33,10 +34,13 @@ public final class SocketIoTransport {
 
     /** The netty-socketio server; immutable. */
     private final SocketIOServer server;
+    /** {@code host:port} to listen on, for error messages; immutable. */
+    private final String address;
 
     public SocketIoTransport(RelayConfig config, RoomRegistry registry, MessageDispatcher dispatcher,
                              RelayMetrics metrics, RoomCreationLimiter roomCreationLimiter,
-                             ScheduledExecutorService scheduler) {
+                             ScheduledExecutorService scheduler, StorageHealth storage) {
+        this.address = config.host() + ":" + config.port();
         Configuration c = new Configuration();
         c.setHostname(config.host());
         c.setPort(config.port());
@@ -89,7 +93,7 @@ public final class SocketIoTransport {
             }
         });
         server = new SocketIOServer(c);
-        HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter);
+        HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter, storage);
         ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerAddress(), config.authTimeoutMillis(),
                 head -> head.getStore().get(SESSION_KEY));
         server.setPipelineFactory(new SocketIOChannelInitializer() {
@@ -135,12 +139,22 @@ public final class SocketIoTransport {
                 ? inet.getAddress().getHostAddress() : String.valueOf(a);
     }
 
-    /** Binds the port; returns once listening. @throws IllegalStateException if the port cannot be bound */
+    /**
+     * Binds the port; returns once listening. On failure the Netty threads are stopped before throwing, so nothing
+     * of the transport keeps the process alive.
+     *
+     * @throws IllegalStateException naming the address if the port cannot be bound (e.g. it is in use)
+     */
     public void start() {
         try {
             server.startAsync().syncUninterruptibly();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared: RuntimeException misses it
+            try {
+                server.stop();
+            } catch (RuntimeException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            throw new IllegalStateException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
     }
 

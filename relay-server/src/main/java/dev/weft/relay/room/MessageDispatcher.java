@@ -76,6 +76,8 @@ public final class MessageDispatcher {
             room.executeInlineIfIdle(answering(s, u, () -> room.update(s, u, forward, received)));
         } else if (m instanceof Message.SyncRequest r) {
             room.execute(answering(s, r, () -> room.syncRequest(s, r)));
+        } else if (m instanceof Message.SyncBatchRequest b) {
+            room.execute(answering(s, b, () -> room.syncBatch(s, b)));
         } else if (m instanceof Message.Awareness a) {
             long now = System.currentTimeMillis();
             room.executeInlineIfIdle(answering(s, a, () -> room.awareness(s, a, now)));

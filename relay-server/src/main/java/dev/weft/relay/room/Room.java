@@ -154,51 +154,133 @@ public final class Room {
 
     /** SyncRequest: create the document if needed (editors), subscribe, reply with what the asker lacks. */
     void syncRequest(Session s, Message.SyncRequest m) {
+        Message.SyncReply reply = syncOne(s, m);
+        if (reply != null) {
+            s.send(reply);
+            sendDocAwareness(s, m.doc());
+        }
+    }
+
+    /**
+     * SyncBatchRequest: each entry as {@link #syncRequest}, the replies packed into parts of at most
+     * {@link #batchPartBytes()} encoded bytes (a single larger reply gets a part of its own), the last part marked.
+     * A refused entry gets its Error before the part that would have held it. Awareness of a part's documents
+     * follows that part, as it follows a SyncReply.
+     */
+    void syncBatch(Session s, Message.SyncBatchRequest m) {
+        long budget = batchPartBytes();
+        List<Message.SyncReply> part = new ArrayList<>();
+        long partBytes = 0;
+        for (Message.SyncRequest r : m.requests()) {
+            Message.SyncReply reply = syncOne(s, r);
+            if (reply == null) {
+                continue;
+            }
+            long size = replyBytes(reply);
+            if (!part.isEmpty() && partBytes + size > budget) {
+                sendBatchPart(s, m.batch(), false, part);
+                part = new ArrayList<>();
+                partBytes = 0;
+            }
+            part.add(reply);
+            partBytes += size;
+        }
+        sendBatchPart(s, m.batch(), true, part);
+    }
+
+    /** Target size of one SyncBatchReply part: 1 MiB, or the relay's maximum message size if smaller. */
+    private long batchPartBytes() {
+        return Math.min(1 << 20, ctx.config().maxMessageBytes()) - 64L; // 64: the part's own header, generously
+    }
+
+    /** Upper bound of a reply entry's encoded size: name, update, vector (≤ 20 bytes per entry) and lengths. */
+    private static long replyBytes(Message.SyncReply r) {
+        return r.doc().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + r.update().length
+                + 20L * r.serverVersion().asMap().size() + 30;
+    }
+
+    private void sendBatchPart(Session s, long batch, boolean last, List<Message.SyncReply> part) {
+        s.send(new Message.SyncBatchReply(batch, last, part));
+        for (Message.SyncReply r : part) {
+            sendDocAwareness(s, r.doc());
+        }
+    }
+
+    private void sendDocAwareness(Session s, String doc) {
+        for (Message.Awareness a : awareness.statesFor(doc, s.clientId)) {
+            s.send(a);
+        }
+    }
+
+    /**
+     * One document's sync: checks (name, role, limits), creation, subscription. @return the reply, or null if
+     * refused (the Error, naming the document, is sent)
+     */
+    private Message.SyncReply syncOne(Session s, Message.SyncRequest m) {
         String problem = DocNames.problem(m.doc());
         if (problem != null) {
             s.sendError(ErrorCode.BAD_NAME, problem, m.doc());
-            return;
+            return null;
         }
         SharedDoc doc = docs.get(m.doc());
         if (doc == null) {
             if (s.role != Role.EDITOR) {
                 s.sendError(ErrorCode.UNKNOWN_DOC, "no document '" + m.doc() + "' (read-only members cannot create one)",
                         m.doc());
-                return;
+                return null;
             }
             if (docs.size() >= ctx.config().maxDocsPerRoom()) {
                 s.sendError(ErrorCode.TOO_MANY_DOCS, "room already holds the maximum of "
                         + ctx.config().maxDocsPerRoom() + " documents", m.doc());
-                return;
+                return null;
             }
         }
         if (!s.subscriptions.contains(m.doc()) && s.subscriptions.size() >= ctx.config().maxDocsPerConnection()) {
             s.sendError(ErrorCode.TOO_MANY_DOCS, "connection already syncs the maximum of "
                     + ctx.config().maxDocsPerConnection() + " documents", m.doc());
-            return;
+            return null;
         }
         if (doc == null) {
             doc = createDoc(m.doc(), s);
         }
         s.subscriptions.add(m.doc());
         doc.subscribers.add(s);
-        s.send(new Message.SyncReply(m.doc(), doc.replica.encodeDiff(m.version()), doc.replica.version()));
-        for (Message.Awareness a : awareness.statesFor(m.doc(), s.clientId)) {
-            s.send(a);
-        }
+        return new Message.SyncReply(m.doc(), doc.replica.encodeDiff(m.version()), doc.replica.version());
     }
 
     private SharedDoc createDoc(String name, Session creator) {
         SharedDoc doc = SharedDoc.empty(name, ctx.agent());
         docs.put(name, doc);
         docCount = docs.size();
-        doc.lastWrite = ctx.writer().submit(new StoreWrite.CreateDocument(id, name));
+        submitCreate(doc);
         Log.info(LOG, "doc.created", "room", id, "doc", name, "by", creator.describe());
         Outgoing added = Outgoing.of(new Message.DocAdded(name));
         for (Session member : members) {
             member.peer.send(added);
         }
         return doc;
+    }
+
+    /**
+     * Submits the document's row. Without it, updates committed later would be acknowledged yet invisible after a
+     * restart; so if it fails, acks of this generation are withheld (as after a failed append) and the document is
+     * reloaded, which marks it {@link SharedDoc#needsRow} for the next update. Writes are FIFO: the row precedes
+     * every later append.
+     */
+    private void submitCreate(SharedDoc doc) {
+        doc.needsRow = false;
+        int generation = doc.generation;
+        doc.lastWrite = ctx.writer().submit(new StoreWrite.CreateDocument(id, doc.name));
+        doc.lastWrite.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                doc.poisonedGeneration = Math.max(doc.poisonedGeneration, generation);
+                execute(() -> {
+                    if (doc.generation == generation) {
+                        reload(doc);
+                    }
+                });
+            }
+        });
     }
 
     /** Update: integrate, forward to the other subscribers, append durably, then ack the sender. */
@@ -269,6 +351,9 @@ public final class Room {
             }
         }
         ctx.metrics().forwardSeconds.observeNanos(System.nanoTime() - receivedNanos);
+        if (doc.needsRow) {
+            submitCreate(doc);
+        }
         long seq = ++doc.lastSeq;
         doc.storedBytes += bytes.length;
         doc.updatesSinceSnapshot++;
@@ -326,6 +411,8 @@ public final class Room {
         doc.reload(id, stored.orElse(new StoredDocument(new byte[0], 0, List.of())), ctx.agent(),
                 ctx.config().maxDocumentChars());
         roomChars += doc.decodedChars;
+        // No stored row: its CreateDocument failed. The next update submits it again, ahead of itself.
+        doc.needsRow = stored.isEmpty();
         Log.warn(LOG, "doc.reloaded", "room", id, "doc", doc.name, "generation", doc.generation);
     }
 

@@ -38,6 +38,8 @@ final class SharedDoc {
     long bytesSinceSnapshot;
     /** True while a compaction task for this document is queued on the room's executor (at most one is). */
     boolean compactionQueued;
+    /** True when storage has no row for this document (its creation failed): the next update re-submits it. */
+    boolean needsRow;
     /** The future of the latest write submitted for this document (completes when it and all earlier are durable). */
     CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
     /** Sessions subscribed to this document (they synced it). */

@@ -1,5 +1,6 @@
 package dev.weft.relay.store;
 
+import dev.weft.relay.log.Log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -17,10 +18,21 @@ import java.util.logging.Logger;
  * <p>Postconditions: futures complete in submission order; a future completes normally only after its write and
  * every write submitted before it are durable; if a batch fails, each of its futures completes exceptionally with
  * the {@link StoreException}, and later batches are still attempted.
+ *
+ * <p>Health and recovery: every commit's outcome goes to {@link #health()}. While it is FAILING and no write is
+ * waiting, the thread {@linkplain RelayStore#probe() probes} storage with backoff ({@value #FIRST_PROBE_MILLIS} ms,
+ * doubling up to {@value #MAX_PROBE_MILLIS} ms), so health turns OK again once space returns even if nobody writes.
+ * Failed writes are never retried here: their senders got an error and resend (docs/protocol.md).
  */
 public final class BatchingWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchingWriter.class.getName());
     private static final Pending STOP = new Pending(null, null);
+    /** Shortest interval between two "still failing" log lines. */
+    static final long STILL_FAILING_LOG_MILLIS = 10_000;
+    /** First wait before probing failing storage. */
+    static final long FIRST_PROBE_MILLIS = 100;
+    /** Longest wait between probes. */
+    static final long MAX_PROBE_MILLIS = 5000;
 
     /** The store written to; immutable. */
     private final RelayStore store;
@@ -32,6 +44,16 @@ public final class BatchingWriter implements AutoCloseable {
     private final LongConsumer commitNanos;
     /** The writer thread; immutable. */
     private final Thread thread;
+    /** Outcome of the latest commit or probe; immutable reference. */
+    private final StorageHealth health = new StorageHealth();
+    /** Wait before the next probe while failing; writer thread only. */
+    private long probeDelayMillis = FIRST_PROBE_MILLIS;
+    /** When the next probe is due (System.nanoTime), while failing; writer thread only. */
+    private long nextProbeNanos;
+    /** Failures not logged since the last "still failing" line; writer thread only. */
+    private long failuresSinceLog;
+    /** When the last failure line was logged (System.nanoTime); writer thread only. */
+    private long lastFailureLogNanos;
     /** Set once {@link #close()} began; no new writes are accepted after it. Written under the queue's lock. */
     private volatile boolean closed;
 
@@ -62,6 +84,11 @@ public final class BatchingWriter implements AutoCloseable {
         return done;
     }
 
+    /** Whether storage accepts writes, as last observed. */
+    public StorageHealth health() {
+        return health;
+    }
+
     /** Number of writes waiting to be committed. */
     public int queued() {
         return queue.size();
@@ -72,8 +99,13 @@ public final class BatchingWriter implements AutoCloseable {
         boolean stopping = false;
         while (!stopping) {
             try {
-                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                long waitNanos = health.failing()
+                        ? Math.max(0, nextProbeNanos - System.nanoTime()) : TimeUnit.SECONDS.toNanos(1);
+                Pending first = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
                 if (first == null) {
+                    if (health.failing() && System.nanoTime() - nextProbeNanos >= 0) {
+                        probe();
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -102,12 +134,13 @@ public final class BatchingWriter implements AutoCloseable {
         try {
             store.commit(writes);
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "storage commit failed", e);
+            failed(e);
             for (Pending p : batch) {
                 p.done.completeExceptionally(e);
             }
             return;
         }
+        succeeded();
         commitNanos.accept(System.nanoTime() - start);
         for (Pending p : batch) {
             try {
@@ -115,6 +148,48 @@ public final class BatchingWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "write completion callback failed", e);
             }
+        }
+    }
+
+    private void probe() {
+        try {
+            store.probe();
+        } catch (RuntimeException e) {
+            failed(e);
+            return;
+        }
+        succeeded();
+    }
+
+    /**
+     * Records a failed commit or probe. The first of a run is logged with its stack; later ones at most every
+     * {@value #STILL_FAILING_LOG_MILLIS} ms with the number of failures since (a busy relay on a full disk would
+     * otherwise log every batch).
+     */
+    private void failed(RuntimeException e) {
+        long now = System.nanoTime();
+        if (health.failed(String.valueOf(e.getMessage()))) {
+            Log.error(LOG, "storage.failing", e, "reason", String.valueOf(e.getMessage()));
+            probeDelayMillis = FIRST_PROBE_MILLIS;
+            failuresSinceLog = 0;
+            lastFailureLogNanos = now;
+        } else {
+            failuresSinceLog++;
+            if (now - lastFailureLogNanos >= TimeUnit.MILLISECONDS.toNanos(STILL_FAILING_LOG_MILLIS)) {
+                Log.warn(LOG, "storage.still_failing", "failures", failuresSinceLog, "reason",
+                        String.valueOf(e.getMessage()));
+                failuresSinceLog = 0;
+                lastFailureLogNanos = now;
+            }
+            probeDelayMillis = Math.min(MAX_PROBE_MILLIS, probeDelayMillis * 2);
+        }
+        nextProbeNanos = now + TimeUnit.MILLISECONDS.toNanos(probeDelayMillis);
+    }
+
+    private void succeeded() {
+        long since = health.current().sinceMillis();
+        if (health.succeeded()) {
+            Log.warn(LOG, "storage.recovered", "failingMs", System.currentTimeMillis() - since);
         }
     }
 

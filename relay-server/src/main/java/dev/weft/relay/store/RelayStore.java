@@ -18,6 +18,13 @@ public interface RelayStore extends AutoCloseable {
      */
     void commit(List<StoreWrite> writes);
 
+    /**
+     * A minimal durable write that proves storage accepts writes (used to notice recovery after failures).
+     *
+     * @throws StoreException if it fails
+     */
+    void probe();
+
     /** The room with this id, if stored. */
     Optional<RoomRecord> findRoom(String roomId);
 

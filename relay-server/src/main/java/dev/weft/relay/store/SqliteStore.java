@@ -22,76 +22,252 @@ import java.util.Optional;
  *
  * <p>Threading: one connection for the writer thread and one for readers, each used under its own lock; WAL lets
  * readers proceed while the writer commits.
+ *
+ * <p>Recovery: after any failed commit (a full disk, an I/O error) the writer connection is closed and opened
+ * again, and its statements prepared again, before the next commit: SQLite may roll a transaction back by itself
+ * on such errors, after which the JDBC connection's idea of the transaction is wrong ("cannot commit - no
+ * transaction is active") for good. A failed read reopens the reader connection the same way. {@link #probe()}
+ * tells whether writes work again.
+ *
+ * <p>Loss detection: every commit increments a counter in table {@code meta} in the same transaction, and then
+ * records it in the side file {@code weft.db.commits} ({@link CommitMark}). At open, a database whose counter is
+ * below the side file's lost acknowledged commits (a deleted or damaged WAL, a stale copy) and is refused with
+ * {@link StoreLossException}; {@code PRAGMA quick_check} must also pass. See docs/relay.md, "Integrity".
  */
 public final class SqliteStore implements RelayStore {
-    /** Schema version stored in {@code PRAGMA user_version}. */
-    static final int SCHEMA_VERSION = 1;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SqliteStore.class.getName());
+
+    /** Schema version stored in {@code PRAGMA user_version}: 2 added table {@code meta} (the commit counter). */
+    static final int SCHEMA_VERSION = 2;
 
     /** SQLite's {@code synchronous} setting. */
     public enum Synchronous { FULL, NORMAL }
 
-    /** Connection used only by {@link #commit}; guarded by itself. */
-    private final Connection writer;
-    /** Connection for reads; guarded by itself. */
-    private final Connection reader;
-    /**
-     * The hot statement (one execution per accepted update), prepared once on {@link #writer}; guarded by
-     * {@link #writer}. Preparing it per update cost a measurable share of the writer thread under load.
-     */
-    private final PreparedStatement appendUpdate;
     /** The database file; immutable. */
     private final Path file;
+    /** {@code synchronous} setting, re-applied when the writer connection is reopened; immutable. */
+    private final Synchronous synchronous;
+    /** The side file holding the latest commit count; immutable reference. */
+    private final CommitMark mark;
+    /** Guards {@link #writer}, {@link #appendUpdate}, {@link #bumpCommits} and {@link #commits}. */
+    private final Object writeLock = new Object();
+    /** Guards {@link #reader}. */
+    private final Object readLock = new Object();
+    /** Connection used only by {@link #commit}; null after a failure until reopened. */
+    private Connection writer;
+    /**
+     * The hot statement (one execution per accepted update), prepared once per writer connection. Preparing it per
+     * update cost a measurable share of the writer thread under load.
+     */
+    private PreparedStatement appendUpdate;
+    /** Increments the commit counter; prepared once per writer connection. */
+    private PreparedStatement bumpCommits;
+    /** Commits so far (the value of {@code meta.commits} after the last successful commit). */
+    private long commits;
+    /** Connection for reads; null after a failure until reopened. */
+    private Connection reader;
 
-    private SqliteStore(Path file, Connection writer, Connection reader) throws SQLException {
+    private SqliteStore(Path file, Synchronous synchronous, CommitMark mark, long commits) {
         this.file = file;
-        this.writer = writer;
-        this.reader = reader;
-        this.appendUpdate = writer.prepareStatement("INSERT INTO updates (room, name, seq, data) VALUES (?, ?, ?, ?)");
+        this.synchronous = synchronous;
+        this.mark = mark;
+        this.commits = commits;
     }
 
     /**
-     * Opens (creating if needed) {@code dataDir/weft.db}.
+     * Opens (creating if needed) {@code dataDir/weft.db}, refusing a database that lost acknowledged commits.
      *
+     * @throws StoreLossException if the database holds fewer commits than were acknowledged, or fails its
+     *     integrity check
      * @throws StoreException if the directory or database cannot be opened, or has a newer schema
      */
     public static SqliteStore open(Path dataDir, Synchronous synchronous) {
+        return open(dataDir, synchronous, false);
+    }
+
+    /**
+     * Like {@link #open(Path, Synchronous)}; with {@code acceptLoss}, a database that lost commits is opened anyway
+     * (logged as SEVERE) and the side file is reset to what it holds.
+     */
+    public static SqliteStore open(Path dataDir, Synchronous synchronous, boolean acceptLoss) {
         Path file = dataDir.resolve("weft.db");
         try {
             Files.createDirectories(dataDir);
-            // No generated-keys lookup after each INSERT (the relay never reads them): sqlite-jdbc otherwise runs a
-            // regular expression over the SQL and a second query per insert.
-            org.sqlite.SQLiteConfig writerConfig = new org.sqlite.SQLiteConfig();
-            writerConfig.setGetGeneratedKeys(false);
-            Connection w = DriverManager.getConnection("jdbc:sqlite:" + file, writerConfig.toProperties());
-            try (Statement s = w.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=" + synchronous.name());
-                s.execute("PRAGMA busy_timeout=10000");
-                int version;
-                try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-                    version = rs.next() ? rs.getInt(1) : 0;
-                }
-                if (version > SCHEMA_VERSION) {
-                    throw new StoreException("database " + file + " has schema version " + version
-                            + ", newer than this relay's " + SCHEMA_VERSION, null);
-                }
-                s.execute("CREATE TABLE IF NOT EXISTS rooms (id TEXT PRIMARY KEY, editor_hash BLOB NOT NULL,"
-                        + " read_only_hash BLOB NOT NULL, created_ms INTEGER NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS documents (room TEXT NOT NULL, name TEXT NOT NULL,"
-                        + " snapshot BLOB NOT NULL, snapshot_seq INTEGER NOT NULL, PRIMARY KEY (room, name))");
-                s.execute("CREATE TABLE IF NOT EXISTS updates (room TEXT NOT NULL, name TEXT NOT NULL,"
-                        + " seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (room, name, seq))");
-                s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+            long stored;
+            try (Connection c = connect(file, synchronous)) {
+                stored = createSchema(c, file);
+                quickCheck(c, file);
             }
-            w.setAutoCommit(false);
-            Connection r = DriverManager.getConnection("jdbc:sqlite:" + file);
-            try (Statement s = r.createStatement()) {
-                s.execute("PRAGMA busy_timeout=10000");
+            CommitMark mark = CommitMark.open(dataDir.resolve("weft.db.commits"));
+            long acknowledged = mark.read();
+            if (acknowledged > stored) {
+                String what = file + " holds " + stored + " commits but " + acknowledged
+                        + " were acknowledged (" + mark.file().getFileName() + "): its WAL was deleted or damaged, or"
+                        + " it is an older copy";
+                if (!acceptLoss) {
+                    mark.close();
+                    throw new StoreLossException(what + "; restore from a backup (docs/relay.md, Integrity) or"
+                            + " start with --accept-data-loss true to run with what is left");
+                }
+                dev.weft.relay.log.Log.error(LOG, "storage.loss_accepted", null, "db", file.toString(), "stored",
+                        stored, "acknowledged", acknowledged);
             }
-            return new SqliteStore(file, w, r);
+            mark.write(stored);
+            SqliteStore store = new SqliteStore(file, synchronous, mark, stored);
+            synchronized (store.writeLock) {
+                store.openWriter();
+            }
+            synchronized (store.readLock) {
+                store.openReader();
+            }
+            return store;
         } catch (SQLException | java.io.IOException e) {
             throw new StoreException("cannot open SQLite store " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Connection connect(Path file, Synchronous synchronous) throws SQLException {
+        // No generated-keys lookup after each INSERT (the relay never reads them): sqlite-jdbc otherwise runs a
+        // regular expression over the SQL and a second query per insert.
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setGetGeneratedKeys(false);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=" + synchronous.name());
+            s.execute("PRAGMA busy_timeout=10000");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** Creates or upgrades the schema; returns the commit counter. */
+    private static long createSchema(Connection c, Path file) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            int version;
+            try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new StoreException("database " + file + " has schema version " + version
+                        + ", newer than this relay's " + SCHEMA_VERSION, null);
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS rooms (id TEXT PRIMARY KEY, editor_hash BLOB NOT NULL,"
+                    + " read_only_hash BLOB NOT NULL, created_ms INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS documents (room TEXT NOT NULL, name TEXT NOT NULL,"
+                    + " snapshot BLOB NOT NULL, snapshot_seq INTEGER NOT NULL, PRIMARY KEY (room, name))");
+            s.execute("CREATE TABLE IF NOT EXISTS updates (room TEXT NOT NULL, name TEXT NOT NULL,"
+                    + " seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (room, name, seq))");
+            s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+            s.execute("INSERT INTO meta (key, value) VALUES ('commits', 0) ON CONFLICT (key) DO NOTHING");
+            s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+            try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'commits'")) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** {@code PRAGMA quick_check}: structure, page and index consistency of the main file (not the WAL's checksums). */
+    private static void quickCheck(Connection c, Path file) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check(20)")) {
+            while (rs.next()) {
+                problems.add(rs.getString(1));
+            }
+        }
+        if (!problems.equals(List.of("ok"))) {
+            throw new StoreLossException(file + " fails its integrity check (PRAGMA quick_check): "
+                    + String.join("; ", problems) + "; restore from a backup (docs/relay.md, Integrity)");
+        }
+    }
+
+    /**
+     * Writes a consistent copy of {@code dataDir/weft.db} to {@code target} with {@code VACUUM INTO}: safe while a
+     * relay runs on it (a read transaction; the relay's commits continue), and the copy includes the commit
+     * counter, so it restores cleanly into a fresh data directory (docs/relay.md, Integrity).
+     *
+     * @throws StoreException if the database cannot be read or {@code target} exists or cannot be written
+     */
+    public static void backup(Path dataDir, Path target) {
+        Path file = dataDir.resolve("weft.db");
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("no database at " + file, null);
+        }
+        if (Files.exists(target)) {
+            throw new StoreException("backup target " + target + " exists; choose a new file", null);
+        }
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setBusyTimeout(10_000);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties())) {
+            try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+                ps.setString(1, target.toString());
+                ps.execute();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("backup of " + file + " to " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the writer connection and prepares its statements. Caller holds {@link #writeLock}. */
+    private void openWriter() throws SQLException {
+        Connection w = connect(file, synchronous);
+        try {
+            w.setAutoCommit(false);
+            appendUpdate = w.prepareStatement("INSERT INTO updates (room, name, seq, data) VALUES (?, ?, ?, ?)");
+            bumpCommits = w.prepareStatement("UPDATE meta SET value = value + 1 WHERE key = 'commits'");
+        } catch (SQLException e) {
+            w.close();
+            throw e;
+        }
+        writer = w;
+    }
+
+    /** Closes the writer connection, ignoring errors (it is being discarded). Caller holds {@link #writeLock}. */
+    private void discardWriter() {
+        if (writer != null) {
+            try {
+                writer.close(); // also closes its statements, and rolls back an open transaction
+            } catch (SQLException ignored) {
+                // the connection is broken already; a new one is opened on the next commit
+            }
+        }
+        writer = null;
+        appendUpdate = null;
+        bumpCommits = null;
+    }
+
+    /** Opens the reader connection. Caller holds {@link #readLock}. */
+    private void openReader() throws SQLException {
+        Connection r = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = r.createStatement()) {
+            s.execute("PRAGMA busy_timeout=10000");
+        } catch (SQLException e) {
+            r.close();
+            throw e;
+        }
+        reader = r;
+    }
+
+    /** The reader connection, reopened if a failure discarded it. Caller holds {@link #readLock}. */
+    private Connection reader() throws SQLException {
+        if (reader == null) {
+            openReader();
+        }
+        return reader;
+    }
+
+    /** Closes the reader after a failed read, so the next read starts on a fresh connection. Caller holds {@link #readLock}. */
+    private void discardReader() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (SQLException ignored) {
+                // broken already
+            }
+        }
+        reader = null;
     }
 
     /** The database file. */
@@ -101,20 +277,43 @@ public final class SqliteStore implements RelayStore {
 
     @Override
     public void commit(List<StoreWrite> writes) {
-        synchronized (writer) {
+        synchronized (writeLock) {
             try {
+                if (writer == null) {
+                    openWriter();
+                }
                 for (StoreWrite w : writes) {
                     apply(w);
                 }
+                bumpCommits.executeUpdate();
                 writer.commit();
             } catch (SQLException | RuntimeException e) {
-                try {
-                    writer.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
+                // Whatever state SQLite and the driver are in now, the next commit starts on a fresh connection.
+                discardWriter();
                 throw new StoreException("commit of " + writes.size() + " writes failed: " + e.getMessage(), e);
             }
+            commits++;
+            recordMark();
+        }
+    }
+
+    /**
+     * A minimal durable write (the commit counter), proving that storage accepts writes again after a failure.
+     *
+     * @throws StoreException if it fails
+     */
+    @Override
+    public void probe() {
+        commit(List.of());
+    }
+
+    /** Writes {@link #commits} to the side file; a failure only weakens loss detection, so it is logged, not thrown. */
+    private void recordMark() {
+        try {
+            mark.write(commits);
+        } catch (java.io.IOException e) {
+            dev.weft.relay.log.Log.warn(LOG, "storage.commit_mark_failed", "file", mark.file().toString(), "error",
+                    e.toString());
         }
     }
 
@@ -167,8 +366,8 @@ public final class SqliteStore implements RelayStore {
 
     @Override
     public Optional<RoomRecord> findRoom(String roomId) {
-        synchronized (reader) {
-            try (PreparedStatement ps = reader.prepareStatement(
+        synchronized (readLock) {
+            try (PreparedStatement ps = reader().prepareStatement(
                     "SELECT editor_hash, read_only_hash, created_ms FROM rooms WHERE id = ?")) {
                 ps.setString(1, roomId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -178,6 +377,7 @@ public final class SqliteStore implements RelayStore {
                     return Optional.of(new RoomRecord(roomId, rs.getBytes(1), rs.getBytes(2), rs.getLong(3)));
                 }
             } catch (SQLException e) {
+                discardReader();
                 throw new StoreException("cannot read room " + roomId + ": " + e.getMessage(), e);
             }
         }
@@ -185,8 +385,8 @@ public final class SqliteStore implements RelayStore {
 
     @Override
     public List<String> documentNames(String roomId) {
-        synchronized (reader) {
-            try (PreparedStatement ps = reader.prepareStatement(
+        synchronized (readLock) {
+            try (PreparedStatement ps = reader().prepareStatement(
                     "SELECT name FROM documents WHERE room = ? ORDER BY name")) {
                 ps.setString(1, roomId);
                 List<String> names = new ArrayList<>();
@@ -197,6 +397,7 @@ public final class SqliteStore implements RelayStore {
                 }
                 return names;
             } catch (SQLException e) {
+                discardReader();
                 throw new StoreException("cannot list documents of room " + roomId + ": " + e.getMessage(), e);
             }
         }
@@ -204,8 +405,9 @@ public final class SqliteStore implements RelayStore {
 
     @Override
     public Optional<StoredDocument> loadDocument(String roomId, String doc) {
-        synchronized (reader) {
+        synchronized (readLock) {
             try {
+                Connection reader = reader();
                 reader.setAutoCommit(false); // one read transaction: snapshot and log agree
                 try {
                     byte[] snapshot;
@@ -240,6 +442,7 @@ public final class SqliteStore implements RelayStore {
                     reader.setAutoCommit(true);
                 }
             } catch (SQLException e) {
+                discardReader();
                 throw new StoreException("cannot load document " + roomId + "/" + doc + ": " + e.getMessage(), e);
             }
         }
@@ -256,10 +459,11 @@ public final class SqliteStore implements RelayStore {
     }
 
     private long count(String sql) {
-        synchronized (reader) {
-            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        synchronized (readLock) {
+            try (Statement s = reader().createStatement(); ResultSet rs = s.executeQuery(sql)) {
                 return rs.next() ? rs.getLong(1) : 0;
             } catch (SQLException e) {
+                discardReader();
                 throw new StoreException("cannot count: " + e.getMessage(), e);
             }
         }
@@ -267,20 +471,24 @@ public final class SqliteStore implements RelayStore {
 
     @Override
     public void close() {
-        synchronized (writer) {
-            synchronized (reader) {
+        synchronized (writeLock) {
+            synchronized (readLock) {
+                discardReader();
                 try {
-                    reader.close();
-                    appendUpdate.close();
+                    if (writer == null) {
+                        openWriter();
+                    }
                     try (Statement s = writer.createStatement()) {
                         writer.commit();
                         writer.setAutoCommit(true);
                         // Fold the WAL into the main file so the data directory is one self-contained file.
                         s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
                     }
-                    writer.close();
                 } catch (SQLException e) {
                     throw new StoreException("cannot close SQLite store " + file + ": " + e.getMessage(), e);
+                } finally {
+                    discardWriter();
+                    mark.close();
                 }
             }
         }

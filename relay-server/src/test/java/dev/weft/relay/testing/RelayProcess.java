@@ -48,10 +48,10 @@ public final class RelayProcess implements AutoCloseable {
     /** Restarts so far (each restart gets its own log file). */
     private int starts;
 
-    private RelayProcess(Path workDir, int port, List<String> extraArgs, String jvmArgs) {
+    private RelayProcess(Path workDir, Path dataDir, int port, List<String> extraArgs, String jvmArgs) {
         this.jvmArgs = jvmArgs;
         this.workDir = workDir;
-        this.dataDir = workDir.resolve("data");
+        this.dataDir = dataDir;
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
     }
@@ -62,16 +62,48 @@ public final class RelayProcess implements AutoCloseable {
      * @param extraArgs more flags, e.g. {@code "--max-message-bytes", "65536"}
      */
     public static RelayProcess start(Path workDir, String... extraArgs) throws IOException {
-        RelayProcess p = new RelayProcess(workDir, freePort(), List.of(extraArgs), null);
+        return startWithData(workDir, workDir.resolve("data"), extraArgs);
+    }
+
+    /** Like {@link #start(Path, String...)} with the data directory at {@code dataDir} (e.g. on a small mount). */
+    public static RelayProcess startWithData(Path workDir, Path dataDir, String... extraArgs) throws IOException {
+        RelayProcess p = new RelayProcess(workDir, dataDir, freePort(), List.of(extraArgs), null);
         p.launch();
         return p;
     }
 
     /** {@link #start} with these JVM options (e.g. {@code "-Xmx160m -XX:+UseSerialGC"}) instead of the default. */
     public static RelayProcess startWithJvmArgs(Path workDir, String jvmArgs, String... extraArgs) throws IOException {
-        RelayProcess p = new RelayProcess(workDir, freePort(), List.of(extraArgs), jvmArgs);
+        RelayProcess p = new RelayProcess(workDir, workDir.resolve("data"), freePort(), List.of(extraArgs), jvmArgs);
         p.launch();
         return p;
+    }
+
+    /** How a relay that was expected to exit by itself ended; immutable. */
+    public record Exited(int exitCode, String log) {
+    }
+
+    /**
+     * Runs a relay on {@code port} (e.g. one already in use) with data in {@code workDir/data} and waits for it to
+     * exit by itself.
+     *
+     * @throws IOException if it is still running after {@code timeout} (it is then killed)
+     */
+    public static Exited runUntilExit(Path workDir, int port, Duration timeout, String... extraArgs)
+            throws IOException {
+        RelayProcess p = new RelayProcess(workDir, workDir.resolve("data"), port, List.of(extraArgs), null);
+        p.spawn();
+        try {
+            if (!p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.process.destroyForcibly();
+                p.waitFor();
+                throw new IOException("relay still running " + timeout + " after start; log:\n" + p.log());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return new Exited(p.process.exitValue(), p.log());
     }
 
     /** {@code http://127.0.0.1:<port>} ({@code https} when started with {@code --tls-keystore}). */
@@ -102,6 +134,11 @@ public final class RelayProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
+        spawn();
+        awaitHealthy(Duration.ofSeconds(60));
+    }
+
+    private void spawn() throws IOException {
         Files.createDirectories(workDir);
         starts++;
         List<String> cmd = new ArrayList<>();
@@ -125,7 +162,6 @@ public final class RelayProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         process = pb.start();
-        awaitHealthy(Duration.ofSeconds(60));
     }
 
     private void awaitHealthy(Duration timeout) throws IOException {
