@@ -6,6 +6,7 @@ import dev.weft.crdt.TextChange;
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.VersionVector;
 import dev.weft.sync.ErrorCode;
+import dev.weft.sync.Limits;
 import dev.weft.sync.Message;
 import java.time.Duration;
 import java.util.HashMap;
@@ -59,6 +60,14 @@ public final class SharedDocument implements AutoCloseable {
     private static final java.util.Set<ErrorCode> REFUSED_UPDATE = java.util.EnumSet.of(ErrorCode.RATE_LIMITED,
             ErrorCode.INTERNAL, ErrorCode.DOC_TOO_LARGE, ErrorCode.BAD_UPDATE, ErrorCode.MESSAGE_TOO_LARGE,
             ErrorCode.READ_ONLY, ErrorCode.UNKNOWN_DOC);
+    /** Refusals for size: resending the same content cannot succeed, so they are retried only a bounded number of times. */
+    private static final java.util.Set<ErrorCode> SIZE_REFUSALS = java.util.EnumSet.of(ErrorCode.DOC_TOO_LARGE,
+            ErrorCode.MESSAGE_TOO_LARGE);
+    /**
+     * Size refusals in a row (no ack in between) after which the document stops resyncing on its own until the
+     * next connection: one retry is useful (it resends in chunks that fit), more would loop for ever.
+     */
+    static final int MAX_SIZE_REFUSALS = 2;
 
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "weft-doc-timer");
@@ -103,6 +112,21 @@ public final class SharedDocument implements AutoCloseable {
     private ScheduledFuture<?> retry;
     /** Delay before the next resync after a refused update; doubles while refusals repeat. Executor only. */
     private long retryDelayMillis = RETRY_DELAY.toMillis();
+    /**
+     * Parts of a diff cut by {@link #maxUpdateBytes} not sent yet: one part is on the wire at a time and the next
+     * goes when the relay acknowledges it, because the WebSocket client closes the connection when more than
+     * 16 MiB wait in its send queue (two 8 MiB updates as base64 already do). Cleared when the connection is lost
+     * or a resync starts (the sync recomputes what the relay lacks). Executor only.
+     */
+    private final java.util.ArrayDeque<byte[]> queuedParts = new java.util.ArrayDeque<>();
+    /** Size refusals since the last ack or connection; see {@link #MAX_SIZE_REFUSALS}. Executor only. */
+    private int sizeRefusals;
+    /**
+     * Largest update this document sends ({@link Limits#MAX_UPDATE_BYTES}; tests lower it). Larger diffs are cut
+     * into several updates with {@code TextDocument.encodeDiff(version, max)}; an update is never sent above it.
+     * Immutable after {@link #open}.
+     */
+    private volatile int maxUpdateBytes = Limits.MAX_UPDATE_BYTES;
     private volatile boolean closed;
 
     private SharedDocument(SyncChannel channel, String name, TextDocument replica, ExecutorService executor,
@@ -222,10 +246,23 @@ public final class SharedDocument implements AutoCloseable {
      */
     public void publish(LocalEdit edit) {
         requireWritable();
+        long seqBefore = acks.localNext();
         acks.localEdit(replica.version().get(replica.agent()), edit.deleted().size());
         if (synced) {
-            sendUpdate(edit.update());
+            if (edit.update().length <= maxUpdateBytes) {
+                sendUpdate(edit.update());
+            } else {
+                // A big paste: send what the replica had before this edit lacks (this edit), in updates that fit.
+                Map<Long, Long> before = new HashMap<>(replica.version().asMap());
+                before.put(replica.agent(), seqBefore);
+                sendUpdates(replica.encodeDiff(VersionVector.of(before), maxUpdateBytes));
+            }
         }
+    }
+
+    /** For tests: lowers the largest update this document sends (see {@link Limits#MAX_UPDATE_BYTES}). */
+    public void setMaxUpdateBytesForTesting(int max) {
+        this.maxUpdateBytes = max;
     }
 
     /** True if local edits would be refused (the room admitted us read-only). */
@@ -308,7 +345,11 @@ public final class SharedDocument implements AutoCloseable {
         awarenessListeners.remove(l);
     }
 
-    /** Adds a listener for the relay's errors about this document (read-only, limits…; called on the executor). */
+    /**
+     * Adds a listener for errors about this document (called on the executor): the relay's ({@code Error}
+     * messages: read-only, limits…) and one raised here, {@code MESSAGE_TOO_LARGE} for an update this client
+     * refused to send because it exceeds {@link Limits#MAX_UPDATE_BYTES}.
+     */
     public void addErrorListener(Consumer<RelayRejectedException> l) {
         errorListeners.add(l);
     }
@@ -356,17 +397,41 @@ public final class SharedDocument implements AutoCloseable {
     // ---- executor -------------------------------------------------------------------------------------------
 
     private void onConnected() {
+        sizeRefusals = 0;
         acks.connectionStarted();
         requestSync();
     }
 
     private void requestSync() {
         synced = false;
+        queuedParts.clear();
         acks.syncRequestSent();
         channel.send(new Message.SyncRequest(name, replica.version()));
     }
 
+    private void sendUpdates(List<byte[]> updates) {
+        if (updates.size() == 1 && queuedParts.isEmpty()) {
+            sendUpdate(updates.get(0));
+            return;
+        }
+        boolean idle = queuedParts.isEmpty();
+        queuedParts.addAll(updates);
+        if (idle) {
+            sendUpdate(queuedParts.poll());
+        }
+    }
+
     private void sendUpdate(byte[] update) {
+        if (update.length > maxUpdateBytes) {
+            // Never put an update above the protocol limit on the wire: the relay (or the transport on the way)
+            // would refuse it or drop the connection, and the resync would send it again for ever.
+            RelayRejectedException ex = new RelayRejectedException(ErrorCode.MESSAGE_TOO_LARGE, "an update of "
+                    + update.length + " bytes for '" + name + "' exceeds the protocol limit of " + maxUpdateBytes
+                    + " bytes and was not sent; the edit stays local");
+            LOG.warning(ex.getMessage());
+            fireError(ex);
+            return;
+        }
         if (channel.send(new Message.Update(name, update))) {
             acks.updateSent();
         }
@@ -374,6 +439,7 @@ public final class SharedDocument implements AutoCloseable {
 
     private void onDisconnected() {
         synced = false;
+        queuedParts.clear();
         for (Long id : List.copyOf(awareness.keySet())) {
             awareness.remove(id);
             fireAwareness(id, "");
@@ -404,7 +470,7 @@ public final class SharedDocument implements AutoCloseable {
         if (!channel.readOnly()) {
             if (!r.serverVersion().covers(mine) || acks.deletesUnacked()) {
                 // The relay lacks some of our operations, or may lack deletes (which versions do not show).
-                sendUpdate(replica.encodeDiff(r.serverVersion()));
+                sendUpdates(replica.encodeDiff(r.serverVersion(), maxUpdateBytes));
             } else if (acks.insertsUnacked()) {
                 // The relay has them but we never heard they are durable (e.g. it died before acking): an empty
                 // Update asks for an Ack only.
@@ -443,6 +509,10 @@ public final class SharedDocument implements AutoCloseable {
             notifyAll();
         }
         retryDelayMillis = RETRY_DELAY.toMillis();
+        sizeRefusals = 0;
+        if (synced && !queuedParts.isEmpty()) {
+            sendUpdate(queuedParts.poll());
+        }
         if (more) {
             for (Runnable l : ackListeners) {
                 guard(l, "ack listener");
@@ -479,7 +549,11 @@ public final class SharedDocument implements AutoCloseable {
             // relay lacks.
             acks.updateRefused();
             synced = false;
-            if (retry == null || retry.isDone()) {
+            if (SIZE_REFUSALS.contains(e.code()) && ++sizeRefusals >= MAX_SIZE_REFUSALS) {
+                // Resending cannot help: stop here (no resync loop) until the next connection, and say so.
+                ex = new RelayRejectedException(e.code(), "relay refused an update for '" + name + "' as too large ("
+                        + e.message() + "); edits to it stay local and are retried on the next connection");
+            } else if (retry == null || retry.isDone()) {
                 retry = TIMER.schedule(() -> run(() -> {
                     if (!synced && channel.state() == ConnectionState.CONNECTED) {
                         requestSync();
@@ -492,6 +566,10 @@ public final class SharedDocument implements AutoCloseable {
         if (e.code() != ErrorCode.RATE_LIMITED) {
             LOG.warning(ex.getMessage());
         }
+        fireError(ex);
+    }
+
+    private void fireError(RelayRejectedException ex) {
         for (Consumer<RelayRejectedException> l : errorListeners) {
             guard(() -> l.accept(ex), "error listener");
         }

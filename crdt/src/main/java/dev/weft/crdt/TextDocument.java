@@ -128,6 +128,17 @@ public final class TextDocument {
     }
 
     /**
+     * {@link #encodeDiff(VersionVector)} as a list of updates of at most {@code maxBytes} bytes each, to send (and
+     * apply) in order: for transports that limit one message (the sync protocol's {@code Limits.MAX_UPDATE_BYTES}).
+     * A diff that fits is returned as one update. Items are split where needed, never inside a surrogate pair.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is under a few hundred bytes
+     */
+    public List<byte[]> encodeDiff(VersionVector theirs, int maxBytes) {
+        return replica.encodeDiffChunks(Objects.requireNonNull(theirs, "theirs"), maxBytes);
+    }
+
+    /**
      * A position that stays attached to the character at {@code offset} (or, with {@link Assoc#BEFORE}, to the
      * one before it) while others edit around it; for cursors and selections.
      */

@@ -91,6 +91,9 @@ public final class SessionManager {
     private volatile boolean supportsShowMessageRequest = true;
     private volatile boolean supportsInlayRefresh;
     private final CursorService cursors = new CursorService(this);
+    /** Size errors shown to the user (issue 9, item 3). */
+    private final dev.weft.lsp.notices.RelayErrorNotices notices = new dev.weft.lsp.notices.RelayErrorNotices(
+            () -> client);
     private final AtomicBoolean statusScheduled = new AtomicBoolean();
     private volatile String lastStatusJson = "";
 
@@ -602,6 +605,7 @@ public final class SessionManager {
             statusChanged();
         });
         shared.addSyncListener(this::statusChanged);
+        shared.addErrorListener(notices.forDocument());
         shared.addAwarenessListener((clientId, state) -> cursors.onAwareness(rd, clientId, state));
         return rd;
     }
@@ -733,6 +737,7 @@ public final class SessionManager {
                 : CursorService.colorFor(user);
         RoomConnector.RoomConnection rc = connector.open(link, user, color);
         rc.addStateListener((state, cause) -> statusChanged());
+        rc.addMessageListener(notices.forConnection());
         return rc;
     }
 
