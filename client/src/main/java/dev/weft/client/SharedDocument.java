@@ -53,6 +53,10 @@ public final class SharedDocument implements AutoCloseable {
     static final Duration AWARENESS_TIMEOUT = Duration.ofSeconds(30);
     /** Our own awareness is re-sent this often so that others do not expire it. */
     static final Duration AWARENESS_HEARTBEAT = Duration.ofSeconds(15);
+    /** How often a quiet, synced document compares itself with the room's replica (StateCheck). */
+    static final Duration STATE_CHECK_INTERVAL = Duration.ofSeconds(20);
+    /** A StateCheck not answered within this is given up (see {@link RoomStateCheck}). */
+    static final Duration STATE_CHECK_TIMEOUT = Duration.ofSeconds(10);
     /** After a relay error that means "not applied, resend later" we resync after this delay. */
     static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
@@ -119,6 +123,17 @@ public final class SharedDocument implements AutoCloseable {
      * or a resync starts (the sync recomputes what the relay lacks). Executor only.
      */
     private final java.util.ArrayDeque<byte[]> queuedParts = new java.util.ArrayDeque<>();
+    /** The state check with the room; executor only. */
+    private final RoomStateCheck roomCheck = new RoomStateCheck();
+    /** When the last state check was started (System.nanoTime); executor only. */
+    private long lastRoomCheckNanos = System.nanoTime();
+    /** Local and remote changes to the replica so far, and their number at the last SAME check. Executor only. */
+    private long changeCount;
+    private long changeCountAtLastSame = -1;
+    /** Interval of the automatic state check; tests shorten it. */
+    private volatile Duration stateCheckInterval = STATE_CHECK_INTERVAL;
+    /** Replicas replaced by the relay's state after a state check found them diverged. */
+    private final java.util.concurrent.atomic.AtomicInteger roomRepairs = new java.util.concurrent.atomic.AtomicInteger();
     /** Size refusals since the last ack or connection; see {@link #MAX_SIZE_REFUSALS}. Executor only. */
     private int sizeRefusals;
     /**
@@ -136,7 +151,7 @@ public final class SharedDocument implements AutoCloseable {
         this.replica = Objects.requireNonNull(replica, "replica");
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
-        long period = AWARENESS_HEARTBEAT.toMillis() / 3;
+        long period = 1_000; // awareness expiry and heartbeat, state check timeouts and schedule
         this.awarenessTask = TIMER.scheduleAtFixedRate(() -> run(this::awarenessTick), period, period,
                 TimeUnit.MILLISECONDS);
     }
@@ -248,6 +263,7 @@ public final class SharedDocument implements AutoCloseable {
         requireWritable();
         long seqBefore = acks.localNext();
         acks.localEdit(replica.version().get(replica.agent()), edit.deleted().size());
+        changeCount++;
         if (synced) {
             if (edit.update().length <= maxUpdateBytes) {
                 sendUpdate(edit.update());
@@ -258,6 +274,36 @@ public final class SharedDocument implements AutoCloseable {
                 sendUpdates(replica.encodeDiff(VersionVector.of(before), maxUpdateBytes));
             }
         }
+    }
+
+    /**
+     * Compares this replica with the relay's ({@code StateCheck}, {@code docs/protocol.md} "State check"). If both
+     * are at the same version but their texts differ, this replica diverged (e.g. two live replicas once shared
+     * an agent id): it is replaced by the relay's state under a fresh agent id, the change is reported to the
+     * remote change listeners (an editor binding shows it as a remote change) and {@link #roomRepairs()} grows.
+     * Only checked while synced with every local operation acknowledged, so no local work is unsent when the
+     * replica is replaced. Also runs by itself every {@link #STATE_CHECK_INTERVAL} while quiet.
+     *
+     * @return the outcome; never fails
+     */
+    public CompletableFuture<RoomCheckOutcome> checkWithRoom() {
+        CompletableFuture<RoomCheckOutcome> f = new CompletableFuture<>();
+        try {
+            executor.execute(() -> startRoomCheck(f));
+        } catch (RejectedExecutionException e) {
+            f.complete(RoomCheckOutcome.NOT_CHECKED);
+        }
+        return f;
+    }
+
+    /** Number of times this replica was replaced by the room's state after a diverging state check. */
+    public int roomRepairs() {
+        return roomRepairs.get();
+    }
+
+    /** For tests: how often the automatic state check runs. */
+    public void setStateCheckIntervalForTesting(Duration interval) {
+        this.stateCheckInterval = interval;
     }
 
     /** For tests: lowers the largest update this document sends (see {@link Limits#MAX_UPDATE_BYTES}). */
@@ -398,6 +444,7 @@ public final class SharedDocument implements AutoCloseable {
 
     private void onConnected() {
         sizeRefusals = 0;
+        roomCheck.connected();
         acks.connectionStarted();
         requestSync();
     }
@@ -440,6 +487,7 @@ public final class SharedDocument implements AutoCloseable {
     private void onDisconnected() {
         synced = false;
         queuedParts.clear();
+        roomCheck.lost();
         for (Long id : List.copyOf(awareness.keySet())) {
             awareness.remove(id);
             fireAwareness(id, "");
@@ -457,6 +505,8 @@ public final class SharedDocument implements AutoCloseable {
             onAwareness(a);
         } else if (m instanceof Message.SyncRequest r) {
             channel.send(new Message.SyncReply(name, replica.encodeDiff(r.version()), replica.version()));
+        } else if (m instanceof Message.StateCheckReply r) {
+            onStateCheckReply(r);
         } else if (m instanceof Message.Error e) {
             onError(e);
         }
@@ -496,6 +546,7 @@ public final class SharedDocument implements AutoCloseable {
             return;
         }
         if (!changes.isEmpty()) {
+            changeCount++;
             for (RemoteChangeListener l : changeListeners) {
                 guard(() -> l.onRemoteChanges(changes), "remote change listener");
             }
@@ -575,8 +626,110 @@ public final class SharedDocument implements AutoCloseable {
         }
     }
 
+    private void startRoomCheck(CompletableFuture<RoomCheckOutcome> f) {
+        if (closed || !synced || acks.unacked() > 0 || !queuedParts.isEmpty()
+                || channel.state() != ConnectionState.CONNECTED) {
+            f.complete(RoomCheckOutcome.NOT_CHECKED);
+            return;
+        }
+        lastRoomCheckNanos = System.nanoTime();
+        RoomStateCheck.Sent sent = roomCheck.start(replica.version(), textSha256(), f, lastRoomCheckNanos);
+        if (sent != null && !channel.send(new Message.StateCheck(name, sent.version(), sent.textSha256()))) {
+            roomCheck.lost();
+        }
+    }
+
+    private void onStateCheckReply(Message.StateCheckReply r) {
+        RoomStateCheck.Sent sent = roomCheck.replied();
+        if (sent == null) {
+            return;
+        }
+        RoomCheckOutcome outcome = RoomCheckOutcome.NOT_COMPARABLE;
+        try {
+            outcome = judge(sent, r);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "state check of '" + name + "' failed", e);
+        } finally {
+            roomCheck.finish(outcome);
+        }
+    }
+
+    /** The outcome of a reply to {@code sent}; repairs the replica when it diverged. Executor only. */
+    private RoomCheckOutcome judge(RoomStateCheck.Sent sent, Message.StateCheckReply r) {
+        boolean unchangedSinceSent = replica.version().equals(sent.version())
+                && RoomStateCheck.sameHash(sent, textSha256()) && acks.unacked() == 0 && queuedParts.isEmpty();
+        switch (r.result()) {
+            case SAME_TEXT -> {
+                if (unchangedSinceSent) {
+                    changeCountAtLastSame = changeCount;
+                }
+                return RoomCheckOutcome.SAME;
+            }
+            case DIFFERENT_VERSION -> {
+                return RoomCheckOutcome.NOT_COMPARABLE;
+            }
+            default -> {
+                if (!unchangedSinceSent) {
+                    return RoomCheckOutcome.NOT_COMPARABLE; // we moved meanwhile: compare again later
+                }
+                return repairFromRoom(r.state());
+            }
+        }
+    }
+
+    /**
+     * The relay's replica has our version and another text. First merge its state (it may only hold a deletion we
+     * have not received yet: deletions do not change versions); if the texts still differ, the same ids name
+     * different characters here and there, and only adopting the relay's state converges.
+     */
+    private RoomCheckOutcome repairFromRoom(byte[] relayState) {
+        String relayText;
+        try {
+            TextDocument probe = new TextDocument(0);
+            probe.applyUpdate(relayState);
+            relayText = probe.getText();
+            integrate(relayState);
+        } catch (MalformedUpdateException e) {
+            LOG.log(Level.SEVERE, "relay sent a malformed state for '" + name + "' in a state check; ignored", e);
+            return RoomCheckOutcome.NOT_COMPARABLE;
+        }
+        if (replica.getText().equals(relayText)) {
+            return RoomCheckOutcome.SAME;
+        }
+        long oldAgent = replica.agent();
+        long fresh = freshAgent();
+        List<TextChange> changes = replica.replaceState(fresh, relayState);
+        acks = new AckTracker(0, false);
+        roomRepairs.incrementAndGet();
+        LOG.warning("'" + name + "' differed from the relay's replica at the same version: replaced by the relay's "
+                + "state (agent " + oldAgent + " -> " + fresh + ")");
+        if (!changes.isEmpty()) {
+            for (RemoteChangeListener l : changeListeners) {
+                guard(() -> l.onRemoteChanges(changes), "remote change listener");
+            }
+        }
+        return RoomCheckOutcome.REPAIRED;
+    }
+
+    private static long freshAgent() {
+        return new java.security.SecureRandom().nextLong() & ((1L << 53) - 1);
+    }
+
+    private byte[] textSha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(replica.getText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
     private void awarenessTick() {
         long now = System.nanoTime();
+        roomCheck.tick(now, STATE_CHECK_TIMEOUT.toNanos());
+        if (now - lastRoomCheckNanos > stateCheckInterval.toNanos() && changeCount != changeCountAtLastSame) {
+            startRoomCheck(new CompletableFuture<>());
+        }
         for (Map.Entry<Long, RemoteAwareness> e : List.copyOf(awareness.entrySet())) {
             if (now - e.getValue().receivedNanos() > AWARENESS_TIMEOUT.toNanos()) {
                 awareness.remove(e.getKey());

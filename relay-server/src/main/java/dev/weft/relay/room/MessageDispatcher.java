@@ -75,6 +75,8 @@ public final class MessageDispatcher {
             room.executeInlineIfIdle(() -> room.update(s, u, forward, received));
         } else if (m instanceof Message.SyncRequest r) {
             room.execute(() -> room.syncRequest(s, r));
+        } else if (m instanceof Message.StateCheck c) {
+            room.execute(() -> room.stateCheck(s, c));
         } else if (m instanceof Message.Awareness a) {
             long now = System.currentTimeMillis();
             room.executeInlineIfIdle(() -> room.awareness(s, a, now));
