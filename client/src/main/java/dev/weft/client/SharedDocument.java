@@ -6,6 +6,7 @@ import dev.weft.crdt.TextChange;
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.VersionVector;
 import dev.weft.sync.ErrorCode;
+import dev.weft.sync.WireLimits;
 import dev.weft.sync.Message;
 import dev.weft.sync.WireLimits;
 import java.time.Duration;
@@ -53,6 +54,10 @@ public final class SharedDocument implements AutoCloseable {
     static final Duration AWARENESS_TIMEOUT = Duration.ofSeconds(30);
     /** Our own awareness is re-sent this often so that others do not expire it. */
     static final Duration AWARENESS_HEARTBEAT = Duration.ofSeconds(15);
+    /** How often a quiet, synced document compares itself with the room's replica (StateCheck). */
+    static final Duration STATE_CHECK_INTERVAL = Duration.ofSeconds(20);
+    /** A StateCheck not answered within this is given up (see {@link RoomStateCheck}). */
+    static final Duration STATE_CHECK_TIMEOUT = Duration.ofSeconds(10);
     /** After a relay error that means "not applied, resend later" we resync after this delay. */
     static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
@@ -60,6 +65,14 @@ public final class SharedDocument implements AutoCloseable {
     private static final java.util.Set<ErrorCode> REFUSED_UPDATE = java.util.EnumSet.of(ErrorCode.RATE_LIMITED,
             ErrorCode.INTERNAL, ErrorCode.DOC_TOO_LARGE, ErrorCode.BAD_UPDATE, ErrorCode.MESSAGE_TOO_LARGE,
             ErrorCode.READ_ONLY, ErrorCode.UNKNOWN_DOC, ErrorCode.UPDATE_TOO_LARGE);
+    /** Refusals for size: resending the same content cannot succeed, so they are retried only a bounded number of times. */
+    private static final java.util.Set<ErrorCode> SIZE_REFUSALS = java.util.EnumSet.of(ErrorCode.DOC_TOO_LARGE,
+            ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.UPDATE_TOO_LARGE);
+    /**
+     * Size refusals in a row (no ack in between) after which the document stops resyncing on its own until the
+     * next connection: one retry is useful (it resends in chunks that fit), more would loop for ever.
+     */
+    static final int MAX_SIZE_REFUSALS = 2;
 
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "weft-doc-timer");
@@ -104,6 +117,32 @@ public final class SharedDocument implements AutoCloseable {
     private ScheduledFuture<?> retry;
     /** Delay before the next resync after a refused update; doubles while refusals repeat. Executor only. */
     private long retryDelayMillis = RETRY_DELAY.toMillis();
+    /**
+     * Parts of a diff cut by {@link #maxUpdateBytes} not sent yet: one part is on the wire at a time and the next
+     * goes when the relay acknowledges it, because the WebSocket client closes the connection when more than
+     * 16 MiB wait in its send queue (two 8 MiB updates as base64 already do). Cleared when the connection is lost
+     * or a resync starts (the sync recomputes what the relay lacks). Executor only.
+     */
+    private final java.util.ArrayDeque<byte[]> queuedParts = new java.util.ArrayDeque<>();
+    /** The state check with the room; executor only. */
+    private final RoomStateCheck roomCheck = new RoomStateCheck();
+    /** When the last state check was started (System.nanoTime); executor only. */
+    private long lastRoomCheckNanos = System.nanoTime();
+    /** Local and remote changes to the replica so far, and their number at the last SAME check. Executor only. */
+    private long changeCount;
+    private long changeCountAtLastSame = -1;
+    /** Interval of the automatic state check; tests shorten it. */
+    private volatile Duration stateCheckInterval = STATE_CHECK_INTERVAL;
+    /** Replicas replaced by the relay's state after a state check found them diverged. */
+    private final java.util.concurrent.atomic.AtomicInteger roomRepairs = new java.util.concurrent.atomic.AtomicInteger();
+    /** Size refusals since the last ack or connection; see {@link #MAX_SIZE_REFUSALS}. Executor only. */
+    private int sizeRefusals;
+    /**
+     * Largest update this document sends ({@link WireLimits#MAX_UPDATE_BYTES}; tests lower it). Larger diffs are cut
+     * into several updates with {@code TextDocument.encodeDiff(version, max)}; an update is never sent above it.
+     * Immutable after {@link #open}.
+     */
+    private volatile int maxUpdateBytes = WireLimits.MAX_UPDATE_BYTES;
     private volatile boolean closed;
 
     private SharedDocument(SyncChannel channel, String name, TextDocument replica, ExecutorService executor,
@@ -113,7 +152,7 @@ public final class SharedDocument implements AutoCloseable {
         this.replica = Objects.requireNonNull(replica, "replica");
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
-        long period = AWARENESS_HEARTBEAT.toMillis() / 3;
+        long period = 1_000; // awareness expiry and heartbeat, state check timeouts and schedule
         this.awarenessTask = TIMER.scheduleAtFixedRate(() -> run(this::awarenessTick), period, period,
                 TimeUnit.MILLISECONDS);
     }
@@ -223,10 +262,54 @@ public final class SharedDocument implements AutoCloseable {
      */
     public void publish(LocalEdit edit) {
         requireWritable();
+        long seqBefore = acks.localNext();
         acks.localEdit(replica.version().get(replica.agent()), edit.deleted().size());
+        changeCount++;
         if (synced) {
-            sendUpdate(edit.update());
+            if (edit.update().length <= maxUpdateBytes) {
+                sendUpdate(edit.update());
+            } else {
+                // A big paste: send what the replica had before this edit lacks (this edit), in updates that fit.
+                Map<Long, Long> before = new HashMap<>(replica.version().asMap());
+                before.put(replica.agent(), seqBefore);
+                sendUpdates(replica.encodeDiff(VersionVector.of(before), maxUpdateBytes));
+            }
         }
+    }
+
+    /**
+     * Compares this replica with the relay's ({@code StateCheck}, {@code docs/protocol.md} "State check"). If both
+     * are at the same version but their texts differ, this replica diverged (e.g. two live replicas once shared
+     * an agent id): it is replaced by the relay's state under a fresh agent id, the change is reported to the
+     * remote change listeners (an editor binding shows it as a remote change) and {@link #roomRepairs()} grows.
+     * Only checked while synced with every local operation acknowledged, so no local work is unsent when the
+     * replica is replaced. Also runs by itself every {@link #STATE_CHECK_INTERVAL} while quiet.
+     *
+     * @return the outcome; never fails
+     */
+    public CompletableFuture<RoomCheckOutcome> checkWithRoom() {
+        CompletableFuture<RoomCheckOutcome> f = new CompletableFuture<>();
+        try {
+            executor.execute(() -> startRoomCheck(f));
+        } catch (RejectedExecutionException e) {
+            f.complete(RoomCheckOutcome.NOT_CHECKED);
+        }
+        return f;
+    }
+
+    /** Number of times this replica was replaced by the room's state after a diverging state check. */
+    public int roomRepairs() {
+        return roomRepairs.get();
+    }
+
+    /** For tests: how often the automatic state check runs. */
+    public void setStateCheckIntervalForTesting(Duration interval) {
+        this.stateCheckInterval = interval;
+    }
+
+    /** For tests: lowers the largest update this document sends (see {@link WireLimits#MAX_UPDATE_BYTES}). */
+    public void setMaxUpdateBytesForTesting(int max) {
+        this.maxUpdateBytes = max;
     }
 
     /** True if local edits would be refused (the room admitted us read-only). */
@@ -309,7 +392,11 @@ public final class SharedDocument implements AutoCloseable {
         awarenessListeners.remove(l);
     }
 
-    /** Adds a listener for the relay's errors about this document (read-only, limits…; called on the executor). */
+    /**
+     * Adds a listener for errors about this document (called on the executor): the relay's ({@code Error}
+     * messages: read-only, limits…) and one raised here, {@code MESSAGE_TOO_LARGE} for an update this client
+     * refused to send because it exceeds {@link WireLimits#MAX_UPDATE_BYTES}.
+     */
     public void addErrorListener(Consumer<RelayRejectedException> l) {
         errorListeners.add(l);
     }
@@ -357,23 +444,40 @@ public final class SharedDocument implements AutoCloseable {
     // ---- executor -------------------------------------------------------------------------------------------
 
     private void onConnected() {
+        sizeRefusals = 0;
+        roomCheck.connected();
         acks.connectionStarted();
         requestSync();
     }
 
     private void requestSync() {
         synced = false;
+        queuedParts.clear();
         acks.syncRequestSent();
         channel.send(new Message.SyncRequest(name, replica.version()));
     }
 
+    private void sendUpdates(List<byte[]> updates) {
+        if (updates.size() == 1 && queuedParts.isEmpty()) {
+            sendUpdate(updates.get(0));
+            return;
+        }
+        boolean idle = queuedParts.isEmpty();
+        queuedParts.addAll(updates);
+        if (idle) {
+            sendUpdate(queuedParts.poll());
+        }
+    }
+
     private void sendUpdate(byte[] update) {
-        if (!WireLimits.updateFits(update.length)) {
-            // Sending it would only get the connection dropped (or refused): refuse here, as the relay would, so the
-            // user gets a clear error and the update stays unacknowledged (resent by a later sync).
-            onError(new Message.Error(ErrorCode.MESSAGE_TOO_LARGE, "update of " + update.length
-                    + " bytes is over the protocol's limit of " + WireLimits.MAX_UPDATE_BYTES
-                    + " bytes per update; not sent", name));
+        if (update.length > maxUpdateBytes) {
+            // Never put an update above the protocol limit on the wire: the relay (or the transport on the way)
+            // would refuse it or drop the connection, and the resync would send it again for ever.
+            RelayRejectedException ex = new RelayRejectedException(ErrorCode.MESSAGE_TOO_LARGE, "an update of "
+                    + update.length + " bytes for '" + name + "' exceeds the protocol limit of " + maxUpdateBytes
+                    + " bytes and was not sent; the edit stays local");
+            LOG.warning(ex.getMessage());
+            fireError(ex);
             return;
         }
         if (channel.send(new Message.Update(name, update))) {
@@ -383,6 +487,8 @@ public final class SharedDocument implements AutoCloseable {
 
     private void onDisconnected() {
         synced = false;
+        queuedParts.clear();
+        roomCheck.lost();
         for (Long id : List.copyOf(awareness.keySet())) {
             awareness.remove(id);
             fireAwareness(id, "");
@@ -400,6 +506,8 @@ public final class SharedDocument implements AutoCloseable {
             onAwareness(a);
         } else if (m instanceof Message.SyncRequest r) {
             channel.send(new Message.SyncReply(name, replica.encodeDiff(r.version()), replica.version()));
+        } else if (m instanceof Message.StateCheckReply r) {
+            onStateCheckReply(r);
         } else if (m instanceof Message.Error e) {
             onError(e);
         }
@@ -413,7 +521,7 @@ public final class SharedDocument implements AutoCloseable {
         if (!channel.readOnly()) {
             if (!r.serverVersion().covers(mine) || acks.deletesUnacked()) {
                 // The relay lacks some of our operations, or may lack deletes (which versions do not show).
-                sendUpdate(replica.encodeDiff(r.serverVersion()));
+                sendUpdates(replica.encodeDiff(r.serverVersion(), maxUpdateBytes));
             } else if (acks.insertsUnacked()) {
                 // The relay has them but we never heard they are durable (e.g. it died before acking): an empty
                 // Update asks for an Ack only.
@@ -439,6 +547,7 @@ public final class SharedDocument implements AutoCloseable {
             return;
         }
         if (!changes.isEmpty()) {
+            changeCount++;
             for (RemoteChangeListener l : changeListeners) {
                 guard(() -> l.onRemoteChanges(changes), "remote change listener");
             }
@@ -452,6 +561,10 @@ public final class SharedDocument implements AutoCloseable {
             notifyAll();
         }
         retryDelayMillis = RETRY_DELAY.toMillis();
+        sizeRefusals = 0;
+        if (synced && !queuedParts.isEmpty()) {
+            sendUpdate(queuedParts.poll());
+        }
         if (more) {
             for (Runnable l : ackListeners) {
                 guard(l, "ack listener");
@@ -488,7 +601,11 @@ public final class SharedDocument implements AutoCloseable {
             // relay lacks.
             acks.updateRefused();
             synced = false;
-            if (retry == null || retry.isDone()) {
+            if (SIZE_REFUSALS.contains(e.code()) && ++sizeRefusals >= MAX_SIZE_REFUSALS) {
+                // Resending cannot help: stop here (no resync loop) until the next connection, and say so.
+                ex = new RelayRejectedException(e.code(), "relay refused an update for '" + name + "' as too large ("
+                        + e.message() + "); edits to it stay local and are retried on the next connection");
+            } else if (retry == null || retry.isDone()) {
                 retry = TIMER.schedule(() -> run(() -> {
                     if (!synced && channel.state() == ConnectionState.CONNECTED) {
                         requestSync();
@@ -501,13 +618,119 @@ public final class SharedDocument implements AutoCloseable {
         if (e.code() != ErrorCode.RATE_LIMITED) {
             LOG.warning(ex.getMessage());
         }
+        fireError(ex);
+    }
+
+    private void fireError(RelayRejectedException ex) {
         for (Consumer<RelayRejectedException> l : errorListeners) {
             guard(() -> l.accept(ex), "error listener");
         }
     }
 
+    private void startRoomCheck(CompletableFuture<RoomCheckOutcome> f) {
+        if (closed || !synced || acks.unacked() > 0 || !queuedParts.isEmpty()
+                || channel.state() != ConnectionState.CONNECTED) {
+            f.complete(RoomCheckOutcome.NOT_CHECKED);
+            return;
+        }
+        lastRoomCheckNanos = System.nanoTime();
+        RoomStateCheck.Sent sent = roomCheck.start(replica.version(), textSha256(), f, lastRoomCheckNanos);
+        if (sent != null && !channel.send(new Message.StateCheck(name, sent.version(), sent.textSha256()))) {
+            roomCheck.lost();
+        }
+    }
+
+    private void onStateCheckReply(Message.StateCheckReply r) {
+        RoomStateCheck.Sent sent = roomCheck.replied();
+        if (sent == null) {
+            return;
+        }
+        RoomCheckOutcome outcome = RoomCheckOutcome.NOT_COMPARABLE;
+        try {
+            outcome = judge(sent, r);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "state check of '" + name + "' failed", e);
+        } finally {
+            roomCheck.finish(outcome);
+        }
+    }
+
+    /** The outcome of a reply to {@code sent}; repairs the replica when it diverged. Executor only. */
+    private RoomCheckOutcome judge(RoomStateCheck.Sent sent, Message.StateCheckReply r) {
+        boolean unchangedSinceSent = replica.version().equals(sent.version())
+                && RoomStateCheck.sameHash(sent, textSha256()) && acks.unacked() == 0 && queuedParts.isEmpty();
+        switch (r.result()) {
+            case SAME_TEXT -> {
+                if (unchangedSinceSent) {
+                    changeCountAtLastSame = changeCount;
+                }
+                return RoomCheckOutcome.SAME;
+            }
+            case DIFFERENT_VERSION -> {
+                return RoomCheckOutcome.NOT_COMPARABLE;
+            }
+            default -> {
+                if (!unchangedSinceSent) {
+                    return RoomCheckOutcome.NOT_COMPARABLE; // we moved meanwhile: compare again later
+                }
+                return repairFromRoom(r.state());
+            }
+        }
+    }
+
+    /**
+     * The relay's replica has our version and another text. First merge its state (it may only hold a deletion we
+     * have not received yet: deletions do not change versions); if the texts still differ, the same ids name
+     * different characters here and there, and only adopting the relay's state converges.
+     */
+    private RoomCheckOutcome repairFromRoom(byte[] relayState) {
+        String relayText;
+        try {
+            TextDocument probe = new TextDocument(0);
+            probe.applyUpdate(relayState);
+            relayText = probe.getText();
+            integrate(relayState);
+        } catch (MalformedUpdateException e) {
+            LOG.log(Level.SEVERE, "relay sent a malformed state for '" + name + "' in a state check; ignored", e);
+            return RoomCheckOutcome.NOT_COMPARABLE;
+        }
+        if (replica.getText().equals(relayText)) {
+            return RoomCheckOutcome.SAME;
+        }
+        long oldAgent = replica.agent();
+        long fresh = freshAgent();
+        List<TextChange> changes = replica.replaceState(fresh, relayState);
+        acks = new AckTracker(0, false);
+        roomRepairs.incrementAndGet();
+        LOG.warning("'" + name + "' differed from the relay's replica at the same version: replaced by the relay's "
+                + "state (agent " + oldAgent + " -> " + fresh + ")");
+        if (!changes.isEmpty()) {
+            for (RemoteChangeListener l : changeListeners) {
+                guard(() -> l.onRemoteChanges(changes), "remote change listener");
+            }
+        }
+        return RoomCheckOutcome.REPAIRED;
+    }
+
+    private static long freshAgent() {
+        return new java.security.SecureRandom().nextLong() & ((1L << 53) - 1);
+    }
+
+    private byte[] textSha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(replica.getText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
     private void awarenessTick() {
         long now = System.nanoTime();
+        roomCheck.tick(now, STATE_CHECK_TIMEOUT.toNanos());
+        if (now - lastRoomCheckNanos > stateCheckInterval.toNanos() && changeCount != changeCountAtLastSame) {
+            startRoomCheck(new CompletableFuture<>());
+        }
         for (Map.Entry<Long, RemoteAwareness> e : List.copyOf(awareness.entrySet())) {
             if (now - e.getValue().receivedNanos() > AWARENESS_TIMEOUT.toNanos()) {
                 awareness.remove(e.getKey());

@@ -2,7 +2,9 @@
  * The client-side sync engine, independent of any editor and of any transport: a {@link
  * dev.weft.client.SharedDocument} binds one CRDT replica to a {@link dev.weft.client.SyncChannel} (the transport
  * interface) and runs the sync algorithm of {@code docs/protocol.md} ("Session") on every (re)connect;
- * {@link dev.weft.client.AckTracker} keeps what the other side has made durable. The relay implementation of the
+ * {@link dev.weft.client.AckTracker} keeps what the other side has made durable;
+ * {@link dev.weft.client.RoomStateCheck} compares the replica with the relay's ({@code docs/protocol.md}, "State
+ * check") so that a replica that diverged at an equal version is noticed and replaced. The relay implementation of the
  * channel is {@link dev.weft.client.relay}; invite links are {@link dev.weft.client.invite}; the offline journal
  * is {@link dev.weft.client.journal}; the headless {@code bin/weft} is {@link dev.weft.client.cli}.
  *

@@ -122,6 +122,61 @@ public final class TextDocument {
         return replica.apply(u);
     }
 
+    /**
+     * Replaces this replica's whole state with {@code state} (an update, typically another replica's
+     * {@link #encodeStateAsUpdate()}) under a new agent id: the repair for a replica that diverged from the room
+     * although its version equals the room's (two live replicas once shared an agent id, so the same ids name
+     * different characters here and there; merging cannot fix that, only adopting the room's state can).
+     * Operations only this replica had are dropped; callers make sure none of them is unsent.
+     *
+     * <pre>{@code
+     * List<TextChange> c = d.replaceState(freshAgent, relayState);   // d.getText() is now the relay's text
+     * }</pre>
+     *
+     * @param newAgent the agent id for later local edits; must be unused in the document
+     * @return the change from the old text to the new one (at most a deletion then an insertion, around the
+     *         common prefix and suffix, never splitting a surrogate pair); empty if the text is unchanged
+     * @throws MalformedUpdateException if {@code state} is not a valid update; this replica is then unchanged
+     */
+    public List<TextChange> replaceState(long newAgent, byte[] state) {
+        DecodedUpdate u = UpdateDecoder.decode(state);
+        Replica fresh = new Replica(newAgent, options.gc());
+        if (u.snapshot) {
+            fresh = Replica.load(u, newAgent, options.gc(), new ArrayList<>());
+        } else {
+            fresh.apply(u);
+        }
+        String before = replica.text();
+        replica = fresh;
+        String after = replica.text();
+        int prefix = 0;
+        int max = Math.min(before.length(), after.length());
+        while (prefix < max && before.charAt(prefix) == after.charAt(prefix)) {
+            prefix++;
+        }
+        if (prefix > 0 && Character.isHighSurrogate(before.charAt(prefix - 1))) {
+            prefix--;
+        }
+        int suffix = 0;
+        while (suffix < max - prefix
+                && before.charAt(before.length() - 1 - suffix) == after.charAt(after.length() - 1 - suffix)) {
+            suffix++;
+        }
+        if (suffix > 0 && Character.isLowSurrogate(before.charAt(before.length() - suffix))) {
+            suffix--;
+        }
+        List<TextChange> changes = new ArrayList<>(2);
+        int deleted = before.length() - prefix - suffix;
+        String inserted = after.substring(prefix, after.length() - suffix);
+        if (deleted > 0) {
+            changes.add(TextChange.delete(prefix, deleted));
+        }
+        if (!inserted.isEmpty()) {
+            changes.add(TextChange.insert(prefix, inserted));
+        }
+        return List.copyOf(changes);
+    }
+
     /** A snapshot of the operations integrated so far (buffered, not-yet-integrable ones excluded). */
     public VersionVector version() {
         return replica.version();
@@ -144,6 +199,17 @@ public final class TextDocument {
      */
     public byte[] encodeDiff(VersionVector theirs) {
         return replica.encodeDiff(Objects.requireNonNull(theirs, "theirs"));
+    }
+
+    /**
+     * {@link #encodeDiff(VersionVector)} as a list of updates of at most {@code maxBytes} bytes each, to send (and
+     * apply) in order: for transports that limit one message (the sync protocol's {@code WireLimits.MAX_UPDATE_BYTES}).
+     * A diff that fits is returned as one update. Items are split where needed, never inside a surrogate pair.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is under a few hundred bytes
+     */
+    public List<byte[]> encodeDiff(VersionVector theirs, int maxBytes) {
+        return replica.encodeDiffChunks(Objects.requireNonNull(theirs, "theirs"), maxBytes);
     }
 
     /**

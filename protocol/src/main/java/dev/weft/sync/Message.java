@@ -17,7 +17,7 @@ public sealed interface Message {
 
     /**
      * The document this message concerns: the {@code doc} field of the kinds that have one (SyncRequest, SyncReply,
-     * Update, Ack, Awareness, DocAdded, Error), the empty string for room-level messages (Hello, Welcome, and
+     * Update, Ack, Awareness, DocAdded, Error, StateCheck, StateCheckReply), the empty string for room-level messages (Hello, Welcome, and
      * room-level awareness or errors).
      */
     String doc();
@@ -206,6 +206,72 @@ public sealed interface Message {
         /** An error not about a particular document. */
         public Error(ErrorCode code, String message) {
             this(code, message, "");
+        }
+    }
+
+    /**
+     * Client → relay: "my replica of {@code doc} is at {@code version} and its text has SHA-256
+     * {@code textSha256}; is yours the same?" Answered by {@link StateCheckReply}. Lets a client notice a replica
+     * that differs from the room's although both have the same operations by id (two live replicas that shared an
+     * agent id), which no version comparison can show.
+     */
+    record StateCheck(String doc, VersionVector version, byte[] textSha256) implements Message {
+        public StateCheck {
+            Objects.requireNonNull(doc, "doc");
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(textSha256, "textSha256");
+            if (textSha256.length != 32) {
+                throw new IllegalArgumentException("textSha256 must be 32 bytes, was " + textSha256.length);
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StateCheck c && doc.equals(c.doc) && version.equals(c.version)
+                    && Arrays.equals(textSha256, c.textSha256);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(doc, version, Arrays.hashCode(textSha256));
+        }
+
+        @Override
+        public String toString() {
+            return "StateCheck[doc=" + doc + ", version=" + version + ", textSha256=" + Message.describe(textSha256)
+                    + "]";
+        }
+    }
+
+    /**
+     * Relay → client, answer to a {@link StateCheck}: the relay replica's {@code version} and the
+     * {@link StateCheckResult}; {@code state} is the relay replica's whole state ({@code encodeStateAsUpdate})
+     * when the result is {@link StateCheckResult#DIFFERENT_TEXT}, empty otherwise.
+     */
+    record StateCheckReply(String doc, VersionVector version, StateCheckResult result, byte[] state)
+            implements Message {
+        public StateCheckReply {
+            Objects.requireNonNull(doc, "doc");
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(state, "state");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StateCheckReply r && doc.equals(r.doc) && version.equals(r.version)
+                    && result == r.result && Arrays.equals(state, r.state);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(doc, version, result, Arrays.hashCode(state));
+        }
+
+        @Override
+        public String toString() {
+            return "StateCheckReply[doc=" + doc + ", version=" + version + ", result=" + result + ", state="
+                    + Message.describe(state) + "]";
         }
     }
 

@@ -39,6 +39,8 @@ public final class MessageCodec {
     static final int ERROR = 9;
     static final int SYNC_BATCH_REQUEST = 10;
     static final int SYNC_BATCH_REPLY = 11;
+    static final int STATE_CHECK = 12;
+    static final int STATE_CHECK_REPLY = 13;
 
     /**
      * Size limits applied while decoding; immutable.
@@ -127,6 +129,17 @@ public final class MessageCodec {
         } else if (message instanceof Message.DocAdded m) {
             w.raw(DOC_ADDED);
             w.string(m.doc());
+        } else if (message instanceof Message.StateCheck m) {
+            w.raw(STATE_CHECK);
+            w.string(m.doc());
+            w.version(m.version());
+            w.bytes(m.textSha256());
+        } else if (message instanceof Message.StateCheckReply m) {
+            w.raw(STATE_CHECK_REPLY);
+            w.string(m.doc());
+            w.version(m.version());
+            w.varint(m.result().wire);
+            w.bytes(m.state());
         } else if (message instanceof Message.Error m) {
             w.raw(ERROR);
             w.varint(m.code().wire);
@@ -211,6 +224,18 @@ public final class MessageCodec {
             case DOC_ADDED -> new Message.DocAdded(r.string("doc"));
             case ERROR -> new Message.Error(ErrorCode.fromWire(r.varint("code")), r.string("message"),
                     r.string("doc"));
+            case STATE_CHECK -> {
+                String doc = r.string("doc");
+                VersionVector v = r.version("version");
+                byte[] hash = r.bytes("textSha256");
+                if (hash.length != 32) {
+                    throw new MalformedMessageException("field textSha256 has " + hash.length
+                            + " bytes, a SHA-256 has 32");
+                }
+                yield new Message.StateCheck(doc, v, hash);
+            }
+            case STATE_CHECK_REPLY -> new Message.StateCheckReply(r.string("doc"), r.version("version"),
+                    StateCheckResult.fromWire(r.varint("result")), r.bytes("state"));
             default -> throw new MalformedMessageException("unknown message type " + type + " at offset 1");
         };
         r.expectEnd(m.getClass().getSimpleName());

@@ -38,6 +38,19 @@ class MessageCodecTest {
         roundTrip(new Message.SyncRequest("a.txt", Versions.of(5, 10, 1, 3, (1L << 53) - 1, 1)));
         roundTrip(new Message.SyncReply("a.txt", new byte[] {0, 0, 9}, Versions.of(1, 2)));
         roundTrip(new Message.Ack("a.txt", Versions.of(77, 1_000_000)));
+        roundTrip(new Message.StateCheck("a.txt", Versions.of(5, 10), new byte[32]));
+        roundTrip(new Message.StateCheckReply("a.txt", Versions.of(5, 10), StateCheckResult.SAME_TEXT, new byte[0]));
+        roundTrip(new Message.StateCheckReply("a.txt", Versions.of(), StateCheckResult.DIFFERENT_TEXT,
+                new byte[] {0, 1, 2}));
+    }
+
+    @Test
+    void stateCheckWithAHashThatIsNotSha256SizedIsMalformed() {
+        byte[] good = MessageCodec.encode(new Message.StateCheck("a", Versions.of(1, 1), new byte[32]));
+        byte[] shorter = java.util.Arrays.copyOf(good, good.length - 1);
+        shorter[shorter.length - 32] = 31; // the bytes length prefix: 31 instead of 32
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MessageCodec.decode(shorter))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("textSha256");
     }
 
     @Test

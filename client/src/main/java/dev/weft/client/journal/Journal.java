@@ -1,33 +1,27 @@
 package dev.weft.client.journal;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
  * The local journal: per room and document, the replica's whole state (which includes every unsent local
  * operation), its agent id and the last acknowledged seq, so that editing offline and restarting the editor
  * offline lose nothing. On reconnect the document syncs by version vector, which resends what the relay lacks.
  *
- * <p>Layout: {@code <dataDir>/rooms/<room>/<url-encoded name>.weft}, written atomically (temp file + rename).
- * File format: magic {@code WEFTJ1}, agent (long), acked seq (long), state length (int), state bytes
- * ({@code TextDocument.encodeStateAsUpdate()}). Thread-safe (each write is one atomic rename).
+ * <p>A room's journal is used through a {@link RoomJournal}, which locks one <em>replica slot</em> of the room for
+ * as long as this process is in the room: a journal, and with it its agent id, belongs to at most one running
+ * replica ({@code docs/user-guide.md}, "Offline and restarts"). Layout:
+ * <pre>
+ * &lt;dataDir&gt;/rooms/&lt;room&gt;/              slot 0 (also where journals written before slots live)
+ * &lt;dataDir&gt;/rooms/&lt;room&gt;/.lock          held (FileChannel lock) by the process using slot 0
+ * &lt;dataDir&gt;/rooms/&lt;room&gt;/&lt;file&gt;.weft    one document, file name from {@link JournalFileNames}
+ * &lt;dataDir&gt;/rooms/&lt;room&gt;/replica-N/      slot N ≥ 1, same layout, for a second editor in the same room
+ * </pre>
  */
 public final class Journal {
-    private static final byte[] MAGIC = "WEFTJ1".getBytes(StandardCharsets.US_ASCII);
+    /** Environment variable that overrides the default data directory. */
+    public static final String DATA_DIR_ENV = "WEFT_DATA_DIR";
 
     /** Root data directory. Immutable. */
     private final Path dataDir;
@@ -36,17 +30,50 @@ public final class Journal {
         this.dataDir = dataDir;
     }
 
-    /** The default per-user data directory: {@code $XDG_DATA_HOME/weft} or {@code ~/.local/share/weft}. */
+    /**
+     * The default per-user data directory, from this process's environment: see
+     * {@link #defaultDataDir(Map, String)}.
+     */
     public static Path defaultDataDir() {
-        String xdg = System.getenv("XDG_DATA_HOME");
+        return defaultDataDir(System.getenv(), System.getProperty("user.home"));
+    }
+
+    /**
+     * The default data directory: {@code $WEFT_DATA_DIR} if set, else {@code $XDG_DATA_HOME/weft}, else
+     * {@code $HOME/.local/share/weft}, else (no {@code HOME}) {@code <userHome>/.local/share/weft}. {@code HOME}
+     * comes before Java's {@code user.home}, which reads the password database and ignores a changed
+     * {@code HOME}.
+     */
+    public static Path defaultDataDir(Map<String, String> env, String userHome) {
+        String explicit = env.get(DATA_DIR_ENV);
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String xdg = env.get("XDG_DATA_HOME");
         if (xdg != null && !xdg.isBlank()) {
             return Path.of(xdg, "weft");
         }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "weft");
+        String home = env.get("HOME");
+        if (home == null || home.isBlank()) {
+            home = userHome;
+        }
+        return Path.of(home, ".local", "share", "weft");
     }
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Opens the journal of {@code room} for this process: the lowest replica slot no running process holds,
+     * locked until {@link RoomJournal#close()} (or the process's end — the OS releases the lock of a process that
+     * crashed, so its journal is adopted by the next start).
+     *
+     * @throws IOException if no slot can be locked (more than {@link RoomJournal#MAX_SLOTS} replicas of the room
+     *                     running on this data directory) or the directory cannot be created
+     */
+    public RoomJournal openRoom(String room) throws IOException {
+        return RoomJournal.open(dataDir.resolve("rooms").resolve(JournalFileNames.encode(room, "")), room);
     }
 
     /**
@@ -57,81 +84,6 @@ public final class Journal {
      * @param state     the replica's whole state as an update
      */
     public record Entry(long agent, long ackedSeq, byte[] state) {
-    }
-
-    /** Saves a document's entry, replacing the previous one atomically. */
-    public void save(String room, String name, Entry entry) throws IOException {
-        Path dir = roomDir(room);
-        Files.createDirectories(dir);
-        Path file = dir.resolve(fileName(name));
-        Path tmp = dir.resolve(fileName(name) + ".tmp");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(entry.state().length + 32);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(MAGIC);
-            out.writeLong(entry.agent());
-            out.writeLong(entry.ackedSeq());
-            out.writeInt(entry.state().length);
-            out.write(entry.state());
-        }
-        Files.write(tmp, bytes.toByteArray());
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /**
-     * The journaled entry of a document, if any.
-     *
-     * @throws CorruptJournalException if the file exists but is not a valid journal entry
-     */
-    public Optional<Entry> load(String room, String name) throws IOException {
-        Path file = roomDir(room).resolve(fileName(name));
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(raw)) {
-            byte[] magic = in.readNBytes(MAGIC.length);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw new CorruptJournalException(file + ": not a Weft journal entry (bad magic)");
-            }
-            long agent = in.readLong();
-            long acked = in.readLong();
-            int len = in.readInt();
-            if (len < 0 || len > 512 * 1024 * 1024) {
-                throw new CorruptJournalException(file + ": impossible state length " + len);
-            }
-            byte[] state = in.readNBytes(len);
-            if (state.length != len) {
-                throw new CorruptJournalException(file + ": truncated (" + state.length + " of " + len + " bytes)");
-            }
-            return Optional.of(new Entry(agent, acked, state));
-        } catch (java.io.EOFException e) {
-            throw new CorruptJournalException(file + ": truncated header");
-        }
-    }
-
-    /** Names of the documents journaled for a room (empty if none). */
-    public List<String> documents(String room) throws IOException {
-        Path dir = roomDir(room);
-        List<String> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".weft")).sorted()
-                    .forEach(f -> out.add(URLDecoder.decode(f.substring(0, f.length() - 5), StandardCharsets.UTF_8)));
-        }
-        return out;
-    }
-
-    private Path roomDir(String room) {
-        return dataDir.resolve("rooms").resolve(URLEncoder.encode(room, StandardCharsets.UTF_8));
-    }
-
-    private static String fileName(String name) {
-        return URLEncoder.encode(name, StandardCharsets.UTF_8) + ".weft";
     }
 
     /** A journal file exists but cannot be read as one. */

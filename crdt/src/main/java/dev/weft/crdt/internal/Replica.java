@@ -703,6 +703,11 @@ public final class Replica {
     // ------------------------------------------------------------------------------------------ encoding
 
     private void addItemTo(UpdateWriter w, int h, int from) {
+        addItemTo(w, h, from, items.seq[h] + items.len[h]);
+    }
+
+    /** Adds the part {@code [from, to)} (seqs) of item {@code h}. */
+    private void addItemTo(UpdateWriter w, int h, int from, int to) {
         int a = items.agent[h];
         int s = items.seq[h];
         int olA, olS;
@@ -715,7 +720,7 @@ public final class Replica {
         }
         int orA = items.orAgent[h];
         byte f = items.flags[h];
-        w.addItem(agents.ids[a], from, s + items.len[h] - from, olA == NONE ? -1 : agents.ids[olA], olS,
+        w.addItem(agents.ids[a], from, to - from, olA == NONE ? -1 : agents.ids[olA], olS,
                 orA == NONE ? -1 : agents.ids[orA], items.orSeq[h], f,
                 (f & ItemTable.GC) != 0 ? null : agents.content[a], from);
     }
@@ -760,6 +765,86 @@ public final class Replica {
             });
         }
         return w.encode(false);
+    }
+
+    /** Bytes counted per item and per delete range by {@link #encodeDiffChunks}: ids, origins, agent table. */
+    private static final int CHUNK_ITEM_OVERHEAD = 64;
+    private static final int CHUNK_DELETE_OVERHEAD = 32;
+    private static final int CHUNK_HEADER = 64;
+
+    /**
+     * {@link #encodeDiff(VersionVector)} cut into updates of at most {@code maxBytes} each (as encoded, before and
+     * after compression), to be applied in list order. Items are split inside a run where needed (never between
+     * the halves of a surrogate pair); the delete set comes last. Each chunk's size is bounded by an upper
+     * estimate (3 bytes per UTF-16 unit, fixed costs per item and delete range), so it holds whatever compression
+     * achieves. Applying every chunk, in order, to a replica at {@code theirs} has the same effect as the whole
+     * diff; a chunk applied alone may leave items of other agents buffered until a later chunk brings their
+     * origins.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is too small for one character with its costs
+     */
+    public List<byte[]> encodeDiffChunks(VersionVector theirs, int maxBytes) {
+        if (maxBytes < CHUNK_HEADER + CHUNK_ITEM_OVERHEAD + CHUNK_DELETE_OVERHEAD + 8) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " cannot hold one item");
+        }
+        byte[] whole = encodeDiff(theirs);
+        if (whole.length <= maxBytes) {
+            return List.of(whole);
+        }
+        List<byte[]> out = new ArrayList<>();
+        UpdateWriter w = new UpdateWriter();
+        long used = CHUNK_HEADER;
+        for (int a = 0; a < agents.n; a++) {
+            long from = theirs.get(agents.ids[a]);
+            int next = agents.next[a];
+            for (int s = (int) Math.min(from, next); s < next; ) {
+                int h = integrator.find(a, s);
+                int end = items.seq[h] + items.len[h];
+                boolean gc = (items.flags[h] & ItemTable.GC) != 0;
+                while (s < end) {
+                    long room = maxBytes - used - CHUNK_ITEM_OVERHEAD;
+                    int fit = gc ? end - s : (int) Math.min(end - s, room / 3);
+                    if (fit < end - s && fit > 0 && Character.isHighSurrogate(agents.content[a][s + fit - 1])) {
+                        fit--;
+                    }
+                    if (fit <= 0 || room < 0) {
+                        out.add(w.encode(false));
+                        w.reset();
+                        used = CHUNK_HEADER;
+                        continue;
+                    }
+                    addItemTo(w, h, s, s + fit);
+                    used += CHUNK_ITEM_OVERHEAD + (gc ? 0 : 3L * fit);
+                    s += fit;
+                }
+            }
+        }
+        for (int a = 0; a < agents.n; a++) {
+            long id = agents.ids[a];
+            int upTo = (int) Math.min(theirs.get(id), agents.next[a]);
+            if (upTo == 0) {
+                continue;
+            }
+            List<int[]> ranges = new ArrayList<>();
+            agents.index[a].forEach((start, h) -> {
+                if (start < upTo && items.isDeleted(h)) {
+                    ranges.add(new int[] {start, Math.min(items.len[h], upTo - start)});
+                }
+            });
+            for (int[] r : ranges) {
+                if (used + CHUNK_DELETE_OVERHEAD > maxBytes) {
+                    out.add(w.encode(false));
+                    w.reset();
+                    used = CHUNK_HEADER;
+                }
+                w.addDelete(id, r[0], r[1]);
+                used += CHUNK_DELETE_OVERHEAD;
+            }
+        }
+        if (!w.isEmpty()) {
+            out.add(w.encode(false));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------------------------------ positions

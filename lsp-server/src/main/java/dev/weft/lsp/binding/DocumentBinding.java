@@ -228,16 +228,16 @@ public final class DocumentBinding {
         return call(() -> {
             if (version != viewVersion || edit.state() == OutstandingEdit.State.HOLDING
                     || edit.state() == OutstandingEdit.State.ECHOED) {
-                return new VerifyOutcome(true, false, repairs);
+                return new VerifyOutcome(true, false, repairs());
             }
             if (sha256(view).equalsIgnoreCase(sha256Hex)) {
-                return new VerifyOutcome(true, false, repairs);
+                return new VerifyOutcome(true, false, repairs());
             }
             repairs++;
             LOG.warning("verify mismatch for " + uri + " at version " + version + ": repairing from the replica");
             repairFromReplica();
             statusChanged.run();
-            return new VerifyOutcome(false, true, repairs);
+            return new VerifyOutcome(false, true, repairs());
         });
     }
 
@@ -292,8 +292,9 @@ public final class DocumentBinding {
         return viewLines;
     }
 
+    /** Repairs so far: editor buffers rewritten after a verify mismatch plus replicas replaced from the room's state. */
     public int repairs() {
-        return repairs;
+        return repairs + shared.roomRepairs();
     }
 
     public boolean isPaused() {

@@ -129,5 +129,7 @@ public final class WeftProtocol {
         public boolean ok;
         public boolean repaired;
         public int repairs;
+        /** The comparison with the room: same, repaired, not-comparable, not-checked or unsupported. */
+        public String room;
     }
 }

@@ -1,6 +1,7 @@
 package dev.weft.lsp.session;
 
 import dev.weft.client.invite.InviteLink;
+import dev.weft.client.journal.RoomJournal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,11 +20,15 @@ public final class Room {
     public final InviteLink link;
     /** Documents by name. */
     public final Map<String, RoomDocument> docs = new ConcurrentHashMap<>();
+    /** This process's locked journal slot of the room; closed on leave. Immutable reference. */
+    public final RoomJournal journal;
     /** True while incoming changes are paused. */
     public volatile boolean paused;
 
-    public Room(String id, RoomConnector.RoomConnection client, InviteLink link, String inviteLink, String readOnlyInviteLink) {
+    public Room(String id, RoomConnector.RoomConnection client, InviteLink link, String inviteLink, String readOnlyInviteLink,
+                RoomJournal journal) {
         this.id = id;
+        this.journal = journal;
         this.client = client;
         this.link = link;
         this.inviteLink = inviteLink;

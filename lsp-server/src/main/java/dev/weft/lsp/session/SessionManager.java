@@ -9,6 +9,7 @@ import dev.weft.lsp.cursors.CursorService;
 import dev.weft.lsp.customservice.WeftLanguageClient;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.client.journal.Journal;
+import dev.weft.client.journal.RoomJournal;
 import dev.weft.client.ConnectionState;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
@@ -90,6 +91,9 @@ public final class SessionManager {
     private volatile boolean supportsShowMessageRequest = true;
     private volatile boolean supportsInlayRefresh;
     private final CursorService cursors = new CursorService(this);
+    /** Size errors shown to the user (issue 9, item 3). */
+    private final dev.weft.lsp.notices.RelayErrorNotices notices = new dev.weft.lsp.notices.RelayErrorNotices(
+            () -> client);
     private final AtomicBoolean statusScheduled = new AtomicBoolean();
     private volatile String lastStatusJson = "";
 
@@ -215,9 +219,15 @@ public final class SessionManager {
                 }
                 InviteLink link = new InviteLink(relayUri, creds.room(), creds.secret());
                 InviteLink ro = new InviteLink(relayUri, creds.room(), creds.readOnlySecret());
+                RoomJournal rj = journal.openRoom(creds.room());
                 RoomConnector.RoomConnection rc = newClient(link);
-                awaitWelcome(rc, relay, false);
-                r = new Room(creds.room(), rc, link, link.format(), ro.format());
+                try {
+                    awaitWelcome(rc, relay, false);
+                } catch (Exception e) {
+                    rj.close();
+                    throw e;
+                }
+                r = new Room(creds.room(), rc, link, link.format(), ro.format(), rj);
                 room = r;
             }
             List<String> uris = a.uris != null && !a.uris.isEmpty() ? a.uris : new ArrayList<>(open.keySet());
@@ -290,26 +300,37 @@ public final class SessionManager {
                 }
                 leaveNow();
             }
+            // Lock this process's journal slot first: a journal (and its agent id) in use by another running
+            // replica is never adopted (issue 9, item 1; docs/user-guide.md "Offline and restarts").
+            RoomJournal rj = journal.openRoom(link.room());
             RoomConnector.RoomConnection rc = newClient(link);
             List<String> docNames;
-            Message.Welcome w = awaitWelcome(rc, link.relay().toString(), true);
+            Message.Welcome w;
+            try {
+                w = awaitWelcome(rc, link.relay().toString(), true);
+            } catch (Exception e) {
+                rj.close();
+                throw e;
+            }
+            List<String> journaled = rj.documents();
             if (w != null) {
                 docNames = new ArrayList<>(w.docNames());
             } else {
-                docNames = journal.documents(link.room());
+                docNames = new ArrayList<>(journaled);
                 if (docNames.isEmpty()) {
                     rc.close();
+                    rj.close();
                     throw error(ResponseErrorCode.RequestFailed, "relay unreachable at " + link.relay()
                             + " and nothing journaled for room " + link.room());
                 }
                 LOG.info("relay unreachable: joining room " + link.room() + " offline from the journal");
             }
-            for (String jn : journal.documents(link.room())) {
+            for (String jn : journaled) {
                 if (!docNames.contains(jn)) {
                     docNames.add(jn);
                 }
             }
-            Room r = new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null);
+            Room r = new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null, rj);
             room = r;
             rc.addMessageListener(m -> {
                 if (m instanceof Message.DocAdded added) {
@@ -442,6 +463,11 @@ public final class SessionManager {
             rd.shared.close();
         }
         r.client.close();
+        try {
+            r.journal.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not release the journal of room " + r.id, e);
+        }
     }
 
     /** {@code weft.pause} / {@code weft.resume}. */
@@ -560,7 +586,7 @@ public final class SessionManager {
         TextDocument replica = null;
         Optional<Journal.Entry> entry = Optional.empty();
         try {
-            entry = journal.load(r.id, name);
+            entry = r.journal.load(name);
         } catch (Journal.CorruptJournalException e) {
             LOG.warning("ignoring corrupt journal entry: " + e.getMessage());
         }
@@ -579,6 +605,7 @@ public final class SessionManager {
             statusChanged();
         });
         shared.addSyncListener(this::statusChanged);
+        shared.addErrorListener(notices.forDocument());
         shared.addAwarenessListener((clientId, state) -> cursors.onAwareness(rd, clientId, state));
         return rd;
     }
@@ -648,7 +675,7 @@ public final class SessionManager {
 
     private void saveJournalOnExecutor(Room r, RoomDocument rd) {
         try {
-            journal.save(r.id, rd.name, new Journal.Entry(rd.replica.agent(), rd.shared.ackedSeq(),
+            r.journal.save(rd.name, new Journal.Entry(rd.replica.agent(), rd.shared.ackedSeq(),
                     rd.replica.encodeStateAsUpdate()));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "journal save of " + rd.name + " failed", e);
@@ -710,6 +737,7 @@ public final class SessionManager {
                 : CursorService.colorFor(user);
         RoomConnector.RoomConnection rc = connector.open(link, user, color);
         rc.addStateListener((state, cause) -> statusChanged());
+        rc.addMessageListener(notices.forConnection());
         return rc;
     }
 

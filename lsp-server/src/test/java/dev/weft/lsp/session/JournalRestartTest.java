@@ -2,7 +2,6 @@ package dev.weft.lsp.session;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import dev.weft.client.journal.Journal;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.lsp.testing.InMemoryRelay;
 import dev.weft.lsp.testing.Session;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JournalRestartTest {
     @TempDir
@@ -78,20 +76,5 @@ class JournalRestartTest {
                 m.reconnect();
             }
         }
-    }
-
-    @Test
-    void corruptJournalEntryIsReportedNotTrusted() throws Exception {
-        Journal j = new Journal(tmp);
-        j.save("r1", "a/b.txt", new Journal.Entry(7, 3, new byte[]{1, 2, 3}));
-        Journal.Entry e = j.load("r1", "a/b.txt").orElseThrow();
-        assertThat(e.agent()).isEqualTo(7);
-        assertThat(e.ackedSeq()).isEqualTo(3);
-        assertThat(e.state()).containsExactly(1, 2, 3);
-        assertThat(j.documents("r1")).containsExactly("a/b.txt");
-        Path f = tmp.resolve("rooms/r1/a%2Fb.txt.weft");
-        Files.write(f, new byte[]{'W', 'E', 'F', 'T', 'J', '1', 0, 0});
-        assertThatThrownBy(() -> j.load("r1", "a/b.txt")).isInstanceOf(Journal.CorruptJournalException.class)
-                .hasMessageContaining("truncated");
     }
 }

@@ -45,13 +45,19 @@ public final class Session implements AutoCloseable {
 
     /** Adds an editor with its own workspace {@code root/e<i>} and data dir. */
     public SimulatedEditor addEditor(SimulatedEditor.Ordering ordering, List<String> encodings) throws Exception {
+        return addEditor(ordering, encodings, root.resolve("data" + editors.size()));
+    }
+
+    /** Adds an editor with its own workspace {@code root/e<i>} and the given data dir (shared = one user's HOME). */
+    public SimulatedEditor addEditor(SimulatedEditor.Ordering ordering, List<String> encodings, Path dataDir)
+            throws Exception {
         int i = editors.size();
         Path ws = root.resolve("e" + i);
         Files.createDirectories(ws);
         JsonObject opts = new JsonObject();
         opts.addProperty("userName", "user" + i);
         opts.addProperty("color", "#00000" + i);
-        opts.addProperty("dataDir", root.resolve("data" + i).toString());
+        opts.addProperty("dataDir", dataDir.toString());
         SimulatedEditor e = new SimulatedEditor(ordering, encodings, connector, ws, opts);
         editors.add(e);
         uris.add(null);

@@ -78,6 +78,8 @@ public final class MessageDispatcher {
             room.execute(answering(s, r, () -> room.syncRequest(s, r)));
         } else if (m instanceof Message.SyncBatchRequest b) {
             room.execute(answering(s, b, () -> room.syncBatch(s, b)));
+        } else if (m instanceof Message.StateCheck c) {
+            room.execute(answering(s, c, () -> room.stateCheck(s, c)));
         } else if (m instanceof Message.Awareness a) {
             long now = System.currentTimeMillis();
             room.executeInlineIfIdle(answering(s, a, () -> room.awareness(s, a, now)));

@@ -13,6 +13,7 @@ import dev.weft.sync.ErrorCode;
 import dev.weft.sync.Message;
 import dev.weft.sync.MessageCodec;
 import dev.weft.sync.Role;
+import dev.weft.sync.StateCheckResult;
 import dev.weft.sync.WireLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -246,6 +247,38 @@ public final class Room {
         s.subscriptions.add(m.doc());
         doc.subscribers.add(s);
         return new Message.SyncReply(m.doc(), doc.replica.encodeDiff(m.version()), doc.replica.version());
+    }
+
+    /**
+     * StateCheck ({@code docs/protocol.md}, "State check"): compares the asker's text hash with this replica's
+     * when both are at the same version, and sends this replica's state when they differ.
+     */
+    void stateCheck(Session s, Message.StateCheck m) {
+        SharedDoc doc = docs.get(m.doc());
+        if (doc == null || !s.subscriptions.contains(m.doc())) {
+            s.sendError(ErrorCode.UNKNOWN_DOC, "no synced document '" + m.doc() + "' (send SyncRequest first)",
+                    m.doc());
+            return;
+        }
+        dev.weft.crdt.VersionVector v = doc.replica.version();
+        if (!v.equals(m.version())) {
+            s.send(new Message.StateCheckReply(m.doc(), v, StateCheckResult.DIFFERENT_VERSION, new byte[0]));
+            return;
+        }
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(doc.replica.getText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+        if (java.util.Arrays.equals(hash, m.textSha256())) {
+            s.send(new Message.StateCheckReply(m.doc(), v, StateCheckResult.SAME_TEXT, new byte[0]));
+        } else {
+            Log.warn(LOG, "doc.state_mismatch", "room", id, "doc", m.doc(), "session", s.describe());
+            s.send(new Message.StateCheckReply(m.doc(), v, StateCheckResult.DIFFERENT_TEXT,
+                    doc.replica.encodeStateAsUpdate()));
+        }
     }
 
     private SharedDoc createDoc(String name, Session creator) {
