@@ -4,7 +4,8 @@
  * interface) and runs the sync algorithm of {@code docs/protocol.md} ("Session") on every (re)connect;
  * {@link dev.weft.client.AckTracker} keeps what the other side has made durable. The relay implementation of the
  * channel is {@link dev.weft.client.relay}; invite links are {@link dev.weft.client.invite}; the offline journal
- * is {@link dev.weft.client.journal}; the headless {@code bin/weft} is {@link dev.weft.client.cli}.
+ * is {@link dev.weft.client.journal}; presence (who else is in a document, their cursors) is
+ * {@link dev.weft.client.presence}; the headless {@code bin/weft} is {@link dev.weft.client.cli}.
  *
  * <p>Package dependencies point one way: {@code cli → relay, invite, journal → this package → dev.weft.sync,
  * dev.weft.crdt}. This package never names a concrete transport, so a LAN peer or a second relay node is a second

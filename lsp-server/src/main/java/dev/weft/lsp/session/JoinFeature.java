@@ -1,0 +1,139 @@
+package dev.weft.lsp.session;
+
+import dev.weft.client.ConnectionState;
+import dev.weft.client.invite.InviteLink;
+import dev.weft.client.invite.MalformedInviteLinkException;
+import dev.weft.crdt.TextDocument;
+import dev.weft.lsp.customservice.WeftProtocol;
+import dev.weft.sync.Message;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code weft.join}: joins the room of an invite link (offline from the journal if the relay is unreachable),
+ * syncs each of its documents and hands them to the {@link FileMaterialiser}; documents added to the room later
+ * ({@code DocAdded}) are joined the same way.
+ */
+final class JoinFeature {
+    private static final Logger LOG = Logger.getLogger(JoinFeature.class.getName());
+    /** How long join waits for each document's first sync before materialising what it has. */
+    static final Duration FIRST_SYNC_TIMEOUT = Duration.ofSeconds(15);
+
+    private final SessionThread thread;
+    private final SessionConfig config;
+    private final CurrentRoom room;
+    private final RoomOpener opener;
+    private final DocumentLinker linker;
+    private final FileMaterialiser materialiser;
+    private final LeaveFeature leave;
+    private final StatusPublisher status;
+
+    JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room, RoomOpener opener,
+                DocumentLinker linker, FileMaterialiser materialiser, LeaveFeature leave, StatusPublisher status) {
+        this.thread = thread;
+        this.config = config;
+        this.room = room;
+        this.opener = opener;
+        this.linker = linker;
+        this.materialiser = materialiser;
+        this.leave = leave;
+        this.status = status;
+    }
+
+    /** Runs on the session thread. */
+    WeftProtocol.JoinResult join(WeftProtocol.JoinArgs args) throws Exception {
+        if (args == null || args.link == null || args.link.isBlank()) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "weft.join needs {\"link\": \"weft://join?…\"}");
+        }
+        InviteLink link;
+        try {
+            link = InviteLink.parse(args.link.trim());
+        } catch (MalformedInviteLinkException e) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "invalid invite link: " + e.getMessage());
+        }
+        Room current = room.get();
+        if (current != null) {
+            if (current.id.equals(link.room())) {
+                return result(current);
+            }
+            leave.leaveNow();
+        }
+        RoomConnector.RoomConnection rc = opener.open(link);
+        List<String> docNames;
+        Message.Welcome w = opener.awaitWelcome(rc, link.relay().toString(), true);
+        if (w != null) {
+            docNames = new ArrayList<>(w.docNames());
+        } else {
+            docNames = config.journal().documents(link.room());
+            if (docNames.isEmpty()) {
+                rc.close();
+                throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at " + link.relay()
+                        + " and nothing journaled for room " + link.room());
+            }
+            LOG.info("relay unreachable: joining room " + link.room() + " offline from the journal");
+        }
+        for (String jn : config.journal().documents(link.room())) {
+            if (!docNames.contains(jn)) {
+                docNames.add(jn);
+            }
+        }
+        Room r = new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null);
+        room.set(r);
+        rc.addMessageListener(m -> {
+            if (m instanceof Message.DocAdded added) {
+                thread.execute(() -> {
+                    try {
+                        if (room.get() == r && !r.docs.containsKey(added.doc())) {
+                            joinDocument(r, added.doc(), true);
+                        }
+                    } catch (Exception e) {
+                        LOG.log(Level.WARNING, "could not add document " + added.doc(), e);
+                    }
+                });
+            }
+        });
+        boolean first = true;
+        for (String name : docNames) {
+            joinDocument(r, name, first);
+            first = false;
+        }
+        status.changed();
+        return result(r);
+    }
+
+    private void joinDocument(Room r, String name, boolean focus) throws Exception {
+        long t0 = System.nanoTime();
+        RoomDocument rd = linker.create(r, name);
+        if (r.client.state() == ConnectionState.CONNECTED) {
+            try {
+                rd.shared.firstSync().get(FIRST_SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warning("first sync of " + name + " timed out; materialising what we have");
+            }
+        }
+        long t1 = System.nanoTime();
+        String text = rd.shared.call(TextDocument::getText).get();
+        LOG.info(String.format("joined %s: first sync %d ms, %d chars", name, (t1 - t0) / 1_000_000, text.length()));
+        materialiser.materialise(r, rd, text, focus);
+    }
+
+    /** The join result: the room and the local URI of every materialised document, sorted. */
+    static WeftProtocol.JoinResult result(Room r) {
+        WeftProtocol.JoinResult res = new WeftProtocol.JoinResult();
+        res.room = r.id;
+        for (RoomDocument rd : r.docs.values()) {
+            if (rd.localPath != null) {
+                res.documents.add(WorkspaceNames.uriOf(rd.localPath));
+            }
+        }
+        res.documents.sort(String::compareTo);
+        return res;
+    }
+}
