@@ -1,5 +1,7 @@
 package dev.weft.client.invite;
 
+import dev.weft.client.paths.PathRules;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -29,7 +31,10 @@ public record InviteLink(URI relay, String room, String secret) {
     /** The authority of VS Code's URI handler for the extension. */
     public static final String VSCODE_AUTHORITY = "weft.weft-vscode";
 
-    /** @throws MalformedInviteLinkException if a part is missing or the relay URL is not an http(s) URL */
+    /**
+     * @throws MalformedInviteLinkException if a part is missing, the relay URL is not an http(s) URL or the room id is
+     *                                      not a plausible one ({@link PathRules#roomIdProblem})
+     */
     public InviteLink {
         if (relay == null) {
             throw new MalformedInviteLinkException("invite link: relay URL is missing");
@@ -37,6 +42,11 @@ public record InviteLink(URI relay, String room, String secret) {
         validateRelay(relay);
         if (room == null || room.isEmpty()) {
             throw new MalformedInviteLinkException("invite link: parameter 'room' is missing or empty");
+        }
+        String roomProblem = PathRules.roomIdProblem(room);
+        if (roomProblem != null) {
+            // The room id becomes a folder name (journal, .weft/<room>/): a hostile link must not traverse.
+            throw new MalformedInviteLinkException("invite link: " + roomProblem);
         }
         if (secret == null || secret.isEmpty()) {
             throw new MalformedInviteLinkException("invite link: parameter 'secret' is missing or empty");

@@ -54,9 +54,25 @@ public final class WeftProtocol {
     public static class JoinResult {
         public String room;
         public List<String> documents = new ArrayList<>();
+        /** Room documents not written, each with the reason (a name or file Weft refuses; see docs/user-guide.md). */
+        public List<Skipped> skipped = new ArrayList<>();
     }
 
     /** Argument of {@code weft.undo} / {@code weft.redo}. */
+    /** A room document a join did not write, in {@link JoinResult}. */
+    public static class Skipped {
+        public String name;
+        public String reason;
+
+        public Skipped() {
+        }
+
+        public Skipped(String name, String reason) {
+            this.name = name;
+            this.reason = reason;
+        }
+    }
+
     public static class UriArgs {
         public String uri;
     }

@@ -3,6 +3,7 @@ package dev.weft.lsp.session;
 import dev.weft.client.ConnectionState;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
+import dev.weft.client.paths.PathRules;
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.sync.Message;
@@ -19,7 +20,9 @@ import java.util.logging.Logger;
 /**
  * {@code weft.join}: joins the room of an invite link (offline from the journal if the relay is unreachable),
  * syncs each of its documents and hands them to the {@link FileMaterialiser}; documents added to the room later
- * ({@code DocAdded}) are joined the same way.
+ * ({@code DocAdded}) are joined the same way. Every name from the network is checked ({@link PathRules}) before it
+ * touches a path: the room id when the link is parsed, document names here; one bad document is skipped and
+ * reported ({@code skipped} in the result), never the end of the join.
  */
 final class JoinFeature {
     private static final Logger LOG = Logger.getLogger(JoinFeature.class.getName());
@@ -90,8 +93,9 @@ final class JoinFeature {
             if (m instanceof Message.DocAdded added) {
                 thread.execute(() -> {
                     try {
-                        if (room.get() == r && !r.docs.containsKey(added.doc())) {
-                            joinDocument(r, added.doc(), true);
+                        if (room.get() == r && !r.docs.containsKey(added.doc())
+                                && !r.skipped.containsKey(added.doc())) {
+                            joinDocuments(r, List.of(added.doc()), true);
                         }
                     } catch (Exception e) {
                         LOG.log(Level.WARNING, "could not add document " + added.doc(), e);
@@ -99,29 +103,40 @@ final class JoinFeature {
                 });
             }
         });
-        boolean first = true;
-        for (String name : docNames) {
-            joinDocument(r, name, first);
-            first = false;
-        }
+        joinDocuments(r, docNames, true);
         status.changed();
         return result(r);
     }
 
-    private void joinDocument(Room r, String name, boolean focus) throws Exception {
-        long t0 = System.nanoTime();
-        RoomDocument rd = linker.create(r, name);
-        if (r.client.state() == ConnectionState.CONNECTED) {
-            try {
-                rd.shared.firstSync().get(FIRST_SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                LOG.warning("first sync of " + name + " timed out; materialising what we have");
+    /**
+     * Joins documents of room {@code r}: a name that may not become a local path is skipped before anything is
+     * created for it; the others are synced, then materialised together (one prompt for the batch).
+     */
+    private void joinDocuments(Room r, List<String> names, boolean focusFirst) throws Exception {
+        List<FileMaterialiser.Synced> synced = new ArrayList<>();
+        for (String name : names) {
+            String problem = PathRules.nameProblem(name);
+            if (problem != null) {
+                LOG.warning("not joining shared document '" + name + "': " + problem);
+                r.skipped.put(name, problem);
+                continue;
             }
+            long t0 = System.nanoTime();
+            RoomDocument rd = linker.create(r, name);
+            if (r.client.state() == ConnectionState.CONNECTED) {
+                try {
+                    rd.shared.firstSync().get(FIRST_SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    LOG.warning("first sync of " + name + " timed out; materialising what we have");
+                }
+            }
+            long t1 = System.nanoTime();
+            String text = rd.shared.call(TextDocument::getText).get();
+            LOG.info(String.format("joined %s: first sync %d ms, %d chars", name, (t1 - t0) / 1_000_000,
+                    text.length()));
+            synced.add(new FileMaterialiser.Synced(rd, text));
         }
-        long t1 = System.nanoTime();
-        String text = rd.shared.call(TextDocument::getText).get();
-        LOG.info(String.format("joined %s: first sync %d ms, %d chars", name, (t1 - t0) / 1_000_000, text.length()));
-        materialiser.materialise(r, rd, text, focus);
+        materialiser.materialise(r, synced, focusFirst);
     }
 
     /** The join result: the room and the local URI of every materialised document, sorted. */
@@ -134,6 +149,8 @@ final class JoinFeature {
             }
         }
         res.documents.sort(String::compareTo);
+        r.skipped.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> res.skipped.add(new WeftProtocol.Skipped(e.getKey(), e.getValue())));
         return res;
     }
 }

@@ -19,6 +19,8 @@ public final class Room {
     public final InviteLink link;
     /** Documents by name. */
     public final Map<String, RoomDocument> docs = new ConcurrentHashMap<>();
+    /** Room documents a join refused to write, by name, with the reason (reported in every join result). */
+    public final Map<String, String> skipped = new ConcurrentHashMap<>();
     /** True while incoming changes are paused. */
     public volatile boolean paused;
 

@@ -1,6 +1,7 @@
 package dev.weft.lsp.session;
 
 import dev.weft.client.invite.InviteLink;
+import dev.weft.client.invite.MalformedInviteLinkException;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.lsp.customservice.WeftProtocol;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
@@ -91,6 +92,10 @@ final class ShareFeature {
             creds = opener.connector().createRoom(relayUri);
             link = new InviteLink(relayUri, creds.room(), creds.secret());
             ro = new InviteLink(relayUri, creds.room(), creds.readOnlySecret());
+        } catch (MalformedInviteLinkException e) {
+            // e.g. a room id that is not one (it becomes a folder name): never trusted from the network
+            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relay + " answered with an "
+                    + "unusable room: " + e.getMessage());
         } catch (RuntimeException e) {
             throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at " + relay + ": "
                     + e.getMessage());
