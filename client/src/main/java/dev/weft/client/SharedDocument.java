@@ -5,6 +5,7 @@ import dev.weft.crdt.MalformedUpdateException;
 import dev.weft.crdt.TextChange;
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.VersionVector;
+import dev.weft.client.presence.Presence;
 import dev.weft.sync.ErrorCode;
 import dev.weft.sync.WireLimits;
 import dev.weft.sync.Message;
@@ -105,12 +106,11 @@ public final class SharedDocument implements AutoCloseable {
     private boolean synced;
     /** Which local operations are acknowledged; executor only (its counters are volatile for readers). */
     private volatile AckTracker acks;
-    /** Other members' awareness by client id; executor only. */
-    private final Map<Long, RemoteAwareness> awareness = new HashMap<>();
-    /** Our awareness state ("" = none) and its clock; executor only. */
-    private String localAwareness = "";
-    /** Starts at the wall clock so it is above any clock an earlier session with the same id used. */
-    private long localAwarenessClock = System.currentTimeMillis();
+    /**
+     * Other members' awareness and our own (the one home of presence state); mutated on the executor only. Our
+     * clock starts at the wall clock so it is above any clock an earlier session with the same id used.
+     */
+    private final Presence presence = new Presence(System.currentTimeMillis());
     /** Periodic awareness expiry and heartbeat. */
     private final ScheduledFuture<?> awarenessTask;
     /** Pending resync after a refused update, or null; executor only. */
@@ -368,10 +368,17 @@ public final class SharedDocument implements AutoCloseable {
     public void setLocalAwareness(String stateJson) {
         Objects.requireNonNull(stateJson, "stateJson");
         run(() -> {
-            localAwareness = stateJson;
-            localAwarenessClock++;
+            presence.setLocal(stateJson);
             sendLocalAwareness();
         });
+    }
+
+    /**
+     * This document's presence table: other members' awareness (readable from any thread) and our own state
+     * (read it on the executor; change it with {@link #setLocalAwareness}).
+     */
+    public Presence presence() {
+        return presence;
     }
 
     /** Adds a listener for remote changes (called on the executor). */
@@ -427,8 +434,8 @@ public final class SharedDocument implements AutoCloseable {
         channel.detach(name, endpoint);
         try {
             executor.submit(() -> {
-                if (!localAwareness.isEmpty() && synced) {
-                    channel.send(new Message.Awareness(name, channel.clientId(), ++localAwarenessClock, ""));
+                if (!presence.local().isEmpty() && synced) {
+                    channel.send(new Message.Awareness(name, channel.clientId(), presence.nextLocalClock(), ""));
                 }
                 synced = false;
                 closed = true;
@@ -489,8 +496,7 @@ public final class SharedDocument implements AutoCloseable {
         synced = false;
         queuedParts.clear();
         roomCheck.lost();
-        for (Long id : List.copyOf(awareness.keySet())) {
-            awareness.remove(id);
+        for (Long id : presence.clear()) {
             fireAwareness(id, "");
         }
     }
@@ -576,20 +582,11 @@ public final class SharedDocument implements AutoCloseable {
         if (a.clientId() == channel.clientId()) {
             return;
         }
-        RemoteAwareness old = awareness.get(a.clientId());
-        if (a.isRemoval()) {
-            // A removal wins whatever its clock, and the clock is forgotten (protocol.md, Awareness).
-            if (old != null) {
-                awareness.remove(a.clientId());
-                fireAwareness(a.clientId(), "");
-            }
-            return;
+        // A removal wins whatever its clock, and the clock is forgotten (protocol.md, Awareness).
+        String state = a.isRemoval() ? "" : a.state();
+        if (presence.receive(a.clientId(), a.clock(), state, System.nanoTime())) {
+            fireAwareness(a.clientId(), state);
         }
-        if (old != null && a.clock() <= old.clock()) {
-            return;
-        }
-        awareness.put(a.clientId(), new RemoteAwareness(a.clock(), a.state(), System.nanoTime()));
-        fireAwareness(a.clientId(), a.state());
     }
 
     private void onError(Message.Error e) {
@@ -731,25 +728,19 @@ public final class SharedDocument implements AutoCloseable {
         if (now - lastRoomCheckNanos > stateCheckInterval.toNanos() && changeCount != changeCountAtLastSame) {
             startRoomCheck(new CompletableFuture<>());
         }
-        for (Map.Entry<Long, RemoteAwareness> e : List.copyOf(awareness.entrySet())) {
-            if (now - e.getValue().receivedNanos() > AWARENESS_TIMEOUT.toNanos()) {
-                awareness.remove(e.getKey());
-                fireAwareness(e.getKey(), "");
-            }
+        for (Long id : presence.expire(now, AWARENESS_TIMEOUT.toNanos())) {
+            fireAwareness(id, "");
         }
-        if (now - lastAwarenessSentNanos > AWARENESS_HEARTBEAT.toNanos() && !localAwareness.isEmpty()) {
-            localAwarenessClock++;
+        if (presence.heartbeatDue(now, AWARENESS_HEARTBEAT.toNanos())) {
+            presence.nextLocalClock();
             sendLocalAwareness();
         }
     }
 
-    /** When we last sent our awareness; executor only. */
-    private long lastAwarenessSentNanos = System.nanoTime();
-
     private void sendLocalAwareness() {
-        if (synced && !localAwareness.isEmpty()) {
-            channel.send(new Message.Awareness(name, channel.clientId(), localAwarenessClock, localAwareness));
-            lastAwarenessSentNanos = System.nanoTime();
+        if (synced && !presence.local().isEmpty()) {
+            channel.send(new Message.Awareness(name, channel.clientId(), presence.localClock(), presence.local()));
+            presence.sent(System.nanoTime());
         }
     }
 
@@ -786,10 +777,6 @@ public final class SharedDocument implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, what + " failed", e);
         }
-    }
-
-    /** Another member's latest awareness: its clock, state, and when it arrived (for expiry). Immutable. */
-    private record RemoteAwareness(long clock, String state, long receivedNanos) {
     }
 
     /** Hands the channel's callbacks to the executor, in order. */

@@ -6,7 +6,8 @@
  * {@link dev.weft.client.RoomStateCheck} compares the replica with the relay's ({@code docs/protocol.md}, "State
  * check") so that a replica that diverged at an equal version is noticed and replaced. The relay implementation of the
  * channel is {@link dev.weft.client.relay}; invite links are {@link dev.weft.client.invite}; the offline journal
- * is {@link dev.weft.client.journal}; the headless {@code bin/weft} is {@link dev.weft.client.cli}.
+ * is {@link dev.weft.client.journal}; presence (who else is in a document, their cursors) is
+ * {@link dev.weft.client.presence}; the headless {@code bin/weft} is {@link dev.weft.client.cli}.
  *
  * <p>Package dependencies point one way: {@code cli → relay, invite, journal → this package → dev.weft.sync,
  * dev.weft.crdt}. This package never names a concrete transport, so a LAN peer or a second relay node is a second

@@ -1,5 +1,7 @@
 package dev.weft.client.invite;
 
+import dev.weft.client.paths.PathRules;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -35,7 +37,10 @@ public record InviteLink(URI relay, String room, String secret) {
     /** A pasted query without a scheme: it starts with a parameter name and '=' (optionally after '?'). */
     private static final Pattern BARE_QUERY = Pattern.compile("\\??[^:/\\s?=]*=");
 
-    /** @throws MalformedInviteLinkException if a part is missing or the relay URL is not an http(s) URL */
+    /**
+     * @throws MalformedInviteLinkException if a part is missing, the relay URL is not an http(s) URL or the room id is
+     *                                      not a plausible one ({@link PathRules#roomIdProblem})
+     */
     public InviteLink {
         if (relay == null) {
             throw new MalformedInviteLinkException("invite link: relay URL is missing");
@@ -43,6 +48,11 @@ public record InviteLink(URI relay, String room, String secret) {
         validateRelay(relay);
         if (room == null || room.isEmpty()) {
             throw new MalformedInviteLinkException("invite link: parameter 'room' is missing or empty");
+        }
+        String roomProblem = PathRules.roomIdProblem(room);
+        if (roomProblem != null) {
+            // The room id becomes a folder name (journal, .weft/<room>/): a hostile link must not traverse.
+            throw new MalformedInviteLinkException("invite link: " + roomProblem);
         }
         if (secret == null || secret.isEmpty()) {
             throw new MalformedInviteLinkException("invite link: parameter 'secret' is missing or empty");

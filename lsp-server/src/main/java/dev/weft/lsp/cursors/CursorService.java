@@ -1,20 +1,14 @@
 package dev.weft.lsp.cursors;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.weft.client.presence.DefaultColors;
+import dev.weft.client.presence.PresenceState;
 import dev.weft.crdt.Assoc;
 import dev.weft.crdt.RelativePosition;
 import dev.weft.lsp.binding.DocumentBinding;
 import dev.weft.lsp.binding.LineIndex;
 import dev.weft.lsp.customservice.WeftLanguageClient;
 import dev.weft.lsp.customservice.WeftProtocol;
-import dev.weft.lsp.session.Room;
-import dev.weft.lsp.session.RoomDocument;
-import dev.weft.lsp.session.SessionManager;
 import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DiagnosticSeverity;
 import org.eclipse.lsp4j.InlayHint;
@@ -24,33 +18,41 @@ import org.eclipse.lsp4j.PublishDiagnosticsParams;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Remote cursors: the user's selections → relative positions → awareness; other members' awareness → ranges in
  * the editor's encoding, sent as {@code weft/remoteCursors} and, for editors without a Weft plugin, as inlay
  * hints ({@code ‹name›}) and hint-level diagnostics.
  *
- * <p>Awareness state (UTF-8 JSON in {@code Awareness.state}): {@code {"name", "color", "uri": <room document
- * name>, "selections": [{"anchor": b64, "active": b64}]}} where b64 is base64 of {@link RelativePosition#encode()}.
+ * <p>Awareness state: {@link PresenceState} (b64 is base64 of {@link RelativePosition#encode()}); presence itself
+ * (other members' states, ours) lives in each document's {@code SharedDocument.presence()}. The session is seen
+ * only through {@link CursorHost}.
+ *
+ * <p>Quiet on the wire: {@code weft/remoteCursors}, the hint diagnostics and {@code workspace/inlayHint/refresh}
+ * are sent only when what the editor shows changes (a member present without a cursor shows nothing, so typing
+ * then sends nothing).
  */
 public final class CursorService {
-    private static final Logger LOG = Logger.getLogger(CursorService.class.getName());
 
-    private final SessionManager session;
+    private final CursorHost host;
     private final Gson gson = new Gson();
     /** Inlay hints per editor URI (latest computed). */
     private final Map<String, List<InlayHint>> hints = new ConcurrentHashMap<>();
+    /**
+     * Per document, the {@code weft/remoteCursors} payload the editor shows ({@code ""} = nothing shown); written
+     * on the document's executor.
+     */
+    private final Map<CursorDocument, String> shown = new ConcurrentHashMap<>();
 
-    public CursorService(SessionManager session) {
-        this.session = session;
+    public CursorService(CursorHost host) {
+        this.host = host;
     }
 
     /** A stable colour for a user name when none is configured: the rule VS Code uses too ({@link DefaultColors}). */
@@ -60,52 +62,42 @@ public final class CursorService {
 
     /** Handles {@code weft/selection}. */
     public void onSelection(WeftProtocol.SelectionParams p) {
-        Room r = session.room();
-        if (r == null || p == null || p.uri == null) {
+        if (p == null || p.uri == null) {
             return;
         }
-        RoomDocument rd = session.roomDocumentOf(p.uri);
+        CursorDocument rd = host.documentOf(p.uri);
         if (rd == null) {
             return;
         }
-        String user = r.client.userName();
-        String color = r.client.color();
+        String user = host.userName();
+        String color = host.color();
         // Clear our presence in the other documents: the user is here now.
-        for (RoomDocument other : r.docs.values()) {
+        for (CursorDocument other : host.documents()) {
             if (other != rd) {
-                other.shared.executor().execute(() -> {
-                    if (!other.localAwareness.isEmpty()) {
-                        other.localAwareness = "";
-                        other.shared.setLocalAwareness("");
+                other.shared().executor().execute(() -> {
+                    if (!other.shared().presence().local().isEmpty()) {
+                        other.shared().setLocalAwareness("");
                     }
                 });
             }
         }
-        rd.shared.executor().execute(() -> {
-            DocumentBinding b = rd.binding;
+        rd.shared().executor().execute(() -> {
+            DocumentBinding b = rd.binding();
             if (b == null || p.version != b.viewVersion()) {
                 return; // stale: the client sends a fresh one with its next change
             }
             LineIndex li = b.viewLines();
-            JsonArray sels = new JsonArray();
+            List<PresenceState.Selection> sels = new ArrayList<>();
             for (WeftProtocol.Selection s : p.selections) {
                 if (s == null || s.anchor == null || s.active == null) {
                     continue;
                 }
-                JsonObject o = new JsonObject();
-                o.addProperty("anchor", encode(b, li.offsetOf(s.anchor, b.encoding())));
-                o.addProperty("active", encode(b, li.offsetOf(s.active, b.encoding())));
-                sels.add(o);
+                sels.add(new PresenceState.Selection(encode(b, li.offsetOf(s.anchor, b.encoding())),
+                        encode(b, li.offsetOf(s.active, b.encoding()))));
             }
-            JsonObject state = new JsonObject();
-            state.addProperty("name", user);
-            state.addProperty("color", color);
-            state.addProperty("uri", rd.name);
-            state.add("selections", sels);
-            String json = gson.toJson(state);
-            if (!json.equals(rd.localAwareness)) {
-                rd.localAwareness = json;
-                rd.shared.setLocalAwareness(json);
+            String json = new PresenceState(user, color, rd.name(), sels).toJson();
+            if (!json.equals(rd.shared().presence().local())) {
+                rd.shared().setLocalAwareness(json);
             }
         });
     }
@@ -114,20 +106,14 @@ public final class CursorService {
      * Announces our presence (name, colour, no selection yet) in a document the editor just bound, so other
      * participants list us even before the editor reports a selection (plain clients never do).
      */
-    public void announce(RoomDocument rd) {
-        String user = session.room() == null ? "weft" : session.room().client.userName();
-        String color = session.room() == null ? colorFor(user) : session.room().client.color();
-        rd.shared.executor().execute(() -> {
-            if (!rd.localAwareness.isEmpty()) {
+    public void announce(CursorDocument rd) {
+        String user = host.userName();
+        String color = host.color();
+        rd.shared().executor().execute(() -> {
+            if (!rd.shared().presence().local().isEmpty()) {
                 return;
             }
-            JsonObject state = new JsonObject();
-            state.addProperty("name", user);
-            state.addProperty("color", color);
-            state.addProperty("uri", rd.name);
-            state.add("selections", new JsonArray());
-            rd.localAwareness = gson.toJson(state);
-            rd.shared.setLocalAwareness(rd.localAwareness);
+            rd.shared().setLocalAwareness(new PresenceState(user, color, rd.name(), List.of()).toJson());
         });
     }
 
@@ -137,45 +123,17 @@ public final class CursorService {
         return Base64.getEncoder().encodeToString(rp.encode());
     }
 
-    /** Another member's awareness changed (on the document's executor). */
-    public void onAwareness(RoomDocument rd, long clientId, String state) {
-        if (state == null || state.isEmpty()) {
-            rd.remote.remove(clientId);
-        } else {
-            try {
-                JsonObject o = JsonParser.parseString(state).getAsJsonObject();
-                List<String[]> sels = new ArrayList<>();
-                JsonElement se = o.get("selections");
-                if (se != null && se.isJsonArray()) {
-                    for (JsonElement e : se.getAsJsonArray()) {
-                        JsonObject so = e.getAsJsonObject();
-                        sels.add(new String[]{so.get("anchor").getAsString(), so.get("active").getAsString()});
-                    }
-                }
-                rd.remote.put(clientId, new RoomDocument.RemoteState(clientId, str(o, "name", "anonymous"),
-                        str(o, "color", colorFor(String.valueOf(clientId))), sels));
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "ignoring malformed awareness from " + clientId, e);
-                return;
-            }
-        }
+    /** Another member's awareness in {@code rd} changed (on the document's executor). */
+    public void onAwareness(CursorDocument rd) {
         publish(rd);
-        session.statusChanged();
-    }
-
-    private static String str(JsonObject o, String k, String dflt) {
-        JsonElement e = o.get(k);
-        return e == null || e.isJsonNull() ? dflt : e.getAsString();
+        host.participantsChanged();
     }
 
     /** Recomputes and sends the remote cursors of a document (on its executor); no-op if unchanged. */
-    public void publish(RoomDocument rd) {
-        DocumentBinding b = rd.binding;
-        WeftLanguageClient c = session.client();
+    public void publish(CursorDocument rd) {
+        DocumentBinding b = rd.binding();
+        WeftLanguageClient c = host.client();
         if (b == null || c == null) {
-            return;
-        }
-        if (rd.remote.isEmpty() && rd.lastCursorsJson.isEmpty()) {
             return;
         }
         WeftProtocol.RemoteCursors out = new WeftProtocol.RemoteCursors();
@@ -183,17 +141,18 @@ public final class CursorService {
         List<InlayHint> inlays = new ArrayList<>();
         List<Diagnostic> diags = new ArrayList<>();
         LineIndex li = b.viewLines();
-        for (RoomDocument.RemoteState s : rd.remote.values()) {
+        for (Map.Entry<Long, PresenceState> e : rd.shared().presence().states().entrySet()) {
+            PresenceState s = e.getValue();
             if (s.selections().isEmpty()) {
                 continue; // present (a participant) but no cursor to show
             }
             WeftProtocol.RemoteCursor rc = new WeftProtocol.RemoteCursor();
-            rc.clientId = Long.toString(s.clientId());
+            rc.clientId = Long.toString(e.getKey());
             rc.name = s.name();
-            rc.color = s.color();
-            for (String[] sel : s.selections()) {
-                int a = resolve(b, sel[0]);
-                int v = resolve(b, sel[1]);
+            rc.color = colorOf(e.getKey(), s);
+            for (PresenceState.Selection sel : s.selections()) {
+                int a = resolve(b, sel.anchor());
+                int v = resolve(b, sel.active());
                 if (a < 0 || v < 0) {
                     continue;
                 }
@@ -215,15 +174,15 @@ public final class CursorService {
             }
             out.cursors.add(rc);
         }
-        String json = gson.toJson(out);
-        if (json.equals(rd.lastCursorsJson)) {
-            return;
+        String json = out.cursors.isEmpty() ? "" : gson.toJson(out);
+        if (json.equals(shown.getOrDefault(rd, ""))) {
+            return; // the editor shows exactly this already (nothing, when nobody has a cursor)
         }
-        rd.lastCursorsJson = out.cursors.isEmpty() ? "" : json;
+        shown.put(rd, json);
         hints.put(b.uri(), inlays);
         c.weftRemoteCursors(out);
         c.publishDiagnostics(new PublishDiagnosticsParams(b.uri(), diags));
-        if (session.supportsInlayRefresh()) {
+        if (host.supportsInlayRefresh()) {
             c.refreshInlayHints();
         }
     }
@@ -259,10 +218,11 @@ public final class CursorService {
                 : Integer.compare(a.getCharacter(), b.getCharacter());
     }
 
-    /** Removes every remote cursor shown for {@code uri} (leave). */
-    public void clear(String uri) {
+    /** Removes every remote cursor shown for {@code rd} at {@code uri} (leave). */
+    public void clear(CursorDocument rd, String uri) {
         hints.remove(uri);
-        WeftLanguageClient c = session.client();
+        shown.remove(rd);
+        WeftLanguageClient c = host.client();
         if (c != null) {
             WeftProtocol.RemoteCursors out = new WeftProtocol.RemoteCursors();
             out.uri = uri;
@@ -271,19 +231,25 @@ public final class CursorService {
         }
     }
 
-    /** Participants of the room: every member seen in any document's awareness. */
-    public List<WeftProtocol.Participant> participants(Room r) {
+    /** Participants of the room: every member seen in any document's presence. */
+    public List<WeftProtocol.Participant> participants() {
         Map<Long, WeftProtocol.Participant> out = new LinkedHashMap<>();
-        for (RoomDocument rd : r.docs.values()) {
-            for (RoomDocument.RemoteState s : List.copyOf(rd.remote.values())) {
+        for (CursorDocument rd : host.documents()) {
+            Path local = rd.localPath();
+            for (Map.Entry<Long, PresenceState> e : rd.shared().presence().states().entrySet()) {
                 WeftProtocol.Participant p = new WeftProtocol.Participant();
-                p.clientId = Long.toString(s.clientId());
-                p.name = s.name();
-                p.color = s.color();
-                p.uri = rd.localPath == null ? null : rd.localPath.toUri().toString();
-                out.put(s.clientId(), p);
+                p.clientId = Long.toString(e.getKey());
+                p.name = e.getValue().name();
+                p.color = colorOf(e.getKey(), e.getValue());
+                p.uri = local == null ? null : local.toUri().toString();
+                out.put(e.getKey(), p);
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** A member's colour: the one it announced, else a stable one from its client id. */
+    private static String colorOf(long clientId, PresenceState s) {
+        return s.color().isEmpty() ? colorFor(String.valueOf(clientId)) : s.color();
     }
 }

@@ -23,6 +23,8 @@ public final class WeftProtocol {
     public static final String REDO = "weft.redo";
     public static final String STATUS = "weft.status";
     public static final List<String> COMMANDS = List.of(SHARE, JOIN, LEAVE, PAUSE, RESUME, UNDO, REDO, STATUS);
+    /** The relay {@code weft.share} uses when neither its argument nor {@code initializationOptions} names one. */
+    public static final String DEFAULT_RELAY_URL = "http://127.0.0.1:7420";
 
     /** {@code initializationOptions}. */
     public static class InitOptions {
@@ -54,9 +56,25 @@ public final class WeftProtocol {
     public static class JoinResult {
         public String room;
         public List<String> documents = new ArrayList<>();
+        /** Room documents not written, each with the reason (a name or file Weft refuses; see docs/user-guide.md). */
+        public List<Skipped> skipped = new ArrayList<>();
     }
 
     /** Argument of {@code weft.undo} / {@code weft.redo}. */
+    /** A room document a join did not write, in {@link JoinResult}. */
+    public static class Skipped {
+        public String name;
+        public String reason;
+
+        public Skipped() {
+        }
+
+        public Skipped(String name, String reason) {
+            this.name = name;
+            this.reason = reason;
+        }
+    }
+
     public static class UriArgs {
         public String uri;
     }

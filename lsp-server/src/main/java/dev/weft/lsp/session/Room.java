@@ -22,6 +22,8 @@ public final class Room {
     public final Map<String, RoomDocument> docs = new ConcurrentHashMap<>();
     /** This process's locked journal slot of the room; closed on leave. Immutable reference. */
     public final RoomJournal journal;
+    /** Room documents a join refused to write, by name, with the reason (reported in every join result). */
+    public final Map<String, String> skipped = new ConcurrentHashMap<>();
     /** True while incoming changes are paused. */
     public volatile boolean paused;
 

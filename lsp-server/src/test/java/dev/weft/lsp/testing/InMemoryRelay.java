@@ -75,6 +75,26 @@ public final class InMemoryRelay implements RoomConnector {
         return new Member(link, user, color);
     }
 
+    /**
+     * A hostile relay: room {@code alias} (any string, e.g. {@code ../../x}) answers as room {@code existing},
+     * with the same documents and secrets.
+     */
+    public synchronized void alias(String existing, String alias) {
+        rooms.put(alias, rooms.get(existing));
+    }
+
+    /**
+     * A hostile relay: the room holds document {@code name} (any string, even one a real relay refuses) with
+     * {@code text} (blocking).
+     */
+    public void putDocument(String room, String name, String text) {
+        CompletableFuture.runAsync(() -> {
+            TextDocument d = new TextDocument(RELAY_AGENT - 1);
+            d.insert(0, text);
+            rooms.get(room).docs.put(name, d);
+        }, relay).join();
+    }
+
     /** The relay replica's text of a document (blocking). */
     public String text(String room, String doc) {
         return CompletableFuture.supplyAsync(() -> {

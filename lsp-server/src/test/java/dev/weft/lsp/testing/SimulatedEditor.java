@@ -174,6 +174,8 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     /** Messages shown with window/showMessage, as "TYPE: text". */
     public final List<String> shownMessages = new CopyOnWriteArrayList<>();
     public volatile int applyEditsReceived;
+    /** Number of {@code workspace/inlayHint/refresh} requests received (the editor advertises refresh support). */
+    public final java.util.concurrent.atomic.AtomicInteger inlayRefreshes = new java.util.concurrent.atomic.AtomicInteger();
     /** Number of applyEdits handled (guarded by this; waiters use {@link #awaitText}). */
     private long changeCount;
     public volatile int applyEditsRefused;
@@ -232,6 +234,9 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         WindowClientCapabilities window = new WindowClientCapabilities();
         window.setShowDocument(new ShowDocumentCapabilities(true));
         caps.setWindow(window);
+        org.eclipse.lsp4j.WorkspaceClientCapabilities ws = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
+        ws.setInlayHint(new org.eclipse.lsp4j.InlayHintWorkspaceCapabilities(true));
+        caps.setWorkspace(ws);
         init.setCapabilities(caps);
         if (workspace != null) {
             init.setRootUri(workspace.toUri().toString());
@@ -628,6 +633,12 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     @Override
     public void weftRemoteCursors(WeftProtocol.RemoteCursors cursors) {
         remoteCursors.add(cursors);
+    }
+
+    @Override
+    public CompletableFuture<Void> refreshInlayHints() {
+        inlayRefreshes.incrementAndGet();
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

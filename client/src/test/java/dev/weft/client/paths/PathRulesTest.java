@@ -1,0 +1,117 @@
+package dev.weft.client.paths;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PathRulesTest {
+    @TempDir
+    Path tmp;
+
+    /** Hostile document names and the rule each one breaks (a fragment of the message). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "../x                          | '..' segment",
+            "a/../../x                     | '..' segment",
+            "./x                           | '.' or '..' segment",
+            "a//b                          | empty",
+            "/etc/passwd                   | starts with '/'",
+            "a\\b                          | contains '\\'",
+            "c:/x                          | ':'",
+            "c:x                           | ':'",
+            ".git/config                   | .git",
+            ".GIT/hooks/pre-commit         | .GIT",
+            "sub/.git/config               | .git",
+            ".git                          | .git",
+            ".hg/hgrc                      | .hg",
+            ".ssh/authorized_keys          | .ssh",
+            ".vscode/tasks.json            | .vscode",
+            ".vscode/launch.json           | .vscode",
+            ".idea/workspace.xml           | .idea",
+            ".envrc                        | never writes",
+            "sub/.envrc                    | never writes",
+            ".nvim.lua                     | never writes",
+            ".dir-locals.el                | never writes",
+            ".bashrc                       | never writes",
+            ".config/autostart/x.desktop   | .config/autostart",
+            ".Config/Autostart/x.desktop   | .Config/Autostart",
+            ".config/systemd/user/x.service | .config/systemd",
+    })
+    void hostileNamesAreRefused(String name, String why) {
+        assertThat(PathRules.nameProblem(name)).isNotNull().contains(why);
+        assertThatThrownBy(() -> PathRules.resolve(tmp, name)).isInstanceOf(UnsafeNameException.class)
+                .hasMessageContaining(why);
+    }
+
+    @Test
+    void namesWithInvisibleOrBrokenCharactersAreRefused() {
+        assertThat(PathRules.nameProblem("")).contains("empty");
+        assertThat(PathRules.nameProblem("a\nb")).contains("control character U+000A");
+        assertThat(PathRules.nameProblem("a\u0085b")).contains("control character");
+        assertThat(PathRules.nameProblem("invoice\u202Etxt.exe")).contains("formatting character U+202E");
+        assertThat(PathRules.nameProblem("a\uD800b")).contains("unpaired surrogate");
+        assertThat(PathRules.nameProblem("x".repeat(300))).contains("segment longer than 255 bytes");
+        assertThat(PathRules.nameProblem("é".repeat(128))).contains("segment longer than 255 bytes"); // 256 bytes
+        assertThat(PathRules.nameProblem("é".repeat(127))).isNull(); // 254 bytes
+        assertThat(PathRules.nameProblem(("d".repeat(200) + "/").repeat(6) + "f")).contains("longer than 1024");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"notes.md", "src/Main.java", "a/b/c/d.txt", "😀.txt", ".gitignore",
+            ".github/workflows/ci.yml", "config/autostart.txt", "git/config", ".config/nvim/notes.md", "x.envrc"})
+    void ordinaryNamesResolveInsideTheBase(String name) throws Exception {
+        assertThat(PathRules.nameProblem(name)).isNull();
+        Path p = PathRules.resolve(tmp, name);
+        assertThat(p.startsWith(tmp.toAbsolutePath().normalize())).isTrue();
+        assertThat(tmp.toAbsolutePath().normalize().relativize(p).toString()).isEqualTo(name);
+    }
+
+    @Test
+    void aFolderThatIsASymbolicLinkOutOfTheBaseIsRefused() throws Exception {
+        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(ws.resolve("link"), outside);
+        assertThatThrownBy(() -> PathRules.resolve(ws, "link/evil.txt")).isInstanceOf(UnsafeNameException.class)
+                .hasMessageContaining("symbolic link out of");
+        assertThatThrownBy(() -> PathRules.resolve(ws, "link/new/deeper.txt")).isInstanceOf(UnsafeNameException.class)
+                .hasMessageContaining("symbolic link out of");
+    }
+
+    @Test
+    void aFileThatIsASymbolicLinkIsRefusedEvenInsideTheBase() throws Exception {
+        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        Files.writeString(ws.resolve("real.txt"), "x");
+        Files.createSymbolicLink(ws.resolve("alias.txt"), ws.resolve("real.txt"));
+        Files.createSymbolicLink(ws.resolve("dangling.txt"), tmp.resolve("nowhere"));
+        assertThatThrownBy(() -> PathRules.resolve(ws, "alias.txt")).hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> PathRules.resolve(ws, "dangling.txt")).hasMessageContaining("symbolic link");
+    }
+
+    @Test
+    void aBaseReachedThroughASymbolicLinkStillWorks() throws Exception {
+        Path real = Files.createDirectories(tmp.resolve("real-ws"));
+        Path ws = Files.createSymbolicLink(tmp.resolve("ws"), real);
+        Files.createDirectories(real.resolve("src"));
+        assertThat(PathRules.resolve(ws, "src/Main.java")).isEqualTo(ws.toAbsolutePath().resolve("src/Main.java"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../../../../tmp/x", "..", ".", "a/b", "a b", "", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "room\u0000"})
+    void implausibleRoomIdsAreRefused(String id) {
+        assertThat(PathRules.roomIdProblem(id)).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k3J9xQ", "room1", "a_b-c", "Zz09"})
+    void relayRoomIdsAreAccepted(String id) {
+        assertThat(PathRules.roomIdProblem(id)).isNull();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.weft.lsp.session;
+
+import dev.weft.client.journal.RoomJournal;
+import dev.weft.client.ConnectionState;
+import dev.weft.client.invite.InviteLink;
+import dev.weft.client.invite.MalformedInviteLinkException;
+import dev.weft.client.paths.PathRules;
+import dev.weft.crdt.TextDocument;
+import dev.weft.lsp.customservice.WeftProtocol;
+import dev.weft.sync.Message;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code weft.join}: joins the room of an invite link (offline from the journal if the relay is unreachable),
+ * syncs each of its documents and hands them to the {@link FileMaterialiser}; documents added to the room later
+ * ({@code DocAdded}) are joined the same way. Every name from the network is checked ({@link PathRules}) before it
+ * touches a path: the room id when the link is parsed, document names here; one bad document is skipped and
+ * reported ({@code skipped} in the result), never the end of the join.
+ */
+final class JoinFeature {
+    private static final Logger LOG = Logger.getLogger(JoinFeature.class.getName());
+    /** How long join waits for each document's first sync before materialising what it has. */
+    static final Duration FIRST_SYNC_TIMEOUT = Duration.ofSeconds(15);
+
+    private final SessionThread thread;
+    private final SessionConfig config;
+    private final CurrentRoom room;
+    private final RoomOpener opener;
+    private final DocumentLinker linker;
+    private final FileMaterialiser materialiser;
+    private final LeaveFeature leave;
+    private final StatusPublisher status;
+
+    JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room, RoomOpener opener,
+                DocumentLinker linker, FileMaterialiser materialiser, LeaveFeature leave, StatusPublisher status) {
+        this.thread = thread;
+        this.config = config;
+        this.room = room;
+        this.opener = opener;
+        this.linker = linker;
+        this.materialiser = materialiser;
+        this.leave = leave;
+        this.status = status;
+    }
+
+    /** Runs on the session thread. */
+    WeftProtocol.JoinResult join(WeftProtocol.JoinArgs args) throws Exception {
+        if (args == null || args.link == null || args.link.isBlank()) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "weft.join needs {\"link\": \"weft://join?…\"}");
+        }
+        InviteLink link;
+        try {
+            link = InviteLink.parse(args.link.trim());
+        } catch (MalformedInviteLinkException e) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "invalid invite link: " + e.getMessage());
+        }
+        Room current = room.get();
+        if (current != null) {
+            if (current.id.equals(link.room())) {
+                return result(current);
+            }
+            leave.leaveNow();
+        }
+        // Lock this process's journal slot first: a journal (and its agent id) in use by another running replica is
+        // never adopted (docs/user-guide.md "Offline and restarts").
+        RoomJournal rj = config.journal().openRoom(link.room());
+        RoomConnector.RoomConnection rc = opener.open(link);
+        List<String> docNames;
+        Message.Welcome w;
+        try {
+            w = opener.awaitWelcome(rc, link.relay().toString(), true);
+        } catch (Exception e) {
+            rj.close();
+            throw e;
+        }
+        List<String> journaled = rj.documents();
+        if (w != null) {
+            docNames = new ArrayList<>(w.docNames());
+        } else {
+            docNames = new ArrayList<>(journaled);
+            if (docNames.isEmpty()) {
+                rc.close();
+                rj.close();
+                throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at " + link.relay()
+                        + " and nothing journaled for room " + link.room());
+            }
+            LOG.info("relay unreachable: joining room " + link.room() + " offline from the journal");
+        }
+        for (String jn : journaled) {
+            if (!docNames.contains(jn)) {
+                docNames.add(jn);
+            }
+        }
+        Room r = new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null, rj);
+        room.set(r);
+        rc.addMessageListener(m -> {
+            if (m instanceof Message.DocAdded added) {
+                thread.execute(() -> {
+                    try {
+                        if (room.get() == r && !r.docs.containsKey(added.doc())
+                                && !r.skipped.containsKey(added.doc())) {
+                            joinDocuments(r, List.of(added.doc()), true);
+                        }
+                    } catch (Exception e) {
+                        LOG.log(Level.WARNING, "could not add document " + added.doc(), e);
+                    }
+                });
+            }
+        });
+        joinDocuments(r, docNames, true);
+        status.changed();
+        return result(r);
+    }
+
+    /**
+     * Joins documents of room {@code r}: a name that may not become a local path is skipped before anything is
+     * created for it; the others are synced, then materialised together (one prompt for the batch).
+     */
+    private void joinDocuments(Room r, List<String> names, boolean focusFirst) throws Exception {
+        List<FileMaterialiser.Synced> synced = new ArrayList<>();
+        for (String name : names) {
+            String problem = PathRules.nameProblem(name);
+            if (problem != null) {
+                LOG.warning("not joining shared document '" + name + "': " + problem);
+                r.skipped.put(name, problem);
+                continue;
+            }
+            long t0 = System.nanoTime();
+            RoomDocument rd = linker.create(r, name);
+            if (r.client.state() == ConnectionState.CONNECTED) {
+                try {
+                    rd.shared.firstSync().get(FIRST_SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    LOG.warning("first sync of " + name + " timed out; materialising what we have");
+                }
+            }
+            long t1 = System.nanoTime();
+            String text = rd.shared.call(TextDocument::getText).get();
+            LOG.info(String.format("joined %s: first sync %d ms, %d chars", name, (t1 - t0) / 1_000_000,
+                    text.length()));
+            synced.add(new FileMaterialiser.Synced(rd, text));
+        }
+        materialiser.materialise(r, synced, focusFirst);
+    }
+
+    /** The join result: the room and the local URI of every materialised document, sorted. */
+    static WeftProtocol.JoinResult result(Room r) {
+        WeftProtocol.JoinResult res = new WeftProtocol.JoinResult();
+        res.room = r.id;
+        for (RoomDocument rd : r.docs.values()) {
+            if (rd.localPath != null) {
+                res.documents.add(WorkspaceNames.uriOf(rd.localPath));
+            }
+        }
+        res.documents.sort(String::compareTo);
+        r.skipped.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> res.skipped.add(new WeftProtocol.Skipped(e.getKey(), e.getValue())));
+        return res;
+    }
+}

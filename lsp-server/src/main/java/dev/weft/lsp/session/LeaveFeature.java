@@ -1,0 +1,64 @@
+package dev.weft.lsp.session;
+
+import dev.weft.lsp.binding.DocumentBinding;
+import dev.weft.lsp.cursors.CursorService;
+
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code weft.leave} (and shutdown, and joining another room): detaches every binding (the editor keeps its
+ * text), clears the remote cursors shown, journals every replica and closes the connection. Files and the
+ * journal stay.
+ */
+final class LeaveFeature {
+    private static final Logger LOG = Logger.getLogger(LeaveFeature.class.getName());
+
+    private final CurrentRoom room;
+    private final OpenDocuments open;
+    private final CursorService cursors;
+    private final JournalScheduler journal;
+
+    LeaveFeature(CurrentRoom room, OpenDocuments open, CursorService cursors, JournalScheduler journal) {
+        this.room = room;
+        this.open = open;
+        this.cursors = cursors;
+        this.journal = journal;
+    }
+
+    /** Leaves the current room, if any; runs on the session thread. */
+    void leaveNow() {
+        Room r = room.get();
+        if (r == null) {
+            return;
+        }
+        room.set(null);
+        for (RoomDocument rd : r.docs.values()) {
+            DocumentBinding b = rd.binding;
+            if (b != null) {
+                b.close();
+                try {
+                    String[] viewAndVersion = b.call(() -> new String[]{b.view(), Integer.toString(b.viewVersion())})
+                            .get(5, TimeUnit.SECONDS);
+                    for (OpenDocument od : open.all()) {
+                        if (od.binding() == b) {
+                            od.unbind(viewAndVersion[0], Integer.parseInt(viewAndVersion[1]));
+                        }
+                    }
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "could not detach " + rd.name, e);
+                }
+                cursors.clear(rd, b.uri());
+            }
+            journal.saveNow(r, rd);
+            rd.shared.close();
+        }
+        r.client.close();
+        try {
+            r.journal.close();
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "could not release the journal of room " + r.id, e);
+        }
+    }
+}

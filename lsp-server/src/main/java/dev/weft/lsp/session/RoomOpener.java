@@ -1,0 +1,90 @@
+package dev.weft.lsp.session;
+
+import dev.weft.lsp.notices.RelayErrorNotices;
+import dev.weft.client.RelayRejectedException;
+import dev.weft.client.invite.InviteLink;
+import dev.weft.lsp.cursors.CursorService;
+import dev.weft.sync.Message;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Opens member connections to rooms (as the configured user and colour) and waits for the relay's Welcome. */
+final class RoomOpener {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How rooms are created and reached. Immutable reference. */
+    private final RoomConnector connector;
+    private final SessionConfig config;
+    private final StatusPublisher status;
+
+    /** Shows the relay's refusals the user must see (size limits). */
+    private final RelayErrorNotices notices;
+
+    RoomOpener(RoomConnector connector, SessionConfig config, StatusPublisher status, RelayErrorNotices notices) {
+        this.connector = connector;
+        this.config = config;
+        this.status = status;
+        this.notices = notices;
+    }
+
+    RoomConnector connector() {
+        return connector;
+    }
+
+    /** A not-yet-connected member connection for {@code link} whose state changes publish status. */
+    RoomConnector.RoomConnection open(InviteLink link) {
+        String user = firstNonBlank(config.options().userName, System.getProperty("user.name"), "weft");
+        String color = config.options().color != null && config.options().color.matches("#[0-9a-fA-F]{6}")
+                ? config.options().color : CursorService.colorFor(user);
+        RoomConnector.RoomConnection rc = connector.open(link, user, color);
+        rc.addStateListener((state, cause) -> status.changed());
+        rc.addMessageListener(notices.forConnection());
+        return rc;
+    }
+
+    /**
+     * Connects and waits for the first Welcome.
+     *
+     * @return the Welcome, or null if the relay is unreachable and {@code allowOffline}
+     * @throws org.eclipse.lsp4j.jsonrpc.ResponseErrorException {@code RequestFailed} if the relay refused, or is
+     *                                                          unreachable and not {@code allowOffline}
+     */
+    Message.Welcome awaitWelcome(RoomConnector.RoomConnection rc, String relay, boolean allowOffline)
+            throws InterruptedException {
+        try {
+            return rc.connect().get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RelayRejectedException rej) {
+                rc.close();
+                throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay refused to join: " + rej.getMessage());
+            }
+            if (allowOffline) {
+                return null;
+            }
+            rc.close();
+            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at " + relay + ": "
+                    + (cause == null ? e.getMessage() : cause.getMessage()));
+        } catch (TimeoutException e) {
+            if (allowOffline) {
+                return null;
+            }
+            rc.close();
+            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relay + " did not answer within "
+                    + CONNECT_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

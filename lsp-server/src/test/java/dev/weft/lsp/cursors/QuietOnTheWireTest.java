@@ -1,0 +1,120 @@
+package dev.weft.lsp.cursors;
+
+import dev.weft.lsp.customservice.WeftProtocol;
+import dev.weft.lsp.testing.Session;
+import dev.weft.lsp.testing.SimulatedEditor;
+import dev.weft.lsp.testing.SimulatedEditor.Ordering;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The server sends {@code weft/remoteCursors}, hint diagnostics and {@code workspace/inlayHint/refresh} only when
+ * what the editor shows changes: two editors over LSP4J pipes, each server with its own workspace, through the
+ * in-memory relay.
+ */
+class QuietOnTheWireTest {
+    @TempDir
+    Path tmp;
+    Session s;
+
+    @AfterEach
+    void close() {
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Test
+    void typingNextToAParticipantWithoutACursorSendsNoCursorNotifications() throws Exception {
+        s = new Session(tmp);
+        s.addEditor(Ordering.VSCODE, null);
+        s.addEditor(Ordering.VSCODE, null);
+        s.share("doc.txt", "line one\nline two\n");
+        s.join(1);
+        s.awaitConverged(10_000);
+        SimulatedEditor typist = s.editors.get(0);
+        String uri = s.uris.get(0);
+        // Editor 1 is present (announced when its buffer was bound) but never reports a selection.
+        awaitParticipant(typist, "user1");
+        int cursorsBefore = typist.remoteCursors.size();
+        int diagnosticsBefore = typist.diagnostics.size();
+        int refreshesBefore = typist.inlayRefreshes.get();
+
+        for (int i = 0; i < 30; i++) {
+            typist.edit(uri, i, i, "x");
+            Thread.sleep(5);
+        }
+        s.awaitConverged(10_000);
+        Thread.sleep(300);
+
+        assertThat(typist.remoteCursors.size() - cursorsBefore).as("weft/remoteCursors sent while typing").isZero();
+        assertThat(typist.diagnostics.size() - diagnosticsBefore).as("hint diagnostics sent while typing").isZero();
+        assertThat(typist.inlayRefreshes.get() - refreshesBefore).as("inlay hint refreshes while typing").isZero();
+    }
+
+    @Test
+    void aRemoteCursorIsSentWhenItMovesAndNotWhenTypingLeavesItWhereItIs() throws Exception {
+        s = new Session(tmp);
+        s.addEditor(Ordering.VSCODE, null);
+        s.addEditor(Ordering.VSCODE, null);
+        s.share("doc.txt", "line one\nline two\n");
+        s.join(1);
+        s.awaitConverged(10_000);
+        SimulatedEditor viewer = s.editors.get(1);
+        String uri = s.uris.get(1);
+        WeftProtocol.SelectionParams sel = new WeftProtocol.SelectionParams();
+        sel.uri = s.uris.get(0);
+        sel.version = s.editors.get(0).version(sel.uri);
+        sel.selections.add(new WeftProtocol.Selection(s.editors.get(0).positionOf(sel.uri, 2),
+                s.editors.get(0).positionOf(sel.uri, 2)));
+        s.editors.get(0).weft().selection(sel);
+        long deadline = System.currentTimeMillis() + 5000;
+        while (viewer.remoteCursors.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(viewer.remoteCursors).hasSize(1);
+        int refreshes = viewer.inlayRefreshes.get();
+        assertThat(refreshes).isEqualTo(1);
+
+        // Typing on the second line leaves the cursor (line 0, column 2) where it is: nothing to send.
+        for (int i = 0; i < 10; i++) {
+            viewer.edit(uri, 9 + i, 9 + i, "y");
+            Thread.sleep(5);
+        }
+        s.awaitConverged(10_000);
+        Thread.sleep(300);
+        assertThat(viewer.remoteCursors).hasSize(1);
+        assertThat(viewer.diagnostics).hasSize(1);
+        assertThat(viewer.inlayRefreshes.get()).isEqualTo(refreshes);
+
+        // Typing before it moves it: sent once.
+        viewer.edit(uri, 0, 0, "z");
+        s.awaitConverged(10_000);
+        deadline = System.currentTimeMillis() + 5000;
+        while (viewer.remoteCursors.size() < 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(300);
+        assertThat(viewer.remoteCursors).hasSize(2);
+        assertThat(viewer.remoteCursors.get(1).cursors.get(0).selections.get(0).active)
+                .isEqualTo(new org.eclipse.lsp4j.Position(0, 3));
+        assertThat(viewer.inlayRefreshes.get()).isEqualTo(refreshes + 1);
+    }
+
+    private static void awaitParticipant(SimulatedEditor e, String name) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!e.statuses.isEmpty() && e.statuses.get(e.statuses.size() - 1).participants.stream()
+                    .anyMatch(p -> name.equals(p.name))) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(name + " never became a participant");
+    }
+}
