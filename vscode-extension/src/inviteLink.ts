@@ -22,6 +22,9 @@ export class InvalidInviteLinkError extends Error {
   }
 }
 
+/** A room id as relays issue them; it becomes a folder name on the joiner's disk, so nothing else is accepted. */
+const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 const ACCEPTED = 'weft://join?…, vscode://weft.weft-vscode/join?… or a bare relay=…&room=…&secret=… query';
 
 /**
@@ -115,7 +118,11 @@ function fromQuery(query: string): InviteLink {
   if (relayUrl.protocol !== 'http:' && relayUrl.protocol !== 'https:') {
     throw new InvalidInviteLinkError(`The invite link's relay must be http(s), got "${relayUrl.protocol}".`);
   }
-  return { relay, room: params.get('room')!.trim(), secret: params.get('secret')!.trim() };
+  const room = params.get('room')!.trim();
+  if (!ROOM_ID.test(room)) {
+    throw new InvalidInviteLinkError(`The invite link's room "${shorten(room)}" is not a room id (1-64 of A-Z, a-z, 0-9, _ and -).`);
+  }
+  return { relay, room, secret: params.get('secret')!.trim() };
 }
 
 function shorten(s: string): string {
