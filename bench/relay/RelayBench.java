@@ -10,9 +10,9 @@
 //   coldstart --jar weft-relay.jar [--runs 5]
 // Prints a table on stderr and one JSON object on stdout.
 
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.sync.Message;
 import dev.weft.sync.MessageCodec;
 import dev.weft.client.relay.RelayClient;
@@ -397,7 +397,7 @@ public class RelayBench {
         boolean synced();
 
         /** Applies {@code edit} to the replica as a local edit and sends its update. */
-        void edit(java.util.function.Function<TextDocument, dev.weft.crdt.LocalEdit> edit);
+        void edit(java.util.function.Function<TextDocument, dev.weft.crdt.model.LocalEdit> edit);
 
         /** Runs {@code beforeEdit}, then appends {@code token + ";"} as a local edit and sends it. */
         default void appendToken(String token, Runnable beforeEdit) {
@@ -446,7 +446,7 @@ public class RelayBench {
         }
 
         @Override
-        public void edit(java.util.function.Function<TextDocument, dev.weft.crdt.LocalEdit> edit) {
+        public void edit(java.util.function.Function<TextDocument, dev.weft.crdt.model.LocalEdit> edit) {
             doc.edit(edit::apply);
         }
 
@@ -588,7 +588,7 @@ public class RelayBench {
         }
 
         @Override
-        public void edit(java.util.function.Function<TextDocument, dev.weft.crdt.LocalEdit> edit) {
+        public void edit(java.util.function.Function<TextDocument, dev.weft.crdt.model.LocalEdit> edit) {
             byte[] update;
             synchronized (this) {
                 update = edit.apply(doc).update();

@@ -1,6 +1,6 @@
 package dev.weft.client;
 
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.TextChange;
 import java.util.List;
 
 /** Receives the positional changes remote updates made to a {@link SharedDocument}'s replica. */

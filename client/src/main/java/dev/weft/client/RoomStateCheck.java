@@ -1,6 +1,6 @@
 package dev.weft.client;
 
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package dev.weft.client;
 
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.MalformedUpdateException;
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.MalformedUpdateException;
+import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.client.presence.Presence;
 import dev.weft.sync.ErrorCode;
 import dev.weft.sync.WireLimits;

@@ -1,7 +1,7 @@
 package dev.weft.client;
 
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.sync.ErrorCode;
 import dev.weft.sync.Message;
 import java.util.ArrayList;

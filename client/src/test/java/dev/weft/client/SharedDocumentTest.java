@@ -3,7 +3,7 @@ package dev.weft.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
 import dev.weft.sync.ErrorCode;
 import dev.weft.sync.Message;

@@ -1,5 +1,13 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.IdSet;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.MalformedUpdateException;
+import dev.weft.crdt.model.RelativePosition;
+import dev.weft.crdt.model.TextChange;
+import dev.weft.crdt.model.UpdateTooLargeException;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.crdt.codec.DecodedUpdate;
 import dev.weft.crdt.codec.UpdateDecoder;
 import dev.weft.crdt.internal.Replica;

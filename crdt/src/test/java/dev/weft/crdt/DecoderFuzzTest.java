@@ -1,5 +1,12 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.MalformedUpdateException;
+import dev.weft.crdt.model.RelativePosition;
+import dev.weft.crdt.model.TextChange;
+import dev.weft.crdt.model.UpdateTooLargeException;
+import dev.weft.crdt.model.VersionVector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 

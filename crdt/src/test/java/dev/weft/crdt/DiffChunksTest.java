@@ -1,5 +1,6 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.model.VersionVector;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,5 +1,10 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.IdSet;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.RelativePosition;
+import dev.weft.crdt.model.VersionVector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.RelativePosition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.sim.Peer;

@@ -1,5 +1,6 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.model.LocalEdit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.sim.Peer;

@@ -1,5 +1,8 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.model.IdSet;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.TextChange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

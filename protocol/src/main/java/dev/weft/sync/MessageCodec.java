@@ -1,6 +1,6 @@
 package dev.weft.sync;
 
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -440,7 +440,7 @@ public final class MessageCodec {
             }
             try {
                 return VersionVector.of(map);
-            } catch (IllegalArgumentException | dev.weft.crdt.MalformedUpdateException e) {
+            } catch (IllegalArgumentException | dev.weft.crdt.model.MalformedUpdateException e) {
                 throw new MalformedMessageException("field " + field + " is not a valid version: " + e.getMessage());
             }
         }

@@ -1,6 +1,6 @@
 package dev.weft.sync;
 
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.relay.testing.JavaWeftClient;
 import dev.weft.relay.testing.RelayProcess;
 import dev.weft.relay.testing.RoomCredentials;

@@ -3,7 +3,7 @@ package dev.weft.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.relay.testing.JavaWeftClient;
 import dev.weft.relay.testing.NodeWeftClient;
 import dev.weft.relay.testing.RelayProcess;

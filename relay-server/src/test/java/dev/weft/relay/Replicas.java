@@ -1,7 +1,7 @@
 package dev.weft.relay;
 
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.relay.testing.WeftTestClient;
 import dev.weft.sync.Message;
 import java.util.concurrent.atomic.AtomicLong;

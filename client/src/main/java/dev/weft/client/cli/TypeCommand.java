@@ -1,6 +1,6 @@
 package dev.weft.client.cli;
 
-import dev.weft.crdt.LocalEdit;
+import dev.weft.crdt.model.LocalEdit;
 import dev.weft.crdt.TextDocument;
 import dev.weft.client.ConnectionState;
 import dev.weft.client.SharedDocument;

@@ -3,7 +3,7 @@ package dev.weft.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RelayProcess;
 import dev.weft.client.relay.RoomApi;

@@ -3,7 +3,7 @@ package dev.weft.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.crdt.LocalEdit;
+import dev.weft.crdt.model.LocalEdit;
 import dev.weft.crdt.TextDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;

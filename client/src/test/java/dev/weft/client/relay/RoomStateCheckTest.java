@@ -4,7 +4,7 @@ import dev.weft.client.RoomCheckOutcome;
 import dev.weft.client.SharedDocument;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
 package dev.weft.crdt.codec;
 
-import dev.weft.crdt.MalformedUpdateException;
-import dev.weft.crdt.UpdateTooLargeException;
+import dev.weft.crdt.model.Varint;
+import dev.weft.crdt.model.MalformedUpdateException;
+import dev.weft.crdt.model.UpdateTooLargeException;
 
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;

@@ -1,5 +1,6 @@
 package dev.weft.crdt.codec;
 
+import dev.weft.crdt.model.Varint;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.zip.Deflater;

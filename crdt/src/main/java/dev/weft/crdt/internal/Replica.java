@@ -1,12 +1,12 @@
 package dev.weft.crdt.internal;
 
-import dev.weft.crdt.Assoc;
-import dev.weft.crdt.IdSet;
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.MalformedUpdateException;
-import dev.weft.crdt.RelativePosition;
-import dev.weft.crdt.TextChange;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.IdSet;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.MalformedUpdateException;
+import dev.weft.crdt.model.RelativePosition;
+import dev.weft.crdt.model.TextChange;
+import dev.weft.crdt.model.VersionVector;
 import dev.weft.crdt.codec.DecodedUpdate;
 import dev.weft.crdt.codec.UpdateWriter;
 
@@ -20,7 +20,7 @@ import static dev.weft.crdt.internal.ItemTable.NONE;
 /**
  * The state of one replica and its operations: local edits, integration of decoded updates (with buffering of
  * those whose dependencies are missing), encoding, relative positions and selective-undo primitives.
- * {@link dev.weft.crdt.TextDocument} is its public face. Not thread-safe.
+ * {@code TextDocument} (package {@code dev.weft.crdt}) is its public face. Not thread-safe.
  */
 public final class Replica {
     private static final int MAX_SEQ = Integer.MAX_VALUE - 1;

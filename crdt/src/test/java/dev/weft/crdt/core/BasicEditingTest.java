@@ -1,13 +1,13 @@
 package dev.weft.crdt.core;
 
-import dev.weft.crdt.Assoc;
-import dev.weft.crdt.IdSet;
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.MalformedUpdateException;
-import dev.weft.crdt.RelativePosition;
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.IdSet;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.MalformedUpdateException;
+import dev.weft.crdt.model.RelativePosition;
+import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.weft.crdt.core;
 
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.MalformedUpdateException;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.MalformedUpdateException;
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.weft.crdt.core;
 
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +104,7 @@ class RandomConvergenceTest {
         rev.checkInvariants();
         assertThat(rev.getText()).isEqualTo(docs[0].getText());
         TextDocument merged = new TextDocument(997);
-        merged.applyUpdate(docs[0].encodeDiff(dev.weft.crdt.VersionVector.EMPTY));
+        merged.applyUpdate(docs[0].encodeDiff(dev.weft.crdt.model.VersionVector.EMPTY));
         merged.applyUpdate(fresh.encodeStateAsUpdate());
         assertThat(merged.getText()).isEqualTo(docs[0].getText());
     }

@@ -1,6 +1,6 @@
 package dev.weft.crdt.core;
 
-import dev.weft.crdt.LocalEdit;
+import dev.weft.crdt.model.LocalEdit;
 import dev.weft.crdt.TextDocument;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;

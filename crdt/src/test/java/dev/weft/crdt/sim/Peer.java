@@ -2,9 +2,9 @@ package dev.weft.crdt.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.crdt.IdSet;
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.IdSet;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
 import java.util.ArrayList;
 import java.util.List;

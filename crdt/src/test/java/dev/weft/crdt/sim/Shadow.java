@@ -1,6 +1,6 @@
 package dev.weft.crdt.sim;
 
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.TextChange;
 import java.util.List;
 
 /**

@@ -1,11 +1,11 @@
 package dev.weft.crdt.sim;
 
-import dev.weft.crdt.IdSet;
-import dev.weft.crdt.Assoc;
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.RelativePosition;
+import dev.weft.crdt.model.IdSet;
+import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.RelativePosition;
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

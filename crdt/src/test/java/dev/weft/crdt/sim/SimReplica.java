@@ -1,9 +1,9 @@
 package dev.weft.crdt.sim;
 
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
-import dev.weft.crdt.VersionVector;
+import dev.weft.crdt.model.VersionVector;
 import java.util.ArrayList;
 import java.util.List;
 

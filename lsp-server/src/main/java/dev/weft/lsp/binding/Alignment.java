@@ -1,6 +1,6 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.TextChange;
 
 import java.util.ArrayList;
 import java.util.List;

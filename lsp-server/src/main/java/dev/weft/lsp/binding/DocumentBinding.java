@@ -1,8 +1,8 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.crdt.IdSet;
-import dev.weft.crdt.LocalEdit;
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.IdSet;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
 import dev.weft.client.SharedDocument;
 import org.eclipse.lsp4j.Range;

@@ -3,7 +3,7 @@ package dev.weft.lsp.binding;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.patch.AbstractDelta;
 import com.github.difflib.patch.Patch;
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.TextChange;
 
 import java.util.ArrayList;
 import java.util.List;

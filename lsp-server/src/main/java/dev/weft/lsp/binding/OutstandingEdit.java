@@ -1,6 +1,6 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.crdt.TextChange;
+import dev.weft.crdt.model.TextChange;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 

@@ -1,6 +1,6 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.crdt.IdSet;
+import dev.weft.crdt.model.IdSet;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

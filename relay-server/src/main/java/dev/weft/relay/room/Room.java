@@ -1,7 +1,7 @@
 package dev.weft.relay.room;
 
-import dev.weft.crdt.MalformedUpdateException;
-import dev.weft.crdt.UpdateTooLargeException;
+import dev.weft.crdt.model.MalformedUpdateException;
+import dev.weft.crdt.model.UpdateTooLargeException;
 import dev.weft.crdt.codec.DecodedUpdate;
 import dev.weft.crdt.codec.UpdateDecoder;
 import dev.weft.relay.log.Log;
@@ -260,7 +260,7 @@ public final class Room {
                     m.doc());
             return;
         }
-        dev.weft.crdt.VersionVector v = doc.replica.version();
+        dev.weft.crdt.model.VersionVector v = doc.replica.version();
         if (!v.equals(m.version())) {
             s.send(new Message.StateCheckReply(m.doc(), v, StateCheckResult.DIFFERENT_VERSION, new byte[0]));
             return;

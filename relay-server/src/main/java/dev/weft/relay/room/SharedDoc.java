@@ -1,7 +1,7 @@
 package dev.weft.relay.room;
 
-import dev.weft.crdt.MalformedUpdateException;
-import dev.weft.crdt.UpdateTooLargeException;
+import dev.weft.crdt.model.MalformedUpdateException;
+import dev.weft.crdt.model.UpdateTooLargeException;
 import dev.weft.crdt.codec.DecodedUpdate;
 import dev.weft.crdt.codec.UpdateDecoder;
 import dev.weft.crdt.TextDocument;

@@ -1,6 +1,6 @@
-package dev.weft.crdt;
+package dev.weft.crdt.model;
 
-import dev.weft.crdt.codec.Varint;
+import dev.weft.crdt.model.Varint;
 
 import java.util.Arrays;
 import java.util.Collections;

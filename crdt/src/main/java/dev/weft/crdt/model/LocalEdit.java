@@ -1,9 +1,10 @@
-package dev.weft.crdt;
+package dev.weft.crdt.model;
 
+import dev.weft.crdt.TextDocument;
 import java.util.List;
 
 /**
- * The result of one local edit on a {@link TextDocument}.
+ * The result of one local edit on a {@code TextDocument}.
  *
  * @param update   the encoded update to send to other replicas (contains exactly this edit)
  * @param inserted ids of the characters this edit created (empty for deletes)

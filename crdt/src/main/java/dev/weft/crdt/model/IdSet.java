@@ -1,4 +1,4 @@
-package dev.weft.crdt;
+package dev.weft.crdt.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
-package dev.weft.crdt;
+package dev.weft.crdt.model;
 
-import dev.weft.crdt.codec.Varint;
+import dev.weft.crdt.model.Varint;
 
 /**
  * A position in a document expressed by a character id instead of an offset, so it follows its character

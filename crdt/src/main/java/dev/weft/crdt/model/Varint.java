@@ -1,6 +1,6 @@
-package dev.weft.crdt.codec;
+package dev.weft.crdt.model;
 
-import dev.weft.crdt.MalformedUpdateException;
+import dev.weft.crdt.model.MalformedUpdateException;
 
 /**
  * Unsigned LEB128 varints over byte arrays: 7 bits per byte, low group first, high bit = "more follows".
@@ -110,7 +110,8 @@ public final class Varint {
             return java.util.Arrays.copyOf(buf, size);
         }
 
-        byte[] buffer() {
+        /** The backing array itself (valid up to the bytes written), for a writer that copies it once; not a copy. */
+        public byte[] buffer() {
             return buf;
         }
     }

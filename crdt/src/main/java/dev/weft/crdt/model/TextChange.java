@@ -1,4 +1,4 @@
-package dev.weft.crdt;
+package dev.weft.crdt.model;
 
 /**
  * One positional change to a document's text: at UTF-16 {@code offset}, {@code deleteLength} code units were

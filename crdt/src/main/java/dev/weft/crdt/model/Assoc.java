@@ -1,4 +1,4 @@
-package dev.weft.crdt;
+package dev.weft.crdt.model;
 
 /** Which neighbour a {@link RelativePosition} sticks to. */
 public enum Assoc {

@@ -1,4 +1,4 @@
-package dev.weft.crdt;
+package dev.weft.crdt.model;
 
 /**
  * Thrown when bytes given to the decoder are not a valid update (truncated, corrupt varint, unknown format

@@ -1,4 +1,4 @@
-package dev.weft.crdt;
+package dev.weft.crdt.model;
 
 /**
  * Thrown when an update would decode to more than the caller's maximum decoded length (see
