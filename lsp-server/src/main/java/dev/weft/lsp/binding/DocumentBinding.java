@@ -115,6 +115,11 @@ public final class DocumentBinding {
     private boolean closed;
     /** Listeners told after the view changed (remote cursors re-rendering); executor only. */
     private final List<Consumer<DocumentBinding>> viewListeners = new ArrayList<>();
+    /**
+     * Logs every didChange, applyEdit and answer with the protocol state at INFO when true
+     * ({@code -Dweft.traceBinding=true}), at FINE otherwise: the ordering an editor really produced.
+     */
+    private static final boolean TRACE = Boolean.getBoolean("weft.traceBinding");
     /** Checks invariants after every step when true (tests; -Dweft.checkInvariants=true). */
     private final boolean paranoid = Boolean.getBoolean("weft.checkInvariants");
 
@@ -334,6 +339,8 @@ public final class DocumentBinding {
         if (closed) {
             return;
         }
+        trace(() -> "didChange v" + version + " " + describe(changes) + " in " + edit.state() + " (view v" + viewVersion
+                + ")");
         if (edit.provisional() != null) {
             edit.defer(() -> onDidChange(version, changes));
             return;
@@ -367,7 +374,7 @@ public final class DocumentBinding {
         if (k == 0) {
             if (held.size() > MAX_HELD) {
                 List<OutstandingEdit.Held> typed = edit.release();
-                LOG.fine(() -> typed.size() + " changes on " + uri + " without the echo; taking them as typing");
+                trace(() -> typed.size() + " changes on " + uri + " without the echo; taking them as typing");
                 for (OutstandingEdit.Held h : typed) {
                     takeChanges(h.version(), h.changes());
                 }
@@ -377,9 +384,10 @@ public final class DocumentBinding {
         // The echo ends inside this notification (earlier prefixes were checked when they arrived).
         int parts = held.size();
         if (parts > 1) {
-            LOG.fine(() -> "echo of one applyEdit split over " + parts + " didChange on " + uri);
+            trace(() -> "echo of one applyEdit split over " + parts + " didChange on " + uri);
         }
         String expected = edit.current().expected();
+        trace(() -> "provisional echo of v" + edit.current().baseVersion() + " from " + parts + " held notification(s)");
         edit.echo(new OutstandingEdit.Provisional(view, alignment.copy(), version, List.copyOf(all.subList(0, k)),
                 new ArrayList<>()));
         deferFinalNewlineIfMatched(m, version);
@@ -401,7 +409,7 @@ public final class DocumentBinding {
      * rebuilt, and the rest of the notification is the user's typing.
      */
     private void takeOverdueEcho(int version, List<TextDocumentContentChangeEvent> changes) {
-        LOG.fine(() -> "late echo of an applyEdit on " + uri + " after the echo timeout (batched by the editor)");
+        trace(() -> "late echo of an applyEdit on " + uri + " after the echo timeout (batched by the editor)");
         abandonCurrent();
         takeLateEcho(changes.get(0));
         takeChanges(version, changes.subList(1, changes.size()));
@@ -426,6 +434,9 @@ public final class DocumentBinding {
             k = m.count();
             if (k > 0) {
                 boolean provisional = !edit.isAnswered() && !f.repair();
+                int echoCount = k;
+                trace(() -> "echo of v" + f.baseVersion() + " (" + echoCount + " change(s)" + (provisional
+                        ? ", provisional)" : ")"));
                 edit.echo(provisional ? new OutstandingEdit.Provisional(view, alignment.copy(), version,
                         List.copyOf(changes.subList(0, k)), new ArrayList<>()) : null);
                 if (provisional) {
@@ -444,10 +455,11 @@ public final class DocumentBinding {
                     alignment.echoed();
                 }
                 if (m.finalNewline() && !provisional) { // answered already: the newline is typing now
-                    LOG.fine(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
+                    trace(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
                     applyLocalEdit(view.length(), view.length(), "\n");
                 }
             } else {
+                trace(() -> "overtaken: a user change before the echo of v" + f.baseVersion());
                 // A user change came before the echo. Version-checking editors usually refuse the edit now, but
                 // VS Code's renderer may still apply it after the keystroke: the edit becomes uncertain.
                 if (!f.repair()) {
@@ -488,13 +500,14 @@ public final class DocumentBinding {
             edit.lateEcho();
         }
         realign();
-        LOG.fine(() -> "late echo of an overtaken applyEdit on " + uri + "; realigned");
+        trace(() -> "late echo of an overtaken applyEdit on " + uri + "; realigned");
     }
 
     /** After {@code applied:true} for an uncertain edit, waits a little for its late echo, then gives up on it. */
     private void expectLateEcho(OutstandingEdit.Edit f) {
         TIMER.schedule(() -> run(() -> {
-            if (edit.graceTimeout(f)) { // skipped after all (Neovim's stale version): its changes are pending already
+            if (edit.graceTimeout(f)) {
+                trace(() -> "no late echo of v" + f.baseVersion() + " within " + LATE_ECHO_GRACE_MS + " ms"); // skipped after all (Neovim's stale version): its changes are pending already
                 afterStep();
             }
         }), LATE_ECHO_GRACE_MS, TimeUnit.MILLISECONDS);
@@ -547,7 +560,7 @@ public final class DocumentBinding {
             return;
         }
         edit.deferFinalNewline(() -> {
-            LOG.fine(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
+            trace(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
             org.eclipse.lsp4j.Position end = viewLines().positionOf(view.length(), encoding);
             onDidChange(version, List.of(new TextDocumentContentChangeEvent(new Range(end, end), "\n")));
         });
@@ -710,6 +723,8 @@ public final class DocumentBinding {
 
     private void send(OutstandingEdit.Edit f) {
         edit.send(f);
+        trace(() -> "applyEdit v" + f.baseVersion() + " " + describe(f.range()) + " " + quote(f.text())
+                + (f.repair() ? " (repair)" : ""));
         CompletableFuture<Boolean> answer;
         try {
             answer = editor.applyEdit(uri, f.baseVersion(), f.range(), f.text());
@@ -723,6 +738,8 @@ public final class DocumentBinding {
         OutstandingEdit.State before = edit.state();
         List<OutstandingEdit.Held> held = before == OutstandingEdit.State.HOLDING ? edit.held() : List.of();
         OutstandingEdit.Provisional p = edit.provisional();
+        trace(() -> "answer applied:" + applied + " to v" + f.baseVersion() + " " + describe(f.range()) + " in "
+                + before + (edit.isCurrent(f) ? "" : " (stale)"));
         if (!edit.answer(f, applied)) {
             return; // stale: already resolved by evidence (a non-echo change), abandoned or superseded
         }
@@ -743,7 +760,7 @@ public final class DocumentBinding {
                 if (!applied && p != null) {
                     // The "echo" was the user typing exactly our edit, and the editor refused the edit: put the
                     // edit back to pending and replay those changes as the user's own.
-                    LOG.fine(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
+                    trace(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
                     view = p.view();
                     viewLines = null;
                     alignment = p.alignment();
@@ -846,7 +863,7 @@ public final class DocumentBinding {
         view = f.expected();
         viewLines = null;
         alignment.echoed();
-        LOG.fine(() -> "echo of an applyEdit on " + uri + " arrived in parts mixed with " + typing.size()
+        trace(() -> "echo of an applyEdit on " + uri + " arrived in parts mixed with " + typing.size()
                 + " typed change(s)");
         for (TextChange c : typing) {
             applyLocalEdit(c.offset(), c.offset() + c.deleteLength(), c.insertText());
@@ -879,6 +896,36 @@ public final class DocumentBinding {
                 LOG.log(Level.SEVERE, "binding step failed for " + uri, e);
             }
         });
+    }
+
+    private void trace(java.util.function.Supplier<String> line) {
+        if (TRACE) {
+            LOG.info(() -> "trace " + uri.substring(uri.lastIndexOf('/') + 1) + "@"
+                    + Integer.toHexString(System.identityHashCode(this)) + ": " + line.get());
+        } else {
+            LOG.fine(() -> "trace " + uri + ": " + line.get());
+        }
+    }
+
+    private static String describe(List<TextDocumentContentChangeEvent> changes) {
+        StringBuilder b = new StringBuilder("[");
+        for (TextDocumentContentChangeEvent c : changes) {
+            if (b.length() > 1) {
+                b.append(", ");
+            }
+            b.append(c.getRange() == null ? "full" : describe(c.getRange())).append(' ').append(quote(c.getText()));
+        }
+        return b.append(']').toString();
+    }
+
+    private static String describe(Range r) {
+        return "(" + r.getStart().getLine() + "," + r.getStart().getCharacter() + ")-(" + r.getEnd().getLine() + ","
+                + r.getEnd().getCharacter() + ")";
+    }
+
+    private static String quote(String t) {
+        String s = t.length() > 40 ? t.substring(0, 37) + "..." : t;
+        return '"' + s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") + '"';
     }
 
     static String sha256(String s) {

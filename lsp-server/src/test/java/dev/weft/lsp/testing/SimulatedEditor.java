@@ -38,8 +38,6 @@ import org.eclipse.lsp4j.launch.LSPLauncher;
 import org.eclipse.lsp4j.services.LanguageServer;
 
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,9 +58,13 @@ import java.util.function.Consumer;
  * <ul>
  * <li>{@link Ordering#VSCODE} (vscode-languageclient 9): version check (mismatch → {@code applied:false}), apply,
  * send the {@code didChange} echo, then answer — the echo arrives before the response.</li>
- * <li>{@link Ordering#NEOVIM} (Neovim 0.7–0.10): if the buffer is newer than the edit, skip it silently but answer
- * {@code applied:true}; else apply in the handler, answer, and send the {@code didChange} afterwards (optionally
- * debounced together with later keystrokes).</li>
+ * <li>{@link Ordering#NEOVIM} (Neovim 0.7–0.10, {@code runtime/lua/vim/lsp/util.lua} {@code apply_text_document_edit}):
+ * if the buffer's changedtick is newer than the edit's version (and that version is above 0), skip it silently but
+ * answer {@code applied:true}; else apply in the handler. The changedtick moves at every buffer change, also while the
+ * {@code didChange} waits for the debounce; the {@code didChange} is sent inside the handler with debounce 0 (before
+ * the answer), else after the debounce, together with later keystrokes. With {@link #neovimHandler}
+ * {@link NeovimHandler#WEFT_LUA} the edit first goes through {@code weft.lua}'s wrapper, which refuses
+ * ({@code applied:false}) an edit made for any other version than the buffer's.</li>
  * </ul>
  */
 public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable {
@@ -73,6 +75,22 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
      * {@code eglot-send-changes-idle-time} of idleness; the test decides when the user is idle).
      */
     public enum Ordering { VSCODE, NEOVIM, EGLOT }
+
+    /** Which {@code workspace/applyEdit} handler a {@link Ordering#NEOVIM} editor runs. */
+    public enum NeovimHandler {
+        /**
+         * Neovim 0.7.2's own ({@code handlers.lua} → {@code util.apply_workspace_edit}): an edit for an older
+         * version is skipped ("Buffer … newer than edits.") and still answered {@code applied:true}, since the
+         * answer is only whether the Lua call raised an error.
+         */
+        PLAIN,
+        /**
+         * Weft's Neovim plugin ({@code samples/editors/nvim/weft.lua}): an edit whose version is not the buffer's
+         * current changedtick ({@code vim.lsp.util.buf_versions}) is answered {@code applied:false}, nothing applied;
+         * any other edit goes to Neovim's own handler.
+         */
+        WEFT_LUA
+    }
 
     /**
      * How the buffer change made by one applied {@code TextEdit} is reported (each part is one buffer change with
@@ -102,6 +120,10 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         public int version;
         /** Neovim: changes applied but not yet sent (debounce). */
         final List<TextDocumentContentChangeEvent> unsent = new ArrayList<>();
+        /** Neovim with {@link #debounceFromLastFlush}: when the last didChange was sent (nanoTime), 0 = never. */
+        long lastFlushNanos;
+        /** Neovim with {@link #debounceFromLastFlush}: the pending flush timer, if any. */
+        java.util.concurrent.ScheduledFuture<?> flushTimer;
 
         Buffer(String uri, String text, int version) {
             this.uri = uri;
@@ -121,6 +143,15 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     private final ExecutorService launcherThreads = Executors.newCachedThreadPool();
     /** Neovim debounce in ms (0 = send right after the handler returns). */
     public volatile long debounceMs;
+    /** Neovim only: which applyEdit handler runs (default: Neovim's own). */
+    public volatile NeovimHandler neovimHandler = NeovimHandler.PLAIN;
+    /**
+     * Neovim only, with {@link #debounceMs} above 0: Neovim 0.7's {@code next_debounce} in {@code lsp.lua} — the
+     * debounce is a rate limit counted from the last sent {@code didChange}: a change made more than
+     * {@code debounceMs} after it is sent at once, otherwise all unsent changes go out {@code debounceMs} after it
+     * (each change restarts that timer). Off: every change waits {@code debounceMs}.
+     */
+    public volatile boolean debounceFromLastFlush;
     /** Called inside the applyEdit handler before anything else (scripted races: "the user types now"). */
     public volatile Consumer<ApplyWorkspaceEditParams> beforeApply;
     /**
@@ -201,11 +232,13 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         java.io.InputStream clientIn;
         java.io.OutputStream clientOut;
         if (process == null) {
-            PipedInputStream pin = new PipedInputStream(1 << 20);
-            PipedOutputStream serverOut = new PipedOutputStream(pin);
-            PipedInputStream serverIn = new PipedInputStream(1 << 20);
-            clientOut = new PipedOutputStream(serverIn);
-            clientIn = pin;
+            // Not java.io.Piped*Stream: see InProcessPipe (its reader dies when the last writing thread has ended).
+            InProcessPipe toClient = new InProcessPipe(1 << 20);
+            InProcessPipe toServer = new InProcessPipe(1 << 20);
+            java.io.OutputStream serverOut = toClient.out();
+            java.io.InputStream serverIn = toServer.in();
+            clientOut = toServer.out();
+            clientIn = toClient.in();
             serverImpl = new WeftLanguageServer(connector, false);
             Launcher<WeftLanguageClient> serverLauncher = new Launcher.Builder<WeftLanguageClient>()
                     .setLocalService(serverImpl).setRemoteInterface(WeftLanguageClient.class)
@@ -368,6 +401,23 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     private void emit(Buffer b, List<TextDocumentContentChangeEvent> cs) {
         if (ordering == Ordering.EGLOT) {
             b.unsent.addAll(cs);
+        } else if (ordering == Ordering.NEOVIM && debounceMs > 0 && debounceFromLastFlush) {
+            b.unsent.addAll(cs);
+            if (b.flushTimer != null) {
+                b.flushTimer.cancel(false);
+                b.flushTimer = null;
+            }
+            long delay = b.lastFlushNanos == 0 ? debounceMs
+                    : Math.max(debounceMs - (System.nanoTime() - b.lastFlushNanos) / 1_000_000, 0);
+            if (delay == 0) {
+                flushNow(b);
+            } else {
+                b.flushTimer = sender.schedule(() -> {
+                    synchronized (SimulatedEditor.this) {
+                        flushNow(b);
+                    }
+                }, delay, TimeUnit.MILLISECONDS);
+            }
         } else if (ordering == Ordering.NEOVIM && debounceMs > 0) {
             b.unsent.addAll(cs);
             scheduleFlush(b);
@@ -401,8 +451,17 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public synchronized void flush(String uri) {
         Buffer b = buffers.get(uri);
         if (!b.unsent.isEmpty()) {
+            flushNow(b);
+        }
+    }
+
+    /** Sends the unsent changes of {@code b} (if any) as one didChange; caller holds the monitor. */
+    private void flushNow(Buffer b) {
+        b.flushTimer = null;
+        if (!b.unsent.isEmpty()) {
             sendNow(b, b.unsent);
             b.unsent.clear();
+            b.lastFlushNanos = System.nanoTime();
         }
     }
 
@@ -496,6 +555,9 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                     if (lag != null) {
                         lag.accept(params);
                     }
+                } else if (neovimHandler == NeovimHandler.WEFT_LUA && (b == null || b.version != v)) {
+                    applyEditsRefused++;
+                    return new ApplyWorkspaceEditResponse(false); // weft.lua: "stale edit: made for version …"
                 } else if (b == null || (v > 0 && b.version > v)) {
                     applyEditsRefused++;
                     continue; // "Buffer … newer than edits." — skipped, yet applied:true
