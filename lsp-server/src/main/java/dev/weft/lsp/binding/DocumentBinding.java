@@ -472,11 +472,12 @@ public final class DocumentBinding {
             }
         }
         for (; k < todo.size(); k++) {
-            TextDocumentContentChangeEvent c = todo.get(k);
-            if (edit.isUncertain() && edit.current().isEchoedBy(c)) {
-                takeLateEcho(c);
+            int late = edit.isUncertain() ? matchLateEcho(todo.subList(k, todo.size())) : 0;
+            if (late > 0) {
+                takeLateEcho(todo.subList(k, k + late));
+                k += late - 1;
             } else {
-                applyUserChange(c);
+                applyUserChange(todo.get(k));
             }
         }
         viewVersion = version;
@@ -491,16 +492,59 @@ public final class DocumentBinding {
      * applyEdit.
      */
     private void takeLateEcho(TextDocumentContentChangeEvent c) {
-        LineIndex li = viewLines();
-        int s = li.offsetOf(c.getRange().getStart(), encoding);
-        int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
-        view = view.substring(0, s) + c.getText() + view.substring(e);
+        takeLateEcho(List.of(c));
+    }
+
+    /** {@link #takeLateEcho(TextDocumentContentChangeEvent)} for a late echo made of several changes. */
+    private void takeLateEcho(List<TextDocumentContentChangeEvent> changes) {
+        view = applyToText(view, changes);
         viewLines = null;
         if (edit.isUncertain()) {
             edit.lateEcho();
         }
         realign();
         trace(() -> "late echo of an overtaken applyEdit on " + uri + "; realigned");
+    }
+
+    /**
+     * How many leading {@code changes} are the late echo of the uncertain edit (0 if none): the changes that turn the
+     * view into "the view with the edit's range, read in today's view, replaced by its text" — what VS Code does when
+     * it applies an edit after a keystroke. It need not carry the edit's range and text: for the active editor VS Code
+     * first rewrites an edit into "more minimal" edits (a replacement "c2" → "2ce" becomes a deletion of "c" and an
+     * insertion of "ce" after the "2") and applies those at their old positions (docs/vscode.md §8); only the result
+     * is the same. A keystroke typed inside the edit's range before it was applied changes that result: then the echo
+     * is not recognised.
+     */
+    private int matchLateEcho(List<TextDocumentContentChangeEvent> changes) {
+        OutstandingEdit.Edit f = edit.current();
+        LineIndex li = viewLines();
+        int s = li.offsetOf(f.range().getStart(), encoding);
+        int e = Math.max(s, li.offsetOf(f.range().getEnd(), encoding));
+        String late = view.substring(0, s) + f.text() + view.substring(e);
+        String scratch = view;
+        for (int i = 0; i < changes.size(); i++) {
+            scratch = applyToText(scratch, changes.subList(i, i + 1));
+            if (scratch.length() == late.length() && scratch.equals(late)) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** {@code text} after {@code changes}, each applied to the result of the previous (LSP didChange semantics). */
+    private String applyToText(String text, List<TextDocumentContentChangeEvent> changes) {
+        String t = text;
+        for (TextDocumentContentChangeEvent c : changes) {
+            if (c.getRange() == null) {
+                t = c.getText();
+                continue;
+            }
+            LineIndex li = t.equals(view) ? viewLines() : new LineIndex(t);
+            int s = li.offsetOf(c.getRange().getStart(), encoding);
+            int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
+            t = t.substring(0, s) + c.getText() + t.substring(e);
+        }
+        return t;
     }
 
     /** After {@code applied:true} for an uncertain edit, waits a little for its late echo, then gives up on it. */

@@ -117,6 +117,41 @@ class VsCodeSamePlaceScenariosTest extends TwoEditorScenarioTest {
         typeConcurrentlyAtTheSameLineEnd(6, 12, 2, Ordering.NEOVIM, 15);
     }
 
+    /**
+     * The ordering found in the code-server e2e trace (docs/vscode.md §8), two VS Code users at one line end. Alice
+     * types "c" then "e"; Bob types "2" while VS Code's renderer computes minimal edits for "insert c", so "c" is
+     * applied late at its old position, before his "2" (the late echo, recognised by range and text). The replica
+     * has "2c" (his keystroke before the unseen remote text), so the server corrects the buffer with one replacement,
+     * "c2" → "2ce" (Alice's "e" included). Bob types another "2" during that edit's renderer lag; VS Code rewrites the
+     * replacement into minimal edits (a deletion of "c" and an insertion of "ce" after the "2"), applies them at their
+     * old positions and answers {@code applied:true}. That late echo carries neither the edit's range nor its text;
+     * it used to be taken for Bob's typing, publishing "ce" again (the e2e run: an extra "e2").
+     */
+    @Test
+    void replacementRewrittenIntoMinimalEditsAndAppliedAfterAKeystrokeIsNotTakenForTyping() throws Exception {
+        startPair(Ordering.VSCODE, Ordering.VSCODE, "ab\n", e -> { });
+        ed(1).rendererLagMs = 1;
+        java.util.concurrent.atomic.AtomicInteger lags = new java.util.concurrent.atomic.AtomicInteger();
+        ed(1).duringRendererLag = p -> {
+            int n = lags.incrementAndGet();
+            if (n == 1) {
+                ed(1).edit(uri(1), 2, 2, "2");
+                ed(0).edit(uri(0), 3, 3, "e");
+                try {
+                    Thread.sleep(300); // Alice's "e" reaches Bob's server before the late echo of "c"
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (n == 2) {
+                ed(1).edit(uri(1), 4, 4, "2");
+            }
+        };
+        ed(0).edit(uri(0), 2, 2, "c");
+        String end = s.awaitConverged(10_000);
+        assertThat(lags.get()).isGreaterThanOrEqualTo(2);
+        assertThat(counts(end)).as("every character once in %s", end).isEqualTo(counts("abce22\n"));
+    }
+
     @Test
     void bothTypeAtTheSameLineEndWithoutRendererLagEachKeystrokeOnce() throws Exception {
         typeConcurrentlyAtTheSameLineEnd(11, 12, 0);

@@ -161,12 +161,25 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
      */
     public volatile Consumer<ApplyWorkspaceEditParams> afterVersionCheck;
     /**
-     * VS Code 1.100 with vscode-languageclient 9 as read from their source: the extension host checks the version,
-     * then the renderer — after up to this many ms, during which the user may type — checks the model version again
-     * and refuses the edit ({@code applied:false}, "IGNORING workspace edit") if it moved; it never applies an edit to
-     * a newer text. 0 = no lag (the check and the application are atomic).
+     * VS Code 1.100 with vscode-languageclient 9: the extension host checks the version, the renderer checks the model
+     * version ({@code BulkTextEdits._validateBeforePrepare}), then takes this many ms (for the active editor: a
+     * worker round trip computing "more minimal" edits), during which the user may type. What follows depends on
+     * {@link #activeEditor}. 0 = no lag (the checks and the application are atomic).
      */
     public volatile long rendererLagMs;
+    /**
+     * VS Code with {@link #rendererLagMs}: whether the document is the active editor (default: yes, the user types
+     * there). Read from VS Code 1.100.3 as shipped in code-server 4.100.3 ({@code BulkTextEdits.apply} and
+     * {@code _createEditsTasks} in the workbench): for the active editor's model the edits are replaced by
+     * {@code computeMoreMinimalEdits}' result, re-created as {@code ResourceTextEdit}s <em>without</em> a version, so
+     * the validation after the worker round trip always passes: a keystroke typed meanwhile comes first, and the
+     * minimal edit (computed against the text at the check) is applied with its original position to the newer text
+     * and answered {@code applied:true}. Seen in the code-server e2e trace (docs/vscode.md §8). For a model that is not
+     * the active editor the version stays and the edit is refused ("… has changed in the meantime").
+     */
+    public volatile boolean activeEditor = true;
+    /** VS Code with {@link #rendererLagMs}: called (no monitor held) at the end of the renderer's lag: "the user types now". */
+    public volatile Consumer<ApplyWorkspaceEditParams> duringRendererLag;
     /**
      * VS Code: the {@code didChange} notifications and the applyEdit answer both leave the extension host through
      * promise chains, so the answer may overtake the echo. When set, every didChange is sent from one FIFO thread and
@@ -502,6 +515,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         TextDocumentEdit tde = params.getEdit().getDocumentChanges().get(0).getLeft();
         String uri = tde.getTextDocument().getUri();
         int v = tde.getTextDocument().getVersion();
+        String atCheck;
         synchronized (this) {
             Buffer b = buffers.get(uri);
             if (b == null || b.version != v) {
@@ -509,6 +523,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                 applyEditsRefused++;
                 return new ApplyWorkspaceEditResponse(false); // extension host: vscode-languageclient's check
             }
+            atCheck = b.text;
         }
         long lag = rendererLagMs;
         if (lag > 0) {
@@ -518,9 +533,42 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                 Thread.currentThread().interrupt();
             }
         }
+        Consumer<ApplyWorkspaceEditParams> during = duringRendererLag;
+        if (during != null) {
+            during.accept(params);
+        }
         synchronized (this) {
             Buffer b = buffers.get(uri);
-            if (b.version != v) {
+            if (activeEditor && tde.getEdits().size() == 1) {
+                // The minimal edits, computed against the text at the check, applied at their positions in today's
+                // text (last first, as one model change: one didChange listing them from the end).
+                TextEdit t = tde.getEdits().get(0).getLeft();
+                LineIndex li = new LineIndex(atCheck);
+                int s = li.offsetOf(t.getRange().getStart(), encoding);
+                int e = Math.max(s, li.offsetOf(t.getRange().getEnd(), encoding));
+                List<int[]> ops = minimalEdits(atCheck.substring(s, e), t.getNewText());
+                applyEditsReceived++;
+                List<TextDocumentContentChangeEvent> cs = new ArrayList<>();
+                for (int i = ops.size() - 1; i >= 0; i--) {
+                    int[] op = ops.get(i); // {old from, old to, new from, new to}, relative to the edit
+                    Position from = li.positionOf(s + op[0], encoding);
+                    Position to = li.positionOf(s + op[1], encoding);
+                    String text = t.getNewText().substring(op[2], op[3]);
+                    LineIndex now = new LineIndex(b.text);
+                    int ns = Math.min(now.offsetOf(from, encoding), b.text.length());
+                    int ne = Math.max(ns, Math.min(now.offsetOf(to, encoding), b.text.length()));
+                    cs.add(new TextDocumentContentChangeEvent(new org.eclipse.lsp4j.Range(now.positionOf(ns, encoding),
+                            now.positionOf(ne, encoding)), text));
+                    b.text = b.text.substring(0, ns) + text + b.text.substring(ne);
+                }
+                if (!cs.isEmpty()) {
+                    b.version++;
+                    emit(b, cs);
+                }
+                changeCount++;
+                notifyAll();
+                return new ApplyWorkspaceEditResponse(true);
+            } else if (b.version != v) {
                 applyEditsReceived++;
                 applyEditsRefused++;
                 return new ApplyWorkspaceEditResponse(false); // renderer: "… has changed in the meantime"
@@ -593,6 +641,60 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
             notifyAll();
             return new ApplyWorkspaceEditResponse(applied);
         }
+    }
+
+    /**
+     * VS Code's "more minimal edits" for replacing {@code old} by {@code text}: a character diff (longest common
+     * subsequence; one whole replacement above 400 characters or with surrogate pairs), as {@code {oldFrom, oldTo, newFrom, newTo}} runs in order.
+     * VS Code's worker ({@code computeMoreMinimalEdits}) diffs the same way for small edits: "c2" → "2ce" becomes
+     * "insert 2 before c" and "replace 2 by e" (seen in the e2e trace, docs/vscode.md §8).
+     */
+    static List<int[]> minimalEdits(String old, String text) {
+        List<int[]> ops = new ArrayList<>();
+        if (old.equals(text)) {
+            return ops;
+        }
+        int n = old.length();
+        int m = text.length();
+        if (n > 400 || m > 400 || (old + text).chars().anyMatch(c -> Character.isSurrogate((char) c))) {
+            ops.add(new int[] {0, n, 0, m});
+            return ops;
+        }
+        int[][] lcs = new int[n + 1][m + 1];
+        for (int i = n - 1; i >= 0; i--) {
+            for (int j = m - 1; j >= 0; j--) {
+                lcs[i][j] = old.charAt(i) == text.charAt(j) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        int i = 0;
+        int j = 0;
+        int[] run = null;
+        while (i < n || j < m) {
+            boolean keep = i < n && j < m && old.charAt(i) == text.charAt(j) && lcs[i][j] == lcs[i + 1][j + 1] + 1;
+            if (keep) {
+                if (run != null) {
+                    ops.add(run);
+                    run = null;
+                }
+                i++;
+                j++;
+                continue;
+            }
+            if (run == null) {
+                run = new int[] {i, i, j, j};
+            }
+            if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                i++;
+                run[1] = i;
+            } else {
+                j++;
+                run[3] = j;
+            }
+        }
+        if (run != null) {
+            ops.add(run);
+        }
+        return ops;
     }
 
     /**
