@@ -23,7 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Binds one open editor buffer to its shared replica (ARCHITECTURE §6).
+ * Binds one open editor buffer to its shared replica (docs/lsp.md, "The binding").
  *
  * <p>State: the replica (truth for the merged text), the <em>editor view</em> (the buffer's text at the
  * editor's latest known version) and an {@link Alignment} recording the remote changes the editor has not been
@@ -37,9 +37,10 @@ import java.util.logging.Logger;
  * <li>Echo recognition by content: while an edit is outstanding, the first prefix of a {@code didChange}'s
  * changes that turns the view into exactly the expected text is the echo (it is not turned into operations);
  * a user change that comes first makes the edit <em>uncertain</em>: its changes are pending again, nothing
- * new is sent, and a later change carrying exactly the edit's range and text is its late echo (VS Code: the
- * extension host checked the version, the renderer applied the edit after the keystroke, with the original
- * range, so it may have landed shifted). A late echo is taken into the view as it is — never turned into
+ * new is sent, and later changes that turn the view into "the view with the edit's range replaced by its text"
+ * are its late echo (VS Code's active editor: the renderer checks the version, then rewrites the edit into minimal
+ * edits without a version and applies them after the keystroke at their old positions, so it may have landed
+ * shifted; docs/vscode.md §8). A late echo is taken into the view as it is — never turned into
  * operations — and the alignment is rebuilt from the view and the replica, which corrects a shifted edit with
  * a minimal applyEdit. {@code applied:false}, or no echo within {@link #LATE_ECHO_GRACE_MS} of
  * {@code applied:true}, ends the uncertainty and the edit is retried at the new version.

@@ -57,7 +57,10 @@ import java.util.function.Consumer;
  * with the message ordering of a real client:
  * <ul>
  * <li>{@link Ordering#VSCODE} (vscode-languageclient 9): version check (mismatch → {@code applied:false}), apply,
- * send the {@code didChange} echo, then answer — the echo arrives before the response.</li>
+ * send the {@code didChange} echo, then answer — the echo arrives before the response. With {@link #rendererLagMs}
+ * and {@link #asyncSends}, VS Code 1.100's real ordering: the renderer's lag during which the user types, after
+ * which the active editor applies the edit's minimal edits at their old positions without checking again, and an
+ * answer that may overtake the echo.</li>
  * <li>{@link Ordering#NEOVIM} (Neovim 0.7–0.10, {@code runtime/lua/vim/lsp/util.lua} {@code apply_text_document_edit}):
  * if the buffer's changedtick is newer than the edit's version (and that version is above 0), skip it silently but
  * answer {@code applied:true}; else apply in the handler. The changedtick moves at every buffer change, also while the
