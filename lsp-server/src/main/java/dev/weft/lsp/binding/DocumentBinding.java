@@ -23,7 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Binds one open editor buffer to its shared replica (ARCHITECTURE §6).
+ * Binds one open editor buffer to its shared replica (docs/lsp.md, "The binding").
  *
  * <p>State: the replica (truth for the merged text), the <em>editor view</em> (the buffer's text at the
  * editor's latest known version) and an {@link Alignment} recording the remote changes the editor has not been
@@ -37,9 +37,10 @@ import java.util.logging.Logger;
  * <li>Echo recognition by content: while an edit is outstanding, the first prefix of a {@code didChange}'s
  * changes that turns the view into exactly the expected text is the echo (it is not turned into operations);
  * a user change that comes first makes the edit <em>uncertain</em>: its changes are pending again, nothing
- * new is sent, and a later change carrying exactly the edit's range and text is its late echo (VS Code: the
- * extension host checked the version, the renderer applied the edit after the keystroke, with the original
- * range, so it may have landed shifted). A late echo is taken into the view as it is — never turned into
+ * new is sent, and later changes that turn the view into "the view with the edit's range replaced by its text"
+ * are its late echo (VS Code's active editor: the renderer checks the version, then rewrites the edit into minimal
+ * edits without a version and applies them after the keystroke at their old positions, so it may have landed
+ * shifted; docs/vscode.md §8). A late echo is taken into the view as it is — never turned into
  * operations — and the alignment is rebuilt from the view and the replica, which corrects a shifted edit with
  * a minimal applyEdit. {@code applied:false}, or no echo within {@link #LATE_ECHO_GRACE_MS} of
  * {@code applied:true}, ends the uncertainty and the edit is retried at the new version.
@@ -115,6 +116,11 @@ public final class DocumentBinding {
     private boolean closed;
     /** Listeners told after the view changed (remote cursors re-rendering); executor only. */
     private final List<Consumer<DocumentBinding>> viewListeners = new ArrayList<>();
+    /**
+     * Logs every didChange, applyEdit and answer with the protocol state at INFO when true
+     * ({@code -Dweft.traceBinding=true}), at FINE otherwise: the ordering an editor really produced.
+     */
+    private static final boolean TRACE = Boolean.getBoolean("weft.traceBinding");
     /** Checks invariants after every step when true (tests; -Dweft.checkInvariants=true). */
     private final boolean paranoid = Boolean.getBoolean("weft.checkInvariants");
 
@@ -335,6 +341,8 @@ public final class DocumentBinding {
         if (closed) {
             return;
         }
+        trace(() -> "didChange v" + version + " " + describe(changes) + " in " + edit.state() + " (view v" + viewVersion
+                + ")");
         if (edit.provisional() != null) {
             edit.defer(() -> onDidChange(version, changes));
             return;
@@ -368,7 +376,7 @@ public final class DocumentBinding {
         if (k == 0) {
             if (held.size() > MAX_HELD) {
                 List<OutstandingEdit.Held> typed = edit.release();
-                LOG.fine(() -> typed.size() + " changes on " + uri + " without the echo; taking them as typing");
+                trace(() -> typed.size() + " changes on " + uri + " without the echo; taking them as typing");
                 for (OutstandingEdit.Held h : typed) {
                     takeChanges(h.version(), h.changes());
                 }
@@ -378,9 +386,10 @@ public final class DocumentBinding {
         // The echo ends inside this notification (earlier prefixes were checked when they arrived).
         int parts = held.size();
         if (parts > 1) {
-            LOG.fine(() -> "echo of one applyEdit split over " + parts + " didChange on " + uri);
+            trace(() -> "echo of one applyEdit split over " + parts + " didChange on " + uri);
         }
         String expected = edit.current().expected();
+        trace(() -> "provisional echo of v" + edit.current().baseVersion() + " from " + parts + " held notification(s)");
         edit.echo(new OutstandingEdit.Provisional(view, alignment.copy(), version, List.copyOf(all.subList(0, k)),
                 new ArrayList<>()));
         deferFinalNewlineIfMatched(m, version);
@@ -402,7 +411,7 @@ public final class DocumentBinding {
      * rebuilt, and the rest of the notification is the user's typing.
      */
     private void takeOverdueEcho(int version, List<TextDocumentContentChangeEvent> changes) {
-        LOG.fine(() -> "late echo of an applyEdit on " + uri + " after the echo timeout (batched by the editor)");
+        trace(() -> "late echo of an applyEdit on " + uri + " after the echo timeout (batched by the editor)");
         abandonCurrent();
         takeLateEcho(changes.get(0));
         takeChanges(version, changes.subList(1, changes.size()));
@@ -427,6 +436,9 @@ public final class DocumentBinding {
             k = m.count();
             if (k > 0) {
                 boolean provisional = !edit.isAnswered() && !f.repair();
+                int echoCount = k;
+                trace(() -> "echo of v" + f.baseVersion() + " (" + echoCount + " change(s)" + (provisional
+                        ? ", provisional)" : ")"));
                 edit.echo(provisional ? new OutstandingEdit.Provisional(view, alignment.copy(), version,
                         List.copyOf(changes.subList(0, k)), new ArrayList<>()) : null);
                 if (provisional) {
@@ -445,10 +457,11 @@ public final class DocumentBinding {
                     alignment.echoed();
                 }
                 if (m.finalNewline() && !provisional) { // answered already: the newline is typing now
-                    LOG.fine(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
+                    trace(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
                     applyLocalEdit(view.length(), view.length(), "\n");
                 }
             } else {
+                trace(() -> "overtaken: a user change before the echo of v" + f.baseVersion());
                 // A user change came before the echo. Version-checking editors usually refuse the edit now, but
                 // VS Code's renderer may still apply it after the keystroke: the edit becomes uncertain.
                 if (!f.repair()) {
@@ -461,11 +474,12 @@ public final class DocumentBinding {
             }
         }
         for (; k < todo.size(); k++) {
-            TextDocumentContentChangeEvent c = todo.get(k);
-            if (edit.isUncertain() && edit.current().isEchoedBy(c)) {
-                takeLateEcho(c);
+            int late = edit.isUncertain() ? matchLateEcho(todo.subList(k, todo.size())) : 0;
+            if (late > 0) {
+                takeLateEcho(todo.subList(k, k + late));
+                k += late - 1;
             } else {
-                applyUserChange(c);
+                applyUserChange(todo.get(k));
             }
         }
         viewVersion = version;
@@ -480,22 +494,66 @@ public final class DocumentBinding {
      * applyEdit.
      */
     private void takeLateEcho(TextDocumentContentChangeEvent c) {
-        LineIndex li = viewLines();
-        int s = li.offsetOf(c.getRange().getStart(), encoding);
-        int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
-        view = view.substring(0, s) + c.getText() + view.substring(e);
+        takeLateEcho(List.of(c));
+    }
+
+    /** {@link #takeLateEcho(TextDocumentContentChangeEvent)} for a late echo made of several changes. */
+    private void takeLateEcho(List<TextDocumentContentChangeEvent> changes) {
+        view = applyToText(view, changes);
         viewLines = null;
         if (edit.isUncertain()) {
             edit.lateEcho();
         }
         realign();
-        LOG.fine(() -> "late echo of an overtaken applyEdit on " + uri + "; realigned");
+        trace(() -> "late echo of an overtaken applyEdit on " + uri + "; realigned");
+    }
+
+    /**
+     * How many leading {@code changes} are the late echo of the uncertain edit (0 if none): the changes that turn the
+     * view into "the view with the edit's range, read in today's view, replaced by its text" — what VS Code does when
+     * it applies an edit after a keystroke. It need not carry the edit's range and text: for the active editor VS Code
+     * first rewrites an edit into "more minimal" edits (a replacement "c2" → "2ce" becomes a deletion of "c" and an
+     * insertion of "ce" after the "2") and applies those at their old positions (docs/vscode.md §8); only the result
+     * is the same. A keystroke typed inside the edit's range before it was applied changes that result: then the echo
+     * is not recognised.
+     */
+    private int matchLateEcho(List<TextDocumentContentChangeEvent> changes) {
+        OutstandingEdit.Edit f = edit.current();
+        LineIndex li = viewLines();
+        int s = li.offsetOf(f.range().getStart(), encoding);
+        int e = Math.max(s, li.offsetOf(f.range().getEnd(), encoding));
+        String late = view.substring(0, s) + f.text() + view.substring(e);
+        String scratch = view;
+        for (int i = 0; i < changes.size(); i++) {
+            scratch = applyToText(scratch, changes.subList(i, i + 1));
+            if (scratch.length() == late.length() && scratch.equals(late)) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** {@code text} after {@code changes}, each applied to the result of the previous (LSP didChange semantics). */
+    private String applyToText(String text, List<TextDocumentContentChangeEvent> changes) {
+        String t = text;
+        for (TextDocumentContentChangeEvent c : changes) {
+            if (c.getRange() == null) {
+                t = c.getText();
+                continue;
+            }
+            LineIndex li = t.equals(view) ? viewLines() : new LineIndex(t);
+            int s = li.offsetOf(c.getRange().getStart(), encoding);
+            int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
+            t = t.substring(0, s) + c.getText() + t.substring(e);
+        }
+        return t;
     }
 
     /** After {@code applied:true} for an uncertain edit, waits a little for its late echo, then gives up on it. */
     private void expectLateEcho(OutstandingEdit.Edit f) {
         TIMER.schedule(() -> run(() -> {
-            if (edit.graceTimeout(f)) { // skipped after all (Neovim's stale version): its changes are pending already
+            if (edit.graceTimeout(f)) {
+                trace(() -> "no late echo of v" + f.baseVersion() + " within " + LATE_ECHO_GRACE_MS + " ms"); // skipped after all (Neovim's stale version): its changes are pending already
                 afterStep();
             }
         }), LATE_ECHO_GRACE_MS, TimeUnit.MILLISECONDS);
@@ -548,7 +606,7 @@ public final class DocumentBinding {
             return;
         }
         edit.deferFinalNewline(() -> {
-            LOG.fine(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
+            trace(() -> "echo on " + uri + " came with a final newline added by the editor; publishing it");
             org.eclipse.lsp4j.Position end = viewLines().positionOf(view.length(), encoding);
             onDidChange(version, List.of(new TextDocumentContentChangeEvent(new Range(end, end), "\n")));
         });
@@ -711,6 +769,8 @@ public final class DocumentBinding {
 
     private void send(OutstandingEdit.Edit f) {
         edit.send(f);
+        trace(() -> "applyEdit v" + f.baseVersion() + " " + describe(f.range()) + " " + quote(f.text())
+                + (f.repair() ? " (repair)" : ""));
         CompletableFuture<Boolean> answer;
         try {
             answer = editor.applyEdit(uri, f.baseVersion(), f.range(), f.text());
@@ -724,6 +784,8 @@ public final class DocumentBinding {
         OutstandingEdit.State before = edit.state();
         List<OutstandingEdit.Held> held = before == OutstandingEdit.State.HOLDING ? edit.held() : List.of();
         OutstandingEdit.Provisional p = edit.provisional();
+        trace(() -> "answer applied:" + applied + " to v" + f.baseVersion() + " " + describe(f.range()) + " in "
+                + before + (edit.isCurrent(f) ? "" : " (stale)"));
         if (!edit.answer(f, applied)) {
             return; // stale: already resolved by evidence (a non-echo change), abandoned or superseded
         }
@@ -744,7 +806,7 @@ public final class DocumentBinding {
                 if (!applied && p != null) {
                     // The "echo" was the user typing exactly our edit, and the editor refused the edit: put the
                     // edit back to pending and replay those changes as the user's own.
-                    LOG.fine(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
+                    trace(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
                     view = p.view();
                     viewLines = null;
                     alignment = p.alignment();
@@ -847,7 +909,7 @@ public final class DocumentBinding {
         view = f.expected();
         viewLines = null;
         alignment.echoed();
-        LOG.fine(() -> "echo of an applyEdit on " + uri + " arrived in parts mixed with " + typing.size()
+        trace(() -> "echo of an applyEdit on " + uri + " arrived in parts mixed with " + typing.size()
                 + " typed change(s)");
         for (TextChange c : typing) {
             applyLocalEdit(c.offset(), c.offset() + c.deleteLength(), c.insertText());
@@ -880,6 +942,36 @@ public final class DocumentBinding {
                 LOG.log(Level.SEVERE, "binding step failed for " + uri, e);
             }
         });
+    }
+
+    private void trace(java.util.function.Supplier<String> line) {
+        if (TRACE) {
+            LOG.info(() -> "trace " + uri.substring(uri.lastIndexOf('/') + 1) + "@"
+                    + Integer.toHexString(System.identityHashCode(this)) + ": " + line.get());
+        } else {
+            LOG.fine(() -> "trace " + uri + ": " + line.get());
+        }
+    }
+
+    private static String describe(List<TextDocumentContentChangeEvent> changes) {
+        StringBuilder b = new StringBuilder("[");
+        for (TextDocumentContentChangeEvent c : changes) {
+            if (b.length() > 1) {
+                b.append(", ");
+            }
+            b.append(c.getRange() == null ? "full" : describe(c.getRange())).append(' ').append(quote(c.getText()));
+        }
+        return b.append(']').toString();
+    }
+
+    private static String describe(Range r) {
+        return "(" + r.getStart().getLine() + "," + r.getStart().getCharacter() + ")-(" + r.getEnd().getLine() + ","
+                + r.getEnd().getCharacter() + ")";
+    }
+
+    private static String quote(String t) {
+        String s = t.length() > 40 ? t.substring(0, 37) + "..." : t;
+        return '"' + s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") + '"';
     }
 
     static String sha256(String s) {

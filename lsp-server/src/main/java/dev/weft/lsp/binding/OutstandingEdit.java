@@ -25,7 +25,7 @@ import java.util.List;
  *                       changes as typing if the answer is applied:false) and later didChanges are deferred
  *   ANSWERED            answered applied:true, echo still to come (Neovim and eglot order), echo timer running
  *   UNCERTAIN           overtaken by a user change before its echo and its answer: its changes are pending again,
- *                       a change carrying exactly its range and text is its late echo
+ *                       changes turning the view into "view with its range replaced by its text" are its late echo
  *   UNCERTAIN_ANSWERED  UNCERTAIN and answered applied:true: the late echo is expected for
  *                       {@link DocumentBinding#LATE_ECHO_GRACE_MS}
  * </pre>
@@ -53,7 +53,7 @@ import java.util.List;
  * becomes {@link #overdue()} (unless it was a repair): its echo may still come first in a later batch.
  * Events: SEND the next pending region; HOLD a didChange that does not complete the echo; RELEASE the held
  * notifications (more than {@link #MAX_HELD}: typing); ECHO the echo, possibly spanning held notifications;
- * OVERTAKEN a user change before the echo; LATE_ECHO a change carrying exactly the uncertain edit; APPLIED and
+ * OVERTAKEN a user change before the echo; LATE_ECHO the uncertain edit applied late (VS Code's active editor); APPLIED and
  * REFUSED the editor's answer; ECHO_TIMEOUT / GRACE_TIMEOUT / RETRY_TIMER the three timers; CHANGE a didChange handled
  * at once (ends a refusal wait); ABANDON forgetting the current edit (an overdue echo superseded it); REPAIR a verify
  * repair replacing whatever was outstanding with a whole-buffer edit.

@@ -87,6 +87,97 @@ class ConvergenceFuzzTest {
     /** Set by a test before {@link #run}: Neovim editors with {@code 'eol'}, and typing at the end. */
     boolean neovimEol;
 
+    /**
+     * Same-spot typing, seeded: VS Code as read from VS Code 1.100 and vscode-languageclient 9 (renderer re-check after
+     * a lag, answer that may overtake the echo), Neovim 0.7.2 with weft.lua at debounce 0 and at 15 ms (counted from
+     * the last send, as {@code next_debounce} does), and a second VS Code without renderer lag type short words at one
+     * spot of the first line at the same time, in rounds, each word starting with a space. After each round every copy is equal and every typed
+     * character is in it exactly once (compared as character counts).
+     */
+    @Test
+    void fourEditorsTypingAtOneSpotKeepEveryKeystrokeExactlyOnce() throws Exception {
+        sameSpot(8, 10);
+    }
+
+    void sameSpot(long seed, int rounds) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        s = new Session(tmp.resolve("same" + seed));
+        Ordering[] orderings = {Ordering.VSCODE, Ordering.NEOVIM, Ordering.VSCODE, Ordering.NEOVIM};
+        for (Ordering o : orderings) {
+            s.addEditor(o, null);
+        }
+        List<SimulatedEditor> eds = s.editors;
+        eds.get(0).rendererLagMs = 2;
+        eds.get(0).asyncSends = rnd.split();
+        eds.get(2).asyncSends = rnd.split();
+        for (int i : new int[] {1, 3}) {
+            eds.get(i).neovimHandler = SimulatedEditor.NeovimHandler.WEFT_LUA;
+            eds.get(i).debounceFromLastFlush = true;
+        }
+        eds.get(1).debounceMs = 0;
+        eds.get(3).debounceMs = 15;
+        String base = "one spot for everyone\nsecond line\n";
+        s.share("same.txt", base);
+        for (int i = 1; i < 4; i++) {
+            s.join(i);
+        }
+        s.awaitConverged(30_000);
+        StringBuilder all = new StringBuilder(base);
+        // Few distinct characters and a space first, as between words: the same character typed at the same place
+        // at the same time by two people (an echo and a keystroke look identical then) happens in most rounds.
+        String alphabet = "ab ";
+        try {
+            for (int round = 0; round < rounds; round++) {
+                int back = new int[] {0, 0, 1, 3}[rnd.nextInt(4)]; // characters before the line end
+                Thread[] typists = new Thread[4];
+                for (int i = 0; i < 4; i++) {
+                    StringBuilder word = new StringBuilder(" ");
+                    for (int k = 2 + rnd.nextInt(5); k > 0; k--) {
+                        word.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+                    }
+                    all.append(word);
+                    SimulatedEditor e = eds.get(i);
+                    String u = s.uris.get(i);
+                    SplittableRandom pause = rnd.split();
+                    typists[i] = new Thread(() -> {
+                        for (char c : word.toString().toCharArray()) {
+                            synchronized (e) {
+                                String t = e.text(u);
+                                int p = Math.max(t.indexOf('\n') - back, 0);
+                                e.edit(u, p, p, String.valueOf(c));
+                            }
+                            try {
+                                Thread.sleep(pause.nextInt(4));
+                            } catch (InterruptedException ex) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                    });
+                }
+                for (Thread t : typists) {
+                    t.start();
+                }
+                for (Thread t : typists) {
+                    t.join();
+                }
+                String end = s.awaitConverged(30_000);
+                assertThat(counts(end)).as("round %d: every keystroke exactly once in %s", round, end)
+                        .isEqualTo(counts(all.toString()));
+            }
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError("same-spot typing failed for seed " + seed + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.TreeMap<Character, Integer> counts(String text) {
+        java.util.TreeMap<Character, Integer> m = new java.util.TreeMap<>();
+        for (char c : text.toCharArray()) {
+            m.merge(c, 1, Integer::sum);
+        }
+        return m;
+    }
+
     static String initialText(SplittableRandom rnd, int length) {
         StringBuilder sb = new StringBuilder(length);
         String[] words = {"weft", "warp", "loom", "thread", "shuttle", "héddle", "😀", "reed"};

@@ -38,8 +38,6 @@ import org.eclipse.lsp4j.launch.LSPLauncher;
 import org.eclipse.lsp4j.services.LanguageServer;
 
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +57,17 @@ import java.util.function.Consumer;
  * with the message ordering of a real client:
  * <ul>
  * <li>{@link Ordering#VSCODE} (vscode-languageclient 9): version check (mismatch → {@code applied:false}), apply,
- * send the {@code didChange} echo, then answer — the echo arrives before the response.</li>
- * <li>{@link Ordering#NEOVIM} (Neovim 0.7–0.10): if the buffer is newer than the edit, skip it silently but answer
- * {@code applied:true}; else apply in the handler, answer, and send the {@code didChange} afterwards (optionally
- * debounced together with later keystrokes).</li>
+ * send the {@code didChange} echo, then answer — the echo arrives before the response. With {@link #rendererLagMs}
+ * and {@link #asyncSends}, VS Code 1.100's real ordering: the renderer's lag during which the user types, after
+ * which the active editor applies the edit's minimal edits at their old positions without checking again, and an
+ * answer that may overtake the echo.</li>
+ * <li>{@link Ordering#NEOVIM} (Neovim 0.7–0.10, {@code runtime/lua/vim/lsp/util.lua} {@code apply_text_document_edit}):
+ * if the buffer's changedtick is newer than the edit's version (and that version is above 0), skip it silently but
+ * answer {@code applied:true}; else apply in the handler. The changedtick moves at every buffer change, also while the
+ * {@code didChange} waits for the debounce; the {@code didChange} is sent inside the handler with debounce 0 (before
+ * the answer), else after the debounce, together with later keystrokes. With {@link #neovimHandler}
+ * {@link NeovimHandler#WEFT_LUA} the edit first goes through {@code weft.lua}'s wrapper, which refuses
+ * ({@code applied:false}) an edit made for any other version than the buffer's.</li>
  * </ul>
  */
 public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable {
@@ -73,6 +78,22 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
      * {@code eglot-send-changes-idle-time} of idleness; the test decides when the user is idle).
      */
     public enum Ordering { VSCODE, NEOVIM, EGLOT }
+
+    /** Which {@code workspace/applyEdit} handler a {@link Ordering#NEOVIM} editor runs. */
+    public enum NeovimHandler {
+        /**
+         * Neovim 0.7.2's own ({@code handlers.lua} → {@code util.apply_workspace_edit}): an edit for an older
+         * version is skipped ("Buffer … newer than edits.") and still answered {@code applied:true}, since the
+         * answer is only whether the Lua call raised an error.
+         */
+        PLAIN,
+        /**
+         * Weft's Neovim plugin ({@code samples/editors/nvim/weft.lua}): an edit whose version is not the buffer's
+         * current changedtick ({@code vim.lsp.util.buf_versions}) is answered {@code applied:false}, nothing applied;
+         * any other edit goes to Neovim's own handler.
+         */
+        WEFT_LUA
+    }
 
     /**
      * How the buffer change made by one applied {@code TextEdit} is reported (each part is one buffer change with
@@ -102,6 +123,10 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         public int version;
         /** Neovim: changes applied but not yet sent (debounce). */
         final List<TextDocumentContentChangeEvent> unsent = new ArrayList<>();
+        /** Neovim with {@link #debounceFromLastFlush}: when the last didChange was sent (nanoTime), 0 = never. */
+        long lastFlushNanos;
+        /** Neovim with {@link #debounceFromLastFlush}: the pending flush timer, if any. */
+        java.util.concurrent.ScheduledFuture<?> flushTimer;
 
         Buffer(String uri, String text, int version) {
             this.uri = uri;
@@ -121,6 +146,15 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     private final ExecutorService launcherThreads = Executors.newCachedThreadPool();
     /** Neovim debounce in ms (0 = send right after the handler returns). */
     public volatile long debounceMs;
+    /** Neovim only: which applyEdit handler runs (default: Neovim's own). */
+    public volatile NeovimHandler neovimHandler = NeovimHandler.PLAIN;
+    /**
+     * Neovim only, with {@link #debounceMs} above 0: Neovim 0.7's {@code next_debounce} in {@code lsp.lua} — the
+     * debounce is a rate limit counted from the last sent {@code didChange}: a change made more than
+     * {@code debounceMs} after it is sent at once, otherwise all unsent changes go out {@code debounceMs} after it
+     * (each change restarts that timer). Off: every change waits {@code debounceMs}.
+     */
+    public volatile boolean debounceFromLastFlush;
     /** Called inside the applyEdit handler before anything else (scripted races: "the user types now"). */
     public volatile Consumer<ApplyWorkspaceEditParams> beforeApply;
     /**
@@ -130,12 +164,25 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
      */
     public volatile Consumer<ApplyWorkspaceEditParams> afterVersionCheck;
     /**
-     * VS Code 1.100 with vscode-languageclient 9 as read from their source: the extension host checks the version,
-     * then the renderer — after up to this many ms, during which the user may type — checks the model version again
-     * and refuses the edit ({@code applied:false}, "IGNORING workspace edit") if it moved; it never applies an edit to
-     * a newer text. 0 = no lag (the check and the application are atomic).
+     * VS Code 1.100 with vscode-languageclient 9: the extension host checks the version, the renderer checks the model
+     * version ({@code BulkTextEdits._validateBeforePrepare}), then takes this many ms (for the active editor: a
+     * worker round trip computing "more minimal" edits), during which the user may type. What follows depends on
+     * {@link #activeEditor}. 0 = no lag (the checks and the application are atomic).
      */
     public volatile long rendererLagMs;
+    /**
+     * VS Code with {@link #rendererLagMs}: whether the document is the active editor (default: yes, the user types
+     * there). Read from VS Code 1.100.3 as shipped in code-server 4.100.3 ({@code BulkTextEdits.apply} and
+     * {@code _createEditsTasks} in the workbench): for the active editor's model the edits are replaced by
+     * {@code computeMoreMinimalEdits}' result, re-created as {@code ResourceTextEdit}s <em>without</em> a version, so
+     * the validation after the worker round trip always passes: a keystroke typed meanwhile comes first, and the
+     * minimal edit (computed against the text at the check) is applied with its original position to the newer text
+     * and answered {@code applied:true}. Seen in the code-server e2e trace (docs/vscode.md §8). For a model that is not
+     * the active editor the version stays and the edit is refused ("… has changed in the meantime").
+     */
+    public volatile boolean activeEditor = true;
+    /** VS Code with {@link #rendererLagMs}: called (no monitor held) at the end of the renderer's lag: "the user types now". */
+    public volatile Consumer<ApplyWorkspaceEditParams> duringRendererLag;
     /**
      * VS Code: the {@code didChange} notifications and the applyEdit answer both leave the extension host through
      * promise chains, so the answer may overtake the echo. When set, every didChange is sent from one FIFO thread and
@@ -203,11 +250,13 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         java.io.InputStream clientIn;
         java.io.OutputStream clientOut;
         if (process == null) {
-            PipedInputStream pin = new PipedInputStream(1 << 20);
-            PipedOutputStream serverOut = new PipedOutputStream(pin);
-            PipedInputStream serverIn = new PipedInputStream(1 << 20);
-            clientOut = new PipedOutputStream(serverIn);
-            clientIn = pin;
+            // Not java.io.Piped*Stream: see InProcessPipe (its reader dies when the last writing thread has ended).
+            InProcessPipe toClient = new InProcessPipe(1 << 20);
+            InProcessPipe toServer = new InProcessPipe(1 << 20);
+            java.io.OutputStream serverOut = toClient.out();
+            java.io.InputStream serverIn = toServer.in();
+            clientOut = toServer.out();
+            clientIn = toClient.in();
             serverImpl = new WeftLanguageServer(connector, false);
             Launcher<WeftLanguageClient> serverLauncher = new Launcher.Builder<WeftLanguageClient>()
                     .setLocalService(serverImpl).setRemoteInterface(WeftLanguageClient.class)
@@ -373,6 +422,23 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     private void emit(Buffer b, List<TextDocumentContentChangeEvent> cs) {
         if (ordering == Ordering.EGLOT) {
             b.unsent.addAll(cs);
+        } else if (ordering == Ordering.NEOVIM && debounceMs > 0 && debounceFromLastFlush) {
+            b.unsent.addAll(cs);
+            if (b.flushTimer != null) {
+                b.flushTimer.cancel(false);
+                b.flushTimer = null;
+            }
+            long delay = b.lastFlushNanos == 0 ? debounceMs
+                    : Math.max(debounceMs - (System.nanoTime() - b.lastFlushNanos) / 1_000_000, 0);
+            if (delay == 0) {
+                flushNow(b);
+            } else {
+                b.flushTimer = sender.schedule(() -> {
+                    synchronized (SimulatedEditor.this) {
+                        flushNow(b);
+                    }
+                }, delay, TimeUnit.MILLISECONDS);
+            }
         } else if (ordering == Ordering.NEOVIM && debounceMs > 0) {
             b.unsent.addAll(cs);
             scheduleFlush(b);
@@ -406,8 +472,17 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public synchronized void flush(String uri) {
         Buffer b = buffers.get(uri);
         if (!b.unsent.isEmpty()) {
+            flushNow(b);
+        }
+    }
+
+    /** Sends the unsent changes of {@code b} (if any) as one didChange; caller holds the monitor. */
+    private void flushNow(Buffer b) {
+        b.flushTimer = null;
+        if (!b.unsent.isEmpty()) {
             sendNow(b, b.unsent);
             b.unsent.clear();
+            b.lastFlushNanos = System.nanoTime();
         }
     }
 
@@ -448,6 +523,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         TextDocumentEdit tde = params.getEdit().getDocumentChanges().get(0).getLeft();
         String uri = tde.getTextDocument().getUri();
         int v = tde.getTextDocument().getVersion();
+        String atCheck;
         synchronized (this) {
             Buffer b = buffers.get(uri);
             if (b == null || b.version != v) {
@@ -455,6 +531,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                 applyEditsRefused++;
                 return new ApplyWorkspaceEditResponse(false); // extension host: vscode-languageclient's check
             }
+            atCheck = b.text;
         }
         long lag = rendererLagMs;
         if (lag > 0) {
@@ -464,9 +541,42 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                 Thread.currentThread().interrupt();
             }
         }
+        Consumer<ApplyWorkspaceEditParams> during = duringRendererLag;
+        if (during != null) {
+            during.accept(params);
+        }
         synchronized (this) {
             Buffer b = buffers.get(uri);
-            if (b.version != v) {
+            if (activeEditor && tde.getEdits().size() == 1) {
+                // The minimal edits, computed against the text at the check, applied at their positions in today's
+                // text (last first, as one model change: one didChange listing them from the end).
+                TextEdit t = tde.getEdits().get(0).getLeft();
+                LineIndex li = new LineIndex(atCheck);
+                int s = li.offsetOf(t.getRange().getStart(), encoding);
+                int e = Math.max(s, li.offsetOf(t.getRange().getEnd(), encoding));
+                List<int[]> ops = minimalEdits(atCheck.substring(s, e), t.getNewText());
+                applyEditsReceived++;
+                List<TextDocumentContentChangeEvent> cs = new ArrayList<>();
+                for (int i = ops.size() - 1; i >= 0; i--) {
+                    int[] op = ops.get(i); // {old from, old to, new from, new to}, relative to the edit
+                    Position from = li.positionOf(s + op[0], encoding);
+                    Position to = li.positionOf(s + op[1], encoding);
+                    String text = t.getNewText().substring(op[2], op[3]);
+                    LineIndex now = new LineIndex(b.text);
+                    int ns = Math.min(now.offsetOf(from, encoding), b.text.length());
+                    int ne = Math.max(ns, Math.min(now.offsetOf(to, encoding), b.text.length()));
+                    cs.add(new TextDocumentContentChangeEvent(new org.eclipse.lsp4j.Range(now.positionOf(ns, encoding),
+                            now.positionOf(ne, encoding)), text));
+                    b.text = b.text.substring(0, ns) + text + b.text.substring(ne);
+                }
+                if (!cs.isEmpty()) {
+                    b.version++;
+                    emit(b, cs);
+                }
+                changeCount++;
+                notifyAll();
+                return new ApplyWorkspaceEditResponse(true);
+            } else if (b.version != v) {
                 applyEditsReceived++;
                 applyEditsRefused++;
                 return new ApplyWorkspaceEditResponse(false); // renderer: "… has changed in the meantime"
@@ -501,6 +611,9 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                     if (lag != null) {
                         lag.accept(params);
                     }
+                } else if (neovimHandler == NeovimHandler.WEFT_LUA && (b == null || b.version != v)) {
+                    applyEditsRefused++;
+                    return new ApplyWorkspaceEditResponse(false); // weft.lua: "stale edit: made for version …"
                 } else if (b == null || (v > 0 && b.version > v)) {
                     applyEditsRefused++;
                     continue; // "Buffer … newer than edits." — skipped, yet applied:true
@@ -536,6 +649,60 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
             notifyAll();
             return new ApplyWorkspaceEditResponse(applied);
         }
+    }
+
+    /**
+     * VS Code's "more minimal edits" for replacing {@code old} by {@code text}: a character diff (longest common
+     * subsequence; one whole replacement above 400 characters or with surrogate pairs), as {@code {oldFrom, oldTo, newFrom, newTo}} runs in order.
+     * VS Code's worker ({@code computeMoreMinimalEdits}) diffs the same way for small edits: "c2" → "2ce" becomes
+     * "insert 2 before c" and "replace 2 by e" (seen in the e2e trace, docs/vscode.md §8).
+     */
+    static List<int[]> minimalEdits(String old, String text) {
+        List<int[]> ops = new ArrayList<>();
+        if (old.equals(text)) {
+            return ops;
+        }
+        int n = old.length();
+        int m = text.length();
+        if (n > 400 || m > 400 || (old + text).chars().anyMatch(c -> Character.isSurrogate((char) c))) {
+            ops.add(new int[] {0, n, 0, m});
+            return ops;
+        }
+        int[][] lcs = new int[n + 1][m + 1];
+        for (int i = n - 1; i >= 0; i--) {
+            for (int j = m - 1; j >= 0; j--) {
+                lcs[i][j] = old.charAt(i) == text.charAt(j) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        int i = 0;
+        int j = 0;
+        int[] run = null;
+        while (i < n || j < m) {
+            boolean keep = i < n && j < m && old.charAt(i) == text.charAt(j) && lcs[i][j] == lcs[i + 1][j + 1] + 1;
+            if (keep) {
+                if (run != null) {
+                    ops.add(run);
+                    run = null;
+                }
+                i++;
+                j++;
+                continue;
+            }
+            if (run == null) {
+                run = new int[] {i, i, j, j};
+            }
+            if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                i++;
+                run[1] = i;
+            } else {
+                j++;
+                run[3] = j;
+            }
+        }
+        if (run != null) {
+            ops.add(run);
+        }
+        return ops;
     }
 
     /**
