@@ -8,6 +8,8 @@ import dev.weft.relay.room.MessageDispatcher;
 import dev.weft.relay.room.RelayContext;
 import dev.weft.relay.room.RoomRegistry;
 import dev.weft.relay.store.BatchingWriter;
+import dev.weft.relay.store.PostgresStore;
+import dev.weft.relay.store.RelayStore;
 import dev.weft.relay.store.SqliteStore;
 import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +28,7 @@ public final class RelayServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
 
     private final RelayConfig config;
-    private final SqliteStore store;
+    private final RelayStore store;
     private final BatchingWriter writer;
     private final RelayMetrics metrics = new RelayMetrics();
     private final ExecutorService pool;
@@ -38,7 +40,8 @@ public final class RelayServer implements AutoCloseable {
 
     private RelayServer(RelayConfig config) {
         this.config = config;
-        this.store = SqliteStore.open(config.dataDir(), config.sqliteSynchronous(), config.acceptDataLoss());
+        this.store = config.postgres() ? PostgresStore.open(config.store())
+                : SqliteStore.open(config.dataDir(), config.sqliteSynchronous(), config.acceptDataLoss());
         this.writer = new BatchingWriter(store, 2000, metrics.commitSeconds::observeNanos);
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("weft-room"));
@@ -85,8 +88,7 @@ public final class RelayServer implements AutoCloseable {
         relay.scheduler.scheduleAtFixedRate(() -> relay.roomCreationLimiter.evictFull(System.nanoTime()),
                 RoomCreationLimiter.SWEEP_INTERVAL_SECONDS, RoomCreationLimiter.SWEEP_INTERVAL_SECONDS,
                 TimeUnit.SECONDS);
-        Log.info(LOG, "relay.started", "url", config.url(), "data",
-                config.dataDir().toAbsolutePath().toString(), "db", relay.store.file().toString(), "startupMs",
+        Log.info(LOG, "relay.started", "url", config.url(), "storage", relay.store.toString(), "startupMs",
                 (System.nanoTime() - t0) / 1_000_000);
         return relay;
     }
