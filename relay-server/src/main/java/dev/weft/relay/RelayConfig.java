@@ -38,7 +38,15 @@ public record RelayConfig(
         long maxRoomChars,
         long authTimeoutMillis,
         int maxConnectionsPerAddress,
-        boolean acceptDataLoss) {
+        boolean acceptDataLoss,
+        String store,
+        String redis,
+        long clusterPollMillis) {
+
+    /** True if storage is PostgreSQL ({@code --store postgresql://…}) rather than SQLite in {@link #dataDir()}. */
+    public boolean postgres() {
+        return !store.isEmpty();
+    }
 
     /** True if the relay serves HTTPS/WSS (a PKCS#12 keystore was given). */
     public boolean tls() {
@@ -53,7 +61,12 @@ public record RelayConfig(
     @Override
     public String toString() {
         // Never print the keystore password.
-        return "RelayConfig[" + url() + ", data=" + dataDir + "]";
+        return "RelayConfig[" + url() + ", " + storage() + "]";
+    }
+
+    /** Where data lives, without credentials: {@code data=DIR} or {@code store=HOST:PORT/DB}. */
+    public String storage() {
+        return postgres() ? "store=" + dev.weft.relay.store.PostgresStore.describe(store) : "data=" + dataDir;
     }
 
     /** Every setting with its default, in the order printed by {@code --help}. */
@@ -87,6 +100,11 @@ public record RelayConfig(
         DEFAULTS.put("auth-timeout-ms", "5000");
         DEFAULTS.put("max-connections-per-address", "200");
         DEFAULTS.put("accept-data-loss", "false");
+        // Empty: SQLite in --data. Else postgresql://HOST:PORT/DB?user=U&password=P (docs/relay.md, Cluster).
+        DEFAULTS.put("store", "");
+        // Empty: no other nodes. Else redis://HOST:PORT, where nodes announce committed updates to each other.
+        DEFAULTS.put("redis", "");
+        DEFAULTS.put("cluster-poll-ms", "1000");
     }
 
     /** The configuration with every default. */
@@ -160,7 +178,24 @@ public record RelayConfig(
                 longIn(values, "max-room-chars", 1024, Long.MAX_VALUE),
                 longIn(values, "auth-timeout-ms", 100, Long.MAX_VALUE),
                 intIn(values, "max-connections-per-address", 1, Integer.MAX_VALUE),
-                bool(values, "accept-data-loss"));
+                bool(values, "accept-data-loss"),
+                storeUrl(values.get("store").trim()),
+                redisUrl(values.get("redis").trim()),
+                longIn(values, "cluster-poll-ms", 50, 3_600_000));
+    }
+
+    private static String storeUrl(String v) {
+        if (!v.isEmpty()) {
+            dev.weft.relay.store.PostgresStore.describe(v); // throws IllegalArgumentException naming --store
+        }
+        return v;
+    }
+
+    private static String redisUrl(String v) {
+        if (!v.isEmpty() && !v.startsWith("redis://")) {
+            throw new IllegalArgumentException("--redis must look like redis://HOST:PORT, was '" + v + "'");
+        }
+        return v;
     }
 
     /** The environment variable for a flag name: {@code max-message-bytes} → {@code WEFT_MAX_MESSAGE_BYTES}. */

@@ -1,5 +1,6 @@
 package dev.weft.relay;
 
+import dev.weft.relay.cluster.ClusterSync;
 import dev.weft.relay.log.Log;
 import dev.weft.relay.metrics.RelayMetrics;
 import dev.weft.relay.net.RoomCreationLimiter;
@@ -8,6 +9,8 @@ import dev.weft.relay.room.MessageDispatcher;
 import dev.weft.relay.room.RelayContext;
 import dev.weft.relay.room.RoomRegistry;
 import dev.weft.relay.store.BatchingWriter;
+import dev.weft.relay.store.PostgresStore;
+import dev.weft.relay.store.RelayStore;
 import dev.weft.relay.store.SqliteStore;
 import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +29,7 @@ public final class RelayServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
 
     private final RelayConfig config;
-    private final SqliteStore store;
+    private final RelayStore store;
     private final BatchingWriter writer;
     private final RelayMetrics metrics = new RelayMetrics();
     private final ExecutorService pool;
@@ -34,19 +37,28 @@ public final class RelayServer implements AutoCloseable {
     private final RoomRegistry registry;
     private final RoomCreationLimiter roomCreationLimiter;
     private final SocketIoTransport transport;
+    /** Cluster membership (PostgreSQL store only), else null. */
+    private final ClusterSync cluster;
     private boolean stopped;
 
     private RelayServer(RelayConfig config) {
         this.config = config;
-        this.store = SqliteStore.open(config.dataDir(), config.sqliteSynchronous(), config.acceptDataLoss());
-        this.writer = new BatchingWriter(store, 2000, metrics.commitSeconds::observeNanos);
+        this.store = config.postgres() ? PostgresStore.open(config.store())
+                : SqliteStore.open(config.dataDir(), config.sqliteSynchronous(), config.acceptDataLoss());
+        this.cluster = store.assignsSeqs() ? new ClusterSync(metrics.cluster) : null;
+        metrics.clusterNode = cluster != null;
+        this.writer = new BatchingWriter(store, 2000, metrics.commitSeconds::observeNanos,
+                cluster != null ? cluster : BatchingWriter.CommitListener.NONE);
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("weft-room"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("weft-timer"));
         try {
             long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
-            RelayContext ctx = new RelayContext(config, store, writer, metrics, pool, agent);
+            RelayContext ctx = new RelayContext(config, store, writer, metrics, pool, agent, metrics.cluster);
             this.registry = new RoomRegistry(ctx);
+            if (cluster != null) {
+                cluster.attach(registry, config.redis(), scheduler, config.clusterPollMillis());
+            }
             long roomsAtStart = store.roomCount();
             metrics.gauges(registry::loadedRooms, registry::loadedDocuments,
                     () -> roomsAtStart + metrics.roomsCreated.get(), writer::queued);
@@ -85,8 +97,7 @@ public final class RelayServer implements AutoCloseable {
         relay.scheduler.scheduleAtFixedRate(() -> relay.roomCreationLimiter.evictFull(System.nanoTime()),
                 RoomCreationLimiter.SWEEP_INTERVAL_SECONDS, RoomCreationLimiter.SWEEP_INTERVAL_SECONDS,
                 TimeUnit.SECONDS);
-        Log.info(LOG, "relay.started", "url", config.url(), "data",
-                config.dataDir().toAbsolutePath().toString(), "db", relay.store.file().toString(), "startupMs",
+        Log.info(LOG, "relay.started", "url", config.url(), "storage", relay.store.toString(), "startupMs",
                 (System.nanoTime() - t0) / 1_000_000);
         return relay;
     }
@@ -94,6 +105,9 @@ public final class RelayServer implements AutoCloseable {
     /** Stops the threads and closes the database of a relay that failed to start; failures are added to {@code e}. */
     private void releaseAfterFailedStart(RuntimeException e) {
         scheduler.shutdownNow();
+        if (cluster != null) {
+            cluster.close();
+        }
         pool.shutdownNow();
         writer.close();
         try {
@@ -119,6 +133,9 @@ public final class RelayServer implements AutoCloseable {
         scheduler.shutdownNow();
         pool.shutdown();
         writer.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         store.close();
         Log.info(LOG, "relay.stopped", "ms", (System.nanoTime() - t0) / 1_000_000);
     }

@@ -47,10 +47,13 @@ final class RelaySession implements AutoCloseable {
         } else {
             link = new InviteLink(relayUri(args.required("relay")), args.required("room"), args.required("secret"));
         }
+        // --relay URL1,URL2,…: the first is the link's relay, the others are fallbacks (nodes of one cluster).
+        java.util.List<URI> relays = args.has("relay") ? relayUris(args.required("relay")) : java.util.List.of();
+        java.util.List<URI> fallbacks = relays.size() > 1 ? relays.subList(1, relays.size()) : java.util.List.of();
         RelayClient.Options options = RelayClient.Options.of(link).withUser("weft-cli", "#888888")
                 .withTimings(Duration.ofMillis(Math.min(timeout.toMillis(), 5000)), Duration.ofMillis(100),
                         Duration.ofSeconds(2), Duration.ofSeconds(10));
-        RelayClient client = new RelayClient(options);
+        RelayClient client = new RelayClient(options, fallbacks);
         Message.Welcome welcome = await(client.connect(), timeout, client,
                 "relay " + link.relay() + " did not admit us within " + timeout.toSeconds() + " s");
         return new RelaySession(client, welcome);
@@ -84,8 +87,28 @@ final class RelaySession implements AutoCloseable {
         }
     }
 
-    /** @throws MalformedInviteLinkException if {@code text} is not an http(s) URL */
+    /**
+     * {@code --relay URL1,URL2,…} → the URLs. @throws MalformedInviteLinkException if one is not an http(s) URL
+     */
+    static java.util.List<URI> relayUris(String text) {
+        java.util.List<URI> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                out.add(relayUri1(part.trim()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new MalformedInviteLinkException("relay URL is not valid: '" + text + "'");
+        }
+        return out;
+    }
+
+    /** The first of {@code --relay URL1,URL2,…}. @throws MalformedInviteLinkException if not an http(s) URL */
     static URI relayUri(String text) {
+        return relayUris(text).get(0);
+    }
+
+    private static URI relayUri1(String text) {
         try {
             URI uri = new URI(text);
             // Fail here with the link's clear message rather than deep inside a client.

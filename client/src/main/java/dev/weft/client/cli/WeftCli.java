@@ -27,6 +27,8 @@ public final class WeftCli {
                   type a sequential trace's patches as local edits (N patches/s; default as fast as possible),
                   survive relay restarts, exit 0 once every edit is acknowledged as durable
               --link weft://join?… may replace --relay, --room and --secret.
+              --relay URL1,URL2,… (nodes of one relay cluster): the first is tried first; a lost or failed connection
+              moves to the next.
               --verbose logs the transport to stderr.
             """;
 

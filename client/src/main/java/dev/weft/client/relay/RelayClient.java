@@ -83,6 +83,13 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
 
     /** Connection parameters; immutable. */
     private final Options options;
+    /**
+     * Every relay to try, in order: {@code options.relay()} first, then the fallbacks (nodes of one cluster,
+     * docs/relay.md, "Cluster"); immutable. A failed attempt or a lost connection moves to the next, round robin.
+     */
+    private final List<URI> relays;
+    /** Index in {@link #relays} of the current or next attempt; written on the event thread. */
+    private volatile int relayIndex;
     /** Delays between attempts; event thread only. */
     private final Backoff backoff;
     /** Documents by name; endpoints are called on the event thread. */
@@ -112,7 +119,24 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     private ScheduledFuture<?> timer;
 
     public RelayClient(Options options) {
+        this(options, List.of());
+    }
+
+    /**
+     * A client that fails over between {@code options.relay()} and {@code fallbackRelays} (nodes of one cluster
+     * sharing the room): each failed attempt or lost connection tries the next URL.
+     *
+     * @throws dev.weft.client.invite.MalformedInviteLinkException if a fallback is not an http(s) URL with a host
+     */
+    public RelayClient(Options options, List<URI> fallbackRelays) {
         this.options = Objects.requireNonNull(options, "options");
+        List<URI> all = new java.util.ArrayList<>();
+        all.add(options.relay());
+        for (URI u : fallbackRelays) {
+            InviteLink.validateRelay(u);
+            all.add(u);
+        }
+        this.relays = List.copyOf(all);
         this.backoff = new Backoff(options.backoffInitial(), options.backoffMax(), 2.0, 0.5, options.seed());
     }
 
@@ -120,7 +144,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
      * Starts connecting (idempotent).
      *
      * @return completes with the first {@code Welcome}; completes exceptionally with
-     *         {@link RelayUnreachableException} if the first attempt fails (the client keeps retrying in the
+     *         {@link RelayUnreachableException} if the first attempt on every relay URL fails (the client keeps retrying in the
      *         background until closed) or {@link RelayRejectedException} if the relay refused the Hello (the client
      *         is then closed)
      */
@@ -137,6 +161,11 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     }
 
     /** Connection parameters. */
+    /** The relay URL of the current (or next) attempt. */
+    public URI currentRelay() {
+        return relays.get(relayIndex);
+    }
+
     public Options options() {
         return options;
     }
@@ -252,19 +281,20 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
                 .build();
         o.webSocketFactory = OK_HTTP;
         o.callFactory = OK_HTTP;
-        Socket s = IO.socket(options.relay(), o);
+        URI relay = relays.get(relayIndex);
+        Socket s = IO.socket(relay, o);
         synchronized (this) {
             socket = s;
         }
         s.on(Socket.EVENT_CONNECT, args -> onSocketConnected(mine, s));
         s.on(Socket.EVENT_CONNECT_ERROR, args -> onLost(mine, new RelayUnreachableException(
-                "relay " + options.relay() + " unreachable: " + describe(args), cause(args))));
+                "relay " + relay + " unreachable: " + describe(args), cause(args))));
         s.on(Socket.EVENT_DISCONNECT, args -> onLost(mine, new RelayUnreachableException(
-                "connection to relay " + options.relay() + " lost: " + describe(args), null)));
+                "connection to relay " + relay + " lost: " + describe(args), null)));
         s.on(EVENT, args -> onEvent(mine, args));
         s.connect();
         schedule(mine, options.connectTimeout(), () -> onLost(mine, new RelayUnreachableException(
-                "relay " + options.relay() + " did not admit us within " + options.connectTimeout().toMillis()
+                "relay " + relay + " did not admit us within " + options.connectTimeout().toMillis()
                         + " ms", null)));
     }
 
@@ -348,12 +378,16 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
         } else if (state == ConnectionState.CONNECTING) {
             lostSinceNanos = System.nanoTime();
         }
-        firstWelcome.completeExceptionally(cause);
+        URI failed = relays.get(relayIndex);
+        relayIndex = (relayIndex + 1) % relays.size(); // fail over to the next node, if several
+        if (relayIndex == 0) {
+            firstWelcome.completeExceptionally(cause); // every relay was tried once (the only one, usually)
+        }
         boolean offline = System.nanoTime() - lostSinceNanos >= options.offlineAfter().toNanos();
         setState(offline ? ConnectionState.OFFLINE : ConnectionState.RECONNECTING, cause);
         Duration delay = backoff.nextDelay();
-        LOG.fine(() -> "relay " + options.relay() + ": " + cause.getMessage() + "; retrying in " + delay.toMillis()
-                + " ms");
+        LOG.fine(() -> "relay " + failed + ": " + cause.getMessage() + "; retrying " + relays.get(relayIndex)
+                + " in " + delay.toMillis() + " ms");
         long next = mine;
         schedule(next, delay, () -> {
             if (next == attempt) {

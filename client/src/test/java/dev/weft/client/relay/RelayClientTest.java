@@ -98,6 +98,19 @@ class RelayClientTest {
     }
 
     @Test
+    void aDeadFirstRelayFailsOverToTheNextUrl() throws Exception {
+        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RelayClient c = new RelayClient(RelayClient.Options.of(URI.create("http://127.0.0.1:1"), room.room(),
+                room.secret()).withTimings(Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(100),
+                Duration.ofSeconds(3)), List.of(relay.url()));
+        try (c) {
+            assertThat(c.connect().get(10, TimeUnit.SECONDS)).isNotNull();
+            assertThat(c.currentRelay()).isEqualTo(relay.url());
+            assertThat(c.state()).isEqualTo(ConnectionState.CONNECTED);
+        }
+    }
+
+    @Test
     void unreachableRoomApiNamesTheRelay() {
         assertThatThrownBy(() -> new RoomApi(URI.create("http://127.0.0.1:1")).createRoom())
                 .isInstanceOf(RelayUnreachableException.class).hasMessageContaining("127.0.0.1:1");

@@ -43,6 +43,10 @@ public final class RelayMetrics {
      */
     public final Histogram forwardSeconds = new Histogram(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
             0.05, 0.1, 0.25, 0.5, 1);
+    /** Cluster counters (rendered only on a cluster node: {@link #clusterNode}). */
+    public final ClusterMetrics cluster = new ClusterMetrics();
+    /** True on a cluster node (PostgreSQL store); set once at startup. */
+    public volatile boolean clusterNode;
     /** Errors sent to clients, by code. */
     private final Map<ErrorCode, AtomicLong> errors = new EnumMap<>(ErrorCode.class);
 
@@ -101,6 +105,9 @@ public final class RelayMetrics {
                 + " subscribers' connections.\n");
         out.append("# TYPE weft_forward_latency_seconds histogram\n");
         forwardSeconds.writeTo(out, "weft_forward_latency_seconds");
+        if (clusterNode) {
+            cluster.render(out);
+        }
         out.append("# HELP weft_errors_total Errors sent to clients, by code.\n");
         out.append("# TYPE weft_errors_total counter\n");
         for (Map.Entry<ErrorCode, AtomicLong> e : errors.entrySet()) {

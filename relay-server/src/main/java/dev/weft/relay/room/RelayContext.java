@@ -15,7 +15,8 @@ import java.util.concurrent.Executor;
  * @param metrics counters
  * @param pool    threads shared by the rooms' serial executors
  * @param agent   the agent id of the relay's replicas (it never edits, so one value serves every document)
+ * @param cluster cluster counters (zero unless the store is shared by several nodes)
  */
 public record RelayContext(RelayConfig config, RelayStore store, BatchingWriter writer, RelayMetrics metrics,
-                           Executor pool, long agent) {
+                           Executor pool, long agent, dev.weft.relay.metrics.ClusterMetrics cluster) {
 }

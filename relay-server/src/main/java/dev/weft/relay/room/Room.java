@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -224,6 +226,9 @@ public final class Room {
             return null;
         }
         SharedDoc doc = docs.get(m.doc());
+        if (doc == null && cluster()) {
+            doc = adoptStoredDoc(m.doc()); // created on another node
+        }
         if (doc == null) {
             if (s.role != Role.EDITOR) {
                 s.sendError(ErrorCode.UNKNOWN_DOC, "no document '" + m.doc() + "' (read-only members cannot create one)",
@@ -463,7 +468,11 @@ public final class Room {
             return;
         }
         byte[] snapshot = doc.replica.encodeStateAsUpdate();
-        long upTo = doc.lastSeq;
+        // Cluster: the store numbers the log, and the replica holds every seq up to seqs.contiguous().
+        long upTo = cluster() ? doc.seqs.contiguous() : doc.lastSeq;
+        if (upTo <= 0) {
+            return;
+        }
         doc.lastWrite = ctx.writer().submit(new StoreWrite.SaveSnapshot(id, doc.name, snapshot, upTo));
         doc.lastWrite.thenRun(() -> ctx.metrics().compactions.incrementAndGet());
         Log.debug(LOG, "doc.compacted", "room", id, "doc", doc.name, "upToSeq", upTo, "snapshotBytes", snapshot.length,
@@ -471,6 +480,179 @@ public final class Room {
         doc.storedBytes = snapshot.length;
         doc.updatesSinceSnapshot = 0;
         doc.bytesSinceSnapshot = 0;
+    }
+
+    // ---- Cluster (docs/relay.md, "Cluster"): several nodes serve this room; PostgreSQL numbers each log. ----
+
+    /** Whether this relay is a cluster node: its store assigns seqs, other nodes may append to the same logs. */
+    private boolean cluster() {
+        return ctx.store().assignsSeqs();
+    }
+
+    /** Delay before an open seq gap is filled from storage (an announcement overtaken by a later one may arrive). */
+    static final long GAP_GRACE_MILLIS = 150;
+
+    /** This node committed {@code seq} of document {@code name}: the replica holds it. */
+    void committedHere(String name, long seq) {
+        SharedDoc doc = docs.get(name);
+        if (doc != null && !unloaded) {
+            doc.seqs.add(seq);
+        }
+    }
+
+    /**
+     * Another node committed {@code seq} of document {@code name}: integrate and forward to this node's
+     * subscribers. A seq that leaves a hole below it is integrated too (CRDT merge does not need order), and the
+     * hole is filled from storage if it is still open {@value #GAP_GRACE_MILLIS} ms later. An announcement without
+     * its update (too large for Redis), or for a document not loaded here, is read from storage.
+     */
+    void remoteUpdate(String name, long seq, byte[] update) {
+        if (unloaded || record == null) {
+            return;
+        }
+        SharedDoc doc = docs.get(name);
+        if (doc == null) {
+            adoptStoredDoc(name);
+            return;
+        }
+        if (doc.seqs.has(seq)) {
+            ctx.cluster().duplicates.incrementAndGet();
+            return;
+        }
+        if (update == null) {
+            catchUp(doc);
+            return;
+        }
+        int units = doc.apply(id, update, seq, ctx.config().maxDocumentChars());
+        roomChars += units;
+        doc.seqs.add(seq);
+        ctx.cluster().applied.incrementAndGet();
+        lastActivityMillis = System.currentTimeMillis();
+        forwardToAll(doc, update);
+        if (doc.seqs.hasGap()) {
+            scheduleGapCheck(doc);
+        }
+    }
+
+    private void scheduleGapCheck(SharedDoc doc) {
+        if (doc.gapCheckQueued) {
+            return;
+        }
+        doc.gapCheckQueued = true;
+        Executor later = CompletableFuture.delayedExecutor(GAP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        later.execute(() -> execute(() -> {
+            doc.gapCheckQueued = false;
+            if (docs.get(doc.name) == doc && doc.seqs.hasGap()) {
+                ctx.cluster().gaps.incrementAndGet();
+                catchUp(doc);
+            }
+        }));
+    }
+
+    /**
+     * Polls storage: documents created on other nodes are adopted; a document whose log head was already ahead of
+     * the replica at the previous poll missed updates (a lost announcement with none after it) and catches up. With
+     * {@code now} (after Redis reconnected: announcements were certainly lost) any head ahead of the replica
+     * catches up at once; otherwise the one-poll delay spares the reads for this node's own commits whose seqs are
+     * still on their way to the room.
+     */
+    void pollStore(boolean now) {
+        if (unloaded || record == null) {
+            return;
+        }
+        Map<String, Long> heads;
+        try {
+            heads = ctx.store().documentHeads(id);
+        } catch (RuntimeException e) {
+            Log.warnLimited(LOG, "cluster.poll_failed", id, "room", id, "reason", String.valueOf(e.getMessage()));
+            return;
+        }
+        for (Map.Entry<String, Long> h : heads.entrySet()) {
+            SharedDoc doc = docs.get(h.getKey());
+            if (doc == null) {
+                adoptStoredDoc(h.getKey());
+                continue;
+            }
+            if (doc.seqs.contiguous() < (now ? h.getValue() : Math.min(h.getValue(), doc.previousHead))) {
+                ctx.cluster().gaps.incrementAndGet();
+                catchUp(doc);
+            }
+            doc.previousHead = h.getValue();
+        }
+    }
+
+    /**
+     * Reads the document from storage and integrates every entry the replica lacks (above its contiguous seq;
+     * duplicates are harmless, CRDT merge), then forwards what changed to this node's subscribers as one update.
+     */
+    private void catchUp(SharedDoc doc) {
+        Optional<StoredDocument> read;
+        try {
+            read = ctx.store().loadDocument(id, doc.name);
+        } catch (RuntimeException e) {
+            Log.warnLimited(LOG, "cluster.catch_up_failed", id, "room", id, "doc", doc.name, "reason",
+                    String.valueOf(e.getMessage()));
+            return;
+        }
+        if (read.isEmpty()) {
+            return;
+        }
+        StoredDocument stored = read.get();
+        ctx.cluster().catchUps.incrementAndGet();
+        dev.weft.crdt.model.VersionVector before = doc.replica.version();
+        long have = doc.seqs.contiguous();
+        long maxChars = ctx.config().maxDocumentChars();
+        boolean applied = false;
+        if (stored.snapshotSeq() > have && stored.snapshot().length > 0) {
+            roomChars += doc.apply(id, stored.snapshot(), stored.snapshotSeq(), maxChars);
+            applied = true;
+        }
+        for (StoredDocument.LogEntry e : stored.log()) {
+            if (!doc.seqs.has(e.seq())) {
+                roomChars += doc.apply(id, e.update(), e.seq(), maxChars);
+                ctx.cluster().caughtUpEntries.incrementAndGet();
+                applied = true;
+            }
+        }
+        doc.seqs.fillTo(stored.lastSeq());
+        // Not "if the version moved": deletions do not advance a version vector. The diff carries the whole
+        // delete set, so the subscribers get any deletion caught up here.
+        if (applied) {
+            forwardToAll(doc, doc.replica.encodeDiff(before));
+        }
+    }
+
+    /** Sends {@code update} of {@code doc} to every subscriber on this node. */
+    private void forwardToAll(SharedDoc doc, byte[] update) {
+        Outgoing out = Outgoing.of(new Message.Update(doc.name, update));
+        for (Session sub : doc.subscribers) {
+            sub.peer.send(out);
+        }
+    }
+
+    /** Loads a document another node created, and announces it to this node's members. @return it, or null */
+    private SharedDoc adoptStoredDoc(String name) {
+        Optional<StoredDocument> stored;
+        try {
+            stored = ctx.store().loadDocument(id, name);
+        } catch (RuntimeException e) {
+            Log.warnLimited(LOG, "cluster.load_failed", id, "room", id, "doc", name, "reason",
+                    String.valueOf(e.getMessage()));
+            return null;
+        }
+        if (stored.isEmpty() || docs.size() >= ctx.config().maxDocsPerRoom()) {
+            return null;
+        }
+        SharedDoc doc = SharedDoc.load(id, name, stored.get(), ctx.agent(), ctx.config().maxDocumentChars());
+        doc.previousHead = stored.get().lastSeq();
+        docs.put(name, doc);
+        docCount = docs.size();
+        roomChars += doc.decodedChars;
+        Outgoing added = Outgoing.of(new Message.DocAdded(name));
+        for (Session member : members) {
+            member.peer.send(added);
+        }
+        return doc;
     }
 
     /**

@@ -58,6 +58,35 @@ public final class RoomRegistry {
         room.execute(() -> room.join(session, hello, this));
     }
 
+    /** Cluster: this node committed {@code seq} of the document; recorded by its room if loaded. */
+    public void committedHere(String room, String doc, long seq) {
+        Room r = rooms.get(room);
+        if (r != null) {
+            r.execute(() -> r.committedHere(doc, seq));
+        }
+    }
+
+    /**
+     * Cluster: another node committed {@code seq} of the document ({@code update} null if not carried); integrated
+     * and forwarded by its room if loaded here, else ignored (a later load reads it from storage).
+     */
+    public void remoteUpdate(String room, String doc, long seq, byte[] update) {
+        Room r = rooms.get(room);
+        if (r != null) {
+            r.execute(() -> r.remoteUpdate(doc, seq, update));
+        }
+    }
+
+    /**
+     * Cluster: every loaded room compares its replicas with the log's heads in storage and catches up; with
+     * {@code now}, without waiting for a second poll (see {@link Room#pollStore}).
+     */
+    public void pollStore(boolean now) {
+        for (Room r : rooms.values()) {
+            r.execute(() -> r.pollStore(now));
+        }
+    }
+
     /** Drops a room shell whose id turned out not to exist (so unknown ids do not accumulate). */
     void forget(Room room) {
         rooms.remove(room.id, room);

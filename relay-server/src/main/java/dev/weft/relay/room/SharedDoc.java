@@ -42,6 +42,15 @@ final class SharedDoc {
     boolean needsRow;
     /** The future of the latest write submitted for this document (completes when it and all earlier are durable). */
     CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    /**
+     * Cluster only (the store assigns seqs): which seqs of the durable log the replica holds. Reset on load and
+     * reload from storage.
+     */
+    SeqTracker seqs = new SeqTracker(0);
+    /** Cluster only: the log's head seen by the previous poll of storage (a replica still below it missed it). */
+    long previousHead;
+    /** Cluster only: a check of an open seq gap is scheduled. */
+    boolean gapCheckQueued;
     /** Sessions subscribed to this document (they synced it). */
     final Set<Session> subscribers = new HashSet<>();
     /** Incremented on each reload from storage; writes carry the generation they were made in. */
@@ -68,6 +77,7 @@ final class SharedDoc {
         SharedDoc doc = new SharedDoc(name, null);
         doc.replay(room, stored, agent, maxChars);
         doc.lastSeq = stored.lastSeq();
+        doc.seqs = new SeqTracker(stored.lastSeq());
         doc.storedBytes = stored.storedBytes();
         doc.updatesSinceSnapshot = stored.log().size();
         doc.bytesSinceSnapshot = doc.storedBytes - stored.snapshot().length;
@@ -78,6 +88,7 @@ final class SharedDoc {
     void reload(String room, StoredDocument stored, long agent, long maxChars) {
         replay(room, stored, agent, maxChars);
         lastSeq = Math.max(lastSeq, stored.lastSeq());
+        seqs = new SeqTracker(stored.lastSeq());
         storedBytes = stored.storedBytes();
         generation++;
     }
@@ -93,7 +104,11 @@ final class SharedDoc {
         }
     }
 
-    private void apply(String room, byte[] update, long seq, long maxChars) {
+    /**
+     * Integrates an update read from storage or announced by another node (already durable: not checked against
+     * the relay's limits except the decoded-size bound). @return the characters it decoded to (0 if skipped)
+     */
+    int apply(String room, byte[] update, long seq, long maxChars) {
         try {
             int left = (int) Math.max(0, Math.min(Integer.MAX_VALUE, maxChars - decodedChars));
             // Inflated bytes and the item table may exceed the characters they carry: allow 4 x for them.
@@ -103,11 +118,13 @@ final class SharedDoc {
             }
             replica.applyDecoded(u);
             decodedChars += u.content.length;
+            return u.content.length;
         } catch (UpdateTooLargeException e) {
             Log.error(LOG, "storage.update_over_limit", null, "room", room, "doc", name, "seq", seq, "reason",
                     e.getMessage(), "hint", "skipped; raise --max-document-chars to load it");
         } catch (MalformedUpdateException e) {
             Log.error(LOG, "storage.corrupt_update", e, "room", room, "doc", name, "seq", seq);
         }
+        return 0;
     }
 }

@@ -57,13 +57,33 @@ public final class BatchingWriter implements AutoCloseable {
     /** Set once {@link #close()} began; no new writes are accepted after it. Written under the queue's lock. */
     private volatile boolean closed;
 
+    /** Told, on the writer thread, of every committed batch before its futures complete; immutable. */
+    private final CommitListener listener;
+
     private record Pending(StoreWrite write, CompletableFuture<Void> done) {
     }
 
+    /**
+     * Receives each committed batch: the writes and the seq each was stored under ({@link RelayStore#commit}).
+     * Runs on the writer thread: it must not block (a cluster node publishes to Redis asynchronously here).
+     */
+    @FunctionalInterface
+    public interface CommitListener {
+        /** Does nothing. */
+        CommitListener NONE = (writes, seqs) -> { };
+
+        void committed(List<StoreWrite> writes, long[] seqs);
+    }
+
     public BatchingWriter(RelayStore store, int maxBatchWrites, LongConsumer commitNanos) {
+        this(store, maxBatchWrites, commitNanos, CommitListener.NONE);
+    }
+
+    public BatchingWriter(RelayStore store, int maxBatchWrites, LongConsumer commitNanos, CommitListener listener) {
         this.store = store;
         this.maxBatchWrites = maxBatchWrites;
         this.commitNanos = commitNanos;
+        this.listener = listener;
         this.thread = new Thread(this::run, "weft-store-writer");
         this.thread.start();
     }
@@ -131,8 +151,9 @@ public final class BatchingWriter implements AutoCloseable {
             writes.add(p.write);
         }
         long start = System.nanoTime();
+        long[] seqs;
         try {
-            store.commit(writes);
+            seqs = store.commit(writes);
         } catch (RuntimeException e) {
             failed(e);
             for (Pending p : batch) {
@@ -142,6 +163,11 @@ public final class BatchingWriter implements AutoCloseable {
         }
         succeeded();
         commitNanos.accept(System.nanoTime() - start);
+        try {
+            listener.committed(writes, seqs);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "commit listener failed", e);
+        }
         for (Pending p : batch) {
             try {
                 p.done.complete(null);

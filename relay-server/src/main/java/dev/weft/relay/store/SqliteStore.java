@@ -276,7 +276,13 @@ public final class SqliteStore implements RelayStore {
     }
 
     @Override
-    public void commit(List<StoreWrite> writes) {
+    public long[] commit(List<StoreWrite> writes) {
+        long[] seqs = new long[writes.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            if (writes.get(i) instanceof StoreWrite.AppendUpdate a) {
+                seqs[i] = a.seq();
+            }
+        }
         synchronized (writeLock) {
             try {
                 if (writer == null) {
@@ -294,6 +300,33 @@ public final class SqliteStore implements RelayStore {
             }
             commits++;
             recordMark();
+        }
+        return seqs;
+    }
+
+    @Override
+    public boolean assignsSeqs() {
+        return false;
+    }
+
+    @Override
+    public java.util.Map<String, Long> documentHeads(String roomId) {
+        synchronized (readLock) {
+            try (PreparedStatement ps = reader().prepareStatement("SELECT d.name, MAX(d.snapshot_seq, COALESCE("
+                    + "(SELECT MAX(u.seq) FROM updates u WHERE u.room = d.room AND u.name = d.name), 0))"
+                    + " FROM documents d WHERE d.room = ?")) {
+                ps.setString(1, roomId);
+                java.util.Map<String, Long> heads = new java.util.TreeMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        heads.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return heads;
+            } catch (SQLException e) {
+                discardReader();
+                throw new StoreException("cannot read document heads of room " + roomId + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -12,74 +12,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteStoreTest {
+/** The store contract on SQLite, plus what only SQLite does: it stores the seqs the relay assigns. */
+class SqliteStoreTest extends RelayStoreContract {
     @TempDir
     Path dir;
 
-    private static RoomRecord room(String id) {
-        return new RoomRecord(id, new byte[] {1, 2}, new byte[] {3, 4}, 1234L);
+    @Override
+    RelayStore open() {
+        return SqliteStore.open(dir, SqliteStore.Synchronous.FULL);
     }
 
     @Test
-    void roomsDocumentsAndLogSurviveReopen() {
-        try (SqliteStore s = SqliteStore.open(dir, SqliteStore.Synchronous.FULL)) {
-            s.commit(List.of(new StoreWrite.CreateRoom(room("r1")), new StoreWrite.CreateDocument("r1", "b.txt"),
-                    new StoreWrite.CreateDocument("r1", "a.txt"),
-                    new StoreWrite.AppendUpdate("r1", "a.txt", 1, new byte[] {0, 0, 1}),
-                    new StoreWrite.AppendUpdate("r1", "a.txt", 2, new byte[0])));
-        }
-        try (SqliteStore s = SqliteStore.open(dir, SqliteStore.Synchronous.NORMAL)) {
-            RoomRecord r = s.findRoom("r1").orElseThrow();
-            assertThat(r.editorSecretHash()).containsExactly(1, 2);
-            assertThat(r.readOnlySecretHash()).containsExactly(3, 4);
-            assertThat(r.createdMillis()).isEqualTo(1234L);
-            assertThat(s.findRoom("nope")).isEmpty();
-            assertThat(s.documentNames("r1")).containsExactly("a.txt", "b.txt");
-            StoredDocument a = s.loadDocument("r1", "a.txt").orElseThrow();
-            assertThat(a.snapshot()).isEmpty();
-            assertThat(a.log()).extracting(StoredDocument.LogEntry::seq).containsExactly(1L, 2L);
-            assertThat(a.log().get(0).update()).containsExactly(0, 0, 1);
-            assertThat(a.lastSeq()).isEqualTo(2);
-            assertThat(s.loadDocument("r1", "missing")).isEmpty();
-            assertThat(s.roomCount()).isEqualTo(1);
-            assertThat(s.documentCount()).isEqualTo(2);
-        }
-    }
-
-    @Test
-    void snapshotReplacesTheLogUpToItsSeq() {
-        try (SqliteStore s = SqliteStore.open(dir, SqliteStore.Synchronous.FULL)) {
-            List<StoreWrite> w = new ArrayList<>(List.of(new StoreWrite.CreateRoom(room("r")),
-                    new StoreWrite.CreateDocument("r", "d")));
-            for (int seq = 1; seq <= 5; seq++) {
-                w.add(new StoreWrite.AppendUpdate("r", "d", seq, new byte[] {(byte) seq}));
-            }
-            w.add(new StoreWrite.SaveSnapshot("r", "d", new byte[] {9, 9, 9}, 3));
-            s.commit(w);
-            StoredDocument d = s.loadDocument("r", "d").orElseThrow();
-            assertThat(d.snapshot()).containsExactly(9, 9, 9);
-            assertThat(d.snapshotSeq()).isEqualTo(3);
-            assertThat(d.log()).extracting(StoredDocument.LogEntry::seq).containsExactly(4L, 5L);
-            assertThat(d.storedBytes()).isEqualTo(5);
-            assertThat(d.lastSeq()).isEqualTo(5);
-        }
-    }
-
-    @Test
-    void failedBatchLeavesNothingBehind() {
-        try (SqliteStore s = SqliteStore.open(dir, SqliteStore.Synchronous.FULL)) {
-            s.commit(List.of(new StoreWrite.CreateRoom(room("r")), new StoreWrite.CreateDocument("r", "d")));
-            assertThatThrownBy(() -> s.commit(List.of(new StoreWrite.AppendUpdate("r", "d", 1, new byte[] {1}),
-                    new StoreWrite.CreateRoom(room("r")))))
-                    .isInstanceOf(StoreException.class).hasMessageContaining("commit of 2 writes failed");
-            assertThat(s.loadDocument("r", "d").orElseThrow().log()).isEmpty();
-            s.commit(List.of(new StoreWrite.AppendUpdate("r", "d", 1, new byte[] {7})));
-            assertThat(s.loadDocument("r", "d").orElseThrow().log()).hasSize(1);
-        }
-    }
-
-    @Test
-    void batchingWriterCompletesInOrderAndReportsFailuresPerBatch() throws Exception {
+    void aReusedSeqFailsItsBatchAndLaterBatchesStillCommit() throws Exception {
         try (SqliteStore s = SqliteStore.open(dir, SqliteStore.Synchronous.NORMAL)) {
             AtomicInteger commits = new AtomicInteger();
             BatchingWriter w = new BatchingWriter(s, 100, nanos -> commits.incrementAndGet());

@@ -1,0 +1,88 @@
+package dev.weft.relay.cluster;
+
+import dev.weft.relay.log.Log;
+import dev.weft.relay.metrics.ClusterMetrics;
+import dev.weft.relay.room.RoomRegistry;
+import dev.weft.relay.store.BatchingWriter;
+import dev.weft.relay.store.StoreWrite;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A relay node's part in a cluster (docs/relay.md, "Cluster"). Every node serves every room (no ownership); the
+ * durable log in PostgreSQL gives each document's updates one order (seqs assigned in the commit's transaction).
+ *
+ * <ul>
+ *   <li>After each commit ({@link #committed}, writer thread): the seq of each appended update goes to its room
+ *       (the replica holds it), and a {@link UpdateNotice} is published on Redis for the other nodes.</li>
+ *   <li>On a notice from another node: its room integrates the update and forwards it to this node's clients;
+ *       a seq that leaves a hole, a notice without its bytes, or a document unknown here is read from the log.</li>
+ *   <li>Every {@code --cluster-poll-ms} and after Redis reconnects: each loaded room compares its replicas with
+ *       the log's heads and catches up. This covers a lost notice with no later notice to reveal the gap.</li>
+ * </ul>
+ */
+public final class ClusterSync implements BatchingWriter.CommitListener, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClusterSync.class.getName());
+
+    /** This node's random id (tells its own notices apart); immutable. */
+    private final long node = new SecureRandom().nextLong();
+    /** Counters; immutable. */
+    private final ClusterMetrics metrics;
+    /** Redis, or null when running without it (then only polling spreads updates); set once by {@link #attach}. */
+    private volatile RedisBus bus;
+    /** The rooms; set once by {@link #attach}, null before. */
+    private volatile RoomRegistry registry;
+
+    public ClusterSync(ClusterMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts serving: connects to Redis if {@code redisUrl} is not empty and schedules the store poll.
+     *
+     * @throws ClusterException if Redis cannot be reached
+     */
+    public void attach(RoomRegistry rooms, String redisUrl, ScheduledExecutorService scheduler, long pollMillis) {
+        this.registry = rooms;
+        if (!redisUrl.isEmpty()) {
+            bus = RedisBus.connect(redisUrl, metrics, this::onNotice, () -> rooms.pollStore(true));
+        }
+        scheduler.scheduleWithFixedDelay(() -> rooms.pollStore(false), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        Log.info(LOG, "cluster.node_started", "node", Long.toHexString(node), "redis",
+                redisUrl.isEmpty() ? "(none: polling only)" : RedisBus.redacted(redisUrl), "pollMs", pollMillis);
+    }
+
+    @Override
+    public void committed(List<StoreWrite> writes, long[] seqs) {
+        RoomRegistry rooms = registry;
+        RedisBus b = bus;
+        for (int i = 0; i < seqs.length; i++) {
+            if (writes.get(i) instanceof StoreWrite.AppendUpdate a) {
+                if (rooms != null) {
+                    rooms.committedHere(a.room(), a.doc(), seqs[i]);
+                }
+                if (b != null) {
+                    b.publish(new UpdateNotice(node, a.room(), a.doc(), seqs[i], a.update()));
+                }
+            }
+        }
+    }
+
+    private void onNotice(UpdateNotice n) {
+        RoomRegistry rooms = registry;
+        if (n.node() != node && rooms != null) {
+            rooms.remoteUpdate(n.room(), n.doc(), n.seq(), n.update());
+        }
+    }
+
+    @Override
+    public void close() {
+        RedisBus b = bus;
+        if (b != null) {
+            b.close();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.weft.relay.metrics;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Cluster counters, rendered into {@code /metrics} by {@link #render(StringBuilder)}; updated from any thread. */
+public final class ClusterMetrics {
+    /** Notices published to Redis. */
+    public final AtomicLong published = new AtomicLong();
+    /** Publishes Redis refused or that failed (other nodes catch up from the log). */
+    public final AtomicLong publishFailures = new AtomicLong();
+    /** Notices received from Redis (own included). */
+    public final AtomicLong received = new AtomicLong();
+    /** Received messages that were not valid notices. */
+    public final AtomicLong malformed = new AtomicLong();
+    /** Other nodes' updates integrated from notices. */
+    public final AtomicLong applied = new AtomicLong();
+    /** Notices for seqs the replica had already. */
+    public final AtomicLong duplicates = new AtomicLong();
+    /** Gaps found (a seq missing below one received, or the log's head ahead of the replica). */
+    public final AtomicLong gaps = new AtomicLong();
+    /** Catch-ups: reads of the durable log that integrated what was missing. */
+    public final AtomicLong catchUps = new AtomicLong();
+    /** Log entries integrated by catch-ups. */
+    public final AtomicLong caughtUpEntries = new AtomicLong();
+    /** Times the subscription to Redis was lost. */
+    public final AtomicLong disconnects = new AtomicLong();
+    /** 1 while subscribed to Redis, else 0. */
+    public final AtomicLong redisUp = new AtomicLong();
+
+    /** Appends the Prometheus text of every cluster metric. */
+    public void render(StringBuilder out) {
+        counter(out, "weft_cluster_published_total", "Update notices published to Redis.", published.get());
+        counter(out, "weft_cluster_publish_failures_total", "Update notices Redis did not take.",
+                publishFailures.get());
+        counter(out, "weft_cluster_received_total", "Update notices received from Redis.", received.get());
+        counter(out, "weft_cluster_malformed_total", "Redis messages that were not update notices.", malformed.get());
+        counter(out, "weft_cluster_applied_total", "Other nodes' updates integrated from notices.", applied.get());
+        counter(out, "weft_cluster_duplicates_total", "Notices for updates already integrated.", duplicates.get());
+        counter(out, "weft_cluster_gaps_total", "Missed updates noticed (seq gap or log head ahead).", gaps.get());
+        counter(out, "weft_cluster_catchups_total", "Reads of the durable log to fill gaps.", catchUps.get());
+        counter(out, "weft_cluster_caught_up_entries_total", "Log entries integrated by catch-ups.",
+                caughtUpEntries.get());
+        counter(out, "weft_cluster_redis_disconnects_total", "Times the Redis subscription was lost.",
+                disconnects.get());
+        out.append("# HELP weft_cluster_redis_up 1 while subscribed to Redis.\n# TYPE weft_cluster_redis_up gauge\n")
+                .append("weft_cluster_redis_up ").append(redisUp.get()).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(value).append('\n');
+    }
+}

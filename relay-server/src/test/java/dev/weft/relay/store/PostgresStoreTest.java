@@ -1,0 +1,113 @@
+package dev.weft.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.relay.testing.PostgresServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract on a real PostgreSQL (a private cluster started for this class; skipped when Debian's
+ * {@code postgresql} package is absent), plus what only a shared store must do: several writers, one order.
+ */
+class PostgresStoreTest extends RelayStoreContract {
+    private static PostgresServer pg;
+    /** A fresh database per test. */
+    private String url;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        Assumptions.assumeTrue(PostgresServer.binaries().isPresent(),
+                "SKIPPED: PostgreSQL is not installed (apt-get install postgresql; .ci/setup.d/40-cluster.sh)");
+        pg = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void freshDatabase() throws Exception {
+        url = pg.createDatabase();
+    }
+
+    @Override
+    RelayStore open() {
+        return PostgresStore.open(url);
+    }
+
+    @Test
+    void twoNodesAppendingToOneDocumentGetOneGaplessOrder() throws Exception {
+        try (RelayStore a = open(); RelayStore b = open()) {
+            a.commit(List.of(new StoreWrite.CreateRoom(room("r")), new StoreWrite.CreateDocument("r", "d"),
+                    new StoreWrite.CreateDocument("r", "e")));
+            List<CompletableFuture<List<Long>>> writers = new ArrayList<>();
+            for (RelayStore s : List.of(a, b)) {
+                writers.add(CompletableFuture.supplyAsync(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        // Both documents in every batch, in opposite orders on the two nodes: row locks are taken
+                        // in (room, name) order, so this cannot deadlock.
+                        List<StoreWrite> batch = s == a
+                                ? List.of(new StoreWrite.AppendUpdate("r", "d", 0, new byte[] {1}),
+                                        new StoreWrite.AppendUpdate("r", "e", 0, new byte[] {1}))
+                                : List.of(new StoreWrite.AppendUpdate("r", "e", 0, new byte[] {2}),
+                                        new StoreWrite.AppendUpdate("r", "d", 0, new byte[] {2}));
+                        long[] seqs = s.commit(batch);
+                        mine.add(s == a ? seqs[0] : seqs[1]);
+                    }
+                    return mine;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (CompletableFuture<List<Long>> w : writers) {
+                List<Long> mine = w.get(60, TimeUnit.SECONDS);
+                assertThat(mine).as("one writer's seqs increase").isSorted();
+                all.addAll(mine);
+            }
+            assertThat(all).as("200 appends to d, seqs 1..200 each once").hasSize(200).doesNotHaveDuplicates()
+                    .allMatch(seq -> seq >= 1 && seq <= 200);
+            assertThat(b.loadDocument("r", "d").orElseThrow().log()).extracting(StoredDocument.LogEntry::seq)
+                    .hasSize(200).isSorted();
+            assertThat(a.documentHeads("r")).containsEntry("d", 200L).containsEntry("e", 200L);
+        }
+    }
+
+    @Test
+    void anOlderSnapshotFromAnotherNodeDoesNotReplaceANewerOne() {
+        try (RelayStore a = open(); RelayStore b = open()) {
+            List<StoreWrite> w = new ArrayList<>(List.of(new StoreWrite.CreateRoom(room("r")),
+                    new StoreWrite.CreateDocument("r", "d")));
+            for (int i = 0; i < 6; i++) {
+                w.add(new StoreWrite.AppendUpdate("r", "d", 0, new byte[] {(byte) i}));
+            }
+            a.commit(w);
+            a.commit(List.of(new StoreWrite.SaveSnapshot("r", "d", new byte[] {5}, 5)));
+            b.commit(List.of(new StoreWrite.SaveSnapshot("r", "d", new byte[] {3}, 3)));
+            StoredDocument d = b.loadDocument("r", "d").orElseThrow();
+            assertThat(d.snapshotSeq()).isEqualTo(5);
+            assertThat(d.snapshot()).containsExactly(5);
+            assertThat(d.log()).extracting(StoredDocument.LogEntry::seq).containsExactly(6L);
+        }
+    }
+
+    @Test
+    void aMalformedOrUnreachableStoreIsRefusedWithItsReason() {
+        assertThatThrownBy(() -> PostgresStore.open("mysql://h/db"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("postgresql://HOST:PORT/DB");
+        assertThatThrownBy(() -> PostgresStore.open("postgresql://127.0.0.1:1/weft?user=weft&password=secret"))
+                .isInstanceOf(StoreException.class).hasMessageContaining("127.0.0.1:1/weft")
+                .hasMessageNotContaining("secret");
+    }
+}
