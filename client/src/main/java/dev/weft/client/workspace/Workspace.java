@@ -296,19 +296,24 @@ public final class Workspace implements AutoCloseable {
         closed = true;
         timer.shutdownNow();
         boolean acked = awaitAllAcked(ackTimeout);
+        // SharedDocument.close() waits on its executor, which is the engine: collect there, close from here.
+        List<SharedDocument> docs = new ArrayList<>();
         try {
             engine.submit(() -> {
                 for (TrackedFile t : tracked.values()) {
                     if (t.doc != null) {
-                        t.doc.close();
+                        docs.add(t.doc);
                     }
                 }
                 for (BlobDoc b : blobs.values()) {
-                    b.doc.close();
+                    docs.add(b.doc);
                 }
             }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "closing documents failed", e);
+            LOG.log(Level.WARNING, "collecting documents to close failed", e);
+        }
+        for (SharedDocument d : docs) {
+            d.close();
         }
         treeDoc.close();
         engine.shutdown();
@@ -744,8 +749,10 @@ public final class Workspace implements AutoCloseable {
     private void forget(TrackedFile t) {
         tracked.remove(t.fileId);
         if (t.doc != null) {
-            t.doc.close();
-            written.remove(t.doc);
+            SharedDocument d = t.doc;
+            written.remove(d);
+            // close() waits on the engine (its executor): run it elsewhere.
+            CompletableFuture.runAsync(d::close);
         }
         t.ownership = t.ownership.on(FileOwnership.Event.REMOVED);
     }
