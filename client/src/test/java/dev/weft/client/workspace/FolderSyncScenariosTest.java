@@ -35,6 +35,10 @@ class FolderSyncScenariosTest {
     }
 
     static InviteLink newRoom() {
+        return newRoomOn(relay);
+    }
+
+    static InviteLink newRoomOn(RelayProcess relay) {
         RoomCredentials c = new RoomApi(relay.url()).createRoom();
         return new InviteLink(relay.url(), c.room(), c.secret());
     }
