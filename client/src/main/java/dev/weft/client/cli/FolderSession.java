@@ -79,8 +79,8 @@ final class FolderSession {
         Running running = new Running(w, pool, err, command);
         long started = System.nanoTime();
         FolderScanner.Scan scan = awaitWithProgress(w.firstPass(), timeout, running, err, command, "scanning");
-        err.println("weft " + command + ": " + scan.shared().size() + " local files shared, " + scan.excluded().size()
-                + " left out" + (scan.excluded().isEmpty() ? "" : ":"));
+        err.println("weft " + command + ": " + scan.shared().size() + " local files to share, "
+                + scan.excluded().size() + " left out" + (scan.excluded().isEmpty() ? "" : ":"));
         for (String line : IgnoreRules.describe(scan.excluded(), 50)) {
             err.println("  " + line);
         }
