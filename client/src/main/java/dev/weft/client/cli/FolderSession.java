@@ -74,8 +74,8 @@ final class FolderSession {
             c.connect();
             return (SyncChannel) c;
         }, DOCS_PER_CONNECTION);
-        Workspace w = Workspace.start(Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n)),
-                pool);
+        Workspace w = Workspace.start(Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n))
+                .withStateFor(link.room()), pool);
         Running running = new Running(w, pool, err, command);
         long started = System.nanoTime();
         FolderScanner.Scan scan = awaitWithProgress(w.firstPass(), timeout, running, err, command, "scanning");

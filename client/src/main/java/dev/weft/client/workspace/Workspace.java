@@ -71,28 +71,41 @@ public final class Workspace implements AutoCloseable {
      * @param rules          fresh ignore rules for each scan
      * @param notices        one-line messages for the user (local copies kept aside, files left out…)
      * @param watch          whether to use the platform's file-system events (else polling only)
+     * @param stateDir       where to remember bases across restarts ({@link SyncState}), or null for nowhere
      */
     public record Options(java.nio.file.Path root, long agent, long maxFileBytes, Duration pollInterval,
-                          Supplier<IgnoreRules> rules, Consumer<String> notices, boolean watch) {
+                          Supplier<IgnoreRules> rules, Consumer<String> notices, boolean watch,
+                          java.nio.file.Path stateDir) {
         public static Options of(java.nio.file.Path root, Consumer<String> notices) {
             long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
             java.nio.file.Path r = root.toAbsolutePath().normalize();
             return new Options(r, agent, DEFAULT_MAX_FILE_BYTES, Duration.ofSeconds(1), () -> IgnoreRules.load(r),
-                    notices, true);
+                    notices, true, null);
         }
 
         public Options withRules(Supplier<IgnoreRules> rules) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
         }
 
         public Options withPolling(Duration pollInterval, boolean watch) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
         }
 
         public Options withAgent(long agent) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
+        }
+
+        /** Remembers bases under {@code <root>/.weft/state/<room>/} (never shared: {@code .weft} is excluded). */
+        public Options withStateFor(String room) {
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch,
+                    root.resolve(".weft").resolve("state").resolve(room));
         }
     }
+
+    /** Stamp of an adopted file whose disk state is unknown: never equal to a real one, so it is read. */
+    private static final DiskStamp UNKNOWN = new DiskStamp(-1, -1, null);
+    /** Bases are saved at most this often (and on close). */
+    private static final long SAVE_INTERVAL_NANOS = 2_000_000_000L;
 
     /** Settings; immutable. */
     private final Options options;
@@ -129,6 +142,13 @@ public final class Workspace implements AutoCloseable {
     private FolderScanner.Scan lastScan;
     private boolean readOnlyNoticeGiven;
     private DiskWatcher watcher;
+    /** Remembered bases across restarts, or null. */
+    private final SyncState state;
+    /** What the state held at start; adopted by the first pass, then null. */
+    private Map<String, SyncState.Entry> previous;
+    /** The entries last saved, by file id. */
+    private final Map<String, SyncState.Entry> saved = new HashMap<>();
+    private long lastSaveNanos;
 
     private Workspace(Options options, ChannelPool channels) throws IOException {
         this.options = Objects.requireNonNull(options, "options");
@@ -145,6 +165,9 @@ public final class Workspace implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.state = options.stateDir() == null ? null : new SyncState(options.stateDir());
+        this.previous = state == null ? Map.of() : state.load();
+        saved.putAll(previous);
         this.treeReplica = new TextDocument(options.agent());
         this.treeDoc = SharedDocument.open(channels.next(), TreeNames.TREE, treeReplica, engine);
         written.add(treeDoc);
@@ -296,6 +319,13 @@ public final class Workspace implements AutoCloseable {
         closed = true;
         timer.shutdownNow();
         boolean acked = awaitAllAcked(ackTimeout);
+        if (state != null) {
+            try {
+                engine.submit(this::saveState).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "saving the sync state on close failed", e);
+            }
+        }
         // SharedDocument.close() waits on its executor, which is the engine: collect there, close from here.
         List<SharedDocument> docs = new ArrayList<>();
         try {
@@ -345,6 +375,9 @@ public final class Workspace implements AutoCloseable {
             return;
         }
         try {
+            if (previous != null) {
+                adoptPrevious();
+            }
             FolderScanner.Scan scan = scanner.scan();
             lastScan = scan;
             takeLocalChanges(scan);
@@ -353,15 +386,80 @@ public final class Workspace implements AutoCloseable {
                 firstPass.complete(scan);
             }
             checkSettled();
+            if (state != null && System.nanoTime() - lastSaveNanos > SAVE_INTERVAL_NANOS) {
+                saveState();
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "workspace pass failed; retrying on the next one", e);
             options.notices().accept("error while mirroring: " + e);
         }
     }
 
+    /**
+     * A restarted peer takes back the files it remembers, as MIRRORED with their old base and an unknown stamp:
+     * the first scan then merges what changed on disk meanwhile (against the base) as edits, notices files
+     * deleted or renamed meanwhile, and the room's changes apply on top.
+     */
+    private void adoptPrevious() {
+        for (SyncState.Entry e : previous.values()) {
+            TrackedFile t = new TrackedFile(e.fileId(), e.kind(), e.path());
+            if (e.kind() == FileKind.TEXT) {
+                openText(t);
+                t.base = e.base();
+            } else {
+                t.blobHash = e.hash();
+            }
+            t.stamp = UNKNOWN;
+            tracked.put(t.fileId, t);
+            t.on(FileOwnership.Event.MATERIALIZED);
+        }
+        if (!previous.isEmpty()) {
+            options.notices().accept("resuming " + previous.size() + " files remembered from the last run");
+        }
+        previous = null;
+    }
+
+    /**
+     * Remembers each file's base if everything this peer wrote to it is durable (else the previously saved base
+     * stays: after a crash the changes since are found on disk again and merged).
+     */
+    private void saveState() {
+        lastSaveNanos = System.nanoTime();
+        List<SyncState.Entry> entries = new ArrayList<>();
+        for (TrackedFile t : tracked.values()) {
+            SyncState.Entry e = null;
+            if (t.ownership == FileOwnership.MIRRORED && t.stamp != UNKNOWN) {
+                if (t.kind == FileKind.BINARY) {
+                    e = new SyncState.Entry(t.fileId, t.kind, t.path, null, t.blobHash);
+                } else if (t.doc.unackedCount() == 0 && !t.initialInsertPending && t.doc.firstSync().isDone()) {
+                    e = new SyncState.Entry(t.fileId, t.kind, t.path, t.base, null);
+                }
+            }
+            if (e == null) {
+                e = saved.get(t.fileId);
+            }
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        try {
+            state.save(entries);
+            saved.clear();
+            entries.forEach(e -> saved.put(e.fileId(), e));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not save the sync state", e);
+        }
+    }
+
     private void checkSettled() {
         if (settled.isDone()) {
             return;
+        }
+        for (TrackedFile t : tracked.values()) {
+            if (t.kind == FileKind.TEXT && t.ownership == FileOwnership.MIRRORED
+                    && (!t.doc.firstSync().isDone() || t.contentDirty)) {
+                return;
+            }
         }
         for (ResolvedFile f : resolve().live().values()) {
             TrackedFile t = tracked.get(f.fileId());
@@ -426,6 +524,9 @@ public final class Workspace implements AutoCloseable {
             }
         }
         for (TrackedFile t : missing) {
+            if (t.kind == FileKind.TEXT && !t.doc.firstSync().isDone()) {
+                continue; // a delete must say which edits it saw: decide once the document has arrived
+            }
             if (java.nio.file.Files.exists(disk.root().resolve(t.path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 // Still there but no longer shared (a new ignore rule, grew over the limit): stop mirroring it here.
                 options.notices().accept("'" + t.path + "' is no longer shared from here ("
@@ -723,6 +824,9 @@ public final class Workspace implements AutoCloseable {
         }
         boolean restore = false;
         if (t.kind == FileKind.TEXT && t.ownership == FileOwnership.MIRRORED) {
+            if (!t.doc.firstSync().isDone() || t.initialInsertPending) {
+                return; // its disk changes cannot be merged yet: decide once its document has arrived
+            }
             syncText(t);
             restore = delete != null && !delete.seen().covers(t.replica.version());
         } else if (t.kind == FileKind.BINARY) {

@@ -104,6 +104,61 @@ class FolderCliTest {
         }
     }
 
+    @Test
+    void aPeerThatWasStoppedMergesWhatChangedOnItsDiskMeanwhileAsEdits() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home2"));
+        Path a = Files.createDirectories(tmp.resolve("restart-alice"));
+        Path b = tmp.resolve("restart-bob");
+        Files.writeString(a.resolve("shared.txt"), "one\ntwo\nthree\n");
+        Files.writeString(a.resolve("doomed.txt"), "delete me\n");
+        Files.writeString(a.resolve("stays.txt"), "stays\n");
+        try (FolderProcess share = FolderProcess.start(tmp.resolve("p-share2"), home, "share", a.toString(),
+                "--relay", relay.url().toString())) {
+            String link = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject().get("link").getAsString();
+            try (FolderProcess join = FolderProcess.start(tmp.resolve("p-join2"), home, "join", "--link", link,
+                    b.toString())) {
+                join.awaitLine(120);
+                assertThat(join.terminate(30)).isEqualTo(143);
+            }
+            // Bob is not running: his disk changes, and Alice edits the same file elsewhere.
+            Files.writeString(b.resolve("shared.txt"), "one\ntwo (bob, offline)\nthree\n");
+            Files.delete(b.resolve("doomed.txt"));
+            Files.move(b.resolve("stays.txt"), b.resolve("moved.txt"));
+            Files.writeString(b.resolve("new-offline.txt"), "made while stopped\n");
+            Files.writeString(a.resolve("shared.txt"), "one (alice)\ntwo\nthree\n");
+            awaitRoom(link, "shared.txt", "one (alice)\ntwo\nthree\n");
+
+            try (FolderProcess join = FolderProcess.start(tmp.resolve("p-join3"), home, "join", "--link", link,
+                    b.toString())) {
+                join.awaitLine(120);
+                String merged = "one (alice)\ntwo (bob, offline)\nthree\n";
+                awaitContent(a.resolve("shared.txt"), merged, share);
+                awaitContent(b.resolve("shared.txt"), merged, join);
+                awaitContent(a.resolve("new-offline.txt"), "made while stopped\n", share);
+                awaitContent(a.resolve("moved.txt"), "stays\n", share);
+                Trees2.await(() -> !Files.exists(a.resolve("doomed.txt")) && !Files.exists(a.resolve("stays.txt")),
+                        "the offline delete and rename reached Alice; Bob's stderr: " + join.stderr() + "; Alice's: "
+                                + share.stderr() + "; state: " + Files.readString(b.resolve(".weft/state/"
+                                + JsonParser.parseString(share.stdout()).getAsJsonObject().get("room").getAsString()
+                                + "/files.tsv")));
+                assertThat(b.resolve("shared.txt.weft-local")).doesNotExist();
+                assertThat(join.stderr()).contains("resuming 3 files");
+                assertThat(join.terminate(30)).isEqualTo(143);
+            }
+            assertThat(share.terminate(30)).isEqualTo(143);
+        }
+    }
+
+    static void awaitRoom(String link, String path, String text) throws Exception {
+        Trees2.await(() -> {
+            try {
+                return CliProcess.run(tmp, "cat", "--link", link, "--doc", path).out().equals(text);
+            } catch (Exception e) {
+                return false;
+            }
+        }, "room has " + path + " == " + text.strip());
+    }
+
     static void awaitContent(Path file, String text, FolderProcess p) throws Exception {
         Trees2.await(() -> {
             try {

@@ -19,7 +19,8 @@ final class FolderPeer implements AutoCloseable {
     final List<String> notices = new CopyOnWriteArrayList<>();
     private final ChannelPool pool;
 
-    private FolderPeer(Path dir, InviteLink link, int docsPerChannel, Duration poll) throws Exception {
+    private FolderPeer(Path dir, InviteLink link, int docsPerChannel, Duration poll, boolean remember)
+            throws Exception {
         this.dir = dir;
         RelayClient.Options options = RelayClient.Options.of(link).withTimings(Duration.ofSeconds(5),
                 Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(10));
@@ -31,17 +32,22 @@ final class FolderPeer implements AutoCloseable {
             return c;
         }, docsPerChannel);
         Path noUserExcludes = dir;
-        workspace = Workspace.start(Workspace.Options.of(dir, notices::add)
-                .withRules(() -> IgnoreRules.load(noUserExcludes, Optional.empty()))
-                .withPolling(poll, true), pool);
+        Workspace.Options o = Workspace.Options.of(dir, notices::add)
+                .withRules(() -> IgnoreRules.load(noUserExcludes, Optional.empty())).withPolling(poll, true);
+        workspace = Workspace.start(remember ? o.withStateFor(link.room()) : o, pool);
     }
 
     static FolderPeer start(Path dir, InviteLink link) throws Exception {
-        return new FolderPeer(dir, link, 500, Duration.ofMillis(300));
+        return new FolderPeer(dir, link, 500, Duration.ofMillis(300), false);
     }
 
     static FolderPeer start(Path dir, InviteLink link, int docsPerChannel) throws Exception {
-        return new FolderPeer(dir, link, docsPerChannel, Duration.ofMillis(300));
+        return new FolderPeer(dir, link, docsPerChannel, Duration.ofMillis(300), false);
+    }
+
+    /** A peer that remembers its bases in {@code dir/.weft/state}, as bin/weft does. */
+    static FolderPeer remembering(Path dir, InviteLink link) throws Exception {
+        return new FolderPeer(dir, link, 500, Duration.ofMillis(300), true);
     }
 
     private SwitchableChannel channel(RelayClient.Options options) {

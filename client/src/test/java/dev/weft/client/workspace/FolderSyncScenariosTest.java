@@ -183,6 +183,46 @@ class FolderSyncScenariosTest {
         }
     }
 
+    @Test
+    void aRestartedPeerMergesWhatChangedOnItsDiskWhileStopped() throws Exception {
+        InviteLink link = newRoom();
+        Path a = Files.createDirectories(tmp.resolve("restart-a"));
+        Path b = Files.createDirectories(tmp.resolve("restart-b"));
+        Trees.write(a, "shared.txt", "one\ntwo\nthree\n");
+        Trees.write(a, "doomed.txt", "delete me\n");
+        Trees.write(a, "stays.txt", "stays\n");
+        try (FolderPeer pa = FolderPeer.start(a, link)) {
+            pa.workspace.settled().get(20, TimeUnit.SECONDS);
+            assertThat(pa.workspace.awaitAllAcked(java.time.Duration.ofSeconds(20))).isTrue();
+            try (FolderPeer pb = FolderPeer.remembering(b, link)) {
+                pb.workspace.settled().get(20, TimeUnit.SECONDS);
+            }
+            Files.writeString(b.resolve("shared.txt"), "one\ntwo (b, offline)\nthree\n");
+            Files.delete(b.resolve("doomed.txt"));
+            Files.move(b.resolve("stays.txt"), b.resolve("moved.txt"));
+            Trees.write(b, "new-offline.txt", "made while stopped\n");
+            Files.writeString(a.resolve("shared.txt"), "one (a)\ntwo\nthree\n");
+            Trees.await("A's edit is durable", 10, () -> {
+                try {
+                    pa.workspace.sync().get();
+                    return pa.workspace.awaitAllAcked(java.time.Duration.ofMillis(200));
+                } catch (Exception e) {
+                    return false;
+                }
+            }, () -> "");
+            try (FolderPeer pb = FolderPeer.remembering(b, link)) {
+                pb.workspace.settled().get(20, TimeUnit.SECONDS);
+                awaitSame(pa, pb);
+                assertThat(Trees.snapshot(a)).containsExactly(
+                        Map.entry("moved.txt", "stays\n"),
+                        Map.entry("new-offline.txt", "made while stopped\n"),
+                        Map.entry("shared.txt", "one (a)\ntwo (b, offline)\nthree\n"));
+                assertThat(pb.notices).anyMatch(n -> n.startsWith("resuming 3 files"));
+                assertThat(pa.notices).noneMatch(n -> n.contains("restored"));
+            }
+        }
+    }
+
     static String readOrEmpty(Path p) {
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
