@@ -60,7 +60,9 @@ for _ in $(seq 1 600); do
 done
 rss() { ps -o rss= -p "$relay_pid" | awk '{printf "%.0f", $1/1024}'; }
 hwm() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$relay_pid/status"; }
-weft() { java ${WEFT_JAVA_OPTS:--Xmx1g} -cp "$client_jar" dev.weft.client.cli.WeftCli "$@"; }
+# An array, not a function: "$!" must be the java process itself so that cleanup can stop it.
+read -r -a java_opts <<<"${WEFT_JAVA_OPTS:--Xmx1g}"
+weft=(java "${java_opts[@]}" -cp "$client_jar" dev.weft.client.cli.WeftCli)
 await_line() { # file pid
   while [ ! -s "$1" ] || ! grep -q . "$1"; do
     kill -0 "$2" 2>/dev/null || { echo "bench/workspace: process exited early:" >&2; cat "$1.err" >&2; exit 1; }
@@ -72,7 +74,7 @@ now() { date +%s.%N; }
 rss_idle=$(rss)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(now)
-weft share "$work/src" --relay "http://127.0.0.1:$port" >"$work/share.out" 2>"$work/share.out.err" &
+"${weft[@]}" share "$work/src" --relay "http://127.0.0.1:$port" >"$work/share.out" 2>"$work/share.out.err" &
 share_pid=$!
 await_line "$work/share.out" "$share_pid"
 t1=$(now)
@@ -81,7 +83,7 @@ link=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline(
 
 mkdir -p "$work/joined"
 t2=$(now)
-weft join --link "$link" "$work/joined" >"$work/join.out" 2>"$work/join.out.err" &
+"${weft[@]}" join --link "$link" "$work/joined" >"$work/join.out" 2>"$work/join.out.err" &
 join_pid=$!
 await_line "$work/join.out" "$join_pid"
 t3=$(now)

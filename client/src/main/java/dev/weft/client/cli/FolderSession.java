@@ -85,10 +85,14 @@ final class FolderSession {
             err.println("  " + line);
         }
         int files = awaitWithProgress(w.settled(), timeout, running, err, command, "syncing");
-        if (!w.awaitAllAcked(timeout)) {
-            running.stop();
-            throw new WeftCli.CliFailure("the relay did not acknowledge every file within " + timeout.toSeconds()
-                    + " s");
+        while (!w.awaitAllAcked(Duration.ofSeconds(2))) {
+            if (System.nanoTime() - started > timeout.toNanos()) {
+                running.stop();
+                throw new WeftCli.CliFailure("the relay did not acknowledge every file within "
+                        + timeout.toSeconds() + " s");
+            }
+            err.printf("weft %s: waiting for the relay to store everything durably… %.0f s%n", command,
+                    (System.nanoTime() - started) / 1e9);
         }
         err.printf("weft %s: %d files in sync after %.1f s%n", command, files,
                 (System.nanoTime() - started) / 1e9);
@@ -108,7 +112,8 @@ final class FolderSession {
                     running.stop();
                     throw new WeftCli.CliFailure(what + " did not finish within " + timeout.toSeconds() + " s");
                 }
-                err.printf("weft %s: %s… %.0f s%n", command, what, (System.nanoTime() - started) / 1e9);
+                err.printf("weft %s: %s… %.0f s (%s)%n", command, what, (System.nanoTime() - started) / 1e9,
+                        running.workspace.progress());
             } catch (java.util.concurrent.ExecutionException e) {
                 running.stop();
                 throw new WeftCli.CliFailure(what + " failed: " + e.getCause());

@@ -149,6 +149,10 @@ public final class Workspace implements AutoCloseable {
     /** The entries last saved, by file id. */
     private final Map<String, SyncState.Entry> saved = new HashMap<>();
     private long lastSaveNanos;
+    /** Tree lines emitted during this pass, not yet appended (see {@link #flushEvents()}). */
+    private final StringBuilder pendingEvents = new StringBuilder();
+    /** A one-line account of the last pass for progress reports (any thread reads it). */
+    private volatile String progress = "starting";
 
     private Workspace(Options options, ChannelPool channels) throws IOException {
         this.options = Objects.requireNonNull(options, "options");
@@ -380,8 +384,16 @@ public final class Workspace implements AutoCloseable {
             }
             FolderScanner.Scan scan = scanner.scan();
             lastScan = scan;
-            takeLocalChanges(scan);
-            applyRoom();
+            try {
+                takeLocalChanges(scan);
+            } finally {
+                flushEvents();
+            }
+            try {
+                applyRoom();
+            } finally {
+                flushEvents();
+            }
             if (!firstPass.isDone()) {
                 firstPass.complete(scan);
             }
@@ -451,7 +463,15 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /** A one-line account of the last pass, e.g. {@code "4210/5000 room files on disk"} (for progress output). */
+    public String progress() {
+        return progress;
+    }
+
     private void checkSettled() {
+        int live = resolve().live().size();
+        long here = tracked.values().stream().filter(t -> t.ownership == FileOwnership.MIRRORED).count();
+        progress = here + "/" + live + " room files on disk";
         if (settled.isDone()) {
             return;
         }
@@ -711,22 +731,12 @@ public final class Workspace implements AutoCloseable {
                     t.base = "";
                 }
             }
-            if (t.ownership == FileOwnership.PENDING) {
-                materialize(t, f);
-                continue;
-            }
-            if (!t.path.equals(f.path())) {
-                moveTo(t, f.path());
-            }
-            if (t.kind == FileKind.TEXT) {
-                if (t.contentDirty) {
-                    syncText(t);
-                }
-            } else if (f.blob() != null && !f.blob().equals(t.blobHash)) {
-                byte[] bytes = blobBytes(f.blob());
-                if (bytes != null) {
-                    t.stamp = disk.write(t.path, bytes);
-                    t.blobHash = f.blob();
+            try {
+                applyFile(t, f);
+            } catch (BadPathException e) {
+                // DiskIo refused the write (a symbolic link or a file in the way of a directory): never written.
+                if (refusedPaths.add(f.path())) {
+                    options.notices().accept("not writing room file '" + f.path() + "' (" + e.getMessage() + ")");
                 }
             }
         }
@@ -737,18 +747,35 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    private void applyFile(TrackedFile t, ResolvedFile f) throws IOException {
+        if (t.ownership == FileOwnership.PENDING) {
+            materialize(t, f);
+            return;
+        }
+        if (!t.path.equals(f.path())) {
+            moveTo(t, f.path());
+        }
+        if (t.kind == FileKind.TEXT) {
+            if (t.contentDirty) {
+                syncText(t);
+            }
+        } else if (f.blob() != null && !f.blob().equals(t.blobHash)) {
+            byte[] bytes = blobBytes(f.blob());
+            if (bytes != null) {
+                t.stamp = disk.write(t.path, bytes);
+                t.blobHash = f.blob();
+            }
+        }
+    }
+
     private boolean mayWrite(String path) {
         String why = null;
         if (IgnoreRules.alwaysExcluded(path, false)) {
             why = "always excluded here";
         } else if (lastScan != null && lastScan.excluded().containsKey(path)) {
             why = "excluded here: " + lastScan.excluded().get(path);
-        } else {
-            try {
-                disk.resolveWritable(path);
-            } catch (BadPathException e) {
-                why = e.getMessage();
-            }
+        } else if (!PathValidator.isValid(path)) {
+            why = "name not allowed";
         }
         if (why != null && refusedPaths.add(path)) {
             options.notices().accept("not writing room file '" + path + "' (" + why + ")");
@@ -875,14 +902,30 @@ public final class Workspace implements AutoCloseable {
         });
     }
 
+    /**
+     * Queues a tree event; {@link #flushEvents()} appends the queued lines as one insertion (one update on the
+     * wire, however many files a pass created).
+     */
     private void emit(TreeEvent e) {
-        LocalEdit edit = treeReplica.insert(treeReplica.length(), e.toLine());
+        pendingEvents.append(e.toLine());
+    }
+
+    private void flushEvents() {
+        if (pendingEvents.length() == 0) {
+            return;
+        }
+        LocalEdit edit = treeReplica.insert(treeReplica.length(), pendingEvents.toString());
+        pendingEvents.setLength(0);
         treeDoc.publish(edit);
         treeDirty = true;
     }
 
+    /**
+     * The next Lamport clock: above every event this peer has seen. The resolution is not recomputed here: remote
+     * tree changes are integrated on this same thread, so none arrives during a pass, and the pass resolved first.
+     */
     private long nextLamport() {
-        lamport = Math.max(lamport, resolve().maxLamport()) + 1;
+        lamport = Math.max(lamport, resolution == null ? 0 : resolution.maxLamport()) + 1;
         return lamport;
     }
 

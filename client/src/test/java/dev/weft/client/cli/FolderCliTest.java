@@ -149,6 +149,39 @@ class FolderCliTest {
         }
     }
 
+    @Test
+    void aRelaySigkillDuringAShareLosesNothingAcknowledged() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home3"));
+        Path a = Files.createDirectories(tmp.resolve("kill-alice"));
+        for (int i = 0; i < 40; i++) {
+            Files.writeString(a.resolve("f" + i + ".txt"), "file " + i + "\n");
+        }
+        Files.write(a.resolve("img.png"), dev.weft.client.workspace.CliFixtures.png());
+        try (FolderProcess share = FolderProcess.start(tmp.resolve("p-share4"), home, "share", a.toString(),
+                "--relay", relay.url().toString())) {
+            String link = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject().get("link").getAsString();
+            relay.restart(); // SIGKILL right after the upload was acknowledged, then start on the same data
+            CliProcess.Result ls = CliProcess.run(tmp, "ls", "--link", link);
+            assertThat(ls.out().split("\n")).hasSize(41);
+            assertThat(CliProcess.run(tmp, "cat", "--link", link, "--doc", "f39.txt").out()).isEqualTo("file 39\n");
+
+            // Changes made while the relay is down are uploaded when it is back, and SIGTERM waits for them.
+            relay.kill();
+            Files.writeString(a.resolve("f0.txt"), "file 0, edited while the relay was down\n");
+            Files.writeString(a.resolve("late.txt"), "created while the relay was down\n");
+            Thread.sleep(1500); // let the peer notice (it polls every second); not an assertion
+            relay.restart();
+            awaitRoom(link, "late.txt", "created while the relay was down\n");
+            assertThat(share.terminate(30)).isEqualTo(143);
+            assertThat(share.stderr()).contains("every local change is durable");
+            relay.restart();
+            assertThat(CliProcess.run(tmp, "cat", "--link", link, "--doc", "f0.txt").out())
+                    .isEqualTo("file 0, edited while the relay was down\n");
+            assertThat(CliProcess.run(tmp, "cat", "--link", link, "--doc", "img.png").out().getBytes(
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).isNotEmpty();
+        }
+    }
+
     static void awaitRoom(String link, String path, String text) throws Exception {
         Trees2.await(() -> {
             try {

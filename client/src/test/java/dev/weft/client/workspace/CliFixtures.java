@@ -12,6 +12,10 @@ public final class CliFixtures {
         GitRepos.makeSampleRepo(dir, userExcludes);
     }
 
+    public static byte[] png() {
+        return GitRepos.png();
+    }
+
     public static String git(Path dir, String... args) throws IOException, InterruptedException {
         return GitRepos.git(dir, args);
     }
