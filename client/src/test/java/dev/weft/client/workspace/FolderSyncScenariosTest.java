@@ -223,6 +223,29 @@ class FolderSyncScenariosTest {
         }
     }
 
+    @Test
+    void aFileOpenInAnEditorIsLeftToTheEditorUntilItCloses() throws Exception {
+        FolderPeer[] p = pair("editor");
+        try (FolderPeer a = p[0]; FolderPeer b = p[1]) {
+            EditorLease lease = b.workspace.openInEditor("notes.txt").get(10, TimeUnit.SECONDS);
+            // While B's editor owns the file, A's edit reaches B's replica but not B's disk (the buffer is the truth).
+            Files.writeString(a.dir.resolve("notes.txt"), "hello\nworld\nfrom A\n");
+            Trees.await("B's document has A's edit", 10, () -> lease.document().call(d -> d.getText()).join()
+                    .equals("hello\nworld\nfrom A\n"), () -> lease.document().call(d -> d.getText()).join());
+            b.workspace.sync().get(10, TimeUnit.SECONDS);
+            assertThat(Files.readString(b.dir.resolve("notes.txt"))).isEqualTo("hello\nworld\n");
+            // The editor types through the lease; it reaches A's disk.
+            lease.document().insert(0, "typed in B's editor\n").get(10, TimeUnit.SECONDS);
+            Trees.await("A's disk has B's typing", 10, () -> readOrEmpty(a.dir.resolve("notes.txt"))
+                    .equals("typed in B's editor\nhello\nworld\nfrom A\n"), () -> readOrEmpty(a.dir.resolve("notes.txt")));
+            // Closing the editor: the engine mirrors the file again and writes the merged text.
+            lease.close();
+            awaitSame(a, b);
+            assertThat(Files.readString(b.dir.resolve("notes.txt")))
+                    .isEqualTo("typed in B's editor\nhello\nworld\nfrom A\n");
+        }
+    }
+
     static String readOrEmpty(Path p) {
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
