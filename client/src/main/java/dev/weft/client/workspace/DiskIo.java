@@ -19,6 +19,10 @@ import java.util.Set;
  * replaced atomically (a temp file in the same directory, then rename) keeping the old file's mode bits.
  */
 public final class DiskIo {
+    /** The engine's own parking names for a file that makes way for another ({@code .weft-move-<id>.tmp}). */
+    private static final java.util.regex.Pattern PARKED = java.util.regex.Pattern.compile(
+            "([^/]+/)*\\.weft-move-[0-9a-f]{16}\\.tmp");
+
     /** The root (absolute, real path); immutable. */
     private final Path root;
 
@@ -38,7 +42,7 @@ public final class DiskIo {
      */
     public Path resolveWritable(String relPath) {
         PathValidator.validate(relPath);
-        if (IgnoreRules.alwaysExcluded(relPath, false)) {
+        if (IgnoreRules.alwaysExcluded(relPath, false) && !PARKED.matcher(relPath).matches()) {
             throw new BadPathException("refusing to write always-excluded path '" + relPath + "'");
         }
         Path p = root;

@@ -17,7 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * Turns file-system events under the root into "look again" signals (the engine rescans; events carry no data it
- * relies on). Registers every directory, and new ones as they appear, skipping {@code .git}. If the platform
+ * relies on). Registers every shared directory, and new ones as they appear, skipping excluded ones ({@code .git},
+ * {@code node_modules/} when ignored…: each watch costs a kernel resource). If the platform
  * refuses (e.g. out of inotify watches), the engine's periodic rescan is the fallback.
  */
 final class DiskWatcher implements AutoCloseable {
@@ -29,17 +30,25 @@ final class DiskWatcher implements AutoCloseable {
     private final Runnable onChange;
     private final Thread thread;
 
-    private DiskWatcher(WatchService service, Runnable onChange) {
+    /** Says whether a directory (root-relative) is excluded; immutable. */
+    private final java.util.function.Supplier<IgnoreRules> rules;
+    /** The root; immutable. */
+    private final Path root;
+
+    private DiskWatcher(WatchService service, Path root, java.util.function.Supplier<IgnoreRules> rules,
+                        Runnable onChange) {
         this.service = service;
+        this.root = root;
+        this.rules = rules;
         this.onChange = onChange;
         this.thread = new Thread(this::loop, "weft-workspace-watcher");
         this.thread.setDaemon(true);
     }
 
     /** Starts watching, or returns null (polling only) if the platform refuses. */
-    static DiskWatcher start(Path root, Runnable onChange) {
+    static DiskWatcher start(Path root, java.util.function.Supplier<IgnoreRules> rules, Runnable onChange) {
         try {
-            DiskWatcher w = new DiskWatcher(FileSystems.getDefault().newWatchService(), onChange);
+            DiskWatcher w = new DiskWatcher(FileSystems.getDefault().newWatchService(), root, rules, onChange);
             w.registerTree(root);
             w.thread.start();
             return w;
@@ -50,11 +59,12 @@ final class DiskWatcher implements AutoCloseable {
     }
 
     private void registerTree(Path dir) throws IOException {
+        IgnoreRules r = rules.get();
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                String name = d.getFileName() == null ? "" : d.getFileName().toString();
-                if (!d.equals(dir) && (name.equals(".git") || name.equals(".weft"))) {
+                String rel = root.relativize(d).toString().replace(java.io.File.separatorChar, '/');
+                if (!d.equals(root) && r.excluded(rel, true).isPresent()) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 d.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,

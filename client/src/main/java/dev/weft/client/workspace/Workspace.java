@@ -194,7 +194,7 @@ public final class Workspace implements AutoCloseable {
         }
         Workspace w = new Workspace(options, channels);
         if (options.watch()) {
-            w.watcher = DiskWatcher.start(w.disk.root(), w::requestPass);
+            w.watcher = DiskWatcher.start(w.disk.root(), options.rules(), w::requestPass);
         }
         long period = options.pollInterval().toMillis();
         w.timer.scheduleWithFixedDelay(w::requestPass, period, period, TimeUnit.MILLISECONDS);
@@ -509,8 +509,8 @@ public final class Workspace implements AutoCloseable {
         }
         List<TrackedFile> missing = new ArrayList<>();
         for (TrackedFile t : byPath.values()) {
-            if (t.ownership != FileOwnership.MIRRORED) {
-                continue;
+            if (t.ownership != FileOwnership.MIRRORED || isParked(t.path)) {
+                continue; // a parked file is out of the scan on purpose (applyRoom moves it on)
             }
             DiskStamp now = scan.shared().get(t.path);
             if (now == null) {
@@ -796,6 +796,7 @@ public final class Workspace implements AutoCloseable {
                 return;
             }
         }
+        clearFor(t, f.path());
         byte[] local = disk.read(f.path());
         DiskStamp stamp;
         if (local != null && java.util.Arrays.equals(local, content)) {
@@ -819,11 +820,43 @@ public final class Workspace implements AutoCloseable {
         t.on(FileOwnership.Event.MATERIALIZED);
     }
 
+    /** Basename prefix of a tracked file parked while another file takes its place (excluded as .weft-*.tmp). */
+    private static final String PARKED = ".weft-move-";
+
+    private static boolean isParked(String path) {
+        return path.substring(path.lastIndexOf('/') + 1).startsWith(PARKED);
+    }
+
+    /**
+     * If another tracked file is on disk at {@code target} (it is moving away in this same resolution: the tree
+     * never gives two live files one path), parks it under a temporary excluded name so that {@code target} can be
+     * written; its own move, from the parking place, follows in this pass or the next.
+     */
+    private void clearFor(TrackedFile t, String target) throws IOException {
+        for (TrackedFile other : tracked.values()) {
+            if (other != t && other.ownership == FileOwnership.MIRRORED
+                    && PathValidator.caseFoldKey(other.path).equals(PathValidator.caseFoldKey(target))) {
+                if (other.kind == FileKind.TEXT) {
+                    syncText(other); // take in what changed on disk before it moves
+                }
+                int slash = other.path.lastIndexOf('/');
+                String parked = other.path.substring(0, slash + 1) + PARKED + other.fileId + ".tmp";
+                if (disk.read(other.path) != null) {
+                    other.stamp = disk.move(other.path, parked);
+                }
+                other.path = parked;
+                requestPass();
+                return;
+            }
+        }
+    }
+
     /** A rename from the room: moves the disk file (after merging what changed on disk). */
     private void moveTo(TrackedFile t, String target) throws IOException {
-        if (t.kind == FileKind.TEXT) {
+        if (t.kind == FileKind.TEXT && !isParked(t.path)) {
             syncText(t);
         }
+        clearFor(t, target);
         byte[] there = disk.read(target);
         if (there != null) {
             String aside = disk.moveAside(target);

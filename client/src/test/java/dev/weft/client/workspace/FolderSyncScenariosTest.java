@@ -148,16 +148,24 @@ class FolderSyncScenariosTest {
         try (FolderPeer a = p[0]; FolderPeer b = p[1]) {
             a.setOnline(false);
             b.setOnline(false);
-            Trees.write(a.dir, "docs/plan.md", "A's plan\n");
-            Trees.write(b.dir, "docs/plan.md", "B's plan\n");
+            // Several conflicts at once: the engine handles files in hash order, so both orders (the winner written
+            // before or after the loser moves away) occur among them.
+            String[] names = {"docs/plan.md", "x.txt", "y.txt", "z/w.txt"};
+            for (String n : names) {
+                Trees.write(a.dir, n, "A's " + n + "\n");
+                Trees.write(b.dir, n, "B's " + n + "\n");
+            }
             a.workspace.sync().get(10, TimeUnit.SECONDS);
             b.workspace.sync().get(10, TimeUnit.SECONDS);
             a.setOnline(true);
             b.setOnline(true);
             awaitSame(a, b);
             Map<String, String> tree = Trees.snapshot(a.dir);
-            assertThat(tree).containsKeys("docs/plan.md", "docs/plan (2).md");
-            assertThat(tree.values()).contains("A's plan\n", "B's plan\n");
+            assertThat(tree).containsKeys("docs/plan.md", "docs/plan (2).md", "x (2).txt", "y (2).txt", "z/w (2).txt");
+            for (String n : names) {
+                assertThat(tree.values()).contains("A's " + n + "\n", "B's " + n + "\n");
+            }
+            assertThat(tree).hasSize(2 * names.length + 1);
         }
     }
 
