@@ -18,6 +18,16 @@ final class CatCommand {
         String name = args.required("doc");
         Duration timeout = RelaySession.timeout(args, 30);
         try (RelaySession session = RelaySession.connect(args, timeout)) {
+            if (!session.welcome.docNames().contains(name) && RoomTree.isFolder(session)) {
+                var file = RoomTree.files(session, timeout).get(name);
+                if (file == null) {
+                    throw new WeftCli.CliFailure("the shared folder has no file '" + name + "'");
+                }
+                byte[] bytes = RoomTree.content(session, file, timeout);
+                out.write(bytes, 0, bytes.length);
+                out.flush();
+                return 0;
+            }
             if (!session.welcome.docNames().contains(name)) {
                 // Asking for it would create it (editor) or be refused (read-only): say so instead.
                 throw new WeftCli.CliFailure("room has no document '" + name + "' (it has "

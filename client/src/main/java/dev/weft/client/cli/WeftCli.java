@@ -11,7 +11,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Entry point of {@code bin/weft}, the headless client: {@code create-room}, {@code cat} and {@code type}.
+ * Entry point of {@code bin/weft}, the headless client: {@code create-room}, {@code cat}, {@code type}, and the
+ * folder peer {@code share}, {@code join}, {@code ls}.
  *
  * <p>Exit codes: 0 success; 1 failure (relay unreachable, wrong secret, bad trace, not acknowledged in time), with
  * one line on stderr; 2 usage error.
@@ -26,6 +27,15 @@ public final class WeftCli {
               type --relay URL --room ID --secret S --doc NAME --trace FILE.json[.gz] [--rate N] [--timeout SECONDS]
                   type a sequential trace's patches as local edits (N patches/s; default as fast as possible),
                   survive relay restarts, exit 0 once every edit is acknowledged as durable
+              share DIR --relay URL [--timeout SECONDS]
+                  create a room, share every file under DIR (minus .gitignore/.weftignore rules and secrets), print
+                  {"room","secret","readOnlySecret","link","readOnlyLink"} once durable, mirror DIR <-> room until
+                  SIGINT/SIGTERM
+              join --link LINK DIR [--timeout SECONDS]
+                  write the room's files into DIR (a different local file is kept as NAME.weft-local), print
+                  {"synced":true,"files":N} once in sync, mirror until SIGINT/SIGTERM
+              ls --link LINK [--long]   list the room's paths;   ls DIR   what sharing DIR would share and leave out
+              cat --doc PATH resolves a shared folder's path as well as a document name.
               --link weft://join?… may replace --relay, --room and --secret.
               --relay URL1,URL2,… (nodes of one relay cluster): the first is tried first; a lost or failed connection
               moves to the next.
@@ -65,6 +75,9 @@ public final class WeftCli {
                 case "create-room" -> new CreateRoomCommand(rest).run(out);
                 case "cat" -> new CatCommand(rest).run(out);
                 case "type" -> new TypeCommand(rest).run(err);
+                case "share" -> new ShareCommand(rest).run(out, err);
+                case "join" -> new JoinCommand(rest).run(out, err);
+                case "ls" -> new LsCommand(rest).run(out);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -76,7 +89,10 @@ public final class WeftCli {
         } catch (InterruptedException | CancellationException e) {
             err.println("weft " + command + ": interrupted");
             return 1;
-        } catch (RuntimeException e) {
+        } catch (java.io.IOException e) {
+            err.println("weft " + command + ": " + e);
+            return 1;
+        } catch (Exception e) {
             err.println("weft " + command + ": unexpected error: " + e);
             if (verbose) {
                 e.printStackTrace(err);

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Shared-folder scale benchmark: bench/workspace/run.sh [FILES] [BYTES_PER_FILE]
+# Generates a source-like tree (default 5,000 text files of ~10 KB = ~50 MB, in 100 directories, plus a .gitignore
+# and an ignored build/ directory), starts a relay on a free loopback port with a fresh data directory, then
+# measures with the real bin/weft:
+#   share: from start until `weft share DIR` prints its JSON line (initial upload acknowledged durable);
+#   join:  from start until `weft join --link L DIR2` prints {"synced":true,...} (every file on disk);
+# and checks the joined tree equals the shared one (diff -r). Reports the relay's RSS (ps) after each phase and
+# its peak (VmHWM), the machine's load average, and one JSON line on stdout. Builds missing jars first.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+relay_jar="${WEFT_RELAY_JAR:-$root/relay-server/target/weft-relay.jar}"
+client_jar="${WEFT_JAR:-$root/client/target/weft-client.jar}"
+files="${1:-5000}"
+bytes="${2:-10000}"
+
+if [ ! -f "$relay_jar" ] || [ ! -f "$client_jar" ]; then
+  echo "bench/workspace: building jars…" >&2
+  (cd "$root" && mvn -q -B -ntp -pl relay-server,client -am package -DskipTests >&2)
+fi
+
+work="$(mktemp -d /tmp/weft-bench-ws.XXXXXX)"
+relay_pid=""; share_pid=""; join_pid=""
+cleanup() {
+  for p in $join_pid $share_pid $relay_pid; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "bench/workspace: generating $files files of ~$bytes bytes in $work/src…" >&2
+python3 - "$work/src" "$files" "$bytes" <<'PY'
+import os, sys, random
+root, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rnd = random.Random(42)
+words = ["alpha", "beta", "gamma", "delta", "return", "class", "def", "int", "value", "node", "tree", "list"]
+for i in range(n):
+    d = os.path.join(root, "pkg%03d" % (i % 100))
+    os.makedirs(d, exist_ok=True)
+    lines, total = [], 0
+    while total < size:
+        line = "    " + " ".join(rnd.choice(words) for _ in range(8)) + ";\n"
+        lines.append(line); total += len(line)
+    with open(os.path.join(d, "File%05d.java" % i), "w") as f:
+        f.write("".join(lines))
+os.makedirs(os.path.join(root, "build"), exist_ok=True)
+for i in range(50):
+    with open(os.path.join(root, "build", "out%d.class" % i), "wb") as f:
+        f.write(os.urandom(1000))
+with open(os.path.join(root, ".gitignore"), "w") as f:
+    f.write("build/\n")
+PY
+size_mb=$(du -sm --exclude=build "$work/src" | cut -f1)
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+java ${WEFT_RELAY_JAVA_OPTS:--Xmx1g} -jar "$relay_jar" --port "$port" --data "$work/data" >"$work/relay.log" 2>&1 &
+relay_pid=$!
+for _ in $(seq 1 600); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.05
+done
+rss() { ps -o rss= -p "$relay_pid" | awk '{printf "%.0f", $1/1024}'; }
+hwm() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$relay_pid/status"; }
+# An array, not a function: "$!" must be the java process itself so that cleanup can stop it.
+read -r -a java_opts <<<"${WEFT_JAVA_OPTS:--Xmx1g}"
+weft=(java "${java_opts[@]}" -cp "$client_jar" dev.weft.client.cli.WeftCli)
+await_line() { # file pid
+  while [ ! -s "$1" ] || ! grep -q . "$1"; do
+    kill -0 "$2" 2>/dev/null || { echo "bench/workspace: process exited early:" >&2; cat "$1.err" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+now() { date +%s.%N; }
+
+rss_idle=$(rss)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+t0=$(now)
+"${weft[@]}" share "$work/src" --relay "http://127.0.0.1:$port" >"$work/share.out" 2>"$work/share.out.err" &
+share_pid=$!
+await_line "$work/share.out" "$share_pid"
+t1=$(now)
+rss_share=$(rss)
+link=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["link"])' "$work/share.out")
+
+mkdir -p "$work/joined"
+t2=$(now)
+"${weft[@]}" join --link "$link" "$work/joined" >"$work/join.out" 2>"$work/join.out.err" &
+join_pid=$!
+await_line "$work/join.out" "$join_pid"
+t3=$(now)
+rss_join=$(rss)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+peak=$(hwm)
+joined_files=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["files"])' "$work/join.out")
+if diff -r --exclude=.weft --exclude=build "$work/src" "$work/joined" >/dev/null; then same=true; else same=false; fi
+
+share_s=$(python3 -c "print(round($t1-$t0,2))")
+join_s=$(python3 -c "print(round($t3-$t2,2))")
+{
+  echo "files $files, $size_mb MB shared (build/ ignored)"
+  echo "share: $share_s s until the JSON line (upload durable)"
+  echo "join:  $join_s s until {\"synced\":true,\"files\":$joined_files}; trees identical: $same"
+  echo "relay RSS: idle $rss_idle MB, after share $rss_share MB, after join $rss_join MB, peak $peak MB"
+  echo "load average before: $load_before; after: $load_after ($(nproc) cores)"
+} >&2
+printf '{"files":%s,"mb":%s,"shareSeconds":%s,"joinSeconds":%s,"joinedFiles":%s,"identical":%s,"relayRssIdleMb":%s,"relayRssAfterShareMb":%s,"relayRssAfterJoinMb":%s,"relayPeakMb":%s,"loadBefore":"%s","loadAfter":"%s"}\n' \
+  "$files" "$size_mb" "$share_s" "$join_s" "$joined_files" "$same" "$rss_idle" "$rss_share" "$rss_join" "$peak" "$load_before" "$load_after"
+[ "$same" = true ]

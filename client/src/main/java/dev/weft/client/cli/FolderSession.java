@@ -1,0 +1,165 @@
+package dev.weft.client.cli;
+
+import dev.weft.client.SyncChannel;
+import dev.weft.client.invite.InviteLink;
+import dev.weft.client.relay.RelayClient;
+import dev.weft.client.workspace.ChannelPool;
+import dev.weft.client.workspace.FolderScanner;
+import dev.weft.client.workspace.IgnoreRules;
+import dev.weft.client.workspace.Workspace;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * What {@code weft share} and {@code weft join} have in common: connections to the room (several, see
+ * {@link ChannelPool}), the workspace engine on a directory, the stderr summary, and a clean stop on SIGINT/SIGTERM
+ * that waits for the relay to acknowledge everything local.
+ */
+final class FolderSession {
+    /** Documents per connection: half the relay's default limit of 1000, leaving room for blobs and retries. */
+    static final int DOCS_PER_CONNECTION = 500;
+
+    private FolderSession() {
+    }
+
+    /** Splits {@code argv} into options (for {@link Args}) and positional words. */
+    static List<String> positional(List<String> argv, List<String> optionsOut) {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.startsWith("--")) {
+                optionsOut.add(a);
+                if (!a.contains("=") && i + 1 < argv.size()) {
+                    optionsOut.add(argv.get(++i));
+                }
+            } else {
+                words.add(a);
+            }
+        }
+        return words;
+    }
+
+    /** The one DIR argument. */
+    static Path directory(List<String> words, String command) {
+        if (words.size() != 1) {
+            throw new UsageException(command + " needs exactly one directory, got " + words.size() + " words");
+        }
+        return Path.of(words.get(0)).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Connects to {@code link}, starts the engine on {@code dir}, prints the left-out summary, and waits until the
+     * room and the directory agree and everything local is acknowledged.
+     *
+     * @return the running session; {@link #runUntilSignal} keeps it going
+     */
+    static Running start(InviteLink link, Path dir, Duration timeout, PrintStream err, String command)
+            throws Exception {
+        Files.createDirectories(dir);
+        RelayClient.Options options = RelayClient.Options.of(link).withUser("weft-folder", "#888888")
+                .withTimings(Duration.ofMillis(Math.min(timeout.toMillis(), 5000)), Duration.ofMillis(100),
+                        Duration.ofSeconds(2), Duration.ofSeconds(10));
+        RelayClient first = new RelayClient(options);
+        RelaySession.await(first.connect(), timeout, first, "relay " + link.relay() + " did not admit us within "
+                + timeout.toSeconds() + " s");
+        ChannelPool pool = new ChannelPool(first, () -> {
+            RelayClient c = new RelayClient(options.withClientId(options.clientId() + 1
+                    + (long) (Math.random() * 1_000_000)));
+            c.connect();
+            return (SyncChannel) c;
+        }, DOCS_PER_CONNECTION);
+        Workspace w = Workspace.start(Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n))
+                .withStateFor(link.room()), pool);
+        Running running = new Running(w, pool, err, command);
+        long started = System.nanoTime();
+        FolderScanner.Scan scan = awaitWithProgress(w.firstPass(), timeout, running, err, command, "scanning");
+        err.println("weft " + command + ": " + scan.shared().size() + " local files to share, "
+                + scan.excluded().size() + " left out" + (scan.excluded().isEmpty() ? "" : ":"));
+        for (String line : IgnoreRules.describe(scan.excluded(), 50)) {
+            err.println("  " + line);
+        }
+        int files = awaitWithProgress(w.settled(), timeout, running, err, command, "syncing");
+        while (!w.awaitAllAcked(Duration.ofSeconds(2))) {
+            if (System.nanoTime() - started > timeout.toNanos()) {
+                running.stop();
+                throw new WeftCli.CliFailure("the relay did not acknowledge every file within "
+                        + timeout.toSeconds() + " s");
+            }
+            err.printf("weft %s: waiting for the relay to store everything durably… %.0f s%n", command,
+                    (System.nanoTime() - started) / 1e9);
+        }
+        err.printf("weft %s: %d files in sync after %.1f s%n", command, files,
+                (System.nanoTime() - started) / 1e9);
+        running.files = files;
+        return running;
+    }
+
+    private static <T> T awaitWithProgress(CompletableFuture<T> f, Duration timeout, Running running,
+                                           PrintStream err, String command, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                return f.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    running.stop();
+                    throw new WeftCli.CliFailure(what + " did not finish within " + timeout.toSeconds() + " s");
+                }
+                err.printf("weft %s: %s… %.0f s (%s)%n", command, what, (System.nanoTime() - started) / 1e9,
+                        running.workspace.progress());
+            } catch (java.util.concurrent.ExecutionException e) {
+                running.stop();
+                throw new WeftCli.CliFailure(what + " failed: " + e.getCause());
+            }
+        }
+    }
+
+    /** A running folder peer. */
+    static final class Running {
+        final Workspace workspace;
+        final ChannelPool pool;
+        final PrintStream err;
+        final String command;
+        int files;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        Running(Workspace workspace, ChannelPool pool, PrintStream err, String command) {
+            this.workspace = workspace;
+            this.pool = pool;
+            this.err = err;
+            this.command = command;
+        }
+
+        /** Takes in the last disk changes, waits for their acknowledgement, closes. Returns true if all acked. */
+        boolean stop() throws InterruptedException {
+            boolean acked = workspace.close(Duration.ofSeconds(20));
+            pool.close();
+            stopped.countDown();
+            return acked;
+        }
+
+        /** Keeps mirroring until SIGINT/SIGTERM; the shutdown hook stops cleanly. Never returns normally. */
+        void runUntilSignal() throws InterruptedException {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    boolean acked = stop();
+                    err.println("weft " + command + ": stopped" + (acked ? "; every local change is durable on the"
+                            + " relay" : "; WARNING: some local changes were not acknowledged by the relay"));
+                    err.flush();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "weft-shutdown"));
+            stopped.await();
+            // The hook ran (a signal): the JVM is exiting; wait for it rather than racing System.exit.
+            Thread.currentThread().join();
+        }
+    }
+}

@@ -1,0 +1,1053 @@
+package dev.weft.client.workspace;
+
+import dev.weft.client.SharedDocument;
+import dev.weft.client.SyncChannel;
+import dev.weft.client.workspace.tree.FileKind;
+import dev.weft.client.workspace.tree.ResolvedFile;
+import dev.weft.client.workspace.tree.TreeEvent;
+import dev.weft.client.workspace.tree.TreeNames;
+import dev.weft.client.workspace.tree.TreeResolver;
+import dev.weft.crdt.model.LocalEdit;
+import dev.weft.crdt.TextDocument;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Mirrors a directory to a room and back: the workspace engine every front end drives. Design:
+ * {@code docs/workspace.md}.
+ *
+ * <p>Everything runs on one engine thread: the tree replica, every file's replica (their {@link SharedDocument}s
+ * are confined to it) and all disk I/O. A <em>pass</em> — run after any remote change, any file-system event, and
+ * every {@link Options#pollInterval()} — (1) scans the disk and turns what other programs changed into tree events
+ * and text edits, then (2) brings the disk to the resolved tree: creates, moves, deletes, and writes merged text.
+ * Text is merged three-way ({@link TextMerge}) against each file's base, so a change on disk and a remote edit to
+ * the same file both survive.
+ *
+ * <pre>{@code
+ * Workspace w = Workspace.start(options, pool);     // share or join: the same engine
+ * w.settled().get();                                // every room file is on disk
+ * w.awaitAllAcked(Duration.ofSeconds(30));          // every local change is durable on the relay
+ * w.close();
+ * }</pre>
+ *
+ * <p>Editors: {@link #openInEditor(String)} hands a file's document to an editor binding; while the lease is
+ * open the buffer is the truth and the engine leaves that disk file alone.
+ */
+public final class Workspace implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Workspace.class.getName());
+    /** Default largest shared file: a binary's base64 (4/3) plus framing stays under an 8 MiB message. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 4L << 20;
+
+    /**
+     * Engine settings. Immutable.
+     *
+     * @param root           the shared directory
+     * @param agent          this peer's agent id (random 53-bit) for every replica and tree event
+     * @param maxFileBytes   larger files are listed as not shared
+     * @param pollInterval   full rescan period (the fallback when file-system events are missed)
+     * @param rules          fresh ignore rules for each scan
+     * @param notices        one-line messages for the user (local copies kept aside, files left out…)
+     * @param watch          whether to use the platform's file-system events (else polling only)
+     * @param stateDir       where to remember bases across restarts ({@link SyncState}), or null for nowhere
+     */
+    public record Options(java.nio.file.Path root, long agent, long maxFileBytes, Duration pollInterval,
+                          Supplier<IgnoreRules> rules, Consumer<String> notices, boolean watch,
+                          java.nio.file.Path stateDir) {
+        public static Options of(java.nio.file.Path root, Consumer<String> notices) {
+            long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
+            java.nio.file.Path r = root.toAbsolutePath().normalize();
+            return new Options(r, agent, DEFAULT_MAX_FILE_BYTES, Duration.ofSeconds(1), () -> IgnoreRules.load(r),
+                    notices, true, null);
+        }
+
+        public Options withRules(Supplier<IgnoreRules> rules) {
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
+        }
+
+        public Options withPolling(Duration pollInterval, boolean watch) {
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
+        }
+
+        public Options withAgent(long agent) {
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
+        }
+
+        /** Remembers bases under {@code <root>/.weft/state/<room>/} (never shared: {@code .weft} is excluded). */
+        public Options withStateFor(String room) {
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch,
+                    root.resolve(".weft").resolve("state").resolve(room));
+        }
+    }
+
+    /** Stamp of an adopted file whose disk state is unknown: never equal to a real one, so it is read. */
+    private static final DiskStamp UNKNOWN = new DiskStamp(-1, -1, null);
+    /** Bases are saved at most this often (and on close). */
+    private static final long SAVE_INTERVAL_NANOS = 2_000_000_000L;
+
+    /** Settings; immutable. */
+    private final Options options;
+    /** Where documents get their connection; immutable. */
+    private final ChannelPool channels;
+    /** The engine thread; every field below without another note is confined to it. */
+    private final ExecutorService engine;
+    /** Debounces passes and drives polling; its tasks only hand work to {@link #engine}. */
+    private final ScheduledExecutorService timer;
+    private final DiskIo disk;
+    private final FolderScanner scanner;
+    private final SecureRandom random = new SecureRandom();
+    /** The tree log's document and replica. */
+    private final SharedDocument treeDoc;
+    private final TextDocument treeReplica;
+    /** Files this peer tracks, by file id. */
+    private final Map<String, TrackedFile> tracked = new HashMap<>();
+    /** Blob documents opened here, by SHA-256. */
+    private final Map<String, BlobDoc> blobs = new HashMap<>();
+    /** Every document that may hold local operations (for {@link #awaitAllAcked}). */
+    private final List<SharedDocument> written = new ArrayList<>();
+    /** Paths the room has that this peer will not write (told once each). */
+    private final Set<String> refusedPaths = new HashSet<>();
+    /** Completes with the number of live files once every room file is on disk for the first time. */
+    private final CompletableFuture<Integer> settled = new CompletableFuture<>();
+    /** Completes after the first complete pass. */
+    private final CompletableFuture<FolderScanner.Scan> firstPass = new CompletableFuture<>();
+    /** True while a pass is queued (any thread). */
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private volatile boolean closed;
+    private TreeResolver.Resolution resolution;
+    private boolean treeDirty = true;
+    private long lamport;
+    private FolderScanner.Scan lastScan;
+    private boolean readOnlyNoticeGiven;
+    private DiskWatcher watcher;
+    /** Remembered bases across restarts, or null. */
+    private final SyncState state;
+    /** What the state held at start; adopted by the first pass, then null. */
+    private Map<String, SyncState.Entry> previous;
+    /** The entries last saved, by file id. */
+    private final Map<String, SyncState.Entry> saved = new HashMap<>();
+    private long lastSaveNanos;
+    /** Tree lines emitted during this pass, not yet appended (see {@link #flushEvents()}). */
+    private final StringBuilder pendingEvents = new StringBuilder();
+    /** A one-line account of the last pass for progress reports (any thread reads it). */
+    private volatile String progress = "starting";
+
+    private Workspace(Options options, ChannelPool channels) throws IOException {
+        this.options = Objects.requireNonNull(options, "options");
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.disk = new DiskIo(options.root());
+        this.scanner = new FolderScanner(disk.root(), options.rules(), options.maxFileBytes());
+        this.engine = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "weft-workspace");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "weft-workspace-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.state = options.stateDir() == null ? null : new SyncState(options.stateDir());
+        this.previous = state == null ? Map.of() : state.load();
+        saved.putAll(previous);
+        this.treeReplica = new TextDocument(options.agent());
+        this.treeDoc = SharedDocument.open(channels.next(), TreeNames.TREE, treeReplica, engine);
+        written.add(treeDoc);
+        treeDoc.addRemoteChangeListener(changes -> {
+            treeDirty = true;
+            requestPass();
+        });
+        treeDoc.addSyncListener(this::requestPass);
+    }
+
+    /**
+     * Starts mirroring {@code options.root()} with the room behind {@code channels}: shares every local file the
+     * room lacks, writes every room file this disk lacks, and keeps both in step until {@link #close()}.
+     *
+     * @throws IOException if the root is not a readable directory
+     */
+    public static Workspace start(Options options, ChannelPool channels) throws IOException {
+        if (!java.nio.file.Files.isDirectory(options.root())) {
+            throw new java.nio.file.NotDirectoryException(options.root().toString());
+        }
+        Workspace w = new Workspace(options, channels);
+        if (options.watch()) {
+            w.watcher = DiskWatcher.start(w.disk.root(), options.rules(), w::requestPass);
+        }
+        long period = options.pollInterval().toMillis();
+        w.timer.scheduleWithFixedDelay(w::requestPass, period, period, TimeUnit.MILLISECONDS);
+        return w;
+    }
+
+    /** Completes with the number of shared files once every room file is on this disk and local files are shared. */
+    public CompletableFuture<Integer> settled() {
+        return settled;
+    }
+
+    /** Completes with the first pass's scan (what is shared, what is left out and why). */
+    public CompletableFuture<FolderScanner.Scan> firstPass() {
+        return firstPass;
+    }
+
+    /** The room's live files by path, as this peer resolves the tree now. */
+    public CompletableFuture<Map<String, ResolvedFile>> files() {
+        return CompletableFuture.supplyAsync(() -> resolve().byPath(), engine);
+    }
+
+    /** Runs a pass now and completes when it is done (tests, shutdown). */
+    public CompletableFuture<Void> sync() {
+        return CompletableFuture.runAsync(this::pass, engine);
+    }
+
+    /** Asks for a pass soon (coalesced); callable from any thread. */
+    public void requestPass() {
+        if (closed || !passQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            timer.schedule(() -> engine.execute(() -> {
+                passQueued.set(false);
+                pass();
+            }), 30, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            passQueued.set(false);
+        }
+    }
+
+    /**
+     * Waits until the relay has acknowledged as durable every local change made so far.
+     *
+     * @return false on timeout
+     */
+    public boolean awaitAllAcked(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<SharedDocument> docs;
+        try {
+            docs = CompletableFuture.supplyAsync(() -> List.copyOf(written), engine).get(timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+        for (SharedDocument d : docs) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !d.awaitAllAcked(Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Hands the text file at {@code path} to an editor: until the lease is closed the editor's buffer is the truth,
+     * the engine stops reading and writing that disk file, and edits go through the lease's document.
+     *
+     * @throws BadPathException (in the future) if the room has no text file at that path
+     */
+    public CompletableFuture<EditorLease> openInEditor(String path) {
+        return CompletableFuture.supplyAsync(() -> {
+            ResolvedFile f = resolve().byPath().get(path);
+            TrackedFile t = f == null ? null : tracked.get(f.fileId());
+            if (t == null || t.kind != FileKind.TEXT) {
+                throw new BadPathException("no shared text file at '" + path + "'");
+            }
+            t.on(FileOwnership.Event.EDITOR_OPENED);
+            return new EditorLease(this, t.fileId, t.doc);
+        }, engine);
+    }
+
+    /** Ends an editor lease: the disk becomes the base again and the replica's text is written if they differ. */
+    void closeLease(String fileId) {
+        engine.execute(() -> {
+            TrackedFile t = tracked.get(fileId);
+            if (t == null || t.ownership != FileOwnership.EDITOR) {
+                return;
+            }
+            try {
+                byte[] bytes = disk.read(t.path);
+                String text = bytes == null ? null : DiskIo.decodeText(bytes);
+                t.base = text != null ? text : t.replica.getText();
+                t.stamp = DiskStamp.read(disk.root().resolve(t.path));
+                if (t.stamp == null) {
+                    t.stamp = disk.write(t.path, t.base.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "editor closed '" + t.path + "', disk unreadable", e);
+            }
+            t.contentDirty = true;
+            t.on(FileOwnership.Event.EDITOR_CLOSED);
+            requestPass();
+        });
+    }
+
+    /**
+     * Stops mirroring: a last pass takes in what changed on disk, then waits (bounded by {@code ackTimeout}) until
+     * the relay acknowledged every local change, and closes the documents. The channels stay open (their owner
+     * closes them). Idempotent.
+     *
+     * @return true if everything local was acknowledged
+     */
+    public boolean close(Duration ackTimeout) throws InterruptedException {
+        if (closed) {
+            return true;
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+        try {
+            sync().get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "last pass before closing failed", e);
+        }
+        closed = true;
+        timer.shutdownNow();
+        boolean acked = awaitAllAcked(ackTimeout);
+        if (state != null) {
+            try {
+                engine.submit(this::saveState).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "saving the sync state on close failed", e);
+            }
+        }
+        // SharedDocument.close() waits on its executor, which is the engine: collect there, close from here.
+        List<SharedDocument> docs = new ArrayList<>();
+        try {
+            engine.submit(() -> {
+                for (TrackedFile t : tracked.values()) {
+                    if (t.doc != null) {
+                        docs.add(t.doc);
+                    }
+                }
+                for (BlobDoc b : blobs.values()) {
+                    docs.add(b.doc);
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "collecting documents to close failed", e);
+        }
+        for (SharedDocument d : docs) {
+            d.close();
+        }
+        treeDoc.close();
+        engine.shutdown();
+        return acked;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        close(Duration.ofSeconds(10));
+    }
+
+    // ---- engine thread --------------------------------------------------------------------------------------
+
+    private TreeResolver.Resolution resolve() {
+        if (treeDirty || resolution == null) {
+            resolution = TreeResolver.resolve(treeReplica.getText());
+            treeDirty = false;
+            lamport = Math.max(lamport, resolution.maxLamport());
+        }
+        return resolution;
+    }
+
+    private boolean readOnly() {
+        return channels.first().readOnly();
+    }
+
+    private void pass() {
+        if (closed || !treeDoc.firstSync().isDone()) {
+            return;
+        }
+        try {
+            if (previous != null) {
+                adoptPrevious();
+            }
+            FolderScanner.Scan scan = scanner.scan();
+            lastScan = scan;
+            try {
+                takeLocalChanges(scan);
+            } finally {
+                flushEvents();
+            }
+            try {
+                applyRoom();
+            } finally {
+                flushEvents();
+            }
+            if (!firstPass.isDone()) {
+                firstPass.complete(scan);
+            }
+            checkSettled();
+            if (state != null && System.nanoTime() - lastSaveNanos > SAVE_INTERVAL_NANOS) {
+                saveState();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "workspace pass failed; retrying on the next one", e);
+            options.notices().accept("error while mirroring: " + e);
+        }
+    }
+
+    /**
+     * A restarted peer takes back the files it remembers, as MIRRORED with their old base and an unknown stamp:
+     * the first scan then merges what changed on disk meanwhile (against the base) as edits, notices files
+     * deleted or renamed meanwhile, and the room's changes apply on top.
+     */
+    private void adoptPrevious() {
+        for (SyncState.Entry e : previous.values()) {
+            TrackedFile t = new TrackedFile(e.fileId(), e.kind(), e.path());
+            if (e.kind() == FileKind.TEXT) {
+                openText(t);
+                t.base = e.base();
+            } else {
+                t.blobHash = e.hash();
+            }
+            t.stamp = UNKNOWN;
+            tracked.put(t.fileId, t);
+            t.on(FileOwnership.Event.MATERIALIZED);
+        }
+        if (!previous.isEmpty()) {
+            options.notices().accept("resuming " + previous.size() + " files remembered from the last run");
+        }
+        previous = null;
+    }
+
+    /**
+     * Remembers each file's base if everything this peer wrote to it is durable (else the previously saved base
+     * stays: after a crash the changes since are found on disk again and merged).
+     */
+    private void saveState() {
+        lastSaveNanos = System.nanoTime();
+        List<SyncState.Entry> entries = new ArrayList<>();
+        for (TrackedFile t : tracked.values()) {
+            SyncState.Entry e = null;
+            if (t.ownership == FileOwnership.MIRRORED && t.stamp != UNKNOWN) {
+                if (t.kind == FileKind.BINARY) {
+                    e = new SyncState.Entry(t.fileId, t.kind, t.path, null, t.blobHash);
+                } else if (t.doc.unackedCount() == 0 && !t.initialInsertPending && t.doc.firstSync().isDone()) {
+                    e = new SyncState.Entry(t.fileId, t.kind, t.path, t.base, null);
+                }
+            }
+            if (e == null) {
+                e = saved.get(t.fileId);
+            }
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        try {
+            state.save(entries);
+            saved.clear();
+            entries.forEach(e -> saved.put(e.fileId(), e));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not save the sync state", e);
+        }
+    }
+
+    /** A one-line account of the last pass, e.g. {@code "4210/5000 room files on disk"} (for progress output). */
+    public String progress() {
+        return progress;
+    }
+
+    private void checkSettled() {
+        int live = resolve().live().size();
+        long here = tracked.values().stream().filter(t -> t.ownership == FileOwnership.MIRRORED).count();
+        progress = here + "/" + live + " room files on disk";
+        if (settled.isDone()) {
+            return;
+        }
+        for (TrackedFile t : tracked.values()) {
+            if (t.kind == FileKind.TEXT && t.ownership == FileOwnership.MIRRORED
+                    && (!t.doc.firstSync().isDone() || t.contentDirty)) {
+                return;
+            }
+        }
+        for (ResolvedFile f : resolve().live().values()) {
+            TrackedFile t = tracked.get(f.fileId());
+            if (!refusedPaths.contains(f.path()) && (t == null || t.ownership == FileOwnership.PENDING)) {
+                return;
+            }
+        }
+        settled.complete(resolve().live().size());
+    }
+
+    /** Step 1: what other programs did on disk becomes tree events and text edits. */
+    private void takeLocalChanges(FolderScanner.Scan scan) throws IOException {
+        TreeResolver.Resolution res = resolve();
+        Map<String, TrackedFile> byPath = new HashMap<>();
+        for (TrackedFile t : tracked.values()) {
+            if (t.ownership == FileOwnership.MIRRORED || t.ownership == FileOwnership.EDITOR) {
+                byPath.put(t.path, t);
+            }
+        }
+        // Paths where a room file will be written: an untracked local file there is handled by materialize().
+        Set<String> wanted = new HashSet<>();
+        for (ResolvedFile f : res.live().values()) {
+            TrackedFile t = tracked.get(f.fileId());
+            if (t == null || t.ownership == FileOwnership.PENDING) {
+                wanted.add(PathValidator.caseFoldKey(f.path()));
+            }
+        }
+        List<TrackedFile> missing = new ArrayList<>();
+        for (TrackedFile t : byPath.values()) {
+            if (t.ownership != FileOwnership.MIRRORED || isParked(t.path)) {
+                continue; // a parked file is out of the scan on purpose (applyRoom moves it on)
+            }
+            DiskStamp now = scan.shared().get(t.path);
+            if (now == null) {
+                missing.add(t);
+            } else if (!now.equals(t.stamp)) {
+                ingest(t);
+            }
+        }
+        boolean ro = readOnly();
+        for (Map.Entry<String, DiskStamp> e : scan.shared().entrySet()) {
+            String path = e.getKey();
+            if (byPath.containsKey(path) || wanted.contains(PathValidator.caseFoldKey(path))) {
+                continue;
+            }
+            if (ro) {
+                readOnlyNotice(path);
+                continue;
+            }
+            byte[] bytes = disk.read(path);
+            if (bytes == null) {
+                continue;
+            }
+            TrackedFile moved = findMoved(missing, bytes);
+            if (moved != null) {
+                missing.remove(moved);
+                emit(TreeEvent.path(moved.fileId, nextLamport(), options.agent(), moved.kind, path));
+                moved.path = path;
+                moved.stamp = e.getValue();
+            } else {
+                createLocal(path, bytes, e.getValue());
+            }
+        }
+        for (TrackedFile t : missing) {
+            if (t.kind == FileKind.TEXT && !t.doc.firstSync().isDone()) {
+                continue; // a delete must say which edits it saw: decide once the document has arrived
+            }
+            if (java.nio.file.Files.exists(disk.root().resolve(t.path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // Still there but no longer shared (a new ignore rule, grew over the limit): stop mirroring it here.
+                options.notices().accept("'" + t.path + "' is no longer shared from here ("
+                        + scan.excluded().getOrDefault(t.path, "left out") + "); others keep it");
+                forget(t);
+                continue;
+            }
+            if (ro) {
+                readOnlyNotice(t.path);
+                continue;
+            }
+            emit(TreeEvent.delete(t.fileId, nextLamport(), options.agent(),
+                    t.replica == null ? null : t.replica.version()));
+            forget(t);
+        }
+    }
+
+    /** A tracked file whose last known content equals {@code bytes}: a rename or move done outside. */
+    private TrackedFile findMoved(List<TrackedFile> missing, byte[] bytes) {
+        if (missing.isEmpty()) {
+            return null;
+        }
+        String text = DiskIo.decodeText(bytes);
+        String hash = null;
+        for (TrackedFile t : missing) {
+            if (t.kind == FileKind.TEXT && text != null && text.equals(t.base)) {
+                return t;
+            }
+            if (t.kind == FileKind.BINARY) {
+                hash = hash != null ? hash : sha256(bytes);
+                if (hash.equals(t.blobHash)) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A file that appeared on disk: a new file id, its content uploaded, a path event. */
+    private void createLocal(String path, byte[] bytes, DiskStamp stamp) {
+        String id = HexFormat.of().formatHex(longBytes(random.nextLong()));
+        String text = DiskIo.decodeText(bytes);
+        FileKind kind = text != null ? FileKind.TEXT : FileKind.BINARY;
+        TrackedFile t = new TrackedFile(id, kind, path);
+        if (kind == FileKind.TEXT) {
+            openText(t);
+            t.base = text;
+            t.initialInsertPending = true;
+            engine.execute(() -> {
+                if (!text.isEmpty() && !closed) {
+                    t.doc.publish(t.replica.insert(0, text));
+                }
+                t.initialInsertPending = false;
+            });
+        } else {
+            t.blobHash = sha256(bytes);
+            uploadBlob(t.blobHash, bytes);
+        }
+        t.stamp = stamp;
+        tracked.put(id, t);
+        t.on(FileOwnership.Event.MATERIALIZED);
+        emit(TreeEvent.path(id, nextLamport(), options.agent(), kind, path));
+        if (kind == FileKind.BINARY) {
+            emit(TreeEvent.blob(id, nextLamport(), options.agent(), t.blobHash));
+        }
+    }
+
+    /** A tracked MIRRORED file whose stamp changed: merge its text, or upload its new bytes. */
+    private void ingest(TrackedFile t) throws IOException {
+        if (t.kind == FileKind.TEXT) {
+            syncText(t);
+            return;
+        }
+        byte[] bytes = disk.read(t.path);
+        if (bytes == null) {
+            return;
+        }
+        String hash = sha256(bytes);
+        t.stamp = DiskStamp.read(disk.root().resolve(t.path));
+        if (!hash.equals(t.blobHash)) {
+            if (readOnly()) {
+                readOnlyNotice(t.path);
+                return;
+            }
+            t.blobHash = hash;
+            uploadBlob(hash, bytes);
+            emit(TreeEvent.blob(t.fileId, nextLamport(), options.agent(), hash));
+        }
+    }
+
+    /**
+     * Keeps disk == replica for a MIRRORED text file: merges disk changes (against the base) into the replica and
+     * writes the merged text if the disk differs.
+     */
+    private void syncText(TrackedFile t) throws IOException {
+        if (t.initialInsertPending || !t.doc.firstSync().isDone()) {
+            return;
+        }
+        java.nio.file.Path file = disk.root().resolve(t.path);
+        DiskStamp before = DiskStamp.read(file);
+        byte[] bytes = before == null ? null : disk.read(t.path);
+        if (bytes == null) {
+            return; // gone: the next scan reports it missing
+        }
+        String diskText = DiskIo.decodeText(bytes);
+        if (diskText == null) {
+            turnBinary(t, bytes, before);
+            return;
+        }
+        String replicaText = t.replica.getText();
+        if (!diskText.equals(t.base)) {
+            if (readOnly()) {
+                String aside = disk.moveAside(t.path);
+                options.notices().accept("read-only: your change to '" + t.path + "' is not shared; kept as '"
+                        + aside + "'");
+                diskText = t.base;
+            } else {
+                for (MinimalDiff.Edit e : TextMerge.merge(t.base, replicaText, diskText)) {
+                    if (e.length() > 0) {
+                        t.doc.publish(t.replica.delete(e.offset(), e.length()));
+                    }
+                    if (!e.text().isEmpty()) {
+                        t.doc.publish(t.replica.insert(e.offset(), e.text()));
+                    }
+                }
+                replicaText = t.replica.getText();
+            }
+        }
+        DiskStamp stamp = before;
+        if (!replicaText.equals(diskText) || DiskStamp.read(file) == null) {
+            if (!Objects.equals(DiskStamp.read(file), before) && DiskStamp.read(file) != null) {
+                return; // changed again while we merged: the next pass merges that too
+            }
+            stamp = disk.write(t.path, replicaText.getBytes(StandardCharsets.UTF_8));
+        }
+        t.base = replicaText;
+        t.stamp = stamp;
+        t.contentDirty = false;
+    }
+
+    /** A text file whose disk bytes are no longer text: it continues as a binary file (same id). */
+    private void turnBinary(TrackedFile t, byte[] bytes, DiskStamp stamp) {
+        if (readOnly()) {
+            readOnlyNotice(t.path);
+            return;
+        }
+        t.kind = FileKind.BINARY;
+        t.blobHash = sha256(bytes);
+        t.base = null;
+        t.stamp = stamp;
+        uploadBlob(t.blobHash, bytes);
+        emit(TreeEvent.path(t.fileId, nextLamport(), options.agent(), FileKind.BINARY, t.path));
+        emit(TreeEvent.blob(t.fileId, nextLamport(), options.agent(), t.blobHash));
+    }
+
+    /** Step 2: brings the disk to the resolved tree. */
+    private void applyRoom() throws IOException {
+        TreeResolver.Resolution res = resolve();
+        for (ResolvedFile f : res.live().values()) {
+            if (!mayWrite(f.path())) {
+                continue;
+            }
+            TrackedFile t = tracked.get(f.fileId());
+            if (t == null) {
+                t = new TrackedFile(f.fileId(), f.kind(), f.path());
+                if (f.kind() == FileKind.TEXT) {
+                    openText(t);
+                }
+                tracked.put(f.fileId(), t);
+            }
+            if (t.ownership == FileOwnership.EDITOR) {
+                t.path = f.path();
+                continue;
+            }
+            if (t.kind != f.kind()) {
+                t.kind = f.kind();
+                if (t.kind == FileKind.TEXT && t.doc == null) {
+                    openText(t);
+                }
+                if (t.ownership == FileOwnership.MIRRORED && t.kind == FileKind.TEXT) {
+                    // A binary that became text elsewhere: the disk bytes are replaced by the room's text below.
+                    t.base = "";
+                }
+            }
+            try {
+                applyFile(t, f);
+            } catch (BadPathException e) {
+                // DiskIo refused the write (a symbolic link or a file in the way of a directory): never written.
+                if (refusedPaths.add(f.path())) {
+                    options.notices().accept("not writing room file '" + f.path() + "' (" + e.getMessage() + ")");
+                }
+            }
+        }
+        for (TrackedFile t : List.copyOf(tracked.values())) {
+            if (!res.live().containsKey(t.fileId) && t.ownership != FileOwnership.GONE) {
+                remoteDelete(t, res.deletes().get(t.fileId));
+            }
+        }
+    }
+
+    private void applyFile(TrackedFile t, ResolvedFile f) throws IOException {
+        if (t.ownership == FileOwnership.PENDING) {
+            materialize(t, f);
+            return;
+        }
+        if (!t.path.equals(f.path())) {
+            moveTo(t, f.path());
+        }
+        if (t.kind == FileKind.TEXT) {
+            if (t.contentDirty) {
+                syncText(t);
+            }
+        } else if (f.blob() != null && !f.blob().equals(t.blobHash)) {
+            byte[] bytes = blobBytes(f.blob());
+            if (bytes != null) {
+                t.stamp = disk.write(t.path, bytes);
+                t.blobHash = f.blob();
+            }
+        }
+    }
+
+    private boolean mayWrite(String path) {
+        String why = null;
+        if (IgnoreRules.alwaysExcluded(path, false)) {
+            why = "always excluded here";
+        } else if (lastScan != null && lastScan.excluded().containsKey(path)) {
+            why = "excluded here: " + lastScan.excluded().get(path);
+        } else if (!PathValidator.isValid(path)) {
+            why = "name not allowed";
+        }
+        if (why != null && refusedPaths.add(path)) {
+            options.notices().accept("not writing room file '" + path + "' (" + why + ")");
+        }
+        return why == null;
+    }
+
+    /** Writes a room file this disk does not have yet; a different local file there is kept aside. */
+    private void materialize(TrackedFile t, ResolvedFile f) throws IOException {
+        byte[] content;
+        if (f.kind() == FileKind.TEXT) {
+            if (!t.doc.firstSync().isDone()) {
+                return;
+            }
+            content = t.replica.getText().getBytes(StandardCharsets.UTF_8);
+        } else {
+            if (f.blob() == null || (content = blobBytes(f.blob())) == null) {
+                return;
+            }
+        }
+        clearFor(t, f.path());
+        byte[] local = disk.read(f.path());
+        DiskStamp stamp;
+        if (local != null && java.util.Arrays.equals(local, content)) {
+            stamp = DiskStamp.read(disk.root().resolve(f.path()));
+        } else {
+            if (local != null) {
+                String aside = disk.moveAside(f.path());
+                options.notices().accept("'" + f.path() + "' differed from the room's: your copy is kept as '"
+                        + aside + "' (not shared)");
+            }
+            stamp = disk.write(f.path(), content);
+        }
+        t.path = f.path();
+        t.stamp = stamp;
+        if (f.kind() == FileKind.TEXT) {
+            t.base = new String(content, StandardCharsets.UTF_8);
+            t.contentDirty = true;
+        } else {
+            t.blobHash = f.blob();
+        }
+        t.on(FileOwnership.Event.MATERIALIZED);
+    }
+
+    /** Basename prefix of a tracked file parked while another file takes its place (excluded as .weft-*.tmp). */
+    private static final String PARKED = ".weft-move-";
+
+    private static boolean isParked(String path) {
+        return path.substring(path.lastIndexOf('/') + 1).startsWith(PARKED);
+    }
+
+    /**
+     * If another tracked file is on disk at {@code target} (it is moving away in this same resolution: the tree
+     * never gives two live files one path), parks it under a temporary excluded name so that {@code target} can be
+     * written; its own move, from the parking place, follows in this pass or the next.
+     */
+    private void clearFor(TrackedFile t, String target) throws IOException {
+        for (TrackedFile other : tracked.values()) {
+            if (other != t && other.ownership == FileOwnership.MIRRORED
+                    && PathValidator.caseFoldKey(other.path).equals(PathValidator.caseFoldKey(target))) {
+                if (other.kind == FileKind.TEXT) {
+                    syncText(other); // take in what changed on disk before it moves
+                }
+                int slash = other.path.lastIndexOf('/');
+                String parked = other.path.substring(0, slash + 1) + PARKED + other.fileId + ".tmp";
+                if (disk.read(other.path) != null) {
+                    other.stamp = disk.move(other.path, parked);
+                }
+                other.path = parked;
+                requestPass();
+                return;
+            }
+        }
+    }
+
+    /** A rename from the room: moves the disk file (after merging what changed on disk). */
+    private void moveTo(TrackedFile t, String target) throws IOException {
+        if (t.kind == FileKind.TEXT && !isParked(t.path)) {
+            syncText(t);
+        }
+        clearFor(t, target);
+        byte[] there = disk.read(target);
+        if (there != null) {
+            String aside = disk.moveAside(target);
+            options.notices().accept("'" + target + "' was in the way of a rename: kept as '" + aside + "'");
+        }
+        if (disk.read(t.path) == null) {
+            t.path = target; // nothing to move; the next pass writes it
+            t.contentDirty = true;
+            t.stamp = null;
+            t.ownership = FileOwnership.PENDING;
+            return;
+        }
+        t.stamp = disk.move(t.path, target);
+        t.path = target;
+    }
+
+    /**
+     * The room deleted a file this peer has. Changes on disk are merged first; if this peer's replica then holds
+     * edits the deleter had not seen, the file is restored (nothing typed vanishes); otherwise it is deleted here.
+     */
+    private void remoteDelete(TrackedFile t, TreeEvent delete) throws IOException {
+        if (t.ownership == FileOwnership.PENDING) {
+            forget(t);
+            return;
+        }
+        boolean restore = false;
+        if (t.kind == FileKind.TEXT && t.ownership == FileOwnership.MIRRORED) {
+            if (!t.doc.firstSync().isDone() || t.initialInsertPending) {
+                return; // its disk changes cannot be merged yet: decide once its document has arrived
+            }
+            syncText(t);
+            restore = delete != null && !delete.seen().covers(t.replica.version());
+        } else if (t.kind == FileKind.BINARY) {
+            byte[] bytes = disk.read(t.path);
+            restore = bytes != null && !sha256(bytes).equals(t.blobHash);
+            if (restore) {
+                t.blobHash = sha256(bytes);
+                uploadBlob(t.blobHash, bytes);
+                emit(TreeEvent.blob(t.fileId, nextLamport(), options.agent(), t.blobHash));
+            }
+        } else if (t.ownership == FileOwnership.EDITOR) {
+            restore = true; // open in an editor: the buffer is the truth, so the file stays
+        }
+        if (restore && !readOnly()) {
+            options.notices().accept("'" + t.path + "' was deleted by someone while it had changes they had not seen:"
+                    + " restored");
+            emit(TreeEvent.path(t.fileId, nextLamport(), options.agent(), t.kind, t.path));
+            return;
+        }
+        disk.delete(t.path);
+        forget(t);
+    }
+
+    private void forget(TrackedFile t) {
+        tracked.remove(t.fileId);
+        if (t.doc != null) {
+            SharedDocument d = t.doc;
+            written.remove(d);
+            // close() waits on the engine (its executor): run it elsewhere.
+            CompletableFuture.runAsync(d::close);
+        }
+        t.ownership = t.ownership.on(FileOwnership.Event.REMOVED);
+    }
+
+    private void openText(TrackedFile t) {
+        t.replica = new TextDocument(newAgent());
+        t.doc = SharedDocument.open(channels.next(), TreeNames.textDoc(t.fileId), t.replica, engine);
+        written.add(t.doc);
+        t.doc.addRemoteChangeListener(changes -> {
+            t.contentDirty = true;
+            requestPass();
+        });
+        t.doc.addSyncListener(() -> {
+            t.contentDirty = true;
+            requestPass();
+        });
+    }
+
+    /**
+     * Queues a tree event; {@link #flushEvents()} appends the queued lines as one insertion (one update on the
+     * wire, however many files a pass created).
+     */
+    private void emit(TreeEvent e) {
+        pendingEvents.append(e.toLine());
+    }
+
+    private void flushEvents() {
+        if (pendingEvents.length() == 0) {
+            return;
+        }
+        LocalEdit edit = treeReplica.insert(treeReplica.length(), pendingEvents.toString());
+        pendingEvents.setLength(0);
+        treeDoc.publish(edit);
+        treeDirty = true;
+    }
+
+    /**
+     * The next Lamport clock: above every event this peer has seen. The resolution is not recomputed here: remote
+     * tree changes are integrated on this same thread, so none arrives during a pass, and the pass resolved first.
+     */
+    private long nextLamport() {
+        lamport = Math.max(lamport, resolution == null ? 0 : resolution.maxLamport()) + 1;
+        return lamport;
+    }
+
+    private void readOnlyNotice(String path) {
+        if (!readOnlyNoticeGiven) {
+            readOnlyNoticeGiven = true;
+            options.notices().accept("read-only member: local changes (e.g. '" + path + "') are not shared");
+        }
+    }
+
+    // ---- blobs ----------------------------------------------------------------------------------------------
+
+    /** An immutable content-addressed document: lines of base64, any of which hashes to the name. */
+    private static final class BlobDoc {
+        final SharedDocument doc;
+        final TextDocument replica;
+
+        BlobDoc(SharedDocument doc, TextDocument replica) {
+            this.doc = doc;
+            this.replica = replica;
+        }
+    }
+
+    private BlobDoc openBlob(String hash) {
+        return blobs.computeIfAbsent(hash, h -> {
+            TextDocument r = new TextDocument(newAgent());
+            SharedDocument d = SharedDocument.open(channels.next(), TreeNames.blobDoc(h), r, engine);
+            d.addSyncListener(this::requestPass);
+            d.addRemoteChangeListener(changes -> requestPass());
+            return new BlobDoc(d, r);
+        });
+    }
+
+    /** Uploads {@code bytes} as blob {@code hash} once its document is synced, unless the room has it already. */
+    private void uploadBlob(String hash, byte[] bytes) {
+        BlobDoc b = openBlob(hash);
+        written.add(b.doc);
+        b.doc.firstSync().thenRunAsync(() -> {
+            if (!closed && blobFrom(b.replica.getText(), hash) == null) {
+                String line = Base64.getEncoder().encodeToString(bytes) + "\n";
+                b.doc.publish(b.replica.insert(b.replica.length(), line));
+            }
+        }, engine);
+    }
+
+    /** The blob's bytes if its document has arrived, else null (a pass follows its arrival). */
+    private byte[] blobBytes(String hash) {
+        BlobDoc b = openBlob(hash);
+        if (!b.doc.firstSync().isDone()) {
+            return null;
+        }
+        return blobFrom(b.replica.getText(), hash);
+    }
+
+    /** Concurrent uploads of one blob leave several whole lines; any line with the right hash will do. */
+    private static byte[] blobFrom(String text, String hash) {
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                byte[] bytes = Base64.getDecoder().decode(line);
+                if (sha256(bytes).equals(hash)) {
+                    return bytes;
+                }
+            } catch (IllegalArgumentException e) {
+                // not base64: a partial line still arriving
+            }
+        }
+        return null;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    /**
+     * A fresh agent for each replica: a document closed and opened again (a file deleted, then restored) must
+     * never reuse the ids of its earlier replica. The tree replica keeps {@link Options#agent()}.
+     */
+    private long newAgent() {
+        return random.nextLong() & ((1L << 53) - 1);
+    }
+
+    private static byte[] longBytes(long v) {
+        return java.nio.ByteBuffer.allocate(8).putLong(v).array();
+    }
+}

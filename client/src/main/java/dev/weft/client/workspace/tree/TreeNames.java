@@ -1,0 +1,36 @@
+package dev.weft.client.workspace.tree;
+
+import java.util.regex.Pattern;
+
+/**
+ * Room document names a shared folder uses ({@code docs/protocol.md}, "Workspace documents"). File contents are
+ * keyed by a stable file id, never by path, so a rename never moves text between documents.
+ */
+public final class TreeNames {
+    /** The tree log. */
+    public static final String TREE = ".weft/tree";
+    /** Prefix of a text file's content document: {@code .weft/f/<fileId>}. */
+    public static final String TEXT_PREFIX = ".weft/f/";
+    /** Prefix of an immutable binary blob: {@code .weft/blob/<sha256 hex>}. */
+    public static final String BLOB_PREFIX = ".weft/blob/";
+    /** A file id: 16 lowercase hex digits (64 random bits). */
+    public static final Pattern FILE_ID = Pattern.compile("[0-9a-f]{16}");
+    /** A blob hash: SHA-256, 64 lowercase hex digits. */
+    public static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private TreeNames() {
+    }
+
+    public static String textDoc(String fileId) {
+        return TEXT_PREFIX + fileId;
+    }
+
+    public static String blobDoc(String sha256) {
+        return BLOB_PREFIX + sha256;
+    }
+
+    /** True for names the workspace reserves (never a user file's path). */
+    public static boolean isReserved(String docName) {
+        return docName.equals(".weft") || docName.startsWith(".weft/");
+    }
+}
