@@ -86,7 +86,11 @@ class EditorsWithRealServerTest {
     assumeEditor(kind);
     ServerUnderTest server = server();
     Path dir = E2eSupport.tempDir("with-sim-" + kind + "-");
-    String who = kind == EditorRun.Kind.NEOVIM ? "Neovim" : "Emacs";
+    String who = switch (kind) {
+      case NEOVIM -> "Neovim";
+      case EMACS -> "Emacs";
+      case VIM -> "Vim";
+    };
     String original = paper();
     String expected = original
         .replace("\\section{Introduction}\n", "\\section{Introduction}\nTyped in " + who + " 🧵,\nline two. ")

@@ -92,6 +92,21 @@ final class Steps {
     return add("select", text);
   }
 
+  /** {@code :WeftFollow name} (or the editor's follow command). */
+  Steps follow(String name) {
+    return add("follow", name);
+  }
+
+  /** Waits until the editor's own caret is right after the first occurrence of {@code text}. */
+  Steps caret(String text) {
+    return add("caret", text);
+  }
+
+  /** Waits until the status the user sees (statusline / mode line) shows one of these states ({@code a|b}). */
+  Steps statusline(String states) {
+    return add("statusline", states);
+  }
+
   Steps undo() {
     return add("undo");
   }
