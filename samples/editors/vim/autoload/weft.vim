@@ -34,6 +34,10 @@ var prop_types: dict<bool> = {}
 var labels: dict<dict<string>> = {}
 var selection_timer = 0
 var verify_timer = 0
+var status_timer = 0
+# Commands running (their own line is the news; state changes wait), and the state last shown.
+var busy = 0
+var announced = ''
 
 def Opt(name: string, default: any): any
   return get(g:, 'weft_' .. name, default)
@@ -487,19 +491,33 @@ enddef
 # ---- status ----
 
 def OnStatus(params: dict<any>)
-  var old = get(status, 'state', '')
   status = params
-  var state = get(params, 'state', '')
-  # The first status ('disconnected' before any session) is no news.
-  if Opt('notify_status', 1) && state != old && !(old == '' && state == 'disconnected')
-    var msg = 'status: ' .. state
-    if get(params, 'unsent', 0) > 0
-      msg ..= printf(' (%d unsent)', params.unsent)
-    endif
-    Notify(msg)
+  if announced == '' && get(params, 'state', '') == 'disconnected'
+    # The first status ('disconnected' before any session) is no news.
+    announced = 'disconnected'
   endif
+  timer_stop(status_timer)
+  status_timer = timer_start(150, (_) => AnnounceStatus())
   FollowDocument()
   redrawstatus!
+enddef
+
+# State changes are echoed one at a time and never during a :Weft… command (lines printed together would stop at
+# a "Press ENTER" prompt). The statusline component shows the state all the time.
+def AnnounceStatus()
+  var state = get(status, 'state', '')
+  if !Opt('notify_status', 1) || busy > 0 || state == announced
+    return
+  endif
+  announced = state
+  if get(status, 'room', '') == ''
+    return
+  endif
+  var msg = 'status: ' .. state
+  if get(status, 'unsent', 0) > 0
+    msg ..= printf(' (%d unsent)', status.unsent)
+  endif
+  Notify(msg)
 enddef
 
 # A short status for 'statusline': "weft: connected", "weft: offline, 12 unsent", or '' outside a session.
@@ -608,17 +626,22 @@ export def DrawCursors(bufnr: number, list: list<any>)
   endfor
 enddef
 
-# Names of the participants whose caret is drawn in the buffer (from the text properties themselves).
-export def DrawnCursors(bufnr: number): list<string>
-  var names: list<string> = []
+# The name labels drawn in the buffer, found from the text properties themselves: [{name, highlight}].
+export def DrawnLabels(bufnr: number): list<dict<string>>
+  var found: list<dict<string>> = []
   for lnum in range(1, getbufinfo(bufnr)[0].linecount)
     for prop in prop_list(lnum, {bufnr: bufnr})
       if get(prop, 'type', '') =~ '^WeftCursor\x\{6}Name$' && has_key(get(labels, string(bufnr), {}), string(prop.id))
-        names->add(labels[string(bufnr)][string(prop.id)])
+        found->add({name: labels[string(bufnr)][string(prop.id)], highlight: prop.type})
       endif
     endfor
   endfor
-  return names
+  return found
+enddef
+
+# Names of the participants whose caret is drawn in the buffer.
+export def DrawnCursors(bufnr: number): list<string>
+  return DrawnLabels(bufnr)->mapnew((_, l) => l.name)
 enddef
 
 def OnRemoteCursors(params: dict<any>)
@@ -768,7 +791,15 @@ export def Execute(command: string, args: list<any> = []): dict<any>
 enddef
 
 def Run(command: string, args: list<any> = []): any
-  var res = Execute(command, args)
+  busy += 1
+  var res: dict<any>
+  try
+    res = Execute(command, args)
+  finally
+    busy -= 1
+  endtry
+  # The state reached during the command goes without saying after the command's own message.
+  announced = get(status, 'state', announced)
   if has_key(res, 'error')
     Notify(command .. ' failed: ' .. get(res.error, 'message', string(res.error)), true)
     return v:null
@@ -806,7 +837,8 @@ export def Join(link: string): any
     var i = 0
     for uri in get(res, 'documents', [])
       var path = UriToPath(uri)
-      execute (i == 0 ? 'edit ' : 'badd ') .. fnameescape(path)
+      # silent: the file message ("main.tex" 30L, 1200B) and ours would need a "Press ENTER".
+      execute 'silent ' .. (i == 0 ? 'edit ' : 'badd ') .. fnameescape(path)
       Attach(bufnr(path))
       i += 1
     endfor

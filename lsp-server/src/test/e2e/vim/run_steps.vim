@@ -52,6 +52,7 @@ g:weft_color = Env('WEFT_E2E_COLOR', '')
 g:weft_relay_url = Env('WEFT_E2E_RELAY', '')
 g:weft_data_dir = Env('WEFT_E2E_DATA', '')
 g:weft_verify_interval = 0
+g:weft_notify_status = 1 # the default: the messages a user sees are part of what the tests check
 execute 'set runtimepath^=' .. fnameescape(Env('WEFT_E2E_CONFIG', getcwd()))
 runtime plugin/weft.vim
 syntax off
@@ -124,11 +125,13 @@ steps.share = (path: string) => {
 
 steps.join = (linkfile: string) => {
   WaitFor('invite link in ' .. linkfile, () => filereadable(linkfile))
+  var before = len(split(execute('messages'), "\n"))
   var res = weft.Join(trim(join(readfile(linkfile), "\n")))
+  # The lines the join itself printed: more than one would stop at a "Press ENTER" prompt.
+  WriteFile(OUT .. '/join-messages.txt', join(split(execute('messages'), "\n")[before :], "\n") .. "\n")
   if type(res) != v:t_dict || empty(get(res, 'documents', []))
     Fail('weft.join returned no documents: ' .. string(res))
   endif
-  WriteFile(OUT .. '/join-messages.txt', execute('messages'))
   Log('joined room ' .. res.room)
 }
 
@@ -254,6 +257,22 @@ steps.select = (text: string) => {
   var [lnum, col] = OffsetToPos(Find(text)[1])
   cursor(lnum, col + 1)
   weft.SendSelection()
+}
+
+# cursorcolor <name> <n>: the label of name is drawn in cterm colour n (terminals without 'termguicolors').
+steps.cursorcolor = (name: string, n: string) => {
+  WaitFor('remote cursor of ' .. name, () => index(weft.DrawnCursors(bufnr('%')), name) >= 0)
+  for label in weft.DrawnLabels(bufnr('%'))
+    if label.name == name && synIDattr(hlID(label.highlight), 'fg', 'cterm') != n
+      Fail(printf('%s is drawn in cterm colour %s, expected %s', name, synIDattr(hlID(label.highlight), 'fg', 'cterm'), n))
+    endif
+  endfor
+}
+
+steps.nomessage = (text: string) => {
+  if stridx(execute('messages'), text) >= 0
+    Fail(printf('the messages contain "%s":%s', text, execute('messages')))
+  endif
 }
 
 steps.follow = (name: string) => {

@@ -60,8 +60,12 @@ final class EditorRun implements AutoCloseable {
     Path stepsFile = out.resolve("steps.txt");
     Files.writeString(stepsFile, steps.text(), StandardCharsets.UTF_8);
     Path cmdFile = out.resolve("server-cmd.txt");
-    List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
-        "exec \"$0\" \"$@\" 2>>'" + out.resolve("server.log") + "'"));
+    // Neovim: weft.lua itself sends the server's stderr to a file (WEFT_E2E_SERVER_LOG), which keeps it out of
+    // lsp.log; the other editors get the command wrapped so that stderr lands in out/server.log.
+    List<String> wrapped = new ArrayList<>();
+    if (kind != Kind.NEOVIM) {
+      wrapped.addAll(List.of("/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>'" + out.resolve("server.log") + "'"));
+    }
     wrapped.addAll(serverCommand);
     Files.writeString(cmdFile, String.join("\n", wrapped) + "\n", StandardCharsets.UTF_8);
 
@@ -95,6 +99,7 @@ final class EditorRun implements AutoCloseable {
     e.put("WEFT_E2E_NAME", label);
     e.put("WEFT_E2E_DATA", Files.createDirectories(out.resolve("weft-data")).toString());
     e.put("WEFT_E2E_LSP_LOG", "debug");
+    e.put("WEFT_E2E_SERVER_LOG", out.resolve("server.log").toString());
     e.putAll(env);
     return new EditorRun(kind, label, out, pb.start());
   }

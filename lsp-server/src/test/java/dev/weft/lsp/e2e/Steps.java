@@ -107,6 +107,21 @@ final class Steps {
     return add("statusline", states);
   }
 
+  /** Fails unless no diagnostic says a participant "is here" (remote carets must be drawn once, not twice). */
+  Steps noHints() {
+    return add("nohints");
+  }
+
+  /** Waits for {@code name}'s caret label and checks it is drawn in xterm-256 colour {@code cterm}. */
+  Steps cursorColor(String name, int cterm) {
+    return add("cursorcolor", name, Integer.toString(cterm));
+  }
+
+  /** Fails if any message shown so far (the editor's message log) contains {@code text}. */
+  Steps noMessage(String text) {
+    return add("nomessage", text);
+  }
+
   Steps undo() {
     return add("undo");
   }
