@@ -85,7 +85,6 @@ with it; remote edits then wait while you type, since eglot refuses them until y
 (defvar weft--verify-timer nil)
 (defvar-local weft--overlays nil "Remote cursor overlays of this buffer.")
 (defvar weft-following nil "Name of the participant `weft-follow' follows, or nil.")
-(defvar weft--applying-edit nil "Non-nil while eglot applies an edit of the Weft server.")
 
 ;; Server edits must not wait for a y/n answer.
 (setq eglot-confirm-server-initiated-edits nil)
@@ -320,18 +319,15 @@ CALLBACK, if given, receives the result plist."
 (cl-defmethod eglot-handle-request :around (server (_method (eql workspace/applyEdit)) &rest _)
   "Report a server edit (as didChange) as soon as it is applied, before answering.
 So the echo of a remote edit never travels in one notification with keystrokes typed after it."
-  (prog1 (let ((weft--applying-edit (and weft-server (eq server weft-server))))
+  (prog1 (if (and weft-server (eq server weft-server))
+             ;; Quietly: eglot 1.9 echoes "[eglot] applying 1 edits to `main.tex'...done" and "[eglot] Edit
+             ;; successful!" for every edit, i.e. on every remote keystroke here. Other servers' edits still say it.
+             (let ((inhibit-message t) (message-log-max nil))
+               (cl-call-next-method))
            (cl-call-next-method))
     (when (and weft-send-changes-immediately weft-server (eq server weft-server))
       (dolist (b (buffer-list))
         (with-current-buffer b (weft--flush))))))
-
-;; eglot 1.9 echoes "[eglot] Edit successful!" after every applied edit: once per remote keystroke here.
-(defun weft--quiet-edit-message (orig format &rest args)
-  "Drop eglot's \"Edit successful!\" for the Weft server's edits; pass every other message on."
-  (unless (and weft--applying-edit (equal format "Edit successful!"))
-    (apply orig format args)))
-(advice-add 'eglot--message :around #'weft--quiet-edit-message)
 
 ;;; Notifications from the server
 
@@ -339,7 +335,9 @@ So the echo of a remote edit never travels in one notification with keystrokes t
   "Remember the session status; announce state changes."
   (let ((old (plist-get weft-status :state)))
     (setq weft-status params)
-    (unless (equal old (plist-get params :state))
+    ;; The first state ("disconnected", before any session) is no news.
+    (unless (or (equal old (plist-get params :state))
+                (and (null old) (equal (plist-get params :state) "disconnected")))
       (message "Weft: %s" (plist-get params :state)))))
 
 (defun weft--clear-overlays ()

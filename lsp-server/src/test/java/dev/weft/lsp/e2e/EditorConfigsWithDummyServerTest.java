@@ -58,6 +58,11 @@ class EditorConfigsWithDummyServerTest {
       run.awaitSuccess(LIMIT);
       assertThat(run.read("final.txt")).as(run.report())
           .isEqualTo("REMOTE ühello from dummy\nsecond-typed line\n");
+      if (kind == EditorRun.Kind.NEOVIM) {
+        // The server's stderr goes to its own file (weft.lua), not into lsp.log as [ERROR] lines.
+        assertThat(run.read("home/.cache/nvim/lsp.log")).as("Neovim's lsp.log").doesNotContain("\"stderr\"");
+        assertThat(run.read("server.log")).as("the server's own log").contains("[dummy] initialize");
+      }
     }
   }
 

@@ -126,8 +126,11 @@ class EditorsWithRealServerTest {
           .signal("selected")
           .caret("\\section{Conclusion}\n")
           .await(dir.resolve("sim-saw-cursor"))
-          .noMessage(kind == EditorRun.Kind.EMACS ? "Edit successful" : "status: disconnected")
-          .dump("final.txt");
+          .noMessage(kind == EditorRun.Kind.EMACS ? "Weft: disconnected" : "status: disconnected");
+      if (kind == EditorRun.Kind.EMACS) {
+        steps.noMessage("Edit successful").noMessage("edits to"); // eglot's echo of each remote edit
+      }
+      steps.dump("final.txt");
       Path out = dir.resolve(kind.executable + "-out");
       try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
