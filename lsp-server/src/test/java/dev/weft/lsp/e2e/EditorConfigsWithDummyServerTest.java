@@ -58,6 +58,11 @@ class EditorConfigsWithDummyServerTest {
       run.awaitSuccess(LIMIT);
       assertThat(run.read("final.txt")).as(run.report())
           .isEqualTo("REMOTE ühello from dummy\nsecond-typed line\n");
+      if (kind != EditorRun.Kind.EMACS) {
+        // The dummy reports "connected" during weft.join: one line for the whole join, or "Press ENTER".
+        assertThat(run.read("join-messages.txt").strip().lines().toList())
+            .as("lines printed by the join\n%s", run.report()).hasSize(1).allMatch(l -> l.contains("joined room"));
+      }
       if (kind == EditorRun.Kind.NEOVIM) {
         // The server's stderr goes to its own file (weft.lua), not into lsp.log as [ERROR] lines.
         assertThat(run.read("home/.cache/nvim/lsp.log")).as("Neovim's lsp.log").doesNotContain("\"stderr\"");
