@@ -14,7 +14,7 @@
 ;;
 ;; Commands: M-x weft-share (share the current buffer, invite link copied to the kill ring),
 ;; weft-join (paste an invite link; its files open), weft-leave, weft-undo, weft-redo, weft-pause,
-;; weft-resume, weft-status, weft-verify.
+;; weft-resume, weft-status, weft-verify, weft-follow (keep your view on a participant's caret).
 ;;
 ;; How it works: eglot runs `java -jar weft-server.jar' for the buffers of `weft-major-modes' under the
 ;; session's folder; commands are workspace/executeCommand calls; remote edits arrive as
@@ -84,6 +84,7 @@ with it; remote edits then wait while you type, since eglot refuses them until y
 (defvar weft--roots nil "Folders of Weft sessions; files under them form one eglot project.")
 (defvar weft--verify-timer nil)
 (defvar-local weft--overlays nil "Remote cursor overlays of this buffer.")
+(defvar weft-following nil "Name of the participant `weft-follow' follows, or nil.")
 
 ;; Server edits must not wait for a y/n answer.
 (setq eglot-confirm-server-initiated-edits nil)
@@ -318,7 +319,12 @@ CALLBACK, if given, receives the result plist."
 (cl-defmethod eglot-handle-request :around (server (_method (eql workspace/applyEdit)) &rest _)
   "Report a server edit (as didChange) as soon as it is applied, before answering.
 So the echo of a remote edit never travels in one notification with keystrokes typed after it."
-  (prog1 (cl-call-next-method)
+  (prog1 (if (and weft-server (eq server weft-server))
+             ;; Quietly: eglot 1.9 echoes "[eglot] applying 1 edits to `main.tex'...done" and "[eglot] Edit
+             ;; successful!" for every edit, i.e. on every remote keystroke here. Other servers' edits still say it.
+             (let ((inhibit-message t) (message-log-max nil))
+               (cl-call-next-method))
+           (cl-call-next-method))
     (when (and weft-send-changes-immediately weft-server (eq server weft-server))
       (dolist (b (buffer-list))
         (with-current-buffer b (weft--flush))))))
@@ -329,7 +335,9 @@ So the echo of a remote edit never travels in one notification with keystrokes t
   "Remember the session status; announce state changes."
   (let ((old (plist-get weft-status :state)))
     (setq weft-status params)
-    (unless (equal old (plist-get params :state))
+    ;; The first state ("disconnected", before any session) is no news.
+    (unless (or (equal old (plist-get params :state))
+                (and (null old) (equal (plist-get params :state) "disconnected")))
       (message "Weft: %s" (plist-get params :state)))))
 
 (defun weft--clear-overlays ()
@@ -371,7 +379,40 @@ So the echo of a remote edit never travels in one notification with keystrokes t
                                                  &allow-other-keys)
   "Draw the other participants' cursors."
   (puthash uri cursors weft-remote-cursors)
-  (weft-draw-cursors uri cursors))
+  (weft-draw-cursors uri cursors)
+  (when weft-following (weft--follow-caret uri cursors)))
+
+;;; Following a participant
+
+(defun weft--follow-caret (uri cursors)
+  "Show the followed participant's caret, if it is among CURSORS of URI: its buffer, point at the caret."
+  (cl-loop
+   for cursor across cursors
+   when (and (stringp (plist-get cursor :name))
+             (eq t (compare-strings (plist-get cursor :name) nil nil weft-following nil nil t))
+             (> (length (plist-get cursor :selections)) 0))
+   return (let ((buf (find-buffer-visiting (eglot--uri-to-path uri))))
+            (when buf
+              (let ((pos (with-current-buffer buf
+                           (save-restriction
+                             (widen)
+                             (eglot--lsp-position-to-point
+                              (plist-get (aref (plist-get cursor :selections) 0) :active))))))
+                (unless (eq (window-buffer) buf) (switch-to-buffer buf))
+                (with-current-buffer buf (goto-char pos))
+                (set-window-point (selected-window) pos))))))
+
+(defun weft-follow (name)
+  "Follow participant NAME: show their buffer and move point to their caret as it moves.
+An empty NAME stops following."
+  (interactive
+   (list (completing-read "Follow (empty: stop): "
+                          (mapcar (lambda (p) (plist-get p :name)) (append (plist-get weft-status :participants) nil)))))
+  (setq weft-following (and name (not (string-empty-p name)) name))
+  (if (not weft-following)
+      (message "Weft: not following anybody")
+    (message "Weft: following %s (M-x weft-follow with an empty name stops)" weft-following)
+    (maphash (lambda (uri cursors) (weft--follow-caret uri cursors)) weft-remote-cursors)))
 
 (provide 'weft)
 ;;; weft.el ends here

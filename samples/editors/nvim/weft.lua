@@ -14,6 +14,10 @@
 --           :WeftJoin <link>   join a session from an invite link and open its files
 --           :WeftLeave  :WeftPause  :WeftResume  :WeftUndo  :WeftRedo  :WeftStatus  :WeftInvite
 --           :WeftVerify        check now that this buffer equals the shared document
+--           :WeftFollow [name] keep your view on a participant's caret (no name: stop following)
+--
+-- Statusline: unless you set 'statusline' yourself, setup() sets one like the default with Weft's state on the
+-- right ("weft: reconnecting, 12 unsent"); in your own statusline use %{v:lua.require'weft'.statusline()}.
 --
 -- What it does: starts one `java -jar weft-server.jar` per Neovim (vim.lsp.start_client), attaches it
 -- to the buffers of the configured filetypes, turns the commands into workspace/executeCommand calls,
@@ -35,6 +39,12 @@ M.cursors = {}
 M.last_share = nil
 --- Namespace of the remote cursor extmarks.
 M.ns = vim.api.nvim_create_namespace('weft_remote_cursors')
+--- Name of the participant followed (:WeftFollow), or nil.
+M.following = nil
+--- Number of :Weft… commands running (their own message is the one shown; status changes wait).
+M.busy = 0
+--- Connection state last shown to the user.
+M.announced = nil
 
 local defaults = {
   jar = nil,
@@ -58,6 +68,10 @@ local defaults = {
   notify_status = true,
   -- Log file of the LSP client (:lua print(vim.lsp.get_log_path())).
   log_level = nil,
+  -- Where the server's own log (its stderr) goes; Neovim 0.7 would log each stderr line as [ERROR] in lsp.log.
+  server_log = nil, -- default: stdpath('cache') .. '/weft-server.log'
+  -- Set 'statusline' (when you have none) to the default one plus Weft's state.
+  statusline = true,
 }
 
 local function notify(msg, level)
@@ -137,15 +151,37 @@ local function encoding()
   return (client and client.offset_encoding) or 'utf-16'
 end
 
+--- The xterm-256 colour index nearest to '#rrggbb': what terminals without 'termguicolors' can show.
+function M.cterm_color(hex)
+  local r, g, b = tonumber(hex:sub(2, 3), 16), tonumber(hex:sub(4, 5), 16), tonumber(hex:sub(6, 7), 16)
+  local levels = { 0, 95, 135, 175, 215, 255 }
+  local best, best_d = 16, math.huge
+  for i = 16, 255 do
+    local c
+    if i < 232 then
+      c = { levels[math.floor((i - 16) / 36) + 1], levels[math.floor((i - 16) / 6) % 6 + 1], levels[(i - 16) % 6 + 1] }
+    else
+      local v = 8 + (i - 232) * 10
+      c = { v, v, v }
+    end
+    local d = (c[1] - r) ^ 2 + (c[2] - g) ^ 2 + (c[3] - b) ^ 2
+    if d < best_d then
+      best, best_d = i, d
+    end
+  end
+  return best
+end
+
 -- Highlight groups per participant colour.
 local hl_cache = {}
 local function highlight_for(color)
   color = (type(color) == 'string' and color:match('^#%x%x%x%x%x%x$')) and color or '#888888'
   local name = 'WeftCursor' .. color:sub(2)
   if not hl_cache[name] then
-    vim.cmd(string.format('highlight default %s guifg=#ffffff guibg=%s ctermfg=15 ctermbg=5', name, color))
-    vim.cmd(string.format('highlight default %sName guifg=%s gui=bold ctermfg=5', name, color))
-    vim.cmd(string.format('highlight default %sSel guibg=%s ctermbg=8', name, color))
+    local cterm = M.cterm_color(color)
+    vim.cmd(string.format('highlight default %s guifg=#ffffff guibg=%s ctermfg=15 ctermbg=%d', name, color, cterm))
+    vim.cmd(string.format('highlight default %sName guifg=%s gui=bold ctermfg=%d cterm=bold', name, color, cterm))
+    vim.cmd(string.format('highlight default %sSel guibg=%s ctermbg=%d', name, color, cterm))
     hl_cache[name] = true
   end
   return name
@@ -215,24 +251,71 @@ handlers['workspace/applyEdit'] = function(err, params, ctx, config)
   return vim.lsp.handlers['workspace/applyEdit'](err, params, ctx, config)
 end
 
+-- The server also reports remote carets as hint diagnostics ("<name> is here", source "weft") for clients without
+-- a plugin; weft.lua draws the carets itself, so those would show every caret twice.
+handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
+  if params and params.diagnostics then
+    params.diagnostics = vim.tbl_filter(function(d) return d.source ~= 'weft' end, params.diagnostics)
+  end
+  return vim.lsp.handlers['textDocument/publishDiagnostics'](err, params, ctx, config)
+end
+
+local follow_caret -- defined below
+
 handlers['weft/remoteCursors'] = function(_, params)
   if not params or not params.uri then
     return
   end
   M.cursors[params.uri] = params.cursors or {}
   M.draw_cursors(params.uri, params.cursors)
+  follow_caret(params.uri, params.cursors or {})
+end
+
+--- Weft's state for a statusline: "weft: connected", "weft: offline, 12 unsent", or '' outside a session.
+function M.statusline()
+  local st = M.status
+  if not st or st.room == nil or st.room == vim.NIL or st.room == '' then
+    return ''
+  end
+  local s = 'weft: ' .. tostring(st.state)
+  if st.paused == true then s = s .. ', paused' end
+  if type(st.unsent) == 'number' and st.unsent > 0 then s = s .. string.format(', %d unsent', st.unsent) end
+  return s
+end
+
+-- State changes are shown one at a time, after any running :Weft… command (whose own line is the news): lines
+-- printed together would stack into a "Press ENTER" prompt. The first state ("disconnected") is no news.
+local status_timer = nil
+local function announce_status()
+  if not (M.config and M.config.notify_status) then
+    return
+  end
+  status_timer = status_timer or vim.loop.new_timer()
+  status_timer:stop()
+  status_timer:start(150, 0, vim.schedule_wrap(function()
+    local st = M.status
+    if M.busy > 0 or not st or st.state == M.announced then
+      return
+    end
+    M.announced = st.state
+    if st.room == nil or st.room == vim.NIL or st.room == '' then
+      return
+    end
+    local msg = '[weft] status: ' .. tostring(st.state)
+    if type(st.unsent) == 'number' and st.unsent > 0 then
+      msg = msg .. string.format(' (%d unsent)', st.unsent)
+    end
+    vim.api.nvim_echo({ { msg, st.state == 'connected' and 'None' or 'WarningMsg' } }, true, {})
+  end))
 end
 
 handlers['weft/status'] = function(_, params)
-  local old = M.status
   M.status = params
-  if M.config and M.config.notify_status and params and (old == nil or old.state ~= params.state) then
-    local msg = 'status: ' .. tostring(params.state)
-    if params.unsent and params.unsent > 0 then
-      msg = msg .. string.format(' (%d unsent)', params.unsent)
-    end
-    notify(msg)
+  if M.announced == nil and params and params.state == 'disconnected' then
+    M.announced = 'disconnected'
   end
+  announce_status()
+  vim.cmd('redrawstatus!')
 end
 
 local function attachable(bufnr)
@@ -253,6 +336,13 @@ function M.start()
   end
   local cfg = M.config
   local cmd = cfg.cmd or { cfg.java or default_java(), '-jar', cfg.jar or default_jar(), '--stdio' }
+  local start_cmd = cmd
+  if vim.fn.has('win32') == 0 and vim.fn.executable('sh') == 1 then
+    -- The server logs to stderr, and Neovim 0.7 logs every stderr line as [ERROR]: send it to its own file.
+    local log = cfg.server_log or (vim.fn.stdpath('cache') .. '/weft-server.log')
+    start_cmd = vim.list_extend({ 'sh', '-c', 'exec "$0" "$@" 2>>"$WEFT_SERVER_LOG"' }, cmd)
+    vim.env.WEFT_SERVER_LOG = log
+  end
   if vim.fn.executable(cmd[1]) ~= 1 then
     notify('Java 17 or newer is required: install it (e.g. apt-get install openjdk-17-jre) or set java=...',
       vim.log.levels.ERROR)
@@ -270,7 +360,7 @@ function M.start()
   }
   M.client_id = vim.lsp.start_client({
     name = 'weft',
-    cmd = cmd,
+    cmd = start_cmd,
     root_dir = cfg.root_dir or vim.fn.getcwd(),
     init_options = init_options,
     handlers = handlers,
@@ -336,7 +426,16 @@ function M.execute(command, args, timeout_ms)
 end
 
 local function run(command, args)
-  local res, err = M.execute(command, args)
+  M.busy = M.busy + 1
+  local ok, res, err = pcall(M.execute, command, args)
+  M.busy = M.busy - 1
+  if not ok then
+    error(res)
+  end
+  -- The state reached during the command goes without saying after its own message.
+  if M.status then
+    M.announced = M.status.state
+  end
   if err then
     notify(command .. ' failed: ' .. err, vim.log.levels.ERROR)
   end
@@ -374,10 +473,11 @@ function M.join(link)
   if res then
     for i, uri in ipairs(res.documents or {}) do
       local fname = vim.uri_to_fname(uri)
+      -- silent: the file message ("main.tex" 30L, 1200B) and ours would need a "Press ENTER".
       if i == 1 then
-        vim.cmd('edit ' .. vim.fn.fnameescape(fname))
+        vim.cmd('silent edit ' .. vim.fn.fnameescape(fname))
       else
-        vim.cmd('badd ' .. vim.fn.fnameescape(fname))
+        vim.cmd('silent badd ' .. vim.fn.fnameescape(fname))
       end
       local bufnr = vim.fn.bufnr(fname)
       vim.fn.bufload(bufnr)
@@ -392,6 +492,7 @@ end
 function M.undo() return run('weft.undo', { { uri = current_uri() } }) end
 function M.redo() return run('weft.redo', { { uri = current_uri() } }) end
 function M.leave()
+  M.following = nil
   local res = run('weft.leave', {})
   for uri, _ in pairs(M.cursors) do
     M.draw_cursors(uri, {})
@@ -443,6 +544,44 @@ function M.verify(bufnr, callback)
         vim.log.levels.WARN)
     end
   end, bufnr)
+end
+
+-- Following: the followed participant's document is shown and the cursor kept on their caret.
+follow_caret = function(uri, cursors)
+  if not M.following then
+    return
+  end
+  for _, cursor in ipairs(cursors) do
+    local sel = cursor.selections and cursor.selections[1]
+    if sel and type(cursor.name) == 'string' and cursor.name:lower() == M.following:lower() then
+      local bufnr = vim.uri_to_bufnr(uri)
+      if not vim.api.nvim_buf_is_loaded(bufnr) then
+        vim.fn.bufload(bufnr)
+      end
+      if vim.api.nvim_get_current_buf() ~= bufnr then
+        vim.api.nvim_set_current_buf(bufnr)
+      end
+      local last = vim.api.nvim_buf_line_count(bufnr) - 1
+      local line = math.min(sel.active.line, last)
+      local col = to_byte_col(bufnr, { line = line, character = sel.active.character }, encoding())
+      pcall(vim.api.nvim_win_set_cursor, 0, { line + 1, col })
+      return
+    end
+  end
+end
+
+--- Follows participant `name` (nil or '' stops): jumps to their caret now and whenever it moves.
+function M.follow(name)
+  if name == nil or name == '' then
+    M.following = nil
+    notify('not following anybody')
+    return
+  end
+  M.following = name
+  notify('following ' .. name .. ' (:WeftFollow without a name stops)')
+  for uri, cursors in pairs(M.cursors) do
+    follow_caret(uri, cursors)
+  end
 end
 
 -- Selections: reported (debounced) on cursor moves in attached buffers.
@@ -528,6 +667,7 @@ function M.setup(opts)
   cmd('WeftRedo', function() M.redo() end, {})
   cmd('WeftStatus', function() M.print_status() end, {})
   cmd('WeftVerify', function() M.verify(0) end, {})
+  cmd('WeftFollow', function(o) M.follow(o.args) end, { nargs = '?' })
   cmd('WeftInvite', function()
     local link = (M.status and M.status.inviteLink) or (M.last_share and M.last_share.inviteLink)
     local ro = (M.status and M.status.readOnlyInviteLink) or (M.last_share and M.last_share.readOnlyInviteLink)
@@ -540,6 +680,12 @@ function M.setup(opts)
       notify('not sharing a session', vim.log.levels.WARN)
     end
   end, {})
+
+  -- Status where it is seen: in the statusline (the message area shows "-- INSERT --" while typing).
+  package.loaded['weft'] = package.loaded['weft'] or M
+  if M.config.statusline and vim.o.statusline == '' then
+    vim.o.statusline = "%<%f %h%m%r%=%{v:lua.require'weft'.statusline()}  %-14.(%l,%c%V%) %P"
+  end
 
   local group = vim.api.nvim_create_augroup('weft', { clear = true })
   vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile', 'FileType' }, {

@@ -214,6 +214,22 @@ for the next idle period)."
     (goto-char (weft-e2e-find text))
     (weft--send-selection)))
 
+(defun weft-e2e-step-follow (name)
+  (with-current-buffer weft-e2e-buffer (weft-follow name)))
+
+(defun weft-e2e-step-caret (text)
+  (weft-e2e-wait (format "the caret after %S" text)
+                 (lambda () (with-current-buffer weft-e2e-buffer
+                              (save-excursion
+                                (goto-char (point-min))
+                                (and (search-forward text nil t)
+                                     (= (point) (window-point (get-buffer-window weft-e2e-buffer t)))))))))
+
+(defun weft-e2e-step-nomessage (text)
+  (let ((msgs (with-current-buffer (messages-buffer) (buffer-string))))
+    (when (string-match-p (regexp-quote text) msgs)
+      (weft-e2e-fail "the messages contain %S:\n%s" text msgs))))
+
 (defun weft-e2e-step-undo ()
   (with-current-buffer weft-e2e-buffer (weft-undo)))
 

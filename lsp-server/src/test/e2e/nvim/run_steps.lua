@@ -64,9 +64,10 @@ weft.setup({
   data_dir = env('WEFT_E2E_DATA', nil),
   root_dir = vim.fn.getcwd(),
   filetypes = '*',
-  notify_status = false,
+  notify_status = true, -- the default: the messages a user sees are part of what the tests check
   verify_interval = 0,
   log_level = env('WEFT_E2E_LSP_LOG', nil),
+  server_log = env('WEFT_E2E_SERVER_LOG', nil),
 })
 
 -- The buffer's text as the server sees it (lines joined by the file's line ending, final newline).
@@ -135,7 +136,11 @@ end
 function steps.join(linkfile)
   wait_for('invite link in ' .. linkfile, function() return read_file(linkfile) ~= nil end)
   local link = vim.trim(read_file(linkfile))
+  local before = #vim.split(vim.fn.execute('messages'), '\n', true)
   local res = weft.join(link)
+  -- The lines the join itself printed: more than one would stop at a "Press ENTER" prompt.
+  local after = vim.split(vim.fn.execute('messages'), '\n', true)
+  write_file(OUT .. '/join-messages.txt', table.concat(vim.list_slice(after, before + 1), '\n') .. '\n')
   if not res or not res.documents or #res.documents == 0 then
     fail('weft.join returned no documents: %s', vim.inspect(res))
   end
@@ -265,6 +270,64 @@ function steps.select(text)
   local row, col = offset_to_pos(bufnr, e)
   vim.api.nvim_win_set_cursor(0, { row + 1, col })
   weft.send_selection()
+end
+
+-- follow <name>: :WeftFollow name.
+function steps.follow(name) vim.cmd('WeftFollow ' .. name) end
+
+-- caret <text>: until the cursor is right after the first occurrence of text.
+function steps.caret(text)
+  wait_for('the caret after ' .. text, function()
+    local s, e = buffer_text():find(text, 1, true)
+    if not s then return false end
+    local row, col = offset_to_pos(vim.api.nvim_get_current_buf(), e)
+    local cur = vim.api.nvim_win_get_cursor(0)
+    return cur[1] == row + 1 and cur[2] == col
+  end)
+end
+
+-- statusline <a|b>: until the evaluated statusline shows one of these words.
+function steps.statusline(want)
+  local last = ''
+  local ok = vim.wait(TIMEOUT_MS, function()
+    last = vim.api.nvim_eval_statusline(vim.o.statusline, {}).str
+    for _, w in ipairs(vim.split(want, '|', true)) do
+      if last:find(w, 1, true) then return true end
+    end
+    return false
+  end, 20)
+  if not ok then fail('statusline never showed %s; it shows %q', want, last) end
+end
+
+-- nohints: no diagnostic in the buffer says that somebody "is here" (remote carets are drawn as extmarks).
+function steps.nohints()
+  vim.wait(500)
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    if d.message:find('is here', 1, true) then
+      fail('a remote caret is also shown as a diagnostic: %s', vim.inspect(d))
+    end
+  end
+end
+
+-- cursorcolor <name> <n>: the caret label of name is drawn in cterm colour n (terminals without termguicolors).
+function steps.cursorcolor(name, n)
+  steps.cursor(name)
+  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(0, weft.ns, 0, -1, { details = true })) do
+    local vt = m[4] and m[4].virt_text
+    if vt and vt[1] and vt[1][1]:find(name, 1, true) then
+      local hl = vim.api.nvim_get_hl_by_name(vt[1][2], false)
+      if hl.foreground ~= tonumber(n) then
+        fail('%s is drawn in cterm colour %s, expected %s', name, tostring(hl.foreground), n)
+      end
+      return
+    end
+  end
+end
+
+-- nomessage <text>: no message so far contains text.
+function steps.nomessage(text)
+  local msgs = vim.fn.execute('messages')
+  if msgs:find(text, 1, true) then fail('the messages contain %q:\n%s', text, msgs) end
 end
 
 -- undo: weft.undo for the current buffer.

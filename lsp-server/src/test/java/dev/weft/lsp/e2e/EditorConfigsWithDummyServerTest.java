@@ -39,7 +39,13 @@ class EditorConfigsWithDummyServerTest {
     Steps steps = new Steps()
         .join(link)
         .waitFor("REMOTE hello from dummy")
-        .cursor("Dummy")
+        .cursor("Dummy");
+    if (kind != EditorRun.Kind.EMACS) {
+      // Without 'termguicolors' the caret is drawn in the xterm-256 colour nearest to #d73a49, not in one colour
+      // for everybody (Emacs picks the nearest terminal colour itself).
+      steps.cursorColor("Dummy", 167);
+    }
+    steps
         .type("second", "-typed")
         .type("REMOTE ", "ü")
         .serverText("dummy.text")
@@ -52,6 +58,16 @@ class EditorConfigsWithDummyServerTest {
       run.awaitSuccess(LIMIT);
       assertThat(run.read("final.txt")).as(run.report())
           .isEqualTo("REMOTE ühello from dummy\nsecond-typed line\n");
+      if (kind != EditorRun.Kind.EMACS) {
+        // The dummy reports "connected" during weft.join: one line for the whole join, or "Press ENTER".
+        assertThat(run.read("join-messages.txt").strip().lines().toList())
+            .as("lines printed by the join\n%s", run.report()).hasSize(1).allMatch(l -> l.contains("joined room"));
+      }
+      if (kind == EditorRun.Kind.NEOVIM) {
+        // The server's stderr goes to its own file (weft.lua), not into lsp.log as [ERROR] lines.
+        assertThat(run.read("home/.cache/nvim/lsp.log")).as("Neovim's lsp.log").doesNotContain("\"stderr\"");
+        assertThat(run.read("server.log")).as("the server's own log").contains("[dummy] initialize");
+      }
     }
   }
 

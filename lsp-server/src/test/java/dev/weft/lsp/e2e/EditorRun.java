@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One real editor process (headless Neovim or batch Emacs) running a steps file through the Weft editor
+ * One real editor process (headless Neovim, batch Emacs or silent-Ex-mode Vim) running a steps file through the Weft editor
  * config from {@code samples/editors}. Its stdout/stderr go to {@code out/editor.log}; the language
  * server's stderr goes to {@code out/server.log}; a failure report bundles them with the editor's
  * {@code failure.txt} and {@code failed-buffer.txt}.
@@ -20,7 +20,7 @@ final class EditorRun implements AutoCloseable {
 
   /** The supported real editors. */
   enum Kind {
-    NEOVIM("nvim"), EMACS("emacs");
+    NEOVIM("nvim"), EMACS("emacs"), VIM("vim");
 
     /** Executable name looked up on PATH, immutable. */
     final String executable;
@@ -60,8 +60,12 @@ final class EditorRun implements AutoCloseable {
     Path stepsFile = out.resolve("steps.txt");
     Files.writeString(stepsFile, steps.text(), StandardCharsets.UTF_8);
     Path cmdFile = out.resolve("server-cmd.txt");
-    List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
-        "exec \"$0\" \"$@\" 2>>'" + out.resolve("server.log") + "'"));
+    // Neovim: weft.lua itself sends the server's stderr to a file (WEFT_E2E_SERVER_LOG), which keeps it out of
+    // lsp.log; the other editors get the command wrapped so that stderr lands in out/server.log.
+    List<String> wrapped = new ArrayList<>();
+    if (kind != Kind.NEOVIM) {
+      wrapped.addAll(List.of("/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>'" + out.resolve("server.log") + "'"));
+    }
     wrapped.addAll(serverCommand);
     Files.writeString(cmdFile, String.join("\n", wrapped) + "\n", StandardCharsets.UTF_8);
 
@@ -71,24 +75,31 @@ final class EditorRun implements AutoCloseable {
           "luafile " + repo.resolve("lsp-server/src/test/e2e/nvim/run_steps.lua"));
       case EMACS -> List.of("emacs", "--batch", "-l",
           repo.resolve("lsp-server/src/test/e2e/emacs/run-steps.el").toString());
+      case VIM -> List.of("vim", "-N", "-u", "NONE", "-i", "NONE", "-n", "-es", "-S",
+          repo.resolve("lsp-server/src/test/e2e/vim/run_steps.vim").toString());
     };
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workspace.toFile())
         .redirectErrorStream(true)
-        .redirectOutput(out.resolve("editor.log").toFile());
+        .redirectOutput(out.resolve("editor.log").toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Map<String, String> e = pb.environment();
     e.put("HOME", home.toString());
     e.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
     e.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
     e.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
     e.put("XDG_STATE_HOME", home.resolve(".local/state").toString());
-    e.put("WEFT_E2E_CONFIG", repo.resolve(kind == Kind.NEOVIM
-        ? "samples/editors/nvim/weft.lua" : "samples/editors/emacs/weft.el").toString());
+    e.put("WEFT_E2E_CONFIG", repo.resolve(switch (kind) {
+      case NEOVIM -> "samples/editors/nvim/weft.lua";
+      case EMACS -> "samples/editors/emacs/weft.el";
+      case VIM -> "samples/editors/vim";
+    }).toString());
     e.put("WEFT_E2E_STEPS", stepsFile.toString());
     e.put("WEFT_E2E_OUT", out.toString());
     e.put("WEFT_E2E_CMD", cmdFile.toString());
     e.put("WEFT_E2E_NAME", label);
     e.put("WEFT_E2E_DATA", Files.createDirectories(out.resolve("weft-data")).toString());
     e.put("WEFT_E2E_LSP_LOG", "debug");
+    e.put("WEFT_E2E_SERVER_LOG", out.resolve("server.log").toString());
     e.putAll(env);
     return new EditorRun(kind, label, out, pb.start());
   }
@@ -129,6 +140,10 @@ final class EditorRun implements AutoCloseable {
     String lsp = read("home/.cache/nvim/lsp.log");
     if (!lsp.isEmpty()) {
       sb.append("---- ").append(label).append(" Neovim lsp.log (last lines):\n").append(tail(lsp, 30));
+    }
+    String steps = read("vim-steps.log");
+    if (!steps.isEmpty()) {
+      sb.append("---- ").append(label).append(" Vim steps (last lines):\n").append(tail(steps, 30));
     }
     String events = read("eglot-events.txt");
     if (!events.isEmpty()) {

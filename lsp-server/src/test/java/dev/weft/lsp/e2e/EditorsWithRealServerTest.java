@@ -86,7 +86,11 @@ class EditorsWithRealServerTest {
     assumeEditor(kind);
     ServerUnderTest server = server();
     Path dir = E2eSupport.tempDir("with-sim-" + kind + "-");
-    String who = kind == EditorRun.Kind.NEOVIM ? "Neovim" : "Emacs";
+    String who = switch (kind) {
+      case NEOVIM -> "Neovim";
+      case EMACS -> "Emacs";
+      case VIM -> "Vim";
+    };
     String original = paper();
     String expected = original
         .replace("\\section{Introduction}\n", "\\section{Introduction}\nTyped in " + who + " 🧵,\nline two. ")
@@ -113,10 +117,20 @@ class EditorsWithRealServerTest {
           .settle()
           .verify()
           .select("Typed in " + who)
-          .cursor("sim")
+          .cursor("sim");
+      if (kind == EditorRun.Kind.NEOVIM) {
+        steps.noHints(); // the server's "sim is here" hint diagnostics are hidden: the caret is drawn once
+      }
+      steps.follow("sim") // jumps to sim's caret now, then keeps following it
+          .caret("wrote this 🚀. ")
           .signal("selected")
+          .caret("\\section{Conclusion}\n")
           .await(dir.resolve("sim-saw-cursor"))
-          .dump("final.txt");
+          .noMessage(kind == EditorRun.Kind.EMACS ? "Weft: disconnected" : "status: disconnected");
+      if (kind == EditorRun.Kind.EMACS) {
+        steps.noMessage("Edit successful").noMessage("edits to"); // eglot's echo of each remote edit
+      }
+      steps.dump("final.txt");
       Path out = dir.resolve(kind.executable + "-out");
       try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
@@ -128,6 +142,7 @@ class EditorsWithRealServerTest {
           sim.selectAfter("wrote this 🚀. ");
           awaitFile(editor, out.resolve("selected"), WAIT);
           sim.awaitCursorOf(kind.executable, WAIT);
+          sim.selectAfter("\\section{Conclusion}\n"); // the editor follows sim there
         } catch (AssertionError e) {
           editor.close();
           throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
@@ -137,6 +152,17 @@ class EditorsWithRealServerTest {
         assertThat(editor.read("final.txt")).as("%s buffer\n%s", kind, editor.report()).isEqualTo(expected);
         assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
         assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        if (kind != EditorRun.Kind.EMACS) {
+          // One line for the whole :WeftJoin (the file message and state changes too would need "Press ENTER").
+          assertThat(editor.read("join-messages.txt").strip().lines().toList())
+              .as("lines printed by the join\n%s", editor.report()).hasSize(1)
+              .allMatch(l -> l.contains("joined room"));
+        }
+        if (kind == EditorRun.Kind.NEOVIM) {
+          // The server's log lines go to their own file, not into lsp.log as [ERROR] stderr lines.
+          assertThat(editor.read("home/.cache/nvim/lsp.log")).as("Neovim's lsp.log").doesNotContain("\"stderr\"");
+          assertThat(editor.read("server.log")).as("the server's own log").contains("INFO");
+        }
       }
     }
   }
@@ -611,6 +637,7 @@ class EditorsWithRealServerTest {
         .signal("joined")
         .await(dir.resolve("relay-down"))
         .state("reconnecting|offline")
+        .statusline("reconnecting|offline") // seen while typing, unlike a message behind "-- INSERT --"
         .type("\\section{Introduction}\n", "Written offline in Neovim. ")
         .signal("typed-offline")
         .expect(expectedFile)

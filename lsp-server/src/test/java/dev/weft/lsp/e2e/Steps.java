@@ -92,6 +92,36 @@ final class Steps {
     return add("select", text);
   }
 
+  /** {@code :WeftFollow name} (or the editor's follow command). */
+  Steps follow(String name) {
+    return add("follow", name);
+  }
+
+  /** Waits until the editor's own caret is right after the first occurrence of {@code text}. */
+  Steps caret(String text) {
+    return add("caret", text);
+  }
+
+  /** Waits until the status the user sees (statusline / mode line) shows one of these states ({@code a|b}). */
+  Steps statusline(String states) {
+    return add("statusline", states);
+  }
+
+  /** Fails unless no diagnostic says a participant "is here" (remote carets must be drawn once, not twice). */
+  Steps noHints() {
+    return add("nohints");
+  }
+
+  /** Waits for {@code name}'s caret label and checks it is drawn in xterm-256 colour {@code cterm}. */
+  Steps cursorColor(String name, int cterm) {
+    return add("cursorcolor", name, Integer.toString(cterm));
+  }
+
+  /** Fails if any message shown so far (the editor's message log) contains {@code text}. */
+  Steps noMessage(String text) {
+    return add("nomessage", text);
+  }
+
   Steps undo() {
     return add("undo");
   }
