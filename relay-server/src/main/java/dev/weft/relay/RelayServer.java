@@ -1,5 +1,6 @@
 package dev.weft.relay;
 
+import dev.weft.relay.config.RelayConfig;
 import dev.weft.relay.cluster.ClusterSync;
 import dev.weft.relay.log.Log;
 import dev.weft.relay.metrics.RelayMetrics;

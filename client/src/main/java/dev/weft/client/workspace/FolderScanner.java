@@ -1,5 +1,7 @@
 package dev.weft.client.workspace;
 
+import dev.weft.client.paths.BadPathException;
+import dev.weft.client.paths.PathValidator;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.weft.client.workspace;
 
+import dev.weft.client.paths.PathValidator;
 import dev.weft.client.workspace.tree.FileKind;
 import dev.weft.client.workspace.tree.TreeNames;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.weft.client.workspace;
 
+import dev.weft.client.paths.BadPathException;
+import dev.weft.client.paths.PathValidator;
 import dev.weft.client.SharedDocument;
 import dev.weft.client.SyncChannel;
 import dev.weft.client.workspace.tree.FileKind;

@@ -1,5 +1,6 @@
 package dev.weft.client.workspace;
 
+import dev.weft.client.paths.PathValidator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.client.workspace.tree.FileKind;

@@ -1,6 +1,5 @@
 package dev.weft.crdt.model;
 
-import dev.weft.crdt.TextDocument;
 import java.util.List;
 
 /**

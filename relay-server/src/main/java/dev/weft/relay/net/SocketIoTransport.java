@@ -7,7 +7,7 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
-import dev.weft.relay.RelayConfig;
+import dev.weft.relay.config.RelayConfig;
 import dev.weft.relay.log.Log;
 import dev.weft.relay.log.LogText;
 import dev.weft.sync.WireLimits;

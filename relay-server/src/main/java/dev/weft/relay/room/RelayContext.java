@@ -1,6 +1,6 @@
 package dev.weft.relay.room;
 
-import dev.weft.relay.RelayConfig;
+import dev.weft.relay.config.RelayConfig;
 import dev.weft.relay.metrics.RelayMetrics;
 import dev.weft.relay.store.BatchingWriter;
 import dev.weft.relay.store.RelayStore;

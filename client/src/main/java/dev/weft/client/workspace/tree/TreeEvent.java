@@ -1,7 +1,7 @@
 package dev.weft.client.workspace.tree;
 
-import dev.weft.client.workspace.BadPathException;
-import dev.weft.client.workspace.PathValidator;
+import dev.weft.client.paths.BadPathException;
+import dev.weft.client.paths.PathValidator;
 import java.util.Comparator;
 import java.util.Objects;
 

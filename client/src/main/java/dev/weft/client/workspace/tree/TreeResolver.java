@@ -1,6 +1,6 @@
 package dev.weft.client.workspace.tree;
 
-import dev.weft.client.workspace.PathValidator;
+import dev.weft.client.paths.PathValidator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

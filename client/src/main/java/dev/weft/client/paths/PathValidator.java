@@ -1,4 +1,4 @@
-package dev.weft.client.workspace;
+package dev.weft.client.paths;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

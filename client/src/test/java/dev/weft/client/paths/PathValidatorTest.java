@@ -1,4 +1,4 @@
-package dev.weft.client.workspace;
+package dev.weft.client.paths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

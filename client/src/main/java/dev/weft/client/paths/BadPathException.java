@@ -1,4 +1,4 @@
-package dev.weft.client.workspace;
+package dev.weft.client.paths;
 
 /** A workspace-relative path that must never be read or written (see {@link PathValidator}). */
 public final class BadPathException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.weft.relay;
+package dev.weft.relay.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.weft.relay;
+package dev.weft.relay.config;
 
 import dev.weft.relay.store.SqliteStore;
 import dev.weft.sync.WireLimits;
@@ -204,7 +204,7 @@ public record RelayConfig(
     }
 
     /** Usage text for {@code --help}. */
-    static String usage() {
+    public static String usage() {
         StringBuilder sb = new StringBuilder("Usage: java -jar weft-relay.jar [--flag value]...\n\n");
         for (Map.Entry<String, String> e : DEFAULTS.entrySet()) {
             sb.append(String.format("  --%-26s env %-30s default %s%n", e.getKey(), envName(e.getKey()),
