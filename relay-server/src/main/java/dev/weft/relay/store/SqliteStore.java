@@ -443,33 +443,7 @@ public final class SqliteStore implements RelayStore {
                 Connection reader = reader();
                 reader.setAutoCommit(false); // one read transaction: snapshot and log agree
                 try {
-                    byte[] snapshot;
-                    long snapshotSeq;
-                    try (PreparedStatement ps = reader.prepareStatement(
-                            "SELECT snapshot, snapshot_seq FROM documents WHERE room = ? AND name = ?")) {
-                        ps.setString(1, roomId);
-                        ps.setString(2, doc);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            if (!rs.next()) {
-                                return Optional.empty();
-                            }
-                            snapshot = rs.getBytes(1);
-                            snapshotSeq = rs.getLong(2);
-                        }
-                    }
-                    List<StoredDocument.LogEntry> log = new ArrayList<>();
-                    try (PreparedStatement ps = reader.prepareStatement("SELECT seq, data FROM updates"
-                            + " WHERE room = ? AND name = ? AND seq > ? ORDER BY seq")) {
-                        ps.setString(1, roomId);
-                        ps.setString(2, doc);
-                        ps.setLong(3, snapshotSeq);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                log.add(new StoredDocument.LogEntry(rs.getLong(1), rs.getBytes(2)));
-                            }
-                        }
-                    }
-                    return Optional.of(new StoredDocument(snapshot == null ? new byte[0] : snapshot, snapshotSeq, log));
+                    return DocumentRows.read(reader, roomId, doc);
                 } finally {
                     reader.commit();
                     reader.setAutoCommit(true);
