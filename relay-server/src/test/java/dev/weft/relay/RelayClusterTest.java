@@ -171,7 +171,7 @@ class RelayClusterTest {
     }
 
     /** Pumps every typist until all replicas have the same text and version (20 s at most). */
-    private static void awaitEqual(List<Typist> typists) {
+    static void awaitEqual(List<Typist> typists) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             for (Typist t : typists) {
@@ -194,7 +194,7 @@ class RelayClusterTest {
     }
 
     /** A fresh reader on every node syncs {@code doc} and sees {@code expected}, covering every typist's acks. */
-    private static void assertReadersOnEveryNodeSee(List<RelayProcess> nodes, RoomCredentials room, String doc,
+    static void assertReadersOnEveryNodeSee(List<RelayProcess> nodes, RoomCredentials room, String doc,
                                                     TextDocument expected, List<Typist> typists) {
         for (RelayProcess n : nodes) {
             try (WeftTestClient r = JavaWeftClient.connect(n.url())) {
@@ -210,7 +210,7 @@ class RelayClusterTest {
         }
     }
 
-    private static double metric(RelayProcess n, String name) throws java.io.IOException {
+    static double metric(RelayProcess n, String name) throws java.io.IOException {
         return RelayEndToEndTest.metricValue(RelayProcess.Http.get(n.url() + "/metrics").body(), name);
     }
 
@@ -224,7 +224,13 @@ class RelayClusterTest {
         final WeftTestClient client;
         /** The highest acknowledged version (durable on the relay side). */
         VersionVector acked = VersionVector.EMPTY;
+        /** When true, {@code INTERNAL} errors (storage down) are collected in {@link #storageErrors}, not thrown. */
+        boolean tolerateStorageErrors;
+        /** {@code INTERNAL} errors received while {@link #tolerateStorageErrors}. */
+        final List<Message.Error> storageErrors = new ArrayList<>();
         int deletes;
+        /** One-character inserts this client typed (across failovers). */
+        int inserts;
 
         private Typist(RelayProcess node, RoomCredentials room, long clientId, String doc, TextDocument replica) {
             this.node = node;
@@ -252,7 +258,9 @@ class RelayClusterTest {
             client.close();
             Typist t = new Typist(other, room, clientId, doc, replica);
             t.acked = acked;
+            t.tolerateStorageErrors = tolerateStorageErrors;
             t.deletes = deletes;
+            t.inserts = inserts;
             return t;
         }
 
@@ -265,6 +273,7 @@ class RelayClusterTest {
                 } else {
                     u = replica.insert(rnd.nextInt(replica.length() + 1),
                             Character.toString('a' + rnd.nextInt(26))).update();
+                    inserts++;
                 }
                 client.send(new Message.Update(doc, u));
             }
@@ -276,6 +285,9 @@ class RelayClusterTest {
                     replica.applyUpdate(u.update());
                 } else if (m instanceof Message.Ack a && a.doc().equals(doc)) {
                     acked = merge(acked, a.durableVersion());
+                } else if (m instanceof Message.Error e && tolerateStorageErrors
+                        && e.code() == dev.weft.sync.ErrorCode.INTERNAL) {
+                    storageErrors.add(e); // the relay could not commit: resend after the storage returns
                 } else if (m instanceof Message.Error e && !node.isAlive()) {
                     // the node died: failOverTo follows
                 } else if (m instanceof Message.Error e) {

@@ -31,8 +31,13 @@ public final class ClusterSync implements BatchingWriter.CommitListener, AutoClo
     private final long node = new SecureRandom().nextLong();
     /** Counters; immutable. */
     private final ClusterMetrics metrics;
-    /** Redis, or null when running without it (then only polling spreads updates); set once by {@link #attach}. */
+    /**
+     * Redis, or null when running without it or while it has not been reachable since the start (then only polling
+     * spreads updates); set once, by {@link #attach} or a later retry.
+     */
     private volatile RedisBus bus;
+    /** Set by {@link #close()}: no further connection attempts; guarded by {@code this} with {@link #bus}. */
+    private volatile boolean closed;
     /** The rooms; set once by {@link #attach}, null before. */
     private volatile RoomRegistry registry;
 
@@ -43,16 +48,62 @@ public final class ClusterSync implements BatchingWriter.CommitListener, AutoClo
     /**
      * Starts serving: connects to Redis if {@code redisUrl} is not empty and schedules the store poll.
      *
-     * @throws ClusterException if Redis cannot be reached
+     * <p>Redis unreachable now does not stop the node (docs/relay.md, "Cluster"): it serves with the bus down
+     * ({@code weft_cluster_redis_up 0}, {@code /healthz} field {@code clusterBus: "down"}, WARN
+     * {@code cluster.redis_unreachable}), other nodes' updates reach it by the store poll, and it retries the
+     * connection every {@value #REDIS_RETRY_MILLIS} ms; once connected it catches up from the log at once.
+     * Postcondition: the poll is scheduled; {@link #bus} is set, or a retry is scheduled.
      */
     public void attach(RoomRegistry rooms, String redisUrl, ScheduledExecutorService scheduler, long pollMillis) {
         this.registry = rooms;
         if (!redisUrl.isEmpty()) {
-            bus = RedisBus.connect(redisUrl, metrics, this::onNotice, () -> rooms.pollStore(true));
+            metrics.redisConfigured = true;
+            connectOrRetry(rooms, redisUrl, scheduler, true);
         }
         scheduler.scheduleWithFixedDelay(() -> rooms.pollStore(false), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
         Log.info(LOG, "cluster.node_started", "node", Long.toHexString(node), "redis",
-                redisUrl.isEmpty() ? "(none: polling only)" : RedisBus.redacted(redisUrl), "pollMs", pollMillis);
+                redisUrl.isEmpty() ? "(none: polling only)" : RedisBus.redacted(redisUrl), "redisUp",
+                bus != null, "pollMs", pollMillis);
+    }
+
+    /** Delay between attempts to connect to a Redis that was down when the node started. */
+    static final long REDIS_RETRY_MILLIS = 1000;
+
+    /** One attempt to connect the bus; on failure schedules the next (until {@link #close()}). */
+    private void connectOrRetry(RoomRegistry rooms, String redisUrl, ScheduledExecutorService scheduler,
+                                boolean first) {
+        if (closed) {
+            return;
+        }
+        try {
+            RedisBus b = RedisBus.connect(redisUrl, metrics, this::onNotice, () -> rooms.pollStore(true));
+            synchronized (this) {
+                if (closed) {
+                    b.close();
+                    return;
+                }
+                bus = b;
+            }
+            if (!first) {
+                Log.warn(LOG, "cluster.redis_connected", "redis", RedisBus.redacted(redisUrl), "attempts",
+                        metrics.redisConnectFailures.get() + 1, "hint", "catching up from the durable log");
+                rooms.pollStore(true); // what was announced while we were not subscribed
+            }
+        } catch (ClusterException e) {
+            long failures = metrics.redisConnectFailures.incrementAndGet();
+            metrics.redisUp.set(0);
+            if (failures == 1 || failures % 60 == 0) {
+                Log.warn(LOG, "cluster.redis_unreachable", "reason", e.getMessage(), "failures", failures, "hint",
+                        "serving without the cluster bus: other nodes' updates arrive by polling PostgreSQL"
+                                + " (--cluster-poll-ms); retrying every " + REDIS_RETRY_MILLIS + " ms");
+            }
+            try {
+                scheduler.schedule(() -> connectOrRetry(rooms, redisUrl, scheduler, false), REDIS_RETRY_MILLIS,
+                        TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // the node is stopping
+            }
+        }
     }
 
     @Override
@@ -80,7 +131,11 @@ public final class ClusterSync implements BatchingWriter.CommitListener, AutoClo
 
     @Override
     public void close() {
-        RedisBus b = bus;
+        RedisBus b;
+        synchronized (this) {
+            closed = true;
+            b = bus;
+        }
         if (b != null) {
             b.close();
         }

@@ -26,6 +26,21 @@ public final class ClusterMetrics {
     public final AtomicLong disconnects = new AtomicLong();
     /** 1 while subscribed to Redis, else 0. */
     public final AtomicLong redisUp = new AtomicLong();
+    /** Failed attempts to make the first connection to Redis (a node started while Redis was down). */
+    public final AtomicLong redisConnectFailures = new AtomicLong();
+    /** True when the node was started with {@code --redis} (then {@link #redisUp} 0 means the bus is down). */
+    public volatile boolean redisConfigured;
+
+    /**
+     * The cluster bus state for {@code /healthz}: {@code "up"}, {@code "down"} (Redis configured but not
+     * subscribed: other nodes' updates arrive by polling only) or {@code null} when no Redis is configured.
+     */
+    public String busState() {
+        if (!redisConfigured) {
+            return null;
+        }
+        return redisUp.get() == 1 ? "up" : "down";
+    }
 
     /** Appends the Prometheus text of every cluster metric. */
     public void render(StringBuilder out) {
@@ -42,6 +57,8 @@ public final class ClusterMetrics {
                 caughtUpEntries.get());
         counter(out, "weft_cluster_redis_disconnects_total", "Times the Redis subscription was lost.",
                 disconnects.get());
+        counter(out, "weft_cluster_redis_connect_failures_total",
+                "Failed first connections to Redis (node started while Redis was down).", redisConnectFailures.get());
         out.append("# HELP weft_cluster_redis_up 1 while subscribed to Redis.\n# TYPE weft_cluster_redis_up gauge\n")
                 .append("weft_cluster_redis_up ").append(redisUp.get()).append('\n');
     }

@@ -112,12 +112,17 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
     /** 200 {"status":"ok"} while storage accepts writes; 503 with the storage failure's reason while it does not. */
     private void health(ChannelHandlerContext ctx, boolean keepAlive) {
         StorageHealth.Status st = storage.current();
+        // Cluster nodes with --redis: the bus state. "down" keeps 200 (the node serves correctly; other nodes'
+        // updates reach it by polling), so a load balancer keeps it while monitoring can alert on the field.
+        String bus = metrics.clusterNode ? metrics.cluster.busState() : null;
+        String busField = bus == null ? "" : ",\"clusterBus\":\"" + bus + "\"";
         if (st.state() == StorageHealth.State.OK) {
-            respond(ctx, keepAlive, HttpResponseStatus.OK, "application/json", "{\"status\":\"ok\"}");
+            respond(ctx, keepAlive, HttpResponseStatus.OK, "application/json",
+                    "{\"status\":\"ok\"" + busField + "}");
         } else {
             respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
                     "{\"status\":\"failing\",\"storage\":{\"state\":\"failing\",\"reason\":" + jsonString(st.reason())
-                            + ",\"sinceMs\":" + st.sinceMillis() + "}}");
+                            + ",\"sinceMs\":" + st.sinceMillis() + "}" + busField + "}");
         }
     }
 
