@@ -2,13 +2,11 @@ package dev.weft.client.cli;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.client.invite.InviteLink;
-import dev.weft.client.invite.MalformedInviteLinkException;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.client.RelayException;
 import dev.weft.client.SharedDocument;
 import dev.weft.sync.Message;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -91,32 +89,12 @@ final class RelaySession implements AutoCloseable {
      * {@code --relay URL1,URL2,…} → the URLs. @throws MalformedInviteLinkException if one is not an http(s) URL
      */
     static java.util.List<URI> relayUris(String text) {
-        java.util.List<URI> out = new java.util.ArrayList<>();
-        for (String part : text.split(",")) {
-            if (!part.isBlank()) {
-                out.add(relayUri1(part.trim()));
-            }
-        }
-        if (out.isEmpty()) {
-            throw new MalformedInviteLinkException("relay URL is not valid: '" + text + "'");
-        }
-        return out;
+        return dev.weft.client.relay.RelayUrls.parse(text);
     }
 
     /** The first of {@code --relay URL1,URL2,…}. @throws MalformedInviteLinkException if not an http(s) URL */
     static URI relayUri(String text) {
         return relayUris(text).get(0);
-    }
-
-    private static URI relayUri1(String text) {
-        try {
-            URI uri = new URI(text);
-            // Fail here with the link's clear message rather than deep inside a client.
-            new InviteLink(uri, "x", "x");
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new MalformedInviteLinkException("relay URL is not valid: '" + text + "'");
-        }
     }
 
     static Duration timeout(Args args, double defaultSeconds) {

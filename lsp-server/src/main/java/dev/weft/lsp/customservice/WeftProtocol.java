@@ -30,12 +30,14 @@ public final class WeftProtocol {
     public static class InitOptions {
         public String userName;
         public String color;
+        /** The relay, or {@code URL1,URL2,…}: the nodes of one relay cluster, tried in turn (docs/relay.md). */
         public String relayUrl;
         public String dataDir;
     }
 
     /** Argument of {@code weft.share}. */
     public static class ShareArgs {
+        /** The relay, or {@code URL1,URL2,…} of one cluster: the room is created on the first that answers. */
         public String relayUrl;
         public List<String> uris;
     }
@@ -50,6 +52,12 @@ public final class WeftProtocol {
     /** Argument of {@code weft.join}. */
     public static class JoinArgs {
         public String link;
+        /**
+         * Optional {@code URL1,URL2,…}: other nodes of the link's relay cluster to fail over to (docs/relay.md,
+         * "Cluster"). Without it, the {@code relayUrl} of {@code initializationOptions} serves when it lists the
+         * link's relay.
+         */
+        public String relayUrl;
     }
 
     /** Result of {@code weft.join}. */

@@ -5,11 +5,13 @@ import dev.weft.client.ConnectionState;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
 import dev.weft.client.paths.PathRules;
+import dev.weft.client.relay.RelayUrls;
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.sync.Message;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,16 @@ final class JoinFeature {
         } catch (MalformedInviteLinkException e) {
             throw SessionThread.error(ResponseErrorCode.InvalidParams, "invalid invite link: " + e.getMessage());
         }
+        // Fallback relays: given with the link, or the configured list when it names the link's relay (a secret
+        // goes only to relays the user named together with the link's; docs/relay.md, "Cluster").
+        List<URI> fallbacks;
+        try {
+            fallbacks = args.relayUrl != null && !args.relayUrl.isBlank()
+                    ? RelayUrls.parse(args.relayUrl).stream().filter(u -> !RelayUrls.same(u, link.relay())).toList()
+                    : RelayUrls.fallbacksFor(link.relay(), opener.configuredRelays());
+        } catch (MalformedInviteLinkException e) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "relayUrl: " + e.getMessage());
+        }
         Room current = room.get();
         if (current != null) {
             if (current.id.equals(link.room())) {
@@ -72,7 +84,7 @@ final class JoinFeature {
         // Lock this process's journal slot first: a journal (and its agent id) in use by another running replica is
         // never adopted (docs/user-guide.md "Offline and restarts").
         RoomJournal rj = config.journal().openRoom(link.room());
-        RoomConnector.RoomConnection rc = opener.open(link);
+        RoomConnector.RoomConnection rc = opener.open(link, fallbacks);
         List<String> docNames;
         Message.Welcome w;
         try {

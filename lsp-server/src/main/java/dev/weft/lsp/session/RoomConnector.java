@@ -9,6 +9,7 @@ import dev.weft.client.SyncChannel;
 import dev.weft.sync.Message;
 
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -22,6 +23,14 @@ public interface RoomConnector {
 
     /** A not-yet-connected member connection for {@code link}, presenting {@code user} and {@code color}. */
     RoomConnection open(InviteLink link, String user, String color);
+
+    /**
+     * As {@link #open(InviteLink, String, String)}, failing over between {@code link.relay()} and {@code fallbacks}
+     * (nodes of one relay cluster). Connectors without several relays ignore the fallbacks.
+     */
+    default RoomConnection open(InviteLink link, List<URI> fallbacks, String user, String color) {
+        return open(link, user, color);
+    }
 
     /** One member's connection to a room: a {@link SyncChannel} plus lifecycle. */
     interface RoomConnection extends SyncChannel {
@@ -52,7 +61,12 @@ public interface RoomConnector {
 
         @Override
         public RoomConnection open(InviteLink link, String user, String color) {
-            RelayClient rc = new RelayClient(RelayClient.Options.of(link).withUser(user, color));
+            return open(link, List.of(), user, color);
+        }
+
+        @Override
+        public RoomConnection open(InviteLink link, List<URI> fallbacks, String user, String color) {
+            RelayClient rc = new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks);
             return new RoomConnection() {
                 @Override
                 public CompletableFuture<Message.Welcome> connect() {

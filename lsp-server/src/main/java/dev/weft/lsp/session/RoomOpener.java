@@ -3,11 +3,15 @@ package dev.weft.lsp.session;
 import dev.weft.lsp.notices.RelayErrorNotices;
 import dev.weft.client.RelayRejectedException;
 import dev.weft.client.invite.InviteLink;
+import dev.weft.client.invite.MalformedInviteLinkException;
+import dev.weft.client.relay.RelayUrls;
 import dev.weft.lsp.cursors.CursorService;
 import dev.weft.sync.Message;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,12 +39,15 @@ final class RoomOpener {
         return connector;
     }
 
-    /** A not-yet-connected member connection for {@code link} whose state changes publish status. */
-    RoomConnector.RoomConnection open(InviteLink link) {
+    /**
+     * A not-yet-connected member connection for {@code link} whose state changes publish status; it fails over to
+     * {@code fallbacks} (other nodes of the link's relay cluster).
+     */
+    RoomConnector.RoomConnection open(InviteLink link, List<URI> fallbacks) {
         String user = firstNonBlank(config.options().userName, System.getProperty("user.name"), "weft");
         String color = config.options().color != null && config.options().color.matches("#[0-9a-fA-F]{6}")
                 ? config.options().color : CursorService.colorFor(user);
-        RoomConnector.RoomConnection rc = connector.open(link, user, color);
+        RoomConnector.RoomConnection rc = connector.open(link, fallbacks, user, color);
         rc.addStateListener((state, cause) -> status.changed());
         rc.addMessageListener(notices.forConnection());
         return rc;
@@ -76,6 +83,22 @@ final class RoomOpener {
             rc.close();
             throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relay + " did not answer within "
                     + CONNECT_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /**
+     * The configured relays ({@code relayUrl} of {@code initializationOptions}, {@code URL1,URL2,…}), or an empty
+     * list when none or when the setting is not a valid list (share reports that; join then has no fallbacks).
+     */
+    List<URI> configuredRelays() {
+        String configured = config.options().relayUrl;
+        if (configured == null || configured.isBlank()) {
+            return List.of();
+        }
+        try {
+            return RelayUrls.parse(configured);
+        } catch (MalformedInviteLinkException e) {
+            return List.of();
         }
     }
 

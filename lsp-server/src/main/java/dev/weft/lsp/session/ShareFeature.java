@@ -4,6 +4,7 @@ import dev.weft.client.journal.RoomJournal;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
 import dev.weft.client.invite.RoomCredentials;
+import dev.weft.client.relay.RelayUrls;
 import dev.weft.lsp.customservice.WeftProtocol;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
@@ -82,26 +83,50 @@ final class ShareFeature {
     private Room createRoom(WeftProtocol.ShareArgs a) throws InterruptedException, IOException {
         // The relay bin/weft-start runs is the default, as the editor plugins document (docs/user-guide.md, §3).
         String relay = RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL);
-        URI relayUri = URI.create(relay);
-        RoomCredentials creds;
+        List<URI> relays;
+        try {
+            relays = RelayUrls.parse(relay);
+        } catch (MalformedInviteLinkException e) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "relayUrl: " + e.getMessage());
+        }
+        // Several URLs are nodes of one cluster (docs/relay.md, "Cluster"): the room is created on the first that
+        // answers; the link names that node and the session fails over to the others.
+        URI relayUri = null;
+        RoomCredentials creds = null;
+        List<String> failures = new java.util.ArrayList<>();
+        for (URI candidate : relays) {
+            try {
+                creds = opener.connector().createRoom(candidate);
+                relayUri = candidate;
+                break;
+            } catch (MalformedInviteLinkException e) {
+                // e.g. a room id that is not one (it becomes a folder name): never trusted from the network
+                throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + candidate + " answered with an "
+                        + "unusable room: " + e.getMessage());
+            } catch (RuntimeException e) {
+                failures.add(candidate + ": " + e.getMessage());
+            }
+        }
+        if (creds == null) {
+            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at "
+                    + String.join("; ", failures));
+        }
         InviteLink link;
         InviteLink ro;
         try {
-            creds = opener.connector().createRoom(relayUri);
             link = new InviteLink(relayUri, creds.room(), creds.secret());
             ro = new InviteLink(relayUri, creds.room(), creds.readOnlySecret());
         } catch (MalformedInviteLinkException e) {
-            // e.g. a room id that is not one (it becomes a folder name): never trusted from the network
-            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relay + " answered with an "
+            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relayUri + " answered with an "
                     + "unusable room: " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at " + relay + ": "
-                    + e.getMessage());
         }
+        relay = relayUri.toString();
+        URI created = relayUri;
+        List<URI> fallbacks = relays.stream().filter(u -> u != created).toList();
         // This process's journal slot of the room, locked: never shared with another live replica (docs/user-guide.md
         // "Offline and restarts").
         RoomJournal rj = config.journal().openRoom(creds.room());
-        RoomConnector.RoomConnection rc = opener.open(link);
+        RoomConnector.RoomConnection rc = opener.open(link, fallbacks);
         try {
             opener.awaitWelcome(rc, relay, false);
         } catch (Exception e) {

@@ -28,6 +28,8 @@ public final class Session implements AutoCloseable {
     public final List<String> uris = new ArrayList<>();
     public final Path root;
     public String link;
+    /** When set, every editor added later gets it as {@code relayUrl} in its {@code initializationOptions}. */
+    public String initRelayUrl;
     private final Gson gson = new Gson();
 
     public Session(Path root) {
@@ -58,6 +60,9 @@ public final class Session implements AutoCloseable {
         opts.addProperty("userName", "user" + i);
         opts.addProperty("color", "#00000" + i);
         opts.addProperty("dataDir", dataDir.toString());
+        if (initRelayUrl != null) {
+            opts.addProperty("relayUrl", initRelayUrl);
+        }
         SimulatedEditor e = new SimulatedEditor(ordering, encodings, connector, ws, opts);
         editors.add(e);
         uris.add(null);

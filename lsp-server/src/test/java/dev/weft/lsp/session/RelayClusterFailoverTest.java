@@ -1,0 +1,96 @@
+package dev.weft.lsp.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.client.invite.InviteLink;
+import dev.weft.crdt.TextDocument;
+import dev.weft.lsp.testing.Session;
+import dev.weft.lsp.testing.SimulatedEditor.Ordering;
+import dev.weft.relay.testing.JavaWeftClient;
+import dev.weft.relay.testing.PostgresServer;
+import dev.weft.relay.testing.RedisServer;
+import dev.weft.relay.testing.RelayProcess;
+import dev.weft.relay.testing.WeftTestClient;
+import dev.weft.sync.Message;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two language servers in one room on a two-node relay cluster (real relay processes on a private PostgreSQL and
+ * redis-server; skipped when Debian's {@code postgresql} or {@code redis-server} is absent). The sharer gives
+ * {@code relayUrl} as {@code URL1,URL2} in {@code weft.share}; the joiner has the same list in its
+ * {@code initializationOptions}. The node both are on is SIGKILLed and never restarted: both fail over to the other
+ * node, keep editing and converge, and the surviving node holds the result.
+ */
+class RelayClusterFailoverTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void bothLanguageServersFailOverToTheOtherNodeWhenTheirNodeIsKilled() throws Exception {
+        Assumptions.assumeTrue(PostgresServer.binaries().isPresent(),
+                "SKIPPED: PostgreSQL is not installed (apt-get install postgresql; .ci/setup.d/40-cluster.sh)");
+        Assumptions.assumeTrue(RedisServer.binary().isPresent(),
+                "SKIPPED: redis-server is not installed (apt-get install redis-server; .ci/setup.d/40-cluster.sh)");
+        useRelayJar();
+        try (PostgresServer pg = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
+            String store = pg.createDatabase();
+            try (RelayProcess n1 = RelayProcess.start(tmp.resolve("n1"), "--store", store, "--redis", redis.url());
+                 RelayProcess n2 = RelayProcess.start(tmp.resolve("n2"), "--store", store, "--redis", redis.url());
+                 Session s = new Session(tmp.resolve("s"), n1.url() + "," + n2.url())) {
+                s.initRelayUrl = n1.url() + ", " + n2.url();
+                s.addEditor(Ordering.VSCODE, null);
+                s.addEditor(Ordering.NEOVIM, null);
+                String link = s.share("notes.md", "shared line\n");
+                assertThat(InviteLink.parse(link).relay().toString()).as("created on the first node")
+                        .isEqualTo(n1.url());
+                s.join(1);
+                assertThat(s.awaitConverged(15_000)).isEqualTo("shared line\n");
+
+                n1.kill();
+                s.editors.get(0).edit(s.uris.get(0), 0, 0, "A ");
+                s.editors.get(1).edit(s.uris.get(1), 0, 0, "B ");
+                String text = s.awaitConverged(30_000);
+                assertThat(text).isIn("A B shared line\n", "B A shared line\n");
+
+                // The surviving node has every edit (it is durable there, not only in the editors).
+                InviteLink l = InviteLink.parse(link);
+                try (WeftTestClient r = JavaWeftClient.connect(n2.url())) {
+                    r.join(new dev.weft.relay.testing.RoomCredentials(l.room(), l.secret(), l.secret()), l.secret(),
+                            99, "reader");
+                    TextDocument replica = new TextDocument(4242);
+                    long deadline = System.nanoTime() + 20_000_000_000L;
+                    while (!replica.getText().equals(text)) {
+                        assertThat(System.nanoTime()).as("n2 serves '%s', has '%s'", text, replica.getText())
+                                .isLessThan(deadline);
+                        r.send(new Message.SyncRequest("notes.md", replica.version()));
+                        Message.SyncReply reply = r.expect(Message.SyncReply.class, x -> true, WeftTestClient.TIMEOUT);
+                        replica.applyUpdate(reply.update());
+                        Thread.sleep(100);
+                    }
+                }
+            }
+        }
+    }
+
+    /** RelayProcess runs the fat jar here (this module's class path has no relay classes), or the test is skipped. */
+    private static void useRelayJar() {
+        if (System.getProperty("weft.relay.jar") != null) {
+            return;
+        }
+        String prop = System.getProperty("weft.relayJar");
+        Path jar = prop != null ? Path.of(prop)
+                : Path.of("..", "relay-server", "target", "weft-relay.jar").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            String why = "relay jar " + jar + " not built (mvn -pl relay-server -am package -DskipTests)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException(why);
+            }
+            Assumptions.abort(why);
+        }
+        System.setProperty("weft.relay.jar", jar.toString());
+    }
+}
