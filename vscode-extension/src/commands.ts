@@ -7,6 +7,7 @@ import { FollowController } from './follow';
 import { formatInviteLink, InviteLink, parseInviteLink, parseJoinUri } from './inviteLink';
 import { isReadOnly, JoinResult, ShareResult } from './protocol';
 import { ReadOnlyEditors } from './readOnlyEditors';
+import { relayUrlSetting } from './relayUrls';
 import { RemoteCursorRenderer } from './remoteCursors';
 import { SelectionSync } from './selectionSync';
 import { showWeftError, WeftSession } from './session';
@@ -61,7 +62,7 @@ export class JoinUriHandler implements vscode.UriHandler {
 }
 
 async function share(d: CommandDeps): Promise<void> {
-  const relayUrl = vscode.workspace.getConfiguration('weft').get<string>('relayUrl') || 'http://127.0.0.1:7420';
+  const relayUrl = relayUrlSetting(vscode.workspace.getConfiguration('weft').get<unknown>('relayUrl'));
   const uris = vscode.workspace.textDocuments.filter((doc) => doc.uri.scheme === 'file').map((doc) => doc.uri.toString());
   const r = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Weft: sharing on ${relayUrl}…` },

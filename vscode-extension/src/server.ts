@@ -8,12 +8,14 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { assignColor } from './colors';
 import { findJava } from './javaFinder';
+import { relayUrlSetting } from './relayUrls';
 import { resolveUserName } from './userName';
 
 /** The server's `initializationOptions` (`docs/protocol.md`, "Starting"). */
 export interface InitializationOptions {
   userName: string;
   color: string;
+  /** One relay URL or `URL1,URL2,…` (nodes of one cluster). */
   relayUrl: string;
   dataDir: string;
 }
@@ -36,7 +38,7 @@ export async function initializationOptions(context: vscode.ExtensionContext): P
   return {
     userName,
     color: assignColor(cfg.get<string>('color'), userName),
-    relayUrl: cfg.get<string>('relayUrl') || 'http://127.0.0.1:7420',
+    relayUrl: relayUrlSetting(cfg.get<unknown>('relayUrl')),
     dataDir,
   };
 }
