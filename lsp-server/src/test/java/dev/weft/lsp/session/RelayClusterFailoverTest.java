@@ -3,15 +3,11 @@ package dev.weft.lsp.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.client.invite.InviteLink;
-import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
-import dev.weft.relay.testing.JavaWeftClient;
 import dev.weft.relay.testing.PostgresServer;
 import dev.weft.relay.testing.RedisServer;
 import dev.weft.relay.testing.RelayProcess;
-import dev.weft.relay.testing.WeftTestClient;
-import dev.weft.sync.Message;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
@@ -57,27 +53,13 @@ class RelayClusterFailoverTest {
                 assertThat(text).isIn("A B shared line\n", "B A shared line\n");
 
                 // The surviving node has every edit (it is durable there, not only in the editors).
-                InviteLink l = InviteLink.parse(link);
-                try (WeftTestClient r = JavaWeftClient.connect(n2.url())) {
-                    r.join(new dev.weft.relay.testing.RoomCredentials(l.room(), l.secret(), l.secret()), l.secret(),
-                            99, "reader");
-                    TextDocument replica = new TextDocument(4242);
-                    long deadline = System.nanoTime() + 20_000_000_000L;
-                    while (!replica.getText().equals(text)) {
-                        assertThat(System.nanoTime()).as("n2 serves '%s', has '%s'", text, replica.getText())
-                                .isLessThan(deadline);
-                        r.send(new Message.SyncRequest("notes.md", replica.version()));
-                        Message.SyncReply reply = r.expect(Message.SyncReply.class, x -> true, WeftTestClient.TIMEOUT);
-                        replica.applyUpdate(reply.update());
-                        Thread.sleep(100);
-                    }
-                }
+                HaproxyClusterTest.assertSurvivorServes(n2, InviteLink.parse(link), text);
             }
         }
     }
 
     /** RelayProcess runs the fat jar here (this module's class path has no relay classes), or the test is skipped. */
-    private static void useRelayJar() {
+    static void useRelayJar() {
         if (System.getProperty("weft.relay.jar") != null) {
             return;
         }
