@@ -7,6 +7,11 @@
 // --client lean: Engine.IO/Socket.IO framing over java.net.http.WebSocket with the real CRDT and MessageCodec
 // (see LeanMember). Defaults: fanout socketio, load lean.
 //   ack    --relay URL [--seconds 15] [--rate 20]
+//   cluster --relays URL1,URL2,… --pids P1,P2,… [--clients 1000] [--rooms 250] [--rate 10] [--seconds 30]
+//          [--kill true] [--after-kill 15] [--label NAME]: members of each room spread over the nodes
+//          (FailoverMember); after the measured window one node is SIGKILLed while typing goes on; its members
+//          fail over to the next URL and resync; at the end every acknowledged token is looked for in each room's
+//          text read fresh from a surviving node.
 //   coldstart --jar weft-relay.jar [--runs 5]
 // Prints a table on stderr and one JSON object on stdout.
 
@@ -64,6 +69,11 @@ public class RelayBench {
                     (int) num(o, "clients", 200), (int) num(o, "rooms", 50), num(o, "rate", 10),
                     num(o, "seconds", 60), o.get("samples-out"), o.getOrDefault("client", "lean"));
             case "ack" -> ack(URI.create(o.get("relay")), num(o, "seconds", 15), num(o, "rate", 20));
+            case "cluster" -> cluster(Arrays.stream(o.get("relays").split(",")).map(URI::create).toList(),
+                    Arrays.stream(o.get("pids").split(",")).mapToLong(Long::parseLong).toArray(),
+                    (int) num(o, "clients", 1000), (int) num(o, "rooms", 250), num(o, "rate", 10),
+                    num(o, "seconds", 30), num(o, "after-kill", 15), Boolean.parseBoolean(o.getOrDefault("kill", "true")),
+                    o.getOrDefault("label", "cluster"));
             case "coldstart" -> coldstart(Path.of(o.get("jar")), (int) num(o, "runs", 5));
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
         };
@@ -832,6 +842,491 @@ public class RelayBench {
             return any ? used : -1;
         } catch (IOException | InterruptedException e) {
             return -1;
+        }
+    }
+
+    // ---------------------------------------------------------------- cluster: members over several nodes, a kill
+
+    static Map<String, Object> cluster(List<URI> relays, long[] pids, int clientsN, int roomsN, double rate,
+                                       double seconds, double afterKill, boolean kill, String label) throws Exception {
+        int nodes = relays.size();
+        List<RoomCredentials> rooms = new ArrayList<>();
+        for (int i = 0; i < roomsN; i++) {
+            rooms.add(new RoomApi(relays.get(i % nodes)).createRoom());
+        }
+        ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
+        Samples latency = new Samples();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong losses = new AtomicLong();
+        java.util.function.Consumer<List<TextChange>> onRemote = changes -> {
+            long now = System.nanoTime();
+            for (TextChange ch : changes) {
+                for (String token : ch.insertText().split(";")) {
+                    Long t = sentAt.get(token);
+                    if (t != null) {
+                        latency.add(now - t);
+                    }
+                }
+            }
+        };
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .executor(Executors.newFixedThreadPool(4)).build();
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
+        List<FailoverMember> members = new ArrayList<>();
+        for (int i = 0; i < clientsN; i++) {
+            // Member k of a room is on node k mod nodes: every room's fan-out crosses nodes.
+            int node = (i / roomsN) % nodes;
+            members.add(new FailoverMember(http, timer, relays, node, rooms.get(i % roomsN), 10_000 + i, "load.txt",
+                    onRemote, errors, losses));
+        }
+        long setup0 = System.nanoTime();
+        while (true) {
+            long synced = members.stream().filter(FailoverMember::synced).count();
+            if (synced == members.size()) {
+                break;
+            }
+            if (System.nanoTime() - setup0 > 300e9) {
+                throw new IllegalStateException("only " + synced + "/" + members.size() + " members synced in 300 s");
+            }
+            System.err.printf("%s: %d/%d members synced after %.0f s%n", label, synced, members.size(),
+                    (System.nanoTime() - setup0) / 1e9);
+            Thread.sleep(5000);
+        }
+        double setupSeconds = (System.nanoTime() - setup0) / 1e9;
+        losses.set(0);
+        long[] cpu0 = Arrays.stream(pids).map(RelayBench::cpuTicks).toArray();
+        long wall0 = System.nanoTime();
+        long warmupNanos = (long) (Math.min(5, seconds / 4) * 1e9);
+        long measureFrom = wall0 + warmupNanos;
+        long measureEnd = measureFrom + (long) (seconds * 1e9);
+        long typingEnd = measureEnd + (kill ? (long) (afterKill * 1e9) : 0);
+        long periodNanos = (long) (1e9 / rate);
+        AtomicLong typed = new AtomicLong();
+        ScheduledExecutorService typists = Executors.newScheduledThreadPool(4);
+        for (int i = 0; i < clientsN; i++) {
+            FailoverMember m = members.get(i);
+            int me = i;
+            AtomicLong seq = new AtomicLong();
+            typists.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                if (now > typingEnd) {
+                    return;
+                }
+                String token = me + "." + seq.getAndIncrement();
+                boolean measured = now > measureFrom && now < measureEnd;
+                m.appendToken(token, () -> {
+                    if (measured) {
+                        sentAt.put(token, System.nanoTime());
+                    }
+                    typed.incrementAndGet();
+                });
+            }, (long) (periodNanos * (i / (double) clientsN)), periodNanos, TimeUnit.NANOSECONDS);
+        }
+        sleepUntil(measureEnd);
+        long[] cpu1 = Arrays.stream(pids).map(RelayBench::cpuTicks).toArray();
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        double load1 = loadAverage();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("benchmark", label);
+        r.put("nodes", nodes);
+        r.put("clients", clientsN);
+        r.put("rooms", roomsN);
+        r.put("rate_per_client_per_s", rate);
+        r.put("seconds", seconds);
+        r.put("setup_seconds_all_synced", setupSeconds);
+        r.put("deliveries", latency.size());
+        r.putAll(latency.summary("fanout_ms"));
+        for (int n = 0; n < nodes; n++) {
+            r.put("node" + (n + 1) + "_cpu_percent_avg", 100.0 * (cpu1[n] - cpu0[n]) / 100.0 / wall);
+        }
+        r.put("load_average_1min_at_end_of_window", load1);
+        r.put("connection_losses_in_window", losses.get());
+        long killAt = 0;
+        int victim = nodes > 1 ? 1 : 0;
+        if (kill) {
+            killAt = System.nanoTime();
+            ProcessHandle.of(pids[victim]).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+            sleepUntil(typingEnd);
+        }
+        typists.shutdown();
+        typists.awaitTermination(10, TimeUnit.SECONDS);
+        long unacked = 0;
+        for (FailoverMember m : members) {
+            unacked += m.awaitAcked(Duration.ofSeconds(30));
+        }
+        r.put("errors", errors.get());
+        r.put("unacked_at_end", unacked);
+        r.put("keystrokes", typed.get());
+        if (kill) {
+            Samples resync = new Samples();
+            Samples resyncFromLoss = new Samples();
+            int moved = 0;
+            int notResynced = 0;
+            for (FailoverMember m : members) {
+                if (m.lostAt > 0) {
+                    moved++;
+                    if (m.resyncedAt > 0) {
+                        resync.add(m.resyncedAt - killAt);
+                        resyncFromLoss.add(m.resyncedAt - m.lostAt);
+                    } else {
+                        notResynced++;
+                    }
+                }
+            }
+            r.put("killed_node", victim + 1);
+            r.put("members_failed_over", moved);
+            r.put("members_not_resynced", notResynced);
+            r.putAll(resync.summary("kill_to_resynced_ms"));
+            r.putAll(resyncFromLoss.summary("loss_to_resynced_ms"));
+        }
+        // Every token whose edit an Ack covered must be in the room's text, read fresh from a surviving node.
+        URI reader = relays.get(kill && nodes > 1 ? (victim + 1) % nodes : 0);
+        long ackedTokens = 0;
+        long lost = 0;
+        Map<String, java.util.Set<String>> texts = new HashMap<>();
+        for (RoomCredentials room : rooms) {
+            FailoverMember fresh = new FailoverMember(http, timer, List.of(reader), 0, room, 1, "load.txt",
+                    c -> { }, errors, new AtomicLong());
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!fresh.synced() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            texts.put(room.room(), new java.util.HashSet<>(Arrays.asList(fresh.text().split(";"))));
+            fresh.close();
+        }
+        for (int i = 0; i < clientsN; i++) {
+            java.util.Set<String> text = texts.get(rooms.get(i % roomsN).room());
+            for (String token : members.get(i).ackedTokens()) {
+                ackedTokens++;
+                if (!text.contains(token)) {
+                    lost++;
+                }
+            }
+        }
+        r.put("acked_tokens_checked", ackedTokens);
+        r.put("acked_tokens_lost", lost);
+        members.forEach(FailoverMember::close);
+        timer.shutdownNow();
+        return r;
+    }
+
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * A lean member (as {@link LeanMember}) that fails over: when its connection is lost it connects to the next
+     * relay URL, sends Hello, then SyncRequest with its version, and sends the diff the relay lacks (its unacked
+     * edits and those typed while offline). Records when the loss happened and when an Ack covered all its own
+     * edits again ("resynced"), and which tokens an Ack ever covered.
+     */
+    static final class FailoverMember implements LoadMember {
+        private final java.net.http.HttpClient http;
+        private final ScheduledExecutorService timer;
+        private final List<URI> relays;
+        private final RoomCredentials room;
+        private final long agent;
+        private final String docName;
+        private final java.util.function.Consumer<List<TextChange>> onRemote;
+        private final AtomicLong errors;
+        private final AtomicLong losses;
+        /** Replica; guarded by {@code this}, as are the fields below up to {@code resyncTarget}. */
+        private final TextDocument doc;
+        private final java.util.ArrayDeque<String> outbox = new java.util.ArrayDeque<>();
+        private boolean sending;
+        /** True while the current connection is synced and edits go out as they are made. */
+        private boolean live;
+        private Conn conn;
+        private int nodeIndex;
+        private final List<String> tokens = new ArrayList<>();
+        private final List<Long> tokenClocks = new ArrayList<>();
+        private long ackedClock;
+        private long resyncTarget = -1;
+        private final AtomicLong unacked = new AtomicLong();
+        private final java.util.concurrent.CompletableFuture<Void> firstSync = new java.util.concurrent.CompletableFuture<>();
+        volatile long lostAt;
+        volatile long resyncedAt;
+        private volatile boolean closing;
+
+        FailoverMember(java.net.http.HttpClient http, ScheduledExecutorService timer, List<URI> relays, int node,
+                       RoomCredentials room, long agent, String docName,
+                       java.util.function.Consumer<List<TextChange>> onRemote, AtomicLong errors, AtomicLong losses) {
+            this.http = http;
+            this.timer = timer;
+            this.relays = relays;
+            this.nodeIndex = node;
+            this.room = room;
+            this.agent = agent;
+            this.docName = docName;
+            this.onRemote = onRemote;
+            this.errors = errors;
+            this.losses = losses;
+            this.doc = new TextDocument(agent);
+            connect();
+        }
+
+        private synchronized void connect() {
+            if (closing) {
+                return;
+            }
+            Conn c = new Conn();
+            conn = c;
+            URI relay = relays.get(nodeIndex);
+            URI ws = URI.create(relay.toString().replaceFirst("^http", "ws").replaceAll("/$", "")
+                    + "/socket.io/?EIO=4&transport=websocket");
+            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(ws, c)
+                    .whenComplete((socket, failure) -> {
+                        if (failure != null) {
+                            lost(c);
+                        }
+                    });
+        }
+
+        /** The connection {@code c} is gone: fail over to the next URL (once per connection). */
+        private void lost(Conn c) {
+            synchronized (this) {
+                if (c != conn || closing) {
+                    return;
+                }
+                conn = null;
+                live = false;
+                outbox.clear();
+                sending = false;
+                if (lostAt == 0 && firstSync.isDone()) {
+                    lostAt = System.nanoTime();
+                }
+                nodeIndex = (nodeIndex + 1) % relays.size();
+            }
+            losses.incrementAndGet();
+            timer.schedule(this::connect, 100, TimeUnit.MILLISECONDS);
+        }
+
+        final class Conn implements java.net.http.WebSocket.Listener {
+            private final StringBuilder partial = new StringBuilder();
+            volatile java.net.http.WebSocket ws;
+
+            @Override
+            public void onOpen(java.net.http.WebSocket webSocket) {
+                ws = webSocket;
+                webSocket.request(1);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data,
+                                                                boolean last) {
+                partial.append(data);
+                if (last) {
+                    String frame = partial.toString();
+                    partial.setLength(0);
+                    onFrame(this, frame);
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int status,
+                                                                 String reason) {
+                lost(this);
+                return null;
+            }
+
+            @Override
+            public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+                lost(this);
+            }
+        }
+
+        private void onFrame(Conn c, String frame) {
+            if (frame.startsWith("42")) {
+                int from = frame.indexOf("\",\"") + 3;
+                onMessage(c, MessageCodec.decodeBase64(frame.substring(from, frame.length() - 2),
+                        MessageCodec.Limits.DEFAULT));
+            } else if (frame.equals("2")) {
+                sendRaw(c, "3", true);
+            } else if (frame.startsWith("0")) {
+                sendRaw(c, "40", true);
+            } else if (frame.startsWith("40")) {
+                send(c, new Message.Hello(MessageCodec.PROTOCOL_VERSION, room.room(), room.secret(), agent,
+                        "load-" + agent, "#888888"), true);
+            } else if (frame.startsWith("41") || frame.startsWith("44")) {
+                errors.incrementAndGet();
+                System.err.println("cluster: relay closed the namespace: " + frame);
+            }
+        }
+
+        private void onMessage(Conn c, Message m) {
+            if (m instanceof Message.Welcome) {
+                VersionVector v;
+                synchronized (this) {
+                    v = doc.version();
+                }
+                send(c, new Message.SyncRequest(docName, v), true);
+            } else if (m instanceof Message.SyncReply r) {
+                synchronized (this) {
+                    if (c != conn) {
+                        return;
+                    }
+                    doc.applyUpdate(r.update());
+                    live = true;
+                    if (!firstSync.isDone()) {
+                        firstSync.complete(null);
+                        return;
+                    }
+                    // A resync: send what this node lacks (unacked edits and those typed while offline).
+                    long own = doc.version().get(agent);
+                    resyncTarget = own;
+                    if (!r.serverVersion().covers(doc.version())) {
+                        unacked.set(1);
+                        send(c, new Message.Update(docName, doc.encodeDiff(r.serverVersion())), true);
+                    } else {
+                        unacked.set(0);
+                        markAcked(r.serverVersion().get(agent));
+                    }
+                }
+            } else if (m instanceof Message.Update u) {
+                List<TextChange> changes;
+                synchronized (this) {
+                    changes = doc.applyUpdate(u.update());
+                }
+                onRemote.accept(changes);
+            } else if (m instanceof Message.Ack a) {
+                synchronized (this) {
+                    markAcked(a.durableVersion().get(agent));
+                }
+                unacked.decrementAndGet();
+            } else if (m instanceof Message.Error e) {
+                errors.incrementAndGet();
+                System.err.println("cluster: relay error " + e.code() + ": " + e.message());
+                if (!e.doc().isEmpty()) {
+                    unacked.decrementAndGet();
+                }
+            }
+        }
+
+        /** Guarded by {@code this}. */
+        private void markAcked(long clock) {
+            ackedClock = Math.max(ackedClock, clock);
+            if (resyncTarget >= 0 && ackedClock >= resyncTarget && resyncedAt == 0) {
+                resyncedAt = System.nanoTime();
+            }
+        }
+
+        @Override
+        public boolean synced() {
+            return firstSync.isDone();
+        }
+
+        @Override
+        public void appendToken(String token, Runnable beforeEdit) {
+            synchronized (this) {
+                beforeEdit.run();
+                byte[] update = doc.insert(doc.length(), token + ";").update();
+                tokens.add(token);
+                tokenClocks.add(doc.version().get(agent));
+                if (live) {
+                    unacked.incrementAndGet();
+                    send(conn, new Message.Update(docName, update), false);
+                }
+            }
+        }
+
+        @Override
+        public void edit(java.util.function.Function<TextDocument, dev.weft.crdt.model.LocalEdit> edit) {
+            throw new UnsupportedOperationException("cluster members only append tokens");
+        }
+
+        /** The tokens an Ack covered. */
+        synchronized List<String> ackedTokens() {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < tokens.size(); i++) {
+                if (tokenClocks.get(i) <= ackedClock) {
+                    out.add(tokens.get(i));
+                }
+            }
+            return out;
+        }
+
+        synchronized String text() {
+            return doc.getText();
+        }
+
+        private void send(Conn c, Message m, boolean control) {
+            sendRaw(c, "42[\"weft\",\"" + MessageCodec.encodeBase64(m) + "\"]", control);
+        }
+
+        private void sendRaw(Conn c, String frame, boolean control) {
+            synchronized (this) {
+                if (c == null || c != conn) {
+                    return;
+                }
+                if (sending) {
+                    outbox.add(frame);
+                    return;
+                }
+                sending = true;
+            }
+            transmit(c, frame);
+        }
+
+        private void transmit(Conn c, String frame) {
+            java.net.http.WebSocket ws = c.ws;
+            if (ws == null) {
+                synchronized (this) {
+                    sending = false;
+                }
+                return;
+            }
+            ws.sendText(frame, true).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    lost(c);
+                    return;
+                }
+                String next;
+                synchronized (this) {
+                    if (c != conn) {
+                        return;
+                    }
+                    next = outbox.poll();
+                    if (next == null) {
+                        sending = false;
+                        return;
+                    }
+                }
+                transmit(c, next);
+            });
+        }
+
+        @Override
+        public long awaitAcked(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                synchronized (this) {
+                    if (live && ackedClock >= doc.version().get(agent)) {
+                        return 0;
+                    }
+                }
+                Thread.sleep(10);
+            }
+            synchronized (this) {
+                return tokens.size() - ackedTokens().size();
+            }
+        }
+
+        @Override
+        public void close() {
+            Conn c;
+            synchronized (this) {
+                closing = true;
+                c = conn;
+            }
+            if (c != null && c.ws != null) {
+                c.ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+            }
         }
     }
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Relay benchmarks: bench/relay/run.sh fanout|load|ack|coldstart|all [extra RelayBench options]
+# Relay benchmarks: bench/relay/run.sh fanout|load|ack|coldstart|cluster|all [extra RelayBench options]
 # Starts the relay jar on a free loopback port with a fresh data directory (except coldstart, which starts its
 # own), runs bench/relay/RelayBench.java against it with the sync client jar on the classpath, prints a
 # table on stderr and one JSON line per benchmark on stdout. Builds missing jars with Maven first.
+# cluster: a private PostgreSQL (initdb in a temp dir, as user postgres when root) and redis-server on free ports,
+# 3 relay nodes on them (WEFT_CLUSTER_NODES to change), the load spread over the nodes, then one node SIGKILLed;
+# then the same load on one node with SQLite. Needs Debian's postgresql and redis-server.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 relay_jar="${WEFT_RELAY_JAR:-$root/relay-server/target/weft-relay.jar}"
@@ -23,7 +26,7 @@ start_relay() {
   port="$(free_port)"
   # The benchmarks create up to --rooms rooms from 127.0.0.1 at once: lift the per-address creation limit.
   java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$port" --data "$data" --room-create-burst 100000 \
-    >"$data.log" 2>&1 &
+    ${WEFT_RELAY_EXTRA:-} >"$data.log" 2>&1 &
   relay_pid=$!
   for _ in $(seq 1 600); do
     if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
@@ -31,12 +34,54 @@ start_relay() {
   done
   echo "bench/relay: relay did not become healthy; log:" >&2; tail -20 "$data.log" >&2; exit 1
 }
+start_relay_unlimited() { WEFT_RELAY_EXTRA="--max-connections-per-address 100000" start_relay; }
 stop_relay() {
   if [ -n "$relay_pid" ]; then kill "$relay_pid" 2>/dev/null || true; wait "$relay_pid" 2>/dev/null || true; fi
   relay_pid=""
   if [ -n "$data" ]; then rm -rf "$data" "$data.log"; data=""; fi
 }
-trap stop_relay EXIT
+pg_dir=""; redis_pid=""; node_pids=(); node_urls=()
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+start_cluster() {
+  local pg_bin n p
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null; then
+    echo "bench/relay cluster: needs Debian's postgresql and redis-server (apt-get install postgresql redis-server)" >&2
+    exit 2
+  fi
+  pg_dir="$(mktemp -d /tmp/weft-bench-pg.XXXXXX)"
+  [ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
+  pg_port="$(free_port)"
+  as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U weft -A trust -E UTF8 --no-sync >/dev/null
+  as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
+  as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U weft weft
+  redis_port="$(free_port)"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$pg_dir" >"$pg_dir/redis.log" 2>&1 &
+  redis_pid=$!
+  for n in $(seq 1 "${WEFT_CLUSTER_NODES:-3}"); do
+    p="$(free_port)"
+    mkdir -p "$pg_dir/n$n"
+    java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$p" --data "$pg_dir/n$n" --room-create-burst 100000 \
+      --max-connections-per-address 100000 --store "postgresql://127.0.0.1:$pg_port/weft?user=weft" \
+      --redis "redis://127.0.0.1:$redis_port" >"$pg_dir/n$n.log" 2>&1 &
+    node_pids+=($!); node_urls+=("http://127.0.0.1:$p")
+  done
+  for u in "${node_urls[@]}"; do
+    for _ in $(seq 1 600); do curl -fsS "$u/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+    curl -fsS "$u/healthz" >/dev/null || { echo "bench/relay: node $u not healthy" >&2; tail -20 "$pg_dir"/n*.log >&2; exit 1; }
+  done
+}
+stop_cluster() {
+  local p
+  for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  node_pids=(); node_urls=()
+  if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; redis_pid=""; fi
+  if [ -n "$pg_dir" ]; then
+    as_pg "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"; pg_dir=""
+  fi
+}
+trap 'stop_relay; stop_cluster' EXIT
 
 bench() { java -Xmx2g -cp "$client_jar" "$root/bench/relay/RelayBench.java" "$@"; }
 
@@ -47,7 +92,18 @@ run_one() {
       start_relay
       bench "$1" --relay "http://127.0.0.1:$port" --pid "$relay_pid" "${@:2}"
       stop_relay ;;
-    *) echo "usage: bench/relay/run.sh fanout|load|ack|coldstart|all [--option value]…" >&2; exit 2 ;;
+    cluster)
+      echo "bench/relay cluster: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+      start_cluster
+      bench cluster --relays "$(IFS=,; echo "${node_urls[*]}")" --pids "$(IFS=,; echo "${node_pids[*]}")" \
+        --label "cluster_${#node_urls[@]}_nodes_postgresql_redis" "${@:2}"
+      stop_cluster
+      # The same load on one node with SQLite (no kill: there is no other node to fail over to).
+      start_relay_unlimited
+      bench cluster --relays "http://127.0.0.1:$port" --pids "$relay_pid" --label single_node_sqlite "${@:2}" --kill false
+      stop_relay
+      echo "bench/relay cluster: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2 ;;
+    *) echo "usage: bench/relay/run.sh fanout|load|ack|coldstart|cluster|all [--option value]…" >&2; exit 2 ;;
   esac
 }
 
