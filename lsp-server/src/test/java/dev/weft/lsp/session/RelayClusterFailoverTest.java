@@ -58,6 +58,18 @@ class RelayClusterFailoverTest {
         }
     }
 
+    @Test
+    void shareCreatesTheRoomOnTheFirstListedRelayThatAnswers() throws Exception {
+        useRelayJar();
+        try (RelayProcess up = RelayProcess.start(tmp.resolve("up"));
+             Session s = new Session(tmp.resolve("s"), "http://127.0.0.1:1, " + up.url())) {
+            s.addEditor(Ordering.VSCODE, null);
+            String link = s.share("notes.md", "x\n");
+            assertThat(InviteLink.parse(link).relay().toString()).as("the dead first URL is skipped")
+                    .isEqualTo(up.url());
+        }
+    }
+
     /** RelayProcess runs the fat jar here (this module's class path has no relay classes), or the test is skipped. */
     static void useRelayJar() {
         if (System.getProperty("weft.relay.jar") != null) {
