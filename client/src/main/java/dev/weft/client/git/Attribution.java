@@ -82,47 +82,174 @@ public final class Attribution {
                 }
             }
         }
+        this.fAgent = fAgent;
+        this.fSeq = fSeq;
+        this.fDeleted = fDeleted;
+        this.fChar = fChar;
+        this.visToFull = visToFull;
         typist = new GitIdentity[text.length()];
         inserted = new boolean[text.length()];
+        shown = new GitIdentity[text.length()];
+        shownInserted = new boolean[text.length()];
         deleters = new ArrayList<>(head.length());
         for (int i = 0; i < head.length(); i++) {
             deleters.add(null);
         }
+        List<MinimalDiff.Edit> edits = CharDiff.diff(head, text);
         int shift = 0;
-        for (MinimalDiff.Edit e : CharDiff.diff(head, text)) {
-            int ts = e.offset() + shift;
-            int te = ts + e.text().length();
-            shift += e.text().length() - e.length();
-            for (int i = ts; i < te; i++) {
-                inserted[i] = true;
-                typist[i] = log.identityOfAgent(fAgent[visToFull[i]]);
+        for (int n = 0; n < edits.size(); n++) {
+            MinimalDiff.Edit e = edits.get(n);
+            // Where neighbouring edits end and start (in HEAD; between edits HEAD and now are equal).
+            int lo = n == 0 ? 0 : edits.get(n - 1).offset() + edits.get(n - 1).length();
+            int hi = n + 1 < edits.size() ? edits.get(n + 1).offset() : head.length();
+            int shown0 = e.offset();
+            int truth = e.offset();
+            if (e.length() == 0 && !e.text().isEmpty()) {
+                int[] c = candidates(text, e.offset() + shift, e.text().length(), lo + shift,
+                        hi + shift + e.text().length());
+                truth = fewestBreaks(c, e.text().length()) - shift;
+                shown0 = endingWithNewline(text, c, e.text().length(), truth + shift) - shift;
+            } else if (e.length() > 0 && e.text().isEmpty()) {
+                int[] c = candidates(head, e.offset(), e.length(), lo, hi);
+                truth = fullyMatched(c, e.length(), shift);
+                shown0 = truth;
             }
-            int fs = ts == 0 ? 0 : visToFull[ts - 1] + 1;
-            int fe = te == text.length() ? full : visToFull[te];
-            List<int[]> steps = new ArrayList<>();
-            int j = e.offset();
-            int hEnd = e.offset() + e.length();
-            int vi = ts;
-            for (int f = fs; f < fe; f++) {
-                if (!fDeleted[f]) {
-                    steps.add(new int[]{0, vi++});
-                } else if (j < hEnd && fChar[f] == head.charAt(j)) {
-                    Set<GitIdentity> who = new LinkedHashSet<>();
-                    for (long s : log.deleters(fileId, fAgent[f], fSeq[f])) {
-                        GitIdentity id = log.identityOfSession(s);
-                        if (id != null) {
-                            who.add(id);
-                        }
+            String inserted = e.text().isEmpty() ? "" : text.substring(truth + shift, truth + shift
+                    + e.text().length());
+            hunks.add(hunk(truth, e.length(), truth + shift, inserted.length()));
+            int len = inserted.length();
+            for (int i = 0; i < len; i++) {
+                int displayAt = shown0 + shift + i;
+                int truthAt = truth + shift + Math.floorMod(shown0 - truth + i, len);
+                shownInserted[displayAt] = true;
+                shown[displayAt] = typist[truthAt];
+            }
+            shift += e.text().length() - e.length();
+        }
+    }
+
+    /** Per-unit arrays of the replica's whole sequence, tombstones included; immutable after construction. */
+    private final long[] fAgent;
+    private final long[] fSeq;
+    private final boolean[] fDeleted;
+    private final char[] fChar;
+    private final int[] visToFull;
+    /** Per current unit, for display: {@link #typist}/{@link #inserted} with each ambiguous block placed as git does. */
+    private final GitIdentity[] shown;
+    private final boolean[] shownInserted;
+
+    /**
+     * Records the hunk replacing HEAD {@code [hs, hs+hl)} by current {@code [ts, ts+tl)}: marks the inserted units
+     * and their typists, matches the deleted HEAD units to tombstones in the gap and sets their deleters.
+     */
+    private Hunk hunk(int hs, int hl, int ts, int tl) {
+        int te = ts + tl;
+        for (int i = ts; i < te; i++) {
+            inserted[i] = true;
+            typist[i] = log.identityOfAgent(fAgent[visToFull[i]]);
+        }
+        List<int[]> steps = new ArrayList<>();
+        int j = hs;
+        int hEnd = hs + hl;
+        int vi = ts;
+        int[] gap = gap(ts, te);
+        for (int f = gap[0]; f < gap[1]; f++) {
+            if (!fDeleted[f]) {
+                steps.add(new int[]{0, vi++});
+            } else if (j < hEnd && fChar[f] == head.charAt(j)) {
+                Set<GitIdentity> who = new LinkedHashSet<>();
+                for (long s : log.deleters(fileId, fAgent[f], fSeq[f])) {
+                    GitIdentity id = log.identityOfSession(s);
+                    if (id != null) {
+                        who.add(id);
                     }
-                    deleters.set(j, who);
-                    steps.add(new int[]{1, j++});
+                }
+                deleters.set(j, who);
+                steps.add(new int[]{1, j++});
+            }
+        }
+        for (int u = j; u < hEnd; u++) {
+            deleters.set(u, Set.of());
+        }
+        return new Hunk(hs, hEnd, ts, te, steps, hEnd - j);
+    }
+
+    /** The replica's units between the visible units just before {@code ts} and at {@code te}: {from, to}. */
+    private int[] gap(int ts, int te) {
+        int fs = ts == 0 ? 0 : visToFull[ts - 1] + 1;
+        int fe = te == text.length() ? fAgent.length : visToFull[te];
+        return new int[]{fs, fe};
+    }
+
+    /**
+     * The places a block of {@code len} units at {@code at} in {@code s} can slide to without changing the result
+     * (repeated characters around it), within {@code [lo, hi]}, ascending; never splitting a surrogate pair.
+     */
+    private static int[] candidates(String s, int at, int len, int lo, int hi) {
+        int from = at;
+        while (from > lo && s.charAt(from - 1) == s.charAt(from + len - 1) && !Character.isSurrogate(s.charAt(from - 1))) {
+            from--;
+        }
+        int to = at;
+        while (to + len < hi && s.charAt(to + len) == s.charAt(to) && !Character.isSurrogate(s.charAt(to))) {
+            to++;
+        }
+        int[] out = new int[to - from + 1];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = from + i;
+        }
+        return out;
+    }
+
+    /**
+     * Of the places an inserted block can take, the one whose units look most like what was typed: fewest breaks
+     * in the ids (a typed run has consecutive seqs of one agent), ties to the leftmost.
+     */
+    private int fewestBreaks(int[] places, int len) {
+        int best = places[0];
+        int bestBreaks = Integer.MAX_VALUE;
+        for (int p : places) {
+            int breaks = 0;
+            for (int i = p; i + 1 < p + len; i++) {
+                int a = visToFull[i];
+                int b = visToFull[i + 1];
+                if (fAgent[a] != fAgent[b] || fSeq[b] != fSeq[a] + 1) {
+                    breaks++;
                 }
             }
-            for (int u = j; u < hEnd; u++) {
-                deleters.set(u, Set.of());
+            if (breaks < bestBreaks) {
+                best = p;
+                bestBreaks = breaks;
             }
-            hunks.add(new Hunk(e.offset(), hEnd, ts, te, steps, hEnd - j));
         }
+        return best;
+    }
+
+    /** For display, as git shows it: the last place where the block ends with a line break, else {@code fallback}. */
+    private static int endingWithNewline(String s, int[] places, int len, int fallback) {
+        for (int i = places.length - 1; i >= 0; i--) {
+            if (s.charAt(places[i] + len - 1) == '\n') {
+                return places[i];
+            }
+        }
+        return fallback;
+    }
+
+    /** Of the places a HEAD deletion can take, the first whose every unit has its tombstone in the gap. */
+    private int fullyMatched(int[] places, int len, int shift) {
+        for (int p : places) {
+            int[] gap = gap(p + shift, p + shift);
+            int j = p;
+            for (int f = gap[0]; f < gap[1] && j < p + len; f++) {
+                if (fDeleted[f] && fChar[f] == head.charAt(j)) {
+                    j++;
+                }
+            }
+            if (j == p + len) {
+                return p;
+            }
+        }
+        return places[0];
     }
 
     /** The current text (the replica's). */
@@ -138,8 +265,8 @@ public final class Attribution {
         List<List<String>> out = new ArrayList<>();
         Set<String> line = new LinkedHashSet<>();
         for (int i = 0; i < text.length(); i++) {
-            if (inserted[i]) {
-                line.add(typist[i] == null ? UNKNOWN : typist[i].name());
+            if (shownInserted[i]) {
+                line.add(shown[i] == null ? UNKNOWN : shown[i].name());
             }
             if (text.charAt(i) == '\n') {
                 out.add(List.copyOf(line));

@@ -18,54 +18,12 @@ final class CharDiff {
     }
 
     /**
-     * Ascending, non-overlapping replacements turning {@code a} into {@code b}; offsets in {@code a}. A pure
-     * insertion or deletion that could sit at several places (repeated characters around it) is placed, as git
-     * does, so that it ends with a line break when one of its places allows it: appending a line is an
-     * insertion of that whole line, not of the previous line's {@code \n} plus the new line's text.
+     * Ascending, non-overlapping replacements turning {@code a} into {@code b}; offsets in {@code a}. Where an
+     * insertion or deletion could sit at several places (repeated characters), the place is arbitrary:
+     * {@link Attribution} chooses among them with the CRDT's ids.
      */
     static List<MinimalDiff.Edit> diff(String a, String b) {
-        List<MinimalDiff.Edit> raw = refine(a, b);
-        List<MinimalDiff.Edit> out = new ArrayList<>(raw.size());
-        for (int i = 0; i < raw.size(); i++) {
-            int lo = out.isEmpty() ? 0 : out.get(out.size() - 1).offset() + out.get(out.size() - 1).length();
-            int hi = i + 1 < raw.size() ? raw.get(i + 1).offset() : a.length();
-            out.add(slide(a, raw.get(i), lo, hi));
-        }
-        return out;
-    }
-
-    /** {@code e} moved within {@code [lo, hi]} of {@code a} to end with a line break, if it is a pure insertion or deletion. */
-    private static MinimalDiff.Edit slide(String a, MinimalDiff.Edit e, int lo, int hi) {
-        boolean insertion = e.length() == 0;
-        if (insertion == e.text().isEmpty()) {
-            return e;   // a replacement (or nothing): one place only
-        }
-        // The moving block: inserted text, or the deleted part of a.
-        String block = insertion ? e.text() : a.substring(e.offset(), e.offset() + e.length());
-        int off = e.offset();
-        int end = insertion ? off : off + e.length();
-        // Slide left as far as possible.
-        while (off > lo && a.charAt(off - 1) == block.charAt(block.length() - 1)
-                && !Character.isSurrogate(a.charAt(off - 1))) {
-            block = a.charAt(off - 1) + block.substring(0, block.length() - 1);
-            off--;
-            end--;
-        }
-        String best = block.endsWith("\n") ? block : null;
-        int bestOff = off;
-        while (end < hi && a.charAt(end) == block.charAt(0) && !Character.isSurrogate(a.charAt(end))) {
-            block = block.substring(1) + a.charAt(end);
-            off++;
-            end++;
-            if (block.endsWith("\n")) {
-                best = block;
-                bestOff = off;
-            }
-        }
-        if (best == null) {
-            return e;
-        }
-        return insertion ? new MinimalDiff.Edit(bestOff, 0, best) : new MinimalDiff.Edit(bestOff, best.length(), "");
+        return refine(a, b);
     }
 
     private static List<MinimalDiff.Edit> refine(String a, String b) {
