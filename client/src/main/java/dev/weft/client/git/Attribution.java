@@ -38,8 +38,8 @@ public final class Attribution {
      * @param headEnd       end (exclusive) in HEAD
      * @param textStart     first current unit inserted
      * @param textEnd       end (exclusive) in the current text
-     * @param steps         the replica's characters in the gap, in document order: {@code [kind, index]} with kind
-     *                      0 = inserted current unit {@code index}, 1 = tombstone matched to HEAD unit {@code index}
+     * @param steps         the hunk's alignment steps in document order: {@code [INSERTED, current unit]},
+     *                      {@code [DELETED, HEAD unit, replica unit of its tombstone]}, {@code [HEAD_UNMATCHED, HEAD unit]}
      * @param unmatchedHead HEAD units of this hunk with no tombstone found
      */
     record Hunk(int headStart, int headEnd, int textStart, int textEnd, List<int[]> steps, int unmatchedHead) {
@@ -95,37 +95,220 @@ public final class Attribution {
         for (int i = 0; i < head.length(); i++) {
             deleters.add(null);
         }
-        List<MinimalDiff.Edit> edits = CharDiff.diff(head, text);
-        int shift = 0;
-        for (int n = 0; n < edits.size(); n++) {
-            MinimalDiff.Edit e = edits.get(n);
-            // Where neighbouring edits end and start (in HEAD; between edits HEAD and now are equal).
-            int lo = n == 0 ? 0 : edits.get(n - 1).offset() + edits.get(n - 1).length();
-            int hi = n + 1 < edits.size() ? edits.get(n + 1).offset() : head.length();
-            int shown0 = e.offset();
-            int truth = e.offset();
-            if (e.length() == 0 && !e.text().isEmpty()) {
-                int[] c = candidates(text, e.offset() + shift, e.text().length(), lo + shift,
-                        hi + shift + e.text().length());
-                truth = fewestBreaks(c, e.text().length()) - shift;
-                shown0 = endingWithNewline(text, c, e.text().length(), truth + shift) - shift;
-            } else if (e.length() > 0 && e.text().isEmpty()) {
-                int[] c = candidates(head, e.offset(), e.length(), lo, hi);
-                truth = fullyMatched(c, e.length(), shift);
-                shown0 = truth;
+        for (int[] b : lineBlocks(head, text)) {
+            MinimalDiff.Edit e = new MinimalDiff.Edit(b[0], b[1] - b[0], text.substring(b[2], b[3]));
+            int ts = b[2];
+            int[] g = gap(ts, ts + e.text().length());
+            List<int[]> steps = align(e.offset(), e.offset() + e.length(), ts, g[0], g[1]);
+            // Sub-hunks: maximal runs of steps between kept characters.
+            List<int[]> run = new ArrayList<>();
+            int cur = ts;
+            int hd = e.offset();
+            int runHead = hd;
+            int runText = cur;
+            for (int[] st : steps) {
+                if (st[0] == KEPT) {
+                    if (!run.isEmpty()) {
+                        hunks.add(hunk(runHead, hd, runText, cur, run));
+                        run = new ArrayList<>();
+                    }
+                    hd++;
+                    cur++;
+                    runHead = hd;
+                    runText = cur;
+                    continue;
+                }
+                run.add(st);
+                if (st[0] == INSERTED) {
+                    cur++;
+                } else {
+                    hd++;
+                }
             }
-            String inserted = e.text().isEmpty() ? "" : text.substring(truth + shift, truth + shift
-                    + e.text().length());
-            hunks.add(hunk(truth, e.length(), truth + shift, inserted.length()));
-            int len = inserted.length();
-            for (int i = 0; i < len; i++) {
-                int displayAt = shown0 + shift + i;
-                int truthAt = truth + shift + Math.floorMod(shown0 - truth + i, len);
-                shownInserted[displayAt] = true;
-                shown[displayAt] = typist[truthAt];
+            if (!run.isEmpty()) {
+                hunks.add(hunk(runHead, hd, runText, cur, run));
             }
-            shift += e.text().length() - e.length();
         }
+        // Display: a pure insertion that could sit at several places is shown as git shows it.
+        for (int n = 0; n < hunks.size(); n++) {
+            Hunk h = hunks.get(n);
+            int len = h.textEnd() - h.textStart();
+            for (int i = h.textStart(); i < h.textEnd(); i++) {
+                shownInserted[i] = true;
+                shown[i] = typist[i];
+            }
+            if (len == 0 || h.headEnd() > h.headStart()) {
+                continue;
+            }
+            int lo = n == 0 ? 0 : hunks.get(n - 1).textEnd();
+            int hi = n + 1 < hunks.size() ? hunks.get(n + 1).textStart() : text.length();
+            int[] c = candidates(text, h.textStart(), len, lo, hi);
+            int disp = endingWithNewline(text, c, len, h.textStart());
+            if (disp == h.textStart()) {
+                continue;
+            }
+            for (int i = h.textStart(); i < h.textEnd(); i++) {
+                shownInserted[i] = false;
+            }
+            for (int i = 0; i < len; i++) {
+                shownInserted[disp + i] = true;
+                shown[disp + i] = typist[h.textStart() + Math.floorMod(disp - h.textStart() + i, len)];
+            }
+        }
+    }
+
+    /**
+     * The line diff's changed blocks widened to whole lines (where the line diff put a block's edge inside a line,
+     * e.g. keeping a line's {@code \n} but not its text, the ids may say otherwise), overlapping ones merged:
+     * {@code {headStart, headEnd, textStart, textEnd}}.
+     */
+    private static List<int[]> lineBlocks(String head, String text) {
+        List<int[]> out = new ArrayList<>();
+        int shift = 0;
+        for (MinimalDiff.Edit e : MinimalDiff.diff(head, text)) {
+            int hs = e.offset() == 0 ? 0 : head.lastIndexOf('\n', e.offset() - 1) + 1;
+            int he0 = e.offset() + e.length();
+            int nl = he0 >= head.length() ? -1 : head.indexOf('\n', he0);
+            int he = nl < 0 ? head.length() : nl + 1;
+            int ts = e.offset() + shift - (e.offset() - hs);
+            int te = e.offset() + shift + e.text().length() + (he - he0);
+            shift += e.text().length() - e.length();
+            int[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && hs < last[1]) {
+                last[1] = Math.max(last[1], he);
+                last[3] = Math.max(last[3], te);
+            } else {
+                out.add(new int[]{hs, he, ts, te});
+            }
+        }
+        return out;
+    }
+
+    /** True if replica unit {@code f} continues the run of unit {@code last} (same agent, next seq). */
+    private boolean continues(int last, int f) {
+        return last >= 0 && fAgent[last] == fAgent[f] && fSeq[last] + 1 == fSeq[f];
+    }
+
+    /** Step kinds of an alignment: an inserted current unit, a HEAD unit deleted (tombstone found), kept, lost. */
+    static final int INSERTED = 0, DELETED = 1, KEPT = 2, HEAD_UNMATCHED = 3;
+    /** Larger blocks (HEAD units × replica units) are aligned greedily instead. */
+    static final long MAX_ALIGN_CELLS = 2_000_000L;
+
+    /**
+     * Aligns HEAD {@code [hs, he)} with the replica's units {@code [fs, fe)} (visible ones are current units from
+     * {@code ts}): a longest common subsequence where, among equally long ones, matches that continue a run of
+     * ids (same agent, next seq) win, so a character is matched to the copy that was typed with its neighbours,
+     * not to an equal character someone typed nearby. Matched to a visible unit = kept; to a tombstone = deleted.
+     *
+     * @return steps {@code [kind, index]} in order (index: current unit for INSERTED, HEAD unit otherwise)
+     */
+    private List<int[]> align(int hs, int he, int ts, int fs, int fe) {
+        int n = he - hs;
+        int m = fe - fs;
+        List<int[]> out = new ArrayList<>();
+        if ((long) (n + 1) * (m + 1) > MAX_ALIGN_CELLS) {
+            int j = hs;
+            int v = ts;
+            for (int f = fs; f < fe; f++) {
+                if (!fDeleted[f]) {
+                    out.add(new int[]{INSERTED, v++});
+                } else if (j < he && fChar[f] == head.charAt(j)) {
+                    out.add(new int[]{DELETED, j++, f});
+                }
+            }
+            while (j < he) {
+                out.add(new int[]{HEAD_UNMATCHED, j++});
+            }
+            return out;
+        }
+        int w = m + 1;
+        int cells = (n + 1) * w;
+        final int none = Integer.MIN_VALUE / 4;
+        // Two states per cell: the best path's last step is not a match (free) or is one (matched); each keeps the
+        // replica unit of its path's last match (for the run bonus) and where it came from (for the trace back).
+        int[] free = new int[cells];
+        int[] matched = new int[cells];
+        int[] freeLast = new int[cells];
+        int[] matchedLast = new int[cells];
+        byte[] freeFrom = new byte[cells];    // 0 free above, 1 matched above, 2 free left, 3 matched left
+        byte[] matchedFrom = new byte[cells]; // 0 free diagonal, 1 matched diagonal
+        freeLast[0] = -1;
+        matched[0] = none;
+        for (int i = 0; i <= n; i++) {
+            for (int j = 0; j <= m; j++) {
+                int k = i * w + j;
+                if (k == 0) {
+                    continue;
+                }
+                int best = none;
+                byte from = 0;
+                int last = -1;
+                if (i > 0) {
+                    if (free[k - w] > best) { best = free[k - w]; from = 0; last = freeLast[k - w]; }
+                    if (matched[k - w] > best) { best = matched[k - w]; from = 1; last = matchedLast[k - w]; }
+                }
+                if (j > 0) {
+                    if (free[k - 1] > best) { best = free[k - 1]; from = 2; last = freeLast[k - 1]; }
+                    if (matched[k - 1] > best) { best = matched[k - 1]; from = 3; last = matchedLast[k - 1]; }
+                }
+                free[k] = best;
+                freeFrom[k] = from;
+                freeLast[k] = last;
+                matched[k] = none;
+                int f = fs + j - 1;
+                if (i > 0 && j > 0 && head.charAt(hs + i - 1) == fChar[f] && fChar[f] != '\uFFFF') {
+                    int viaFree = free[k - w - 1] + 2 + (continues(freeLast[k - w - 1], f) ? 1 : 0);
+                    int viaMatch = matched[k - w - 1] == none ? none
+                            : matched[k - w - 1] + 2 + (continues(matchedLast[k - w - 1], f) ? 1 : 0);
+                    matched[k] = Math.max(viaFree, viaMatch);
+                    matchedFrom[k] = (byte) (viaMatch >= viaFree ? 1 : 0);
+                    matchedLast[k] = f;
+                }
+            }
+        }
+        List<int[]> rev = new ArrayList<>();
+        int i = n;
+        int j = m;
+        boolean inMatch = matched[cells - 1] > free[cells - 1];
+        int v = ts;
+        for (int f = fs; f < fe; f++) {
+            if (!fDeleted[f]) {
+                v++;
+            }
+        }
+        while (i > 0 || j > 0) {
+            int k = i * w + j;
+            if (inMatch) {
+                int f = fs + j - 1;
+                if (fDeleted[f]) {
+                    rev.add(new int[]{DELETED, hs + i - 1, f});
+                } else {
+                    v--;
+                    rev.add(new int[]{KEPT, hs + i - 1});
+                }
+                inMatch = matchedFrom[k] == 1;
+                i--;
+                j--;
+                continue;
+            }
+            byte from = freeFrom[k];
+            if (from >= 2) {
+                int f = fs + j - 1;
+                if (!fDeleted[f]) {
+                    v--;
+                    rev.add(new int[]{INSERTED, v});
+                }
+                j--;
+            } else {
+                rev.add(new int[]{HEAD_UNMATCHED, hs + i - 1});
+                i--;
+            }
+            inMatch = from == 1 || from == 3;
+        }
+        for (int r = rev.size() - 1; r >= 0; r--) {
+            out.add(rev.get(r));
+        }
+        return out;
     }
 
     /** Per-unit arrays of the replica's whole sequence, tombstones included; immutable after construction. */
@@ -139,39 +322,30 @@ public final class Attribution {
     private final boolean[] shownInserted;
 
     /**
-     * Records the hunk replacing HEAD {@code [hs, hs+hl)} by current {@code [ts, ts+tl)}: marks the inserted units
-     * and their typists, matches the deleted HEAD units to tombstones in the gap and sets their deleters.
+     * Records one hunk from its alignment steps: marks the inserted units and their typists, and sets the deleters
+     * of its HEAD units (empty = unknown: no tombstone found, or no session logged the deletion).
      */
-    private Hunk hunk(int hs, int hl, int ts, int tl) {
-        int te = ts + tl;
-        for (int i = ts; i < te; i++) {
-            inserted[i] = true;
-            typist[i] = log.identityOfAgent(fAgent[visToFull[i]]);
-        }
-        List<int[]> steps = new ArrayList<>();
-        int j = hs;
-        int hEnd = hs + hl;
-        int vi = ts;
-        int[] gap = gap(ts, te);
-        for (int f = gap[0]; f < gap[1]; f++) {
-            if (!fDeleted[f]) {
-                steps.add(new int[]{0, vi++});
-            } else if (j < hEnd && fChar[f] == head.charAt(j)) {
+    private Hunk hunk(int hs, int he, int ts, int te, List<int[]> steps) {
+        int unmatched = 0;
+        for (int[] st : steps) {
+            if (st[0] == INSERTED) {
+                inserted[st[1]] = true;
+                typist[st[1]] = log.identityOfAgent(fAgent[visToFull[st[1]]]);
+            } else if (st[0] == HEAD_UNMATCHED) {
+                deleters.set(st[1], Set.of());
+                unmatched++;
+            } else if (st[0] == DELETED) {
                 Set<GitIdentity> who = new LinkedHashSet<>();
-                for (long s : log.deleters(fileId, fAgent[f], fSeq[f])) {
-                    GitIdentity id = log.identityOfSession(s);
+                for (long session : log.deleters(fileId, fAgent[st[2]], fSeq[st[2]])) {
+                    GitIdentity id = log.identityOfSession(session);
                     if (id != null) {
                         who.add(id);
                     }
                 }
-                deleters.set(j, who);
-                steps.add(new int[]{1, j++});
+                deleters.set(st[1], who);
             }
         }
-        for (int u = j; u < hEnd; u++) {
-            deleters.set(u, Set.of());
-        }
-        return new Hunk(hs, hEnd, ts, te, steps, hEnd - j);
+        return new Hunk(hs, he, ts, te, steps, unmatched);
     }
 
     /** The replica's units between the visible units just before {@code ts} and at {@code te}: {from, to}. */
@@ -201,29 +375,6 @@ public final class Attribution {
         return out;
     }
 
-    /**
-     * Of the places an inserted block can take, the one whose units look most like what was typed: fewest breaks
-     * in the ids (a typed run has consecutive seqs of one agent), ties to the leftmost.
-     */
-    private int fewestBreaks(int[] places, int len) {
-        int best = places[0];
-        int bestBreaks = Integer.MAX_VALUE;
-        for (int p : places) {
-            int breaks = 0;
-            for (int i = p; i + 1 < p + len; i++) {
-                int a = visToFull[i];
-                int b = visToFull[i + 1];
-                if (fAgent[a] != fAgent[b] || fSeq[b] != fSeq[a] + 1) {
-                    breaks++;
-                }
-            }
-            if (breaks < bestBreaks) {
-                best = p;
-                bestBreaks = breaks;
-            }
-        }
-        return best;
-    }
 
     /** For display, as git shows it: the last place where the block ends with a line break, else {@code fallback}. */
     private static int endingWithNewline(String s, int[] places, int len, int fallback) {
@@ -235,22 +386,6 @@ public final class Attribution {
         return fallback;
     }
 
-    /** Of the places a HEAD deletion can take, the first whose every unit has its tombstone in the gap. */
-    private int fullyMatched(int[] places, int len, int shift) {
-        for (int p : places) {
-            int[] gap = gap(p + shift, p + shift);
-            int j = p;
-            for (int f = gap[0]; f < gap[1] && j < p + len; f++) {
-                if (fDeleted[f] && fChar[f] == head.charAt(j)) {
-                    j++;
-                }
-            }
-            if (j == p + len) {
-                return p;
-            }
-        }
-        return places[0];
-    }
 
     /** The current text (the replica's). */
     public String text() {
@@ -319,7 +454,7 @@ public final class Attribution {
                 continue;
             }
             for (int[] s : h.steps()) {
-                if (s[0] == 0) {
+                if (s[0] == INSERTED) {
                     if (me.samePerson(typist[s[1]])) {
                         out.append(text.charAt(s[1]));
                         inserted++;
@@ -353,7 +488,7 @@ public final class Attribution {
         int switches = 0;
         Boolean last = null;
         for (int[] s : h.steps()) {
-            if (s[0] == 0) {
+            if (s[0] == INSERTED) {
                 GitIdentity who = typist[s[1]];
                 unknown |= who == null;
                 boolean m = me.samePerson(who);
