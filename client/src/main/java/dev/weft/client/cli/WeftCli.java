@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 
 /**
  * Entry point of {@code bin/weft}, the headless client: {@code create-room}, {@code cat}, {@code type}, and the
- * folder peer {@code share}, {@code join}, {@code ls}.
+ * folder peer {@code share}, {@code join}, {@code ls}; git by author {@code blame}, {@code stage}, {@code commit}.
  *
  * <p>Exit codes: 0 success; 1 failure (relay unreachable, wrong secret, bad trace, not acknowledged in time), with
  * one line on stderr; 2 usage error.
