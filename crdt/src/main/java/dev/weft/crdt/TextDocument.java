@@ -1,6 +1,7 @@
 package dev.weft.crdt;
 
 import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.IdRun;
 import dev.weft.crdt.model.IdSet;
 import dev.weft.crdt.model.LocalEdit;
 import dev.weft.crdt.model.MalformedUpdateException;
@@ -64,6 +65,15 @@ public final class TextDocument {
     /** The current visible text. */
     public String getText() {
         return replica.text();
+    }
+
+    /**
+     * Every character ever inserted and integrated, in document order, as runs of consecutive ids: visible ones
+     * and tombstones. Concatenating the {@code text} of the non-deleted runs gives {@link #getText()}; the agent
+     * of each visible character is who typed it. Adjacent runs are not necessarily merged. O(items).
+     */
+    public List<IdRun> runs() {
+        return replica.runs();
     }
 
     /** Visible length in UTF-16 code units. O(1). */

@@ -1,6 +1,8 @@
 package dev.weft.client.cli;
 
 import dev.weft.client.SyncChannel;
+import dev.weft.client.git.AuthorRecorder;
+import dev.weft.client.git.GitIdentity;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.client.workspace.ChannelPool;
@@ -61,8 +63,15 @@ final class FolderSession {
      */
     static Running start(InviteLink link, Path dir, Duration timeout, PrintStream err, String command)
             throws Exception {
+        return start(link, dir, timeout, err, command, GitIdentity.resolve(dir, null, null));
+    }
+
+    /** {@link #start(InviteLink, Path, Duration, PrintStream, String)} as {@code who} ({@code docs/git.md}). */
+    static Running start(InviteLink link, Path dir, Duration timeout, PrintStream err, String command,
+                         GitIdentity who) throws Exception {
         Files.createDirectories(dir);
-        RelayClient.Options options = RelayClient.Options.of(link).withUser("weft-folder", "#888888")
+        GitFolder.rememberLink(dir, link);
+        RelayClient.Options options = RelayClient.Options.of(link).withUser(who.name(), "#888888")
                 .withTimings(Duration.ofMillis(Math.min(timeout.toMillis(), 5000)), Duration.ofMillis(100),
                         Duration.ofSeconds(2), Duration.ofSeconds(10));
         RelayClient first = new RelayClient(options);
@@ -74,9 +83,11 @@ final class FolderSession {
             c.connect();
             return (SyncChannel) c;
         }, DOCS_PER_CONNECTION);
-        Workspace w = Workspace.start(Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n))
-                .withStateFor(link.room()), pool);
+        Workspace.Options wo = Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n))
+                .withStateFor(link.room());
+        Workspace w = Workspace.start(wo, pool);
         Running running = new Running(w, pool, err, command);
+        running.authors = AuthorRecorder.start(w, wo.agent(), who, pool.next());
         long started = System.nanoTime();
         FolderScanner.Scan scan = awaitWithProgress(w.firstPass(), timeout, running, err, command, "scanning");
         err.println("weft " + command + ": " + scan.shared().size() + " local files to share, "
@@ -128,6 +139,8 @@ final class FolderSession {
         final PrintStream err;
         final String command;
         int files;
+        /** Writes this peer's identity and deletions to the room ({@code docs/git.md}). */
+        AuthorRecorder authors;
         private final CountDownLatch stopped = new CountDownLatch(1);
 
         Running(Workspace workspace, ChannelPool pool, PrintStream err, String command) {
@@ -140,6 +153,9 @@ final class FolderSession {
         /** Takes in the last disk changes, waits for their acknowledgement, closes. Returns true if all acked. */
         boolean stop() throws InterruptedException {
             boolean acked = workspace.close(Duration.ofSeconds(20));
+            if (authors != null) {
+                acked &= authors.close(Duration.ofSeconds(5));
+            }
             pool.close();
             stopped.countDown();
             return acked;

@@ -21,13 +21,14 @@ final class JoinCommand {
     JoinCommand(List<String> argv) {
         List<String> opts = new ArrayList<>();
         this.dir = FolderSession.directory(FolderSession.positional(argv, opts), "join");
-        this.args = Args.parse(opts, Set.of("link", "timeout"));
+        this.args = Args.parse(opts, Set.of("link", "timeout", "name", "email"));
     }
 
     int run(PrintStream out, PrintStream err) throws Exception {
         InviteLink link = InviteLink.parse(args.required("link"));
         Duration timeout = RelaySession.timeout(args, 600);
-        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "join");
+        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "join",
+                GitFolder.identity(dir, args));
         JsonObject json = new JsonObject();
         json.addProperty("synced", true);
         json.addProperty("files", running.files);

@@ -24,7 +24,7 @@ final class ShareCommand {
     ShareCommand(List<String> argv) {
         List<String> opts = new ArrayList<>();
         this.dir = FolderSession.directory(FolderSession.positional(argv, opts), "share");
-        this.args = Args.parse(opts, Set.of("relay", "timeout"));
+        this.args = Args.parse(opts, Set.of("relay", "timeout", "name", "email"));
     }
 
     int run(PrintStream out, PrintStream err) throws Exception {
@@ -37,7 +37,8 @@ final class ShareCommand {
         InviteLink link = new InviteLink(relay, room.room(), room.secret());
         InviteLink readOnly = new InviteLink(relay, room.room(), room.readOnlySecret());
         err.println("weft share: room " + room.room() + " created; sharing " + dir);
-        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "share");
+        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "share",
+                GitFolder.identity(dir, args));
         JsonObject json = new JsonObject();
         json.addProperty("room", room.room());
         json.addProperty("secret", room.secret());

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
 
 /**
  * Entry point of {@code bin/weft}, the headless client: {@code create-room}, {@code cat}, {@code type}, and the
- * folder peer {@code share}, {@code join}, {@code ls}.
+ * folder peer {@code share}, {@code join}, {@code ls}; git by author {@code blame}, {@code stage}, {@code commit}.
  *
  * <p>Exit codes: 0 success; 1 failure (relay unreachable, wrong secret, bad trace, not acknowledged in time), with
  * one line on stderr; 2 usage error.
@@ -35,6 +35,11 @@ public final class WeftCli {
                   write the room's files into DIR (a different local file is kept as NAME.weft-local), print
                   {"synced":true,"files":N} once in sync, mirror until SIGINT/SIGTERM
               ls --link LINK [--long]   list the room's paths;   ls DIR   what sharing DIR would share and leave out
+              blame DIR/FILE     per line: number TAB authors of its uncommitted characters (or -) TAB the line
+              stage --mine DIR   put exactly your changes (vs HEAD) into the git index
+              commit DIR -m MSG  commit the index with Co-authored-by trailers for the others whose changes it holds
+                  (blame/stage/commit use the room of the folder peer running in DIR; docs/git.md)
+              share/join/stage/commit accept --name N --email E (default: git config user.name/user.email).
               cat --doc PATH resolves a shared folder's path as well as a document name.
               --link weft://join?… may replace --relay, --room and --secret.
               --relay URL1,URL2,… (nodes of one relay cluster): the first is tried first; a lost or failed connection
@@ -78,6 +83,7 @@ public final class WeftCli {
                 case "share" -> new ShareCommand(rest).run(out, err);
                 case "join" -> new JoinCommand(rest).run(out, err);
                 case "ls" -> new LsCommand(rest).run(out);
+                case "blame", "stage", "commit" -> new GitCommands(command, rest).run(out, err);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {

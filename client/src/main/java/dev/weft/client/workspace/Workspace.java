@@ -109,6 +109,13 @@ public final class Workspace implements AutoCloseable {
     /** Bases are saved at most this often (and on close). */
     private static final long SAVE_INTERVAL_NANOS = 2_000_000_000L;
 
+    /** Low bits of a replica's agent that count replicas within one run ({@link #sessionOf}). */
+    public static final int AGENT_COUNTER_BITS = 20;
+    /** Replicas opened so far in this run. */
+    private final java.util.concurrent.atomic.AtomicLong agentCounter = new java.util.concurrent.atomic.AtomicLong();
+    /** Told about local deletions; any thread adds. */
+    private final List<LocalDeletionListener> deletionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** Settings; immutable. */
     private final Options options;
     /** Where documents get their connection; immutable. */
@@ -668,7 +675,11 @@ public final class Workspace implements AutoCloseable {
             } else {
                 for (MinimalDiff.Edit e : TextMerge.merge(t.base, replicaText, diskText)) {
                     if (e.length() > 0) {
-                        t.doc.publish(t.replica.delete(e.offset(), e.length()));
+                        dev.weft.crdt.model.LocalEdit del = t.replica.delete(e.offset(), e.length());
+                        t.doc.publish(del);
+                        for (LocalDeletionListener l : deletionListeners) {
+                            l.deleted(t.fileId, del.deleted());
+                        }
                     }
                     if (!e.text().isEmpty()) {
                         t.doc.publish(t.replica.insert(e.offset(), e.text()));
@@ -1046,7 +1057,35 @@ public final class Workspace implements AutoCloseable {
      * never reuse the ids of its earlier replica. The tree replica keeps {@link Options#agent()}.
      */
     private long newAgent() {
-        return random.nextLong() & ((1L << 53) - 1);
+        long n = agentCounter.incrementAndGet();
+        if (n < (1L << AGENT_COUNTER_BITS)) {
+            return (options.agent() & ~((1L << AGENT_COUNTER_BITS) - 1)) | n;
+        }
+        return random.nextLong() & ((1L << 53) - 1);   // a million replicas in one run: no longer attributable
+    }
+
+    /**
+     * The session an agent of a workspace replica belongs to: every replica this engine opens gets an agent
+     * {@code session << AGENT_COUNTER_BITS | counter}, with the session taken from {@link Options#agent()}, so a
+     * single line per run can name who typed in all of them ({@code docs/git.md}, "Identity").
+     */
+    public static long sessionOf(long agent) {
+        return agent >>> AGENT_COUNTER_BITS;
+    }
+
+    /**
+     * Tells {@code l} (on the engine thread) about every deletion this peer makes in a text file's replica
+     * (from a change on disk): which ids it deleted. Deletions have no ids of their own in the CRDT, so whoever
+     * needs to know who deleted what (authorship, {@code docs/git.md}) records them from here.
+     */
+    public void addLocalDeletionListener(LocalDeletionListener l) {
+        deletionListeners.add(Objects.requireNonNull(l, "l"));
+    }
+
+    /** See {@link #addLocalDeletionListener}. */
+    @FunctionalInterface
+    public interface LocalDeletionListener {
+        void deleted(String fileId, dev.weft.crdt.model.IdSet ids);
     }
 
     private static byte[] longBytes(long v) {

@@ -1,6 +1,7 @@
 package dev.weft.crdt.internal;
 
 import dev.weft.crdt.model.Assoc;
+import dev.weft.crdt.model.IdRun;
 import dev.weft.crdt.model.IdSet;
 import dev.weft.crdt.model.LocalEdit;
 import dev.weft.crdt.model.MalformedUpdateException;
@@ -77,6 +78,20 @@ public final class Replica {
             }
         }
         return sb.toString();
+    }
+
+    /** Every item in document order, tombstones included (see {@code TextDocument.runs()}). O(items). */
+    public List<IdRun> runs() {
+        List<IdRun> out = new ArrayList<>();
+        for (Node l = tree.firstLeaf; l != null; l = l.next) {
+            for (int i = 0; i < l.n; i++) {
+                int h = l.items[i];
+                boolean gcd = (items.flags[h] & ItemTable.GC) != 0;
+                String text = gcd ? null : new String(agents.content[items.agent[h]], items.seq[h], items.len[h]);
+                out.add(new IdRun(agents.ids[items.agent[h]], items.seq[h], items.len[h], items.isDeleted(h), text));
+            }
+        }
+        return out;
     }
 
     /** True if nothing was ever integrated or buffered (a snapshot can then be loaded wholesale). */
