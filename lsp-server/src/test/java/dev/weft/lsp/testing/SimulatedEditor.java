@@ -286,6 +286,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         caps.setGeneral(general);
         WindowClientCapabilities window = new WindowClientCapabilities();
         window.setShowDocument(new ShowDocumentCapabilities(true));
+        window.setShowMessage(new org.eclipse.lsp4j.WindowShowMessageRequestCapabilities()); // it answers them
         caps.setWindow(window);
         org.eclipse.lsp4j.WorkspaceClientCapabilities ws = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
         ws.setInlayHint(new org.eclipse.lsp4j.InlayHintWorkspaceCapabilities(true));
