@@ -34,10 +34,14 @@ import java.util.stream.Stream;
  *       writes from a peer, symbolic links leading out, content that is not valid Unicode and local files that are
  *       not UTF-8 text are <em>skipped</em> with a reason; the others are new, unchanged, to overwrite, or open in
  *       the editor.</li>
- *   <li><b>Ask once</b>: if any local file would be overwritten, one prompt lists the new files and the files to
- *       overwrite; "Overwrite" overwrites them, anything else puts the shared versions under
- *       {@code .weft/<room>/} (same rules).</li>
- *   <li><b>Write</b> each file without following a symbolic link; a write that fails skips that document only.</li>
+ *   <li><b>Ask once</b> ({@link JoinPrompt}): on a join's first batch with new files for a workspace folder that
+ *       already holds files, or whenever a local file would be overwritten: one prompt lists what will be written,
+ *       what to look at first and what is refused. "Write" writes here; "Cancel" (first batch only) writes
+ *       nothing ({@link JoinCancelledException}); anything else puts the new and differing files under
+ *       {@code .weft/<room>/} (same rules), and so do the room's later documents ({@code Room.writeFolder}). Of
+ *       names equal after case folding and NFC, only one is written.</li>
+ *   <li><b>Write</b> each file without following a symbolic link (a new file only if nothing appeared there; never
+ *       over a file with other hard links); a write that fails skips that document only.</li>
  *   <li><b>Open</b>: a document the editor has open is bound (after its own prompt if its text differs); the
  *       others are shown with {@code window/showDocument}. Skipped documents are reported in the join result and
  *       in one warning.</li>

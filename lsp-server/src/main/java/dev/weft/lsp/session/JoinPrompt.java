@@ -41,11 +41,6 @@ final class JoinPrompt {
         this.editor = editor;
     }
 
-    /** True if the user can be asked at all (otherwise {@link #ask} answers {@link Choice#SEPARATE}). */
-    boolean canAsk() {
-        return editor.canAsk();
-    }
-
     /**
      * Asks once.
      *
