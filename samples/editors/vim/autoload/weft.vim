@@ -314,7 +314,7 @@ def OnMessage(_: channel, msg: any)
     if msg.method == 'workspace/applyEdit'
       Reply(msg.id, ApplyWorkspaceEdit(params))
     elseif msg.method =~ '^\(window/showMessageRequest\|client/registerCapability\|client/unregisterCapability\|window/workDoneProgress/create\|workspace/inlayHint/refresh\)$'
-      # showMessageRequest unanswered: the server writes a conflicting joined file to .weft/<room>/ instead.
+      # showMessageRequest unanswered: a join into a folder holding files writes to .weft/<room>/ and says so.
       Reply(msg.id, v:null)
     else
       Reply(msg.id, v:null, {code: -32601, message: 'not supported by vim-weft: ' .. msg.method})

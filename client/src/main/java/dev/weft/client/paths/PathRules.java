@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -21,7 +23,9 @@ import java.util.regex.Pattern;
  *       no {@code \}, no empty, {@code .} or {@code ..} segment, no control character) and, because they become
  *       local paths: no segment longer than 255 UTF-8 bytes, no {@code :} (drive letters, alternate streams), no
  *       invisible formatting character (bidirectional overrides that disguise a name in a prompt), no unpaired
- *       surrogate.</li>
+ *       surrogate, no segment ending in a space or a dot, no Windows device name ({@code CON}, {@code nul.txt},
+ *       {@code COM1}…), no segment whose compatibility form (NFKC) is {@code .}, {@code ..} or holds {@code /},
+ *       {@code \} or {@code :}.</li>
  *   <li><b>Never written from a peer</b> (compared case-insensitively, anywhere in the path unless noted): a
  *       {@code .git}, {@code .hg} or {@code .svn} segment (repository internals: config and hooks run commands);
  *       {@code .ssh}, {@code .gnupg}; {@code .vscode}, {@code .idea}, {@code .devcontainer} (tasks, launch and run
@@ -60,6 +64,18 @@ public final class PathRules {
             ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin");
     /** Folder pairs never written into (lower case, consecutive segments). */
     private static final Set<String> NEVER_PAIRS = Set.of(".config/autostart", ".config/systemd", ".config/fish");
+
+    /** Windows device names (the part of a segment before its first dot, case-insensitive; digits include ¹²³). */
+    private static final Pattern WINDOWS_DEVICES = Pattern.compile("(?i)(con|prn|aux|nul|conin\\$|conout\\$"
+            + "|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])");
+    /** File names that run commands when the user builds, tests or installs (lower case): cautioned, not refused. */
+    private static final Set<String> BUILD_FILES = Set.of("makefile", "gnumakefile", "cmakelists.txt", "meson.build",
+            "justfile", "rakefile", "gemfile", "package.json", ".npmrc", ".yarnrc", ".yarnrc.yml", "build.gradle",
+            "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradlew", "gradlew.bat",
+            "gradle-wrapper.properties", "pom.xml", "build.xml", "build.rs", "cargo.toml", "setup.py", "setup.cfg",
+            "pyproject.toml", "conftest.py", "tox.ini", "noxfile.py", ".gitlab-ci.yml", ".pre-commit-config.yaml",
+            ".gitattributes", ".gitmodules", "dockerfile", "docker-compose.yml", "flake.nix", "shell.nix",
+            "default.nix", "build.sbt", "mix.exs", "composer.json");
 
     private PathRules() {
     }
@@ -115,6 +131,10 @@ public final class PathRules {
             if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
                 return "document name has a segment longer than " + MAX_SEGMENT_BYTES + " bytes";
             }
+            String problem = segmentLookAlikeProblem(segment);
+            if (problem != null) {
+                return "document name '" + name + "' " + problem;
+            }
         }
         for (int i = 0; i < segments.length; i++) {
             String s = segments[i].toLowerCase(Locale.ROOT);
@@ -129,6 +149,51 @@ public final class PathRules {
         }
         if (NEVER_FILES.contains(segments[segments.length - 1].toLowerCase(Locale.ROOT))) {
             return "'" + name + "' is a file Weft never writes from a peer (it runs commands on its own)";
+        }
+        return null;
+    }
+
+    /**
+     * Why a segment that passes the literal rules would still become something else on some disk, or null: a
+     * trailing space or dot (Windows strips it: {@code a.txt.} is {@code a.txt}), a Windows device name
+     * ({@code CON}, {@code nul.txt}, {@code COM1}: the device, not a file), or a compatibility form of {@code .},
+     * {@code ..}, {@code /}, {@code \} or {@code :} (fullwidth {@code ．．}, {@code ‥}, {@code ／}: read as traversal in a prompt,
+     * and normalised to it by some tools).
+     */
+    private static String segmentLookAlikeProblem(String segment) {
+        char last = segment.charAt(segment.length() - 1);
+        if (last == ' ' || last == '.') {
+            return "has a segment ending in '" + last + "' (Windows drops it, so two names could meet on disk)";
+        }
+        String stem = segment.contains(".") ? segment.substring(0, segment.indexOf('.')) : segment;
+        if (WINDOWS_DEVICES.matcher(stem.strip()).matches()) {
+            return "has a Windows device name segment '" + segment + "'";
+        }
+        String compat = Normalizer.normalize(segment, Normalizer.Form.NFKC);
+        if (!compat.equals(segment) && (compat.equals(".") || compat.equals("..") || compat.contains("/")
+                || compat.contains("\\") || compat.contains(":"))) {
+            return "has a segment '" + segment + "' that normalises to '" + compat + "'";
+        }
+        return null;
+    }
+
+    /**
+     * A note for the join prompt on a name that is written but deserves a look first, or null: build, install and
+     * CI files (they run commands when the user builds, tests or installs) and hidden files (file managers and
+     * {@code ls} do not show them). Names that break a rule ({@link #nameProblem}) are not cautioned: they are
+     * never written.
+     */
+    public static String caution(String name) {
+        String[] segments = name.split("/");
+        String file = segments[segments.length - 1].toLowerCase(Locale.ROOT);
+        if (BUILD_FILES.contains(file) || name.toLowerCase(Locale.ROOT).startsWith(".github/workflows/")
+                || Arrays.stream(segments).anyMatch(s -> s.equalsIgnoreCase(".mvn") || s.equalsIgnoreCase(".cargo"))) {
+            return "runs commands when you build, test or install";
+        }
+        for (String segment : segments) {
+            if (segment.startsWith(".")) {
+                return "hidden";
+            }
         }
         return null;
     }

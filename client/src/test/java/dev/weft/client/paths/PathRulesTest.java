@@ -64,6 +64,59 @@ class PathRulesTest {
         assertThat(PathRules.nameProblem(("d".repeat(200) + "/").repeat(6) + "f")).contains("longer than 1024");
     }
 
+    /** Names that pass the literal rules but become something else on some disk or in a prompt. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "notes.txt.                    | ending in '.'",
+            "'notes.txt '                  | ending in ' '",
+            "dir./x                        | ending in '.'",
+            "CON                           | Windows device name",
+            "con.txt                       | Windows device name",
+            "sub/NUL.tar.gz                | Windows device name",
+            "COM1.log                      | Windows device name",
+            "lpt\u00b9                    | Windows device name",
+            "\u2025/x                     | normalises to '..'",
+            "\uff0e\uff0e/x              | normalises to '..'",
+            "a\uff0fb                     | normalises to 'a/b'",
+            "x\ufe55y                     | normalises to 'x:y'",
+    })
+    void namesThatBecomeSomethingElseOnSomeDiskAreRefused(String name, String why) {
+        String decoded = unescape(name);
+        assertThat(PathRules.nameProblem(decoded)).isNotNull().contains(why);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"console.txt", "confirm/x", "com10.txt", "auxiliary.md", "a.b.c", ".hidden", "…/x",
+            "file.tar.gz"})
+    void namesThatOnlyResembleThoseAreAccepted(String name) {
+        assertThat(PathRules.nameProblem(name)).isNull();
+    }
+
+    @Test
+    void buildFilesAndHiddenFilesAreCautionedOrdinaryOnesNot() {
+        assertThat(PathRules.caution("Makefile")).contains("runs commands");
+        assertThat(PathRules.caution("web/package.json")).contains("runs commands");
+        assertThat(PathRules.caution(".github/workflows/ci.yml")).contains("runs commands");
+        assertThat(PathRules.caution(".mvn/wrapper/maven-wrapper.properties")).contains("runs commands");
+        assertThat(PathRules.caution(".prettierrc")).isEqualTo("hidden");
+        assertThat(PathRules.caution("docs/.hidden/x.md")).isEqualTo("hidden");
+        assertThat(PathRules.caution("src/Main.java")).isNull();
+        assertThat(PathRules.caution("notes.md")).isNull();
+    }
+
+    private static String unescape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            if (s.startsWith("\\u", i)) {
+                b.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+                i += 5;
+            } else {
+                b.append(s.charAt(i));
+            }
+        }
+        return b.toString();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"notes.md", "src/Main.java", "a/b/c/d.txt", "😀.txt", ".gitignore",
             ".github/workflows/ci.yml", "config/autostart.txt", "git/config", ".config/nvim/notes.md", "x.envrc"})

@@ -25,7 +25,9 @@ import java.util.logging.Logger;
  * syncs each of its documents and hands them to the {@link FileMaterialiser}; documents added to the room later
  * ({@code DocAdded}) are joined the same way. Every name from the network is checked ({@link PathRules}) before it
  * touches a path: the room id when the link is parsed, document names here; one bad document is skipped and
- * reported ({@code skipped} in the result), never the end of the join.
+ * reported ({@code skipped} in the result), never the end of the join. If the user cancels at the join's prompt
+ * (a folder that already holds their files), the room is left and the join fails with {@code RequestCancelled}
+ * (-32800); nothing was written.
  */
 final class JoinFeature {
     private static final Logger LOG = Logger.getLogger(JoinFeature.class.getName());
@@ -127,7 +129,13 @@ final class JoinFeature {
                 });
             }
         });
-        joinDocuments(r, docNames, true);
+        try {
+            joinDocuments(r, docNames, true);
+        } catch (FileMaterialiser.JoinCancelledException e) {
+            leave.leaveNow();
+            status.changed();
+            throw SessionThread.error(ResponseErrorCode.RequestCancelled, e.getMessage());
+        }
         status.changed();
         return result(r);
     }

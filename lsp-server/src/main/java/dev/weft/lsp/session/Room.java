@@ -24,6 +24,12 @@ public final class Room {
     public final RoomJournal journal;
     /** Room documents a join refused to write, by name, with the reason (reported in every join result). */
     public final Map<String, String> skipped = new ConcurrentHashMap<>();
+    /**
+     * Where this room's new files go, decided by the join's first batch (the workspace or {@code .weft/<room>/}
+     * when the user chose a separate folder); null until then. Documents added later follow it without a new
+     * prompt.
+     */
+    public volatile java.nio.file.Path writeFolder;
     /** True while incoming changes are paused. */
     public volatile boolean paused;
 

@@ -125,8 +125,13 @@ class HostileRoomJoinTest {
                 }
                 JsonObject res;
                 try (SimulatedEditor joiner = editor(RoomConnector.RELAY, ws, "data")) {
+                    // The folder holds the user's files: one prompt first, answered with its first action (write).
+                    joiner.messageRequestPolicy = p -> p.getActions().get(0).getTitle();
                     res = join(joiner, link.format());
                     assertThat(joiner.shownMessages).anyMatch(m -> m.contains("were not written"));
+                    assertThat(joiner.messageRequests).hasSize(1);
+                    assertThat(joiner.messageRequests.get(0).getMessage()).contains("Not written: ")
+                            .contains(".git/config (").contains(".ssh/authorized_keys (");
                 }
                 List<String> written = new ArrayList<>();
                 res.getAsJsonArray("documents").forEach(d -> written.add(ws.relativize(
@@ -156,6 +161,7 @@ class HostileRoomJoinTest {
 
                 // Joining again (a new server) reports the same: nothing new, the same skipped list.
                 try (SimulatedEditor again = editor(RoomConnector.RELAY, ws, "data2")) {
+                    again.messageRequestPolicy = p -> p.getActions().get(0).getTitle();
                     JsonObject res2 = join(again, link.format());
                     assertThat(res2.getAsJsonArray("skipped")).hasSize(skipped.size());
                     assertThat(res2.getAsJsonArray("documents")).hasSize(written.size());

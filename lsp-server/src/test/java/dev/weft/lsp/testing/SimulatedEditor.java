@@ -228,6 +228,10 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public volatile int applyEditsRefused;
     /** Answer to showMessageRequest (null = dismissed). */
     public volatile String messageRequestAnswer;
+    /** If set, answers showMessageRequest instead of {@link #messageRequestAnswer} (null = dismissed). */
+    public volatile java.util.function.Function<ShowMessageRequestParams, String> messageRequestPolicy;
+    /** Every showMessageRequest received, in order. */
+    public final List<ShowMessageRequestParams> messageRequests = new CopyOnWriteArrayList<>();
     private final InitializeResult initResult;
 
     public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector, Path workspace,
@@ -282,6 +286,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         caps.setGeneral(general);
         WindowClientCapabilities window = new WindowClientCapabilities();
         window.setShowDocument(new ShowDocumentCapabilities(true));
+        window.setShowMessage(new org.eclipse.lsp4j.WindowShowMessageRequestCapabilities()); // it answers them
         caps.setWindow(window);
         org.eclipse.lsp4j.WorkspaceClientCapabilities ws = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
         ws.setInlayHint(new org.eclipse.lsp4j.InlayHintWorkspaceCapabilities(true));
@@ -824,7 +829,9 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     @Override
     public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams requestParams) {
-        String a = messageRequestAnswer;
+        messageRequests.add(requestParams);
+        java.util.function.Function<ShowMessageRequestParams, String> policy = messageRequestPolicy;
+        String a = policy != null ? policy.apply(requestParams) : messageRequestAnswer;
         return CompletableFuture.completedFuture(a == null ? null : new MessageActionItem(a));
     }
 
