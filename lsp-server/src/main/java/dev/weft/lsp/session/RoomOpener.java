@@ -37,7 +37,7 @@ final class RoomOpener {
 
     /** A not-yet-connected member connection for {@code link} whose state changes publish status. */
     RoomConnector.RoomConnection open(InviteLink link) {
-        String user = firstNonBlank(config.options().userName, System.getProperty("user.name"), "weft");
+        String user = DisplayName.resolve(config.options().userName, config.names().root());
         String color = config.options().color != null && config.options().color.matches("#[0-9a-fA-F]{6}")
                 ? config.options().color : CursorService.colorFor(user);
         RoomConnector.RoomConnection rc = connector.open(link, user, color);
