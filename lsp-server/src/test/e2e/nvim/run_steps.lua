@@ -272,6 +272,34 @@ function steps.select(text)
   weft.send_selection()
 end
 
+-- visual <text>: a charwise visual selection of exactly text (cursor on its last character, then on its first)
+-- must be reported as the LSP range of text (Vim's selection includes the character under the cursor).
+function steps.visual(text)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local s, e = find(text)
+  local all = buffer_text()
+  local last = e + vim.str_utf_start(all, e) -- 1-based first byte of the last character
+  local r1, c1 = offset_to_pos(bufnr, s - 1)
+  local r2, c2 = offset_to_pos(bufnr, last - 1)
+  local re, ce = offset_to_pos(bufnr, e)
+  local function lsp(row, col)
+    local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+    local _, u16 = vim.str_utfindex(line, col)
+    return { line = row, character = u16 }
+  end
+  local want_start, want_end = lsp(r1, c1), lsp(re, ce)
+  local a, v = weft.selection_of(bufnr, 'v', { r1, c1 }, { r2, c2 }, 'utf-16')
+  if not (vim.deep_equal(a, want_start) and vim.deep_equal(v, want_end)) then
+    fail('visual %q forwards: anchor %s active %s, expected %s %s', text, vim.inspect(a), vim.inspect(v),
+      vim.inspect(want_start), vim.inspect(want_end))
+  end
+  a, v = weft.selection_of(bufnr, 'v', { r2, c2 }, { r1, c1 }, 'utf-16')
+  if not (vim.deep_equal(a, want_end) and vim.deep_equal(v, want_start)) then
+    fail('visual %q backwards: anchor %s active %s, expected %s %s', text, vim.inspect(a), vim.inspect(v),
+      vim.inspect(want_end), vim.inspect(want_start))
+  end
+end
+
 -- follow <name>: :WeftFollow name.
 function steps.follow(name) vim.cmd('WeftFollow ' .. name) end
 

@@ -259,6 +259,27 @@ steps.select = (text: string) => {
   weft.SendSelection()
 }
 
+# visual <text>: a charwise visual selection of exactly text (cursor on its last character, then on its first) is
+# reported as the LSP range of text (Vim's selection includes the character under the cursor).
+steps.visual = (text: string) => {
+  var [i, j] = Find(text)
+  var lastlen = len(strcharpart(text, strchars(text) - 1))
+  var [l1, c1] = OffsetToPos(i)
+  var [l2, c2] = OffsetToPos(j - lastlen)
+  var [le, ce] = OffsetToPos(j)
+  var U16 = (l: number, c: number) => len(str2list(strpart(getline(l), 0, c))) + len(filter(str2list(strpart(getline(l), 0, c)), (_, x) => x > 0xFFFF))
+  var want_start = {line: l1 - 1, character: U16(l1, c1)}
+  var want_end = {line: le - 1, character: U16(le, ce)}
+  var [a, v] = weft.SelectionOf('v', [l1, c1 + 1], [l2, c2 + 1])
+  if a != want_start || v != want_end
+    Fail(printf('visual "%s" forwards: anchor %s active %s, expected %s %s', text, a, v, want_start, want_end))
+  endif
+  [a, v] = weft.SelectionOf('v', [l2, c2 + 1], [l1, c1 + 1])
+  if a != want_end || v != want_start
+    Fail(printf('visual "%s" backwards: anchor %s active %s, expected %s %s', text, a, v, want_end, want_start))
+  endif
+}
+
 # cursorcolor <name> <n>: the label of name is drawn in cterm colour n (terminals without 'termguicolors').
 steps.cursorcolor = (name: string, n: string) => {
   WaitFor('remote cursor of ' .. name, () => index(weft.DrawnCursors(bufnr('%')), name) >= 0)

@@ -92,6 +92,14 @@ final class Steps {
     return add("select", text);
   }
 
+  /**
+   * Checks that a charwise visual selection of exactly {@code text} (both directions) is reported as the LSP range
+   * of {@code text}: Vim's selection includes the character under the cursor (Neovim, Vim).
+   */
+  Steps visual(String text) {
+    return add("visual", text);
+  }
+
   /** {@code :WeftFollow name} (or the editor's follow command). */
   Steps follow(String name) {
     return add("follow", name);
