@@ -202,6 +202,23 @@ async function main() {
   await sideBySide(path.join(OUT, 'vscode-alice.png'), path.join(OUT, 'vscode-bob.png'), path.join(OUT, 'two-users.png'));
   log('screenshots written to', OUT);
 
+  // --- the name label draws over the text without moving it; a selection covers exactly its characters -------
+  // Alice selects 5 characters in the middle of a line (like "let a"); in Bob's window the highlight is 5
+  // characters wide (not 4), and the text after Alice's caret stays at its column despite the name label.
+  await goTo(alice.page, lineA, 3);
+  for (let i = 0; i < 5; i++) {
+    await alice.page.keyboard.press('Shift+ArrowRight');
+  }
+  let geo = null;
+  await waitFor(async () => {
+    geo = await labelGeometry(bob.page, USERS[0]);
+    return geo !== null && geo.selectionChars !== null && Math.abs(geo.selectionChars - 5) < 0.3;
+  }, 20000, 'Bob to see Alice\'s 5-character selection highlighted over 5 characters', () => JSON.stringify(geo));
+  log('Bob sees Alice\'s 5-character selection and label:', JSON.stringify(geo));
+  check(geo !== null && Math.abs(geo.lineChars - geo.textLength) < 0.3,
+    `Alice's name label moves the text of her line in Bob's window: the line's text spans ${geo && geo.lineChars} character widths for ${geo && geo.textLength} characters`);
+  await bob.page.screenshot({ path: path.join(OUT, 'vscode-label.png') });
+
   // --- periodic verification: both extensions sent weft/verify and got answers, and nothing needed repair -------
   for (const s of [alice, bob]) {
     const logText = findFiles(s.userData, /Weft\.log$/).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
@@ -706,6 +723,51 @@ async function waitForCursorDecoration(page, user, timeout) {
     throw new Error(`${e.message}; decorations seen: ${JSON.stringify(all)}`);
   }
   return last;
+}
+
+/**
+ * In the line showing `user`'s name label: how many character widths the line's text spans (its text nodes, which
+ * exclude the label's generated content) against its length, and how many character widths `user`'s selection
+ * highlight covers. Character width: the editor's own measurement (`.view-line` text of a plain line).
+ */
+async function labelGeometry(page, user) {
+  const [r, g, b] = hexToRgb(user.color).match(/\d+/g);
+  return page.evaluate(({ name, prefix }) => {
+    const editor = document.querySelector('.editor-instance .monaco-editor');
+    if (!editor) return null;
+    let labelLine = null;
+    for (const el of editor.querySelectorAll('.view-lines span[class*="ced-"]')) {
+      const after = getComputedStyle(el, '::after');
+      if (after.content && after.content.includes(name)) {
+        labelLine = el.closest('.view-line');
+        break;
+      }
+    }
+    if (!labelLine) return null;
+    const textWidth = (line) => {
+      const range = document.createRange();
+      range.selectNodeContents(line);
+      const rects = [...range.getClientRects()];
+      const left = line.getBoundingClientRect().left;
+      return rects.length === 0 ? 0 : Math.max(...rects.map((x) => x.right)) - left;
+    };
+    // Character width from a line without decorations.
+    let cw = null;
+    for (const line of editor.querySelectorAll('.view-lines .view-line')) {
+      if (line.querySelector('span[class*="ced-"]') || line.textContent.length < 10) continue;
+      cw = textWidth(line) / line.textContent.replace(/\u200b/g, '').length;
+      break;
+    }
+    if (!cw) return null;
+    const text = labelLine.textContent.replace(/\u200b/g, '');
+    let selectionChars = null;
+    for (const el of editor.querySelectorAll('.view-overlays div[class*="ced-"]')) {
+      if (getComputedStyle(el).backgroundColor.startsWith(prefix)) {
+        selectionChars = el.getBoundingClientRect().width / cw;
+      }
+    }
+    return { textLength: text.length, lineChars: textWidth(labelLine) / cw, selectionChars, charWidth: cw };
+  }, { name: user.name, prefix: `rgba(${r}, ${g}, ${b}` });
 }
 
 async function selectionHighlight(page, user) {
