@@ -85,4 +85,48 @@ class PlainLspClientWithRealServerTest {
       assertThat(ada.text()).isEqualTo(plain.text());
     }
   }
+
+  @Test
+  @Timeout(120)
+  void rejoiningOfflineWithAChangedFileTellsTheUserWhereTheSharedCopyIs() throws Exception {
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("offline-second-copy-");
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        ScriptedEditor ada = ScriptedEditor.start(server.command, "Ada", "#1f883d", dir.resolve("ada-ws"),
+            dir.resolve("ada-out"));
+        ScriptedEditor bob = ScriptedEditor.start(server.command, "Bob", "#4363d8", dir.resolve("bob-ws"),
+            dir.resolve("bob-out"))) {
+      Path file = Files.createDirectories(ada.workspace).resolve("notes.txt");
+      Files.writeString(file, "shared text\n", StandardCharsets.UTF_8);
+      ada.open(file);
+      String link = ada.share(relay.url.toString());
+      bob.join(link);
+      bob.type("shared text", " from Bob");
+      ada.awaitText("Bob's typing", t -> t.equals("shared text from Bob\n"), WAIT);
+      bob.awaitSettled(WAIT);
+
+      // Bob leaves, closes the file and changes it on disk; the relay goes away; Bob joins again (offline, from his
+      // journal) and keeps his own file: the shared version goes to the second folder and he is told so.
+      bob.execute("weft.leave");
+      bob.closeBuffer();
+      Path bobFile = bob.workspace.resolve("notes.txt");
+      Files.writeString(bobFile, "Bob's own version\n", StandardCharsets.UTF_8);
+      relay.kill();
+      bob.answerPrompts("Use a separate folder");
+      var res = bob.execute("weft.join", Map.of("link", link)).getAsJsonObject();
+
+      String room = res.get("room").getAsString();
+      Path second = bob.workspace.resolve(".weft").resolve(room).resolve("notes.txt");
+      assertThat(Files.readString(bobFile, StandardCharsets.UTF_8)).isEqualTo("Bob's own version\n");
+      assertThat(Files.readString(second, StandardCharsets.UTF_8)).isEqualTo("shared text from Bob\n");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (bob.messages().stream().noneMatch(m -> m.contains(second.getParent().toString()))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(bob.messages()).as("what Bob's editor showed").anySatisfy(m -> assertThat(m)
+          .contains("notes.txt").contains("left as it is").contains(second.getParent().toString())
+          .contains("edit the files there"));
+    }
+  }
 }

@@ -211,6 +211,20 @@ final class ScriptedEditor implements AutoCloseable {
     open(Path.of(java.net.URI.create(shownDocuments().get(0))));
   }
 
+  /** The action this editor picks when the server asks (window/showMessageRequest); null: the first offered. */
+  private volatile String answer;
+
+  void answerPrompts(String action) {
+    this.answer = action;
+  }
+
+  /** didClose of the buffer (the file stays on disk). */
+  synchronized void closeBuffer() {
+    server.getTextDocumentService().didClose(
+        new org.eclipse.lsp4j.DidCloseTextDocumentParams(new TextDocumentIdentifier(uri)));
+    uri = null;
+  }
+
   synchronized List<String> shownDocuments() {
     return List.copyOf(shown);
   }
@@ -557,8 +571,16 @@ final class ScriptedEditor implements AutoCloseable {
 
     @Override
     public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) {
-      return CompletableFuture.completedFuture(p.getActions() == null || p.getActions().isEmpty()
-          ? null : p.getActions().get(0));
+      ScriptedEditor e = editor.get();
+      synchronized (e) {
+        e.messages.add(p.getMessage());
+      }
+      if (p.getActions() == null || p.getActions().isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      String want = e.answer;
+      return CompletableFuture.completedFuture(p.getActions().stream()
+          .filter(a -> want == null || want.equals(a.getTitle())).findFirst().orElse(p.getActions().get(0)));
     }
 
     @Override
