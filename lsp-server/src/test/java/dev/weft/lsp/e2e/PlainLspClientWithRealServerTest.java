@@ -129,4 +129,63 @@ class PlainLspClientWithRealServerTest {
           .contains("edit the files there"));
     }
   }
+
+  @Test
+  @Timeout(120)
+  void neovimWithABareStartClientConfigIsShownToThePeerUnderItsGitName() throws Exception {
+    assumeTrue(E2eSupport.installed(EditorRun.Kind.NEOVIM), "nvim is not installed: skipping (.ci/setup.d/50-editors.sh)");
+    ServerUnderTest server = server();
+    Path dir = E2eSupport.tempDir("plain-nvim-");
+    Path home = Files.createDirectories(dir.resolve("nvim-home"));
+    Files.writeString(home.resolve(".gitconfig"), "[user]\n\tname = Grace Hopper\n", StandardCharsets.UTF_8);
+    Path control = Files.createDirectories(dir.resolve("control"));
+    Path ws = Files.createDirectories(dir.resolve("nvim-ws"));
+    Path script = E2eSupport.repoRoot().resolve("lsp-server/src/test/e2e/plain/nvim-bare.lua");
+    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+        ScriptedEditor ada = ScriptedEditor.start(server.command, "Ada", "#1f883d", dir.resolve("ada-ws"),
+            dir.resolve("ada-out"))) {
+      Path file = Files.createDirectories(ada.workspace).resolve("notes.txt");
+      Files.writeString(file, "let a = 1\nlet b = 2\n", StandardCharsets.UTF_8);
+      ada.open(file);
+      Files.writeString(control.resolve("link.txt"), ada.share(relay.url.toString()));
+
+      ProcessBuilder pb = new ProcessBuilder("nvim", "--headless", "-u", "NONE", "-c", "luafile " + script)
+          .directory(ws.toFile()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nvim.log").toFile()));
+      pb.environment().putAll(Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString(),
+          "XDG_CACHE_HOME", home.resolve(".cache").toString(), "XDG_STATE_HOME", home.resolve(".state").toString(),
+          "XDG_DATA_HOME", home.resolve(".data").toString(), "GIT_CONFIG_NOSYSTEM", "1", "USER", "root",
+          "LOGNAME", "root", "WEFT_NAME", ""));
+      pb.environment().put("BARE_CMD", String.join("\n", server.command));
+      pb.environment().put("BARE_DIR", control.toString());
+      pb.environment().put("BARE_DATA", Files.createDirectories(dir.resolve("nvim-data")).toString());
+      Process nvim = pb.start();
+      try {
+        awaitFile(nvim, control, "typed", dir);
+        ada.awaitText("Neovim's typing", t -> t.equals("let a = 1\nlet b = 2 + 40\n"), WAIT);
+        ada.awaitCursorAfter("Grace Hopper", "2 + 40", WAIT);
+        assertThat(ada.cursorNames()).containsExactly("Grace Hopper");
+        Files.writeString(control.resolve("move"), "");
+        awaitFile(nvim, control, "moved", dir);
+        ada.awaitCursorAfter("Grace Hopper", "let a", WAIT);
+        Files.writeString(control.resolve("quit"), "");
+        assertThat(nvim.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(control.resolve("buffer.txt"))).isEqualTo("let a = 1\nlet b = 2 + 40\n");
+      } finally {
+        nvim.destroyForcibly();
+      }
+    }
+  }
+
+  private static void awaitFile(Process nvim, Path control, String name, Path dir) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!Files.exists(control.resolve(name))) {
+      if (Files.exists(control.resolve("failure.txt")) || !nvim.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("bare Neovim did not reach '" + name + "': "
+            + (Files.exists(control.resolve("failure.txt")) ? Files.readString(control.resolve("failure.txt")) : "")
+            + "\n" + (Files.exists(dir.resolve("nvim.log")) ? Files.readString(dir.resolve("nvim.log")) : ""));
+      }
+      Thread.sleep(20);
+    }
+  }
 }
