@@ -408,6 +408,37 @@ async function readOnlyJoin(alice, bob, relayUrl, q, lines) {
  * at the end of the same line at the same time. After every round Alice's saved file, the relay's copy and Neovim's
  * buffer must be equal and hold every keystroke typed so far exactly once.
  */
+/**
+ * Benchmark (printed, not asserted): keystroke → remote buffer latency from VS Code to the Neovim peer. Alice types
+ * WEFT_E2E_LATENCY_KEYS (default 300) letters at the end of line `lineS`, one every KEY_DELAY_MS, stamping each key
+ * with the wall clock just before the browser gets it; the peer polls its buffer every millisecond and stamps each
+ * arrival with the same wall clock (gettimeofday). Prints p50/p99/max.
+ */
+async function vscodeToNvimLatency(alice, dir, lineS, failure) {
+  const n = Number(process.env.WEFT_E2E_LATENCY_KEYS || 300);
+  if (n <= 0) {
+    return;
+  }
+  fs.writeFileSync(path.join(dir, 'watch.txt'), String(n));
+  await waitFor(async () => fs.existsSync(path.join(dir, 'watching')) || failure() !== null, 30000, 'the Neovim peer to watch for keystrokes');
+  await goTo(alice.page, lineS);
+  await alice.page.keyboard.press('End');
+  const sent = [];
+  for (let k = 0; k < n; k++) {
+    sent.push(Date.now());
+    await alice.page.keyboard.type(String.fromCharCode(97 + (k % 26)));
+    await sleep(KEY_DELAY_MS);
+  }
+  const file = path.join(dir, 'latency-received.txt');
+  await waitFor(async () => fs.existsSync(file) || failure() !== null, 120000, 'the Neovim peer to see every keystroke');
+  const received = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map(Number);
+  check(received.length === n, `VS Code -> Neovim latency: the peer saw ${received.length} of ${n} keystrokes`);
+  const lat = received.map((t, k) => t - sent[k]).sort((a, b) => a - b);
+  const pct = (p) => lat[Math.min(lat.length - 1, Math.max(0, Math.ceil(p / 100 * lat.length) - 1))];
+  const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  log(`[latency] VS Code -> Neovim over ${lat.length} keystrokes (one every ${KEY_DELAY_MS} ms + typing): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms, min ${lat[0].toFixed(1)} ms; load ${load}`);
+}
+
 async function nvimPeerSamePlace(alice, relayUrl, q, link, rounds) {
   const dir = path.join(work, 'nvim-peer');
   const ws = path.join(dir, 'ws');
@@ -469,6 +500,7 @@ async function nvimPeerSamePlace(alice, relayUrl, q, link, rounds) {
       `VS Code + Neovim same place, round ${round}: keystrokes lost or duplicated: ${JSON.stringify(added)} should hold every keystroke of ${JSON.stringify(typedSoFar)} exactly once`);
     log(`VS Code + Neovim same place, round ${round}: ${JSON.stringify(added)}`);
   }
+  await vscodeToNvimLatency(alice, dir, lineS, failure);
   fs.writeFileSync(path.join(dir, 'quit'), 'quit');
 }
 
