@@ -205,6 +205,7 @@ async function main() {
   // --- the name label draws over the text without moving it; a selection covers exactly its characters -------
   // Alice selects 5 characters in the middle of a line (like "let a"); in Bob's window the highlight is 5
   // characters wide (not 4), and the text after Alice's caret stays at its column despite the name label.
+  await goTo(bob.page, 1); // Bob's view scrolled back to the left edge, so the screenshot shows Alice's line
   await goTo(alice.page, lineA, 3);
   for (let i = 0; i < 5; i++) {
     await alice.page.keyboard.press('Shift+ArrowRight');
