@@ -202,6 +202,24 @@ async function main() {
   await sideBySide(path.join(OUT, 'vscode-alice.png'), path.join(OUT, 'vscode-bob.png'), path.join(OUT, 'two-users.png'));
   log('screenshots written to', OUT);
 
+  // --- the name label draws over the text without moving it; a selection covers exactly its characters -------
+  // Alice selects 5 characters in the middle of a line (like "let a"); in Bob's window the highlight is 5
+  // characters wide (not 4), and the text after Alice's caret stays at its column despite the name label.
+  await goTo(bob.page, 1); // Bob's view scrolled back to the left edge, so the screenshot shows Alice's line
+  await goTo(alice.page, lineA, 3);
+  for (let i = 0; i < 5; i++) {
+    await alice.page.keyboard.press('Shift+ArrowRight');
+  }
+  let geo = null;
+  await waitFor(async () => {
+    geo = await labelGeometry(bob.page, USERS[0]);
+    return geo !== null && geo.selectionChars !== null && Math.abs(geo.selectionChars - 5) < 0.3;
+  }, 20000, 'Bob to see Alice\'s 5-character selection highlighted over 5 characters', () => JSON.stringify(geo));
+  log('Bob sees Alice\'s 5-character selection and label:', JSON.stringify(geo));
+  check(geo !== null && Math.abs(geo.lineChars - geo.textLength) < 0.3,
+    `Alice's name label moves the text of her line in Bob's window: the line's text spans ${geo && geo.lineChars} character widths for ${geo && geo.textLength} characters`);
+  await bob.page.screenshot({ path: path.join(OUT, 'vscode-label.png') });
+
   // --- periodic verification: both extensions sent weft/verify and got answers, and nothing needed repair -------
   for (const s of [alice, bob]) {
     const logText = findFiles(s.userData, /Weft\.log$/).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
@@ -391,6 +409,37 @@ async function readOnlyJoin(alice, bob, relayUrl, q, lines) {
  * at the end of the same line at the same time. After every round Alice's saved file, the relay's copy and Neovim's
  * buffer must be equal and hold every keystroke typed so far exactly once.
  */
+/**
+ * Benchmark (printed, not asserted): keystroke → remote buffer latency from VS Code to the Neovim peer. Alice types
+ * WEFT_E2E_LATENCY_KEYS (default 300) letters at the end of line `lineS`, one every KEY_DELAY_MS, stamping each key
+ * with the wall clock just before the browser gets it; the peer polls its buffer every millisecond and stamps each
+ * arrival with the same wall clock (gettimeofday). Prints p50/p99/max.
+ */
+async function vscodeToNvimLatency(alice, dir, lineS, failure) {
+  const n = Number(process.env.WEFT_E2E_LATENCY_KEYS || 300);
+  if (n <= 0) {
+    return;
+  }
+  fs.writeFileSync(path.join(dir, 'watch.txt'), String(n));
+  await waitFor(async () => fs.existsSync(path.join(dir, 'watching')) || failure() !== null, 30000, 'the Neovim peer to watch for keystrokes');
+  await goTo(alice.page, lineS);
+  await alice.page.keyboard.press('End');
+  const sent = [];
+  for (let k = 0; k < n; k++) {
+    sent.push(Date.now());
+    await alice.page.keyboard.type(String.fromCharCode(97 + (k % 26)));
+    await sleep(KEY_DELAY_MS);
+  }
+  const file = path.join(dir, 'latency-received.txt');
+  await waitFor(async () => fs.existsSync(file) || failure() !== null, 120000, 'the Neovim peer to see every keystroke');
+  const received = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map(Number);
+  check(received.length === n, `VS Code -> Neovim latency: the peer saw ${received.length} of ${n} keystrokes`);
+  const lat = received.map((t, k) => t - sent[k]).sort((a, b) => a - b);
+  const pct = (p) => lat[Math.min(lat.length - 1, Math.max(0, Math.ceil(p / 100 * lat.length) - 1))];
+  const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  log(`[latency] VS Code -> Neovim over ${lat.length} keystrokes (one every ${KEY_DELAY_MS} ms + typing): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms, min ${lat[0].toFixed(1)} ms; load ${load}`);
+}
+
 async function nvimPeerSamePlace(alice, relayUrl, q, link, rounds) {
   const dir = path.join(work, 'nvim-peer');
   const ws = path.join(dir, 'ws');
@@ -452,6 +501,7 @@ async function nvimPeerSamePlace(alice, relayUrl, q, link, rounds) {
       `VS Code + Neovim same place, round ${round}: keystrokes lost or duplicated: ${JSON.stringify(added)} should hold every keystroke of ${JSON.stringify(typedSoFar)} exactly once`);
     log(`VS Code + Neovim same place, round ${round}: ${JSON.stringify(added)}`);
   }
+  await vscodeToNvimLatency(alice, dir, lineS, failure);
   fs.writeFileSync(path.join(dir, 'quit'), 'quit');
 }
 
@@ -706,6 +756,51 @@ async function waitForCursorDecoration(page, user, timeout) {
     throw new Error(`${e.message}; decorations seen: ${JSON.stringify(all)}`);
   }
   return last;
+}
+
+/**
+ * In the line showing `user`'s name label: how many character widths the line's text spans (its text nodes, which
+ * exclude the label's generated content) against its length, and how many character widths `user`'s selection
+ * highlight covers. Character width: the editor's own measurement (`.view-line` text of a plain line).
+ */
+async function labelGeometry(page, user) {
+  const [r, g, b] = hexToRgb(user.color).match(/\d+/g);
+  return page.evaluate(({ name, prefix }) => {
+    const editor = document.querySelector('.editor-instance .monaco-editor');
+    if (!editor) return null;
+    let labelLine = null;
+    for (const el of editor.querySelectorAll('.view-lines span[class*="ced-"]')) {
+      const after = getComputedStyle(el, '::after');
+      if (after.content && after.content.includes(name)) {
+        labelLine = el.closest('.view-line');
+        break;
+      }
+    }
+    if (!labelLine) return null;
+    const textWidth = (line) => {
+      const range = document.createRange();
+      range.selectNodeContents(line);
+      const rects = [...range.getClientRects()];
+      const left = line.getBoundingClientRect().left;
+      return rects.length === 0 ? 0 : Math.max(...rects.map((x) => x.right)) - left;
+    };
+    // Character width from a line without decorations.
+    let cw = null;
+    for (const line of editor.querySelectorAll('.view-lines .view-line')) {
+      if (line.querySelector('span[class*="ced-"]') || line.textContent.length < 10) continue;
+      cw = textWidth(line) / line.textContent.replace(/\u200b/g, '').length;
+      break;
+    }
+    if (!cw) return null;
+    const text = labelLine.textContent.replace(/\u200b/g, '');
+    let selectionChars = null;
+    for (const el of editor.querySelectorAll('.view-overlays div[class*="ced-"]')) {
+      if (getComputedStyle(el).backgroundColor.startsWith(prefix)) {
+        selectionChars = el.getBoundingClientRect().width / cw;
+      }
+    }
+    return { textLength: text.length, lineChars: textWidth(labelLine) / cw, selectionChars, charWidth: cw };
+  }, { name: user.name, prefix: `rgba(${r}, ${g}, ${b}` });
 }
 
 async function selectionHighlight(page, user) {

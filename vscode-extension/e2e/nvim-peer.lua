@@ -67,12 +67,38 @@ local function main()
   while true do
     local go
     local quit = false
+    local watch
     vim.wait(600000, function()
       write_file(dir .. '/buffer.txt', buffer_text())
       go = read_file(dir .. '/go-' .. round .. '.txt')
       quit = read_file(dir .. '/quit') ~= nil
-      return go ~= nil or quit
+      watch = read_file(dir .. '/watch.txt')
+      return go ~= nil or quit or watch ~= nil
     end, 100)
+    if watch ~= nil then
+      -- Latency: record the wall-clock time (ms) at which each of the next n characters appears on the line.
+      os.remove(dir .. '/watch.txt')
+      local n = tonumber(vim.trim(watch))
+      local function line_len()
+        for _, l in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, true)) do
+          if l:sub(1, #prefix) == prefix then return #l end
+        end
+        return 0
+      end
+      local base = line_len()
+      local times = {}
+      write_file(dir .. '/watching', 'yes')
+      vim.wait(120000, function()
+        local have = line_len() - base
+        local sec, usec = vim.loop.gettimeofday()
+        local now = string.format('%.3f', sec * 1000 + usec / 1000)
+        while #times < math.min(have, n) do table.insert(times, now) end
+        return #times >= n
+      end, 1)
+      write_file(dir .. '/latency-received.txt', table.concat(times, '\n') .. '\n')
+      log('latency watch: %d of %d keystrokes seen', #times, n)
+      goto continue
+    end
     if quit or go == nil then break end
     local bufnr = vim.api.nvim_get_current_buf()
     for _, ch in ipairs(vim.fn.split(go, '\\zs')) do
@@ -89,6 +115,7 @@ local function main()
     write_file(dir .. '/done-' .. round, 'done')
     log('round %d typed %q', round, go)
     round = round + 1
+    ::continue::
   end
   write_file(dir .. '/buffer.txt', buffer_text())
 end

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { participantColor, withAlpha } from './colors';
+import { caretBarStyle, nameLabelStyle } from './cursorStyle';
 import { computeCursorRanges, DocumentShape, PlainRange } from './cursorRanges';
 import { RemoteCursor, RemoteCursorsParams } from './protocol';
 
@@ -110,21 +111,10 @@ export class RemoteCursorRenderer implements vscode.Disposable {
           rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
           overviewRulerColor: color,
           overviewRulerLane: vscode.OverviewRulerLane.Center,
-          // A 2px bar in the participant's colour (zero-width content so the text does not move)…
-          before: {
-            contentText: '\u200b',
-            color,
-            textDecoration: `none; position: relative; border-left: 2px solid ${color}; margin-left: -1px; margin-right: -1px; z-index: 1`,
-          },
-          // …and the name right after the caret.
-          after: {
-            contentText: displayName(c.name),
-            color: '#ffffff',
-            backgroundColor: color,
-            fontWeight: 'normal',
-            margin: '0 0 0 1px',
-            textDecoration: 'none; font-size: 0.8em; padding: 0 3px; border-radius: 3px; vertical-align: top; opacity: 0.95',
-          },
+          // A 2px bar in the participant's colour and the name above the caret, neither moving the text
+          // (cursorStyle.ts).
+          before: caretBarStyle(color),
+          after: nameLabelStyle(displayName(c.name), color),
         }),
       };
       this.types.set(key, t);

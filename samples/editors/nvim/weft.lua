@@ -584,6 +584,35 @@ function M.follow(name)
   end
 end
 
+-- The LSP anchor and active positions of a selection. `v` ({row, bytecol}, 0-based) is the other end in visual
+-- mode, nil otherwise; `cur` is the cursor. Vim's visual selections include the character under the cursor (and
+-- under `v`), LSP ranges end before their end position: the later end moves past its character ('V': whole lines).
+function M.selection_of(bufnr, mode, v, cur, enc)
+  local active = to_lsp_position(bufnr, cur[1], cur[2], enc)
+  if not v then
+    return active, active
+  end
+  local anchor = to_lsp_position(bufnr, v[1], v[2], enc)
+  local cursor_later = cur[1] > v[1] or (cur[1] == v[1] and cur[2] >= v[2])
+  local function past(pos)
+    local text = line_text(bufnr, pos[1])
+    if mode == 'V' then
+      return to_lsp_position(bufnr, pos[1], #text, enc)
+    end
+    local len = #text > pos[2] and vim.str_utf_end(text, pos[2] + 1) + 1 or 0
+    return to_lsp_position(bufnr, pos[1], pos[2] + len, enc)
+  end
+  local function line_start(pos) return { line = pos[1], character = 0 } end
+  if cursor_later then
+    active = past(cur)
+    if mode == 'V' then anchor = line_start(v) end
+  else
+    anchor = past(v)
+    if mode == 'V' then active = line_start(cur) end
+  end
+  return anchor, active
+end
+
 -- Selections: reported (debounced) on cursor moves in attached buffers.
 local selection_timer = nil
 function M.send_selection()
@@ -592,15 +621,14 @@ function M.send_selection()
   if not client or not vim.lsp.buf_is_attached(bufnr, client.id) then
     return
   end
-  local enc = encoding()
   local cur = vim.api.nvim_win_get_cursor(0)
-  local active = to_lsp_position(bufnr, cur[1] - 1, cur[2], enc)
-  local anchor = active
   local mode = vim.api.nvim_get_mode().mode
+  local v = nil
   if mode == 'v' or mode == 'V' or mode == '\22' then
-    local v = vim.fn.getpos('v')
-    anchor = to_lsp_position(bufnr, v[2] - 1, v[3] - 1, enc)
+    local vp = vim.fn.getpos('v')
+    v = { vp[2] - 1, vp[3] - 1 }
   end
+  local anchor, active = M.selection_of(bufnr, mode, v, { cur[1] - 1, cur[2] }, encoding())
   client.notify('weft/selection', {
     uri = vim.uri_from_bufnr(bufnr),
     version = vim.lsp.util.buf_versions[bufnr],

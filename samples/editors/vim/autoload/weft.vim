@@ -729,14 +729,38 @@ export def SendSelection()
   endif
   Flush(bufnr)
   var doc = docs[bufnr]
-  var l = line('.')
-  var active = {line: l - 1, character: U16Len(strpart(getline(l), 0, col('.') - 1))}
-  var anchor = active
-  if mode() =~ "^[vV\<C-V>]"
-    var v = getpos('v')
-    anchor = {line: v[1] - 1, character: U16Len(strpart(getline(v[1]), 0, v[2] - 1))}
-  endif
+  var m = mode()
+  var v = m =~ "^[vV\<C-V>]" ? getpos('v')[1 : 2] : []
+  var [anchor, active] = SelectionOf(m, v, [line('.'), col('.')])
   Notification('weft/selection', {uri: doc.uri, version: doc.version, selections: [{anchor: anchor, active: active}]})
+enddef
+
+# The LSP [anchor, active] of the current buffer's selection: `cur` is the cursor [lnum, col] (1-based byte col),
+# `v` the other end in visual mode ([] otherwise). Vim's visual selections include the character under the cursor
+# (and under `v`), LSP ranges end before their end position: the later end moves past its character ('V': whole
+# lines).
+export def SelectionOf(m: string, v: list<number>, cur: list<number>): list<dict<number>>
+  var At = (p: list<number>) => ({line: p[0] - 1, character: U16Len(strpart(getline(p[0]), 0, p[1] - 1))})
+  var active = At(cur)
+  if empty(v)
+    return [active, active]
+  endif
+  var anchor = At(v)
+  var Past = (p: list<number>) => m ==# 'V'
+    ? {line: p[0] - 1, character: U16Len(getline(p[0]))}
+    : {line: p[0] - 1, character: U16Len(strpart(getline(p[0]), 0, p[1] - 1) .. strcharpart(strpart(getline(p[0]), p[1] - 1), 0, 1))}
+  if cur[0] > v[0] || (cur[0] == v[0] && cur[1] >= v[1])
+    active = Past(cur)
+    if m ==# 'V'
+      anchor = {line: v[0] - 1, character: 0}
+    endif
+  else
+    anchor = Past(v)
+    if m ==# 'V'
+      active = {line: cur[0] - 1, character: 0}
+    endif
+  endif
+  return [anchor, active]
 enddef
 
 export def ScheduleSelection()

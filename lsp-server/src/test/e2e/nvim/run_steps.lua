@@ -169,6 +169,55 @@ function steps.type(anchor, text)
   vim.api.nvim_buf_del_extmark(bufnr, caret_ns, mark)
 end
 
+-- Wall-clock milliseconds (the same clock as Vim's reltime(), so two editors' times compare).
+local function wall_ms()
+  local sec, usec = vim.loop.gettimeofday()
+  return sec * 1000 + usec / 1000
+end
+
+-- typetimed <anchor> <n> <ms>: type n letters right after anchor, one every ms, writing each key's wall-clock time
+-- (ms) to $WEFT_E2E_OUT/sent.txt (latency benchmark).
+function steps.typetimed(anchor, n, ms)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local _, e = find(anchor)
+  local row, col = offset_to_pos(bufnr, e)
+  local times = {}
+  for k = 1, tonumber(n) do
+    local ch = string.char(97 + (k - 1) % 26)
+    times[k] = string.format('%.3f', wall_ms())
+    vim.api.nvim_buf_set_text(bufnr, row, col, row, col, { ch })
+    col = col + 1
+    vim.wait(tonumber(ms))
+  end
+  local f = assert(io.open(OUT .. '/sent.txt', 'w'))
+  f:write(table.concat(times, '\n') .. '\n')
+  f:close()
+end
+
+-- watchtimed <anchor> <n>: until n characters follow anchor on its line, write the wall-clock time (ms) at which
+-- the k-th arrived to $WEFT_E2E_OUT/received.txt (polling every millisecond).
+function steps.watchtimed(anchor, n)
+  n = tonumber(n)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local times = {}
+  local seen = 0
+  wait_for(string.format('%d characters after %q', n, anchor), function()
+    local _, e = find(anchor)
+    local row, col = offset_to_pos(bufnr, e)
+    local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+    local have = #line - col
+    local now = wall_ms()
+    while seen < math.min(have, n) do
+      seen = seen + 1
+      times[seen] = string.format('%.3f', now)
+    end
+    return seen >= n
+  end)
+  local f = assert(io.open(OUT .. '/received.txt', 'w'))
+  f:write(table.concat(times, '\n') .. '\n')
+  f:close()
+end
+
 -- delete <text>: delete the first occurrence of text.
 function steps.delete(text)
   local bufnr = vim.api.nvim_get_current_buf()
@@ -270,6 +319,34 @@ function steps.select(text)
   local row, col = offset_to_pos(bufnr, e)
   vim.api.nvim_win_set_cursor(0, { row + 1, col })
   weft.send_selection()
+end
+
+-- visual <text>: a charwise visual selection of exactly text (cursor on its last character, then on its first)
+-- must be reported as the LSP range of text (Vim's selection includes the character under the cursor).
+function steps.visual(text)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local s, e = find(text)
+  local all = buffer_text()
+  local last = e + vim.str_utf_start(all, e) -- 1-based first byte of the last character
+  local r1, c1 = offset_to_pos(bufnr, s - 1)
+  local r2, c2 = offset_to_pos(bufnr, last - 1)
+  local re, ce = offset_to_pos(bufnr, e)
+  local function lsp(row, col)
+    local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+    local _, u16 = vim.str_utfindex(line, col)
+    return { line = row, character = u16 }
+  end
+  local want_start, want_end = lsp(r1, c1), lsp(re, ce)
+  local a, v = weft.selection_of(bufnr, 'v', { r1, c1 }, { r2, c2 }, 'utf-16')
+  if not (vim.deep_equal(a, want_start) and vim.deep_equal(v, want_end)) then
+    fail('visual %q forwards: anchor %s active %s, expected %s %s', text, vim.inspect(a), vim.inspect(v),
+      vim.inspect(want_start), vim.inspect(want_end))
+  end
+  a, v = weft.selection_of(bufnr, 'v', { r2, c2 }, { r1, c1 }, 'utf-16')
+  if not (vim.deep_equal(a, want_end) and vim.deep_equal(v, want_start)) then
+    fail('visual %q backwards: anchor %s active %s, expected %s %s', text, vim.inspect(a), vim.inspect(v),
+      vim.inspect(want_end), vim.inspect(want_start))
+  end
 end
 
 -- follow <name>: :WeftFollow name.

@@ -160,6 +160,48 @@ steps.type = (anchor: string, text: string) => {
   endfor
 }
 
+# Wall-clock milliseconds (Vim's reltime() is gettimeofday(); Neovim's driver uses the same clock).
+def WallMs(): float
+  return reltimefloat(reltime()) * 1000.0
+enddef
+
+# typetimed <anchor> <n> <ms>: type n letters right after anchor, one every ms, writing each key's wall-clock time
+# (ms) to $WEFT_E2E_OUT/sent.txt (latency benchmark).
+steps.typetimed = (anchor: string, n: string, ms: string) => {
+  var [lnum, col] = OffsetToPos(Find(anchor)[1])
+  var times: list<string> = []
+  for k in range(str2nr(n))
+    cursor(lnum, col + 1)
+    add(times, printf('%.3f', WallMs()))
+    execute 'normal! i' .. nr2char(97 + k % 26)
+    col += 1
+    listener_flush()
+    execute 'sleep ' .. ms .. 'm'
+  endfor
+  writefile(times, OUT .. '/sent.txt')
+}
+
+# watchtimed <anchor> <n>: until n characters follow anchor on its line, write the wall-clock time (ms) at which
+# the k-th arrived to $WEFT_E2E_OUT/received.txt (polling every millisecond).
+steps.watchtimed = (anchor: string, n: string) => {
+  var want = str2nr(n)
+  var times: list<string> = []
+  var start = reltime()
+  while len(times) < want
+    var [lnum, col] = OffsetToPos(Find(anchor)[1])
+    var have = len(getline(lnum)) - col
+    var now = printf('%.3f', WallMs())
+    while len(times) < min([have, want])
+      add(times, now)
+    endwhile
+    if reltimefloat(reltime(start)) * 1000 > TIMEOUT_MS
+      Fail(printf('timed out after %d ms waiting for %d characters after %s (have %d)', TIMEOUT_MS, want, anchor, len(times)))
+    endif
+    sleep 1m
+  endwhile
+  writefile(times, OUT .. '/received.txt')
+}
+
 steps.delete = (text: string) => {
   var [s, e] = Find(text)
   var [l1, c1] = OffsetToPos(s)
@@ -257,6 +299,27 @@ steps.select = (text: string) => {
   var [lnum, col] = OffsetToPos(Find(text)[1])
   cursor(lnum, col + 1)
   weft.SendSelection()
+}
+
+# visual <text>: a charwise visual selection of exactly text (cursor on its last character, then on its first) is
+# reported as the LSP range of text (Vim's selection includes the character under the cursor).
+steps.visual = (text: string) => {
+  var [i, j] = Find(text)
+  var lastlen = len(strcharpart(text, strchars(text) - 1))
+  var [l1, c1] = OffsetToPos(i)
+  var [l2, c2] = OffsetToPos(j - lastlen)
+  var [le, ce] = OffsetToPos(j)
+  var U16 = (l: number, c: number) => len(str2list(strpart(getline(l), 0, c))) + len(filter(str2list(strpart(getline(l), 0, c)), (_, x) => x > 0xFFFF))
+  var want_start = {line: l1 - 1, character: U16(l1, c1)}
+  var want_end = {line: le - 1, character: U16(le, ce)}
+  var [a, v] = weft.SelectionOf('v', [l1, c1 + 1], [l2, c2 + 1])
+  if a != want_start || v != want_end
+    Fail(printf('visual "%s" forwards: anchor %s active %s, expected %s %s', text, a, v, want_start, want_end))
+  endif
+  [a, v] = weft.SelectionOf('v', [l2, c2 + 1], [l1, c1 + 1])
+  if a != want_end || v != want_start
+    Fail(printf('visual "%s" backwards: anchor %s active %s, expected %s %s', text, a, v, want_end, want_start))
+  endif
 }
 
 # cursorcolor <name> <n>: the label of name is drawn in cterm colour n (terminals without 'termguicolors').

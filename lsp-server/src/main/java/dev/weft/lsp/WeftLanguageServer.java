@@ -76,6 +76,9 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
         sc.setPositionEncoding(enc.lspName);
         sc.setExecuteCommandProvider(new ExecuteCommandOptions(WeftProtocol.COMMANDS));
         sc.setInlayHintProvider(true);
+        // Position-carrying requests tell where a plain client's caret is (see CursorService#onPositionRequest).
+        sc.setDocumentHighlightProvider(true);
+        sc.setHoverProvider(true);
         WarmUp.startInBackground();
         return CompletableFuture.completedFuture(new InitializeResult(sc, new ServerInfo("weft-server", "0.1.0")));
     }

@@ -5,6 +5,10 @@ import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.DocumentHighlight;
+import org.eclipse.lsp4j.DocumentHighlightParams;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.HoverParams;
 import org.eclipse.lsp4j.InlayHint;
 import org.eclipse.lsp4j.InlayHintParams;
 import org.eclipse.lsp4j.TextDocumentItem;
@@ -41,6 +45,23 @@ final class WeftTextDocumentService implements TextDocumentService {
     @Override
     public void didSave(DidSaveTextDocumentParams params) {
         // Saving is the editor's business; the replica and journal are independent of the file on disk.
+    }
+
+    /**
+     * Plain LSP clients (no Weft plugin) send this where the caret is, on each caret move in many editors: the
+     * position becomes the user's caret for the others. Weft itself highlights nothing.
+     */
+    @Override
+    public CompletableFuture<List<? extends DocumentHighlight>> documentHighlight(DocumentHighlightParams params) {
+        session.cursors().onPositionRequest(params.getTextDocument().getUri(), params.getPosition());
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /** Like {@link #documentHighlight}: the hovered position (the caret, for keyboard hover) is the user's caret. */
+    @Override
+    public CompletableFuture<Hover> hover(HoverParams params) {
+        session.cursors().onPositionRequest(params.getTextDocument().getUri(), params.getPosition());
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -117,6 +117,13 @@ public final class DocumentBinding {
     /** Listeners told after the view changed (remote cursors re-rendering); executor only. */
     private final List<Consumer<DocumentBinding>> viewListeners = new ArrayList<>();
     /**
+     * Listeners told, after a didChange that contained the user's own typing (not an echo of a server edit), the
+     * view offset right after the user's last change; executor only.
+     */
+    private final List<java.util.function.BiConsumer<DocumentBinding, Integer>> typingListeners = new ArrayList<>();
+    /** View offset right after the user's last own change in the current didChange; -1 if it had none. */
+    private int userEditEnd = -1;
+    /**
      * Logs every didChange, applyEdit and answer with the protocol state at INFO when true
      * ({@code -Dweft.traceBinding=true}), at FINE otherwise: the ordering an editor really produced.
      */
@@ -320,6 +327,14 @@ public final class DocumentBinding {
         viewListeners.add(l);
     }
 
+    /**
+     * Adds a listener called on the executor after a didChange that held the user's own typing, with the view
+     * offset right after the last typed change (where a caret would be); echoes of server edits never call it.
+     */
+    public void addTypingListener(java.util.function.BiConsumer<DocumentBinding, Integer> l) {
+        typingListeners.add(l);
+    }
+
     /** The outstanding applyEdit's protocol state (tests). */
     OutstandingEdit.State editState() {
         return edit.state();
@@ -473,6 +488,7 @@ public final class DocumentBinding {
                 }
             }
         }
+        userEditEnd = -1;
         for (; k < todo.size(); k++) {
             int late = edit.isUncertain() ? matchLateEcho(todo.subList(k, todo.size())) : 0;
             if (late > 0) {
@@ -485,6 +501,16 @@ public final class DocumentBinding {
         viewVersion = version;
         edit.changed();
         afterStep();
+        int typedEnd = userEditEnd;
+        if (typedEnd >= 0 && !closed) {
+            for (java.util.function.BiConsumer<DocumentBinding, Integer> l : typingListeners) {
+                try {
+                    l.accept(this, Math.min(typedEnd, view.length()));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "typing listener failed", e);
+                }
+            }
+        }
     }
 
     /**
@@ -626,11 +652,13 @@ public final class DocumentBinding {
             return;
         }
         applyLocalEdit(s, e, text);
+        userEditEnd = s + text.length();
     }
 
     private void applyWholeReplacement(String text) {
         for (TextChange d : MinimalDiff.diff(view, text)) {
             applyLocalEdit(d.offset(), d.offset() + d.deleteLength(), d.insertText());
+            userEditEnd = d.offset() + d.insertText().length();
         }
         if (!view.equals(text)) {
             throw new IllegalStateException("minimal diff did not reproduce the replacement text");

@@ -50,6 +50,11 @@ public final class CursorService {
      * on the document's executor.
      */
     private final Map<CursorDocument, String> shown = new ConcurrentHashMap<>();
+    /**
+     * The editor has sent {@code weft/selection} at least once (it has a Weft plugin). Until then the user's caret
+     * is inferred from their typing and from position-carrying requests (plain LSP clients). Only goes false → true.
+     */
+    private volatile boolean explicitSelections;
 
     public CursorService(CursorHost host) {
         this.host = host;
@@ -65,22 +70,14 @@ public final class CursorService {
         if (p == null || p.uri == null) {
             return;
         }
+        explicitSelections = true;
         CursorDocument rd = host.documentOf(p.uri);
         if (rd == null) {
             return;
         }
         String user = host.userName();
         String color = host.color();
-        // Clear our presence in the other documents: the user is here now.
-        for (CursorDocument other : host.documents()) {
-            if (other != rd) {
-                other.shared().executor().execute(() -> {
-                    if (!other.shared().presence().local().isEmpty()) {
-                        other.shared().setLocalAwareness("");
-                    }
-                });
-            }
-        }
+        leaveOtherDocuments(rd);
         rd.shared().executor().execute(() -> {
             DocumentBinding b = rd.binding();
             if (b == null || p.version != b.viewVersion()) {
@@ -100,6 +97,70 @@ public final class CursorService {
                 rd.shared().setLocalAwareness(json);
             }
         });
+    }
+
+    /** Clears our presence in the documents other than {@code rd}: the user is in {@code rd} now. */
+    private void leaveOtherDocuments(CursorDocument rd) {
+        for (CursorDocument other : host.documents()) {
+            if (other != rd) {
+                other.shared().executor().execute(() -> {
+                    if (!other.shared().presence().local().isEmpty()) {
+                        other.shared().setLocalAwareness("");
+                    }
+                });
+            }
+        }
+    }
+
+    /** True once the editor sent a {@code weft/selection}: it has a Weft plugin, carets are never inferred. */
+    public boolean hasExplicitSelections() {
+        return explicitSelections;
+    }
+
+    /**
+     * Where a plain client's caret probably is, from its own typing: the view offset right after the user's last
+     * change in {@code rd} (called on the document's executor by the binding). Ignored once the editor reports
+     * selections itself.
+     */
+    public void onTyping(CursorDocument rd, DocumentBinding b, int viewOffset) {
+        if (explicitSelections || rd.binding() != b) {
+            return;
+        }
+        leaveOtherDocuments(rd);
+        setInferredCaret(rd, b, viewOffset);
+    }
+
+    /**
+     * Where a plain client's caret probably is, from a request that carries the caret position
+     * ({@code textDocument/documentHighlight}, {@code textDocument/hover}); ignored once the editor reports
+     * selections itself, or for a document that is not shared.
+     */
+    public void onPositionRequest(String uri, Position position) {
+        if (explicitSelections || uri == null || position == null) {
+            return;
+        }
+        CursorDocument rd = host.documentOf(uri);
+        if (rd == null) {
+            return;
+        }
+        leaveOtherDocuments(rd);
+        rd.shared().executor().execute(() -> {
+            DocumentBinding b = rd.binding();
+            if (b != null && !explicitSelections) {
+                setInferredCaret(rd, b, b.viewLines().offsetOf(position, b.encoding()));
+            }
+        });
+    }
+
+    /** Sets our awareness in {@code rd} to one caret at {@code viewOffset} (on the document's executor). */
+    private void setInferredCaret(CursorDocument rd, DocumentBinding b, int viewOffset) {
+        int at = Math.max(0, Math.min(viewOffset, b.view().length()));
+        String pos = encode(b, at);
+        String json = new PresenceState(host.userName(), host.color(), rd.name(),
+                List.of(new PresenceState.Selection(pos, pos))).toJson();
+        if (!json.equals(rd.shared().presence().local())) {
+            rd.shared().setLocalAwareness(json);
+        }
     }
 
     /**

@@ -95,6 +95,7 @@ final class DocumentLinker {
             b.setPaused(true);
         }
         b.addViewListener(x -> cursors.publish(rd));
+        b.addTypingListener((x, offset) -> cursors.onTyping(rd, x, offset));
         cursors.announce(rd);
     }
 }

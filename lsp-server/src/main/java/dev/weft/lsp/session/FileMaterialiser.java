@@ -127,8 +127,10 @@ final class FileMaterialiser {
         }
         if (choice == JoinPrompt.Choice.SEPARATE) {
             plan = moveToSeparateFolder(r, plan, base, separate, skipped);
-            if (firstBatch) {
-                editor.show(MessageType.Info, "Weft: the new and differing files of room " + r.id + " are in "
+            if (!overwrites.isEmpty()) {
+                editor.show(MessageType.Warning, separateCopyNotice(r, separate, overwrites));
+            } else if (firstBatch) {
+                editor.show(MessageType.Info, "Weft: the new files of room " + r.id + " are in "
                         + separate + "; your files in " + base + " are untouched.");
             }
         }
@@ -313,6 +315,10 @@ final class FileMaterialiser {
                     + "file " + rd.name + " differs from the shared one. Overwrite it with the shared version, or put "
                     + "the shared version in a separate folder (.weft/<room>/)?", List.of(OVERWRITE, SEPARATE_FOLDER)))) {
                 LOG.info("keeping the editor's " + p.path() + " unshared at the user's request");
+                editor.show(MessageType.Warning, "Weft: " + rd.name + " is not shared: your open buffer differs "
+                        + "from the shared version (unsaved or offline changes) and you chose to keep it. The others "
+                        + "do not see your changes to it. To work on the shared version, save your text elsewhere, "
+                        + "close the buffer without saving and join room " + r.id + " again.");
                 rd.localPath = null;
                 return;
             }
@@ -320,6 +326,20 @@ final class FileMaterialiser {
         } else {
             editor.showDocument(p.path(), focus);
         }
+    }
+
+    /**
+     * What the user is told when the shared versions went to {@code .weft/<room>/}: where the second copy is, that
+     * their own files are untouched and unshared, and what to do.
+     */
+    static String separateCopyNotice(Room r, Path folder, List<Planned> kept) {
+        return "Weft: your local " + (kept.size() == 1 ? "file " : kept.size() + " files ")
+                + list(kept.stream().map(p -> p.doc().name).toList()) + (kept.size() == 1 ? " differs" : " differ")
+                + " from the shared version and " + (kept.size() == 1 ? "was" : "were") + " left as "
+                + (kept.size() == 1 ? "it is" : "they are") + ". The shared copy of room " + r.id
+                + " is in the second folder " + folder + ": edit the files there to work with the others (your own "
+                + (kept.size() == 1 ? "file is" : "files are") + " not shared); copy your changes into them if the "
+                + "others should see them.";
     }
 
     private static void skip(Room r, RoomDocument rd, String reason, List<String> skipped) {

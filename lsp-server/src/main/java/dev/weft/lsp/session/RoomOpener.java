@@ -44,7 +44,7 @@ final class RoomOpener {
      * {@code fallbacks} (other nodes of the link's relay cluster).
      */
     RoomConnector.RoomConnection open(InviteLink link, List<URI> fallbacks) {
-        String user = firstNonBlank(config.options().userName, System.getProperty("user.name"), "weft");
+        String user = DisplayName.resolve(config.options().userName, config.names().root());
         String color = config.options().color != null && config.options().color.matches("#[0-9a-fA-F]{6}")
                 ? config.options().color : CursorService.colorFor(user);
         RoomConnector.RoomConnection rc = connector.open(link, fallbacks, user, color);

@@ -83,7 +83,12 @@ class EditorConfigsWithDummyServerTest {
     Files.writeString(ws.resolve("emoji.md"), original, StandardCharsets.UTF_8);
     Steps steps = new Steps()
         .share("emoji.md")
-        .cursor("Dummy")
+        .cursor("Dummy");
+    if (kind != EditorRun.Kind.EMACS) {
+      // A visual selection ending on a 4-byte (2 UTF-16 units) character covers all of it, not one unit less.
+      steps.visual("thread 🧵");
+    }
+    steps
         .type("thread 🧵", " 🚀x")
         .type("here:", " 👩‍👩‍👧!")
         .serverText("dummy.text")

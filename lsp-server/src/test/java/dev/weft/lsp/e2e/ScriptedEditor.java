@@ -37,6 +37,12 @@ import org.eclipse.lsp4j.TextDocumentItem;
 import org.eclipse.lsp4j.TextEdit;
 import org.eclipse.lsp4j.UnregistrationParams;
 import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
+import org.eclipse.lsp4j.WindowClientCapabilities;
+import org.eclipse.lsp4j.ShowDocumentCapabilities;
+import org.eclipse.lsp4j.ShowDocumentParams;
+import org.eclipse.lsp4j.ShowDocumentResult;
+import org.eclipse.lsp4j.DocumentHighlightParams;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.WorkspaceClientCapabilities;
 import org.eclipse.lsp4j.WorkspaceEdit;
 import org.eclipse.lsp4j.WorkspaceFolder;
@@ -87,6 +93,10 @@ final class ScriptedEditor implements AutoCloseable {
   private JsonObject status;
   /** Latest weft/remoteCursors payload of the buffer. */
   private JsonObject cursors;
+  /** URIs the server asked to show ({@code window/showDocument}), in order. */
+  private final List<String> shown = new ArrayList<>();
+  /** Messages the server showed ({@code window/showMessage}), in order. */
+  private final List<String> messages = new ArrayList<>();
   /** Number of applyEdit requests answered applied / rejected. */
   private int applied;
   private int rejected;
@@ -103,11 +113,29 @@ final class ScriptedEditor implements AutoCloseable {
   /** Starts the server process and completes initialize/initialized. */
   static ScriptedEditor start(List<String> serverCommand, String name, String color, Path workspace,
       Path out) throws Exception {
+    return start(serverCommand, name, color, workspace, out, Map.of());
+  }
+
+  /**
+   * Starts the server as a <em>plain</em> LSP client would: no {@code initializationOptions} name or colour, the
+   * server's environment extended by {@code env} (e.g. {@code HOME} with a {@code .gitconfig}), and the
+   * {@code window.showDocument} capability; the client records each {@code window/showDocument}. {@code label}
+   * only names the logs.
+   */
+  static ScriptedEditor startPlain(List<String> serverCommand, String label, Path workspace, Path out,
+      Map<String, String> env) throws Exception {
+    return start(serverCommand, label, null, workspace, out, env);
+  }
+
+  private static ScriptedEditor start(List<String> serverCommand, String name, String color, Path workspace,
+      Path out, Map<String, String> env) throws Exception {
     Files.createDirectories(workspace);
     Files.createDirectories(out);
     Path log = out.resolve(name + "-server.log");
-    Process process = new ProcessBuilder(serverCommand).directory(workspace.toFile())
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder pb = new ProcessBuilder(serverCommand).directory(workspace.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    Process process = pb.start();
     ScriptedEditor[] self = new ScriptedEditor[1];
     Client client = new Client(() -> self[0]);
     Launcher<LanguageServer> launcher = new LSPLauncher.Builder<LanguageServer>()
@@ -120,12 +148,18 @@ final class ScriptedEditor implements AutoCloseable {
     init.setProcessId((int) ProcessHandle.current().pid());
     init.setRootUri(workspace.toUri().toString());
     init.setWorkspaceFolders(List.of(new WorkspaceFolder(workspace.toUri().toString(), "ws")));
-    init.setInitializationOptions(Map.of("userName", name, "color", color,
-        "dataDir", Files.createDirectories(out.resolve(name + "-data")).toString()));
+    String dataDir = Files.createDirectories(out.resolve(name + "-data")).toString();
+    init.setInitializationOptions(color == null ? Map.of("dataDir", dataDir)
+        : Map.of("userName", name, "color", color, "dataDir", dataDir));
     ClientCapabilities caps = new ClientCapabilities();
     WorkspaceClientCapabilities ws = new WorkspaceClientCapabilities();
     ws.setApplyEdit(true);
     caps.setWorkspace(ws);
+    if (color == null) {
+      WindowClientCapabilities window = new WindowClientCapabilities();
+      window.setShowDocument(new ShowDocumentCapabilities(true));
+      caps.setWindow(window);
+    }
     init.setCapabilities(caps);
     self[0].server.initialize(init).get(30, TimeUnit.SECONDS);
     self[0].server.initialized(new InitializedParams());
@@ -162,6 +196,101 @@ final class ScriptedEditor implements AutoCloseable {
     JsonObject res = execute("weft.join", Map.of("link", link)).getAsJsonObject();
     String first = res.getAsJsonArray("documents").get(0).getAsString();
     open(Path.of(java.net.URI.create(first)));
+  }
+
+  /** weft.join of a link as a plain client: the buffer is the file the server showed with window/showDocument. */
+  void joinPlain(String link, Duration timeout) throws Exception {
+    execute("weft.join", Map.of("link", link));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (shownDocuments().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + ": no window/showDocument within " + timeout.toSeconds() + " s after join");
+      }
+      Thread.sleep(20);
+    }
+    open(Path.of(java.net.URI.create(shownDocuments().get(0))));
+  }
+
+  /** The action this editor picks when the server asks (window/showMessageRequest); null: the first offered. */
+  private volatile String answer;
+
+  void answerPrompts(String action) {
+    this.answer = action;
+  }
+
+  /** didClose of the buffer (the file stays on disk). */
+  synchronized void closeBuffer() {
+    server.getTextDocumentService().didClose(
+        new org.eclipse.lsp4j.DidCloseTextDocumentParams(new TextDocumentIdentifier(uri)));
+    uri = null;
+  }
+
+  synchronized List<String> shownDocuments() {
+    return List.copyOf(shown);
+  }
+
+  synchronized List<String> messages() {
+    return List.copyOf(messages);
+  }
+
+  /** Sends textDocument/documentHighlight at the end of the first occurrence of s (a caret move, for many clients). */
+  void highlightAfter(String s) throws Exception {
+    Position p;
+    synchronized (this) {
+      int at = text.indexOf(s);
+      if (at < 0) {
+        throw new AssertionError(name + ": '" + s + "' not in buffer:\n" + text);
+      }
+      p = position(text, at + s.length());
+    }
+    server.getTextDocumentService().documentHighlight(
+        new DocumentHighlightParams(new TextDocumentIdentifier(uri), p)).get(10, TimeUnit.SECONDS);
+  }
+
+  /** The first position of the named participant's first selection in the last weft/remoteCursors, or null. */
+  synchronized Position cursorOf(String participant) {
+    if (cursors == null || !cursors.has("cursors")) {
+      return null;
+    }
+    for (JsonElement e : cursors.getAsJsonArray("cursors")) {
+      JsonObject c = e.getAsJsonObject();
+      if (c.has("name") && participant.equals(c.get("name").getAsString())
+          && c.getAsJsonArray("selections").size() > 0) {
+        return GSON.fromJson(c.getAsJsonArray("selections").get(0).getAsJsonObject().get("active"), Position.class);
+      }
+    }
+    return null;
+  }
+
+  /** The names in the last weft/remoteCursors. */
+  synchronized List<String> cursorNames() {
+    List<String> out = new ArrayList<>();
+    if (cursors != null && cursors.has("cursors")) {
+      for (JsonElement e : cursors.getAsJsonArray("cursors")) {
+        out.add(e.getAsJsonObject().has("name") ? e.getAsJsonObject().get("name").getAsString() : null);
+      }
+    }
+    return out;
+  }
+
+  /** Waits until the named participant's caret is at the end of the first occurrence of s in this buffer. */
+  void awaitCursorAfter(String participant, String s, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Position want = null;
+    Position got = null;
+    while (System.nanoTime() < deadline) {
+      synchronized (this) {
+        int at = text.indexOf(s);
+        want = at < 0 ? null : position(text, at + s.length());
+        got = cursorOf(participant);
+      }
+      if (want != null && want.equals(got)) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(name + ": caret of " + participant + " never after '" + s + "' (" + want
+        + ") within " + timeout.toSeconds() + " s; last seen at " + got + "; cursors " + cursors());
   }
 
   /** Types text one character (code point) at a time right after the first occurrence of anchor. */
@@ -425,12 +554,33 @@ final class ScriptedEditor implements AutoCloseable {
 
     @Override
     public void showMessage(MessageParams messageParams) {
+      ScriptedEditor e = editor.get();
+      synchronized (e) {
+        e.messages.add(messageParams.getMessage());
+      }
+    }
+
+    @Override
+    public CompletableFuture<ShowDocumentResult> showDocument(ShowDocumentParams params) {
+      ScriptedEditor e = editor.get();
+      synchronized (e) {
+        e.shown.add(params.getUri());
+      }
+      return CompletableFuture.completedFuture(new ShowDocumentResult(true));
     }
 
     @Override
     public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) {
-      return CompletableFuture.completedFuture(p.getActions() == null || p.getActions().isEmpty()
-          ? null : p.getActions().get(0));
+      ScriptedEditor e = editor.get();
+      synchronized (e) {
+        e.messages.add(p.getMessage());
+      }
+      if (p.getActions() == null || p.getActions().isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      String want = e.answer;
+      return CompletableFuture.completedFuture(p.getActions().stream()
+          .filter(a -> want == null || want.equals(a.getTitle())).findFirst().orElse(p.getActions().get(0)));
     }
 
     @Override

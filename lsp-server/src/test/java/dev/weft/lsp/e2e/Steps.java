@@ -92,6 +92,24 @@ final class Steps {
     return add("select", text);
   }
 
+  /**
+   * Checks that a charwise visual selection of exactly {@code text} (both directions) is reported as the LSP range
+   * of {@code text}: Vim's selection includes the character under the cursor (Neovim, Vim).
+   */
+  Steps visual(String text) {
+    return add("visual", text);
+  }
+
+  /** Types {@code n} letters after {@code anchor}, one every {@code ms}; key times go to {@code sent.txt}. */
+  Steps typeTimed(String anchor, int n, int ms) {
+    return add("typetimed", anchor, Integer.toString(n), Integer.toString(ms));
+  }
+
+  /** Waits for {@code n} characters after {@code anchor}; arrival times go to {@code received.txt}. */
+  Steps watchTimed(String anchor, int n) {
+    return add("watchtimed", anchor, Integer.toString(n));
+  }
+
   /** {@code :WeftFollow name} (or the editor's follow command). */
   Steps follow(String name) {
     return add("follow", name);
