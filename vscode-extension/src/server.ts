@@ -18,6 +18,8 @@ export interface InitializationOptions {
   /** One relay URL or `URL1,URL2,…` (nodes of one cluster). */
   relayUrl: string;
   dataDir: string;
+  /** The extension sends `weft/selection`, so the server need not claim hover/documentHighlight. */
+  reportsSelection: boolean;
 }
 
 /** Thrown when the server jar is not inside the extension (a broken build). */
@@ -40,6 +42,7 @@ export async function initializationOptions(context: vscode.ExtensionContext): P
     color: assignColor(cfg.get<string>('color'), userName),
     relayUrl: relayUrlSetting(cfg.get<unknown>('relayUrl')),
     dataDir,
+    reportsSelection: true,
   };
 }
 

@@ -100,7 +100,8 @@ with it; remote edits then wait while you type, since eglot refuses them until y
   "The initializationOptions plist, without nil entries (they would encode as {})."
   (let (opts)
     (dolist (kv `((:dataDir . ,weft-data-dir) (:relayUrl . ,weft-relay-url)
-                  (:color . ,weft-color) (:userName . ,(weft--user-name))))
+                  (:color . ,weft-color) (:userName . ,(weft--user-name))
+                  (:reportsSelection . t)))
       (when (cdr kv) (setq opts (append (list (car kv) (cdr kv)) opts))))
     opts))
 

@@ -357,6 +357,7 @@ function M.start()
     color = cfg.color,
     relayUrl = cfg.relay_url,
     dataDir = cfg.data_dir,
+    reportsSelection = true,
   }
   M.client_id = vim.lsp.start_client({
     name = 'weft',

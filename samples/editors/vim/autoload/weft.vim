@@ -265,7 +265,7 @@ export def Start(): bool
   endif
   chan = job_getchannel(job)
   var root = getcwd()
-  var options: dict<any> = {userName: UserName()}
+  var options: dict<any> = {userName: UserName(), reportsSelection: true}
   for [key, opt] in [['color', 'color'], ['relayUrl', 'relay_url'], ['dataDir', 'data_dir']]
     if Opt(opt, '') != ''
       options[key] = Opt(opt, '')

@@ -62,7 +62,8 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
         List<String> offered = caps != null && caps.getGeneral() != null ? caps.getGeneral().getPositionEncodings()
                 : null;
         PositionEncoding enc = PositionEncoding.negotiate(offered);
-        session.configure(enc, workspaceRoot(params), initOptions(params.getInitializationOptions()),
+        WeftProtocol.InitOptions options = initOptions(params.getInitializationOptions());
+        session.configure(enc, workspaceRoot(params), options,
                 caps != null && caps.getWindow() != null && caps.getWindow().getShowDocument() != null
                         && caps.getWindow().getShowDocument().isSupport(),
                 caps == null || caps.getWindow() == null || caps.getWindow().getShowMessage() != null,
@@ -77,8 +78,10 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
         sc.setExecuteCommandProvider(new ExecuteCommandOptions(WeftProtocol.COMMANDS));
         sc.setInlayHintProvider(true);
         // Position-carrying requests tell where a plain client's caret is (see CursorService#onPositionRequest).
-        sc.setDocumentHighlightProvider(true);
-        sc.setHoverProvider(true);
+        if (!options.reportsSelection) {
+            sc.setDocumentHighlightProvider(true);
+            sc.setHoverProvider(true);
+        }
         WarmUp.startInBackground();
         return CompletableFuture.completedFuture(new InitializeResult(sc, new ServerInfo("weft-server", "0.1.0")));
     }

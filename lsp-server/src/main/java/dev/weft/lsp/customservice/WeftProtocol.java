@@ -33,6 +33,12 @@ public final class WeftProtocol {
         /** The relay, or {@code URL1,URL2,…}: the nodes of one relay cluster, tried in turn (docs/relay.md). */
         public String relayUrl;
         public String dataDir;
+        /**
+         * True when the client sends {@code weft/selection} itself (the Weft plugins for VS Code, Neovim, Emacs and
+         * Vim). The server then does not claim {@code textDocument/hover} and {@code documentHighlight}, which it
+         * answers only to learn a plain client's caret, so the editor keeps its own word highlighting.
+         */
+        public boolean reportsSelection;
     }
 
     /** Argument of {@code weft.share}. */
