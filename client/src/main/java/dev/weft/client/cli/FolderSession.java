@@ -74,8 +74,18 @@ final class FolderSession {
             c.connect();
             return (SyncChannel) c;
         }, DOCS_PER_CONNECTION);
+        return startOn(pool, link.room(), dir, timeout, err, command);
+    }
+
+    /**
+     * Starts the engine on {@code dir} over {@code pool} (connected already) and waits as {@link #start} does; the
+     * LAN transport uses it with its own channel.
+     */
+    static Running startOn(ChannelPool pool, String room, Path dir, Duration timeout, PrintStream err,
+                           String command) throws Exception {
+        Files.createDirectories(dir);
         Workspace w = Workspace.start(Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n))
-                .withStateFor(link.room()), pool);
+                .withStateFor(room), pool);
         Running running = new Running(w, pool, err, command);
         long started = System.nanoTime();
         FolderScanner.Scan scan = awaitWithProgress(w.firstPass(), timeout, running, err, command, "scanning");

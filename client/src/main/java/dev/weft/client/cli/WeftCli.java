@@ -34,6 +34,10 @@ public final class WeftCli {
               join --link LINK DIR [--timeout SECONDS]
                   write the room's files into DIR (a different local file is kept as NAME.weft-local), print
                   {"synced":true,"files":N} once in sync, mirror until SIGINT/SIGTERM
+              share DIR --lan [--peer HOST:PORT,…] [--port N] [--bind ADDR] [--discovery on|off]
+              join --lan LINK DIR [same options]
+                  the same folder peer with no relay: peers on the local network find each other by mDNS (or
+                  --peer), authenticate with the room secret and sync directly (LINK is weft://lan?…)
               ls --link LINK [--long]   list the room's paths;   ls DIR   what sharing DIR would share and leave out
               cat --doc PATH resolves a shared folder's path as well as a document name.
               --link weft://join?… may replace --relay, --room and --secret.
@@ -75,8 +79,10 @@ public final class WeftCli {
                 case "create-room" -> new CreateRoomCommand(rest).run(out);
                 case "cat" -> new CatCommand(rest).run(out);
                 case "type" -> new TypeCommand(rest).run(err);
-                case "share" -> new ShareCommand(rest).run(out, err);
-                case "join" -> new JoinCommand(rest).run(out, err);
+                case "share" -> rest.contains("--lan") ? new LanFolderCommand(true, withoutLan(rest)).run(out, err)
+                        : new ShareCommand(rest).run(out, err);
+                case "join" -> rest.contains("--lan") ? new LanFolderCommand(false, withoutLan(rest)).run(out, err)
+                        : new JoinCommand(rest).run(out, err);
                 case "ls" -> new LsCommand(rest).run(out);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
@@ -99,6 +105,10 @@ public final class WeftCli {
             }
             return 1;
         }
+    }
+
+    private static List<String> withoutLan(List<String> args) {
+        return args.stream().filter(a -> !a.equals("--lan")).toList();
     }
 
     private static void configureLogging(boolean verbose) {
