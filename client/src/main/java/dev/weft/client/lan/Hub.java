@@ -71,6 +71,16 @@ final class Hub {
     /** Per document, the union of versions peers acknowledged as durable. */
     private final Map<String, Map<Long, Long>> peerDurable = new HashMap<>();
     private boolean flushScheduled;
+    /** A journal write is in progress / another flush was asked for meanwhile. Hub thread only. */
+    private boolean ioBusy;
+    private boolean flushAgain;
+    /** The journal thread (writes happen off the hub thread). */
+    private final java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "weft-lan-journal");
+                t.setDaemon(true);
+                return t;
+            });
     /** Messages not for an attached document (DocAdded, room-level awareness); any thread adds. */
     final List<Consumer<Message>> messageListeners = new CopyOnWriteArrayList<>();
     /** Completes when the first link finished its initial sync. */
@@ -523,30 +533,87 @@ final class Hub {
         }
     }
 
-    /** Saves every changed document, then acknowledges the updates that waited for it (group commit). */
+    /**
+     * Group commit: snapshots every changed document on the hub thread, writes them on the journal thread (so
+     * saving never delays forwarding), then acknowledges the updates that waited for that write. While a write is
+     * in progress, further flushes wait and are merged into one.
+     */
     void flush() {
         flushScheduled = false;
-        boolean failed = false;
+        if (ioBusy) {
+            flushAgain = true;
+            return;
+        }
+        List<Object[]> snapshots = new ArrayList<>();
         for (HubDoc d : docs.values()) {
             if (d.dirty) {
+                snapshots.add(new Object[] {d.name, new Journal.Entry(d.replica.agent(), 0,
+                        d.replica.encodeStateAsUpdate())});
+                d.dirty = false;
+            }
+        }
+        List<String> local = new ArrayList<>(localAcks);
+        localAcks.clear();
+        Map<PeerLink, List<String>> peers = new HashMap<>(peerAcks);
+        peerAcks.clear();
+        if (snapshots.isEmpty() && local.isEmpty() && peers.isEmpty()) {
+            return;
+        }
+        ioBusy = true;
+        Runnable write = () -> {
+            boolean failed = false;
+            for (Object[] s : snapshots) {
                 try {
-                    journal.save(d.name, new Journal.Entry(d.replica.agent(), 0, d.replica.encodeStateAsUpdate()));
-                    d.dirty = false;
+                    journal.save((String) s[0], (Journal.Entry) s[1]);
                 } catch (IOException e) {
-                    LOG.log(Level.SEVERE, "LAN node could not save '" + d.name + "' to its journal", e);
+                    LOG.log(Level.SEVERE, "LAN node could not save '" + s[0] + "' to its journal", e);
                     failed = true;
                 }
             }
+            boolean ok = !failed;
+            later.accept(() -> written(snapshots, local, peers, ok));
+        };
+        if (closed || io == null) {
+            write.run();
+        } else {
+            io.execute(write);
         }
-        for (String doc : localAcks) {
-            toLocal(failed ? new Message.Error(ErrorCode.INTERNAL, "the LAN node's journal write failed", doc)
-                    : new Message.Ack(doc, version(doc)));
+    }
+
+    /** After a journal write (hub thread): acknowledge, or mark the documents dirty again on failure. */
+    private void written(List<Object[]> snapshots, List<String> local, Map<PeerLink, List<String>> peers,
+                         boolean ok) {
+        ioBusy = false;
+        if (!ok) {
+            for (Object[] s : snapshots) {
+                HubDoc d = docs.get((String) s[0]);
+                if (d != null) {
+                    d.dirty = true;
+                }
+            }
         }
-        localAcks.clear();
-        if (!failed) {
-            peerAcks.forEach((link, names) -> names.forEach(n -> link.send(new Message.Ack(n, version(n)))));
+        for (String doc : local) {
+            toLocal(ok ? new Message.Ack(doc, version(doc))
+                    : new Message.Error(ErrorCode.INTERNAL, "the LAN node's journal write failed", doc));
         }
-        peerAcks.clear();
+        if (ok) {
+            peers.forEach((link, names) -> names.forEach(n -> link.send(new Message.Ack(n, version(n)))));
+        }
+        if (flushAgain) {
+            flushAgain = false;
+            flush();
+        }
+    }
+
+    /** Saves what is still unsaved, synchronously (on close). */
+    private void saveAllNow() {
+        for (HubDoc d : docs.values()) {
+            try {
+                journal.save(d.name, new Journal.Entry(d.replica.agent(), 0, d.replica.encodeStateAsUpdate()));
+            } catch (IOException e) {
+                LOG.log(Level.SEVERE, "LAN node could not save '" + d.name + "' on close", e);
+            }
+        }
     }
 
     /** Closes every link, saves, tells the local endpoints. */
@@ -554,8 +621,16 @@ final class Hub {
         if (closed) {
             return;
         }
-        flush();
         closed = true;
+        if (io != null) {
+            io.shutdown();
+            try {
+                io.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        saveAllNow();
         for (PeerLink l : List.copyOf(links)) {
             l.close();
         }
