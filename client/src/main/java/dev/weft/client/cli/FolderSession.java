@@ -83,8 +83,24 @@ final class FolderSession {
             c.connect();
             return (SyncChannel) c;
         }, DOCS_PER_CONNECTION);
+        return startOn(pool, link.room(), dir, timeout, err, command, who);
+    }
+
+    /**
+     * Starts the engine on {@code dir} over {@code pool} (connected already) and waits as {@link #start} does; the
+     * LAN transport uses it with its own channel. The participant is the one git names for {@code dir}.
+     */
+    static Running startOn(ChannelPool pool, String room, Path dir, Duration timeout, PrintStream err,
+                           String command) throws Exception {
+        return startOn(pool, room, dir, timeout, err, command, GitIdentity.resolve(dir, null, null));
+    }
+
+    /** {@link #startOn(ChannelPool, String, Path, Duration, PrintStream, String)} as {@code who}. */
+    static Running startOn(ChannelPool pool, String room, Path dir, Duration timeout, PrintStream err,
+                           String command, GitIdentity who) throws Exception {
+        Files.createDirectories(dir);
         Workspace.Options wo = Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n))
-                .withStateFor(link.room());
+                .withStateFor(room);
         Workspace w = Workspace.start(wo, pool);
         Running running = new Running(w, pool, err, command);
         running.authors = AuthorRecorder.start(w, wo.agent(), who, pool.next());

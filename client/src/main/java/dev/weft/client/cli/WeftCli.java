@@ -34,6 +34,10 @@ public final class WeftCli {
               join --link LINK DIR [--timeout SECONDS]
                   write the room's files into DIR (a different local file is kept as NAME.weft-local), print
                   {"synced":true,"files":N} once in sync, mirror until SIGINT/SIGTERM
+              share DIR --lan [--peer HOST:PORT,…] [--port N] [--bind ADDR] [--discovery on|off]
+              join --lan LINK DIR [same options]
+                  the same folder peer with no relay: peers on the local network find each other by mDNS (or
+                  --peer), authenticate with the room secret and sync directly (LINK is weft://lan?…)
               ls --link LINK [--long]   list the room's paths;   ls DIR   what sharing DIR would share and leave out
               blame DIR/FILE     per line: number TAB authors of its uncommitted characters (or -) TAB the line
               stage --mine DIR   put exactly your changes (vs HEAD) into the git index
@@ -80,8 +84,10 @@ public final class WeftCli {
                 case "create-room" -> new CreateRoomCommand(rest).run(out);
                 case "cat" -> new CatCommand(rest).run(out);
                 case "type" -> new TypeCommand(rest).run(err);
-                case "share" -> new ShareCommand(rest).run(out, err);
-                case "join" -> new JoinCommand(rest).run(out, err);
+                case "share" -> rest.contains("--lan") ? new LanFolderCommand(true, withoutLan(rest)).run(out, err)
+                        : new ShareCommand(rest).run(out, err);
+                case "join" -> rest.contains("--lan") ? new LanFolderCommand(false, withoutLan(rest)).run(out, err)
+                        : new JoinCommand(rest).run(out, err);
                 case "ls" -> new LsCommand(rest).run(out);
                 case "blame", "stage", "commit" -> new GitCommands(command, rest).run(out, err);
                 default -> throw new UsageException("unknown command '" + command + "'");
@@ -105,6 +111,10 @@ public final class WeftCli {
             }
             return 1;
         }
+    }
+
+    private static List<String> withoutLan(List<String> args) {
+        return args.stream().filter(a -> !a.equals("--lan")).toList();
     }
 
     private static void configureLogging(boolean verbose) {
