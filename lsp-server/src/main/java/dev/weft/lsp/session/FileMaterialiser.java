@@ -334,7 +334,7 @@ final class FileMaterialiser {
      */
     static String separateCopyNotice(Room r, Path folder, List<Planned> kept) {
         return "Weft: your local " + (kept.size() == 1 ? "file " : kept.size() + " files ")
-                + list(kept.stream().map(p -> p.doc().name).toList()) + (kept.size() == 1 ? " differs" : " differ")
+                + JoinPrompt.list(kept.stream().map(p -> p.doc().name).toList()) + (kept.size() == 1 ? " differs" : " differ")
                 + " from the shared version and " + (kept.size() == 1 ? "was" : "were") + " left as "
                 + (kept.size() == 1 ? "it is" : "they are") + ". The shared copy of room " + r.id
                 + " is in the second folder " + folder + ": edit the files there to work with the others (your own "
