@@ -23,6 +23,9 @@ work="$(mktemp -d /tmp/weft-bench-ws.XXXXXX)"
 relay_pid=""; share_pid=""; join_pid=""
 cleanup() {
   for p in $join_pid $share_pid $relay_pid; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [ -n "${WEFT_BENCH_KEEP_LOGS:-}" ]; then
+    mkdir -p "$WEFT_BENCH_KEEP_LOGS" && cp "$work"/*.log "$work"/*.err "$WEFT_BENCH_KEEP_LOGS"/ 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
