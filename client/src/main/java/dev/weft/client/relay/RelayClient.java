@@ -59,6 +59,10 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     static final long SYNC_COALESCE_MILLIS = 2;
     /** Most entries in one SyncBatchRequest (about 40 KB for typical names); more are split into several. */
     static final int MAX_BATCH_ENTRIES = 2000;
+    /** Longest a SyncRequest waits for others while they keep coming (each within {@link #SYNC_COALESCE_MILLIS}). */
+    static final long MAX_COALESCE_MILLIS = 50;
+    /** Wait before resending the entries of a batch the relay refused as a whole (rate limit, internal error). */
+    static final long BATCH_RETRY_MILLIS = 500;
 
     private static final Logger LOG = Logger.getLogger(RelayClient.class.getName());
 
@@ -136,6 +140,11 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     private int holds;
     /** Batches sent and not yet answered by their last part, by batch number; event thread only. */
     private final Map<Long, List<Message.SyncRequest>> batchesInFlight = new java.util.HashMap<>();
+    /** Batches in flight of which at least one part arrived (so the relay accepted them); event thread only. */
+    private final java.util.Set<Long> batchesAnswering = new java.util.HashSet<>();
+    /** When the oldest and the newest of {@link #pendingSyncs} were queued (System.nanoTime); guarded by this. */
+    private long firstQueuedNanos;
+    private long lastQueuedNanos;
     /** Number of the next SyncBatchRequest; guarded by this. */
     private long nextBatch = 1;
     /** True once the relay answered a SyncBatchRequest with "unknown message type": SyncRequests go one by one. */
@@ -300,6 +309,10 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
         if (admitted == null) {
             return false;
         }
+        lastQueuedNanos = System.nanoTime();
+        if (pendingSyncs.isEmpty()) {
+            firstQueuedNanos = lastQueuedNanos;
+        }
         pendingSyncs.add(r);
         if (pendingSyncs.size() >= MAX_BATCH_ENTRIES) {
             scheduleFlush(0);
@@ -337,6 +350,13 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
             }
             if (holds > 0 && pendingSyncs.size() < MAX_BATCH_ENTRIES) {
                 return; // still held; the last scope to close flushes
+            }
+            long now = System.nanoTime();
+            long quietNanos = TimeUnit.MILLISECONDS.toNanos(SYNC_COALESCE_MILLIS);
+            if (pendingSyncs.size() < MAX_BATCH_ENTRIES && now - lastQueuedNanos < quietNanos
+                    && now - firstQueuedNanos < TimeUnit.MILLISECONDS.toNanos(MAX_COALESCE_MILLIS)) {
+                scheduleFlush(SYNC_COALESCE_MILLIS); // requests still coming: wait until they pause
+                return;
             }
             int n = Math.min(MAX_BATCH_ENTRIES, pendingSyncs.size());
             out = new java.util.ArrayList<>(pendingSyncs.subList(0, n));
@@ -496,13 +516,19 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
 
     private void route(Message message) {
         if (message instanceof Message.SyncBatchReply b) {
+            batchesAnswering.add(b.batch());
             for (Message.SyncReply r : b.replies()) {
                 route(r);
             }
             if (b.last()) {
                 batchesInFlight.remove(b.batch());
+                batchesAnswering.remove(b.batch());
             }
             return;
+        }
+        if (message instanceof Message.Error e && e.doc().isEmpty() && e.message().contains("SyncBatchRequest")
+                && (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.INTERNAL)) {
+            retryRefusedBatches();
         }
         if (message instanceof Message.Error e && e.code() == ErrorCode.BAD_MESSAGE && e.doc().isEmpty()
                 && e.message().contains("unknown message type 10") && !batchesInFlight.isEmpty()) {
@@ -512,6 +538,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
             Socket s = admitted;
             List<List<Message.SyncRequest>> unanswered = List.copyOf(batchesInFlight.values());
             batchesInFlight.clear();
+            batchesAnswering.clear();
             for (List<Message.SyncRequest> batch : unanswered) {
                 for (Message.SyncRequest r : batch) {
                     if (s != null) {
@@ -531,6 +558,31 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
         for (Consumer<Message> l : messageListeners) {
             deliver(l, message);
         }
+    }
+
+    /**
+     * The relay refused a whole SyncBatchRequest (its Error names no document, so which batch is not known): after
+     * {@value #BATCH_RETRY_MILLIS} ms, the entries of every batch in flight that has no part yet are requested
+     * again. A batch that was accepted after all answers twice, which is harmless (applying a SyncReply again
+     * changes nothing).
+     */
+    private void retryRefusedBatches() {
+        long mine = attempt;
+        TIMER.schedule(() -> EventThread.exec(() -> {
+            if (mine != attempt || closed) {
+                return; // reconnected meanwhile: every document resynced anyway
+            }
+            List<Message.SyncRequest> again = new java.util.ArrayList<>();
+            for (Map.Entry<Long, List<Message.SyncRequest>> b : List.copyOf(batchesInFlight.entrySet())) {
+                if (!batchesAnswering.contains(b.getKey())) {
+                    again.addAll(b.getValue());
+                    batchesInFlight.remove(b.getKey());
+                }
+            }
+            for (Message.SyncRequest r : again) {
+                queueSync(r);
+            }
+        }), BATCH_RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void onLost(long mine, RelayException cause) {
@@ -589,6 +641,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
             pendingSyncs.clear(); // every document resyncs on the next Welcome
         }
         batchesInFlight.clear();
+        batchesAnswering.clear();
         if (s != null) {
             s.off();
             s.close();
