@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shared-folder scale benchmark: bench/workspace/run.sh [FILES] [BYTES_PER_FILE]
-# Generates a source-like tree (default 5,000 text files of ~10 KB = ~50 MB, in 100 directories, plus a .gitignore
-# and an ignored build/ directory), starts a relay on a free loopback port with a fresh data directory, then
+# Generates a deterministic source-like tree (default 5,000 files, ~50 MB: text files of varied sizes around 10 KB,
+# 20 binaries, in 20×100 nested directories, plus a .gitignore and an ignored build/ directory), starts a relay on a free loopback port with a fresh data directory, then
 # measures with the real bin/weft:
 #   share: from start until `weft share DIR` prints its JSON line (initial upload acknowledged durable);
 #   join:  from start until `weft join --link L DIR2` prints {"synced":true,...} (every file on disk);
@@ -23,29 +23,49 @@ work="$(mktemp -d /tmp/weft-bench-ws.XXXXXX)"
 relay_pid=""; share_pid=""; join_pid=""
 cleanup() {
   for p in $join_pid $share_pid $relay_pid; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [ -n "${WEFT_BENCH_KEEP_LOGS:-}" ]; then
+    mkdir -p "$WEFT_BENCH_KEEP_LOGS" && cp "$work"/*.log "$work"/*.err "$WEFT_BENCH_KEEP_LOGS"/ 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "bench/workspace: generating $files files of ~$bytes bytes in $work/src…" >&2
 python3 - "$work/src" "$files" "$bytes" <<'PY'
-import os, sys, random
+# Deterministic (seed 42): source-like text files of varied sizes (log-normal around BYTES, 200 B … 20×BYTES) in
+# nested packages, ~1 in 250 a binary (random bytes with a PNG header, 2–64 KB), a .gitignore and an ignored build/.
+import math, os, sys, random
 root, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rnd = random.Random(42)
-words = ["alpha", "beta", "gamma", "delta", "return", "class", "def", "int", "value", "node", "tree", "list"]
+words = ["alpha", "beta", "gamma", "delta", "return", "class", "def", "int", "value", "node", "tree", "list",
+         "if", "else", "for", "while", "self", "this", "null", "true", "false", "import", "from", "const"]
+exts = [".java", ".py", ".ts", ".go", ".md", ".c", ".h", ".rs"]
 for i in range(n):
-    d = os.path.join(root, "pkg%03d" % (i % 100))
+    d = os.path.join(root, "mod%02d" % (i % 20), "pkg%03d" % (i % 100))
     os.makedirs(d, exist_ok=True)
-    lines, total = [], 0
-    while total < size:
-        line = "    " + " ".join(rnd.choice(words) for _ in range(8)) + ";\n"
-        lines.append(line); total += len(line)
-    with open(os.path.join(d, "File%05d.java" % i), "w") as f:
+    if i % 250 == 7:
+        with open(os.path.join(d, "image%05d.png" % i), "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + rnd.randbytes(rnd.randint(2000, 64000)))
+        continue
+    target = max(200, min(20 * size, int(rnd.lognormvariate(math.log(size) - 0.5, 1.0))))
+    lines, total, depth = [], 0, 0
+    while total < target:
+        indent = "    " * depth
+        line = indent + " ".join(rnd.choice(words) for _ in range(rnd.randint(2, 10)))
+        r = rnd.random()
+        if r < 0.15 and depth < 4:
+            line += " {"; depth += 1
+        elif r < 0.3 and depth > 0:
+            line = "    " * (depth - 1) + "}"; depth -= 1
+        else:
+            line += ";"
+        lines.append(line + "\n"); total += len(line) + 1
+    with open(os.path.join(d, "File%05d%s" % (i, exts[i % len(exts)])), "w") as f:
         f.write("".join(lines))
 os.makedirs(os.path.join(root, "build"), exist_ok=True)
 for i in range(50):
     with open(os.path.join(root, "build", "out%d.class" % i), "wb") as f:
-        f.write(os.urandom(1000))
+        f.write(rnd.randbytes(1000))
 with open(os.path.join(root, ".gitignore"), "w") as f:
     f.write("build/\n")
 PY
@@ -64,12 +84,14 @@ hwm() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$relay_pid/status"; }
 read -r -a java_opts <<<"${WEFT_JAVA_OPTS:--Xmx1g}"
 weft=(java "${java_opts[@]}" -cp "$client_jar" dev.weft.client.cli.WeftCli)
 await_line() { # file pid
-  while [ ! -s "$1" ] || ! grep -q . "$1"; do
+  while ! grep -q '^{' "$1" 2>/dev/null; do
     kill -0 "$2" 2>/dev/null || { echo "bench/workspace: process exited early:" >&2; cat "$1.err" >&2; exit 1; }
     sleep 0.05
   done
 }
 now() { date +%s.%N; }
+# CPU seconds (user + system) a process used so far: less sensitive than wall time to a busy machine.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14+$15)/hz}' "/proc/$1/stat"; }
 
 rss_idle=$(rss)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -78,8 +100,9 @@ t0=$(now)
 share_pid=$!
 await_line "$work/share.out" "$share_pid"
 t1=$(now)
+cpu_share=$(cpu "$share_pid"); cpu_relay_share=$(cpu "$relay_pid")
 rss_share=$(rss)
-link=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["link"])' "$work/share.out")
+link=$(grep -m1 '^{' "$work/share.out" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["link"])')
 
 mkdir -p "$work/joined"
 t2=$(now)
@@ -87,10 +110,11 @@ t2=$(now)
 join_pid=$!
 await_line "$work/join.out" "$join_pid"
 t3=$(now)
+cpu_join=$(cpu "$join_pid"); cpu_relay_join=$(cpu "$relay_pid")
 rss_join=$(rss)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 peak=$(hwm)
-joined_files=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["files"])' "$work/join.out")
+joined_files=$(grep -m1 '^{' "$work/join.out" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["files"])')
 if diff -r --exclude=.weft --exclude=build "$work/src" "$work/joined" >/dev/null; then same=true; else same=false; fi
 
 share_s=$(python3 -c "print(round($t1-$t0,2))")
@@ -99,9 +123,10 @@ join_s=$(python3 -c "print(round($t3-$t2,2))")
   echo "files $files, $size_mb MB shared (build/ ignored)"
   echo "share: $share_s s until the JSON line (upload durable)"
   echo "join:  $join_s s until {\"synced\":true,\"files\":$joined_files}; trees identical: $same"
+  echo "CPU seconds: share process $cpu_share, join process $cpu_join; relay $cpu_relay_share after share, $cpu_relay_join after join"
   echo "relay RSS: idle $rss_idle MB, after share $rss_share MB, after join $rss_join MB, peak $peak MB"
   echo "load average before: $load_before; after: $load_after ($(nproc) cores)"
 } >&2
-printf '{"files":%s,"mb":%s,"shareSeconds":%s,"joinSeconds":%s,"joinedFiles":%s,"identical":%s,"relayRssIdleMb":%s,"relayRssAfterShareMb":%s,"relayRssAfterJoinMb":%s,"relayPeakMb":%s,"loadBefore":"%s","loadAfter":"%s"}\n' \
-  "$files" "$size_mb" "$share_s" "$join_s" "$joined_files" "$same" "$rss_idle" "$rss_share" "$rss_join" "$peak" "$load_before" "$load_after"
+printf '{"files":%s,"mb":%s,"shareSeconds":%s,"joinSeconds":%s,"joinedFiles":%s,"identical":%s,"relayRssIdleMb":%s,"relayRssAfterShareMb":%s,"relayRssAfterJoinMb":%s,"relayPeakMb":%s,"shareCpuSeconds":%s,"joinCpuSeconds":%s,"relayCpuSecondsAfterJoin":%s,"loadBefore":"%s","loadAfter":"%s"}\n' \
+  "$files" "$size_mb" "$share_s" "$join_s" "$joined_files" "$same" "$rss_idle" "$rss_share" "$rss_join" "$peak" "$cpu_share" "$cpu_join" "$cpu_relay_join" "$load_before" "$load_after"
 [ "$same" = true ]

@@ -323,6 +323,29 @@ public final class SharedDocument implements AutoCloseable {
     }
 
     /**
+     * Waits for the first sync of every document in {@code docs}, sharing one deadline (documents opened together
+     * on a {@link dev.weft.client.relay.RelayClient} sync in one batched exchange, so waiting for them one by one
+     * would only add up timeouts).
+     *
+     * @return the documents whose first sync did not complete within {@code timeout}, in {@code docs}' order
+     *         (empty: all synced)
+     */
+    public static List<SharedDocument> awaitFirstSync(java.util.Collection<SharedDocument> docs, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<SharedDocument> late = new java.util.ArrayList<>();
+        for (SharedDocument d : docs) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                d.firstSync.get(left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                late.add(d);
+            }
+        }
+        return late;
+    }
+
+    /**
      * Number of local operations (UTF-16 units inserted or deleted, counted as ids) not yet covered by the relay's
      * durable acknowledgement.
      */

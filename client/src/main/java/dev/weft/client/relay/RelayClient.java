@@ -52,6 +52,17 @@ import okhttp3.OkHttpClient;
 public final class RelayClient implements SyncChannel, AutoCloseable {
     /** The Socket.IO event name carrying every protocol message. */
     public static final String EVENT = "weft";
+    /**
+     * SyncRequests sent within this many milliseconds of each other go out as one SyncBatchRequest: documents that
+     * start their sync together (a reconnect, a join, a folder of new files) cost one round trip, not one each.
+     */
+    static final long SYNC_COALESCE_MILLIS = 2;
+    /** Most entries in one SyncBatchRequest (about 40 KB for typical names); more are split into several. */
+    static final int MAX_BATCH_ENTRIES = 2000;
+    /** Longest a SyncRequest waits for others while they keep coming (each within {@link #SYNC_COALESCE_MILLIS}). */
+    static final long MAX_COALESCE_MILLIS = 50;
+    /** Wait before resending the entries of a batch the relay refused as a whole (rate limit, internal error). */
+    static final long BATCH_RETRY_MILLIS = 500;
 
     private static final Logger LOG = Logger.getLogger(RelayClient.class.getName());
 
@@ -117,6 +128,27 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     private long lostSinceNanos;
     /** The pending reconnection or handshake timeout; event thread only. */
     private ScheduledFuture<?> timer;
+
+    /**
+     * SyncRequests waiting to go out together as one SyncBatchRequest (see {@link #send}); guarded by this. Always
+     * for the socket in {@link #admitted}: {@link #dropSocket()} clears them (every document resyncs on reconnect).
+     */
+    private final List<Message.SyncRequest> pendingSyncs = new java.util.ArrayList<>();
+    /** True while a flush of {@link #pendingSyncs} is scheduled; guarded by this. */
+    private boolean flushScheduled;
+    /** Open {@link #holdSyncRequests()} scopes; guarded by this. */
+    private int holds;
+    /** Batches sent and not yet answered by their last part, by batch number; event thread only. */
+    private final Map<Long, List<Message.SyncRequest>> batchesInFlight = new java.util.HashMap<>();
+    /** Batches in flight of which at least one part arrived (so the relay accepted them); event thread only. */
+    private final java.util.Set<Long> batchesAnswering = new java.util.HashSet<>();
+    /** When the oldest and the newest of {@link #pendingSyncs} were queued (System.nanoTime); guarded by this. */
+    private long firstQueuedNanos;
+    private long lastQueuedNanos;
+    /** Number of the next SyncBatchRequest; guarded by this. */
+    private long nextBatch = 1;
+    /** True once the relay answered a SyncBatchRequest with "unknown message type": SyncRequests go one by one. */
+    private volatile boolean batchUnsupported;
 
     public RelayClient(Options options) {
         this(options, List.of());
@@ -212,12 +244,144 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
         messageListeners.remove(listener);
     }
 
+    /**
+     * Sends {@code message} if admitted. A {@code SyncRequest} may wait up to {@value #SYNC_COALESCE_MILLIS} ms (or
+     * until the {@link #holdSyncRequests()} scopes close) to go out together with others as one
+     * {@code SyncBatchRequest} (docs/protocol.md, "Many documents at once"); the relay's answer reaches each
+     * document as its own {@code SyncReply}. A relay that does not know batches gets one {@code SyncRequest} each.
+     */
     @Override
     public boolean send(Message message) {
+        if (message instanceof Message.SyncRequest r && !batchUnsupported) {
+            return queueSync(r);
+        }
         Socket s = admitted;
         if (s == null) {
             return false;
         }
+        return emit(s, message);
+    }
+
+    /**
+     * Groups the SyncRequests made inside the scope into SyncBatchRequests: for a caller that opens many documents
+     * at once and wants their first sync to be one exchange whatever its pace (without a scope, requests are grouped
+     * only while they follow each other within {@value #SYNC_COALESCE_MILLIS} ms). Scopes nest; the requests go out
+     * {@value #SYNC_COALESCE_MILLIS} ms after the last one closes (documents start their sync on their own executors,
+     * so the last ones may still be on their way), or as soon as {@value #MAX_BATCH_ENTRIES} are waiting.
+     *
+     * <pre>{@code
+     * try (RelayClient.SyncHold hold = client.holdSyncRequests()) {
+     *     for (String name : names) docs.add(SharedDocument.open(client, name, new TextDocument(agent)));
+     * }                                              // the SyncBatchRequest leaves now
+     * SharedDocument.awaitFirstSync(docs, Duration.ofSeconds(30));
+     * }</pre>
+     */
+    public SyncHold holdSyncRequests() {
+        synchronized (this) {
+            holds++;
+        }
+        return new SyncHold();
+    }
+
+    /** A {@link #holdSyncRequests()} scope; closing it more than once has no further effect. */
+    public final class SyncHold implements AutoCloseable {
+        private boolean released;
+
+        private SyncHold() {
+        }
+
+        @Override
+        public void close() {
+            synchronized (RelayClient.this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                holds--;
+                if (holds == 0 && !pendingSyncs.isEmpty()) {
+                    scheduleFlush(SYNC_COALESCE_MILLIS);
+                }
+            }
+        }
+    }
+
+    private synchronized boolean queueSync(Message.SyncRequest r) {
+        if (admitted == null) {
+            return false;
+        }
+        lastQueuedNanos = System.nanoTime();
+        if (pendingSyncs.isEmpty()) {
+            firstQueuedNanos = lastQueuedNanos;
+        }
+        pendingSyncs.add(r);
+        if (pendingSyncs.size() >= MAX_BATCH_ENTRIES) {
+            scheduleFlush(0);
+        } else if (holds == 0) {
+            scheduleFlush(SYNC_COALESCE_MILLIS);
+        }
+        return true;
+    }
+
+    /** Guarded by this. */
+    private void scheduleFlush(long delayMillis) {
+        if (flushScheduled) {
+            return;
+        }
+        flushScheduled = true;
+        Runnable flush = () -> EventThread.exec(this::flushSyncs);
+        if (delayMillis == 0) {
+            flush.run();
+        } else {
+            TIMER.schedule(flush, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Event thread: sends the waiting SyncRequests, as batches of at most {@value #MAX_BATCH_ENTRIES}. */
+    private void flushSyncs() {
+        List<Message.SyncRequest> out;
+        Socket s;
+        long batch;
+        synchronized (this) {
+            flushScheduled = false;
+            s = admitted;
+            if (s == null || pendingSyncs.isEmpty()) {
+                pendingSyncs.clear();
+                return;
+            }
+            if (holds > 0 && pendingSyncs.size() < MAX_BATCH_ENTRIES) {
+                return; // still held; the last scope to close flushes
+            }
+            long now = System.nanoTime();
+            long quietNanos = TimeUnit.MILLISECONDS.toNanos(SYNC_COALESCE_MILLIS);
+            if (pendingSyncs.size() < MAX_BATCH_ENTRIES && now - lastQueuedNanos < quietNanos
+                    && now - firstQueuedNanos < TimeUnit.MILLISECONDS.toNanos(MAX_COALESCE_MILLIS)) {
+                scheduleFlush(SYNC_COALESCE_MILLIS); // requests still coming: wait until they pause
+                return;
+            }
+            int n = Math.min(MAX_BATCH_ENTRIES, pendingSyncs.size());
+            out = new java.util.ArrayList<>(pendingSyncs.subList(0, n));
+            pendingSyncs.subList(0, n).clear();
+            if (!pendingSyncs.isEmpty()) {
+                scheduleFlush(0);
+            }
+            batch = nextBatch++;
+        }
+        if (out.size() == 1 || batchUnsupported) {
+            for (Message.SyncRequest r : out) {
+                emit(s, r);
+            }
+            return;
+        }
+        batchesInFlight.put(batch, out);
+        if (!emit(s, new Message.SyncBatchRequest(batch, out))) {
+            batchesInFlight.remove(batch);
+            for (Message.SyncRequest r : out) {
+                emit(s, r); // too large as one message (very long names): one by one
+            }
+        }
+    }
+
+    private boolean emit(Socket s, Message message) {
         byte[] bytes = MessageCodec.encode(message);
         if (bytes.length > WireLimits.MAX_MESSAGE_BYTES) {
             // OkHttp would close the websocket (or the relay refuse it): never emit it, so no reconnect loop follows.
@@ -351,6 +515,39 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     }
 
     private void route(Message message) {
+        if (message instanceof Message.SyncBatchReply b) {
+            batchesAnswering.add(b.batch());
+            for (Message.SyncReply r : b.replies()) {
+                route(r);
+            }
+            if (b.last()) {
+                batchesInFlight.remove(b.batch());
+                batchesAnswering.remove(b.batch());
+            }
+            return;
+        }
+        if (message instanceof Message.Error e && e.doc().isEmpty() && e.message().contains("SyncBatchRequest")
+                && (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.INTERNAL)) {
+            retryRefusedBatches();
+        }
+        if (message instanceof Message.Error e && e.code() == ErrorCode.BAD_MESSAGE && e.doc().isEmpty()
+                && e.message().contains("unknown message type 10") && !batchesInFlight.isEmpty()) {
+            // A relay from before batches (docs/protocol.md, "Compatibility"): one SyncRequest per document.
+            LOG.info("relay " + currentRelay() + " does not know SyncBatchRequest; syncing documents one by one");
+            batchUnsupported = true;
+            Socket s = admitted;
+            List<List<Message.SyncRequest>> unanswered = List.copyOf(batchesInFlight.values());
+            batchesInFlight.clear();
+            batchesAnswering.clear();
+            for (List<Message.SyncRequest> batch : unanswered) {
+                for (Message.SyncRequest r : batch) {
+                    if (s != null) {
+                        emit(s, r);
+                    }
+                }
+            }
+            return;
+        }
         // DocAdded names a document but is news for the session (its listeners), not for that document's endpoint.
         String doc = message instanceof Message.DocAdded ? "" : message.doc();
         Endpoint e = doc.isEmpty() ? null : endpoints.get(doc);
@@ -361,6 +558,31 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
         for (Consumer<Message> l : messageListeners) {
             deliver(l, message);
         }
+    }
+
+    /**
+     * The relay refused a whole SyncBatchRequest (its Error names no document, so which batch is not known): after
+     * {@value #BATCH_RETRY_MILLIS} ms, the entries of every batch in flight that has no part yet are requested
+     * again. A batch that was accepted after all answers twice, which is harmless (applying a SyncReply again
+     * changes nothing).
+     */
+    private void retryRefusedBatches() {
+        long mine = attempt;
+        TIMER.schedule(() -> EventThread.exec(() -> {
+            if (mine != attempt || closed) {
+                return; // reconnected meanwhile: every document resynced anyway
+            }
+            List<Message.SyncRequest> again = new java.util.ArrayList<>();
+            for (Map.Entry<Long, List<Message.SyncRequest>> b : List.copyOf(batchesInFlight.entrySet())) {
+                if (!batchesAnswering.contains(b.getKey())) {
+                    again.addAll(b.getValue());
+                    batchesInFlight.remove(b.getKey());
+                }
+            }
+            for (Message.SyncRequest r : again) {
+                queueSync(r);
+            }
+        }), BATCH_RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void onLost(long mine, RelayException cause) {
@@ -416,7 +638,10 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
             s = socket;
             socket = null;
             admitted = null; // stop send() before listeners hear about the loss
+            pendingSyncs.clear(); // every document resyncs on the next Welcome
         }
+        batchesInFlight.clear();
+        batchesAnswering.clear();
         if (s != null) {
             s.off();
             s.close();

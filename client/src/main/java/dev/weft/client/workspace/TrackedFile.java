@@ -30,10 +30,28 @@ final class TrackedFile {
     /** True until the initial local insert of a file created here has run (the replica is still empty). */
     boolean initialInsertPending;
 
+    /** {@link #path} when {@link #foldKey} was computed (compared by identity), or null. */
+    private String foldedPath;
+    /** {@link dev.weft.client.paths.PathValidator#caseFoldKey} of {@link #foldedPath}. */
+    private String foldKey;
+
     TrackedFile(String fileId, FileKind kind, String path) {
         this.fileId = fileId;
         this.kind = kind;
         this.path = path;
+    }
+
+    /**
+     * The case-fold key of {@link #path} (where it would meet another name on a case-insensitive disk), computed
+     * once per path: NFC normalisation is too slow to repeat for every pair of files in a large folder.
+     */
+    String foldKey() {
+        String p = path;
+        if (p != foldedPath) {
+            foldKey = dev.weft.client.paths.PathValidator.caseFoldKey(p);
+            foldedPath = p;
+        }
+        return foldKey;
     }
 
     void on(FileOwnership.Event event) {

@@ -160,6 +160,13 @@ public final class Workspace implements AutoCloseable {
     private long lastSaveNanos;
     /** Tree lines emitted during this pass, not yet appended (see {@link #flushEvents()}). */
     private final StringBuilder pendingEvents = new StringBuilder();
+    /**
+     * During {@link #applyRoom} only (else null): tracked files by the case-fold key of their path, so that finding
+     * the file in the way of a write is not a walk over every file (quadratic when thousands arrive at once).
+     */
+    private Map<String, List<TrackedFile>> occupants;
+    /** How long the last pass took (nanos): the next one waits at least that long (see {@link #requestPass}). */
+    private volatile long lastPassNanos;
     /** A one-line account of the last pass for progress reports (any thread reads it). */
     private volatile String progress = "starting";
 
@@ -236,10 +243,16 @@ public final class Workspace implements AutoCloseable {
             return;
         }
         try {
+            // At least 30 ms (coalescing a burst of events), and at least as long as the last pass took (at most a
+            // second): while thousands of documents arrive, passes over every file take a bounded share of the
+            // engine thread instead of running back to back.
+            long delayMillis = Math.max(30, Math.min(1000, lastPassNanos / 1_000_000));
             timer.schedule(() -> engine.execute(() -> {
                 passQueued.set(false);
+                long start = System.nanoTime();
                 pass();
-            }), 30, TimeUnit.MILLISECONDS);
+                lastPassNanos = System.nanoTime() - start;
+            }), delayMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             passQueued.set(false);
         }
@@ -718,6 +731,31 @@ public final class Workspace implements AutoCloseable {
     /** Step 2: brings the disk to the resolved tree. */
     private void applyRoom() throws IOException {
         TreeResolver.Resolution res = resolve();
+        occupants = new HashMap<>();
+        for (TrackedFile t : tracked.values()) {
+            noteMoved(t);
+        }
+        try {
+            applyResolution(res);
+        } finally {
+            occupants = null;
+        }
+    }
+
+    /**
+     * Indexes {@code t} under the case-fold key of its current path (during {@link #applyRoom} only). Entries under
+     * older keys may stay: {@link #clearFor} checks each candidate's current key.
+     */
+    private void noteMoved(TrackedFile t) {
+        if (occupants != null) {
+            List<TrackedFile> at = occupants.computeIfAbsent(t.foldKey(), k -> new ArrayList<>(1));
+            if (!at.contains(t)) {
+                at.add(t);
+            }
+        }
+    }
+
+    private void applyResolution(TreeResolver.Resolution res) throws IOException {
         for (ResolvedFile f : res.live().values()) {
             if (!mayWrite(f.path())) {
                 continue;
@@ -823,6 +861,7 @@ public final class Workspace implements AutoCloseable {
             stamp = disk.write(f.path(), content);
         }
         t.path = f.path();
+        noteMoved(t);
         t.stamp = stamp;
         if (f.kind() == FileKind.TEXT) {
             t.base = new String(content, StandardCharsets.UTF_8);
@@ -846,9 +885,11 @@ public final class Workspace implements AutoCloseable {
      * written; its own move, from the parking place, follows in this pass or the next.
      */
     private void clearFor(TrackedFile t, String target) throws IOException {
-        for (TrackedFile other : tracked.values()) {
-            if (other != t && other.ownership == FileOwnership.MIRRORED
-                    && PathValidator.caseFoldKey(other.path).equals(PathValidator.caseFoldKey(target))) {
+        String targetKey = PathValidator.caseFoldKey(target);
+        Iterable<TrackedFile> candidates = occupants == null ? tracked.values()
+                : occupants.getOrDefault(targetKey, List.of());
+        for (TrackedFile other : List.copyOf((java.util.Collection<TrackedFile>) candidates)) {
+            if (other != t && other.ownership == FileOwnership.MIRRORED && other.foldKey().equals(targetKey)) {
                 if (other.kind == FileKind.TEXT) {
                     syncText(other); // take in what changed on disk before it moves
                 }
@@ -858,6 +899,7 @@ public final class Workspace implements AutoCloseable {
                     other.stamp = disk.move(other.path, parked);
                 }
                 other.path = parked;
+                noteMoved(other);
                 requestPass();
                 return;
             }
@@ -877,6 +919,7 @@ public final class Workspace implements AutoCloseable {
         }
         if (disk.read(t.path) == null) {
             t.path = target; // nothing to move; the next pass writes it
+            noteMoved(t);
             t.contentDirty = true;
             t.stamp = null;
             t.ownership = FileOwnership.PENDING;
@@ -884,6 +927,7 @@ public final class Workspace implements AutoCloseable {
         }
         t.stamp = disk.move(t.path, target);
         t.path = target;
+        noteMoved(t);
     }
 
     /**

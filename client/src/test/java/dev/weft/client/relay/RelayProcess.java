@@ -27,8 +27,11 @@ public final class RelayProcess implements AutoCloseable {
     /** Where the relay's stdout/stderr go (appended across restarts); immutable. */
     private final Path log;
     private Process process;
+    /** Extra relay options (e.g. limits), kept across restarts; immutable. */
+    private final List<String> extraArgs;
 
-    private RelayProcess(Path jar, int port, Path dataDir, Path log) {
+    private RelayProcess(Path jar, int port, Path dataDir, Path log, List<String> extraArgs) {
+        this.extraArgs = List.copyOf(extraArgs);
         this.jar = jar;
         this.port = port;
         this.dataDir = dataDir;
@@ -37,10 +40,15 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Starts a relay on a free port with {@code dataDir} and waits until {@code /healthz} answers 200. */
     public static RelayProcess start(Path dataDir) throws IOException, InterruptedException {
+        return start(dataDir, List.of());
+    }
+
+    /** Like {@link #start(Path)} with extra relay options such as {@code --update-burst 20}. */
+    public static RelayProcess start(Path dataDir, List<String> extraArgs) throws IOException, InterruptedException {
         Path jar = locateJar();
         Files.createDirectories(dataDir);
         RelayProcess r = new RelayProcess(jar, freePort(), dataDir, dataDir.resolveSibling(
-                dataDir.getFileName() + "-relay.log"));
+                dataDir.getFileName() + "-relay.log"), extraArgs);
         r.startProcess();
         return r;
     }
@@ -99,8 +107,10 @@ public final class RelayProcess implements AutoCloseable {
 
     private void startProcess() throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        process = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", jar.toString(), "--port",
-                Integer.toString(port), "--data", dataDir.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toString(), "--port",
+                Integer.toString(port), "--data", dataDir.toString()));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -15,8 +15,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -146,6 +144,11 @@ final class JoinFeature {
      */
     private void joinDocuments(Room r, List<String> names, boolean focusFirst) throws Exception {
         List<FileMaterialiser.Synced> synced = new ArrayList<>();
+        // Every document is created first and their first syncs awaited together: the relay client sends the
+        // SyncRequests of documents opened together as one batched exchange (docs/protocol.md, "Many documents
+        // at once"), so a room of thousands of documents joins in one round trip, not one per document.
+        List<RoomDocument> created = new ArrayList<>();
+        long t0 = System.nanoTime();
         for (String name : names) {
             String problem = PathRules.nameProblem(name);
             if (problem != null) {
@@ -153,21 +156,26 @@ final class JoinFeature {
                 r.skipped.put(name, problem);
                 continue;
             }
-            long t0 = System.nanoTime();
-            RoomDocument rd = linker.create(r, name);
-            if (r.client.state() == ConnectionState.CONNECTED) {
-                try {
-                    rd.shared.firstSync().get(FIRST_SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    LOG.warning("first sync of " + name + " timed out; materialising what we have");
-                }
+            created.add(linker.create(r, name));
+        }
+        if (r.client.state() == ConnectionState.CONNECTED && !created.isEmpty()) {
+            List<dev.weft.client.SharedDocument> shared = new ArrayList<>();
+            for (RoomDocument rd : created) {
+                shared.add(rd.shared);
             }
-            long t1 = System.nanoTime();
+            List<dev.weft.client.SharedDocument> late = dev.weft.client.SharedDocument.awaitFirstSync(shared,
+                    FIRST_SYNC_TIMEOUT);
+            if (!late.isEmpty()) {
+                LOG.warning("first sync of " + late.size() + " of " + shared.size() + " documents timed out (e.g. "
+                        + late.get(0).name() + "); materialising what we have");
+            }
+        }
+        long t1 = System.nanoTime();
+        for (RoomDocument rd : created) {
             String text = rd.shared.call(TextDocument::getText).get();
-            LOG.info(String.format("joined %s: first sync %d ms, %d chars", name, (t1 - t0) / 1_000_000,
-                    text.length()));
             synced.add(new FileMaterialiser.Synced(rd, text));
         }
+        LOG.info(String.format("joined %d documents: first sync %d ms", created.size(), (t1 - t0) / 1_000_000));
         materialiser.materialise(r, synced, focusFirst);
     }
 
