@@ -26,6 +26,8 @@ public final class Room {
     public final Map<String, String> skipped = new ConcurrentHashMap<>();
     /** True while incoming changes are paused. */
     public volatile boolean paused;
+    /** For a shared-workspace room: the engines and leases ({@link WorkspaceShareFeature}); null otherwise. */
+    volatile WorkspaceRoom workspace;
 
     public Room(String id, RoomConnector.RoomConnection client, InviteLink link, String inviteLink, String readOnlyInviteLink,
                 RoomJournal journal) {
