@@ -218,7 +218,7 @@ class LanguageServerWorkspaceTest {
             e1.edit(u1, 0, 0, "X");                      // the other member types meanwhile
             Thread.sleep(500);
             e0.open(u0, read(file));
-            await("both buffers merged", 5_000, () -> e0.text(u0).equals("Xone\nTWO\n")
+            await("both buffers merged", 10_000, () -> e0.text(u0).equals("Xone\nTWO\n")
                     && e1.text(u1).equals("Xone\nTWO\n"), () -> "e0=" + e0.text(u0) + " e1=" + e1.text(u1));
             Thread.sleep(500);
             assertThat(e0.text(u0)).isEqualTo("Xone\nTWO\n");
