@@ -213,6 +213,7 @@ class LanguageServerWorkspaceTest {
             String u0 = s.uris.get(0);
             String u1 = s.uris.get(1);
             e0.close(u0);
+            Thread.sleep(300); // didClose is a notification: let the server take it before the disk changes
             Path file = Path.of(java.net.URI.create(u0));
             write(file, "one\nTWO\n");                   // sed -i while closed
             e1.edit(u1, 0, 0, "X");                      // the other member types meanwhile
