@@ -83,6 +83,25 @@ final class WorkspaceFixtures {
 
     /** Every shared-looking file under {@code dir} (not {@code .weft/}, not Weft's side files), path → text. */
     static Map<String, String> tree(Path dir) throws IOException {
+        // The engines move and delete files while this walks: a file vanishing mid-walk means "look again".
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return walk(dir);
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                if (attempt >= 20) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(ie);
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> walk(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
