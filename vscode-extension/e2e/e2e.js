@@ -251,6 +251,7 @@ async function main() {
   log('Bob left; his cursor is gone from Alice\'s window');
 
   await readOnlyJoin(alice, bob, relayUrl, q, lines);
+  await sharedWorkspace(alice, bob);
   const nvimRounds = Number(process.env.WEFT_E2E_NVIM_ROUNDS || 0);
   if (nvimRounds > 0) {
     await nvimPeerSamePlace(alice, relayUrl, q, link, nvimRounds);
@@ -401,6 +402,55 @@ async function readOnlyJoin(alice, bob, relayUrl, q, lines) {
     return last.alice === expected.join('\n') && last.relay === last.alice && last.bob === last.alice;
   }, 30000, 'read-only: Bob\'s typing must not reach Alice or the relay, his buffer must show the shared text, and Alice\'s typing must reach him', () => last);
   log('read-only: Bob\'s typing reached nobody; Alice\'s reached him');
+}
+
+/**
+ * Issue 10: Alice shares her whole workspace folder (Weft: Share Workspace); Bob joins it; Bob creates, renames and
+ * deletes a file in his folder (as his Explorer or a terminal would) and Alice's disk and Explorer follow.
+ */
+async function sharedWorkspace(alice, bob) {
+  for (const s of [alice, bob]) {
+    await dismissNotifications(s.page);
+    await runCommand(s.page, 'Weft: Leave');
+  }
+  await runCommand(alice.page, 'Notifications: Clear All Notifications');
+  await runCommand(bob.page, 'Notifications: Clear All Notifications');
+  fs.mkdirSync(path.join(alice.folder, 'notes'), { recursive: true });
+  fs.writeFileSync(path.join(alice.folder, 'notes', 'todo.md'), '- share the whole folder\n');
+  await runCommand(alice.page, 'Weft: Share Workspace');
+  const shareText = await waitForNotification(alice.page, /sharing the workspace .*weft:\/\/join\?\S+/, 60000, 'the Share Workspace notification with the invite link');
+  const link = /weft:\/\/join\?\S+/.exec(shareText)[0].replace(/[.,)]+$/, '');
+  log('workspace shared:', shareText);
+  await dismissNotifications(alice.page);
+  await runCommand(bob.page, 'Weft: Join');
+  await bob.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await bob.page.keyboard.insertText(link);
+  await sleep(200);
+  await bob.page.keyboard.press('Enter');
+  await waitFor(async () => fs.existsSync(path.join(bob.folder, 'notes', 'todo.md')), 60000, 'the join to write notes/todo.md (never opened by Alice) into Bob\'s folder');
+  await waitFor(async () => (await notificationTexts(bob.page)).some((t) => /shared workspace, \d+ files on disk/.test(t)), 30000, 'Bob to be told he joined a shared workspace', () => notificationTexts(bob.page));
+  log('Bob joined the shared workspace:', (await notificationTexts(bob.page)).join(' | '));
+  await runCommand(alice.page, 'View: Show Explorer');
+  const explorer = async () => (await alice.page.locator('.explorer-folders-view .monaco-list-row').allInnerTexts().catch(() => [])).map((t) => t.trim());
+  const aliceHas = (name) => fs.existsSync(path.join(alice.folder, name));
+
+  fs.writeFileSync(path.join(bob.folder, 'bob-new.txt'), 'created by Bob\n');
+  await waitFor(async () => aliceHas('bob-new.txt') && fs.readFileSync(path.join(alice.folder, 'bob-new.txt'), 'utf8') === 'created by Bob\n', 15000, 'Bob\'s new file on Alice\'s disk');
+  await waitFor(async () => (await explorer()).includes('bob-new.txt'), 15000, 'Alice\'s Explorer to show bob-new.txt', explorer);
+  log('create followed: Alice\'s Explorer', JSON.stringify(await explorer()));
+  await alice.page.screenshot({ path: path.join(OUT, 'vscode-workspace-created.png') });
+
+  fs.renameSync(path.join(bob.folder, 'bob-new.txt'), path.join(bob.folder, 'bob-renamed.txt'));
+  await waitFor(async () => aliceHas('bob-renamed.txt') && !aliceHas('bob-new.txt'), 15000, 'Bob\'s rename on Alice\'s disk');
+  await waitFor(async () => { const e = await explorer(); return e.includes('bob-renamed.txt') && !e.includes('bob-new.txt'); }, 15000, 'Alice\'s Explorer to show the rename', explorer);
+  check(fs.readFileSync(path.join(alice.folder, 'bob-renamed.txt'), 'utf8') === 'created by Bob\n', 'the renamed file kept its text on Alice\'s disk');
+  log('rename followed: Alice\'s Explorer', JSON.stringify(await explorer()));
+
+  fs.unlinkSync(path.join(bob.folder, 'bob-renamed.txt'));
+  await waitFor(async () => !aliceHas('bob-renamed.txt'), 15000, 'Bob\'s delete on Alice\'s disk');
+  await waitFor(async () => !(await explorer()).includes('bob-renamed.txt'), 15000, 'Alice\'s Explorer to drop the deleted file', explorer);
+  log('delete followed: Alice\'s Explorer', JSON.stringify(await explorer()));
+  await alice.page.screenshot({ path: path.join(OUT, 'vscode-workspace.png') });
 }
 
 /**
@@ -618,7 +668,16 @@ async function runCommand(page, label) {
   await page.keyboard.insertText(label);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ state: 'visible', timeout: 15000 });
-  await waitFor(async () => (await page.locator('.quick-input-list .monaco-list-row.focused').first().innerText().catch(() => '')).includes(label), 10000, `"${label}" to be the focused palette entry`);
+  // Exactly this entry: "Weft: Share" must not run "Weft: Share Workspace" (both contain the label).
+  const focusedLabel = async () => (await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().innerText().catch(() => '')).trim();
+  await waitFor(async () => {
+    if ((await focusedLabel()) === label) {
+      return true;
+    }
+    await page.keyboard.press('ArrowDown');
+    await sleep(50);
+    return (await focusedLabel()) === label;
+  }, 10000, `"${label}" to be the focused palette entry`, focusedLabel);
   await page.keyboard.press('Enter');
 }
 

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { FollowController } from './follow';
 import { formatInviteLink, InviteLink, parseInviteLink, parseJoinUri } from './inviteLink';
-import { isReadOnly, JoinResult, ShareResult } from './protocol';
+import { isReadOnly, JoinResult, ShareResult, WorkspaceShareResult } from './protocol';
 import { ReadOnlyEditors } from './readOnlyEditors';
 import { relayUrlSetting } from './relayUrls';
 import { RemoteCursorRenderer } from './remoteCursors';
@@ -32,6 +32,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     });
   return [
     guarded('weft.ui.share', () => share(d)),
+    guarded('weft.ui.shareWorkspace', () => shareWorkspace(d)),
     guarded('weft.ui.join', (link?: string) => join(d, link)),
     guarded('weft.ui.leave', () => leave(d)),
     guarded('weft.ui.copyInviteLink', () => copyInvite(d, false)),
@@ -84,6 +85,41 @@ async function share(d: CommandDeps): Promise<void> {
   }
 }
 
+/**
+ * Shares every workspace folder (all roots of a multi-root workspace) through the server's workspace engine:
+ * files not opened are shared too, and files others create, rename or delete follow on disk (the Explorer shows
+ * them).
+ */
+async function shareWorkspace(d: CommandDeps): Promise<void> {
+  const relayUrl = vscode.workspace.getConfiguration('weft').get<string>('relayUrl') || 'http://127.0.0.1:7420';
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.toString());
+  if (folders.length === 0) {
+    void vscode.window.showWarningMessage('Weft: open a folder first — Share Workspace shares the workspace folders.');
+    return;
+  }
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Weft: sharing the workspace on ${relayUrl}…` },
+    () => d.session.execute<WorkspaceShareResult>('weft.shareWorkspace', { relayUrl, folders }),
+  );
+  await d.session.refreshStatus().catch(() => undefined);
+  const copied = await writeClipboard(r.inviteLink);
+  d.session.output.appendLine(`Shared workspace (${r.files} files) in room ${r.room}; invite link: ${r.inviteLink}`);
+  for (const line of r.leftOut ?? []) {
+    d.session.output.appendLine(`  left out: ${line}`);
+  }
+  d.selections.sendNow(vscode.window.activeTextEditor);
+  const choice = await vscode.window.showInformationMessage(
+    `Weft: sharing the workspace (${r.files} files${(r.leftOut ?? []).length > 0 ? `, ${r.leftOut.length} left out` : ''}) in room ${r.room}. ${copied ? 'Invite link copied to the clipboard' : 'Invite link'}: ${r.inviteLink}`,
+    'Copy Invite Link',
+    'Show What Was Left Out',
+  );
+  if (choice === 'Copy Invite Link') {
+    await copyInvite(d, false);
+  } else if (choice === 'Show What Was Left Out') {
+    d.session.output.show(true);
+  }
+}
+
 async function join(d: CommandDeps, given?: string): Promise<void> {
   let link: InviteLink;
   if (typeof given === 'string' && given.trim() !== '') {
@@ -126,7 +162,8 @@ async function join(d: CommandDeps, given?: string): Promise<void> {
     }
   }
   d.selections.sendNow(vscode.window.activeTextEditor);
-  const count = `${docs.length} document${docs.length === 1 ? '' : 's'}`;
+  const count = r?.workspace ? `shared workspace, ${r.files ?? 0} files on disk`
+    : `${docs.length} document${docs.length === 1 ? '' : 's'}`;
   if (isReadOnly(d.session.status)) {
     await d.readOnly.protect(docs);
     void vscode.window.showInformationMessage(`Weft: read-only — joined room ${r.room} (${count}): you see every change live but cannot edit.`);

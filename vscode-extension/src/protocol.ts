@@ -80,6 +80,21 @@ export interface ShareResult {
 export interface JoinResult {
   room: string;
   documents: string[];
+  /** Set when the room is a shared workspace (files follow on disk; the Explorer shows them). */
+  workspace?: boolean;
+  /** Shared workspace: live files once this disk matched the room. */
+  files?: number;
+  /** Shared workspace: the local folders mirrored. */
+  folders?: string[];
+}
+
+/** Result of `weft.shareWorkspace`. */
+export interface WorkspaceShareResult extends ShareResult {
+  workspace: true;
+  files: number;
+  folders: string[];
+  /** Files left out here, "path  (reason)". */
+  leftOut: string[];
 }
 
 export const DISCONNECTED: WeftStatus = Object.freeze({

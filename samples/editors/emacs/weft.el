@@ -194,6 +194,21 @@ line endings."
       res)))
 
 ;;;###autoload
+(defun weft-share-workspace (&optional folder)
+  "Share the whole project FOLDER (default: the current project or directory): every file not ignored,
+kept in sync on disk, also files never opened.  The invite link goes to the kill ring."
+  (interactive)
+  (weft-start folder)
+  (let* ((args (if weft-relay-url (list :relayUrl weft-relay-url) (make-hash-table)))
+         (res (weft--execute 'weft.shareWorkspace args)))
+    (setq weft-last-share res)
+    (when (plist-get res :inviteLink)
+      (kill-new (plist-get res :inviteLink))
+      (message "Weft: sharing the workspace (%s files); invite link (copied): %s"
+               (plist-get res :files) (plist-get res :inviteLink)))
+    res))
+
+;;;###autoload
 (defun weft-join (link &optional folder)
   "Join the session of invite LINK; its files are placed under FOLDER (default: current directory)."
   (interactive "sWeft invite link: ")

@@ -11,6 +11,7 @@
 --
 -- Commands: :WeftShare [file]  share the current buffer (or a file) and print the invite link
 --           :WeftShareAll      share every open buffer Weft is attached to
+--           :WeftShareWorkspace  share the whole workspace folder (files follow on disk)
 --           :WeftJoin <link>   join a session from an invite link and open its files
 --           :WeftLeave  :WeftPause  :WeftResume  :WeftUndo  :WeftRedo  :WeftStatus  :WeftInvite
 --           :WeftVerify        check now that this buffer equals the shared document
@@ -468,6 +469,22 @@ function M.share(bufnrs)
   return res
 end
 
+--- Shares the whole workspace folder (every file not ignored, kept in sync on disk, also files never opened);
+--- returns the result ({ room, inviteLink, files, leftOut, … }).
+function M.share_workspace()
+  local res = run('weft.shareWorkspace', { { relayUrl = M.config.relay_url } })
+  if res then
+    M.last_share = res
+    if vim.fn.has('clipboard') == 1 then
+      pcall(vim.fn.setreg, '+', res.inviteLink)
+    end
+    vim.fn.setreg('"', res.inviteLink)
+    notify('sharing the workspace (' .. tostring(res.files) .. ' files); invite link (copied): '
+      .. tostring(res.inviteLink))
+  end
+  return res
+end
+
 --- Joins the session of an invite link and opens its documents; returns the join result.
 function M.join(link)
   local res = run('weft.join', { { link = link } })
@@ -688,6 +705,7 @@ function M.setup(opts)
     end
     M.share(bufs)
   end, {})
+  cmd('WeftShareWorkspace', function() M.share_workspace() end, {})
   cmd('WeftJoin', function(o) M.join(o.args) end, { nargs = 1 })
   cmd('WeftLeave', function() M.leave() end, {})
   cmd('WeftPause', function() M.pause() end, {})

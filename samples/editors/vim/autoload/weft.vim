@@ -855,6 +855,24 @@ export def Share(file = ''): any
   return res
 enddef
 
+# Shares the whole workspace folder (the server's root): every file not ignored, kept in sync on disk.
+export def ShareWorkspace(): any
+  var arg: dict<any> = {}
+  if Opt('relay_url', '') != ''
+    arg.relayUrl = Opt('relay_url', '')
+  endif
+  var res = Run('weft.shareWorkspace', [arg])
+  if type(res) == v:t_dict
+    last_share = res
+    setreg('"', res.inviteLink)
+    if has('clipboard')
+      silent! setreg('+', res.inviteLink)
+    endif
+    Notify('sharing the workspace (' .. get(res, 'files', 0) .. ' files); invite link (copied): ' .. res.inviteLink)
+  endif
+  return res
+enddef
+
 export def Join(link: string): any
   var res = Run('weft.join', [{link: trim(link)}])
   if type(res) == v:t_dict

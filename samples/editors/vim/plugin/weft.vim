@@ -16,7 +16,7 @@ vim9script
 #   g:weft_filetypes   filetypes attached automatically once the server runs ('*' = all, the default)
 #   g:weft_verify_interval  seconds between weft/verify checks (3; 0 turns them off)
 #   g:weft_notify_status    echo connection state changes (1)
-# Commands: :WeftShare [file]  :WeftJoin <link>  :WeftLeave  :WeftPause  :WeftResume  :WeftUndo  :WeftRedo
+# Commands: :WeftShare [file]  :WeftShareWorkspace  :WeftJoin <link>  :WeftLeave  :WeftPause  :WeftResume  :WeftUndo  :WeftRedo
 #           :WeftStatus  :WeftInvite  :WeftFollow [name]  :WeftVerify  :WeftLog
 # Statusline: %{weft#Statusline()} shows "weft: connected", "weft: offline, 12 unsent", ...
 # Guide: docs/editors.md; protocol: docs/protocol.md ("Language server protocol extensions").
@@ -29,6 +29,7 @@ g:loaded_weft = 1
 import autoload 'weft.vim'
 
 command -nargs=? -complete=file WeftShare weft.Share(<q-args>)
+command WeftShareWorkspace weft.ShareWorkspace()
 command -nargs=1 WeftJoin weft.Join(<q-args>)
 command WeftLeave weft.Leave()
 command WeftPause weft.Execute('weft.pause')

@@ -69,6 +69,10 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
                 caps == null || caps.getWindow() == null || caps.getWindow().getShowMessage() != null,
                 caps != null && caps.getWorkspace() != null && caps.getWorkspace().getInlayHint() != null
                         && Boolean.TRUE.equals(caps.getWorkspace().getInlayHint().getRefreshSupport()));
+        session.configureWorkspace(workspaceFolders(params),
+                caps != null && caps.getWindow() != null && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress()),
+                caps != null && caps.getWorkspace() != null && caps.getWorkspace().getDidChangeWatchedFiles() != null
+                        && Boolean.TRUE.equals(caps.getWorkspace().getDidChangeWatchedFiles().getDynamicRegistration()));
         ServerCapabilities sc = new ServerCapabilities();
         TextDocumentSyncOptions sync = new TextDocumentSyncOptions();
         sync.setOpenClose(true);
@@ -84,6 +88,21 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
         }
         WarmUp.startInBackground();
         return CompletableFuture.completedFuture(new InitializeResult(sc, new ServerInfo("weft-server", "0.1.0")));
+    }
+
+    /** Every {@code file:} workspace folder, in order (empty if the editor sent none). */
+    private static List<Path> workspaceFolders(InitializeParams p) {
+        List<Path> out = new java.util.ArrayList<>();
+        if (p.getWorkspaceFolders() != null) {
+            for (org.eclipse.lsp4j.WorkspaceFolder f : p.getWorkspaceFolders()) {
+                try {
+                    out.add(WorkspaceNames.pathOf(f.getUri()));
+                } catch (IllegalArgumentException e) {
+                    // not a file: folder — cannot be shared
+                }
+            }
+        }
+        return out;
     }
 
     private static Path workspaceRoot(InitializeParams p) {

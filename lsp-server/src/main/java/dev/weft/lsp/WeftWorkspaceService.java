@@ -31,6 +31,8 @@ final class WeftWorkspaceService implements WorkspaceService {
             return switch (params.getCommand()) {
                 case WeftProtocol.SHARE -> session.share(arg(args, WeftProtocol.ShareArgs.class)).thenApply(r -> r);
                 case WeftProtocol.JOIN -> session.join(arg(args, WeftProtocol.JoinArgs.class)).thenApply(r -> r);
+                case WeftProtocol.SHARE_WORKSPACE -> session.shareWorkspace(arg(args,
+                        WeftProtocol.ShareWorkspaceArgs.class)).thenApply(r -> r);
                 case WeftProtocol.LEAVE -> session.leave();
                 case WeftProtocol.PAUSE -> session.setPaused(true);
                 case WeftProtocol.RESUME -> session.setPaused(false);
@@ -76,5 +78,6 @@ final class WeftWorkspaceService implements WorkspaceService {
 
     @Override
     public void didChangeWatchedFiles(DidChangeWatchedFilesParams params) {
+        session.filesChanged();
     }
 }

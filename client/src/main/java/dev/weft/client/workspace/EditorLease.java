@@ -13,12 +13,20 @@ public final class EditorLease implements AutoCloseable {
     private final String fileId;
     /** The file's shared document (confined to the engine's executor); immutable. */
     private final SharedDocument document;
+    /** The file's replica, confined to {@link SharedDocument#executor()} of {@link #document}; immutable. */
+    private final dev.weft.crdt.TextDocument replica;
     private boolean closed;
 
-    EditorLease(Workspace workspace, String fileId, SharedDocument document) {
+    EditorLease(Workspace workspace, String fileId, SharedDocument document, dev.weft.crdt.TextDocument replica) {
         this.workspace = workspace;
         this.fileId = fileId;
         this.document = document;
+        this.replica = replica;
+    }
+
+    /** The replica behind {@link #document()}: touch it only on that document's executor. */
+    public dev.weft.crdt.TextDocument replica() {
+        return replica;
     }
 
     /** The shared document to bind the editor buffer to (it survives renames: it is keyed by file id). */

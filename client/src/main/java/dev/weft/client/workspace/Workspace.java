@@ -74,33 +74,40 @@ public final class Workspace implements AutoCloseable {
      * @param notices        one-line messages for the user (local copies kept aside, files left out…)
      * @param watch          whether to use the platform's file-system events (else polling only)
      * @param stateDir       where to remember bases across restarts ({@link SyncState}), or null for nowhere
+     * @param treeDoc        the room document holding this root's tree log ({@link TreeNames#TREE}, or another
+     *                       root's tree of a multi-root share, {@link TreeNames#rootTree(int)})
      */
     public record Options(java.nio.file.Path root, long agent, long maxFileBytes, Duration pollInterval,
                           Supplier<IgnoreRules> rules, Consumer<String> notices, boolean watch,
-                          java.nio.file.Path stateDir) {
+                          java.nio.file.Path stateDir, String treeDoc) {
         public static Options of(java.nio.file.Path root, Consumer<String> notices) {
             long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
             java.nio.file.Path r = root.toAbsolutePath().normalize();
             return new Options(r, agent, DEFAULT_MAX_FILE_BYTES, Duration.ofSeconds(1), () -> IgnoreRules.load(r),
-                    notices, true, null);
+                    notices, true, null, TreeNames.TREE);
         }
 
         public Options withRules(Supplier<IgnoreRules> rules) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc);
         }
 
         public Options withPolling(Duration pollInterval, boolean watch) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc);
         }
 
         public Options withAgent(long agent) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc);
         }
 
         /** Remembers bases under {@code <root>/.weft/state/<room>/} (never shared: {@code .weft} is excluded). */
         public Options withStateFor(String room) {
             return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch,
-                    root.resolve(".weft").resolve("state").resolve(room));
+                    root.resolve(".weft").resolve("state").resolve(room), treeDoc);
+        }
+
+        /** Uses {@code name} as the tree log document (one per root of a multi-root share). */
+        public Options withTreeDocument(String name) {
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, name);
         }
     }
 
@@ -189,7 +196,7 @@ public final class Workspace implements AutoCloseable {
         this.previous = state == null ? Map.of() : state.load();
         saved.putAll(previous);
         this.treeReplica = new TextDocument(options.agent());
-        this.treeDoc = SharedDocument.open(channels.next(), TreeNames.TREE, treeReplica, engine);
+        this.treeDoc = SharedDocument.open(channels.next(), options.treeDoc(), treeReplica, engine);
         written.add(treeDoc);
         treeDoc.addRemoteChangeListener(changes -> {
             treeDirty = true;
@@ -294,8 +301,18 @@ public final class Workspace implements AutoCloseable {
             if (t == null || t.kind != FileKind.TEXT) {
                 throw new BadPathException("no shared text file at '" + path + "'");
             }
+            if (t.ownership == FileOwnership.MIRRORED) {
+                // The disk may have changed since the last pass (git checkout, sed -i): merge it first, so the
+                // editor, which opened the disk's text, is not handed the old shared text as the truth.
+                try {
+                    syncText(t);
+                    flushEvents();
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "could not read '" + path + "' before handing it to the editor", e);
+                }
+            }
             t.on(FileOwnership.Event.EDITOR_OPENED);
-            return new EditorLease(this, t.fileId, t.doc);
+            return new EditorLease(this, t.fileId, t.doc, t.replica);
         }, engine);
     }
 

@@ -22,7 +22,10 @@ public final class WeftProtocol {
     public static final String UNDO = "weft.undo";
     public static final String REDO = "weft.redo";
     public static final String STATUS = "weft.status";
-    public static final List<String> COMMANDS = List.of(SHARE, JOIN, LEAVE, PAUSE, RESUME, UNDO, REDO, STATUS);
+    /** Shares whole folders (every workspace root) through the workspace engine ({@code docs/workspace.md}). */
+    public static final String SHARE_WORKSPACE = "weft.shareWorkspace";
+    public static final List<String> COMMANDS = List.of(SHARE, JOIN, LEAVE, PAUSE, RESUME, UNDO, REDO, STATUS,
+            SHARE_WORKSPACE);
     /** The relay {@code weft.share} uses when neither its argument nor {@code initializationOptions} names one. */
     public static final String DEFAULT_RELAY_URL = "http://127.0.0.1:7420";
 
@@ -53,6 +56,27 @@ public final class WeftProtocol {
         public String room;
         public String inviteLink;
         public String readOnlyInviteLink;
+    }
+
+    /** Argument of {@code weft.shareWorkspace}. */
+    public static class ShareWorkspaceArgs {
+        public String relayUrl;
+        /** {@code file:} URIs of the folders to share; default: every workspace folder of {@code initialize}. */
+        public List<String> folders;
+    }
+
+    /** Result of {@code weft.shareWorkspace} and of {@code weft.join} of a shared-workspace room. */
+    public static class WorkspaceResult extends JoinResult {
+        public String inviteLink;
+        public String readOnlyInviteLink;
+        /** Always true: tells a client that the room is a shared workspace (files follow on disk). */
+        public boolean workspace = true;
+        /** The local folders mirrored, as {@code file:} URIs, in the room's root order. */
+        public List<String> folders = new ArrayList<>();
+        /** Live files in the room once this member's disk matched it. */
+        public int files;
+        /** Files left out here, each "path (reason)" (at most 50 lines, then a count). */
+        public List<String> leftOut = new ArrayList<>();
     }
 
     /** Argument of {@code weft.join}. */

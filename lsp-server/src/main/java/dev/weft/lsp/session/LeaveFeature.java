@@ -34,6 +34,9 @@ final class LeaveFeature {
             return;
         }
         room.set(null);
+        if (r.workspace != null) {
+            r.workspace.leave(r, open, cursors);
+        }
         for (RoomDocument rd : r.docs.values()) {
             DocumentBinding b = rd.binding;
             if (b != null) {

@@ -32,6 +32,8 @@ public final class Room {
     public volatile java.nio.file.Path writeFolder;
     /** True while incoming changes are paused. */
     public volatile boolean paused;
+    /** For a shared-workspace room: the engines and leases ({@link WorkspaceShareFeature}); null otherwise. */
+    volatile WorkspaceRoom workspace;
 
     public Room(String id, RoomConnector.RoomConnection client, InviteLink link, String inviteLink, String readOnlyInviteLink,
                 RoomJournal journal) {

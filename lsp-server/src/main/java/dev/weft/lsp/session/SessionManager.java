@@ -59,6 +59,9 @@ public final class SessionManager {
     private final LeaveFeature leave;
     private final PauseFeature pause;
     private final UndoFeature undo;
+    private final WorkspaceShareFeature workspaceShare;
+    /** Per-file rooms: disk text at close, merged on reopen. */
+    private final ClosedFileBases closedBases = new ClosedFileBases();
 
     public SessionManager() {
         this(RoomConnector.RELAY);
@@ -79,6 +82,12 @@ public final class SessionManager {
                 leave, status);
         pause = new PauseFeature(room, status);
         undo = new UndoFeature(room, open);
+        workspaceShare = new WorkspaceShareFeature(config, editor, open, room, opener, linker, leave, status, cursors);
+    }
+
+    /** What {@code initialize} said about workspace sharing: every folder, progress and file-watch support. */
+    public void configureWorkspace(List<Path> folders, boolean workDoneProgress, boolean watchRegistration) {
+        workspaceShare.configure(folders, workDoneProgress, watchRegistration);
     }
 
     // ---- configuration (initialize) ----------------------------------------------------------------------------
@@ -122,7 +131,10 @@ public final class SessionManager {
         RoomDocument rd = room.byUri(uri);
         Room r = room.get();
         if (rd != null && r != null) {
+            closedBases.reopened(rd, text);
             linker.bind(r, rd, od);
+        } else if (r != null) {
+            workspaceShare.didOpen(r, od);
         }
     }
 
@@ -143,10 +155,14 @@ public final class SessionManager {
         }
         b.close();
         Room r = room.get();
+        if (workspaceShare.didClose(r, uri, b)) {
+            return;
+        }
         if (r != null) {
             for (RoomDocument rd : r.docs.values()) {
                 if (rd.binding == b) {
                     rd.binding = null;
+                    closedBases.closed(rd);
                     journal.schedule(r, rd);
                 }
             }
@@ -157,12 +173,41 @@ public final class SessionManager {
 
     /** {@code weft.share}. */
     public CompletableFuture<WeftProtocol.ShareResult> share(WeftProtocol.ShareArgs args) {
-        return thread.command(() -> share.share(args));
+        return thread.command(() -> {
+            Room r = room.get();
+            if (r != null && r.workspace != null) {
+                // Every file of the shared folders is shared already: answer with the room's links.
+                WeftProtocol.ShareResult res = new WeftProtocol.ShareResult();
+                res.room = r.id;
+                res.inviteLink = r.inviteLink;
+                res.readOnlyInviteLink = r.readOnlyInviteLink;
+                return res;
+            }
+            return share.share(args);
+        });
     }
 
-    /** {@code weft.join}. */
+    /** {@code weft.shareWorkspace}: every workspace folder, through the workspace engine. */
+    public CompletableFuture<WeftProtocol.WorkspaceResult> shareWorkspace(WeftProtocol.ShareWorkspaceArgs args) {
+        return thread.command(() -> workspaceShare.share(args));
+    }
+
+    /** {@code weft.join}: a shared-workspace room is mirrored folder-wide, any other room as before. */
     public CompletableFuture<WeftProtocol.JoinResult> join(WeftProtocol.JoinArgs args) {
-        return thread.command(() -> join.join(args));
+        return thread.command(() -> {
+            WeftProtocol.WorkspaceResult w = workspaceShare.tryJoin(args);
+            return w != null ? w : join.join(args);
+        });
+    }
+
+    /** {@code workspace/didChangeWatchedFiles}: shared folders take the changes in at once. */
+    public void filesChanged() {
+        workspaceShare.filesChanged();
+    }
+
+    /** The local folders of the current shared-workspace room (empty outside one). */
+    public List<Path> sharedFolders() {
+        return workspaceShare.sharedFolders();
     }
 
     /** {@code weft.leave}: stops sharing; local files and the journal stay. */

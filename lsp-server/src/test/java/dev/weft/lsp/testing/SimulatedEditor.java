@@ -236,7 +236,14 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector, Path workspace,
                            JsonObject initOptions) throws Exception {
-        this(ordering, offeredEncodings, connector, null, workspace, initOptions);
+        this(ordering, offeredEncodings, connector, null, workspace == null ? List.of() : List.of(workspace),
+                initOptions);
+    }
+
+    /** An editor with several workspace folders (a multi-root VS Code workspace), sent as {@code workspaceFolders}. */
+    public SimulatedEditor(Ordering ordering, RoomConnector connector, List<Path> workspaceFolders,
+                           JsonObject initOptions) throws Exception {
+        this(ordering, null, connector, null, workspaceFolders, initOptions);
     }
 
     /**
@@ -245,11 +252,13 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
      */
     public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, Process serverProcess, Path workspace,
                            JsonObject initOptions) throws Exception {
-        this(ordering, offeredEncodings, null, serverProcess, workspace, initOptions);
+        this(ordering, offeredEncodings, null, serverProcess, workspace == null ? List.of() : List.of(workspace),
+                initOptions);
     }
 
     private SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector,
-                            Process process, Path workspace, JsonObject initOptions) throws Exception {
+                            Process process, List<Path> folders, JsonObject initOptions) throws Exception {
+        Path workspace = folders.isEmpty() ? null : folders.get(0);
         this.ordering = ordering;
         java.io.InputStream clientIn;
         java.io.OutputStream clientOut;
@@ -287,6 +296,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         WindowClientCapabilities window = new WindowClientCapabilities();
         window.setShowDocument(new ShowDocumentCapabilities(true));
         window.setShowMessage(new org.eclipse.lsp4j.WindowShowMessageRequestCapabilities()); // it answers them
+        window.setWorkDoneProgress(true);
         caps.setWindow(window);
         org.eclipse.lsp4j.WorkspaceClientCapabilities ws = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
         ws.setInlayHint(new org.eclipse.lsp4j.InlayHintWorkspaceCapabilities(true));
@@ -294,6 +304,13 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         init.setCapabilities(caps);
         if (workspace != null) {
             init.setRootUri(workspace.toUri().toString());
+        }
+        if (folders.size() > 1) {
+            List<org.eclipse.lsp4j.WorkspaceFolder> wf = new java.util.ArrayList<>();
+            for (Path f : folders) {
+                wf.add(new org.eclipse.lsp4j.WorkspaceFolder(f.toUri().toString(), f.getFileName().toString()));
+            }
+            init.setWorkspaceFolders(wf);
         }
         init.setInitializationOptions(initOptions);
         initResult = server.initialize(init).get(30, TimeUnit.SECONDS);
@@ -843,6 +860,47 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     @Override
     public void logMessage(MessageParams message) {
+    }
+
+    /** {@code window/workDoneProgress/create} and {@code $/progress}, in arrival order: "create", "begin: title",
+     *  "report: message", "end: message". */
+    public final List<String> progress = new CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletableFuture<Void> createProgress(org.eclipse.lsp4j.WorkDoneProgressCreateParams params) {
+        progress.add("create");
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void notifyProgress(org.eclipse.lsp4j.ProgressParams params) {
+        Object v = params.getValue().isLeft() ? params.getValue().getLeft() : params.getValue().getRight();
+        if (v instanceof org.eclipse.lsp4j.WorkDoneProgressBegin b) {
+            progress.add("begin: " + b.getTitle());
+        } else if (v instanceof org.eclipse.lsp4j.WorkDoneProgressReport r) {
+            progress.add("report: " + r.getMessage());
+        } else if (v instanceof org.eclipse.lsp4j.WorkDoneProgressEnd e) {
+            progress.add("end: " + e.getMessage());
+        } else {
+            progress.add("other: " + v);
+        }
+    }
+
+    /** Closes a buffer ({@code didClose}); the editor forgets it. */
+    public synchronized void close(String uri) {
+        buffers.remove(uri);
+        server.getTextDocumentService().didClose(new org.eclipse.lsp4j.DidCloseTextDocumentParams(
+                new org.eclipse.lsp4j.TextDocumentIdentifier(uri)));
+    }
+
+    /** Whether a buffer is open. */
+    public synchronized boolean isOpen(String uri) {
+        return buffers.containsKey(uri);
+    }
+
+    /** Tells the server about file changes ({@code workspace/didChangeWatchedFiles}), as an editor's watcher does. */
+    public void filesChanged(List<org.eclipse.lsp4j.FileEvent> events) {
+        server.getWorkspaceService().didChangeWatchedFiles(new org.eclipse.lsp4j.DidChangeWatchedFilesParams(events));
     }
 
     @Override

@@ -18,7 +18,21 @@ public final class TreeNames {
     /** A blob hash: SHA-256, 64 lowercase hex digits. */
     public static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+    /** A multi-root share's list of roots: lines {@code treeDocument <TAB> rootName}. */
+    public static final String ROOTS = ".weft/roots";
+
     private TreeNames() {
+    }
+
+    /**
+     * The tree log of root {@code index} (0-based) of a multi-root share: root 0 keeps {@link #TREE}, so a
+     * single-root peer ({@code bin/weft join}) sees the first root.
+     */
+    public static String rootTree(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("root index must be ≥ 0, got " + index);
+        }
+        return index == 0 ? TREE : TREE + "." + (index + 1);
     }
 
     public static String textDoc(String fileId) {
