@@ -34,12 +34,27 @@ final class Trees {
     static void await(String what, long seconds, BooleanSupplier condition, Supplier<String> state)
             throws InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!condition.getAsBoolean()) {
+        while (!holds(condition)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + seconds + " s waiting for " + what + "; state: "
                         + state.get());
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * The condition, or false while a file it reads vanishes between listing and reading (the engine is still moving
+     * or replacing it: a state in flux, not a result).
+     */
+    private static boolean holds(BooleanSupplier condition) {
+        try {
+            return condition.getAsBoolean();
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                return false;
+            }
+            throw e;
         }
     }
 

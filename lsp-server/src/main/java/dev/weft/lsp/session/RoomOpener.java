@@ -41,6 +41,14 @@ final class RoomOpener {
 
     /**
      * A not-yet-connected member connection for {@code link} whose state changes publish status; it fails over to
+     * the configured relays when they name the link's relay (other nodes of its cluster).
+     */
+    RoomConnector.RoomConnection open(InviteLink link) {
+        return open(link, RelayUrls.fallbacksFor(link.relay(), configuredRelays()));
+    }
+
+    /**
+     * A not-yet-connected member connection for {@code link} whose state changes publish status; it fails over to
      * {@code fallbacks} (other nodes of the link's relay cluster).
      */
     RoomConnector.RoomConnection open(InviteLink link, List<URI> fallbacks) {

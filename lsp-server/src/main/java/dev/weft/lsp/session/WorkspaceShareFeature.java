@@ -4,6 +4,7 @@ import dev.weft.client.SharedDocument;
 import dev.weft.client.SyncChannel;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
+import dev.weft.client.relay.RelayUrls;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.client.journal.RoomJournal;
 import dev.weft.client.paths.PathRules;
@@ -117,8 +118,14 @@ final class WorkspaceShareFeature {
                     + "; leave it (weft.leave) before sharing the whole workspace");
         }
         List<Path> dirs = shareFolders(a);
-        String relay = RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL);
-        URI relayUri = URI.create(relay);
+        String relays = RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL);
+        URI relayUri;
+        try {
+            relayUri = RelayUrls.parse(relays).get(0); // the room is created on the first node of a cluster list
+        } catch (MalformedInviteLinkException e) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "relayUrl: " + e.getMessage());
+        }
+        String relay = relayUri.toString();
         RoomCredentials creds;
         InviteLink link;
         InviteLink ro;
