@@ -51,6 +51,21 @@ public final class WireLimits {
      */
     public static final int MAX_DECODED_UPDATE_LENGTH = 16 << 20;
 
+    /**
+     * Most bytes a room's document names may take together in a {@code Welcome} (each name's UTF-8 bytes plus
+     * {@link #WELCOME_NAME_OVERHEAD}): half of {@link #MAX_MESSAGE_BYTES}, so the Welcome that lists every document
+     * always fits in one message, whatever the names' lengths. The relay refuses a new document beyond it.
+     */
+    public static final int MAX_WELCOME_NAME_BYTES = MAX_MESSAGE_BYTES / 2;
+
+    /** Bytes a name costs in a Welcome besides its UTF-8 bytes (its length varint, rounded up). */
+    public static final int WELCOME_NAME_OVERHEAD = 3;
+
+    /** What {@code name} costs in a Welcome's name budget ({@link #MAX_WELCOME_NAME_BYTES}). */
+    public static int welcomeNameCost(String name) {
+        return name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + WELCOME_NAME_OVERHEAD;
+    }
+
     /** True if an update of {@code updateBytes} bytes fits in one {@code Update} message. */
     public static boolean updateFits(long updateBytes) {
         return updateBytes >= 0 && updateBytes <= MAX_UPDATE_BYTES;

@@ -9,6 +9,7 @@ import dev.weft.relay.testing.RoomCredentials;
 import dev.weft.relay.testing.WeftTestClient;
 import dev.weft.sync.ErrorCode;
 import dev.weft.sync.Message;
+import dev.weft.sync.WireLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +73,50 @@ class RelayManyDocumentsTest {
             Message.Error err = a.expect(Message.Error.class);
             assertThat(err.code()).isEqualTo(ErrorCode.TOO_MANY_DOCS);
             assertThat(err.message()).contains("room already holds the maximum of 5 documents");
+        }
+    }
+
+    /**
+     * Long names cannot make the Welcome larger than a message: the relay refuses the document whose name would
+     * take the room's names past {@link WireLimits#MAX_WELCOME_NAME_BYTES}, and a new member's Welcome listing all
+     * the others still arrives.
+     */
+    @Test
+    void longNamesStopAtTheWelcomeBudgetAndTheWelcomeStillArrives() throws Exception {
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("names"), "--max-docs-per-room", "100000",
+                     "--update-rate", "100000", "--update-burst", "100000");
+             WeftTestClient a = JavaWeftClient.connect(relay.url())) {
+            RoomCredentials room = relay.createRoom();
+            a.join(room, room.secret(), 1, "ann");
+            String segment = "s".repeat(200);
+            String prefix = String.join("/", segment, segment, segment, segment, segment) + "/";
+            int fits = 0;
+            long used = 0;
+            while (used + WireLimits.welcomeNameCost(prefix + String.format("%05d", fits))
+                    <= WireLimits.MAX_WELCOME_NAME_BYTES) {
+                used += WireLimits.welcomeNameCost(prefix + String.format("%05d", fits));
+                fits++;
+            }
+            for (int i = 0; i < fits; i++) {
+                a.send(new Message.SyncRequest(prefix + String.format("%05d", i), VersionVector.EMPTY));
+            }
+            int replies = 0;
+            while (replies < fits) {
+                WeftTestClient.Event e = a.nextEvent(Duration.ofSeconds(20));
+                assertThat(e).as("replies so far: %d of %d", replies, fits).isNotNull();
+                assertThat(e.message()).isNotInstanceOf(Message.Error.class);
+                if (e.message() instanceof Message.SyncReply) {
+                    replies++;
+                }
+            }
+            a.send(new Message.SyncRequest(prefix + String.format("%05d", fits), VersionVector.EMPTY));
+            Message.Error err = a.expect(Message.Error.class);
+            assertThat(err.code()).isEqualTo(ErrorCode.TOO_MANY_DOCS);
+            assertThat(err.message()).contains("a Welcome may list");
+            try (WeftTestClient b = JavaWeftClient.connect(relay.url())) {
+                Message.Welcome w = b.join(room, room.secret(), 2, "bob");
+                assertThat(w.docNames()).hasSize(fits);
+            }
         }
     }
 }

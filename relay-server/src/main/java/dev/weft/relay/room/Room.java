@@ -240,6 +240,13 @@ public final class Room {
                         + ctx.config().maxDocsPerRoom() + " documents", m.doc());
                 return null;
             }
+            long names = welcomeNameBytes() + WireLimits.welcomeNameCost(m.doc());
+            if (names > WireLimits.MAX_WELCOME_NAME_BYTES) {
+                s.sendError(ErrorCode.TOO_MANY_DOCS, "the room's document names would take " + names
+                        + " bytes, more than the " + WireLimits.MAX_WELCOME_NAME_BYTES + " a Welcome may list; use "
+                        + "shorter names or fewer documents", m.doc());
+                return null;
+            }
         }
         if (!s.subscriptions.contains(m.doc()) && s.subscriptions.size() >= ctx.config().maxDocsPerConnection()) {
             s.sendError(ErrorCode.TOO_MANY_DOCS, "connection already syncs the maximum of "
@@ -284,6 +291,15 @@ public final class Room {
             s.send(new Message.StateCheckReply(m.doc(), v, StateCheckResult.DIFFERENT_TEXT,
                     doc.replica.encodeStateAsUpdate()));
         }
+    }
+
+    /** What the room's document names take in a Welcome ({@link WireLimits#welcomeNameCost}); O(documents). */
+    private long welcomeNameBytes() {
+        long total = 0;
+        for (String name : docs.keySet()) {
+            total += WireLimits.welcomeNameCost(name);
+        }
+        return total;
     }
 
     private SharedDoc createDoc(String name, Session creator) {
