@@ -3,6 +3,7 @@ package dev.weft.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.client.testing.InMemoryRelay;
 import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
 import dev.weft.sync.ErrorCode;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SharedDocumentTest {
-    private final FakeRelay relay = new FakeRelay();
+    private final InMemoryRelay relay = new InMemoryRelay();
     private final List<SharedDocument> open = new ArrayList<>();
 
     @AfterEach
@@ -25,15 +26,16 @@ class SharedDocumentTest {
         open.forEach(SharedDocument::close);
     }
 
-    private SharedDocument open(FakeRelay.Connection c, long agent) {
+    private SharedDocument open(InMemoryRelay.Member c, long agent) {
         SharedDocument d = SharedDocument.open(c, "doc.txt", new TextDocument(agent));
         open.add(d);
         return d;
     }
 
-    /** Lets every queued message cascade through the documents' executors. */
+    /** Lets every queued message cascade through the relay, the members' deliveries and the documents' executors. */
     private void settle() {
         for (int round = 0; round < 6; round++) {
+            relay.drain();
             for (SharedDocument d : open) {
                 d.call(x -> null).join();
             }
@@ -46,7 +48,7 @@ class SharedDocumentTest {
 
     @Test
     void anEditOverTheProtocolLimitIsSentInUpdatesThatEachFit() throws Exception {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
         d.addErrorListener(errors::add);
@@ -73,7 +75,7 @@ class SharedDocumentTest {
 
     @Test
     void editsMadeOfflineAreSentAndAckedOnConnect() throws Exception {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         d.insert(0, "hello").join();
         assertThat(d.unackedCount()).isEqualTo(5);
@@ -90,8 +92,8 @@ class SharedDocumentTest {
 
     @Test
     void editsWhileConnectedAreSentImmediatelyAndReachTheOtherMember() {
-        FakeRelay.Connection ca = relay.newConnection(1, false);
-        FakeRelay.Connection cb = relay.newConnection(2, false);
+        InMemoryRelay.Member ca = relay.newConnection(1, false);
+        InMemoryRelay.Member cb = relay.newConnection(2, false);
         SharedDocument a = open(ca, 11);
         SharedDocument b = open(cb, 22);
         List<List<TextChange>> seenByB = Collections.synchronizedList(new ArrayList<>());
@@ -110,14 +112,14 @@ class SharedDocumentTest {
 
     @Test
     void joinerReceivesExistingTextInTheSyncReply() {
-        FakeRelay.Connection ca = relay.newConnection(1, false);
+        InMemoryRelay.Member ca = relay.newConnection(1, false);
         SharedDocument a = open(ca, 11);
         ca.connect();
         a.insert(0, "existing").join();
         settle();
         ca.disconnect();
 
-        FakeRelay.Connection cb = relay.newConnection(2, false);
+        InMemoryRelay.Member cb = relay.newConnection(2, false);
         SharedDocument b = open(cb, 22);
         List<TextChange> changes = Collections.synchronizedList(new ArrayList<>());
         b.addRemoteChangeListener(changes::addAll);
@@ -130,7 +132,7 @@ class SharedDocumentTest {
 
     @Test
     void ackLostWhenRelayDiedAfterCommitIsRecoveredWithAnEmptyUpdate() {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         c.connect();
         settle();
@@ -153,7 +155,7 @@ class SharedDocumentTest {
 
     @Test
     void updateLostInRelayCrashIsResentAsADiffOnReconnect() {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         c.connect();
         d.insert(0, "kept ").join();
@@ -175,7 +177,7 @@ class SharedDocumentTest {
 
     @Test
     void deleteLostInRelayCrashIsResentAlthoughVersionsCannotShowIt() throws Exception {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         c.connect();
         d.insert(0, "abcdef").join();
@@ -201,13 +203,13 @@ class SharedDocumentTest {
     void reopenedNonEmptyReplicaSendsItsDeleteSetOnFirstSync() {
         TextDocument journaled = new TextDocument(11);
         journaled.insert(0, "xyz");
-        FakeRelay.Connection c0 = relay.newConnection(9, false);
+        InMemoryRelay.Member c0 = relay.newConnection(9, false);
         SharedDocument seed = open(c0, 99);
         c0.connect();
         settle();
         c0.disconnect();
         // The relay has "xyz" (e.g. from an earlier session); the journaled replica deleted "y" while offline.
-        FakeRelay.Connection c1 = relay.newConnection(1, false);
+        InMemoryRelay.Member c1 = relay.newConnection(1, false);
         SharedDocument first = SharedDocument.open(c1, "doc.txt", journaled);
         open.add(first);
         c1.connect();
@@ -224,7 +226,7 @@ class SharedDocumentTest {
 
     @Test
     void rateLimitedUpdateIsResentByAResync() throws Exception {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
         d.addErrorListener(errors::add);
@@ -241,7 +243,7 @@ class SharedDocumentTest {
 
     @Test
     void readOnlyMemberCannotEditAndItsReplicaIsUnchanged() {
-        FakeRelay.Connection c = relay.newConnection(1, true);
+        InMemoryRelay.Member c = relay.newConnection(1, true);
         SharedDocument d = open(c, 11);
         c.connect();
         settle();
@@ -255,8 +257,8 @@ class SharedDocumentTest {
 
     @Test
     void awarenessIsLastWriterWinsAndClearedOnRemovalAndDisconnect() {
-        FakeRelay.Connection ca = relay.newConnection(1, false);
-        FakeRelay.Connection cb = relay.newConnection(2, false);
+        InMemoryRelay.Member ca = relay.newConnection(1, false);
+        InMemoryRelay.Member cb = relay.newConnection(2, false);
         SharedDocument a = open(ca, 11);
         SharedDocument b = open(cb, 22);
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -284,7 +286,7 @@ class SharedDocumentTest {
 
     @Test
     void ownAwarenessIsResentAfterReconnect() {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         d.setLocalAwareness("{\"x\":1}");
         c.connect();
@@ -303,10 +305,10 @@ class SharedDocumentTest {
         long seed = Long.getLong("weft.seed", 20261121L);
         SplittableRandom random = new SplittableRandom(seed);
         int n = 3;
-        List<FakeRelay.Connection> conns = new ArrayList<>();
+        List<InMemoryRelay.Member> conns = new ArrayList<>();
         List<SharedDocument> docs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            FakeRelay.Connection c = relay.newConnection(i + 1, false);
+            InMemoryRelay.Member c = relay.newConnection(i + 1, false);
             conns.add(c);
             docs.add(open(c, 100 + i));
             c.connect();
@@ -341,7 +343,7 @@ class SharedDocumentTest {
         relay.notDurable = false;
         relay.withholdAcks = false;
         relay.rateLimitNext = 0;
-        for (FakeRelay.Connection c : conns) {
+        for (InMemoryRelay.Member c : conns) {
             c.disconnect();
             c.connect();
         }
@@ -350,7 +352,7 @@ class SharedDocumentTest {
             assertThat(d.awaitAllAcked(Duration.ofSeconds(10))).as("seed %d: all acked", seed).isTrue();
         }
         // A final round of syncs brings everyone to the relay's state.
-        for (FakeRelay.Connection c : conns) {
+        for (InMemoryRelay.Member c : conns) {
             c.disconnect();
             c.connect();
         }

@@ -1,5 +1,6 @@
 package dev.weft.lsp.e2e;
 
+import dev.weft.relay.testing.RelayProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -47,8 +48,6 @@ class EditorsWithRealServerTest {
     StringBuilder why = new StringBuilder();
     var s = ServerUnderTest.find(why);
     assumeBuilt(s.isPresent(), why.toString());
-    assumeBuilt(Files.isRegularFile(RelayUnderTest.jar()), "relay jar " + RelayUnderTest.jar()
-        + " is not built (run: mvn -pl relay-server -am package -DskipTests)");
     System.out.println("[e2e] language server: " + s.get().description);
     return s.get();
   }
@@ -99,11 +98,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
       sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sim.share(relay.url());
       Path linkFile = dir.resolve("link.txt");
       Files.writeString(linkFile, link);
 
@@ -188,11 +187,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
       sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sim.share(relay.url());
       Path linkFile = dir.resolve("link.txt");
       Files.writeString(linkFile, link);
 
@@ -251,11 +250,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
       sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sim.share(relay.url());
       Path linkFile = dir.resolve("link.txt");
       Files.writeString(linkFile, link);
 
@@ -311,11 +310,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
       sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sim.share(relay.url());
       Path linkFile = dir.resolve("link.txt");
       Files.writeString(linkFile, link);
 
@@ -380,11 +379,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
       sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sim.share(relay.url());
       Path linkFile = dir.resolve("link.txt");
       Files.writeString(linkFile, link);
 
@@ -465,9 +464,9 @@ class EditorsWithRealServerTest {
         .signal("done")
         .await(nvimOut.resolve("done"))
         .dump("final.txt");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, nvimOut, server.command,
-            nvimSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url.toString(),
+            nvimSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url(),
                 "WEFT_E2E_COLOR", "#cf222e"));
         EditorRun emacs = EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"), emacsOut,
             server.command, emacsSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_COLOR", "#0969da"))) {
@@ -524,9 +523,9 @@ class EditorsWithRealServerTest {
         .settle()
         .verify()
         .dump("final.txt");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, out, server.command, steps,
-            Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url.toString()))) {
+            Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url()))) {
       awaitFile(nvim, out.resolve("link.txt"), WAIT);
       String link = Files.readString(out.resolve("link.txt")).trim();
       try (EditorRun emacs = withEmacs ? EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"),
@@ -594,11 +593,11 @@ class EditorsWithRealServerTest {
         .settle()
         .verify()
         .dump("final.txt");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
       sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sim.share(relay.url());
       Files.writeString(dir.resolve("link.txt"), link);
       try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
@@ -644,11 +643,11 @@ class EditorsWithRealServerTest {
         .settle()
         .verify()
         .dump("final.txt");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
       sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sim.share(relay.url());
       Files.writeString(dir.resolve("link.txt"), link);
       try (EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
