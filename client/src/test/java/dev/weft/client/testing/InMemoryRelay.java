@@ -47,11 +47,7 @@ public final class InMemoryRelay {
     /** The relay URL in links to rooms of this relay. */
     public static final URI URL = URI.create("http://in-memory.test");
     /** The relay thread: all room state is confined to it. */
-    private final ExecutorService relay = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "in-memory-relay");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService relay = singleDaemonThread("in-memory-relay");
     /** Rooms by id (an alias maps a second id to the same room); written on the caller's thread, read on the relay's. */
     private final Map<String, RoomState> rooms = new ConcurrentHashMap<>();
     /** Every member ever opened, for {@link #drain()}. */
@@ -213,6 +209,15 @@ public final class InMemoryRelay {
         }
     }
 
+    /** One daemon thread named {@code name}: tests never wait for it to end. */
+    private static ExecutorService singleDaemonThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     private <T> T onRelay(java.util.function.Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, relay).join();
     }
@@ -227,11 +232,7 @@ public final class InMemoryRelay {
         private final String color;
         private final long clientId;
         /** Delivery thread: FIFO to this member. */
-        private final ExecutorService inbox = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "relay-to-member");
-            t.setDaemon(true);
-            return t;
-        });
+        private final ExecutorService inbox = singleDaemonThread("relay-to-member");
         private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
         private final List<ConnectionStateListener> stateListeners = new CopyOnWriteArrayList<>();
         private final List<Consumer<Message>> messageListeners = new CopyOnWriteArrayList<>();

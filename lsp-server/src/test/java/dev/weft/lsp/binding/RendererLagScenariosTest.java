@@ -4,7 +4,6 @@ import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,20 +21,12 @@ class RendererLagScenariosTest extends TwoEditorScenarioTest {
 
     /** Editor 1's user types {@code text} at {@code offset} between the version check and the application. */
     private void typeDuringRendererLag(int offset, String text) {
-        ed(1).afterVersionCheck = p -> typeOnce(offset, text);
+        ed(1).afterVersionCheck = keystroke(offset, offset, text);
     }
 
     /** Editor 1's user types {@code text} at {@code offset} just before the edit reaches the editor. */
     private void typeBeforeTheEditArrives(int offset, String text) {
-        ed(1).beforeApply = p -> typeOnce(offset, text);
-    }
-
-    private final AtomicBoolean typed = new AtomicBoolean();
-
-    private void typeOnce(int offset, String text) {
-        if (typed.compareAndSet(false, true)) {
-            ed(1).edit(uri(1), offset, offset, text);
-        }
+        ed(1).beforeApply = keystroke(offset, offset, text);
     }
 
     @Test
