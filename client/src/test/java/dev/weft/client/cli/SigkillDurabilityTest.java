@@ -164,24 +164,24 @@ class SigkillDurabilityTest {
 
     /** The relay replica's version, as seen by a fresh member's first sync. */
     static VersionVector probeVersion(RelayProcess relay, RoomCredentials room, String doc) throws Exception {
+        return probe(relay, room, doc, TextDocument::version);
+    }
+
+    /** The relay replica's text, as seen by a fresh member's first sync. */
+    static String probeText(RelayProcess relay, RoomCredentials room, String doc) throws Exception {
+        return probe(relay, room, doc, TextDocument::getText);
+    }
+
+    /** What {@code read} sees in a fresh read-only member's replica of {@code doc} after its first sync. */
+    private static <T> T probe(RelayProcess relay, RoomCredentials room, String doc,
+            java.util.function.Function<TextDocument, T> read) throws Exception {
         try (RelayClient c = new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.readOnlySecret()))) {
             c.connect().get(20, TimeUnit.SECONDS);
             SharedDocument d = SharedDocument.open(c, doc, new TextDocument(7));
             d.firstSync().get(20, TimeUnit.SECONDS);
-            VersionVector v = d.call(TextDocument::version).join();
+            T seen = d.call(read).join();
             d.close();
-            return v;
-        }
-    }
-
-    static String probeText(RelayProcess relay, RoomCredentials room, String doc) throws Exception {
-        try (RelayClient c = new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.readOnlySecret()))) {
-            c.connect().get(20, TimeUnit.SECONDS);
-            SharedDocument d = SharedDocument.open(c, doc, new TextDocument(8));
-            d.firstSync().get(20, TimeUnit.SECONDS);
-            String s = d.call(TextDocument::getText).join();
-            d.close();
-            return s;
+            return seen;
         }
     }
 }

@@ -64,6 +64,44 @@ class EditorsWithRealServerTest {
   }
 
   /** Waits for a file an editor writes (a signal), failing early with its logs if the editor died. */
+  /**
+   * The simulated editor opens a copy of the paper and shares it on {@code relay}; returns the link, which is also
+   * written to {@code dir/link.txt}.
+   */
+  private static String sharePaper(ScriptedEditor sim, RelayProcess relay, Path dir) throws Exception {
+    sim.open(copyPaper(sim.workspace));
+    String link = sim.share(relay.url());
+    Files.writeString(dir.resolve("link.txt"), link);
+    return link;
+  }
+
+  /** A step of a scenario that may fail an assertion. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code step}; if an assertion fails, the editor is closed and its report added to the failure. */
+  private static void withReport(EditorRun editor, Step step) throws Exception {
+    try {
+      step.run();
+    } catch (AssertionError e) {
+      editor.close();
+      throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
+    }
+  }
+
+  /**
+   * The editor's script succeeded, and its buffer ({@code label}), the simulated editor's and the relay's copy of
+   * {@code main.tex} all equal {@code expected}.
+   */
+  private static void assertEveryCopyIs(String expected, EditorRun editor, Object label, ScriptedEditor sim,
+      ServerUnderTest server, String link, Path dir) throws Exception {
+    editor.awaitSuccess(SCENARIO);
+    assertThat(editor.read("final.txt")).as("%s buffer\n%s", label, editor.report()).isEqualTo(expected);
+    assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
+    assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+  }
+
   private static void awaitFile(EditorRun editor, Path file, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!Files.exists(file)) {
@@ -101,10 +139,8 @@ class EditorsWithRealServerTest {
     try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -134,7 +170,7 @@ class EditorsWithRealServerTest {
       try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.type("\\section{Conclusion}\n", "The simulated editor wrote this 🚀. ");
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
@@ -142,15 +178,9 @@ class EditorsWithRealServerTest {
           awaitFile(editor, out.resolve("selected"), WAIT);
           sim.awaitCursorOf(kind.executable, WAIT);
           sim.selectAfter("\\section{Conclusion}\n"); // the editor follows sim there
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
+        });
         Files.writeString(dir.resolve("sim-saw-cursor"), "ok");
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("%s buffer\n%s", kind, editor.report()).isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        assertEveryCopyIs(expected, editor, kind, sim, server, link, dir);
         if (kind != EditorRun.Kind.EMACS) {
           // One line for the whole :WeftJoin (the file message and state changes too would need "Press ENTER").
           assertThat(editor.read("join-messages.txt").strip().lines().toList())
@@ -190,10 +220,8 @@ class EditorsWithRealServerTest {
     try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -208,21 +236,15 @@ class EditorsWithRealServerTest {
       try (EditorRun editor = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.paste("\\end{document}\n", pasted1);
           sim.awaitSettled(WAIT);
           Thread.sleep(100);
           sim.paste(pasted1, pasted2);
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("Neovim buffer\n%s", editor.report()).isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        });
+        assertEveryCopyIs(expected, editor, "Neovim", sim, server, link, dir);
       }
     }
   }
@@ -253,10 +275,8 @@ class EditorsWithRealServerTest {
     try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -271,18 +291,12 @@ class EditorsWithRealServerTest {
       try (EditorRun editor = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.paste("\\end{document}\n", appended);
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("Neovim buffer\n%s", editor.report()).isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        });
+        assertEveryCopyIs(expected, editor, "Neovim", sim, server, link, dir);
       }
     }
   }
@@ -313,10 +327,8 @@ class EditorsWithRealServerTest {
     try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -337,7 +349,7 @@ class EditorsWithRealServerTest {
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30",
               "WEFT_E2E_PLAIN_EGLOT", "1"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.type("\\section{Conclusion}\n", "The simulated editor wrote this 🚀. ");
           Thread.sleep(300);
           sim.type("wrote this 🚀. ", "Second burst. ");
@@ -345,15 +357,8 @@ class EditorsWithRealServerTest {
           sim.type("Second burst. ", "Third burst. ");
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("Emacs (plain eglot) buffer\n%s", editor.report())
-            .isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        });
+        assertEveryCopyIs(expected, editor, "Emacs (plain eglot)", sim, server, link, dir);
       }
     }
   }
@@ -382,10 +387,8 @@ class EditorsWithRealServerTest {
     try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -402,19 +405,12 @@ class EditorsWithRealServerTest {
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "40",
               "WEFT_E2E_PLAIN_EGLOT", "1"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.type("\\section{Conclusion}\n", remote);
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("Emacs (plain eglot) buffer\n%s", editor.report())
-            .isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        });
+        assertEveryCopyIs(expected, editor, "Emacs (plain eglot)", sim, server, link, dir);
       }
     }
   }
@@ -470,12 +466,9 @@ class EditorsWithRealServerTest {
                 "WEFT_E2E_COLOR", "#cf222e"));
         EditorRun emacs = EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"), emacsOut,
             server.command, emacsSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_COLOR", "#0969da"))) {
-      try {
+      withReport(emacs, () -> {
         nvim.awaitSuccess(SCENARIO);
-      } catch (AssertionError e) {
-        emacs.close();
-        throw new AssertionError(e.getMessage() + "\n" + emacs.report(), e);
-      }
+      });
       try {
         emacs.awaitSuccess(Duration.ofSeconds(15));
       } catch (AssertionError e) {
@@ -596,21 +589,16 @@ class EditorsWithRealServerTest {
     try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url());
-      Files.writeString(dir.resolve("link.txt"), link);
+      String link = sharePaper(sim, relay, dir);
       try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
-        try {
+        withReport(editor, () -> {
           awaitFile(editor, out.resolve("paused"), WAIT);
           sim.type("\\section{Conclusion}\n", simText);
           sim.awaitSettled(WAIT);
           Files.writeString(dir.resolve("sim-typed"), "ok");
           sim.awaitText("the exact expected text", expected::equals, WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
+        });
         editor.awaitSuccess(SCENARIO);
         assertThat(editor.read("final.txt")).as("%s buffer\n%s", kind, editor.report()).isEqualTo(expected);
         assertThat(server.relayCopy(link, "main.tex", dir))
@@ -646,12 +634,10 @@ class EditorsWithRealServerTest {
     try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url());
-      Files.writeString(dir.resolve("link.txt"), link);
+      String link = sharePaper(sim, relay, dir);
       try (EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
-        try {
+        withReport(nvim, () -> {
           awaitFile(nvim, out.resolve("joined"), WAIT);
           relay.kill();
           Files.writeString(dir.resolve("relay-down"), "ok");
@@ -662,10 +648,7 @@ class EditorsWithRealServerTest {
           relay.restart();
           sim.awaitText("the exact expected text after the relay came back", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          nvim.close();
-          throw new AssertionError(e.getMessage() + "\n" + nvim.report(), e);
-        }
+        });
         nvim.awaitSuccess(SCENARIO);
         assertThat(nvim.read("final.txt")).as("Neovim buffer\n%s", nvim.report()).isEqualTo(expected);
         assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
