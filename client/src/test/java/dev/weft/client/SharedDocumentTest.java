@@ -42,18 +42,23 @@ class SharedDocumentTest {
         }
     }
 
+    /** Connects {@code d}'s member, settles, and returns the list its relay errors are collected in. */
+    private List<RelayRejectedException> connectedCollectingErrors(SharedDocument d) {
+        List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
+        d.addErrorListener(errors::add);
+        ((InMemoryRelay.Member) d.channel()).connect();
+        settle();
+        return errors;
+    }
+
     private static String text(SharedDocument d) {
         return d.call(TextDocument::getText).join();
     }
 
     @Test
     void anEditOverTheProtocolLimitIsSentInUpdatesThatEachFit() throws Exception {
-        InMemoryRelay.Member c = relay.newConnection(1, false);
-        SharedDocument d = open(c, 11);
-        List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
-        d.addErrorListener(errors::add);
-        c.connect();
-        settle();
+        SharedDocument d = open(relay.newConnection(1, false), 11);
+        List<RelayRejectedException> errors = connectedCollectingErrors(d);
         // Random text barely compresses: its update is over WireLimits.MAX_UPDATE_BYTES.
         SplittableRandom rnd = new SplittableRandom(3);
         StringBuilder big = new StringBuilder();
@@ -226,12 +231,8 @@ class SharedDocumentTest {
 
     @Test
     void rateLimitedUpdateIsResentByAResync() throws Exception {
-        InMemoryRelay.Member c = relay.newConnection(1, false);
-        SharedDocument d = open(c, 11);
-        List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
-        d.addErrorListener(errors::add);
-        c.connect();
-        settle();
+        SharedDocument d = open(relay.newConnection(1, false), 11);
+        List<RelayRejectedException> errors = connectedCollectingErrors(d);
         relay.rateLimitNext = 1;
         d.insert(0, "x").join();
 

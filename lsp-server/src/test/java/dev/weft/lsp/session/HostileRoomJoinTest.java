@@ -48,11 +48,9 @@ class HostileRoomJoinTest {
 
     @Test
     void aRoomIdThatTraversesIsRefusedWithoutAWorkspaceFolder() throws Exception {
-        InMemoryRelay relay = new InMemoryRelay();
-        RoomCredentials creds = relay.createRoom();
-        relay.putDocument(creds.room(), "notes.md", "owned\n");
         String evil = "../../outside";
-        relay.alias(creds.room(), evil);
+        InMemoryRelay relay = new InMemoryRelay();
+        RoomCredentials creds = roomWithNotesAlsoAnsweringAs(relay, evil);
         try (SimulatedEditor joiner = editor(new InMemoryRoomConnector(relay), null, "data")) {
             // Without a workspace folder, documents go to <dataDir>/workspace/<room>: ../../outside is tmp/outside.
             assertThatThrownBy(() -> join(joiner, hostileLink(creds, evil)))
@@ -65,11 +63,9 @@ class HostileRoomJoinTest {
 
     @Test
     void aRoomIdThatTraversesIsRefusedBeforeTheSeparateFolderIsUsed() throws Exception {
-        InMemoryRelay relay = new InMemoryRelay();
-        RoomCredentials creds = relay.createRoom();
-        relay.putDocument(creds.room(), "notes.md", "owned\n");
         String evil = "../../../outside";
-        relay.alias(creds.room(), evil);
+        InMemoryRelay relay = new InMemoryRelay();
+        RoomCredentials creds = roomWithNotesAlsoAnsweringAs(relay, evil);
         Path ws = Files.createDirectories(tmp.resolve("a/ws"));
         Files.writeString(ws.resolve("notes.md"), "mine\n"); // differs: the shared one would go to .weft/<room>/
         try (SimulatedEditor joiner = editor(new InMemoryRoomConnector(relay), ws, "data")) {
@@ -200,6 +196,14 @@ class HostileRoomJoinTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** A room on {@code relay} holding {@code notes.md} that the hostile relay also serves as room {@code alias}. */
+    private static RoomCredentials roomWithNotesAlsoAnsweringAs(InMemoryRelay relay, String alias) {
+        RoomCredentials creds = relay.createRoom();
+        relay.putDocument(creds.room(), "notes.md", "owned\n");
+        relay.alias(creds.room(), alias);
+        return creds;
+    }
 
     private SimulatedEditor editor(RoomConnector connector, Path workspace, String data) throws Exception {
         JsonObject opts = new JsonObject();
