@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  * One shared document: a CRDT replica, the serial executor it is confined to, and the client side of the sync
  * protocol over a {@link SyncChannel}.
  *
- * <p>Sync algorithm (Contract 2, {@code docs/protocol.md}), run on every (re)connection: send
+ * <p>Sync algorithm ({@code docs/protocol.md}, "Session"), run on every (re)connection: send
  * {@code SyncRequest(doc, version)}; on {@code SyncReply(update, serverVersion)} integrate the update, then, if
  * the relay lacks some of our operations or some of them are unacknowledged, send
  * {@code Update(encodeDiff(serverVersion))}. While synced, each local edit is sent at once. The relay answers

@@ -3,6 +3,7 @@ package dev.weft.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.client.testing.InMemoryRelay;
 import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
 import dev.weft.sync.ErrorCode;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SharedDocumentTest {
-    private final FakeRelay relay = new FakeRelay();
+    private final InMemoryRelay relay = new InMemoryRelay();
     private final List<SharedDocument> open = new ArrayList<>();
 
     @AfterEach
@@ -25,19 +26,29 @@ class SharedDocumentTest {
         open.forEach(SharedDocument::close);
     }
 
-    private SharedDocument open(FakeRelay.Connection c, long agent) {
+    private SharedDocument open(InMemoryRelay.Member c, long agent) {
         SharedDocument d = SharedDocument.open(c, "doc.txt", new TextDocument(agent));
         open.add(d);
         return d;
     }
 
-    /** Lets every queued message cascade through the documents' executors. */
+    /** Lets every queued message cascade through the relay, the members' deliveries and the documents' executors. */
     private void settle() {
         for (int round = 0; round < 6; round++) {
+            relay.drain();
             for (SharedDocument d : open) {
                 d.call(x -> null).join();
             }
         }
+    }
+
+    /** Connects {@code d}'s member, settles, and returns the list its relay errors are collected in. */
+    private List<RelayRejectedException> connectedCollectingErrors(SharedDocument d) {
+        List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
+        d.addErrorListener(errors::add);
+        ((InMemoryRelay.Member) d.channel()).connect();
+        settle();
+        return errors;
     }
 
     private static String text(SharedDocument d) {
@@ -46,12 +57,8 @@ class SharedDocumentTest {
 
     @Test
     void anEditOverTheProtocolLimitIsSentInUpdatesThatEachFit() throws Exception {
-        FakeRelay.Connection c = relay.newConnection(1, false);
-        SharedDocument d = open(c, 11);
-        List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
-        d.addErrorListener(errors::add);
-        c.connect();
-        settle();
+        SharedDocument d = open(relay.newConnection(1, false), 11);
+        List<RelayRejectedException> errors = connectedCollectingErrors(d);
         // Random text barely compresses: its update is over WireLimits.MAX_UPDATE_BYTES.
         SplittableRandom rnd = new SplittableRandom(3);
         StringBuilder big = new StringBuilder();
@@ -73,7 +80,7 @@ class SharedDocumentTest {
 
     @Test
     void editsMadeOfflineAreSentAndAckedOnConnect() throws Exception {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         d.insert(0, "hello").join();
         assertThat(d.unackedCount()).isEqualTo(5);
@@ -90,8 +97,8 @@ class SharedDocumentTest {
 
     @Test
     void editsWhileConnectedAreSentImmediatelyAndReachTheOtherMember() {
-        FakeRelay.Connection ca = relay.newConnection(1, false);
-        FakeRelay.Connection cb = relay.newConnection(2, false);
+        InMemoryRelay.Member ca = relay.newConnection(1, false);
+        InMemoryRelay.Member cb = relay.newConnection(2, false);
         SharedDocument a = open(ca, 11);
         SharedDocument b = open(cb, 22);
         List<List<TextChange>> seenByB = Collections.synchronizedList(new ArrayList<>());
@@ -110,14 +117,14 @@ class SharedDocumentTest {
 
     @Test
     void joinerReceivesExistingTextInTheSyncReply() {
-        FakeRelay.Connection ca = relay.newConnection(1, false);
+        InMemoryRelay.Member ca = relay.newConnection(1, false);
         SharedDocument a = open(ca, 11);
         ca.connect();
         a.insert(0, "existing").join();
         settle();
         ca.disconnect();
 
-        FakeRelay.Connection cb = relay.newConnection(2, false);
+        InMemoryRelay.Member cb = relay.newConnection(2, false);
         SharedDocument b = open(cb, 22);
         List<TextChange> changes = Collections.synchronizedList(new ArrayList<>());
         b.addRemoteChangeListener(changes::addAll);
@@ -130,7 +137,7 @@ class SharedDocumentTest {
 
     @Test
     void ackLostWhenRelayDiedAfterCommitIsRecoveredWithAnEmptyUpdate() {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         c.connect();
         settle();
@@ -153,7 +160,7 @@ class SharedDocumentTest {
 
     @Test
     void updateLostInRelayCrashIsResentAsADiffOnReconnect() {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         c.connect();
         d.insert(0, "kept ").join();
@@ -175,7 +182,7 @@ class SharedDocumentTest {
 
     @Test
     void deleteLostInRelayCrashIsResentAlthoughVersionsCannotShowIt() throws Exception {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         c.connect();
         d.insert(0, "abcdef").join();
@@ -201,13 +208,13 @@ class SharedDocumentTest {
     void reopenedNonEmptyReplicaSendsItsDeleteSetOnFirstSync() {
         TextDocument journaled = new TextDocument(11);
         journaled.insert(0, "xyz");
-        FakeRelay.Connection c0 = relay.newConnection(9, false);
+        InMemoryRelay.Member c0 = relay.newConnection(9, false);
         SharedDocument seed = open(c0, 99);
         c0.connect();
         settle();
         c0.disconnect();
         // The relay has "xyz" (e.g. from an earlier session); the journaled replica deleted "y" while offline.
-        FakeRelay.Connection c1 = relay.newConnection(1, false);
+        InMemoryRelay.Member c1 = relay.newConnection(1, false);
         SharedDocument first = SharedDocument.open(c1, "doc.txt", journaled);
         open.add(first);
         c1.connect();
@@ -224,12 +231,8 @@ class SharedDocumentTest {
 
     @Test
     void rateLimitedUpdateIsResentByAResync() throws Exception {
-        FakeRelay.Connection c = relay.newConnection(1, false);
-        SharedDocument d = open(c, 11);
-        List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
-        d.addErrorListener(errors::add);
-        c.connect();
-        settle();
+        SharedDocument d = open(relay.newConnection(1, false), 11);
+        List<RelayRejectedException> errors = connectedCollectingErrors(d);
         relay.rateLimitNext = 1;
         d.insert(0, "x").join();
 
@@ -241,7 +244,7 @@ class SharedDocumentTest {
 
     @Test
     void readOnlyMemberCannotEditAndItsReplicaIsUnchanged() {
-        FakeRelay.Connection c = relay.newConnection(1, true);
+        InMemoryRelay.Member c = relay.newConnection(1, true);
         SharedDocument d = open(c, 11);
         c.connect();
         settle();
@@ -255,8 +258,8 @@ class SharedDocumentTest {
 
     @Test
     void awarenessIsLastWriterWinsAndClearedOnRemovalAndDisconnect() {
-        FakeRelay.Connection ca = relay.newConnection(1, false);
-        FakeRelay.Connection cb = relay.newConnection(2, false);
+        InMemoryRelay.Member ca = relay.newConnection(1, false);
+        InMemoryRelay.Member cb = relay.newConnection(2, false);
         SharedDocument a = open(ca, 11);
         SharedDocument b = open(cb, 22);
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -284,7 +287,7 @@ class SharedDocumentTest {
 
     @Test
     void ownAwarenessIsResentAfterReconnect() {
-        FakeRelay.Connection c = relay.newConnection(1, false);
+        InMemoryRelay.Member c = relay.newConnection(1, false);
         SharedDocument d = open(c, 11);
         d.setLocalAwareness("{\"x\":1}");
         c.connect();
@@ -303,10 +306,10 @@ class SharedDocumentTest {
         long seed = Long.getLong("weft.seed", 20261121L);
         SplittableRandom random = new SplittableRandom(seed);
         int n = 3;
-        List<FakeRelay.Connection> conns = new ArrayList<>();
+        List<InMemoryRelay.Member> conns = new ArrayList<>();
         List<SharedDocument> docs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            FakeRelay.Connection c = relay.newConnection(i + 1, false);
+            InMemoryRelay.Member c = relay.newConnection(i + 1, false);
             conns.add(c);
             docs.add(open(c, 100 + i));
             c.connect();
@@ -341,7 +344,7 @@ class SharedDocumentTest {
         relay.notDurable = false;
         relay.withholdAcks = false;
         relay.rateLimitNext = 0;
-        for (FakeRelay.Connection c : conns) {
+        for (InMemoryRelay.Member c : conns) {
             c.disconnect();
             c.connect();
         }
@@ -350,7 +353,7 @@ class SharedDocumentTest {
             assertThat(d.awaitAllAcked(Duration.ofSeconds(10))).as("seed %d: all acked", seed).isTrue();
         }
         // A final round of syncs brings everyone to the relay's state.
-        for (FakeRelay.Connection c : conns) {
+        for (InMemoryRelay.Member c : conns) {
             c.disconnect();
             c.connect();
         }

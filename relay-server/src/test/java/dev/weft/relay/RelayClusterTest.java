@@ -199,8 +199,7 @@ class RelayClusterTest {
         for (RelayProcess n : nodes) {
             try (WeftTestClient r = JavaWeftClient.connect(n.url())) {
                 r.join(room, room.readOnlySecret(), 99, "reader");
-                TextDocument replica = Replicas.fresh();
-                Replicas.sync(r, doc, replica);
+                TextDocument replica = Replicas.synced(r, doc);
                 assertThat(replica.getText()).as("reader on %s", n.url()).isEqualTo(expected.getText());
                 for (Typist t : typists) {
                     assertThat(replica.version().covers(t.acked)).as("client %d's acked version %s on %s", t.clientId,

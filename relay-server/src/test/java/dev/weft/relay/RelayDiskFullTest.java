@@ -98,14 +98,12 @@ class RelayDiskFullTest {
                 relay.restart();
                 try (WeftTestClient b = JavaWeftClient.connect(relay.url())) {
                     b.join(room, room.secret(), 2, "bob");
-                    TextDocument rb = Replicas.fresh();
-                    Replicas.sync(b, "big.txt", rb);
+                    TextDocument rb = Replicas.synced(b, "big.txt");
                     for (VersionVector v : acked) {
                         assertThat(rb.version().covers(v)).as("acknowledged %s survives a SIGKILL", v).isTrue();
                     }
                     assertSameText(rb.getText(), ra.getText(), "big.txt after restart");
-                    TextDocument rnb = Replicas.fresh();
-                    Replicas.sync(b, "new.txt", rnb);
+                    TextDocument rnb = Replicas.synced(b, "new.txt");
                     assertSameText(rnb.getText(), rn.getText(),
                             "new.txt, created while the disk was full and acknowledged after");
                 }

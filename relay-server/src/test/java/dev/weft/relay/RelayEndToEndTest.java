@@ -67,8 +67,7 @@ class RelayEndToEndTest {
 
             Message.Welcome wb = b.join(room, room.secret(), 12, "bob");
             assertThat(wb.docNames()).containsExactly("src/Main.java");
-            TextDocument rb = Replicas.fresh();
-            Replicas.sync(b, "src/Main.java", rb);
+            TextDocument rb = Replicas.synced(b, "src/Main.java");
 
             byte[] update = ra.insert(0, "hello\u0000wörld 🧵").update();
             a.send(new Message.Update("src/Main.java", update));
@@ -107,8 +106,7 @@ class RelayEndToEndTest {
         }
         try (WeftTestClient c = kind.connect(relay)) {
             c.join(room, room.readOnlySecret(), 22, "carol");
-            TextDocument rc = Replicas.fresh();
-            Replicas.sync(c, "notes.md", rc);
+            TextDocument rc = Replicas.synced(c, "notes.md");
             assertThat(rc.getText()).isEqualTo("written while alone; offline tail");
         }
     }
@@ -181,15 +179,13 @@ class RelayEndToEndTest {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient editor = JavaWeftClient.connect(relay.url()); WeftTestClient viewer = kind.connect(relay)) {
             editor.join(room, room.secret(), 51, "ann");
-            TextDocument re = Replicas.fresh();
-            Replicas.sync(editor, "doc.txt", re);
+            TextDocument re = Replicas.synced(editor, "doc.txt");
             editor.send(new Message.Update("doc.txt", re.insert(0, "abc").update()));
             Replicas.awaitAck(editor, "doc.txt", re.version());
 
             Message.Welcome w = viewer.join(room, room.readOnlySecret(), 52, "vic");
             assertThat(w.role()).isEqualTo(Role.READ_ONLY);
-            TextDocument rv = Replicas.fresh();
-            Replicas.sync(viewer, "doc.txt", rv);
+            TextDocument rv = Replicas.synced(viewer, "doc.txt");
             assertThat(rv.getText()).isEqualTo("abc");
 
             viewer.send(new Message.Update("doc.txt", rv.insert(0, "X").update()));
@@ -202,8 +198,7 @@ class RelayEndToEndTest {
             editor.send(new Message.Update("doc.txt", re.insert(3, "d").update()));
             viewer.expect(Message.Update.class);
             assertThat(editor.drain(Duration.ofMillis(200))).noneMatch(m -> m instanceof Message.Update);
-            TextDocument check = Replicas.fresh();
-            Replicas.sync(editor, "doc.txt", check);
+            TextDocument check = Replicas.synced(editor, "doc.txt");
             assertThat(check.getText()).isEqualTo("abcd");
         }
     }
@@ -238,8 +233,7 @@ class RelayEndToEndTest {
             assertThat(a.expect(Message.Error.class).code()).isEqualTo(ErrorCode.UNKNOWN_DOC);
             a.send(new Message.Ack("x", VersionVector.EMPTY));
             assertThat(a.expect(Message.Error.class).code()).isEqualTo(ErrorCode.BAD_MESSAGE);
-            TextDocument r = Replicas.fresh();
-            Replicas.sync(a, "still-works.txt", r);
+            TextDocument r = Replicas.synced(a, "still-works.txt");
             a.send(new Message.Update("still-works.txt", r.insert(0, "ok").update()));
             Replicas.awaitAck(a, "still-works.txt", r.version());
         }
@@ -284,8 +278,7 @@ class RelayEndToEndTest {
             List<TextDocument> replicas = new java.util.ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
                 clients.get(i).join(room, room.secret(), 200 + i, "c" + i);
-                TextDocument r = Replicas.fresh();
-                Replicas.sync(clients.get(i), "c.txt", r);
+                TextDocument r = Replicas.synced(clients.get(i), "c.txt");
                 replicas.add(r);
             }
             for (int round = 0; round < 60; round++) {
@@ -316,8 +309,7 @@ class RelayEndToEndTest {
                 }
                 Replicas.sync(clients.get(i), "c.txt", replicas.get(i));
             }
-            TextDocument fresh = Replicas.fresh();
-            Replicas.sync(clients.get(0), "c.txt", fresh);
+            TextDocument fresh = Replicas.synced(clients.get(0), "c.txt");
             for (TextDocument r : replicas) {
                 r.checkInvariants();
                 assertThat(r.getText()).as("seed %d", seed).isEqualTo(fresh.getText());
@@ -368,8 +360,7 @@ class RelayEndToEndTest {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient a = JavaWeftClient.connect(relay.url())) {
             a.join(room, room.secret(), 101, "ann");
-            TextDocument r = Replicas.fresh();
-            Replicas.sync(a, "m.txt", r);
+            TextDocument r = Replicas.synced(a, "m.txt");
             a.send(new Message.Update("m.txt", r.insert(0, "x").update()));
             Replicas.awaitAck(a, "m.txt", r.version());
             String metrics = RelayProcess.Http.get(relay.url() + "/metrics").body();

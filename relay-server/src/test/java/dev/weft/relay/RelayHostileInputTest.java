@@ -43,8 +43,7 @@ class RelayHostileInputTest {
     /** Joins, syncs {@code doc} and returns the replica. */
     private static TextDocument joinAndSync(WeftTestClient c, RoomCredentials room, long clientId, String doc) {
         c.join(room, room.secret(), clientId, "user" + clientId);
-        TextDocument r = Replicas.fresh();
-        Replicas.sync(c, doc, r);
+        TextDocument r = Replicas.synced(c, doc);
         return r;
     }
 

@@ -72,8 +72,7 @@ class RelayLimitsTest {
             Replicas.awaitAck(good, "a.txt", rg.version());
             assertThat(good.drain(Duration.ofMillis(200))).noneMatch(m -> m instanceof Message.Error);
             // The refused message left nothing behind: a fresh replica sees only the good text.
-            TextDocument fresh = Replicas.fresh();
-            Replicas.sync(good, "a.txt", fresh);
+            TextDocument fresh = Replicas.synced(good, "a.txt");
             assertThat(fresh.getText()).isEqualTo("fine");
         }
     }
@@ -84,8 +83,7 @@ class RelayLimitsTest {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient a = kind.connect(relay)) {
             a.join(room, room.secret(), 1, "ann");
-            TextDocument r = Replicas.fresh();
-            Replicas.sync(a, "big.txt", r);
+            TextDocument r = Replicas.synced(a, "big.txt");
             String accepted = "";
             ErrorCode refused = null;
             for (int i = 0; i < 8 && refused == null; i++) {
@@ -102,8 +100,7 @@ class RelayLimitsTest {
             assertThat(refused).isEqualTo(ErrorCode.DOC_TOO_LARGE);
             try (WeftTestClient check = other(kind).connect(relay)) {
                 check.join(room, room.readOnlySecret(), 2, "check");
-                TextDocument fresh = Replicas.fresh();
-                Replicas.sync(check, "big.txt", fresh);
+                TextDocument fresh = Replicas.synced(check, "big.txt");
                 assertThat(fresh.getText()).isEqualTo(accepted);
                 fresh.checkInvariants();
             }

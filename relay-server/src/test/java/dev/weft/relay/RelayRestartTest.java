@@ -49,8 +49,7 @@ class RelayRestartTest {
             try (WeftTestClient b = NodeWeftClient.connect(relay.url())) {
                 Message.Welcome w = b.join(room, room.readOnlySecret(), 2, "bob");
                 assertThat(w.docNames()).containsExactly("README.md", "src/A.java");
-                TextDocument rb = Replicas.fresh();
-                Replicas.sync(b, "src/A.java", rb);
+                TextDocument rb = Replicas.synced(b, "src/A.java");
                 assertThat(rb.getText()).as("seed %d", seed).isEqualTo(ra.getText());
             }
             // Acked updates survive SIGKILL right after their acks.
@@ -63,8 +62,7 @@ class RelayRestartTest {
             relay.restart();
             try (WeftTestClient c = JavaWeftClient.connect(relay.url())) {
                 c.join(room, room.secret(), 3, "cat");
-                TextDocument rc = Replicas.fresh();
-                Replicas.sync(c, "src/A.java", rc);
+                TextDocument rc = Replicas.synced(c, "src/A.java");
                 assertThat(rc.getText()).as("seed %d", seed).isEqualTo(ra.getText());
                 assertThat(rc.version()).isEqualTo(ra.version());
                 rc.checkInvariants();
@@ -126,8 +124,7 @@ class RelayRestartTest {
             assertThat(relay.log()).contains("\"event\":\"room.unloaded\"");
             try (WeftTestClient b = NodeWeftClient.connect(relay.url())) {
                 b.join(room, room.secret(), 2, "bob");
-                TextDocument rb = Replicas.fresh();
-                Replicas.sync(b, "u.txt", rb);
+                TextDocument rb = Replicas.synced(b, "u.txt");
                 assertThat(rb.getText()).isEqualTo(ra.getText());
                 b.send(new Message.Update("u.txt", rb.insert(0, ">").update()));
                 Replicas.awaitAck(b, "u.txt", rb.version());

@@ -29,8 +29,7 @@ class RelaySlowClientTest {
             RoomCredentials room = relay.createRoom();
             writer.join(room, room.secret(), 1, "writer");
             stalled.join(room, room.secret(), 2, "stalled");
-            TextDocument rw = Replicas.fresh();
-            Replicas.sync(writer, "big.txt", rw);
+            TextDocument rw = Replicas.synced(writer, "big.txt");
             Replicas.sync(stalled, "big.txt", Replicas.fresh());
             signal("STOP", stalled.pid());
             try {
@@ -53,8 +52,7 @@ class RelaySlowClientTest {
             stalled.reconnect();
             assertThat(stalled.awaitConnection(Duration.ofSeconds(10))).isEqualTo("connect");
             stalled.join(room, room.secret(), 2, "stalled");
-            TextDocument rs = Replicas.fresh();
-            Replicas.sync(stalled, "big.txt", rs);
+            TextDocument rs = Replicas.synced(stalled, "big.txt");
             assertThat(rs.getText()).isEqualTo(rw.getText());
         }
     }

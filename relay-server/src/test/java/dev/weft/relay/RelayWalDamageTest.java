@@ -126,8 +126,7 @@ class RelayWalDamageTest {
     private String textOf(RelayProcess relay) {
         try (WeftTestClient b = JavaWeftClient.connect(relay.url())) {
             b.join(room, room.secret(), 2, "bob");
-            TextDocument rb = Replicas.fresh();
-            Replicas.sync(b, "w.txt", rb);
+            TextDocument rb = Replicas.synced(b, "w.txt");
             return rb.getText();
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\nrelay log:\n" + relay.log(), e);

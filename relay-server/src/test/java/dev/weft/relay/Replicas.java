@@ -18,6 +18,13 @@ final class Replicas {
     }
 
     /** SyncRequest → SyncReply, applied; sends the diff the relay lacks. Returns the reply. */
+    /** A fresh replica of {@code doc} brought up to date by {@link #sync} over {@code c}. */
+    static TextDocument synced(WeftTestClient c, String doc) {
+        TextDocument r = fresh();
+        sync(c, doc, r);
+        return r;
+    }
+
     static Message.SyncReply sync(WeftTestClient c, String doc, TextDocument replica) {
         c.send(new Message.SyncRequest(doc, replica.version()));
         Message.SyncReply reply = c.expect(Message.SyncReply.class, r -> r.doc().equals(doc), WeftTestClient.TIMEOUT);

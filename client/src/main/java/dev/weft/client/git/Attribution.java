@@ -1,6 +1,6 @@
 package dev.weft.client.git;
 
-import dev.weft.client.workspace.MinimalDiff;
+import dev.weft.client.text.MinimalDiff;
 import dev.weft.crdt.model.IdRun;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -2,7 +2,7 @@ package dev.weft.client.git;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.patch.AbstractDelta;
-import dev.weft.client.workspace.MinimalDiff;
+import dev.weft.client.text.MinimalDiff;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.weft.client.workspace;
 
+import dev.weft.client.text.MinimalDiff;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.weft.client.workspace;
 
+import dev.weft.client.text.MinimalDiff;
 import dev.weft.client.paths.BadPathException;
 import dev.weft.client.paths.PathValidator;
 import dev.weft.client.SharedDocument;

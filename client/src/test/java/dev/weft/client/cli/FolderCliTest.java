@@ -1,10 +1,10 @@
 package dev.weft.client.cli;
 
+import dev.weft.relay.testing.RelayExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.weft.client.relay.RelayProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,28 +13,16 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code weft share} and {@code weft join} as real processes on a real relay, on a git repository. */
 class FolderCliTest {
     @TempDir
     static Path tmp;
-    static RelayProcess relay;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(tmp.resolve("relay-data"));
-    }
-
-    @AfterAll
-    static void stopRelay() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @RegisterExtension
+    static final RelayExtension relay = new RelayExtension();
 
     static final Set<String> SHARED = new TreeSet<>(Set.of(".gitignore", ".weftignore", "src/.gitignore",
             "src/Main.java", "src/important.tmp", "src/deep/root-only.txt", "keep.log", "docs/crlf.txt",
@@ -52,7 +40,7 @@ class FolderCliTest {
         Files.writeString(b.resolve("docs/crlf.txt"), "bob's own version\n");
 
         try (FolderProcess share = FolderProcess.start(tmp.resolve("p-share"), home, "share", a.toString(),
-                "--relay", relay.url().toString())) {
+                "--relay", relay.uri().toString())) {
             JsonObject room = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject();
             assertThat(room.keySet()).contains("room", "secret", "readOnlySecret", "link");
             String link = room.get("link").getAsString();
@@ -113,7 +101,7 @@ class FolderCliTest {
         Files.writeString(a.resolve("doomed.txt"), "delete me\n");
         Files.writeString(a.resolve("stays.txt"), "stays\n");
         try (FolderProcess share = FolderProcess.start(tmp.resolve("p-share2"), home, "share", a.toString(),
-                "--relay", relay.url().toString())) {
+                "--relay", relay.uri().toString())) {
             String link = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject().get("link").getAsString();
             try (FolderProcess join = FolderProcess.start(tmp.resolve("p-join2"), home, "join", "--link", link,
                     b.toString())) {
@@ -158,19 +146,19 @@ class FolderCliTest {
         }
         Files.write(a.resolve("img.png"), dev.weft.client.workspace.CliFixtures.png());
         try (FolderProcess share = FolderProcess.start(tmp.resolve("p-share4"), home, "share", a.toString(),
-                "--relay", relay.url().toString())) {
+                "--relay", relay.uri().toString())) {
             String link = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject().get("link").getAsString();
-            relay.restart(); // SIGKILL right after the upload was acknowledged, then start on the same data
+            relay.process().restart(); // SIGKILL right after the upload was acknowledged, then start on the same data
             CliProcess.Result ls = CliProcess.run(tmp, "ls", "--link", link);
             assertThat(ls.out().split("\n")).hasSize(41);
             assertThat(CliProcess.run(tmp, "cat", "--link", link, "--doc", "f39.txt").out()).isEqualTo("file 39\n");
 
             // Changes made while the relay is down are uploaded when it is back, and SIGTERM waits for them.
-            relay.kill();
+            relay.process().kill();
             Files.writeString(a.resolve("f0.txt"), "file 0, edited while the relay was down\n");
             Files.writeString(a.resolve("late.txt"), "created while the relay was down\n");
             Thread.sleep(1500); // let the peer notice (it polls every second); not an assertion
-            relay.restart();
+            relay.process().restart();
             awaitRoom(link, "late.txt", "created while the relay was down\n");
             assertThat(share.terminate(30)).isEqualTo(143);
             assertThat(share.stderr()).contains("every local change is durable");

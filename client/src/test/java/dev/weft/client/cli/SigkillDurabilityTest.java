@@ -1,11 +1,11 @@
 package dev.weft.client.cli;
 
+import dev.weft.relay.testing.RelayProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.VersionVector;
 import dev.weft.client.relay.RelayClient;
-import dev.weft.client.relay.RelayProcess;
 import dev.weft.client.relay.RoomApi;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.client.SharedDocument;
@@ -38,11 +38,11 @@ class SigkillDurabilityTest {
         int kills = 4;
         String doc = "durable.txt";
         try (RelayProcess relay = RelayProcess.start(tmp.resolve("data"))) {
-            RoomCredentials room = new RoomApi(relay.url()).createRoom();
+            RoomCredentials room = new RoomApi(relay.uri()).createRoom();
             List<RelayClient> clients = new ArrayList<>();
             List<SharedDocument> docs = new ArrayList<>();
             for (int i = 0; i < typists; i++) {
-                RelayClient c = new RelayClient(RelayClient.Options.of(relay.url(), room.room(), room.secret())
+                RelayClient c = new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.secret())
                         .withTimings(Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofMillis(250),
                                 Duration.ofSeconds(30)));
                 c.connect().get(20, TimeUnit.SECONDS);
@@ -55,7 +55,7 @@ class SigkillDurabilityTest {
 
             Path trace = tmp.resolve("cli-trace.json.gz");
             WeftCliTest.writeTrace(trace, seed, 300);
-            CliProcess cliTypist = CliProcess.start(tmp, "type", "--relay", relay.url().toString(), "--room",
+            CliProcess cliTypist = CliProcess.start(tmp, "type", "--relay", relay.uri().toString(), "--room",
                     room.room(), "--secret", room.secret(), "--doc", doc, "--trace", trace.toString(), "--rate",
                     "30");
             cliTypist.awaitStderr("typing", 30);
@@ -118,7 +118,7 @@ class SigkillDurabilityTest {
                             + "] relay[" + relayText.substring(i, Math.min(relayText.length(), i + 20)) + "] versions equal "
                             + d.call(t -> t.version().equals(relayVersion)).join() + " pending "
                             + d.call(TextDocument::hasPendingUpdates).join() + " unacked " + d.unackedCount());
-                    System.err.println("RELAYLOG " + java.nio.file.Files.readString(tmp.resolve("data-relay.log")).lines()
+                    System.err.println("RELAYLOG " + relay.log().lines()
                             .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("rror")).limit(30).toList());
                 }
                 assertThat(mine).as("seed %d", seed).isEqualTo(relayText);
@@ -133,7 +133,7 @@ class SigkillDurabilityTest {
                 assertThat(relayVersion.get(e.getKey())).isGreaterThanOrEqualTo(e.getValue());
             }
             assertThat(relayText).isNotEmpty();
-            CliProcess.Result cat = CliProcess.run(tmp, "cat", "--relay", relay.url().toString(), "--room",
+            CliProcess.Result cat = CliProcess.run(tmp, "cat", "--relay", relay.uri().toString(), "--room",
                     room.room(), "--secret", room.secret(), "--doc", doc);
             assertThat(cat.exit()).as(cat.err()).isZero();
             assertThat(cat.out()).as("seed %d: weft cat", seed).isEqualTo(relayText);
@@ -164,24 +164,24 @@ class SigkillDurabilityTest {
 
     /** The relay replica's version, as seen by a fresh member's first sync. */
     static VersionVector probeVersion(RelayProcess relay, RoomCredentials room, String doc) throws Exception {
-        try (RelayClient c = new RelayClient(RelayClient.Options.of(relay.url(), room.room(), room.readOnlySecret()))) {
+        return probe(relay, room, doc, TextDocument::version);
+    }
+
+    /** The relay replica's text, as seen by a fresh member's first sync. */
+    static String probeText(RelayProcess relay, RoomCredentials room, String doc) throws Exception {
+        return probe(relay, room, doc, TextDocument::getText);
+    }
+
+    /** What {@code read} sees in a fresh read-only member's replica of {@code doc} after its first sync. */
+    private static <T> T probe(RelayProcess relay, RoomCredentials room, String doc,
+            java.util.function.Function<TextDocument, T> read) throws Exception {
+        try (RelayClient c = new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.readOnlySecret()))) {
             c.connect().get(20, TimeUnit.SECONDS);
             SharedDocument d = SharedDocument.open(c, doc, new TextDocument(7));
             d.firstSync().get(20, TimeUnit.SECONDS);
-            VersionVector v = d.call(TextDocument::version).join();
+            T seen = d.call(read).join();
             d.close();
-            return v;
-        }
-    }
-
-    static String probeText(RelayProcess relay, RoomCredentials room, String doc) throws Exception {
-        try (RelayClient c = new RelayClient(RelayClient.Options.of(relay.url(), room.room(), room.readOnlySecret()))) {
-            c.connect().get(20, TimeUnit.SECONDS);
-            SharedDocument d = SharedDocument.open(c, doc, new TextDocument(8));
-            d.firstSync().get(20, TimeUnit.SECONDS);
-            String s = d.call(TextDocument::getText).join();
-            d.close();
-            return s;
+            return seen;
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.weft.client.cli;
 
+import dev.weft.relay.testing.RelayExtension;
 import dev.weft.client.invite.InviteLink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.weft.client.relay.RelayProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,31 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real CLI, as a process, against a real relay process. */
 class WeftCliTest {
     @TempDir
     static Path tmp;
-    static RelayProcess relay;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(tmp.resolve("data"));
-    }
-
-    @AfterAll
-    static void stopRelay() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @RegisterExtension
+    static final RelayExtension relay = new RelayExtension();
 
     private static JsonObject createRoom() throws Exception {
-        CliProcess.Result r = CliProcess.run(tmp, "create-room", "--relay", relay.url().toString());
+        CliProcess.Result r = CliProcess.run(tmp, "create-room", "--relay", relay.uri().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).endsWith("\n").doesNotContain("\n\n");
         assertThat(r.out().strip()).doesNotContain("\n");
@@ -95,7 +83,7 @@ class WeftCliTest {
         assertThat(room.get("secret").getAsString()).isNotEqualTo(room.get("readOnlySecret").getAsString());
         InviteLink link = InviteLink.parse(room.get("link").getAsString());
         InviteLink readOnly = InviteLink.parse(room.get("readOnlyLink").getAsString());
-        assertThat(link).isEqualTo(new InviteLink(relay.url(), room.get("room").getAsString(),
+        assertThat(link).isEqualTo(new InviteLink(relay.uri(), room.get("room").getAsString(),
                 room.get("secret").getAsString()));
         assertThat(readOnly.secret()).isEqualTo(room.get("readOnlySecret").getAsString());
     }
@@ -105,7 +93,7 @@ class WeftCliTest {
         JsonObject room = createRoom();
         Path trace = tmp.resolve("t1.json.gz");
         String expected = writeTrace(trace, 7, 400);
-        String[] common = {"--relay", relay.url().toString(), "--room", room.get("room").getAsString(),
+        String[] common = {"--relay", relay.uri().toString(), "--room", room.get("room").getAsString(),
                 "--secret", room.get("secret").getAsString(), "--doc", "notes/t1.txt"};
         CliProcess.Result typed = CliProcess.run(tmp, concat(new String[] {"type"}, common, new String[] {"--trace",
                 trace.toString()}));
@@ -118,7 +106,7 @@ class WeftCliTest {
         assertThat(cat.err()).isEmpty();
 
         // The read-only secret can read too.
-        CliProcess.Result ro = CliProcess.run(tmp, "cat", "--relay", relay.url().toString(), "--room",
+        CliProcess.Result ro = CliProcess.run(tmp, "cat", "--relay", relay.uri().toString(), "--room",
                 room.get("room").getAsString(), "--secret", room.get("readOnlySecret").getAsString(), "--doc",
                 "notes/t1.txt");
         assertThat(ro.out()).isEqualTo(expected);
@@ -129,7 +117,7 @@ class WeftCliTest {
         JsonObject room = createRoom();
         Path trace = tmp.resolve("t2.json.gz");
         String expected = writeTrace(trace, 8, 30);
-        String link = new dev.weft.client.invite.InviteLink(relay.url(), room.get("room").getAsString(),
+        String link = new dev.weft.client.invite.InviteLink(relay.uri(), room.get("room").getAsString(),
                 room.get("secret").getAsString()).format();
         CliProcess.Result typed = CliProcess.run(tmp, "type", "--link", link, "--doc", "rate.txt", "--trace",
                 trace.toString(), "--rate", "200");
@@ -141,7 +129,7 @@ class WeftCliTest {
     @Test
     void wrongSecretGivesOneClearLineAndExitCode1() throws Exception {
         JsonObject room = createRoom();
-        CliProcess.Result r = CliProcess.run(tmp, "cat", "--relay", relay.url().toString(), "--room",
+        CliProcess.Result r = CliProcess.run(tmp, "cat", "--relay", relay.uri().toString(), "--room",
                 room.get("room").getAsString(), "--secret", "wrong", "--doc", "x");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
@@ -168,7 +156,7 @@ class WeftCliTest {
         Path concurrent = tmp.resolve("conc.json");
         Files.writeString(concurrent, "{\"kind\": \"concurrent\", \"txns\": []}");
         for (Path p : new Path[] {notJson, concurrent, tmp.resolve("missing.json.gz")}) {
-            CliProcess.Result r = CliProcess.run(tmp, "type", "--relay", relay.url().toString(), "--room",
+            CliProcess.Result r = CliProcess.run(tmp, "type", "--relay", relay.uri().toString(), "--room",
                     room.get("room").getAsString(), "--secret", room.get("secret").getAsString(), "--doc", "x",
                     "--trace", p.toString());
             assertThat(r.exit()).as(p.toString()).isEqualTo(1);
@@ -179,7 +167,7 @@ class WeftCliTest {
     @Test
     void catOfMissingDocumentFailsWithoutCreatingIt() throws Exception {
         JsonObject room = createRoom();
-        String[] args = {"cat", "--relay", relay.url().toString(), "--room", room.get("room").getAsString(),
+        String[] args = {"cat", "--relay", relay.uri().toString(), "--room", room.get("room").getAsString(),
                 "--secret", room.get("secret").getAsString(), "--doc", "nope.txt"};
         CliProcess.Result r = CliProcess.run(tmp, args);
         assertThat(r.exit()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.weft.client.relay;
 
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.client.ConnectionState;
 import dev.weft.client.SharedDocument;
 import dev.weft.client.invite.RoomCredentials;
@@ -32,7 +33,7 @@ class LargeUpdateTest {
     @Test
     void twelveMegabytePasteSyncsInUpdatesThatFitWithoutReconnecting() throws Exception {
         try (RelayProcess relay = RelayProcess.start(tmp.resolve("data"))) {
-            RoomCredentials room = new RoomApi(relay.url()).createRoom();
+            RoomCredentials room = new RoomApi(relay.uri()).createRoom();
             RelayClient ca = client(relay, room);
             RelayClient cb = client(relay, room);
             try (ca; cb) {
@@ -58,7 +59,7 @@ class LargeUpdateTest {
     }
 
     private static RelayClient client(RelayProcess relay, RoomCredentials room) {
-        return new RelayClient(RelayClient.Options.of(relay.url(), room.room(), room.secret())
+        return new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.secret())
                 .withTimings(Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(500),
                         Duration.ofSeconds(3)));
     }

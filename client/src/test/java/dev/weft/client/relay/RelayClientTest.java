@@ -1,5 +1,7 @@
 package dev.weft.client.relay;
 
+import dev.weft.relay.testing.RelayProcess;
+import dev.weft.relay.testing.RelayExtension;
 import dev.weft.client.ConnectionState;
 import dev.weft.client.ReadOnlyDocumentException;
 import dev.weft.client.RelayRejectedException;
@@ -20,31 +22,19 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RelayClient and SharedDocument against a real relay process. */
 class RelayClientTest {
     @TempDir
     static Path tmp;
-    static RelayProcess relay;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(tmp.resolve("data"));
-    }
-
-    @AfterAll
-    static void stopRelay() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @RegisterExtension
+    static final RelayExtension relay = new RelayExtension();
 
     private static RelayClient client(String room, String secret) {
-        return new RelayClient(RelayClient.Options.of(relay.url(), room, secret).withTimings(Duration.ofSeconds(5),
+        return new RelayClient(RelayClient.Options.of(relay.uri(), room, secret).withTimings(Duration.ofSeconds(5),
                 Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(3)));
     }
 
@@ -60,7 +50,7 @@ class RelayClientTest {
 
     @Test
     void createdRoomAdmitsEditorAndReadOnlySecrets() throws Exception {
-        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
         try (RelayClient editor = client(room.room(), room.secret());
              RelayClient reader = client(room.room(), room.readOnlySecret())) {
             assertThat(editor.connect().get(10, TimeUnit.SECONDS).role()).isEqualTo(Role.EDITOR);
@@ -72,7 +62,7 @@ class RelayClientTest {
 
     @Test
     void wrongSecretIsRejectedAndTheClientStopsRetrying() throws Exception {
-        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
         RelayClient c = client(room.room(), "not-the-secret");
         List<ConnectionState> states = Collections.synchronizedList(new ArrayList<>());
         c.addStateListener((s, cause) -> states.add(s));
@@ -99,13 +89,13 @@ class RelayClientTest {
 
     @Test
     void aDeadFirstRelayFailsOverToTheNextUrl() throws Exception {
-        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
         RelayClient c = new RelayClient(RelayClient.Options.of(URI.create("http://127.0.0.1:1"), room.room(),
                 room.secret()).withTimings(Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(100),
-                Duration.ofSeconds(3)), List.of(relay.url()));
+                Duration.ofSeconds(3)), List.of(relay.uri()));
         try (c) {
             assertThat(c.connect().get(10, TimeUnit.SECONDS)).isNotNull();
-            assertThat(c.currentRelay()).isEqualTo(relay.url());
+            assertThat(c.currentRelay()).isEqualTo(relay.uri());
             assertThat(c.state()).isEqualTo(ConnectionState.CONNECTED);
         }
     }
@@ -118,7 +108,7 @@ class RelayClientTest {
 
     @Test
     void arbitraryTextRoundTripsBetweenTwoMembersIncludingSurrogatesAndNul() throws Exception {
-        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
         try (RelayClient ca = client(room.room(), room.secret()); RelayClient cb = client(room.room(),
                 room.secret())) {
             ca.connect().get(10, TimeUnit.SECONDS);
@@ -138,7 +128,7 @@ class RelayClientTest {
 
     @Test
     void awarenessReachesTheOtherMember() throws Exception {
-        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
         try (RelayClient ca = client(room.room(), room.secret()); RelayClient cb = client(room.room(),
                 room.secret())) {
             ca.connect().get(10, TimeUnit.SECONDS);
@@ -161,11 +151,11 @@ class RelayClientTest {
     void clientReconnectsAfterRelayRestartAndResendsOfflineEdits() throws Exception {
         RelayProcess own = RelayProcess.start(tmp.resolve("restart-data"));
         try (own) {
-            RoomCredentials room = new RoomApi(own.url()).createRoom();
-            RelayClient ca = new RelayClient(RelayClient.Options.of(own.url(), room.room(), room.secret())
+            RoomCredentials room = new RoomApi(own.uri()).createRoom();
+            RelayClient ca = new RelayClient(RelayClient.Options.of(own.uri(), room.room(), room.secret())
                     .withTimings(Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(300),
                             Duration.ofSeconds(30)));
-            RelayClient cb = new RelayClient(RelayClient.Options.of(own.url(), room.room(), room.secret())
+            RelayClient cb = new RelayClient(RelayClient.Options.of(own.uri(), room.room(), room.secret())
                     .withTimings(Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(300),
                             Duration.ofSeconds(30)));
             try (ca; cb) {
@@ -202,7 +192,7 @@ class RelayClientTest {
 
     @Test
     void readOnlyMemberReceivesEditsButCannotMakeThem() throws Exception {
-        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
         try (RelayClient ce = client(room.room(), room.secret());
              RelayClient cr = client(room.room(), room.readOnlySecret())) {
             ce.connect().get(10, TimeUnit.SECONDS);

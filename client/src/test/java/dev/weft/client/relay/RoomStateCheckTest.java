@@ -1,16 +1,14 @@
 package dev.weft.client.relay;
 
+import dev.weft.relay.testing.RelayExtension;
 import dev.weft.client.RoomCheckOutcome;
 import dev.weft.client.SharedDocument;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.VersionVector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,25 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the check finds every replica whose text differs from the relay's at the same version and replaces it.
  */
 class RoomStateCheckTest {
-    @TempDir
-    static Path tmp;
-    static RelayProcess relay;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(tmp.resolve("data"));
-    }
-
-    @AfterAll
-    static void stopRelay() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @RegisterExtension
+    static final RelayExtension relay = new RelayExtension();
 
     @Test
     void quietReplicasThatAgreeWithTheRoomAreReportedSame() throws Exception {
-        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
         try (RelayClient ca = client(room); RelayClient cb = client(room)) {
             SharedDocument a = SharedDocument.open(ca, "d", new TextDocument(1));
             SharedDocument b = SharedDocument.open(cb, "d", new TextDocument(2));
@@ -74,7 +59,7 @@ class RoomStateCheckTest {
 
     private void runSeed(long seed) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
-        RoomCredentials room = new RoomApi(relay.url()).createRoom();
+        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
         List<RelayClient> clients = new ArrayList<>();
         try {
             long shared = 1_000 + seed;
@@ -200,7 +185,7 @@ class RoomStateCheckTest {
     }
 
     private static RelayClient client(RoomCredentials room) {
-        return new RelayClient(RelayClient.Options.of(relay.url(), room.room(), room.secret())
+        return new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.secret())
                 .withTimings(Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofMillis(500),
                         Duration.ofSeconds(3)));
     }

@@ -1,46 +1,34 @@
 package dev.weft.client.workspace;
 
+import dev.weft.relay.testing.RelayExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.RoomCredentials;
-import dev.weft.client.relay.RelayProcess;
 import dev.weft.client.relay.RoomApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two in-process folder peers on a real relay process: the concurrent cases of docs/workspace.md. */
 class FolderSyncScenariosTest {
     @TempDir
     static Path tmp;
-    static RelayProcess relay;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(tmp.resolve("relay-data"));
-    }
-
-    @AfterAll
-    static void stopRelay() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @RegisterExtension
+    static final RelayExtension relay = new RelayExtension();
 
     static InviteLink newRoom() {
         return newRoomOn(relay);
     }
 
-    static InviteLink newRoomOn(RelayProcess relay) {
-        RoomCredentials c = new RoomApi(relay.url()).createRoom();
-        return new InviteLink(relay.url(), c.room(), c.secret());
+    static InviteLink newRoomOn(RelayExtension relay) {
+        RoomCredentials c = new RoomApi(relay.uri()).createRoom();
+        return new InviteLink(relay.uri(), c.room(), c.secret());
     }
 
     /** Starts A on {@code a} (shares it), then B on {@code b}; both settled. */

@@ -1,9 +1,9 @@
 package dev.weft.client.workspace;
 
+import dev.weft.relay.testing.RelayExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.client.invite.InviteLink;
-import dev.weft.client.relay.RelayProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +13,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,19 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RandomFolderOpsTest {
     @TempDir
     static Path tmp;
-    static RelayProcess relay;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(tmp.resolve("relay-data"));
-    }
-
-    @AfterAll
-    static void stopRelay() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @RegisterExtension
+    static final RelayExtension relay = new RelayExtension();
 
     @Test
     void threePeersRandomOperationsConverge() throws Exception {

@@ -1,5 +1,6 @@
 package dev.weft.client.workspace;
 
+import dev.weft.client.text.MinimalDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.TextDocument;

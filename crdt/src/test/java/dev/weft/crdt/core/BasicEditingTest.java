@@ -57,18 +57,7 @@ class BasicEditingTest {
     @Test
     void concurrentForwardTypingAtSamePlaceDoesNotInterleave() {
         TextDocument a = new TextDocument(1), b = new TextDocument(2);
-        byte[] base = a.insert(0, "[]").update();
-        b.applyUpdate(base);
-        byte[][] ua = new byte[3][], ub = new byte[3][];
-        String ta = "abc", tb = "XYZ";
-        for (int i = 0; i < 3; i++) {
-            ua[i] = a.insert(1 + i, ta.substring(i, i + 1)).update();
-            ub[i] = b.insert(1 + i, tb.substring(i, i + 1)).update();
-        }
-        for (int i = 0; i < 3; i++) {
-            a.applyUpdate(ub[i]);
-            b.applyUpdate(ua[i]);
-        }
+        typeConcurrentlyInsideBrackets(a, b, "abc", "XYZ", true);
         assertThat(a.getText()).isEqualTo(b.getText());
         assertThat(a.getText()).isIn("[abcXYZ]", "[XYZabc]");
     }
@@ -76,19 +65,29 @@ class BasicEditingTest {
     @Test
     void concurrentBackwardTypingAtSamePlaceDoesNotInterleave() {
         TextDocument a = new TextDocument(1), b = new TextDocument(2);
+        typeConcurrentlyInsideBrackets(a, b, "cba", "ZYX", false);
+        assertThat(a.getText()).isEqualTo(b.getText());
+        assertThat(a.getText()).isIn("[abcXYZ]", "[XYZabc]");
+    }
+
+    /**
+     * {@code a} writes "[]" and {@code b} receives it; then both type their three characters between the brackets at
+     * the same time, one character at a time ({@code forward}: each after the previous; else each at the start),
+     * and finally exchange their updates in typing order.
+     */
+    private static void typeConcurrentlyInsideBrackets(TextDocument a, TextDocument b, String ta, String tb,
+            boolean forward) {
         b.applyUpdate(a.insert(0, "[]").update());
         byte[][] ua = new byte[3][], ub = new byte[3][];
-        String ta = "cba", tb = "ZYX";
         for (int i = 0; i < 3; i++) {
-            ua[i] = a.insert(1, ta.substring(i, i + 1)).update();
-            ub[i] = b.insert(1, tb.substring(i, i + 1)).update();
+            int at = forward ? 1 + i : 1;
+            ua[i] = a.insert(at, ta.substring(i, i + 1)).update();
+            ub[i] = b.insert(at, tb.substring(i, i + 1)).update();
         }
         for (int i = 0; i < 3; i++) {
             a.applyUpdate(ub[i]);
             b.applyUpdate(ua[i]);
         }
-        assertThat(a.getText()).isEqualTo(b.getText());
-        assertThat(a.getText()).isIn("[abcXYZ]", "[XYZabc]");
     }
 
     @Test

@@ -22,32 +22,14 @@ public final class PerfMain {
         String end = (String) t.get("endContent");
         for (int r = 0; r < rounds; r++) {
             long s = System.nanoTime();
-            StringBuilder sb = new StringBuilder();
-            for (Object[] p : patches) {
-                int pos = (Integer) p[0], del = (Integer) p[1];
-                sb.delete(pos, pos + del);
-                sb.insert(pos, (String) p[2]);
-            }
+            Traces.replayOnStringBuilder(patches);
             long floor = System.nanoTime() - s;
             s = System.nanoTime();
             TextDocument a = new TextDocument(1);
-            List<byte[]> ups = new ArrayList<>(patches.size());
-            for (Object[] p : patches) {
-                int pos = (Integer) p[0], del = (Integer) p[1];
-                String ins = (String) p[2];
-                if (del > 0) {
-                    ups.add(a.delete(pos, del).update());
-                }
-                if (!ins.isEmpty()) {
-                    ups.add(a.insert(pos, ins).update());
-                }
-            }
+            List<byte[]> ups = Traces.replayLocally(a, patches);
             long replay = System.nanoTime() - s;
             s = System.nanoTime();
-            TextDocument b = new TextDocument(2);
-            for (byte[] u : ups) {
-                b.applyUpdate(u);
-            }
+            TextDocument b = Traces.merged(2, ups);
             long remote = System.nanoTime() - s;
             s = System.nanoTime();
             byte[] state = a.encodeStateAsUpdate();
@@ -80,10 +62,7 @@ public final class PerfMain {
                 Traces.replayConcurrent(tr, all);
                 long rep = System.nanoTime() - s;
                 s = System.nanoTime();
-                TextDocument m = new TextDocument(77);
-                for (byte[] u : all) {
-                    m.applyUpdate(u);
-                }
+                TextDocument m = Traces.merged(77, all);
                 long merge = System.nanoTime() - s;
                 boolean ok = name.equals("git-makefile") ? m.length() == 113_676 : m.getText().equals(tr.get("endContent"));
                 System.out.printf("%s: per-agent replay %d ms, merge of %d updates %d ms, ok=%s%n", name, rep / 1_000_000,

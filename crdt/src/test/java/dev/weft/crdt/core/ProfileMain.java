@@ -20,12 +20,9 @@ public final class ProfileMain {
             Traces.replayConcurrent(t, ups);
         } else {
             patches = Traces.patches(t);
-            ups = local(patches);
+            ups = Traces.replayLocally(new TextDocument(1), patches);
         }
-        TextDocument full = new TextDocument(5);
-        for (byte[] u : ups) {
-            full.applyUpdate(u);
-        }
+        TextDocument full = Traces.merged(5, ups);
         state = full.encodeStateAsUpdate();
         int iters = 0;
         long total = 0, cpu = 0;
@@ -33,21 +30,9 @@ public final class ProfileMain {
         while (System.nanoTime() < until) {
             long s = System.nanoTime(), c = mx.getCurrentThreadCpuTime();
             switch (phase) {
-                case "merge", "remote" -> {
-                    TextDocument m = new TextDocument(77);
-                    for (byte[] u : ups) {
-                        m.applyUpdate(u);
-                    }
-                }
-                case "local" -> local(patches);
-                case "floor" -> {
-                    StringBuilder sb = new StringBuilder();
-                    for (Object[] p : patches) {
-                        int pos = (Integer) p[0], del = (Integer) p[1];
-                        sb.delete(pos, pos + del);
-                        sb.insert(pos, (String) p[2]);
-                    }
-                }
+                case "merge", "remote" -> Traces.merged(77, ups);
+                case "local" -> Traces.replayLocally(new TextDocument(1), patches);
+                case "floor" -> Traces.replayOnStringBuilder(patches);
                 case "load" -> new TextDocument(9).applyUpdate(state);
                 case "encode" -> full.encodeStateAsUpdate();
                 default -> throw new IllegalArgumentException(phase);
@@ -58,21 +43,5 @@ public final class ProfileMain {
         }
         System.out.printf("%s %s: %d iterations, mean %.1f ms wall, %.1f ms cpu%n", phase, name, iters, total / 1e6 / iters,
                 cpu / 1e6 / iters);
-    }
-
-    static List<byte[]> local(List<Object[]> patches) {
-        TextDocument a = new TextDocument(1);
-        List<byte[]> ups = new ArrayList<>(patches.size());
-        for (Object[] p : patches) {
-            int pos = (Integer) p[0], del = (Integer) p[1];
-            String ins = (String) p[2];
-            if (del > 0) {
-                ups.add(a.delete(pos, del).update());
-            }
-            if (!ins.isEmpty()) {
-                ups.add(a.insert(pos, ins).update());
-            }
-        }
-        return ups;
     }
 }

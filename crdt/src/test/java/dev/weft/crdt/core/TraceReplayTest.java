@@ -25,23 +25,11 @@ class TraceReplayTest {
     @Test
     void automergePaperReplaysLocallyRemotelyAndFromSnapshot() throws Exception {
         Map<String, Object> t = Traces.load(trace("automerge-paper"));
-        TextDocument a = new TextDocument(1), b = new TextDocument(2);
-        List<byte[]> ups = new ArrayList<>();
-        for (Object[] p : Traces.patches(t)) {
-            int pos = (Integer) p[0], del = (Integer) p[1];
-            String ins = (String) p[2];
-            if (del > 0) {
-                ups.add(a.delete(pos, del).update());
-            }
-            if (!ins.isEmpty()) {
-                ups.add(a.insert(pos, ins).update());
-            }
-        }
+        TextDocument a = new TextDocument(1);
+        List<byte[]> ups = Traces.replayLocally(a, Traces.patches(t));
         a.checkInvariants();
         assertThat(a.getText()).isEqualTo(t.get("endContent"));
-        for (byte[] u : ups) {
-            b.applyUpdate(u);
-        }
+        TextDocument b = Traces.merged(2, ups);
         b.checkInvariants();
         assertThat(b.getText()).isEqualTo(t.get("endContent"));
         TextDocument c = new TextDocument(3);
@@ -57,10 +45,7 @@ class TraceReplayTest {
             Map<String, Object> t = Traces.load(trace(name));
             List<byte[]> all = new ArrayList<>();
             TextDocument[] docs = Traces.replayConcurrent(t, all);
-            TextDocument m = new TextDocument(77);
-            for (byte[] u : all) {
-                m.applyUpdate(u);
-            }
+            TextDocument m = Traces.merged(77, all);
             m.checkInvariants();
             assertThat(m.getText()).as(name).isEqualTo(t.get("endContent"));
             for (TextDocument d : docs) {
@@ -77,10 +62,7 @@ class TraceReplayTest {
         Map<String, Object> t = Traces.load(trace("git-makefile"));
         List<byte[]> all = new ArrayList<>();
         TextDocument[] docs = Traces.replayConcurrent(t, all);
-        TextDocument m = new TextDocument(77);
-        for (byte[] u : all) {
-            m.applyUpdate(u);
-        }
+        TextDocument m = Traces.merged(77, all);
         m.checkInvariants();
         assertThat(m.length()).isEqualTo(113_676);
         TextDocument r = new TextDocument(78);

@@ -43,6 +43,42 @@ final class Traces {
         return out;
     }
 
+    /** Replays sequential {@code patches} as local edits on {@code doc}; returns each edit's update in order. */
+    static List<byte[]> replayLocally(TextDocument doc, List<Object[]> patches) {
+        List<byte[]> ups = new ArrayList<>(patches.size());
+        for (Object[] p : patches) {
+            int pos = (Integer) p[0], del = (Integer) p[1];
+            String ins = (String) p[2];
+            if (del > 0) {
+                ups.add(doc.delete(pos, del).update());
+            }
+            if (!ins.isEmpty()) {
+                ups.add(doc.insert(pos, ins).update());
+            }
+        }
+        return ups;
+    }
+
+    /** The text {@code patches} leave, applied to a plain {@link StringBuilder} (the floor to compare with). */
+    static String replayOnStringBuilder(List<Object[]> patches) {
+        StringBuilder sb = new StringBuilder();
+        for (Object[] p : patches) {
+            int pos = (Integer) p[0], del = (Integer) p[1];
+            sb.delete(pos, pos + del);
+            sb.insert(pos, (String) p[2]);
+        }
+        return sb.toString();
+    }
+
+    /** A new replica with agent {@code agent} that applied {@code updates} in order. */
+    static TextDocument merged(long agent, List<byte[]> updates) {
+        TextDocument m = new TextDocument(agent);
+        for (byte[] u : updates) {
+            m.applyUpdate(u);
+        }
+        return m;
+    }
+
     /** Replays a concurrent trace (one replica per agent, synced to each txn's parents) and merges everything. */
     @SuppressWarnings("unchecked")
     static TextDocument[] replayConcurrent(Map<String, Object> trace, List<byte[]> allUpdates) {

@@ -1,5 +1,6 @@
 package dev.weft.lsp.binding;
 
+import dev.weft.client.text.MinimalDiff;
 import dev.weft.crdt.model.IdSet;
 import dev.weft.crdt.model.LocalEdit;
 import dev.weft.crdt.model.TextChange;
@@ -200,7 +201,7 @@ public final class DocumentBinding {
      */
     private void realign() {
         alignment = new Alignment(view.length());
-        for (TextChange c : MinimalDiff.diff(view, replica.getText())) {
+        for (TextChange c : MinimalDiff.changes(view, replica.getText())) {
             alignment.replicaChange(c);
         }
     }
@@ -656,7 +657,7 @@ public final class DocumentBinding {
     }
 
     private void applyWholeReplacement(String text) {
-        for (TextChange d : MinimalDiff.diff(view, text)) {
+        for (TextChange d : MinimalDiff.changes(view, text)) {
             applyLocalEdit(d.offset(), d.offset() + d.deleteLength(), d.insertText());
             userEditEnd = d.offset() + d.insertText().length();
         }
@@ -921,7 +922,7 @@ public final class DocumentBinding {
                 editorText = editorText.substring(0, s) + c.getText() + editorText.substring(e);
             }
         }
-        List<TextChange> typing = MinimalDiff.diff(f.expected(), editorText);
+        List<TextChange> typing = MinimalDiff.changes(f.expected(), editorText);
         int editStart = f.region().viewStart();
         int editEnd = editStart + f.text().length();
         int shift = 0;

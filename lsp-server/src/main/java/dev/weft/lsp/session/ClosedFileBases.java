@@ -1,6 +1,6 @@
 package dev.weft.lsp.session;
 
-import dev.weft.client.workspace.MinimalDiff;
+import dev.weft.client.text.MinimalDiff;
 import dev.weft.client.workspace.TextMerge;
 
 import java.io.IOException;

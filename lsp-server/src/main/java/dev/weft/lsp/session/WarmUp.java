@@ -2,7 +2,7 @@ package dev.weft.lsp.session;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.binding.LineIndex;
-import dev.weft.lsp.binding.MinimalDiff;
+import dev.weft.client.text.MinimalDiff;
 import dev.weft.lsp.binding.PositionEncoding;
 import dev.weft.sync.Message;
 import dev.weft.sync.MessageCodec;
@@ -55,7 +55,7 @@ public final class WarmUp {
                 String got = b.getText();
                 LineIndex li = new LineIndex(got);
                 li.positionOf(got.length() / 2, PositionEncoding.UTF16);
-                MinimalDiff.diff(text, got);
+                MinimalDiff.changes(text, got);
             }
             // Load the transport's classes (OkHttp, Socket.IO, Engine.IO) without connecting anywhere.
             for (String c : new String[]{"dev.weft.client.relay.RelayClient", "dev.weft.client.relay.RoomApi",

@@ -3,7 +3,7 @@ package dev.weft.lsp.bench;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.weft.lsp.customservice.WeftProtocol;
-import dev.weft.lsp.testing.RealRelay;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
 
@@ -44,16 +44,33 @@ public final class LspBenchmark {
             }
         }
         Path tmp = Files.createTempDirectory("weft-lsp-bench");
+        useRelayJar();
 
         System.out.println("== server start to initialize response (5 runs)");
         startup();
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"))) {
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"))) {
             System.out.println("== keystroke to remote buffer through the relay (" + keystrokes + " keystrokes)");
             keystrokeLatency(tmp.resolve("ks"), relay, keystrokes);
             System.out.println("== 1 MB document: open+share, join");
             bigDocument(tmp.resolve("big"), relay);
         }
         System.exit(0);
+    }
+
+    /**
+     * exec:java runs inside Maven's JVM, whose class path holds no relay: unless {@code -Dweft.relay.jar} says
+     * otherwise, {@link RelayProcess} runs the relay's fat jar ({@code relay-server/target/weft-relay.jar}).
+     */
+    static void useRelayJar() {
+        if (System.getProperty("weft.relay.jar") == null) {
+            for (Path jar : List.of(Path.of("relay-server", "target", "weft-relay.jar"),
+                    Path.of("..", "relay-server", "target", "weft-relay.jar"))) {
+                if (Files.isRegularFile(jar)) {
+                    System.setProperty("weft.relay.jar", jar.toAbsolutePath().normalize().toString());
+                    return;
+                }
+            }
+        }
     }
 
     static void startup() throws Exception {
@@ -151,7 +168,7 @@ public final class LspBenchmark {
         return new Object[]{ua, ub, share, join};
     }
 
-    static void keystrokeLatency(Path root, RealRelay relay, int n) throws Exception {
+    static void keystrokeLatency(Path root, RelayProcess relay, int n) throws Exception {
         try (Peer a = new Peer(root, "a"); Peer b = new Peer(root, "b")) {
             Object[] r = shareAndJoin(a, b, "latency.txt", "latency test\n", relay.url());
             String ua = (String) r[0];
@@ -183,7 +200,7 @@ public final class LspBenchmark {
     /** Servers idle this long after start before the 1 MB share (0 = measure fully cold: -Didle=0). */
     static final long IDLE_AFTER_START_MS = Long.getLong("idle", 3000);
 
-    static void bigDocument(Path root, RealRelay relay) throws Exception {
+    static void bigDocument(Path root, RelayProcess relay) throws Exception {
         SplittableRandom rnd = new SplittableRandom(2);
         StringBuilder sb = new StringBuilder(1 << 20);
         String[] words = {"weft", "warp", "loom", "thread", "shuttle", "heddle", "reed", "bobbin"};

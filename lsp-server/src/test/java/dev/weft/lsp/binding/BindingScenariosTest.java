@@ -48,13 +48,8 @@ class BindingScenariosTest extends TwoEditorScenarioTest {
     @Test
     void keystrokeDuringApplyEditIsNotLostVsCode() throws Exception {
         pair(Ordering.VSCODE, Ordering.VSCODE, "abc");
-        AtomicBoolean once = new AtomicBoolean();
         // The user types in editor 1 just as the server's applyEdit arrives: the version no longer matches.
-        ed(1).beforeApply = p -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(uri(1), 3, 3, "Z");
-            }
-        };
+        ed(1).beforeApply = keystroke(3, 3, "Z");
         ed(0).edit(uri(0), 0, 0, "X");
         String text = s.awaitConverged(10_000);
         assertThat(text).isEqualTo("XabcZ");
@@ -65,12 +60,7 @@ class BindingScenariosTest extends TwoEditorScenarioTest {
     void keystrokeDuringApplyEditIsNotLostNeovimSilentSkip() throws Exception {
         pair(Ordering.VSCODE, Ordering.NEOVIM, "abc");
         ed(1).debounceMs = 30;
-        AtomicBoolean once = new AtomicBoolean();
-        ed(1).beforeApply = p -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(uri(1), 1, 1, "Z"); // buffer newer than the edit: skipped, answered applied:true
-            }
-        };
+        ed(1).beforeApply = keystroke(1, 1, "Z"); // buffer newer than the edit: skipped, answered applied:true
         ed(0).edit(uri(0), 3, 3, "X");
         assertThat(s.awaitConverged(10_000)).isEqualTo("aZbcX");
         assertThat(ed(1).applyEditsRefused).isGreaterThanOrEqualTo(1);

@@ -1,7 +1,7 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.lsp.testing.InMemoryRelay;
-import dev.weft.lsp.testing.RealRelay;
+import dev.weft.client.testing.InMemoryRelay;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
@@ -194,14 +194,14 @@ class ConvergenceFuzzTest {
 
     @Test
     void fourEditorsConvergeThroughARealRelay() throws Exception {
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay-data"))) {
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay-data"))) {
             run(3, 400, false, relay);
         }
     }
 
     @Test
     void fourEditorsConvergeThroughARealRelayKilledAndRestarted() throws Exception {
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay-data"))) {
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay-data"))) {
             run(4, 400, true, relay);
         }
     }
@@ -210,7 +210,7 @@ class ConvergenceFuzzTest {
         run(seed, steps, disconnects, null);
     }
 
-    void run(long seed, int steps, boolean disconnects, RealRelay real) throws Exception {
+    void run(long seed, int steps, boolean disconnects, RelayProcess real) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
         s = real == null ? new Session(tmp.resolve("seed" + seed)) : new Session(tmp.resolve("seed" + seed), real.url());
         Ordering[] orderings = {Ordering.VSCODE, Ordering.NEOVIM, Ordering.VSCODE, Ordering.NEOVIM};
@@ -277,7 +277,8 @@ class ConvergenceFuzzTest {
                     eds.get(i).randomEdit(s.uris.get(i), rnd);
                 }
                 if (disconnects && real != null && step == steps / 2) {
-                    real.killAndRestart(); // every member loses its connection; RelayClient reconnects
+                    real.kill();
+                    real.restart(); // every member loses its connection; RelayClient reconnects
                 } else if (disconnects && real == null && rnd.nextInt(60) == 0) {
                     int victim = rnd.nextInt(4);
                     List<InMemoryRelay.Member> all = s.relay.members();

@@ -22,6 +22,13 @@ class NeovimFinalNewlineScenariosTest extends TwoEditorScenarioTest {
     }
 
     /** The replicas (what every member shares), after convergence. */
+    /** Both buffers and both replicas end as {@code want}; editor 1's buffer was never repaired from its replica. */
+    private void assertEverywhereWithoutRepair(String want) throws Exception {
+        assertThat(s.awaitConverged(10_000)).isEqualTo(want);
+        assertReplicas(want);
+        assertThat(repairs(1)).isZero();
+    }
+
     private void assertReplicas(String want) throws Exception {
         for (int i = 0; i < 2; i++) {
             assertThat(s.serverState(i).replica()).as("editor %d's replica", i).isEqualTo(want);
@@ -32,27 +39,21 @@ class NeovimFinalNewlineScenariosTest extends TwoEditorScenarioTest {
     void remoteTextAppendedAfterTheLastNewlineGetsOneFinalNewlineNotACopy() throws Exception {
         pair("abc\ndef\n", 0);
         ed(0).edit(uri(0), 8, 8, "R");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("abc\ndef\nR\n");
-        assertReplicas("abc\ndef\nR\n");
-        assertThat(repairs(1)).isZero();
+        assertEverywhereWithoutRepair("abc\ndef\nR\n");
     }
 
     @Test
     void debouncedNeovimAppendedAfterTheLastNewlineGetsOneFinalNewlineNotACopy() throws Exception {
         pair("abc\ndef\n", 15); // the didChange comes after the applyEdit response
         ed(0).edit(uri(0), 8, 8, "R");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("abc\ndef\nR\n");
-        assertReplicas("abc\ndef\nR\n");
-        assertThat(repairs(1)).isZero();
+        assertEverywhereWithoutRepair("abc\ndef\nR\n");
     }
 
     @Test
     void remoteDeletionOfTheFinalNewlineIsPutBackOnceByNeovim() throws Exception {
         pair("abc\ndef\n", 0);
         ed(0).edit(uri(0), 7, 8, "");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("abc\ndef\n");
-        assertReplicas("abc\ndef\n");
-        assertThat(repairs(1)).isZero();
+        assertEverywhereWithoutRepair("abc\ndef\n");
     }
 
     @Test

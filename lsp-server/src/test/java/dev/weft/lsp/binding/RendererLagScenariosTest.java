@@ -4,7 +4,6 @@ import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,53 +21,46 @@ class RendererLagScenariosTest extends TwoEditorScenarioTest {
 
     /** Editor 1's user types {@code text} at {@code offset} between the version check and the application. */
     private void typeDuringRendererLag(int offset, String text) {
-        ed(1).afterVersionCheck = p -> typeOnce(offset, text);
+        ed(1).afterVersionCheck = keystroke(offset, offset, text);
+    }
+
+    /**
+     * Editors share {@code text}; editor 1's user types {@code typed} at {@code typedAt} during the renderer lag of
+     * editor 0's edit replacing {@code [from, to)} with {@code remote}. Returns the text both editors converge on.
+     */
+    private String remoteEditDuringRendererLag(String text, int typedAt, String typed, int from, int to, String remote)
+            throws Exception {
+        pair(text);
+        typeDuringRendererLag(typedAt, typed);
+        ed(0).edit(uri(0), from, to, remote);
+        return s.awaitConverged(10_000);
     }
 
     /** Editor 1's user types {@code text} at {@code offset} just before the edit reaches the editor. */
     private void typeBeforeTheEditArrives(int offset, String text) {
-        ed(1).beforeApply = p -> typeOnce(offset, text);
-    }
-
-    private final AtomicBoolean typed = new AtomicBoolean();
-
-    private void typeOnce(int offset, String text) {
-        if (typed.compareAndSet(false, true)) {
-            ed(1).edit(uri(1), offset, offset, text);
-        }
+        ed(1).beforeApply = keystroke(offset, offset, text);
     }
 
     @Test
     void keystrokeOnAnotherLineBeforeTheRendererAppliesTheEditIsNotDoubled() throws Exception {
-        pair("line one\nline two\n");
-        typeDuringRendererLag(0, "Z");
-        ed(0).edit(uri(0), 17, 17, "X");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("Zline one\nline twoX\n");
+        assertThat(remoteEditDuringRendererLag("line one\nline two\n", 0, "Z", 17, 17, "X"))
+                .isEqualTo("Zline one\nline twoX\n");
     }
 
     @Test
     void keystrokeEarlierOnTheSameLineShiftsTheRenderersEditAndTheBufferIsCorrected() throws Exception {
-        pair("abc def\n");
-        typeDuringRendererLag(0, "Z");
         // The renderer applies "insert X at line 0, column 7" to "Zabc def\n": X lands one character early.
-        ed(0).edit(uri(0), 7, 7, "X");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("Zabc defX\n");
+        assertThat(remoteEditDuringRendererLag("abc def\n", 0, "Z", 7, 7, "X")).isEqualTo("Zabc defX\n");
     }
 
     @Test
     void bothTypeAtTheSamePlaceDuringRendererLagAndEachKeystrokeIsKeptOnce() throws Exception {
-        pair("ab");
-        typeDuringRendererLag(1, "Y");
-        ed(0).edit(uri(0), 1, 1, "X");
-        assertThat(s.awaitConverged(10_000)).matches("a(XY|YX)b");
+        assertThat(remoteEditDuringRendererLag("ab", 1, "Y", 1, 1, "X")).matches("a(XY|YX)b");
     }
 
     @Test
     void deletionTypedDuringRendererLagIsKeptAndTheEchoIsNotReplayed() throws Exception {
-        pair("hello world\n");
-        typeDuringRendererLag(0, "> ");
-        ed(0).edit(uri(0), 5, 11, "");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("> hello\n");
+        assertThat(remoteEditDuringRendererLag("hello world\n", 0, "> ", 5, 11, "")).isEqualTo("> hello\n");
     }
 
     @Test
@@ -83,9 +75,6 @@ class RendererLagScenariosTest extends TwoEditorScenarioTest {
 
     @Test
     void identicalKeystrokeDuringRendererLagIsKeptOnceAndTheEchoOnce() throws Exception {
-        pair("ab");
-        typeDuringRendererLag(1, " ");
-        ed(0).edit(uri(0), 1, 1, " ");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("a  b");
+        assertThat(remoteEditDuringRendererLag("ab", 1, " ", 1, 1, " ")).isEqualTo("a  b");
     }
 }

@@ -1,12 +1,10 @@
 package dev.weft.lsp.binding;
 
-import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.EchoSplit;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +40,16 @@ class SplitEchoScenariosTest extends TwoEditorScenarioTest {
         ed(1).command("weft.resume", null);
     }
 
+    /**
+     * Editor 0 appends {@code "Q\n"} to {@code "abc\ndef\n"} (editor 1 gets the echo split); then both editors show
+     * {@code expected} and editor 1's buffer was never repaired from the replica.
+     */
+    private void appendQAndExpect(String expected) throws Exception {
+        ed(0).edit(uri(0), 8, 8, "Q\n");
+        assertThat(s.awaitConverged(10_000)).isEqualTo(expected);
+        assertThat(repairs(1)).isZero();
+    }
+
     /** Waits until editor 1 has applied {@code n} applyEdits in all (so the split echo has been sent). */
     private void awaitApplied(int n) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
@@ -74,91 +82,49 @@ class SplitEchoScenariosTest extends TwoEditorScenarioTest {
     @Test
     void keystrokeBeforeTheSplitEchoIsKept() throws Exception {
         pair("abc\ndef\n", EchoSplit.OVERSHOOT);
-        AtomicBoolean once = new AtomicBoolean();
         // The user types just as the edit reaches the editor: stock Neovim skips the stale edit (answer true).
-        ed(1).beforeApply = p -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(uri(1), 0, 0, "Z");
-            }
-        };
-        ed(0).edit(uri(0), 8, 8, "Q\n");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("Zabc\ndef\nQ\n");
-        assertThat(repairs(1)).isZero();
+        ed(1).beforeApply = keystroke(0, 0, "Z");
+        appendQAndExpect("Zabc\ndef\nQ\n");
     }
 
     @Test
     void keystrokeBetweenThePartsOfASplitEchoIsKept() throws Exception {
         pair("abc\ndef\n", EchoSplit.OVERSHOOT);
-        AtomicBoolean once = new AtomicBoolean();
-        ed(1).betweenEchoParts = u -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(u, 0, 0, "Z");
-            }
-        };
-        ed(0).edit(uri(0), 8, 8, "Q\n");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("Zabc\ndef\nQ\n");
-        assertThat(repairs(1)).isZero();
+        ed(1).betweenEchoParts = keystroke(0, 0, "Z");
+        appendQAndExpect("Zabc\ndef\nQ\n");
     }
 
     @Test
     void keystrokeBetweenADeletionAndItsInsertionIsKept() throws Exception {
         pair("one two three\n", EchoSplit.DELETE_THEN_INSERT);
-        AtomicBoolean once = new AtomicBoolean();
-        ed(1).betweenEchoParts = u -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(u, 10, 10, "!"); // "one  three" + "!" before the newline
-            }
-        };
+        Keystroke<String> typedBetween = keystroke(10, 10, "!"); // "one  three" + "!" before the newline
+        ed(1).betweenEchoParts = typedBetween;
         replaceAsOneEdit(4, 7, "2");
         assertThat(s.awaitConverged(10_000)).isEqualTo("one 2 three!\n");
-        assertThat(once).as("the user typed between the parts").isTrue();
+        assertThat(typedBetween.typed()).as("the user typed between the parts").isTrue();
         assertThat(repairs(1)).isZero();
     }
 
     @Test
     void keystrokeRightAfterTheSplitEchoIsKept() throws Exception {
         pair("abc\ndef\n", EchoSplit.OVERSHOOT);
-        AtomicBoolean once = new AtomicBoolean();
-        ed(1).afterApply = p -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(uri(1), 10, 10, "R"); // after "abc\ndef\nQ\n"
-            }
-        };
-        ed(0).edit(uri(0), 8, 8, "Q\n");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("abc\ndef\nQ\nR");
-        assertThat(repairs(1)).isZero();
+        ed(1).afterApply = keystroke(10, 10, "R"); // after "abc\ndef\nQ\n"
+        appendQAndExpect("abc\ndef\nQ\nR");
     }
 
     @Test
     void debouncedSplitEchoAndKeystrokeInOneDidChangeAreNotReplayed() throws Exception {
         pair("abc\ndef\n", EchoSplit.OVERSHOOT);
         ed(1).debounceMs = 15; // Neovim's default debounce coalesces both parts and the keystroke
-        AtomicBoolean once = new AtomicBoolean();
-        ed(1).afterApply = p -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(uri(1), 0, 0, "Z");
-            }
-        };
-        ed(0).edit(uri(0), 8, 8, "Q\n");
-        assertThat(s.awaitConverged(10_000)).isEqualTo("Zabc\ndef\nQ\n");
-        assertThat(repairs(1)).isZero();
+        ed(1).afterApply = keystroke(0, 0, "Z");
+        appendQAndExpect("Zabc\ndef\nQ\n");
     }
 
     @Test
     void identicalTypingTakenForAFirstPartIsKeptWhenTheEditIsRefused() throws Exception {
         // VS Code ordering refuses an edit for an old version; the user's change looks like a deletion part.
-        s = new Session(tmp);
-        s.addEditor(Ordering.VSCODE, null);
-        s.addEditor(Ordering.VSCODE, null);
-        s.share("doc.txt", "one two three\n");
-        s.join(1);
-        s.awaitConverged(10_000);
-        AtomicBoolean once = new AtomicBoolean();
-        ed(1).beforeApply = p -> {
-            if (once.compareAndSet(false, true)) {
-                ed(1).edit(uri(1), 4, 7, ""); // the user deletes "two" too
-            }
-        };
+        startPair(Ordering.VSCODE, Ordering.VSCODE, "one two three\n", e -> { });
+        ed(1).beforeApply = keystroke(4, 7, ""); // the user deletes "two" too
         ed(0).edit(uri(0), 4, 7, "2");
         assertThat(s.awaitConverged(10_000)).isEqualTo("one 2 three\n");
     }

@@ -5,6 +5,7 @@ import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,5 +62,41 @@ abstract class TwoEditorScenarioTest {
     int repairs(int i) throws Exception {
         DocumentBinding b = s.binding(i);
         return b.call(b::repairs).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A hook for editor 1 ({@code beforeApply}, {@code afterApply}, {@code afterVersionCheck},
+     * {@code betweenEchoParts}): editor 1's user replaces {@code [start, end)} with {@code text} the first time the
+     * hook runs; later runs do nothing. One keystroke at a chosen moment of an edit's delivery.
+     */
+    <T> Keystroke<T> keystroke(int start, int end, String text) {
+        return new Keystroke<>(start, end, text);
+    }
+
+    /** See {@link #keystroke}. */
+    final class Keystroke<T> implements Consumer<T> {
+        private final int start;
+        private final int end;
+        private final String text;
+        /** Whether the user has typed it (it is typed at most once). */
+        private final AtomicBoolean typed = new AtomicBoolean();
+
+        Keystroke(int start, int end, String text) {
+            this.start = start;
+            this.end = end;
+            this.text = text;
+        }
+
+        @Override
+        public void accept(T ignored) {
+            if (typed.compareAndSet(false, true)) {
+                ed(1).edit(uri(1), start, end, text);
+            }
+        }
+
+        /** True once the keystroke was typed. */
+        boolean typed() {
+            return typed.get();
+        }
     }
 }

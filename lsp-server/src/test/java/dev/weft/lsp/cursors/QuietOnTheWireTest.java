@@ -29,14 +29,19 @@ class QuietOnTheWireTest {
         }
     }
 
-    @Test
-    void typingNextToAParticipantWithoutACursorSendsNoCursorNotifications() throws Exception {
+    /** Editor 0 shares two lines, editor 1 joins; both VS Code. */
+    private void shareTwoLinesBetweenTwoVsCodes() throws Exception {
         s = new Session(tmp);
         s.addEditor(Ordering.VSCODE, null);
         s.addEditor(Ordering.VSCODE, null);
         s.share("doc.txt", "line one\nline two\n");
         s.join(1);
         s.awaitConverged(10_000);
+    }
+
+    @Test
+    void typingNextToAParticipantWithoutACursorSendsNoCursorNotifications() throws Exception {
+        shareTwoLinesBetweenTwoVsCodes();
         SimulatedEditor typist = s.editors.get(0);
         String uri = s.uris.get(0);
         // Editor 1 is present (announced when its buffer was bound) but never reports a selection.
@@ -59,12 +64,7 @@ class QuietOnTheWireTest {
 
     @Test
     void aRemoteCursorIsSentWhenItMovesAndNotWhenTypingLeavesItWhereItIs() throws Exception {
-        s = new Session(tmp);
-        s.addEditor(Ordering.VSCODE, null);
-        s.addEditor(Ordering.VSCODE, null);
-        s.share("doc.txt", "line one\nline two\n");
-        s.join(1);
-        s.awaitConverged(10_000);
+        shareTwoLinesBetweenTwoVsCodes();
         SimulatedEditor viewer = s.editors.get(1);
         String uri = s.uris.get(1);
         WeftProtocol.SelectionParams sel = new WeftProtocol.SelectionParams();

@@ -1,5 +1,6 @@
 package dev.weft.lsp.e2e;
 
+import dev.weft.relay.testing.RelayProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -30,8 +31,8 @@ class EditorLatencyBenchmarkTest {
   private static ServerUnderTest server() throws IOException {
     StringBuilder why = new StringBuilder();
     var s = ServerUnderTest.find(why);
-    boolean built = s.isPresent() && Files.isRegularFile(RelayUnderTest.jar());
-    String reason = s.isEmpty() ? why.toString() : "relay jar " + RelayUnderTest.jar() + " is not built";
+    boolean built = s.isPresent();
+    String reason = why.toString();
     if (!built && "true".equals(System.getenv("CI"))) {
       throw new AssertionError(reason);
     }
@@ -72,9 +73,9 @@ class EditorLatencyBenchmarkTest {
         .await(nvimOut.resolve("done"))
         .dump("final.txt");
     Duration limit = Duration.ofSeconds(120);
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, nvimOut, server.command, nvimSteps,
-            Map.of("WEFT_E2E_TIMEOUT", "60", "WEFT_E2E_RELAY", relay.url.toString(), "WEFT_E2E_COLOR", "#cf222e"));
+            Map.of("WEFT_E2E_TIMEOUT", "60", "WEFT_E2E_RELAY", relay.uri().toString(), "WEFT_E2E_COLOR", "#cf222e"));
         EditorRun vim = EditorRun.start(EditorRun.Kind.VIM, "vim", dir.resolve("vim-ws"), vimOut, server.command,
             vimSteps, Map.of("WEFT_E2E_TIMEOUT", "60", "WEFT_E2E_COLOR", "#0969da"))) {
       try {

@@ -1,5 +1,6 @@
 package dev.weft.lsp.e2e;
 
+import dev.weft.relay.testing.RelayProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -47,8 +48,6 @@ class EditorsWithRealServerTest {
     StringBuilder why = new StringBuilder();
     var s = ServerUnderTest.find(why);
     assumeBuilt(s.isPresent(), why.toString());
-    assumeBuilt(Files.isRegularFile(RelayUnderTest.jar()), "relay jar " + RelayUnderTest.jar()
-        + " is not built (run: mvn -pl relay-server -am package -DskipTests)");
     System.out.println("[e2e] language server: " + s.get().description);
     return s.get();
   }
@@ -65,6 +64,44 @@ class EditorsWithRealServerTest {
   }
 
   /** Waits for a file an editor writes (a signal), failing early with its logs if the editor died. */
+  /**
+   * The simulated editor opens a copy of the paper and shares it on {@code relay}; returns the link, which is also
+   * written to {@code dir/link.txt}.
+   */
+  private static String sharePaper(ScriptedEditor sim, RelayProcess relay, Path dir) throws Exception {
+    sim.open(copyPaper(sim.workspace));
+    String link = sim.share(relay.url());
+    Files.writeString(dir.resolve("link.txt"), link);
+    return link;
+  }
+
+  /** A step of a scenario that may fail an assertion. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code step}; if an assertion fails, the editor is closed and its report added to the failure. */
+  private static void withReport(EditorRun editor, Step step) throws Exception {
+    try {
+      step.run();
+    } catch (AssertionError e) {
+      editor.close();
+      throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
+    }
+  }
+
+  /**
+   * The editor's script succeeded, and its buffer ({@code label}), the simulated editor's and the relay's copy of
+   * {@code main.tex} all equal {@code expected}.
+   */
+  private static void assertEveryCopyIs(String expected, EditorRun editor, Object label, ScriptedEditor sim,
+      ServerUnderTest server, String link, Path dir) throws Exception {
+    editor.awaitSuccess(SCENARIO);
+    assertThat(editor.read("final.txt")).as("%s buffer\n%s", label, editor.report()).isEqualTo(expected);
+    assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
+    assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+  }
+
   private static void awaitFile(EditorRun editor, Path file, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!Files.exists(file)) {
@@ -99,13 +136,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -135,7 +170,7 @@ class EditorsWithRealServerTest {
       try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.type("\\section{Conclusion}\n", "The simulated editor wrote this 🚀. ");
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
@@ -143,15 +178,9 @@ class EditorsWithRealServerTest {
           awaitFile(editor, out.resolve("selected"), WAIT);
           sim.awaitCursorOf(kind.executable, WAIT);
           sim.selectAfter("\\section{Conclusion}\n"); // the editor follows sim there
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
+        });
         Files.writeString(dir.resolve("sim-saw-cursor"), "ok");
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("%s buffer\n%s", kind, editor.report()).isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        assertEveryCopyIs(expected, editor, kind, sim, server, link, dir);
         if (kind != EditorRun.Kind.EMACS) {
           // One line for the whole :WeftJoin (the file message and state changes too would need "Press ENTER").
           assertThat(editor.read("join-messages.txt").strip().lines().toList())
@@ -188,13 +217,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -209,21 +236,15 @@ class EditorsWithRealServerTest {
       try (EditorRun editor = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.paste("\\end{document}\n", pasted1);
           sim.awaitSettled(WAIT);
           Thread.sleep(100);
           sim.paste(pasted1, pasted2);
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("Neovim buffer\n%s", editor.report()).isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        });
+        assertEveryCopyIs(expected, editor, "Neovim", sim, server, link, dir);
       }
     }
   }
@@ -251,13 +272,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -272,18 +291,12 @@ class EditorsWithRealServerTest {
       try (EditorRun editor = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.paste("\\end{document}\n", appended);
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("Neovim buffer\n%s", editor.report()).isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        });
+        assertEveryCopyIs(expected, editor, "Neovim", sim, server, link, dir);
       }
     }
   }
@@ -311,13 +324,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -338,7 +349,7 @@ class EditorsWithRealServerTest {
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30",
               "WEFT_E2E_PLAIN_EGLOT", "1"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.type("\\section{Conclusion}\n", "The simulated editor wrote this 🚀. ");
           Thread.sleep(300);
           sim.type("wrote this 🚀. ", "Second burst. ");
@@ -346,15 +357,8 @@ class EditorsWithRealServerTest {
           sim.type("Second burst. ", "Third burst. ");
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("Emacs (plain eglot) buffer\n%s", editor.report())
-            .isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        });
+        assertEveryCopyIs(expected, editor, "Emacs (plain eglot)", sim, server, link, dir);
       }
     }
   }
@@ -380,13 +384,11 @@ class EditorsWithRealServerTest {
     Path expectedFile = dir.resolve("expected.txt");
     Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
+      String link = sharePaper(sim, relay, dir);
       Path linkFile = dir.resolve("link.txt");
-      Files.writeString(linkFile, link);
 
       Steps steps = new Steps()
           .join(linkFile)
@@ -403,19 +405,12 @@ class EditorsWithRealServerTest {
           server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "40",
               "WEFT_E2E_PLAIN_EGLOT", "1"))) {
         awaitFile(editor, out.resolve("joined"), WAIT);
-        try {
+        withReport(editor, () -> {
           sim.type("\\section{Conclusion}\n", remote);
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
-        editor.awaitSuccess(SCENARIO);
-        assertThat(editor.read("final.txt")).as("Emacs (plain eglot) buffer\n%s", editor.report())
-            .isEqualTo(expected);
-        assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        });
+        assertEveryCopyIs(expected, editor, "Emacs (plain eglot)", sim, server, link, dir);
       }
     }
   }
@@ -465,18 +460,15 @@ class EditorsWithRealServerTest {
         .signal("done")
         .await(nvimOut.resolve("done"))
         .dump("final.txt");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, nvimOut, server.command,
-            nvimSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url.toString(),
+            nvimSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url(),
                 "WEFT_E2E_COLOR", "#cf222e"));
         EditorRun emacs = EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"), emacsOut,
             server.command, emacsSteps, Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_COLOR", "#0969da"))) {
-      try {
+      withReport(emacs, () -> {
         nvim.awaitSuccess(SCENARIO);
-      } catch (AssertionError e) {
-        emacs.close();
-        throw new AssertionError(e.getMessage() + "\n" + emacs.report(), e);
-      }
+      });
       try {
         emacs.awaitSuccess(Duration.ofSeconds(15));
       } catch (AssertionError e) {
@@ -524,9 +516,9 @@ class EditorsWithRealServerTest {
         .settle()
         .verify()
         .dump("final.txt");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, out, server.command, steps,
-            Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url.toString()))) {
+            Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url()))) {
       awaitFile(nvim, out.resolve("link.txt"), WAIT);
       String link = Files.readString(out.resolve("link.txt")).trim();
       try (EditorRun emacs = withEmacs ? EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"),
@@ -594,24 +586,19 @@ class EditorsWithRealServerTest {
         .settle()
         .verify()
         .dump("final.txt");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
-      Files.writeString(dir.resolve("link.txt"), link);
+      String link = sharePaper(sim, relay, dir);
       try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
-        try {
+        withReport(editor, () -> {
           awaitFile(editor, out.resolve("paused"), WAIT);
           sim.type("\\section{Conclusion}\n", simText);
           sim.awaitSettled(WAIT);
           Files.writeString(dir.resolve("sim-typed"), "ok");
           sim.awaitText("the exact expected text", expected::equals, WAIT);
-        } catch (AssertionError e) {
-          editor.close();
-          throw new AssertionError(e.getMessage() + "\n" + editor.report(), e);
-        }
+        });
         editor.awaitSuccess(SCENARIO);
         assertThat(editor.read("final.txt")).as("%s buffer\n%s", kind, editor.report()).isEqualTo(expected);
         assertThat(server.relayCopy(link, "main.tex", dir))
@@ -644,15 +631,13 @@ class EditorsWithRealServerTest {
         .settle()
         .verify()
         .dump("final.txt");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
             dir.resolve("sim-out"))) {
-      sim.open(copyPaper(sim.workspace));
-      String link = sim.share(relay.url.toString());
-      Files.writeString(dir.resolve("link.txt"), link);
+      String link = sharePaper(sim, relay, dir);
       try (EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
           server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
-        try {
+        withReport(nvim, () -> {
           awaitFile(nvim, out.resolve("joined"), WAIT);
           relay.kill();
           Files.writeString(dir.resolve("relay-down"), "ok");
@@ -663,10 +648,7 @@ class EditorsWithRealServerTest {
           relay.restart();
           sim.awaitText("the exact expected text after the relay came back", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
-        } catch (AssertionError e) {
-          nvim.close();
-          throw new AssertionError(e.getMessage() + "\n" + nvim.report(), e);
-        }
+        });
         nvim.awaitSuccess(SCENARIO);
         assertThat(nvim.read("final.txt")).as("Neovim buffer\n%s", nvim.report()).isEqualTo(expected);
         assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);

@@ -1,5 +1,6 @@
 package dev.weft.lsp.e2e;
 
+import dev.weft.relay.testing.RelayProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,8 +28,8 @@ class PlainLspClientWithRealServerTest {
     StringBuilder why = new StringBuilder();
     var s = ServerUnderTest.find(why);
     boolean ci = "true".equals(System.getenv("CI"));
-    if (s.isEmpty() || !Files.isRegularFile(RelayUnderTest.jar())) {
-      String reason = s.isEmpty() ? why.toString() : "relay jar " + RelayUnderTest.jar() + " is not built";
+    if (s.isEmpty()) {
+      String reason = why.toString();
       if (ci) {
         throw new AssertionError(reason);
       }
@@ -49,7 +50,7 @@ class PlainLspClientWithRealServerTest {
     Map<String, String> env = Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString(),
         "GIT_CONFIG_NOSYSTEM", "1", "USER", "root", "LOGNAME", "root", "WEFT_NAME", "");
 
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor ada = ScriptedEditor.start(server.command, "Ada", "#1f883d", dir.resolve("ada-ws"),
             dir.resolve("ada-out"));
         ScriptedEditor plain = ScriptedEditor.startPlain(server.command, "plain", dir.resolve("plain-ws"),
@@ -57,7 +58,7 @@ class PlainLspClientWithRealServerTest {
       Path file = Files.createDirectories(ada.workspace).resolve("notes.txt");
       Files.writeString(file, "let a = 1\nlet b = 2\n", StandardCharsets.UTF_8);
       ada.open(file);
-      String link = ada.share(relay.url.toString());
+      String link = ada.share(relay.uri().toString());
 
       // Join by a raw workspace/executeCommand; the server shows the written file (window/showDocument).
       plain.joinPlain(link, WAIT);
@@ -91,7 +92,7 @@ class PlainLspClientWithRealServerTest {
   void rejoiningOfflineWithAChangedFileTellsTheUserWhereTheSharedCopyIs() throws Exception {
     ServerUnderTest server = server();
     Path dir = E2eSupport.tempDir("offline-second-copy-");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor ada = ScriptedEditor.start(server.command, "Ada", "#1f883d", dir.resolve("ada-ws"),
             dir.resolve("ada-out"));
         ScriptedEditor bob = ScriptedEditor.start(server.command, "Bob", "#4363d8", dir.resolve("bob-ws"),
@@ -99,7 +100,7 @@ class PlainLspClientWithRealServerTest {
       Path file = Files.createDirectories(ada.workspace).resolve("notes.txt");
       Files.writeString(file, "shared text\n", StandardCharsets.UTF_8);
       ada.open(file);
-      String link = ada.share(relay.url.toString());
+      String link = ada.share(relay.uri().toString());
       bob.join(link);
       bob.type("shared text", " from Bob");
       ada.awaitText("Bob's typing", t -> t.equals("shared text from Bob\n"), WAIT);
@@ -141,13 +142,13 @@ class PlainLspClientWithRealServerTest {
     Path control = Files.createDirectories(dir.resolve("control"));
     Path ws = Files.createDirectories(dir.resolve("nvim-ws"));
     Path script = E2eSupport.repoRoot().resolve("lsp-server/src/test/e2e/plain/nvim-bare.lua");
-    try (RelayUnderTest relay = RelayUnderTest.start(dir);
+    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         ScriptedEditor ada = ScriptedEditor.start(server.command, "Ada", "#1f883d", dir.resolve("ada-ws"),
             dir.resolve("ada-out"))) {
       Path file = Files.createDirectories(ada.workspace).resolve("notes.txt");
       Files.writeString(file, "let a = 1\nlet b = 2\n", StandardCharsets.UTF_8);
       ada.open(file);
-      Files.writeString(control.resolve("link.txt"), ada.share(relay.url.toString()));
+      Files.writeString(control.resolve("link.txt"), ada.share(relay.uri().toString()));
 
       ProcessBuilder pb = new ProcessBuilder("nvim", "--headless", "-u", "NONE", "-c", "luafile " + script)
           .directory(ws.toFile()).redirectErrorStream(true)

@@ -9,8 +9,9 @@ import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RoomApi;
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.customservice.WeftProtocol;
-import dev.weft.lsp.testing.InMemoryRelay;
-import dev.weft.lsp.testing.RealRelay;
+import dev.weft.client.testing.InMemoryRelay;
+import dev.weft.lsp.testing.InMemoryRoomConnector;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
@@ -47,12 +48,10 @@ class HostileRoomJoinTest {
 
     @Test
     void aRoomIdThatTraversesIsRefusedWithoutAWorkspaceFolder() throws Exception {
-        InMemoryRelay relay = new InMemoryRelay();
-        RoomCredentials creds = relay.createRoom(URI.create("http://hostile.test"));
-        relay.putDocument(creds.room(), "notes.md", "owned\n");
         String evil = "../../outside";
-        relay.alias(creds.room(), evil);
-        try (SimulatedEditor joiner = editor(relay, null, "data")) {
+        InMemoryRelay relay = new InMemoryRelay();
+        RoomCredentials creds = roomWithNotesAlsoAnsweringAs(relay, evil);
+        try (SimulatedEditor joiner = editor(new InMemoryRoomConnector(relay), null, "data")) {
             // Without a workspace folder, documents go to <dataDir>/workspace/<room>: ../../outside is tmp/outside.
             assertThatThrownBy(() -> join(joiner, hostileLink(creds, evil)))
                     .hasRootCauseInstanceOf(ResponseErrorException.class).rootCause()
@@ -64,14 +63,12 @@ class HostileRoomJoinTest {
 
     @Test
     void aRoomIdThatTraversesIsRefusedBeforeTheSeparateFolderIsUsed() throws Exception {
-        InMemoryRelay relay = new InMemoryRelay();
-        RoomCredentials creds = relay.createRoom(URI.create("http://hostile.test"));
-        relay.putDocument(creds.room(), "notes.md", "owned\n");
         String evil = "../../../outside";
-        relay.alias(creds.room(), evil);
+        InMemoryRelay relay = new InMemoryRelay();
+        RoomCredentials creds = roomWithNotesAlsoAnsweringAs(relay, evil);
         Path ws = Files.createDirectories(tmp.resolve("a/ws"));
         Files.writeString(ws.resolve("notes.md"), "mine\n"); // differs: the shared one would go to .weft/<room>/
-        try (SimulatedEditor joiner = editor(relay, ws, "data")) {
+        try (SimulatedEditor joiner = editor(new InMemoryRoomConnector(relay), ws, "data")) {
             assertThatThrownBy(() -> join(joiner, hostileLink(creds, evil)))
                     .hasRootCauseInstanceOf(ResponseErrorException.class);
         }
@@ -105,7 +102,7 @@ class HostileRoomJoinTest {
         hostile.put("sub/x", "a file in a folder of the same name\n");
         hostile.put("z-last.txt", "still written\n");
 
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"))) {
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"))) {
             URI relayUri = URI.create(relay.url());
             RoomCredentials creds = new RoomApi(relayUri).createRoom();
             InviteLink link = new InviteLink(relayUri, creds.room(), creds.secret());
@@ -180,7 +177,7 @@ class HostileRoomJoinTest {
     @Test
     void aHostileRelaysTraversingNamesAndBrokenTextAreSkippedAndTheRestJoined() throws Exception {
         InMemoryRelay relay = new InMemoryRelay();
-        RoomCredentials creds = relay.createRoom(URI.create("http://hostile.test"));
+        RoomCredentials creds = relay.createRoom();
         relay.putDocument(creds.room(), "../../escape.txt", "escaped\n");
         relay.putDocument(creds.room(), "/etc/evil", "absolute\n");
         relay.putDocument(creds.room(), "bidi\u202Etxt.exe", "disguised\n");
@@ -188,7 +185,7 @@ class HostileRoomJoinTest {
         relay.putDocument(creds.room(), "fine.txt", "fine\n");
         Path ws = Files.createDirectories(tmp.resolve("a/b/ws"));
         JsonObject res;
-        try (SimulatedEditor joiner = editor(relay, ws, "data")) {
+        try (SimulatedEditor joiner = editor(new InMemoryRoomConnector(relay), ws, "data")) {
             res = join(joiner, new InviteLink(URI.create("http://hostile.test"), creds.room(), creds.secret())
                     .format());
         }
@@ -205,6 +202,14 @@ class HostileRoomJoinTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** A room on {@code relay} holding {@code notes.md} that the hostile relay also serves as room {@code alias}. */
+    private static RoomCredentials roomWithNotesAlsoAnsweringAs(InMemoryRelay relay, String alias) {
+        RoomCredentials creds = relay.createRoom();
+        relay.putDocument(creds.room(), "notes.md", "owned\n");
+        relay.alias(creds.room(), alias);
+        return creds;
+    }
 
     private SimulatedEditor editor(RoomConnector connector, Path workspace, String data) throws Exception {
         JsonObject opts = new JsonObject();

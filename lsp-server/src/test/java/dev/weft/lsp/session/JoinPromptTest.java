@@ -9,7 +9,7 @@ import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RoomApi;
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.customservice.WeftProtocol;
-import dev.weft.lsp.testing.RealRelay;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
 import org.eclipse.lsp4j.MessageActionItem;
@@ -48,13 +48,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JoinPromptTest {
     @TempDir
     static Path tmp;
-    private RealRelay relay;
+    private RelayProcess relay;
     private final Gson gson = new Gson();
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void startRelay() throws Exception {
-        relay = RealRelay.start(tmp.resolve("relay"));
+        relay = RelayProcess.start(tmp.resolve("relay"));
     }
 
     @AfterAll

@@ -3,7 +3,7 @@ package dev.weft.lsp.session;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.weft.lsp.customservice.WeftProtocol;
-import dev.weft.lsp.testing.InMemoryRelay;
+import dev.weft.client.testing.InMemoryRelay;
 import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
@@ -45,7 +45,7 @@ class JournalRestartTest {
             JsonObject opts = new JsonObject();
             opts.addProperty("userName", "user0");
             opts.addProperty("dataDir", tmp.resolve("data0").toString());
-            SimulatedEditor a2 = new SimulatedEditor(Ordering.VSCODE, null, s.relay, s.workspace(0), opts);
+            SimulatedEditor a2 = new SimulatedEditor(Ordering.VSCODE, null, s.connector(), s.workspace(0), opts);
             s.editors.set(0, a2);
             a2.messageRequestAnswer = "Overwrite"; // the file on disk is older than the journal: user agrees
             JsonObject args = new JsonObject();

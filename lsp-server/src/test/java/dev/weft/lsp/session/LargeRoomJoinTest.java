@@ -11,7 +11,7 @@ import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RoomApi;
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.customservice.WeftProtocol;
-import dev.weft.lsp.testing.RealRelay;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
 import java.net.URI;
@@ -45,7 +45,7 @@ class LargeRoomJoinTest {
         for (int i = 0; i < DOCS; i++) {
             texts.put("src/m" + (i % 17) + "/file" + i + ".txt", "file " + i + " value " + random.nextInt() + "\n");
         }
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"))) {
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"))) {
             URI relayUri = URI.create(relay.url());
             RoomCredentials creds = new RoomApi(relayUri).createRoom();
             InviteLink link = new InviteLink(relayUri, creds.room(), creds.secret());

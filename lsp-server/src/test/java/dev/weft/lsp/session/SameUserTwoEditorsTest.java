@@ -5,7 +5,7 @@ import dev.weft.client.invite.InviteLink;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.crdt.TextDocument;
 import dev.weft.lsp.customservice.WeftProtocol;
-import dev.weft.lsp.testing.RealRelay;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.lsp.testing.SimulatedEditor.Ordering;
@@ -37,7 +37,7 @@ class SameUserTwoEditorsTest {
 
     @Test
     void twoServersWithOneDataDirTypeConcurrentlyAndConvergeWithDistinctAgents() throws Exception {
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay-data"));
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay-data"));
              Session s = new Session(tmp, relay.url())) {
             Path home = tmp.resolve("same-home-data");
             s.addEditor(Ordering.VSCODE, null);
@@ -69,7 +69,7 @@ class SameUserTwoEditorsTest {
      */
     @Test
     void replicaForcedToShareAnAgentIdIsRepairedByVerify() throws Exception {
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay-data"));
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay-data"));
              Session s = new Session(tmp, relay.url())) {
             Path home1 = tmp.resolve("data-one");
             Path home2 = tmp.resolve("data-two");

@@ -1,5 +1,6 @@
 package dev.weft.lsp.testing;
 
+import dev.weft.client.testing.InMemoryRelay;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -23,6 +24,8 @@ public final class Session implements AutoCloseable {
     public final InMemoryRelay relay = new InMemoryRelay();
     /** How servers reach rooms, and the relay URL passed to weft.share. */
     private final dev.weft.lsp.session.RoomConnector connector;
+    /** {@link #relay} as the servers' connector. */
+    private final InMemoryRoomConnector inMemory = new InMemoryRoomConnector(relay);
     private final String relayUrl;
     public final List<SimulatedEditor> editors = new ArrayList<>();
     public final List<String> uris = new ArrayList<>();
@@ -34,8 +37,13 @@ public final class Session implements AutoCloseable {
 
     public Session(Path root) {
         this.root = root;
-        this.connector = relay;
-        this.relayUrl = "http://in-memory.test";
+        this.connector = inMemory;
+        this.relayUrl = InMemoryRelay.URL.toString();
+    }
+
+    /** How this session's servers reach rooms (to start another server in the same session). */
+    public dev.weft.lsp.session.RoomConnector connector() {
+        return connector;
     }
 
     /** A session whose servers use the real relay transport at {@code relayUrl}. */
@@ -138,7 +146,7 @@ public final class Session implements AutoCloseable {
                     editors.get(i).flush(uris.get(i));
                 }
             }
-            if (connector == relay) {
+            if (connector == inMemory) {
                 relay.drain();
             }
             boolean ok = true;

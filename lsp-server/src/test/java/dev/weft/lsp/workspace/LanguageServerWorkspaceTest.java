@@ -1,7 +1,7 @@
 package dev.weft.lsp.workspace;
 
 import com.google.gson.JsonObject;
-import dev.weft.lsp.testing.RealRelay;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.Session;
 import dev.weft.lsp.testing.SimulatedEditor;
 import org.eclipse.lsp4j.FileChangeType;
@@ -44,7 +44,7 @@ class LanguageServerWorkspaceTest {
         write(a.resolve(".gitignore"), "build/\n");
         write(a.resolve("build/out.txt"), "generated\n");
         write(a.resolve(".env"), "SECRET=1\n");
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"));
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
              SimulatedEditor alice = editor("alice", tmp.resolve("data-a"), List.of(a));
              SimulatedEditor bob = editor("bob", tmp.resolve("data-b"), List.of(b))) {
             JsonObject shared = shareWorkspace(alice, relay.url());
@@ -92,7 +92,7 @@ class LanguageServerWorkspaceTest {
         Path a = tmp.resolve("alice");
         Path b = tmp.resolve("bob");
         write(a.resolve("notes.txt"), "line1\nline2\nline3\n");
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"));
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
              SimulatedEditor alice = editor("alice", tmp.resolve("data-a"), List.of(a));
              SimulatedEditor bob = editor("bob", tmp.resolve("data-b"), List.of(b))) {
             String link = shareWorkspace(alice, relay.url()).get("inviteLink").getAsString();
@@ -132,7 +132,7 @@ class LanguageServerWorkspaceTest {
         write(a.resolve("a.txt"), "aaa\n");
         write(a.resolve("b.txt"), "bbb\n");
         write(a.resolve("dir/c.txt"), "ccc\n");
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"));
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
              SimulatedEditor alice = editor("alice", tmp.resolve("data-a"), List.of(a));
              SimulatedEditor bob = editor("bob", tmp.resolve("data-b"), List.of(b))) {
             String link = shareWorkspace(alice, relay.url()).get("inviteLink").getAsString();
@@ -176,7 +176,7 @@ class LanguageServerWorkspaceTest {
         write(app.resolve("main.txt"), "main\n");
         write(lib.resolve("util.txt"), "util\n");
         write(lib.resolve("main.txt"), "same name, other root\n");
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"));
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
              SimulatedEditor alice = editor("alice", tmp.resolve("data-a"), List.of(app, lib));
              SimulatedEditor bob = editor("bob", tmp.resolve("data-b"), List.of(b))) {
             JsonObject shared = shareWorkspace(alice, relay.url());
@@ -202,7 +202,7 @@ class LanguageServerWorkspaceTest {
      */
     @Test
     void perFileRoomReopeningAFileChangedOnDiskKeepsAndSharesTheChange() throws Exception {
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"));
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
              Session s = new Session(tmp.resolve("s"), relay.url())) {
             s.addEditor(SimulatedEditor.Ordering.VSCODE, null);
             s.addEditor(SimulatedEditor.Ordering.VSCODE, null);

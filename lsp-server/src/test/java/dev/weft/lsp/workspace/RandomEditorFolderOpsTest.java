@@ -1,6 +1,6 @@
 package dev.weft.lsp.workspace;
 
-import dev.weft.lsp.testing.RealRelay;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.SimulatedEditor;
 import org.eclipse.lsp4j.FileChangeType;
 import org.eclipse.lsp4j.FileEvent;
@@ -51,7 +51,7 @@ class RandomEditorFolderOpsTest {
         for (int i = 0; i < 5; i++) {
             write(dirs[0].resolve(i % 2 == 0 ? "f" + i + ".txt" : "src/f" + i + ".txt"), "file " + i + "\nline two\n");
         }
-        try (RealRelay relay = RealRelay.start(tmp.resolve("relay"));
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
              SimulatedEditor alice = editor("alice", tmp.resolve("data-a"), List.of(dirs[0]));
              SimulatedEditor bob = editor("bob", tmp.resolve("data-b"), List.of(dirs[1]))) {
             String link = shareWorkspace(alice, relay.url()).get("inviteLink").getAsString();

@@ -111,6 +111,11 @@ public final class RelayProcess implements AutoCloseable {
         return (extraArgs.contains("--tls-keystore") ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
+    /** {@link #url()} as a URI. */
+    public java.net.URI uri() {
+        return java.net.URI.create(url());
+    }
+
     public int port() {
         return port;
     }

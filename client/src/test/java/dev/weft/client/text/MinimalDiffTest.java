@@ -1,4 +1,4 @@
-package dev.weft.lsp.binding;
+package dev.weft.client.text;
 
 import dev.weft.crdt.model.TextChange;
 import org.junit.jupiter.api.Test;
@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** {@link MinimalDiff#changes}: what the language server's binding applies to a replica. */
 class MinimalDiffTest {
     static String apply(String s, List<TextChange> cs) {
         for (TextChange c : cs) {
@@ -18,7 +19,7 @@ class MinimalDiffTest {
 
     @Test
     void wholeDocumentReplacementWithOneChangeIsOneSmallEdit() {
-        List<TextChange> d = MinimalDiff.diff("hello world", "hello brave world");
+        List<TextChange> d = MinimalDiff.changes("hello world", "hello brave world");
         assertThat(d).containsExactly(new TextChange(6, 0, "brave "));
     }
 
@@ -29,7 +30,7 @@ class MinimalDiffTest {
             a.append("line ").append(i).append(" of some text\n");
         }
         String b = a.toString().replace("line 10 ", "LINE 10 ").replace("line 150 ", "LINE 150 ");
-        List<TextChange> d = MinimalDiff.diff(a.toString(), b);
+        List<TextChange> d = MinimalDiff.changes(a.toString(), b);
         assertThat(apply(a.toString(), d)).isEqualTo(b);
         assertThat(d).hasSize(2);
         assertThat(d.stream().mapToInt(c -> c.deleteLength() + c.insertText().length()).sum()).isLessThan(20);
@@ -37,9 +38,9 @@ class MinimalDiffTest {
 
     @Test
     void neverSplitsSurrogatePairsOrCrlf() {
-        List<TextChange> d = MinimalDiff.diff("a😀b", "a😁b"); // same high surrogate, different low
+        List<TextChange> d = MinimalDiff.changes("a😀b", "a😁b"); // same high surrogate, different low
         assertThat(d).containsExactly(new TextChange(1, 2, "😁"));
-        d = MinimalDiff.diff("a\r\nb", "a\nb");
+        d = MinimalDiff.changes("a\r\nb", "a\nb");
         assertThat(apply("a\r\nb", d)).isEqualTo("a\nb");
     }
 
@@ -56,7 +57,7 @@ class MinimalDiffTest {
                 int p = rnd.nextInt(b.length());
                 b.replace(p, Math.min(b.length(), p + rnd.nextInt(5)), random(rnd, alphabet, rnd.nextInt(5)));
             }
-            List<TextChange> d = MinimalDiff.diff(a, b.toString());
+            List<TextChange> d = MinimalDiff.changes(a, b.toString());
             assertThat(apply(a, d)).as("seed %d case %d", seed, t).isEqualTo(b.toString());
         }
     }
