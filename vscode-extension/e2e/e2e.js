@@ -251,11 +251,13 @@ async function main() {
   log('Bob left; his cursor is gone from Alice\'s window');
 
   await readOnlyJoin(alice, bob, relayUrl, q, lines);
-  await sharedWorkspace(alice, bob);
+  // The Neovim peer joins Alice's per-file room, so it runs before the workspace round (sharing the workspace
+  // moves Alice into a new room).
   const nvimRounds = Number(process.env.WEFT_E2E_NVIM_ROUNDS || 0);
   if (nvimRounds > 0) {
     await nvimPeerSamePlace(alice, relayUrl, q, link, nvimRounds);
   }
+  await sharedWorkspace(alice, bob);
   if (failures.length > 0) {
     throw new Error(`${failures.length} feature check(s) failed:\n  - ${failures.join('\n  - ')}`);
   }
