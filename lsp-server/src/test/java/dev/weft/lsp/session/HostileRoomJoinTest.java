@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -53,7 +52,7 @@ class HostileRoomJoinTest {
         RoomCredentials creds = roomWithNotesAlsoAnsweringAs(relay, evil);
         try (SimulatedEditor joiner = editor(new InMemoryRoomConnector(relay), null, "data")) {
             // Without a workspace folder, documents go to <dataDir>/workspace/<room>: ../../outside is tmp/outside.
-            assertThatThrownBy(() -> join(joiner, hostileLink(creds, evil)))
+            assertThatThrownBy(() -> joiner.join(hostileLink(creds, evil)))
                     .hasRootCauseInstanceOf(ResponseErrorException.class).rootCause()
                     .hasMessageContaining("room id '../../outside' is not");
         }
@@ -69,7 +68,7 @@ class HostileRoomJoinTest {
         Path ws = Files.createDirectories(tmp.resolve("a/ws"));
         Files.writeString(ws.resolve("notes.md"), "mine\n"); // differs: the shared one would go to .weft/<room>/
         try (SimulatedEditor joiner = editor(new InMemoryRoomConnector(relay), ws, "data")) {
-            assertThatThrownBy(() -> join(joiner, hostileLink(creds, evil)))
+            assertThatThrownBy(() -> joiner.join(hostileLink(creds, evil)))
                     .hasRootCauseInstanceOf(ResponseErrorException.class);
         }
         assertThat(tmp.resolve("outside")).doesNotExist();
@@ -124,7 +123,7 @@ class HostileRoomJoinTest {
                 try (SimulatedEditor joiner = editor(RoomConnector.RELAY, ws, "data")) {
                     // The folder holds the user's files: one prompt first, answered with its first action (write).
                     joiner.messageRequestPolicy = p -> p.getActions().get(0).getTitle();
-                    res = join(joiner, link.format());
+                    res = joiner.join(link.format());
                     assertThat(joiner.shownMessages).anyMatch(m -> m.contains("were not written"));
                     assertThat(joiner.messageRequests).hasSize(1);
                     assertThat(joiner.messageRequests.get(0).getMessage()).contains("Not written: ")
@@ -159,7 +158,7 @@ class HostileRoomJoinTest {
                 // Joining again (a new server) reports the same: nothing new, the same skipped list.
                 try (SimulatedEditor again = editor(RoomConnector.RELAY, ws, "data2")) {
                     again.messageRequestPolicy = p -> p.getActions().get(0).getTitle();
-                    JsonObject res2 = join(again, link.format());
+                    JsonObject res2 = again.join(link.format());
                     assertThat(res2.getAsJsonArray("skipped")).hasSize(skipped.size());
                     assertThat(res2.getAsJsonArray("documents")).hasSize(written.size());
                 }
@@ -186,7 +185,7 @@ class HostileRoomJoinTest {
         Path ws = Files.createDirectories(tmp.resolve("a/b/ws"));
         JsonObject res;
         try (SimulatedEditor joiner = editor(new InMemoryRoomConnector(relay), ws, "data")) {
-            res = join(joiner, new InviteLink(URI.create("http://hostile.test"), creds.room(), creds.secret())
+            res = joiner.join(new InviteLink(URI.create("http://hostile.test"), creds.room(), creds.secret())
                     .format());
         }
         List<String> skipped = new ArrayList<>();
@@ -218,16 +217,6 @@ class HostileRoomJoinTest {
         return new SimulatedEditor(Ordering.VSCODE, null, connector, workspace, opts);
     }
 
-    private JsonObject join(SimulatedEditor e, String link) throws Exception {
-        JsonObject args = new JsonObject();
-        args.addProperty("link", link);
-        try {
-            return gson.toJsonTree(e.commandAsync(WeftProtocol.JOIN, args).get(60, TimeUnit.SECONDS))
-                    .getAsJsonObject();
-        } catch (ExecutionException ex) {
-            throw ex;
-        }
-    }
 
     /** A link a hostile relay hands out: any room string, URL-encoded as links are. */
     private static String hostileLink(RoomCredentials creds, String room) {

@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -82,7 +81,7 @@ class JoinPromptTest {
                 seenAtPrompt.add(list(ws));
                 return p.getActions().get(0).getTitle();
             };
-            JsonObject res = join(joiner, room.link);
+            JsonObject res = joiner.join(room.link);
             assertThat(joiner.messageRequests).hasSize(1);
             ShowMessageRequestParams p = joiner.messageRequests.get(0);
             assertThat(p.getActions()).extracting(MessageActionItem::getTitle)
@@ -107,7 +106,7 @@ class JoinPromptTest {
         Path ws = workspaceWith("mine.txt");
         try (SimulatedEditor joiner = editor(ws, "data")) {
             joiner.messageRequestAnswer = "Cancel";
-            assertThatThrownBy(() -> join(joiner, room.link)).hasRootCauseInstanceOf(ResponseErrorException.class)
+            assertThatThrownBy(() -> joiner.join(room.link)).hasRootCauseInstanceOf(ResponseErrorException.class)
                     .rootCause().hasMessageContaining("cancelled: nothing was written")
                     .satisfies(e -> assertThat(((ResponseErrorException) e).getResponseError().getCode())
                             .isEqualTo(-32800));
@@ -125,7 +124,7 @@ class JoinPromptTest {
         Path ws = workspaceWith("mine.txt");
         try (SimulatedEditor joiner = editor(ws, "data")) {
             joiner.messageRequestAnswer = "Use a separate folder";
-            join(joiner, room.link);
+            joiner.join(room.link);
             Path separate = ws.resolve(".weft").resolve(room.id);
             assertThat(Files.readString(separate.resolve("a.txt"))).isEqualTo("a\n");
             room.add("later/b.txt", "b\n");
@@ -144,7 +143,7 @@ class JoinPromptTest {
         Path ws = workspaceWith("mine.txt");
         try (SimulatedEditor joiner = editor(ws, "data")) {
             joiner.messageRequestAnswer = null; // dismissed, as Vim answers
-            join(joiner, room.link);
+            joiner.join(room.link);
             assertThat(joiner.messageRequests).hasSize(1);
             assertThat(joiner.shownMessages).anyMatch(m -> m.contains("are in " + ws.resolve(".weft")));
         }
@@ -157,13 +156,13 @@ class JoinPromptTest {
         Room room = room(Map.of("a.txt", "a\n", "d/b.txt", "b\n"));
         Path ws = Files.createDirectories(tmp.resolve("empty-ws"));
         try (SimulatedEditor joiner = editor(ws, "data")) {
-            join(joiner, room.link);
+            joiner.join(room.link);
             assertThat(joiner.messageRequests).isEmpty();
         }
         assertThat(Files.readString(ws.resolve("d/b.txt"))).isEqualTo("b\n");
         // Joining again into the now non-empty folder: every file is already there, identical: nothing to ask.
         try (SimulatedEditor again = editor(ws, "data2")) {
-            join(again, room.link);
+            again.join(room.link);
             assertThat(again.messageRequests).isEmpty();
         }
     }
@@ -190,7 +189,7 @@ class JoinPromptTest {
         Path ws = Files.createDirectories(tmp.resolve("twins-ws"));
         JsonObject res;
         try (SimulatedEditor joiner = editor(ws, "data")) {
-            res = join(joiner, room.link);
+            res = joiner.join(room.link);
         }
         Map<String, String> skipped = new LinkedHashMap<>();
         res.getAsJsonArray("skipped").forEach(s -> skipped.put(s.getAsJsonObject().get("name").getAsString(),
@@ -222,7 +221,7 @@ class JoinPromptTest {
         JsonObject res;
         try (SimulatedEditor joiner = editor(ws, "data")) {
             joiner.messageRequestPolicy = p -> p.getActions().get(0).getTitle();
-            res = join(joiner, room.link);
+            res = joiner.join(room.link);
         }
         assertThat(res.toString()).contains("hard links");
         assertThat(Files.readString(secret)).isEqualTo("export PATH=/usr/bin\n");
@@ -234,7 +233,7 @@ class JoinPromptTest {
         Room room = room(Map.of("Report.md", "first\n"));
         Path ws = Files.createDirectories(tmp.resolve("later-twin-ws"));
         try (SimulatedEditor joiner = editor(ws, "data")) {
-            join(joiner, room.link);
+            joiner.join(room.link);
             room.add("REPORT.md", "second\n");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (joiner.shownMessages.stream().noneMatch(m -> m.contains("REPORT.md"))
@@ -304,16 +303,6 @@ class JoinPromptTest {
         return new SimulatedEditor(Ordering.VSCODE, null, RoomConnector.RELAY, workspace, opts);
     }
 
-    private JsonObject join(SimulatedEditor e, String link) throws Exception {
-        JsonObject args = new JsonObject();
-        args.addProperty("link", link);
-        try {
-            return gson.toJsonTree(e.commandAsync(WeftProtocol.JOIN, args).get(60, TimeUnit.SECONDS))
-                    .getAsJsonObject();
-        } catch (ExecutionException ex) {
-            throw ex;
-        }
-    }
 
     private static List<String> list(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {

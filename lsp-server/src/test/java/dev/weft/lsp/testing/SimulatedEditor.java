@@ -348,6 +348,19 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                 arg == null ? List.of() : List.of(arg)));
     }
 
+    /**
+     * {@code weft.join} of {@code link}, waiting up to 60 s.
+     *
+     * @return the command's result as JSON
+     * @throws java.util.concurrent.ExecutionException carrying the server's error when the join is refused
+     */
+    public JsonObject join(String link) throws Exception {
+        JsonObject args = new JsonObject();
+        args.addProperty("link", link);
+        return new com.google.gson.Gson().toJsonTree(commandAsync(WeftProtocol.JOIN, args).get(60, TimeUnit.SECONDS))
+                .getAsJsonObject();
+    }
+
     // ---- buffers --------------------------------------------------------------------------------------------
 
     public synchronized void open(String uri, String text) {
