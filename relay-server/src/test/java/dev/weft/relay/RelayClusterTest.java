@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.VersionVector;
+import dev.weft.relay.testing.ClusterServices;
 import dev.weft.relay.testing.JavaWeftClient;
-import dev.weft.relay.testing.PostgresServer;
 import dev.weft.relay.testing.RedisServer;
 import dev.weft.relay.testing.RelayProcess;
 import dev.weft.relay.testing.RoomCredentials;
@@ -16,10 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,26 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * (clients', and fresh readers' on every node) ends equal, and every acknowledged edit is in it.
  */
 class RelayClusterTest {
-    private static PostgresServer pg;
+    @RegisterExtension
+    static final ClusterServices CLUSTER = new ClusterServices();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        Assumptions.assumeTrue(PostgresServer.binaries().isPresent(),
-                "SKIPPED: PostgreSQL is not installed (apt-get install postgresql; .ci/setup.d/40-cluster.sh)");
-        Assumptions.assumeTrue(RedisServer.binary().isPresent(),
-                "SKIPPED: redis-server is not installed (apt-get install redis-server; .ci/setup.d/40-cluster.sh)");
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     private RelayProcess node(String name, String store, String redis, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("--store", store, "--check-invariants", "true"));
@@ -60,7 +43,7 @@ class RelayClusterTest {
 
     @Test
     void writersOnTwoNodesConvergeThroughRedisAndAllAcksAreDurable() throws Exception {
-        String store = pg.createDatabase();
+        String store = CLUSTER.postgres().createDatabase();
         try (RedisServer redis = RedisServer.start();
              RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "600000");
              RelayProcess n2 = node("n2", store, redis.url(), "--cluster-poll-ms", "600000")) {
@@ -86,7 +69,7 @@ class RelayClusterTest {
 
     @Test
     void updatesMissedWhileRedisIsDownAreCaughtUpFromTheLog() throws Exception {
-        String store = pg.createDatabase();
+        String store = CLUSTER.postgres().createDatabase();
         try (RedisServer redis = RedisServer.start();
              RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "600000");
              RelayProcess n2 = node("n2", store, redis.url(), "--cluster-poll-ms", "600000")) {
@@ -121,7 +104,7 @@ class RelayClusterTest {
     void seededTypingOnRandomNodesSurvivesANodeKillWithNoAckedEditLost() throws Exception {
         long seed = Long.getLong("weft.cluster.seed", 20261205L);
         SplittableRandom rnd = new SplittableRandom(seed);
-        String store = pg.createDatabase();
+        String store = CLUSTER.postgres().createDatabase();
         try (RedisServer redis = RedisServer.start();
              RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "500", "--compact-updates", "25");
              RelayProcess n2 = node("n2", store, redis.url(), "--cluster-poll-ms", "500", "--compact-updates", "25")) {

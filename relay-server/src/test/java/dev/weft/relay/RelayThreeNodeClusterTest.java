@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.relay.RelayClusterTest.Typist;
+import dev.weft.relay.testing.ClusterServices;
 import dev.weft.relay.testing.PostgresServer;
 import dev.weft.relay.testing.RedisServer;
 import dev.weft.relay.testing.RelayProcess;
@@ -21,10 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,26 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * when Redis comes up.
  */
 class RelayThreeNodeClusterTest {
-    private static PostgresServer pg;
+    @RegisterExtension
+    static final ClusterServices CLUSTER = new ClusterServices();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        Assumptions.assumeTrue(PostgresServer.binaries().isPresent(),
-                "SKIPPED: PostgreSQL is not installed (apt-get install postgresql; .ci/setup.d/40-cluster.sh)");
-        Assumptions.assumeTrue(RedisServer.binary().isPresent(),
-                "SKIPPED: redis-server is not installed (apt-get install redis-server; .ci/setup.d/40-cluster.sh)");
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
 
     private RelayProcess node(String name, String store, String redis, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("--store", store, "--check-invariants", "true",
@@ -92,7 +77,7 @@ class RelayThreeNodeClusterTest {
     @Test
     void writersOnThreeNodesTypeARealTraceAndEveryNodeServesItExactly() throws Exception {
         Trace trace = Trace.load("sveltecomponent.json.gz");
-        String store = pg.createDatabase();
+        String store = CLUSTER.postgres().createDatabase();
         try (RedisServer redis = RedisServer.start();
              RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "600000");
              RelayProcess n2 = node("n2", store, redis.url(), "--cluster-poll-ms", "600000");
@@ -158,7 +143,7 @@ class RelayThreeNodeClusterTest {
     void repeatedSeededNodeKillsDuringTypingOnThreeNodesLoseNoAckedEditAndDoubleNothing() throws Exception {
         long firstSeed = Long.getLong("weft.cluster.seed", 20261206L);
         int runs = Integer.getInteger("weft.cluster.kills", 3);
-        String store = pg.createDatabase();
+        String store = CLUSTER.postgres().createDatabase();
         try (RedisServer redis = RedisServer.start();
              RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "500", "--compact-updates", "30");
              RelayProcess n2 = node("n2", store, redis.url(), "--cluster-poll-ms", "500", "--compact-updates", "30");
@@ -281,7 +266,7 @@ class RelayThreeNodeClusterTest {
 
     @Test
     void aNodeStartedWhileRedisIsDownServesAndJoinsTheBusWhenRedisComesUp() throws Exception {
-        String store = pg.createDatabase();
+        String store = CLUSTER.postgres().createDatabase();
         try (RedisServer redis = RedisServer.start()) {
             redis.kill(); // its port is known and nothing listens there
             try (RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "600000");
