@@ -1,6 +1,5 @@
 package dev.weft.client.cli;
 
-import dev.weft.client.SharedDocument;
 import dev.weft.client.git.Attribution;
 import dev.weft.client.git.AuthorLog;
 import dev.weft.client.git.GitIdentity;
@@ -8,6 +7,7 @@ import dev.weft.client.invite.InviteLink;
 import dev.weft.client.workspace.tree.FileKind;
 import dev.weft.client.workspace.tree.ResolvedFile;
 import dev.weft.client.workspace.tree.TreeNames;
+import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.IdRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,15 +92,7 @@ final class GitFolder implements AutoCloseable {
         if (f.kind() != FileKind.TEXT) {
             throw new WeftCli.CliFailure("'" + f.path() + "' is a binary file: no authorship by character");
         }
-        String doc = TreeNames.textDoc(f.fileId());
-        SharedDocument d = session.open(doc);
-        try {
-            RelaySession.await(d.firstSync(), timeout, session, "no sync reply for '" + doc + "' within "
-                    + timeout.toSeconds() + " s");
-            return RelaySession.await(d.call(t -> t.runs()), timeout, session, "timeout reading '" + doc + "'");
-        } finally {
-            d.close();
-        }
+        return RoomTree.query(session, TreeNames.textDoc(f.fileId()), timeout, TextDocument::runs);
     }
 
     /** Attribution of a text file against {@code head} ({@code ""} if HEAD lacks it). */

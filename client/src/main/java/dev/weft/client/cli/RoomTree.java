@@ -1,12 +1,14 @@
 package dev.weft.client.cli;
 
 import dev.weft.client.SharedDocument;
+import dev.weft.crdt.TextDocument;
 import dev.weft.client.workspace.tree.ResolvedFile;
 import dev.weft.client.workspace.tree.TreeNames;
 import dev.weft.client.workspace.tree.TreeResolver;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Reads a shared folder's tree and files through a {@link RelaySession} (for {@code ls} and {@code cat}). */
 final class RoomTree {
@@ -42,11 +44,21 @@ final class RoomTree {
     }
 
     static String read(RelaySession session, String doc, Duration timeout) throws InterruptedException {
+        return query(session, doc, timeout, TextDocument::getText);
+    }
+
+    /**
+     * Opens {@code doc}, waits for its first sync, applies {@code f} to the synced replica and closes it again.
+     *
+     * @throws WeftCli.CliFailure if the sync or the query does not finish within {@code timeout}
+     */
+    static <T> T query(RelaySession session, String doc, Duration timeout, Function<TextDocument, T> f)
+            throws InterruptedException {
         SharedDocument d = session.open(doc);
         try {
             RelaySession.await(d.firstSync(), timeout, session, "no sync reply for '" + doc + "' within "
                     + timeout.toSeconds() + " s");
-            return RelaySession.await(d.call(t -> t.getText()), timeout, session, "timeout reading '" + doc + "'");
+            return RelaySession.await(d.call(f), timeout, session, "timeout reading '" + doc + "'");
         } finally {
             d.close();
         }
