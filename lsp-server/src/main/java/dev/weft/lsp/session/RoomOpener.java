@@ -4,13 +4,16 @@ import dev.weft.lsp.notices.RelayErrorNotices;
 import dev.weft.client.RelayRejectedException;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
+import dev.weft.client.invite.RoomCredentials;
 import dev.weft.client.relay.RelayUrls;
 import dev.weft.lsp.cursors.CursorService;
 import dev.weft.sync.Message;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +95,56 @@ final class RoomOpener {
             throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relay + " did not answer within "
                     + CONNECT_TIMEOUT.toSeconds() + " s");
         }
+    }
+
+    /** A room just created on one node of a relay list: its two links and the other nodes to fail over to. */
+    record CreatedRoom(InviteLink link, InviteLink readOnly, List<URI> fallbacks) {
+        String id() {
+            return link.room();
+        }
+    }
+
+    /**
+     * Creates a room on the first relay of {@code relayList} ({@code URL1,URL2,…}: nodes of one cluster,
+     * docs/relay.md "Cluster") that answers.
+     *
+     * @return the room; its links name that node, {@code fallbacks} the others
+     * @throws ResponseErrorException {@code InvalidParams} if the list is not valid, {@code RequestFailed} if no
+     *         relay answers or one answers with an unusable room (never trusted from the network)
+     */
+    CreatedRoom createRoom(String relayList) {
+        List<URI> relays;
+        try {
+            relays = RelayUrls.parse(relayList);
+        } catch (MalformedInviteLinkException e) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "relayUrl: " + e.getMessage());
+        }
+        List<String> failures = new ArrayList<>();
+        for (URI candidate : relays) {
+            RoomCredentials creds;
+            try {
+                creds = connector.createRoom(candidate);
+            } catch (MalformedInviteLinkException e) {
+                throw unusable(candidate, e);
+            } catch (RuntimeException e) {
+                failures.add(candidate + ": " + e.getMessage());
+                continue;
+            }
+            try {
+                return new CreatedRoom(new InviteLink(candidate, creds.room(), creds.secret()),
+                        new InviteLink(candidate, creds.room(), creds.readOnlySecret()),
+                        relays.stream().filter(u -> u != candidate).toList());
+            } catch (MalformedInviteLinkException e) {
+                throw unusable(candidate, e);
+            }
+        }
+        throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at " + String.join("; ", failures));
+    }
+
+    private static ResponseErrorException unusable(URI relay, MalformedInviteLinkException e) {
+        // e.g. a room id that is not one (it becomes a folder name)
+        return SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relay + " answered with an "
+                + "unusable room: " + e.getMessage());
     }
 
     /**

@@ -2,14 +2,10 @@ package dev.weft.lsp.session;
 
 import dev.weft.client.journal.RoomJournal;
 import dev.weft.client.invite.InviteLink;
-import dev.weft.client.invite.MalformedInviteLinkException;
-import dev.weft.client.invite.RoomCredentials;
-import dev.weft.client.relay.RelayUrls;
 import dev.weft.lsp.customservice.WeftProtocol;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,58 +78,22 @@ final class ShareFeature {
 
     private Room createRoom(WeftProtocol.ShareArgs a) throws InterruptedException, IOException {
         // The relay bin/weft-start runs is the default, as the editor plugins document (docs/user-guide.md, §3).
-        String relay = RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL);
-        List<URI> relays;
-        try {
-            relays = RelayUrls.parse(relay);
-        } catch (MalformedInviteLinkException e) {
-            throw SessionThread.error(ResponseErrorCode.InvalidParams, "relayUrl: " + e.getMessage());
-        }
-        // Several URLs are nodes of one cluster (docs/relay.md, "Cluster"): the room is created on the first that
-        // answers; the link names that node and the session fails over to the others.
-        URI relayUri = null;
-        RoomCredentials creds = null;
-        List<String> failures = new java.util.ArrayList<>();
-        for (URI candidate : relays) {
-            try {
-                creds = opener.connector().createRoom(candidate);
-                relayUri = candidate;
-                break;
-            } catch (MalformedInviteLinkException e) {
-                // e.g. a room id that is not one (it becomes a folder name): never trusted from the network
-                throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + candidate + " answered with an "
-                        + "unusable room: " + e.getMessage());
-            } catch (RuntimeException e) {
-                failures.add(candidate + ": " + e.getMessage());
-            }
-        }
-        if (creds == null) {
-            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at "
-                    + String.join("; ", failures));
-        }
-        InviteLink link;
-        InviteLink ro;
-        try {
-            link = new InviteLink(relayUri, creds.room(), creds.secret());
-            ro = new InviteLink(relayUri, creds.room(), creds.readOnlySecret());
-        } catch (MalformedInviteLinkException e) {
-            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relayUri + " answered with an "
-                    + "unusable room: " + e.getMessage());
-        }
-        relay = relayUri.toString();
-        URI created = relayUri;
-        List<URI> fallbacks = relays.stream().filter(u -> u != created).toList();
+        RoomOpener.CreatedRoom created = opener.createRoom(
+                RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL));
+        InviteLink link = created.link();
+        InviteLink ro = created.readOnly();
+        String relay = link.relay().toString();
         // This process's journal slot of the room, locked: never shared with another live replica (docs/user-guide.md
         // "Offline and restarts").
-        RoomJournal rj = config.journal().openRoom(creds.room());
-        RoomConnector.RoomConnection rc = opener.open(link, fallbacks);
+        RoomJournal rj = config.journal().openRoom(created.id());
+        RoomConnector.RoomConnection rc = opener.open(link, created.fallbacks());
         try {
             opener.awaitWelcome(rc, relay, false);
         } catch (Exception e) {
             rj.close();
             throw e;
         }
-        return new Room(creds.room(), rc, link, link.format(), ro.format(), rj);
+        return new Room(created.id(), rc, link, link.format(), ro.format(), rj);
     }
 
     private void shareOne(Room r, String uri) throws IOException {

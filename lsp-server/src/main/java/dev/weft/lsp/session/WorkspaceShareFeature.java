@@ -4,8 +4,6 @@ import dev.weft.client.SharedDocument;
 import dev.weft.client.SyncChannel;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
-import dev.weft.client.relay.RelayUrls;
-import dev.weft.client.invite.RoomCredentials;
 import dev.weft.client.journal.RoomJournal;
 import dev.weft.client.paths.PathRules;
 import dev.weft.client.workspace.ChannelPool;
@@ -28,7 +26,6 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -118,45 +115,28 @@ final class WorkspaceShareFeature {
                     + "; leave it (weft.leave) before sharing the whole workspace");
         }
         List<Path> dirs = shareFolders(a);
-        String relays = RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL);
-        URI relayUri;
-        try {
-            relayUri = RelayUrls.parse(relays).get(0); // the room is created on the first node of a cluster list
-        } catch (MalformedInviteLinkException e) {
-            throw SessionThread.error(ResponseErrorCode.InvalidParams, "relayUrl: " + e.getMessage());
-        }
-        String relay = relayUri.toString();
-        RoomCredentials creds;
-        InviteLink link;
-        InviteLink ro;
-        try {
-            creds = opener.connector().createRoom(relayUri);
-            link = new InviteLink(relayUri, creds.room(), creds.secret());
-            ro = new InviteLink(relayUri, creds.room(), creds.readOnlySecret());
-        } catch (MalformedInviteLinkException e) {
-            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay at " + relay + " answered with an "
-                    + "unusable room: " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw SessionThread.error(ResponseErrorCode.RequestFailed, "relay unreachable at " + relay + ": "
-                    + e.getMessage());
-        }
+        RoomOpener.CreatedRoom created = opener.createRoom(
+                RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL));
+        InviteLink link = created.link();
+        InviteLink ro = created.readOnly();
+        String relay = link.relay().toString();
         List<String> names = rootNames(dirs);
         try (WorkspaceProgress progress = WorkspaceProgress.begin(editor.client(), progressSupported,
                 "Weft: sharing workspace", "connecting to " + relay)) {
-            RoomJournal rj = config.journal().openRoom(creds.room());
-            RoomConnector.RoomConnection rc = opener.open(link);
+            RoomJournal rj = config.journal().openRoom(created.id());
+            RoomConnector.RoomConnection rc = opener.open(link, created.fallbacks());
             try {
                 opener.awaitWelcome(rc, relay, false);
             } catch (Exception e) {
                 rj.close();
                 throw e;
             }
-            Room r = new Room(creds.room(), rc, link, link.format(), ro.format(), rj);
+            Room r = new Room(created.id(), rc, link, link.format(), ro.format(), rj);
             ChannelPool pool = pool(rc, link);
             List<WorkspaceRoom.Root> roots = new ArrayList<>();
             for (int i = 0; i < dirs.size(); i++) {
                 roots.add(startRoot(dirs.size() == 1 ? "" : names.get(i), dirs.get(i), TreeNames.rootTree(i),
-                        creds.room(), pool));
+                        created.id(), pool));
             }
             r.workspace = new WorkspaceRoom(roots, pool);
             room.set(r);
