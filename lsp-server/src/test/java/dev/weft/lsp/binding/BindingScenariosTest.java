@@ -253,7 +253,7 @@ class BindingScenariosTest extends TwoEditorScenarioTest {
         // join with the read-only link
         SimulatedEditor e0 = ed(0);
         Thread.sleep(600);
-        String ro = e0.statuses.get(e0.statuses.size() - 1).readOnlyInviteLink;
+        String ro = e0.awaitStatus(st -> st.readOnlyInviteLink != null, 10_000).readOnlyInviteLink;
         assertThat(ro).isNotNull();
         s.link = ro;
         s.join(1);
@@ -284,7 +284,7 @@ class BindingScenariosTest extends TwoEditorScenarioTest {
         ed(1).edit(uri(1), 0, 0, "mine ");
         assertThat(s.awaitConverged(10_000)).isEqualTo("mine shared\n");
         SimulatedEditor e0 = ed(0);
-        String ro = e0.statuses.get(e0.statuses.size() - 1).readOnlyInviteLink;
+        String ro = e0.awaitStatus(st -> st.readOnlyInviteLink != null, 10_000).readOnlyInviteLink;
         assertThat(ro).isNotNull();
         ed(1).command(WeftProtocol.LEAVE, null);
         s.link = ro;

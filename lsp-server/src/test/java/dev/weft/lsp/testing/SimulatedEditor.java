@@ -216,6 +216,27 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     private int splitMark = -1;
     public final List<WeftProtocol.Status> statuses = new CopyOnWriteArrayList<>();
     public final List<WeftProtocol.RemoteCursors> remoteCursors = new CopyOnWriteArrayList<>();
+
+    /**
+     * Waits until a {@code weft/status} matching {@code test} has arrived (statuses are sent asynchronously, so the
+     * list may still be empty right after a share) and returns the latest such status.
+     *
+     * @throws AssertionError if none arrives within {@code timeoutMs}
+     */
+    public WeftProtocol.Status awaitStatus(java.util.function.Predicate<WeftProtocol.Status> test, long timeoutMs)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            for (int i = statuses.size() - 1; i >= 0; i--) {
+                WeftProtocol.Status st = statuses.get(i);
+                if (test.test(st)) return st;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no matching weft/status within " + timeoutMs + " ms; got " + statuses.size());
+            }
+            Thread.sleep(20);
+        }
+    }
     public final List<PublishDiagnosticsParams> diagnostics = new CopyOnWriteArrayList<>();
     public final List<String> shownDocuments = new CopyOnWriteArrayList<>();
     /** Messages shown with window/showMessage, as "TYPE: text". */
