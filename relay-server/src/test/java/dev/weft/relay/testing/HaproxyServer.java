@@ -29,13 +29,7 @@ public final class HaproxyServer implements AutoCloseable {
 
     /** {@code haproxy} on the PATH or in /usr/sbin, if installed. */
     public static Optional<Path> binary() {
-        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin").split(":")) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "haproxy");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return ServiceProcesses.binary("haproxy", "/usr/sbin:/usr/bin");
     }
 
     /**
@@ -99,11 +93,7 @@ public final class HaproxyServer implements AutoCloseable {
 
     /** HAProxy's own output (warnings, server state changes). */
     public String log() {
-        try {
-            return Files.readString(dir.resolve("haproxy.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return ServiceProcesses.readLog(dir.resolve("haproxy.log"));
     }
 
     @Override

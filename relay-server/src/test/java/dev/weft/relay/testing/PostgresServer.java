@@ -130,11 +130,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The server log. */
     public String log() {
-        try {
-            return Files.readString(dir.resolve("server.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return ServiceProcesses.readLog(dir.resolve("server.log"));
     }
 
     @Override

@@ -30,13 +30,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** {@code redis-server} on the PATH or in /usr/bin, if installed. */
     public static Optional<Path> binary() {
-        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/sbin").split(":")) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "redis-server");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return ServiceProcesses.binary("redis-server", "/usr/bin:/usr/sbin");
     }
 
     /** Starts a server and waits until it answers PING. @throws IllegalStateException if Redis is not installed */
