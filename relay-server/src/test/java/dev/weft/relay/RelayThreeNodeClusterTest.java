@@ -1,8 +1,10 @@
 package dev.weft.relay;
 
+import static dev.weft.relay.RelayClusterTest.assertNoSevereLog;
 import static dev.weft.relay.RelayClusterTest.assertReadersOnEveryNodeSee;
 import static dev.weft.relay.RelayClusterTest.awaitEqual;
 import static dev.weft.relay.RelayClusterTest.metric;
+import static dev.weft.relay.RelayClusterTest.typeThroughANodeKill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -168,30 +170,9 @@ class RelayThreeNodeClusterTest {
             RelayProcess victim = nodes.get(rnd.nextInt(3));
             List<RelayProcess> survivors = nodes.stream().filter(n -> n != victim).toList();
             int killAt = 5 + rnd.nextInt(10);
-            for (int round = 0; round < 30; round++) {
-                for (Typist t : typists) {
-                    t.type(1 + rnd.nextInt(3), rnd);
-                    t.pump(Duration.ofMillis(5));
-                }
-                if (round == killAt) {
-                    victim.kill(); // mid-typing: some sent updates are unacked
-                    for (int i = 0; i < typists.size(); i++) {
-                        if (typists.get(i).node == victim) {
-                            // each client fails over to some surviving node and resyncs (resending the unacked rest)
-                            typists.set(i, typists.get(i).failOverTo(survivors.get(rnd.nextInt(survivors.size()))));
-                        }
-                    }
-                }
-                if (round == killAt + 6) {
-                    victim.restart();
-                    int moved = rnd.nextInt(typists.size());
-                    typists.set(moved, typists.get(moved).failOverTo(victim));
-                }
-            }
-            for (Typist t : typists) {
-                t.awaitAcked();
-            }
-            awaitEqual(typists);
+            // each client of the victim fails over to some surviving node
+            typeThroughANodeKill(typists, victim, () -> survivors.get(rnd.nextInt(survivors.size())), killAt,
+                    killAt + 6, rnd);
             // Nothing doubled or lost: every typed character is there unless deleted (two concurrent deletes of one
             // character remove it once, so the length may exceed inserts - deletes, but never the inserts).
             int inserts = typists.stream().mapToInt(t -> t.inserts).sum();
@@ -199,9 +180,7 @@ class RelayThreeNodeClusterTest {
             assertThat(typists.get(0).replica.length()).as("seed %d: %d inserts, %d deletes", seed, inserts, deletes)
                     .isBetween(inserts - deletes, inserts);
             assertReadersOnEveryNodeSee(nodes, room, "doc.md", typists.get(0).replica, typists);
-            for (RelayProcess n : nodes) {
-                assertThat(n.log()).as("seed %d", seed).doesNotContain("\"level\":\"SEVERE\"");
-            }
+            assertNoSevereLog(nodes, seed);
         } finally {
             typists.forEach(Typist::close);
         }

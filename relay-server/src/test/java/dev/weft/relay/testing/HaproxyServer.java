@@ -32,6 +32,11 @@ public final class HaproxyServer implements AutoCloseable {
         return ServiceProcesses.binary("haproxy", "/usr/sbin:/usr/bin");
     }
 
+    /** Skips the calling test (JUnit assumption) when HAProxy is not installed. */
+    public static void assumeInstalled() {
+        ServiceProcesses.assumeInstalled(binary().isPresent(), "haproxy", "haproxy");
+    }
+
     /**
      * The configuration: a frontend on {@code 127.0.0.1:port} balancing over {@code backends} ({@code host:port}).
      * Health checks every 500 ms (two failures mark a node down), so a killed node stops getting new clients
@@ -98,12 +103,7 @@ public final class HaproxyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServiceProcesses.kill(process);
         ServiceProcesses.deleteTree(dir);
     }
 }

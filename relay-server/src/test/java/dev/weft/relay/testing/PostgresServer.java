@@ -61,6 +61,11 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** Skips the calling test (JUnit assumption) when PostgreSQL is not installed. */
+    public static void assumeInstalled() {
+        ServiceProcesses.assumeInstalled(binaries().isPresent(), "PostgreSQL", "postgresql");
+    }
+
     /**
      * Creates and starts a cluster.
      *

@@ -33,6 +33,11 @@ public final class RedisServer implements AutoCloseable {
         return ServiceProcesses.binary("redis-server", "/usr/bin:/usr/sbin");
     }
 
+    /** Skips the calling test (JUnit assumption) when redis-server is not installed. */
+    public static void assumeInstalled() {
+        ServiceProcesses.assumeInstalled(binary().isPresent(), "redis-server", "redis-server");
+    }
+
     /** Starts a server and waits until it answers PING. @throws IllegalStateException if Redis is not installed */
     public static RedisServer start() throws IOException {
         RedisServer r = new RedisServer(ServiceProcesses.freePort(), Files.createTempDirectory("weft-redis-"));
@@ -91,12 +96,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** SIGKILL and wait. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServiceProcesses.kill(process);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /** Shared bits of {@link PostgresServer}, {@link RedisServer} and {@link HaproxyServer}: ports, commands, logs, cleanup. */
 final class ServiceProcesses {
@@ -63,6 +64,22 @@ final class ServiceProcesses {
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /** SIGKILL, then waits up to 10 s for {@code process} to be gone. */
+    static void kill(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Skips the calling test (JUnit assumption) unless {@code installed}, naming the package and the CI step. */
+    static void assumeInstalled(boolean installed, String what, String aptPackage) {
+        Assumptions.assumeTrue(installed, "SKIPPED: " + what + " is not installed (apt-get install " + aptPackage
+                + "; .ci/setup.d/40-cluster.sh)");
     }
 
     static void deleteTree(Path dir) {
