@@ -163,16 +163,7 @@ class EncodingRoundTripTest {
     static void edit(SplittableRandom rnd, Peer[] peers, int steps) {
         for (int i = 0; i < steps; i++) {
             Peer p = peers[rnd.nextInt(peers.length)];
-            String t = p.text();
-            if (t.length() > 3 && rnd.nextInt(3) == 0) {
-                int pos = TextGen.position(rnd, t);
-                int end = TextGen.snap(t, pos + 1 + rnd.nextInt(6));
-                if (end > pos) {
-                    p.delete(pos, end - pos);
-                }
-            } else {
-                p.insert(TextGen.position(rnd, t), TextGen.text(rnd, 1 + rnd.nextInt(6)));
-            }
+            p.randomEdit(rnd, 3, r -> r.nextInt(3) == 0, 6, r -> TextGen.text(r, 1 + r.nextInt(6)));
             if (rnd.nextInt(5) == 0) {
                 Peer q = peers[rnd.nextInt(peers.length)];
                 if (q != p) {

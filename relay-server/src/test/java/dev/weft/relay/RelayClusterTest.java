@@ -34,12 +34,20 @@ class RelayClusterTest {
     Path tmp;
 
     private RelayProcess node(String name, String store, String redis, String... extra) throws Exception {
+        return node(tmp.resolve(name), store, redis, List.of(extra));
+    }
+
+    /**
+     * Starts a relay node in {@code dir} on {@code store} (PostgreSQL URL) with invariant checks, on the Redis bus
+     * {@code redis} (none when null), with {@code extra} flags.
+     */
+    static RelayProcess node(Path dir, String store, String redis, List<String> extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("--store", store, "--check-invariants", "true"));
         if (redis != null) {
             args.addAll(List.of("--redis", redis));
         }
-        args.addAll(List.of(extra));
-        return RelayProcess.start(tmp.resolve(name), args.toArray(String[]::new));
+        args.addAll(extra);
+        return RelayProcess.start(dir, args.toArray(String[]::new));
     }
 
     /** The body of a test with two writers on two nodes: {@link #withTwoWritersOnTwoNodes}. */

@@ -43,12 +43,11 @@ class RelayThreeNodeClusterTest {
     @TempDir
     Path tmp;
 
+    /** A node on the bus with rate limits far above what the typists send. */
     private RelayProcess node(String name, String store, String redis, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--store", store, "--check-invariants", "true",
-                "--update-rate", "100000", "--update-burst", "100000"));
-        args.addAll(List.of("--redis", redis));
+        List<String> args = new ArrayList<>(List.of("--update-rate", "100000", "--update-burst", "100000"));
         args.addAll(List.of(extra));
-        return RelayProcess.start(tmp.resolve(name), args.toArray(String[]::new));
+        return RelayClusterTest.node(tmp.resolve(name), store, redis, args);
     }
 
     /** One patch of a sequential trace: at {@code pos} delete {@code del} chars, then insert {@code ins}. */

@@ -32,11 +32,6 @@ public final class HaproxyServer implements AutoCloseable {
         return ServiceProcesses.binary("haproxy", "/usr/sbin:/usr/bin");
     }
 
-    /** Skips the calling test (JUnit assumption) when HAProxy is not installed. */
-    public static void assumeInstalled() {
-        ServiceProcesses.assumeInstalled(binary().isPresent(), "haproxy", "haproxy");
-    }
-
     /**
      * The configuration: a frontend on {@code 127.0.0.1:port} balancing over {@code backends} ({@code host:port}).
      * Health checks every 500 ms (two failures mark a node down), so a killed node stops getting new clients
@@ -89,6 +84,11 @@ public final class HaproxyServer implements AutoCloseable {
         }
         h.close();
         throw new IOException("haproxy did not listen within 20 s");
+    }
+
+    /** Skips the calling test (JUnit assumption) when HAProxy is not installed. */
+    public static void assumeInstalled() {
+        ServiceProcesses.assumeInstalled(binary().isPresent(), "haproxy", "haproxy");
     }
 
     /** The URL clients use. */

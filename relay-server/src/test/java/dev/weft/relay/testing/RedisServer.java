@@ -33,11 +33,6 @@ public final class RedisServer implements AutoCloseable {
         return ServiceProcesses.binary("redis-server", "/usr/bin:/usr/sbin");
     }
 
-    /** Skips the calling test (JUnit assumption) when redis-server is not installed. */
-    public static void assumeInstalled() {
-        ServiceProcesses.assumeInstalled(binary().isPresent(), "redis-server", "redis-server");
-    }
-
     /** Starts a server and waits until it answers PING. @throws IllegalStateException if Redis is not installed */
     public static RedisServer start() throws IOException {
         RedisServer r = new RedisServer(ServiceProcesses.freePort(), Files.createTempDirectory("weft-redis-"));
@@ -67,6 +62,11 @@ public final class RedisServer implements AutoCloseable {
             ServiceProcesses.sleep(30);
         }
         throw new IOException("redis-server did not answer PING within 20 s");
+    }
+
+    /** Skips the calling test (JUnit assumption) when redis-server is not installed. */
+    public static void assumeInstalled() {
+        ServiceProcesses.assumeInstalled(binary().isPresent(), "redis-server", "redis-server");
     }
 
     /** The URL relays take ({@code --redis}). */
