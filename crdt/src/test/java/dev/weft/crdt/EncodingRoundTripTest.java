@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.TextGen;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * version brings a replica at that version level, and a diff between equal versions is a no-op. Also the
  * small value types: {@link VersionVector} and {@link IdSet}.
  */
-class EncodingRoundTripTest {
+class EncodingRoundTripTest extends ThreePeers {
     @Test
     void fullStateIntoFreshReplicaReproducesTextAndVersion() {
         for (long seed = 1; seed <= 30; seed++) {
@@ -76,8 +77,6 @@ class EncodingRoundTripTest {
 
     @Test
     void fullStateAppliedToAReplicaThatHasTheItemsCarriesTheirDeletions() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         a.insert(0, "hello");
         b.pullFrom(a);
         a.delete(1, 3);
@@ -92,8 +91,6 @@ class EncodingRoundTripTest {
 
     @Test
     void reapplyingAnyUpdateIsIdempotent() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         byte[] u1 = a.insert(0, "hello").update();
         byte[] u2 = a.delete(1, 2).update();
         byte[] state = a.doc.encodeStateAsUpdate();

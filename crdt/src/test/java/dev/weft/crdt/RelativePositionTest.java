@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.TextGen;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -13,10 +14,9 @@ import org.junit.jupiter.api.Test;
  * Relative positions (cursors) follow their character through local and remote edits, resolve to where the
  * character stood once it is deleted, survive an encode/decode round trip, and resolve to -1 when unknown.
  */
-class RelativePositionTest {
+class RelativePositionTest extends ThreePeers {
     @Test
     void positionResolvesToItsOffsetRightAway() {
-        Peer a = new Peer("a", 1);
         a.insert(0, "hello 😀 world");
         for (int o = 0; o <= a.text().length(); o++) {
             if (TextGen.splitsPair(a.text(), o)) {
@@ -31,8 +31,6 @@ class RelativePositionTest {
 
     @Test
     void cursorStaysOnItsCharacterWhileOthersInsertBeforeAndAfter() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         a.insert(0, "abcdef");
         b.pullFrom(a);
         RelativePosition onD = a.doc.relativePosition(3, Assoc.AFTER);   // before 'd'
@@ -52,8 +50,6 @@ class RelativePositionTest {
 
     @Test
     void cursorOnDeletedCharacterResolvesToWhereItStood() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         a.insert(0, "abcdef");
         b.pullFrom(a);
         RelativePosition onC = a.doc.relativePosition(2, Assoc.AFTER);
@@ -123,8 +119,6 @@ class RelativePositionTest {
 
     @Test
     void unknownIdResolvesToMinusOne() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         a.insert(0, "abc");
         b.insert(0, "xyz");
         RelativePosition onA = a.doc.relativePosition(1, Assoc.AFTER);

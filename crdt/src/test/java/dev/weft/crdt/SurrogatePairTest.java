@@ -9,11 +9,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.SimNetwork;
 import dev.weft.crdt.sim.TextGen;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Positions are UTF-16 code units, and no edit may split a surrogate pair; emoji-heavy text converges. */
-class SurrogatePairTest {
+class SurrogatePairTest extends ThreePeers {
     private static final String DOC = "a😀b🎉";  // a, U+1F600 (2 units), b, U+1F389 (2 units): length 6
 
     @Test
@@ -68,8 +69,6 @@ class SurrogatePairTest {
 
     @Test
     void splittingPositionsAreRejectedAfterRemoteEditsToo() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         a.insert(0, "xy");
         b.pullFrom(a);
         a.insert(1, "🚀🚀");
