@@ -29,8 +29,7 @@ class ChangeEventTest extends ThreePeers {
 
     @Test
     void remoteInsertAndDeleteAreReportedAtTheReceiversOffsets() {
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         b.insert(0, "123");                 // b: 123abcdef
         byte[] ins = a.insert(3, "X").update();
         assertThat(b.apply(ins)).containsExactly(TextChange.insert(6, "X"));
@@ -43,8 +42,7 @@ class ChangeEventTest extends ThreePeers {
 
     @Test
     void remoteDeleteOfARangeSplitByConcurrentInsertsReportsOnlyTheDeletedParts() {
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         byte[] del = a.delete(1, 4).update();   // a: af
         b.insert(3, "XY");                       // b: abcXYdef
         List<TextChange> changes = b.apply(del);
@@ -55,8 +53,7 @@ class ChangeEventTest extends ThreePeers {
 
     @Test
     void remoteDeleteOfTextAlreadyDeletedLocallyReportsNothingForIt() {
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         byte[] del = a.delete(1, 3).update();   // bcd
         b.delete(2, 3);                          // cde
         List<TextChange> changes = b.apply(del);

@@ -67,8 +67,7 @@ class EdgeCaseTest extends ThreePeers {
 
     @Test
     void boundaryPositionsStayAtDocumentStartAndEnd() {
-        a.insert(0, "middle");
-        b.pullFrom(a);
+        shareFromAToB("middle");
         RelativePosition start = a.doc.relativePosition(0, Assoc.BEFORE);
         RelativePosition end = a.doc.relativePosition(6, Assoc.AFTER);
         RelativePosition onFirst = a.doc.relativePosition(0, Assoc.AFTER);
@@ -116,8 +115,7 @@ class EdgeCaseTest extends ThreePeers {
     @Test
     void bigPasteAndScatteredEditsKeepInvariants() {
         SplittableRandom rnd = new SplittableRandom(11);
-        a.insert(0, ascii(rnd, 100_000));
-        b.pullFrom(a);
+        shareFromAToB(ascii(rnd, 100_000));
         for (int i = 0; i < 2000; i++) {
             Peer p = i % 2 == 0 ? a : b;
             int len = p.doc.length();    // ASCII only: every offset is a valid position

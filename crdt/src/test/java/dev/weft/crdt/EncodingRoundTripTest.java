@@ -77,8 +77,7 @@ class EncodingRoundTripTest extends ThreePeers {
 
     @Test
     void fullStateAppliedToAReplicaThatHasTheItemsCarriesTheirDeletions() {
-        a.insert(0, "hello");
-        b.pullFrom(a);
+        shareFromAToB("hello");
         a.delete(1, 3);
         b.apply(a.doc.encodeStateAsUpdate());
         assertThat(b.text()).isEqualTo("ho");

@@ -31,8 +31,7 @@ class RelativePositionTest extends ThreePeers {
 
     @Test
     void cursorStaysOnItsCharacterWhileOthersInsertBeforeAndAfter() {
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         RelativePosition onD = a.doc.relativePosition(3, Assoc.AFTER);   // before 'd'
         RelativePosition afterC = a.doc.relativePosition(3, Assoc.BEFORE); // after 'c'
 
@@ -50,8 +49,7 @@ class RelativePositionTest extends ThreePeers {
 
     @Test
     void cursorOnDeletedCharacterResolvesToWhereItStood() {
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         RelativePosition onC = a.doc.relativePosition(2, Assoc.AFTER);
         RelativePosition afterC = a.doc.relativePosition(3, Assoc.BEFORE);
         b.delete(1, 3); // "bcd"

@@ -50,8 +50,7 @@ class SelectiveUndoTest extends ThreePeers {
 
     @Test
     void undoMyDeleteRestoresTheSameCharactersAtTheSamePlace() {
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         LocalEdit del = a.delete(2, 2);           // "cd"
         b.insert(3, "X");                          // concurrently between c and d: abcXdef
         b.insert(0, "1");

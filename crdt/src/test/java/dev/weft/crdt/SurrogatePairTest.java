@@ -69,8 +69,7 @@ class SurrogatePairTest extends ThreePeers {
 
     @Test
     void splittingPositionsAreRejectedAfterRemoteEditsToo() {
-        a.insert(0, "xy");
-        b.pullFrom(a);
+        shareFromAToB("xy");
         a.insert(1, "🚀🚀");
         b.insert(2, "😀");
         Peer.syncAndAssertConverged(a, b);

@@ -11,4 +11,10 @@ public abstract class ThreePeers {
     protected final Peer b = new Peer("b", 2);
     /** Peer "c", agent 3; immutable reference. */
     protected final Peer c = new Peer("c", 3);
+
+    /** Peer a types {@code text} into its empty document and b receives it: both then hold {@code text}. */
+    protected void shareFromAToB(String text) {
+        a.insert(0, text);
+        b.pullFrom(a);
+    }
 }
