@@ -4,51 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.VersionVector;
-import dev.weft.relay.testing.ClusterServices;
 import dev.weft.relay.testing.JavaWeftClient;
 import dev.weft.relay.testing.RedisServer;
 import dev.weft.relay.testing.RelayProcess;
 import dev.weft.relay.testing.RoomCredentials;
 import dev.weft.relay.testing.WeftTestClient;
 import dev.weft.sync.Message;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several real relay processes on one real PostgreSQL and Redis (private instances started here; skipped when
  * Debian's {@code postgresql} or {@code redis-server} is absent). Writers on different nodes co-edit; every replica
  * (clients', and fresh readers' on every node) ends equal, and every acknowledged edit is in it.
  */
-class RelayClusterTest {
-    @RegisterExtension
-    static final ClusterServices CLUSTER = new ClusterServices();
-
-    @TempDir
-    Path tmp;
-
-    private RelayProcess node(String name, String store, String redis, String... extra) throws Exception {
-        return node(tmp.resolve(name), store, redis, List.of(extra));
-    }
-
-    /**
-     * Starts a relay node in {@code dir} on {@code store} (PostgreSQL URL) with invariant checks, on the Redis bus
-     * {@code redis} (none when null), with {@code extra} flags.
-     */
-    static RelayProcess node(Path dir, String store, String redis, List<String> extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--store", store, "--check-invariants", "true"));
-        if (redis != null) {
-            args.addAll(List.of("--redis", redis));
-        }
-        args.addAll(extra);
-        return RelayProcess.start(dir, args.toArray(String[]::new));
-    }
+class RelayClusterTest extends ClusterNodes {
 
     /** The body of a test with two writers on two nodes: {@link #withTwoWritersOnTwoNodes}. */
     interface TwoWriters {
@@ -107,11 +81,7 @@ class RelayClusterTest {
             b.awaitAcked();
             redis.restart(); // same port; the nodes resubscribe and catch up from the log
             awaitEqual(List.of(a, b));
-            a.type(3, rnd);
-            b.type(3, rnd);
-            a.awaitAcked();
-            b.awaitAcked();
-            awaitEqual(List.of(a, b));
+            bothTypeAndConverge(a, b, 3, rnd);
             assertThat(metric(n2, "weft_cluster_catchups_total")).as("n2 read what it missed from the log")
                     .isPositive();
             assertThat(metric(n2, "weft_cluster_redis_disconnects_total")).isPositive();
@@ -181,6 +151,15 @@ class RelayClusterTest {
             t.awaitAcked();
         }
         awaitEqual(typists);
+    }
+
+    /** {@code a}, then {@code b}, types {@code edits} edits; both wait for their acks, then for equal replicas. */
+    static void bothTypeAndConverge(Typist a, Typist b, int edits, SplittableRandom rnd) {
+        a.type(edits, rnd);
+        b.type(edits, rnd);
+        a.awaitAcked();
+        b.awaitAcked();
+        awaitEqual(List.of(a, b));
     }
 
     /** No node logged a SEVERE line (seeded run {@code seed}). */

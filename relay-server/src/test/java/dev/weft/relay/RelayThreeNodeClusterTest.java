@@ -3,6 +3,7 @@ package dev.weft.relay;
 import static dev.weft.relay.RelayClusterTest.assertNoSevereLog;
 import static dev.weft.relay.RelayClusterTest.assertReadersOnEveryNodeSee;
 import static dev.weft.relay.RelayClusterTest.awaitEqual;
+import static dev.weft.relay.RelayClusterTest.bothTypeAndConverge;
 import static dev.weft.relay.RelayClusterTest.metric;
 import static dev.weft.relay.RelayClusterTest.typeThroughANodeKill;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.relay.RelayClusterTest.Typist;
-import dev.weft.relay.testing.ClusterServices;
 import dev.weft.relay.testing.PostgresServer;
 import dev.weft.relay.testing.RedisServer;
 import dev.weft.relay.testing.RelayProcess;
@@ -26,8 +26,6 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three real relay nodes on one private PostgreSQL and redis-server (skipped when Debian's {@code postgresql} or
@@ -36,18 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * errors and a failing {@code /healthz}, then recovery; a node started while Redis is down serves and joins the bus
  * when Redis comes up.
  */
-class RelayThreeNodeClusterTest {
-    @RegisterExtension
-    static final ClusterServices CLUSTER = new ClusterServices();
-
-    @TempDir
-    Path tmp;
-
-    /** A node on the bus with rate limits far above what the typists send. */
-    private RelayProcess node(String name, String store, String redis, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--update-rate", "100000", "--update-burst", "100000"));
-        args.addAll(List.of(extra));
-        return RelayClusterTest.node(tmp.resolve(name), store, redis, args);
+class RelayThreeNodeClusterTest extends ClusterNodes {
+    /** Rate limits far above what the typists send. */
+    @Override
+    List<String> nodeFlags() {
+        return List.of("--update-rate", "100000", "--update-burst", "100000");
     }
 
     /** One patch of a sequential trace: at {@code pos} delete {@code del} chars, then insert {@code ins}. */
@@ -274,11 +265,7 @@ class RelayThreeNodeClusterTest {
                     // n2 caught up with what n1 stored before the bus was up (polling is off: 10 min) ...
                     awaitEqual(List.of(a, b));
                     // ... and later edits cross through Redis.
-                    a.type(4, rnd);
-                    b.type(4, rnd);
-                    a.awaitAcked();
-                    b.awaitAcked();
-                    awaitEqual(List.of(a, b));
+                    bothTypeAndConverge(a, b, 4, rnd);
                     assertThat(metric(n2, "weft_cluster_applied_total")).isPositive();
                 }
             }
