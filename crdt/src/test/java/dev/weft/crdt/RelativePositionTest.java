@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.TextGen;
 import dev.weft.crdt.sim.ThreePeers;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,10 +64,7 @@ class RelativePositionTest extends ThreePeers {
 
     @Test
     void cursorFollowsItsCharacterThroughRandomEdits() {
-        for (long seed = 1; seed <= 40; seed++) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            Peer a = new Peer("a", 1);
-            Peer b = new Peer("b", 2);
+        Peer.forSeeds(40, (seed, rnd, a, b) -> {
             // Marker '#' is the only such character, so its offset is easy to find.
             a.insert(0, "0123456789#0123456789");
             b.pullFrom(a);
@@ -96,7 +92,7 @@ class RelativePositionTest extends ThreePeers {
                     assertThat(q.doc.resolve(afterMarker)).as("seed=%d step %d %s", seed, i, q).isEqualTo(m + 1);
                 }
             }
-        }
+        });
     }
 
     @Test

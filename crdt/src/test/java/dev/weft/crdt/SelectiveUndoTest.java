@@ -152,10 +152,7 @@ class SelectiveUndoTest extends ThreePeers {
      */
     @Test
     void randomUndoKeepsOthersTextAndConverges() {
-        for (long seed = 1; seed <= 60; seed++) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            Peer a = new Peer("a", 1);
-            Peer b = new Peer("b", 2);
+        Peer.forSeeds(60, (seed, rnd, a, b) -> {
             List<LocalEdit> aEdits = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 boolean isA = rnd.nextBoolean();
@@ -178,7 +175,7 @@ class SelectiveUndoTest extends ThreePeers {
             }
             Peer.syncAndAssertConverged(a, b);
             if (aEdits.isEmpty()) {
-                continue;
+                return;
             }
             LocalEdit target = aEdits.get(rnd.nextInt(aEdits.size()));
             String before = a.text();
@@ -195,7 +192,7 @@ class SelectiveUndoTest extends ThreePeers {
                 assertThat(undo.inserted().size()).as("seed=%d", seed).isLessThanOrEqualTo(target.deleted().size());
             }
             Peer.syncAndAssertConverged(a, b);
-        }
+        });
     }
 
     private static String random(SplittableRandom rnd, String alphabet, int n) {

@@ -103,6 +103,22 @@ public final class Peer {
         }
     }
 
+    /** A seeded scenario on two fresh peers. */
+    @FunctionalInterface
+    public interface SeededPair {
+        void run(long seed, SplittableRandom rnd, Peer a, Peer b);
+    }
+
+    /**
+     * Runs {@code scenario} for seeds 1 to {@code seeds}, each with {@code new SplittableRandom(seed)} and fresh peers
+     * "a" (agent 1) and "b" (agent 2).
+     */
+    public static void forSeeds(int seeds, SeededPair scenario) {
+        for (long seed = 1; seed <= seeds; seed++) {
+            scenario.run(seed, new SplittableRandom(seed), new Peer("a", 1), new Peer("b", 2));
+        }
+    }
+
     /** Applies a remote update, checking change events and invariants. */
     public List<TextChange> apply(byte[] update) {
         List<TextChange> changes = doc.applyUpdate(update);
