@@ -9,10 +9,6 @@ import dev.weft.bench.trace.Trace;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.ObjIntConsumer;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * Runs one measurement (warm-up runs, then measured runs, medians per phase) and builds the report fields, in
@@ -28,19 +24,26 @@ final class Measurements {
     }
 
     static Report replay(Trace trace, Args args) {
+        int total = args.warmup() + args.runs();
         long[] replay = new long[args.runs()];
         long[] remote = new long[args.runs()];
         long[] encode = new long[args.runs()];
         long[] load = new long[args.runs()];
-        Runs<WeftSequentialReplay.Result> runs = runAll(args, () -> WeftSequentialReplay.run(trace, 0),
-                r -> correct(r.textA(), trace, args) && r.textB().equals(r.textA()) && r.textC().equals(r.textA()),
-                (r, m) -> {
-                    replay[m] = r.replayNanos();
-                    remote[m] = r.remoteApplyNanos();
-                    encode[m] = r.encodeNanos();
-                    load[m] = r.loadNanos();
-                });
-        WeftSequentialReplay.Result last = runs.last();
+        boolean ok = true;
+        WeftSequentialReplay.Result last = null;
+        for (int run = 0; run < total; run++) {
+            last = null; // let the previous run's replicas be collected before the next one
+            last = WeftSequentialReplay.run(trace, 0);
+            ok &= correct(last.textA(), trace, args) && last.textB().equals(last.textA())
+                    && last.textC().equals(last.textA());
+            int m = run - args.warmup();
+            if (m >= 0) {
+                replay[m] = last.replayNanos();
+                remote[m] = last.remoteApplyNanos();
+                encode[m] = last.encodeNanos();
+                load[m] = last.loadNanos();
+            }
+        }
         Map<String, Object> f = header("weft", "replay", trace);
         f.put("finalLength", last.textA().length());
         f.put("matchesEndContent", last.textA().equals(trace.endContent()));
@@ -48,28 +51,41 @@ final class Measurements {
         f.put("loadMatches", last.textC().equals(last.textA()));
         f.put("replayMs", Stats.medianMs(replay));
         f.put("remoteApplyMs", Stats.medianMs(remote));
-        putStateFields(f, encode, load, last.state(), last.updates(), last.updateBytes(), args,
-                WeftSequentialReplay::load);
-        return finish(f, args, runs.ok());
+        f.put("encodeMs", Stats.medianMs(encode));
+        f.put("loadMs", Stats.medianMs(load));
+        f.put("encodedBytes", last.state().length);
+        f.put("updates", last.updates());
+        f.put("updateBytes", last.updateBytes());
+        byte[] state = last.state();
+        last = null;
+        if (args.measureHeap()) {
+            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> WeftSequentialReplay.load(state)));
+        }
+        return finish(f, args, ok);
     }
 
     static Report merge(Trace trace, Args args) {
+        int total = args.warmup() + args.runs();
         long[] replay = new long[args.runs()];
         long[] sync = new long[args.runs()];
         long[] merge = new long[args.runs()];
         long[] encode = new long[args.runs()];
         long[] load = new long[args.runs()];
-        Runs<WeftConcurrentReplay.Result> runs = runAll(args,
-                () -> WeftConcurrentReplay.run(trace, 0, args.diffThreshold()),
-                r -> r.converged() && correct(r.mergedText(), trace, args),
-                (r, m) -> {
-                    replay[m] = r.replayNanos();
-                    sync[m] = r.syncNanos();
-                    merge[m] = r.mergeNanos();
-                    encode[m] = r.encodeNanos();
-                    load[m] = r.loadNanos();
-                });
-        WeftConcurrentReplay.Result last = runs.last();
+        boolean ok = true;
+        WeftConcurrentReplay.Result last = null;
+        for (int run = 0; run < total; run++) {
+            last = null;
+            last = WeftConcurrentReplay.run(trace, 0, args.diffThreshold());
+            ok &= last.converged() && correct(last.mergedText(), trace, args);
+            int m = run - args.warmup();
+            if (m >= 0) {
+                replay[m] = last.replayNanos();
+                sync[m] = last.syncNanos();
+                merge[m] = last.mergeNanos();
+                encode[m] = last.encodeNanos();
+                load[m] = last.loadNanos();
+            }
+        }
         Map<String, Object> f = header("weft", "merge", trace);
         f.put("agents", last.agents());
         f.put("finalLength", last.mergedText().length());
@@ -83,16 +99,32 @@ final class Measurements {
         f.put("syncDiffs", last.syncDiffs());
         f.put("syncApplies", last.syncApplies());
         f.put("mergeMs", Stats.medianMs(merge));
-        putStateFields(f, encode, load, last.state(), last.updates(), last.updateBytes(), args,
-                WeftConcurrentReplay::load);
-        return finish(f, args, runs.ok());
+        f.put("encodeMs", Stats.medianMs(encode));
+        f.put("loadMs", Stats.medianMs(load));
+        f.put("encodedBytes", last.state().length);
+        f.put("updates", last.updates());
+        f.put("updateBytes", last.updateBytes());
+        byte[] state = last.state();
+        last = null;
+        if (args.measureHeap()) {
+            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> WeftConcurrentReplay.load(state)));
+        }
+        return finish(f, args, ok);
     }
 
     static Report floor(Trace trace, Args args) {
+        int total = args.warmup() + args.runs();
         long[] replay = new long[args.runs()];
-        Runs<FloorReplay.Result> runs = runAll(args, () -> FloorReplay.run(trace),
-                r -> correct(r.text(), trace, args), (r, m) -> replay[m] = r.nanos());
-        FloorReplay.Result last = runs.last();
+        boolean ok = true;
+        FloorReplay.Result last = null;
+        for (int run = 0; run < total; run++) {
+            last = FloorReplay.run(trace);
+            ok &= correct(last.text(), trace, args);
+            int m = run - args.warmup();
+            if (m >= 0) {
+                replay[m] = last.nanos();
+            }
+        }
         Map<String, Object> f = header("floor", "floor", trace);
         f.put("finalLength", last.text().length());
         f.put("matchesEndContent", last.text().equals(trace.endContent()));
@@ -100,48 +132,7 @@ final class Measurements {
         if (args.measureHeap()) {
             f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> FloorReplay.run(trace).text()));
         }
-        return finish(f, args, runs.ok());
-    }
-
-    /** The last run's result of a measurement, and whether every run, warm-up included, was correct. */
-    private record Runs<R>(R last, boolean ok) {
-    }
-
-    /**
-     * Runs {@code run} {@code args.warmup() + args.runs()} times, checking each result with {@code correct}; the
-     * measured runs (those after the warm-up) go to {@code record} with their index from 0. The previous run's
-     * result is dropped before the next run starts, so its replicas can be collected.
-     */
-    private static <R> Runs<R> runAll(Args args, Supplier<R> run, Predicate<R> correct, ObjIntConsumer<R> record) {
-        int total = args.warmup() + args.runs();
-        boolean ok = true;
-        R last = null;
-        for (int i = 0; i < total; i++) {
-            last = null;
-            last = run.get();
-            ok &= correct.test(last);
-            int m = i - args.warmup();
-            if (m >= 0) {
-                record.accept(last, m);
-            }
-        }
-        return new Runs<>(last, ok);
-    }
-
-    /**
-     * Adds the fields about the encoded state, in report order: encode and load medians, its size, the update
-     * count and bytes, and with {@code --heap} the heap retained by the state loaded again through {@code loader}.
-     */
-    private static void putStateFields(Map<String, Object> f, long[] encode, long[] load, byte[] state, int updates,
-                                       long updateBytes, Args args, Function<byte[], ?> loader) {
-        f.put("encodeMs", Stats.medianMs(encode));
-        f.put("loadMs", Stats.medianMs(load));
-        f.put("encodedBytes", state.length);
-        f.put("updates", updates);
-        f.put("updateBytes", updateBytes);
-        if (args.measureHeap()) {
-            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> loader.apply(state)));
-        }
+        return finish(f, args, ok);
     }
 
     /** Kind and counts of a trace, without replaying it. */
