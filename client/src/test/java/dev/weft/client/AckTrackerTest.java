@@ -22,15 +22,24 @@ class AckTrackerTest {
         assertThat(t.unacked()).isZero();
     }
 
-    @Test
-    void errorThatOvertakesAnEarlierAckDoesNotCountTheRefusedDeleteAsAcked() {
+    /**
+     * A connected tracker (version 0, no deletes yet) that sent u1 (a delete of 1 char, accepted, its ack not
+     * received yet) and u2 (a delete of 1 more), and received the error refusing u2.
+     */
+    private static AckTracker secondDeleteRefusedBeforeTheFirstsAck() {
         AckTracker t = new AckTracker(0, false);
         t.connectionStarted();
         t.localEdit(0, 1);
-        t.updateSent(); // u1 (delete 1), processed, its ack delayed by a batched commit
+        t.updateSent();
         t.localEdit(0, 2);
-        t.updateSent(); // u2 (delete 1 more), refused: the error arrives before u1's ack
+        t.updateSent();
         t.updateRefused();
+        return t;
+    }
+
+    @Test
+    void errorThatOvertakesAnEarlierAckDoesNotCountTheRefusedDeleteAsAcked() {
+        AckTracker t = secondDeleteRefusedBeforeTheFirstsAck(); // u1's ack delayed by a batched commit
         assertThat(t.acked(0)).isFalse(); // u1's ack: while uncertain it cannot be matched
         assertThat(t.deletesUnacked()).isTrue();
         t.syncRequestSent();
@@ -42,13 +51,7 @@ class AckTrackerTest {
 
     @Test
     void afterAnErrorAcksStillOwedToOldUpdatesAreSkippedAtTheSyncReply() {
-        AckTracker t = new AckTracker(0, false);
-        t.connectionStarted();
-        t.localEdit(0, 1);
-        t.updateSent(); // u1 accepted, ack delayed past the SyncReply
-        t.localEdit(0, 2);
-        t.updateSent(); // u2 refused
-        t.updateRefused();
+        AckTracker t = secondDeleteRefusedBeforeTheFirstsAck(); // u1's ack delayed past the SyncReply
         t.syncRequestSent();
         t.syncReplied(); // owed: 2 sent - 0 acks - 1 error = 1
         t.localEdit(0, 3);

@@ -43,10 +43,30 @@ class SharedDocumentTest {
     }
 
     /** Connects {@code d}'s member, settles, and returns the list its relay errors are collected in. */
+    /** The in-memory relay member {@code d} syncs over. */
+    private static InMemoryRelay.Member member(SharedDocument d) {
+        return (InMemoryRelay.Member) d.channel();
+    }
+
+    /**
+     * Member 1's doc.txt (agent 11), connected, with {@code text} (if not empty) typed at its start, after everything
+     * settled.
+     */
+    private SharedDocument connectedWith(String text) {
+        InMemoryRelay.Member c = relay.newConnection(1, false);
+        SharedDocument d = open(c, 11);
+        c.connect();
+        if (!text.isEmpty()) {
+            d.insert(0, text).join();
+        }
+        settle();
+        return d;
+    }
+
     private List<RelayRejectedException> connectedCollectingErrors(SharedDocument d) {
         List<RelayRejectedException> errors = Collections.synchronizedList(new ArrayList<>());
         d.addErrorListener(errors::add);
-        ((InMemoryRelay.Member) d.channel()).connect();
+        member(d).connect();
         settle();
         return errors;
     }
@@ -117,12 +137,7 @@ class SharedDocumentTest {
 
     @Test
     void joinerReceivesExistingTextInTheSyncReply() {
-        InMemoryRelay.Member ca = relay.newConnection(1, false);
-        SharedDocument a = open(ca, 11);
-        ca.connect();
-        a.insert(0, "existing").join();
-        settle();
-        ca.disconnect();
+        member(connectedWith("existing")).disconnect();
 
         InMemoryRelay.Member cb = relay.newConnection(2, false);
         SharedDocument b = open(cb, 22);
@@ -137,10 +152,7 @@ class SharedDocumentTest {
 
     @Test
     void ackLostWhenRelayDiedAfterCommitIsRecoveredWithAnEmptyUpdate() {
-        InMemoryRelay.Member c = relay.newConnection(1, false);
-        SharedDocument d = open(c, 11);
-        c.connect();
-        settle();
+        SharedDocument d = connectedWith("");
         relay.withholdAcks = true;
         d.insert(0, "durable").join();
         settle();
@@ -149,7 +161,7 @@ class SharedDocumentTest {
         relay.crash();
         relay.withholdAcks = false;
         relay.received.clear();
-        c.connect();
+        member(d).connect();
         settle();
 
         assertThat(d.unackedCount()).isZero();
@@ -160,11 +172,7 @@ class SharedDocumentTest {
 
     @Test
     void updateLostInRelayCrashIsResentAsADiffOnReconnect() {
-        InMemoryRelay.Member c = relay.newConnection(1, false);
-        SharedDocument d = open(c, 11);
-        c.connect();
-        d.insert(0, "kept ").join();
-        settle();
+        SharedDocument d = connectedWith("kept ");
         relay.notDurable = true;
         d.insert(5, "lost?").join();
         settle();
@@ -173,7 +181,7 @@ class SharedDocumentTest {
         relay.crash();
         assertThat(relay.text("doc.txt")).isEqualTo("kept ");
         relay.notDurable = false;
-        c.connect();
+        member(d).connect();
         settle();
 
         assertThat(relay.text("doc.txt")).isEqualTo("kept lost?");
@@ -182,11 +190,7 @@ class SharedDocumentTest {
 
     @Test
     void deleteLostInRelayCrashIsResentAlthoughVersionsCannotShowIt() throws Exception {
-        InMemoryRelay.Member c = relay.newConnection(1, false);
-        SharedDocument d = open(c, 11);
-        c.connect();
-        d.insert(0, "abcdef").join();
-        settle();
+        SharedDocument d = connectedWith("abcdef");
         assertThat(d.unackedCount()).isZero();
         relay.notDurable = true;
         d.delete(1, 2).join(); // "adef": no new seq, the version vector does not change
@@ -196,7 +200,7 @@ class SharedDocumentTest {
         relay.crash();
         relay.notDurable = false;
         assertThat(relay.text("doc.txt")).isEqualTo("abcdef");
-        c.connect();
+        member(d).connect();
         settle();
 
         assertThat(relay.text("doc.txt")).isEqualTo("adef");

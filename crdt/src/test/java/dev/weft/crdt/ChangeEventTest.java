@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.Shadow;
 import dev.weft.crdt.sim.TextGen;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Change events are what the editor binding applies to a buffer: applying each update's (and each local
  * edit's) {@link TextChange}s in order to a plain copy of the text must reproduce {@code getText()} exactly.
  */
-class ChangeEventTest {
+class ChangeEventTest extends ThreePeers {
     @Test
     void localEditReportsExactlyItsInsertOrDelete() {
         TextDocument d = new TextDocument(1);
@@ -28,10 +29,7 @@ class ChangeEventTest {
 
     @Test
     void remoteInsertAndDeleteAreReportedAtTheReceiversOffsets() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         b.insert(0, "123");                 // b: 123abcdef
         byte[] ins = a.insert(3, "X").update();
         assertThat(b.apply(ins)).containsExactly(TextChange.insert(6, "X"));
@@ -44,10 +42,7 @@ class ChangeEventTest {
 
     @Test
     void remoteDeleteOfARangeSplitByConcurrentInsertsReportsOnlyTheDeletedParts() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         byte[] del = a.delete(1, 4).update();   // a: af
         b.insert(3, "XY");                       // b: abcXYdef
         List<TextChange> changes = b.apply(del);
@@ -58,10 +53,7 @@ class ChangeEventTest {
 
     @Test
     void remoteDeleteOfTextAlreadyDeletedLocallyReportsNothingForIt() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         byte[] del = a.delete(1, 3).update();   // bcd
         b.delete(2, 3);                          // cde
         List<TextChange> changes = b.apply(del);

@@ -392,10 +392,7 @@ class DecoderFuzzTest {
         out.writeBytes(Mutator.varint(units));
         out.write(0); // info: inserted, no origins
         out.write(0); // no delete ranges
-        byte[] content = new byte[units];
-        Arrays.fill(content, (byte) 'a');
-        out.writeBytes(content);
-        return out.toByteArray();
+        return withContent(out, units, 'a');
     }
 
     /** Body: one agent, {@code units} one-character items, each after the previous (originLeft), no deletes. */
@@ -411,8 +408,13 @@ class DecoderFuzzTest {
             out.write(k == 0 ? 0 : 2 << 2); // info: originLeft = previous item
         }
         out.write(0);
+        return withContent(out, units, 'b');
+    }
+
+    /** Appends the content section, {@code units} copies of ASCII {@code c}, and returns the whole body. */
+    private static byte[] withContent(java.io.ByteArrayOutputStream out, int units, char c) {
         byte[] content = new byte[units];
-        Arrays.fill(content, (byte) 'b');
+        Arrays.fill(content, (byte) c);
         out.writeBytes(content);
         return out.toByteArray();
     }

@@ -10,11 +10,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.TextGen;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Boundaries of the API: extreme agent ids, document-boundary cursors, unknown ids, big documents. */
-class EdgeCaseTest {
+class EdgeCaseTest extends ThreePeers {
     @Test
     void extremeAgentIdsRoundTripThroughUpdatesAndStates() {
         long[] agents = {0, 1, (1L << 53) - 1, Long.MAX_VALUE};
@@ -66,10 +67,7 @@ class EdgeCaseTest {
 
     @Test
     void boundaryPositionsStayAtDocumentStartAndEnd() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "middle");
-        b.pullFrom(a);
+        shareFromAToB("middle");
         RelativePosition start = a.doc.relativePosition(0, Assoc.BEFORE);
         RelativePosition end = a.doc.relativePosition(6, Assoc.AFTER);
         RelativePosition onFirst = a.doc.relativePosition(0, Assoc.AFTER);
@@ -92,7 +90,6 @@ class EdgeCaseTest {
 
     @Test
     void deleteIdsOfUnknownOrAlreadyDeletedIdsChangesNothing() {
-        Peer a = new Peer("a", 1);
         LocalEdit typed = a.insert(0, "abc");
         LocalEdit none = a.deleteIds(IdSet.range(999, 0, 10));
         assertThat(none.changes()).isEmpty();
@@ -101,7 +98,6 @@ class EdgeCaseTest {
         LocalEdit again = a.deleteIds(typed.inserted());
         assertThat(again.changes()).isEmpty();
         assertThat(a.text()).isEmpty();
-        Peer b = new Peer("b", 2);
         for (byte[] u : a.outbox) {
             b.apply(u);
         }
@@ -119,10 +115,7 @@ class EdgeCaseTest {
     @Test
     void bigPasteAndScatteredEditsKeepInvariants() {
         SplittableRandom rnd = new SplittableRandom(11);
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, ascii(rnd, 100_000));
-        b.pullFrom(a);
+        shareFromAToB(ascii(rnd, 100_000));
         for (int i = 0; i < 2000; i++) {
             Peer p = i % 2 == 0 ? a : b;
             int len = p.doc.length();    // ASCII only: every offset is a valid position

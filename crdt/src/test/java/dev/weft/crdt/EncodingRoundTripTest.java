@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.TextGen;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * version brings a replica at that version level, and a diff between equal versions is a no-op. Also the
  * small value types: {@link VersionVector} and {@link IdSet}.
  */
-class EncodingRoundTripTest {
+class EncodingRoundTripTest extends ThreePeers {
     @Test
     void fullStateIntoFreshReplicaReproducesTextAndVersion() {
         for (long seed = 1; seed <= 30; seed++) {
@@ -76,10 +77,7 @@ class EncodingRoundTripTest {
 
     @Test
     void fullStateAppliedToAReplicaThatHasTheItemsCarriesTheirDeletions() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "hello");
-        b.pullFrom(a);
+        shareFromAToB("hello");
         a.delete(1, 3);
         b.apply(a.doc.encodeStateAsUpdate());
         assertThat(b.text()).isEqualTo("ho");
@@ -92,8 +90,6 @@ class EncodingRoundTripTest {
 
     @Test
     void reapplyingAnyUpdateIsIdempotent() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         byte[] u1 = a.insert(0, "hello").update();
         byte[] u2 = a.delete(1, 2).update();
         byte[] state = a.doc.encodeStateAsUpdate();
@@ -163,16 +159,7 @@ class EncodingRoundTripTest {
     static void edit(SplittableRandom rnd, Peer[] peers, int steps) {
         for (int i = 0; i < steps; i++) {
             Peer p = peers[rnd.nextInt(peers.length)];
-            String t = p.text();
-            if (t.length() > 3 && rnd.nextInt(3) == 0) {
-                int pos = TextGen.position(rnd, t);
-                int end = TextGen.snap(t, pos + 1 + rnd.nextInt(6));
-                if (end > pos) {
-                    p.delete(pos, end - pos);
-                }
-            } else {
-                p.insert(TextGen.position(rnd, t), TextGen.text(rnd, 1 + rnd.nextInt(6)));
-            }
+            p.randomEdit(rnd, 3, r -> r.nextInt(3) == 0, 6, r -> TextGen.text(r, 1 + r.nextInt(6)));
             if (rnd.nextInt(5) == 0) {
                 Peer q = peers[rnd.nextInt(peers.length)];
                 if (q != p) {

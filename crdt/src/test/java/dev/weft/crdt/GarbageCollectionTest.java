@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
  * updates and full states in both directions converge, and restoring collected content fails loudly.
  */
 class GarbageCollectionTest {
+    /** A replica that collects deleted content (agent 1); new for each test. */
+    private final Peer gc = new Peer("gc", 1, true);
+    /** A replica that keeps deleted content (agent 2); new for each test. */
+    private final Peer keep = new Peer("keep", 2, false);
+
     @Test
     void gcAndNonGcReplicasExchangingUpdatesAndStatesConverge() {
         for (long seed = 1; seed <= 40; seed++) {
@@ -24,16 +29,7 @@ class GarbageCollectionTest {
             Peer[] all = {gc, keep, third};
             for (int i = 0; i < 60; i++) {
                 Peer p = all[rnd.nextInt(3)];
-                String t = p.text();
-                if (t.length() > 3 && rnd.nextInt(5) < 2) {
-                    int pos = TextGen.position(rnd, t);
-                    int end = TextGen.snap(t, pos + 1 + rnd.nextInt(8));
-                    if (end > pos) {
-                        p.delete(pos, end - pos);
-                    }
-                } else {
-                    p.insert(TextGen.position(rnd, t), TextGen.text(rnd, 1 + rnd.nextInt(5)));
-                }
+                p.randomEdit(rnd, 3, r -> r.nextInt(5) < 2, 8, r -> TextGen.text(r, 1 + r.nextInt(5)));
                 switch (rnd.nextInt(6)) {
                     case 0 -> keep.apply(gc.doc.encodeStateAsUpdate());
                     case 1 -> gc.apply(keep.doc.encodeStateAsUpdate());
@@ -57,8 +53,6 @@ class GarbageCollectionTest {
 
     @Test
     void gcReplicaKeepsAcceptingEditsAnchoredOnCollectedText() {
-        Peer gc = new Peer("gc", 1, true);
-        Peer keep = new Peer("keep", 2, false);
         gc.insert(0, "abcdefgh");
         keep.pullFrom(gc);
         keep.insert(4, "XY");                 // anchored between d and e
@@ -76,7 +70,6 @@ class GarbageCollectionTest {
 
     @Test
     void restoreOfCollectedContentThrowsIllegalStateAndChangesNothing() {
-        Peer gc = new Peer("gc", 1, true);
         gc.insert(0, "hello world");
         LocalEdit del = gc.delete(0, 6);
         // Content may be collected lazily: a state round trip through a fresh GC replica collects for sure.
@@ -135,8 +128,6 @@ class GarbageCollectionTest {
 
     @Test
     void nonGcReplicaCanRestoreWhatAGcPeerCollected() {
-        Peer gc = new Peer("gc", 1, true);
-        Peer keep = new Peer("keep", 2, false);
         keep.insert(0, "keep this");
         gc.pullFrom(keep);
         LocalEdit del = keep.delete(0, 5);

@@ -4,6 +4,7 @@ import dev.weft.crdt.model.TextChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.sim.Peer;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,11 +13,9 @@ import org.junit.jupiter.api.Test;
  * {@link TextDocument#hasPendingUpdates()}, excluded from the version, and integrated — with their change
  * events — as soon as the missing updates arrive.
  */
-class LateDependencyTest {
+class LateDependencyTest extends ThreePeers {
     @Test
     void typingDeliveredInReverseOrderIsBufferedThenIntegrated() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         byte[] u1 = a.insert(0, "a").update();
         byte[] u2 = a.insert(1, "b").update();
         byte[] u3 = a.insert(2, "c").update();
@@ -39,8 +38,6 @@ class LateDependencyTest {
 
     @Test
     void deleteDeliveredBeforeTheInsertItDeletesIsBufferedNotDropped() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         byte[] ins = a.insert(0, "hello").update();
         byte[] del = a.delete(1, 3).update();
 
@@ -54,9 +51,6 @@ class LateDependencyTest {
 
     @Test
     void insertAnchoredOnAThirdReplicasTextWaitsForIt() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        Peer c = new Peer("c", 3);
         byte[] base = a.insert(0, "ab").update();
         b.apply(base);
         byte[] x = b.insert(1, "X").update();
@@ -72,9 +66,6 @@ class LateDependencyTest {
 
     @Test
     void bufferedUpdateSurvivesDuplicatesAndUnrelatedUpdates() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        Peer c = new Peer("c", 3);
         byte[] u1 = a.insert(0, "one ").update();
         byte[] u2 = a.insert(4, "two").update();
         byte[] other = c.insert(0, "zzz").update();
@@ -94,8 +85,6 @@ class LateDependencyTest {
 
     @Test
     void fullStateFromElsewhereReleasesBufferedUpdates() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         a.insert(0, "base");
         byte[] later = a.insert(4, "!").update();
         b.apply(later);
@@ -108,7 +97,6 @@ class LateDependencyTest {
     /** A replica holding only buffered updates is not "empty": loading a full state must keep them. */
     @Test
     void pendingUpdateSurvivesAFullStateLoadIntoAnOtherwiseEmptyReplica() {
-        Peer a = new Peer("a", 1);
         a.insert(0, "x");
         Peer snapshotHolder = new Peer("s", 3);
         snapshotHolder.pullFrom(a);
@@ -118,7 +106,6 @@ class LateDependencyTest {
         byte[] z = other.insert(0, "z").update();
         byte[] zz = other.insert(1, "z").update();
 
-        Peer b = new Peer("b", 2);
         b.apply(y);                          // waits for x
         b.apply(zz);                         // waits for the first z
         assertThat(b.doc.hasPendingUpdates()).isTrue();
@@ -134,11 +121,9 @@ class LateDependencyTest {
 
     @Test
     void pendingDeleteSurvivesAFullStateLoadThatBringsItsTarget() {
-        Peer a = new Peer("a", 1);
         a.insert(0, "hello");
         byte[] stateBeforeDelete = a.doc.encodeStateAsUpdate();
         byte[] del = a.delete(0, 4).update();
-        Peer b = new Peer("b", 2);
         b.apply(del);                        // deletes ids b does not know yet
         b.apply(stateBeforeDelete);          // a snapshot into a replica with nothing integrated yet
         assertThat(b.text()).isEqualTo("o");
@@ -148,9 +133,6 @@ class LateDependencyTest {
 
     @Test
     void chainOfDependenciesAcrossThreeAgentsIntegratesInOneCall() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        Peer c = new Peer("c", 3);
         Peer late = new Peer("late", 4);
         byte[] ua = a.insert(0, "[]").update();
         b.apply(ua);

@@ -6,17 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.TextGen;
-import java.util.SplittableRandom;
+import dev.weft.crdt.sim.ThreePeers;
 import org.junit.jupiter.api.Test;
 
 /**
  * Relative positions (cursors) follow their character through local and remote edits, resolve to where the
  * character stood once it is deleted, survive an encode/decode round trip, and resolve to -1 when unknown.
  */
-class RelativePositionTest {
+class RelativePositionTest extends ThreePeers {
     @Test
     void positionResolvesToItsOffsetRightAway() {
-        Peer a = new Peer("a", 1);
         a.insert(0, "hello 😀 world");
         for (int o = 0; o <= a.text().length(); o++) {
             if (TextGen.splitsPair(a.text(), o)) {
@@ -31,10 +30,7 @@ class RelativePositionTest {
 
     @Test
     void cursorStaysOnItsCharacterWhileOthersInsertBeforeAndAfter() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         RelativePosition onD = a.doc.relativePosition(3, Assoc.AFTER);   // before 'd'
         RelativePosition afterC = a.doc.relativePosition(3, Assoc.BEFORE); // after 'c'
 
@@ -52,10 +48,7 @@ class RelativePositionTest {
 
     @Test
     void cursorOnDeletedCharacterResolvesToWhereItStood() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         RelativePosition onC = a.doc.relativePosition(2, Assoc.AFTER);
         RelativePosition afterC = a.doc.relativePosition(3, Assoc.BEFORE);
         b.delete(1, 3); // "bcd"
@@ -71,10 +64,7 @@ class RelativePositionTest {
 
     @Test
     void cursorFollowsItsCharacterThroughRandomEdits() {
-        for (long seed = 1; seed <= 40; seed++) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            Peer a = new Peer("a", 1);
-            Peer b = new Peer("b", 2);
+        Peer.forSeeds(40, (seed, rnd, a, b) -> {
             // Marker '#' is the only such character, so its offset is easy to find.
             a.insert(0, "0123456789#0123456789");
             b.pullFrom(a);
@@ -102,7 +92,7 @@ class RelativePositionTest {
                     assertThat(q.doc.resolve(afterMarker)).as("seed=%d step %d %s", seed, i, q).isEqualTo(m + 1);
                 }
             }
-        }
+        });
     }
 
     @Test
@@ -123,8 +113,6 @@ class RelativePositionTest {
 
     @Test
     void unknownIdResolvesToMinusOne() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         a.insert(0, "abc");
         b.insert(0, "xyz");
         RelativePosition onA = a.doc.relativePosition(1, Assoc.AFTER);

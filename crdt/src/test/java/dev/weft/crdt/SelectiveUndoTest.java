@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.TextGen;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,11 +16,9 @@ import org.junit.jupiter.api.Test;
  * restore(myDeletedIds)} brings back the same characters at the same place, even after others edited around
  * them; redo is the inverse primitive applied to the undo's own ids; every replica converges.
  */
-class SelectiveUndoTest {
+class SelectiveUndoTest extends ThreePeers {
     @Test
     void undoMyInsertRemovesOnlyMyCharactersAfterOthersTypedInsideAndAround() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         LocalEdit mine = a.insert(0, "hello");
         b.pullFrom(a);
         b.insert(2, "XX");    // inside: heXXllo
@@ -38,8 +37,6 @@ class SelectiveUndoTest {
 
     @Test
     void undoMyInsertSkipsCharactersOthersAlreadyDeleted() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         LocalEdit mine = a.insert(0, "abcdef");
         b.pullFrom(a);
         b.delete(1, 2);
@@ -53,10 +50,7 @@ class SelectiveUndoTest {
 
     @Test
     void undoMyDeleteRestoresTheSameCharactersAtTheSamePlace() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "abcdef");
-        b.pullFrom(a);
+        shareFromAToB("abcdef");
         LocalEdit del = a.delete(2, 2);           // "cd"
         b.insert(3, "X");                          // concurrently between c and d: abcXdef
         b.insert(0, "1");
@@ -96,7 +90,6 @@ class SelectiveUndoTest {
 
     @Test
     void restoreSkipsIdsThatAreStillVisible() {
-        Peer a = new Peer("a", 1);
         LocalEdit ins = a.insert(0, "abc");
         a.delete(1, 1);
         LocalEdit undo = a.restore(ins.inserted()); // a and c are visible, only b comes back
@@ -106,8 +99,6 @@ class SelectiveUndoTest {
 
     @Test
     void redoOfAnUndoneInsertAndOfARestoredDelete() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
         LocalEdit typed = a.insert(0, "word");
         b.pullFrom(a);
         b.insert(4, "!");
@@ -141,9 +132,6 @@ class SelectiveUndoTest {
 
     @Test
     void concurrentUndosOnDifferentReplicasConverge() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        Peer c = new Peer("c", 3);
         LocalEdit ia = a.insert(0, "aaa");
         Peer.syncAndAssertConverged(a, b, c);
         LocalEdit ib = b.insert(1, "bbb");
@@ -164,10 +152,7 @@ class SelectiveUndoTest {
      */
     @Test
     void randomUndoKeepsOthersTextAndConverges() {
-        for (long seed = 1; seed <= 60; seed++) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            Peer a = new Peer("a", 1);
-            Peer b = new Peer("b", 2);
+        Peer.forSeeds(60, (seed, rnd, a, b) -> {
             List<LocalEdit> aEdits = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 boolean isA = rnd.nextBoolean();
@@ -190,7 +175,7 @@ class SelectiveUndoTest {
             }
             Peer.syncAndAssertConverged(a, b);
             if (aEdits.isEmpty()) {
-                continue;
+                return;
             }
             LocalEdit target = aEdits.get(rnd.nextInt(aEdits.size()));
             String before = a.text();
@@ -207,7 +192,7 @@ class SelectiveUndoTest {
                 assertThat(undo.inserted().size()).as("seed=%d", seed).isLessThanOrEqualTo(target.deleted().size());
             }
             Peer.syncAndAssertConverged(a, b);
-        }
+        });
     }
 
     private static String random(SplittableRandom rnd, String alphabet, int n) {

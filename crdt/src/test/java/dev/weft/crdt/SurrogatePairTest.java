@@ -9,11 +9,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.crdt.sim.Peer;
 import dev.weft.crdt.sim.SimNetwork;
 import dev.weft.crdt.sim.TextGen;
+import dev.weft.crdt.sim.ThreePeers;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Positions are UTF-16 code units, and no edit may split a surrogate pair; emoji-heavy text converges. */
-class SurrogatePairTest {
+class SurrogatePairTest extends ThreePeers {
     private static final String DOC = "a😀b🎉";  // a, U+1F600 (2 units), b, U+1F389 (2 units): length 6
 
     @Test
@@ -68,10 +69,7 @@ class SurrogatePairTest {
 
     @Test
     void splittingPositionsAreRejectedAfterRemoteEditsToo() {
-        Peer a = new Peer("a", 1);
-        Peer b = new Peer("b", 2);
-        a.insert(0, "xy");
-        b.pullFrom(a);
+        shareFromAToB("xy");
         a.insert(1, "🚀🚀");
         b.insert(2, "😀");
         Peer.syncAndAssertConverged(a, b);
@@ -95,14 +93,7 @@ class SurrogatePairTest {
         for (int half = 1; half <= 2; half++) {
             Peer a = new Peer("a", 1);
             a.insert(0, "x😀y");                           // ids (1,0) x, (1,1) high, (1,2) low, (1,3) y
-            Snapshot before = new Snapshot(a.doc);
-            try {
-                a.deleteIds(IdSet.range(1, half, half + 1));
-                assertThat(a.text()).as("half %d", half).isIn("xy", "x😀y");
-            } catch (IllegalArgumentException refused) {
-                before.assertUnchanged(a.doc);
-            }
-            a.check();
+            assertWholePairOrRefused(a, half, a::deleteIds);
         }
     }
 
@@ -113,15 +104,24 @@ class SurrogatePairTest {
             Peer a = new Peer("a", 1);
             a.insert(0, "x😀y");
             a.delete(1, 2);
-            Snapshot before = new Snapshot(a.doc);
-            try {
-                a.restore(IdSet.range(1, half, half + 1));
-                assertThat(a.text()).as("half %d", half).isIn("xy", "x😀y");
-            } catch (IllegalArgumentException refused) {
-                before.assertUnchanged(a.doc);
-            }
-            a.check();
+            assertWholePairOrRefused(a, half, a::restore);
         }
+    }
+
+    /**
+     * Applies {@code op} to the id of unit {@code half} (1: high, 2: low surrogate) of the pair in "x😀y" (agent 1):
+     * either the text is "xy" or "x😀y" afterwards, or {@code op} refused with IllegalArgumentException and left the
+     * document unchanged; invariants hold either way.
+     */
+    private static void assertWholePairOrRefused(Peer a, int half, java.util.function.Consumer<IdSet> op) {
+        Snapshot before = new Snapshot(a.doc);
+        try {
+            op.accept(IdSet.range(1, half, half + 1));
+            assertThat(a.text()).as("half %d", half).isIn("xy", "x😀y");
+        } catch (IllegalArgumentException refused) {
+            before.assertUnchanged(a.doc);
+        }
+        a.check();
     }
 
     @Test
@@ -130,16 +130,7 @@ class SurrogatePairTest {
         Peer[] peers = {new Peer("a", 1), new Peer("b", 2), new Peer("c", 3)};
         for (int round = 0; round < 50; round++) {
             for (Peer p : peers) {
-                String t = p.text();
-                if (t.length() > 10 && rnd.nextInt(3) == 0) {
-                    int pos = TextGen.position(rnd, t);
-                    int end = TextGen.snap(t, pos + 1 + rnd.nextInt(6));
-                    if (end > pos) {
-                        p.delete(pos, end - pos);
-                    }
-                } else {
-                    p.insert(TextGen.position(rnd, t), TextGen.emoji(rnd, 1 + rnd.nextInt(3)));
-                }
+                p.randomEdit(rnd, 10, r -> r.nextInt(3) == 0, 6, r -> TextGen.emoji(r, 1 + r.nextInt(3)));
             }
             if (round % 7 == 6) {
                 Peer.syncAndAssertConverged(peers);

@@ -4,100 +4,90 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.VersionVector;
-import dev.weft.relay.testing.ClusterServices;
 import dev.weft.relay.testing.JavaWeftClient;
 import dev.weft.relay.testing.RedisServer;
 import dev.weft.relay.testing.RelayProcess;
 import dev.weft.relay.testing.RoomCredentials;
 import dev.weft.relay.testing.WeftTestClient;
 import dev.weft.sync.Message;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several real relay processes on one real PostgreSQL and Redis (private instances started here; skipped when
  * Debian's {@code postgresql} or {@code redis-server} is absent). Writers on different nodes co-edit; every replica
  * (clients', and fresh readers' on every node) ends equal, and every acknowledged edit is in it.
  */
-class RelayClusterTest {
-    @RegisterExtension
-    static final ClusterServices CLUSTER = new ClusterServices();
+class RelayClusterTest extends ClusterNodes {
 
-    @TempDir
-    Path tmp;
+    /** The body of a test with two writers on two nodes: {@link #withTwoWritersOnTwoNodes}. */
+    interface TwoWriters {
+        void run(RedisServer redis, RelayProcess n1, RelayProcess n2, RoomCredentials room, Typist a, Typist b)
+                throws Exception;
+    }
 
-    private RelayProcess node(String name, String store, String redis, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--store", store, "--check-invariants", "true"));
-        if (redis != null) {
-            args.addAll(List.of("--redis", redis));
+    /**
+     * Runs {@code body} on two nodes sharing a new database and a private Redis, with log polling off (10 min, so
+     * only Redis carries updates between them), and writers {@code a} (client 1, on n1) and {@code b} (client 2, on
+     * n2) joined to document {@code d.txt} of a new room.
+     */
+    private void withTwoWritersOnTwoNodes(TwoWriters body) throws Exception {
+        String store = CLUSTER.postgres().createDatabase();
+        try (RedisServer redis = RedisServer.start();
+             RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "600000");
+             RelayProcess n2 = node("n2", store, redis.url(), "--cluster-poll-ms", "600000")) {
+            RoomCredentials room = n1.createRoom();
+            try (Typist a = Typist.join(n1, room, 1, "d.txt"); Typist b = Typist.join(n2, room, 2, "d.txt")) {
+                body.run(redis, n1, n2, room, a, b);
+            }
         }
-        args.addAll(List.of(extra));
-        return RelayProcess.start(tmp.resolve(name), args.toArray(String[]::new));
     }
 
     @Test
     void writersOnTwoNodesConvergeThroughRedisAndAllAcksAreDurable() throws Exception {
-        String store = CLUSTER.postgres().createDatabase();
-        try (RedisServer redis = RedisServer.start();
-             RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "600000");
-             RelayProcess n2 = node("n2", store, redis.url(), "--cluster-poll-ms", "600000")) {
-            RoomCredentials room = n1.createRoom();
-            try (Typist a = Typist.join(n1, room, 1, "d.txt"); Typist b = Typist.join(n2, room, 2, "d.txt")) {
-                SplittableRandom rnd = new SplittableRandom(13);
-                for (int round = 0; round < 10; round++) {
-                    a.type(3, rnd);
-                    b.type(3, rnd);
-                    a.pump(Duration.ofMillis(20));
-                    b.pump(Duration.ofMillis(20));
-                }
-                a.awaitAcked();
-                b.awaitAcked();
-                // Polling is off (10 min): only Redis carried the updates between the nodes.
-                awaitEqual(List.of(a, b));
-                assertThat(metric(n2, "weft_cluster_applied_total")).isPositive();
-                assertThat(metric(n1, "weft_cluster_applied_total")).isPositive();
-                assertReadersOnEveryNodeSee(List.of(n1, n2), room, "d.txt", a.replica, List.of(a, b));
+        withTwoWritersOnTwoNodes((redis, n1, n2, room, a, b) -> {
+            SplittableRandom rnd = new SplittableRandom(13);
+            for (int round = 0; round < 10; round++) {
+                a.type(3, rnd);
+                b.type(3, rnd);
+                a.pump(Duration.ofMillis(20));
+                b.pump(Duration.ofMillis(20));
             }
-        }
+            a.awaitAcked();
+            b.awaitAcked();
+            // Polling is off (10 min): only Redis carried the updates between the nodes.
+            awaitEqual(List.of(a, b));
+            assertThat(metric(n2, "weft_cluster_applied_total")).isPositive();
+            assertThat(metric(n1, "weft_cluster_applied_total")).isPositive();
+            assertReadersOnEveryNodeSee(List.of(n1, n2), room, "d.txt", a.replica, List.of(a, b));
+        });
     }
 
     @Test
     void updatesMissedWhileRedisIsDownAreCaughtUpFromTheLog() throws Exception {
-        String store = CLUSTER.postgres().createDatabase();
-        try (RedisServer redis = RedisServer.start();
-             RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "600000");
-             RelayProcess n2 = node("n2", store, redis.url(), "--cluster-poll-ms", "600000")) {
-            RoomCredentials room = n1.createRoom();
-            try (Typist a = Typist.join(n1, room, 1, "d.txt"); Typist b = Typist.join(n2, room, 2, "d.txt")) {
-                SplittableRandom rnd = new SplittableRandom(29);
-                a.type(5, rnd);
-                a.awaitAcked();
-                awaitEqual(List.of(a, b));
-                redis.kill();
-                a.type(10, rnd); // acked (PostgreSQL), announced to nobody
-                a.awaitAcked();
-                b.type(4, rnd);
-                b.awaitAcked();
-                redis.restart(); // same port; the nodes resubscribe and catch up from the log
-                awaitEqual(List.of(a, b));
-                a.type(3, rnd);
-                b.type(3, rnd);
-                a.awaitAcked();
-                b.awaitAcked();
-                awaitEqual(List.of(a, b));
-                assertThat(metric(n2, "weft_cluster_catchups_total")).as("n2 read what it missed from the log")
-                        .isPositive();
-                assertThat(metric(n2, "weft_cluster_redis_disconnects_total")).isPositive();
-                assertThat(metric(n2, "weft_cluster_redis_up")).isEqualTo(1);
-                assertReadersOnEveryNodeSee(List.of(n1, n2), room, "d.txt", a.replica, List.of(a, b));
-            }
-        }
+        withTwoWritersOnTwoNodes((redis, n1, n2, room, a, b) -> {
+            SplittableRandom rnd = new SplittableRandom(29);
+            a.type(5, rnd);
+            a.awaitAcked();
+            awaitEqual(List.of(a, b));
+            redis.kill();
+            a.type(10, rnd); // acked (PostgreSQL), announced to nobody
+            a.awaitAcked();
+            b.type(4, rnd);
+            b.awaitAcked();
+            redis.restart(); // same port; the nodes resubscribe and catch up from the log
+            awaitEqual(List.of(a, b));
+            bothTypeAndConverge(a, b, 3, rnd);
+            assertThat(metric(n2, "weft_cluster_catchups_total")).as("n2 read what it missed from the log")
+                    .isPositive();
+            assertThat(metric(n2, "weft_cluster_redis_disconnects_total")).isPositive();
+            assertThat(metric(n2, "weft_cluster_redis_up")).isEqualTo(1);
+            assertReadersOnEveryNodeSee(List.of(n1, n2), room, "d.txt", a.replica, List.of(a, b));
+        });
     }
 
     @Test
@@ -118,38 +108,64 @@ class RelayClusterTest {
                 RelayProcess victim = nodes.get(rnd.nextInt(2));
                 RelayProcess survivor = victim == n1 ? n2 : n1;
                 int killAt = 8 + rnd.nextInt(8);
-                for (int round = 0; round < 30; round++) {
-                    for (Typist t : typists) {
-                        t.type(1 + rnd.nextInt(3), rnd);
-                        t.pump(Duration.ofMillis(5));
-                    }
-                    if (round == killAt) {
-                        victim.kill(); // mid-typing: some sent updates are unacked
-                        for (int i = 0; i < typists.size(); i++) {
-                            if (typists.get(i).node == victim) {
-                                typists.set(i, typists.get(i).failOverTo(survivor)); // resync resends the rest
-                            }
-                        }
-                    }
-                    if (round == killAt + 8) {
-                        victim.restart();
-                        Typist moved = typists.get(rnd.nextInt(typists.size()));
-                        typists.set(typists.indexOf(moved), moved.failOverTo(victim));
-                    }
-                }
-                for (Typist t : typists) {
-                    t.awaitAcked();
-                }
-                awaitEqual(typists);
+                typeThroughANodeKill(typists, victim, () -> survivor, killAt, killAt + 8, rnd);
                 assertReadersOnEveryNodeSee(nodes, room, "doc.md", typists.get(0).replica, typists);
-                for (RelayProcess n : nodes) {
-                    assertThat(n.log()).as("seed %d", seed).doesNotContain("\"level\":\"SEVERE\"");
-                }
+                assertNoSevereLog(nodes, seed);
             } finally {
                 for (Typist t : typists) {
                     t.close();
                 }
             }
+        }
+    }
+
+    /**
+     * 30 rounds in which every typist types 1 to 3 edits ({@code rnd}) and pumps 5 ms. At round {@code killAt}
+     * {@code victim} is SIGKILLed mid-typing (some sent updates are unacked) and each of its typists fails over to
+     * the node {@code failover} gives, where its resync resends the rest; at round {@code restartAt} the victim is
+     * restarted and one random typist moves to it. Then waits until every typist's edits are acked and all
+     * replicas are equal.
+     */
+    static void typeThroughANodeKill(List<Typist> typists, RelayProcess victim, Supplier<RelayProcess> failover,
+                                     int killAt, int restartAt, SplittableRandom rnd) throws java.io.IOException {
+        for (int round = 0; round < 30; round++) {
+            for (Typist t : typists) {
+                t.type(1 + rnd.nextInt(3), rnd);
+                t.pump(Duration.ofMillis(5));
+            }
+            if (round == killAt) {
+                victim.kill();
+                for (int i = 0; i < typists.size(); i++) {
+                    if (typists.get(i).node == victim) {
+                        typists.set(i, typists.get(i).failOverTo(failover.get()));
+                    }
+                }
+            }
+            if (round == restartAt) {
+                victim.restart();
+                int moved = rnd.nextInt(typists.size());
+                typists.set(moved, typists.get(moved).failOverTo(victim));
+            }
+        }
+        for (Typist t : typists) {
+            t.awaitAcked();
+        }
+        awaitEqual(typists);
+    }
+
+    /** {@code a}, then {@code b}, types {@code edits} edits; both wait for their acks, then for equal replicas. */
+    static void bothTypeAndConverge(Typist a, Typist b, int edits, SplittableRandom rnd) {
+        a.type(edits, rnd);
+        b.type(edits, rnd);
+        a.awaitAcked();
+        b.awaitAcked();
+        awaitEqual(List.of(a, b));
+    }
+
+    /** No node logged a SEVERE line (seeded run {@code seed}). */
+    static void assertNoSevereLog(List<RelayProcess> nodes, long seed) {
+        for (RelayProcess n : nodes) {
+            assertThat(n.log()).as("seed %d", seed).doesNotContain("\"level\":\"SEVERE\"");
         }
     }
 

@@ -118,10 +118,8 @@ class RelayEndToEndTest {
         try (WeftTestClient a = kind.connect(relay); WeftTestClient b = kind.connect(relay)) {
             a.join(room, room.secret(), 31, "ann");
             b.join(room, room.secret(), 32, "bob");
-            TextDocument ra = Replicas.fresh();
-            TextDocument rb = Replicas.fresh();
-            Replicas.sync(a, "bin.dat", ra);
-            Replicas.sync(b, "bin.dat", rb);
+            TextDocument ra = Replicas.synced(a, "bin.dat");
+            TextDocument rb = Replicas.synced(b, "bin.dat");
             // Empty update: nothing applied or forwarded, only an Ack.
             a.send(new Message.Update("bin.dat", new byte[0]));
             assertThat(a.expect(Message.Ack.class).durableVersion()).isEqualTo(VersionVector.EMPTY);

@@ -61,10 +61,8 @@ class RelayLimitsTest {
         try (WeftTestClient bad = kind.connect(relay); WeftTestClient good = other(kind).connect(relay)) {
             bad.join(room, room.secret(), 1, "bad");
             good.join(room, room.secret(), 2, "good");
-            TextDocument rb = Replicas.fresh();
-            TextDocument rg = Replicas.fresh();
-            Replicas.sync(bad, "a.txt", rb);
-            Replicas.sync(good, "a.txt", rg);
+            TextDocument rb = Replicas.synced(bad, "a.txt");
+            TextDocument rg = Replicas.synced(good, "a.txt");
             bad.send(new Message.Update("a.txt", rb.insert(0, noise(6000, 1)).update()));
             Message.Error err = bad.expect(Message.Error.class);
             assertThat(err.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
@@ -130,10 +128,8 @@ class RelayLimitsTest {
         try (WeftTestClient flood = kind.connect(relay); WeftTestClient calm = other(kind).connect(relay)) {
             flood.join(room, room.secret(), 1, "flood");
             calm.join(room, room.secret(), 2, "calm");
-            TextDocument rf = Replicas.fresh();
-            TextDocument rc = Replicas.fresh();
-            Replicas.sync(flood, "r.txt", rf);
-            Replicas.sync(calm, "r.txt", rc);
+            TextDocument rf = Replicas.synced(flood, "r.txt");
+            TextDocument rc = Replicas.synced(calm, "r.txt");
             for (int i = 0; i < 40; i++) {
                 flood.send(new Message.Update("r.txt", rf.insert(rf.length(), "f").update()));
             }

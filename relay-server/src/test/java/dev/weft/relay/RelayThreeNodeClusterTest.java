@@ -1,14 +1,16 @@
 package dev.weft.relay;
 
+import static dev.weft.relay.RelayClusterTest.assertNoSevereLog;
 import static dev.weft.relay.RelayClusterTest.assertReadersOnEveryNodeSee;
 import static dev.weft.relay.RelayClusterTest.awaitEqual;
+import static dev.weft.relay.RelayClusterTest.bothTypeAndConverge;
 import static dev.weft.relay.RelayClusterTest.metric;
+import static dev.weft.relay.RelayClusterTest.typeThroughANodeKill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weft.relay.RelayClusterTest.Typist;
-import dev.weft.relay.testing.ClusterServices;
 import dev.weft.relay.testing.PostgresServer;
 import dev.weft.relay.testing.RedisServer;
 import dev.weft.relay.testing.RelayProcess;
@@ -24,8 +26,6 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three real relay nodes on one private PostgreSQL and redis-server (skipped when Debian's {@code postgresql} or
@@ -34,19 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * errors and a failing {@code /healthz}, then recovery; a node started while Redis is down serves and joins the bus
  * when Redis comes up.
  */
-class RelayThreeNodeClusterTest {
-    @RegisterExtension
-    static final ClusterServices CLUSTER = new ClusterServices();
-
-    @TempDir
-    Path tmp;
-
-    private RelayProcess node(String name, String store, String redis, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--store", store, "--check-invariants", "true",
-                "--update-rate", "100000", "--update-burst", "100000"));
-        args.addAll(List.of("--redis", redis));
-        args.addAll(List.of(extra));
-        return RelayProcess.start(tmp.resolve(name), args.toArray(String[]::new));
+class RelayThreeNodeClusterTest extends ClusterNodes {
+    /** Rate limits far above what the typists send. */
+    @Override
+    List<String> nodeFlags() {
+        return List.of("--update-rate", "100000", "--update-burst", "100000");
     }
 
     /** One patch of a sequential trace: at {@code pos} delete {@code del} chars, then insert {@code ins}. */
@@ -168,30 +160,9 @@ class RelayThreeNodeClusterTest {
             RelayProcess victim = nodes.get(rnd.nextInt(3));
             List<RelayProcess> survivors = nodes.stream().filter(n -> n != victim).toList();
             int killAt = 5 + rnd.nextInt(10);
-            for (int round = 0; round < 30; round++) {
-                for (Typist t : typists) {
-                    t.type(1 + rnd.nextInt(3), rnd);
-                    t.pump(Duration.ofMillis(5));
-                }
-                if (round == killAt) {
-                    victim.kill(); // mid-typing: some sent updates are unacked
-                    for (int i = 0; i < typists.size(); i++) {
-                        if (typists.get(i).node == victim) {
-                            // each client fails over to some surviving node and resyncs (resending the unacked rest)
-                            typists.set(i, typists.get(i).failOverTo(survivors.get(rnd.nextInt(survivors.size()))));
-                        }
-                    }
-                }
-                if (round == killAt + 6) {
-                    victim.restart();
-                    int moved = rnd.nextInt(typists.size());
-                    typists.set(moved, typists.get(moved).failOverTo(victim));
-                }
-            }
-            for (Typist t : typists) {
-                t.awaitAcked();
-            }
-            awaitEqual(typists);
+            // each client of the victim fails over to some surviving node
+            typeThroughANodeKill(typists, victim, () -> survivors.get(rnd.nextInt(survivors.size())), killAt,
+                    killAt + 6, rnd);
             // Nothing doubled or lost: every typed character is there unless deleted (two concurrent deletes of one
             // character remove it once, so the length may exceed inserts - deletes, but never the inserts).
             int inserts = typists.stream().mapToInt(t -> t.inserts).sum();
@@ -199,9 +170,7 @@ class RelayThreeNodeClusterTest {
             assertThat(typists.get(0).replica.length()).as("seed %d: %d inserts, %d deletes", seed, inserts, deletes)
                     .isBetween(inserts - deletes, inserts);
             assertReadersOnEveryNodeSee(nodes, room, "doc.md", typists.get(0).replica, typists);
-            for (RelayProcess n : nodes) {
-                assertThat(n.log()).as("seed %d", seed).doesNotContain("\"level\":\"SEVERE\"");
-            }
+            assertNoSevereLog(nodes, seed);
         } finally {
             typists.forEach(Typist::close);
         }
@@ -296,11 +265,7 @@ class RelayThreeNodeClusterTest {
                     // n2 caught up with what n1 stored before the bus was up (polling is off: 10 min) ...
                     awaitEqual(List.of(a, b));
                     // ... and later edits cross through Redis.
-                    a.type(4, rnd);
-                    b.type(4, rnd);
-                    a.awaitAcked();
-                    b.awaitAcked();
-                    awaitEqual(List.of(a, b));
+                    bothTypeAndConverge(a, b, 4, rnd);
                     assertThat(metric(n2, "weft_cluster_applied_total")).isPositive();
                 }
             }

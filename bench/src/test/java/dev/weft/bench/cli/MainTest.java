@@ -37,21 +37,24 @@ class MainTest {
         return code;
     }
 
+    /** {@code mode} on {@code trace} exits with BAD_INPUT, prints nothing and one line of error. */
+    private void assertBadInputWithOneLine(String mode, Path trace) {
+        assertThat(run(mode, trace.toString())).isEqualTo(Main.BAD_INPUT);
+        assertThat(out).isEmpty();
+        assertThat(err.lines()).hasSize(1);
+    }
+
     @Test
     void nonGzipFileExitsNonZeroWithOneClearLine() throws Exception {
         Path f = Files.writeString(tmp.resolve("x.json.gz"), "{\"txns\": []}");
-        assertThat(run("replay", f.toString())).isEqualTo(Main.BAD_INPUT);
-        assertThat(out).isEmpty();
-        assertThat(err.lines()).hasSize(1);
+        assertBadInputWithOneLine("replay", f);
         assertThat(err).startsWith("weft-bench: " + f + ": not gzip-compressed");
     }
 
     @Test
     void gzipOfNonJsonExitsNonZeroWithOneClearLine() throws Exception {
         Path f = TestTraces.gzip(tmp.resolve("y.json.gz"), "this is not json");
-        assertThat(run("merge", f.toString())).isEqualTo(Main.BAD_INPUT);
-        assertThat(out).isEmpty();
-        assertThat(err.lines()).hasSize(1);
+        assertBadInputWithOneLine("merge", f);
         assertThat(err).contains("gzip content is not valid JSON");
     }
 

@@ -4,7 +4,7 @@ import static dev.weft.client.workspace.CliFixtures.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
-import dev.weft.client.relay.RelayProcess;
+import dev.weft.relay.testing.RelayProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class GitCollaborationCliTest {
         git(b, "config", "user.email", "bob@example.com");
 
         try (FolderProcess share = FolderProcess.start(tmp.resolve("p-a"), home, "share", a.toString(),
-                "--relay", relay.url().toString())) {
+                "--relay", relay.url())) {
             String link = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject().get("link").getAsString();
             // Bob's identity from flags (they override git's configuration, which says the same here).
             try (FolderProcess join = FolderProcess.start(tmp.resolve("p-b"), home, "join", "--link", link,

@@ -28,11 +28,16 @@ class SharedInviteLinkVectorsTest {
         throw new IOException("docs/test-vectors/" + file + " not found from " + Path.of("").toAbsolutePath());
     }
 
+    /** The {@code kind} ("accept" or "reject") vectors of invite-links.json; asserts there are more than five. */
+    private static com.google.gson.JsonArray linkVectors(String kind) throws IOException {
+        var vectors = vectors("invite-links.json").getAsJsonArray(kind);
+        assertThat(vectors.size()).isGreaterThan(5);
+        return vectors;
+    }
+
     @Test
     void everyAcceptedVectorParsesToTheSameParts() throws IOException {
-        var accept = vectors("invite-links.json").getAsJsonArray("accept");
-        assertThat(accept.size()).isGreaterThan(5);
-        for (JsonElement e : accept) {
+        for (JsonElement e : linkVectors("accept")) {
             JsonObject v = e.getAsJsonObject();
             InviteLink link = InviteLink.parse(v.get("input").getAsString());
             assertThat(link).as(v.get("input").getAsString()).isEqualTo(new InviteLink(
@@ -43,9 +48,7 @@ class SharedInviteLinkVectorsTest {
 
     @Test
     void everyRejectedVectorIsRefusedWithATypedError() throws IOException {
-        var reject = vectors("invite-links.json").getAsJsonArray("reject");
-        assertThat(reject.size()).isGreaterThan(5);
-        for (JsonElement e : reject) {
+        for (JsonElement e : linkVectors("reject")) {
             String input = e.getAsString();
             assertThatThrownBy(() -> InviteLink.parse(input)).as(input)
                     .isInstanceOf(MalformedInviteLinkException.class);

@@ -6,9 +6,9 @@ import dev.weft.client.SharedDocument;
 import dev.weft.client.SyncChannel;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.client.relay.RelayClient;
-import dev.weft.client.relay.RelayProcess;
 import dev.weft.client.relay.RoomApi;
 import dev.weft.crdt.TextDocument;
+import dev.weft.relay.testing.RelayProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,9 +36,9 @@ class LanLatencyTest {
             print("LAN direct (loopback)", measure(a, b));
         }
         try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"))) {
-            RoomCredentials room = new RoomApi(relay.url()).createRoom();
-            RelayClient a = new RelayClient(RelayClient.Options.of(relay.url(), room.room(), room.secret()));
-            RelayClient b = new RelayClient(RelayClient.Options.of(relay.url(), room.room(), room.secret()));
+            RoomCredentials room = new RoomApi(relay.uri()).createRoom();
+            RelayClient a = new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.secret()));
+            RelayClient b = new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.secret()));
             try {
                 a.connect().get(20, TimeUnit.SECONDS);
                 b.connect().get(20, TimeUnit.SECONDS);

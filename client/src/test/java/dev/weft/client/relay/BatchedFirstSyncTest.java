@@ -6,6 +6,7 @@ import dev.weft.client.RelayRejectedException;
 import dev.weft.client.SharedDocument;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.crdt.TextDocument;
+import dev.weft.relay.testing.RelayProcess;
 import dev.weft.sync.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +46,8 @@ class BatchedFirstSyncTest {
         SplittableRandom random = new SplittableRandom(seed);
         // Burst 100 messages, then 1 per second: 400 separate SyncRequests would take minutes.
         try (RelayProcess relay = RelayProcess.start(tmp.resolve("data"),
-                List.of("--update-rate", "1", "--update-burst", "100"))) {
-            RoomCredentials room = new RoomApi(relay.url()).createRoom();
+                "--update-rate", "1", "--update-burst", "100")) {
+            RoomCredentials room = new RoomApi(relay.uri()).createRoom();
             Map<String, String> texts = new LinkedHashMap<>();
             for (int i = 0; i < DOCS; i++) {
                 // Text in about one document of 16, at most 20 (within the writer's burst of 100 messages), the rest empty.
@@ -127,7 +128,7 @@ class BatchedFirstSyncTest {
     }
 
     private static RelayClient client(RelayProcess relay, RoomCredentials room) throws Exception {
-        RelayClient c = new RelayClient(RelayClient.Options.of(relay.url(), room.room(), room.secret())
+        RelayClient c = new RelayClient(RelayClient.Options.of(relay.uri(), room.room(), room.secret())
                 .withTimings(Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(500),
                         Duration.ofSeconds(30)));
         c.connect().get(20, TimeUnit.SECONDS);

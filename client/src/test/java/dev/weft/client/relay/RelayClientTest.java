@@ -38,6 +38,29 @@ class RelayClientTest {
                 Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(3)));
     }
 
+    /**
+     * Two members of a new room: clients {@code ca} and {@code cb}, both connected, each with document {@code doc}
+     * opened ({@code a} on agent {@code agentA}, {@code b} on {@code agentB}), not yet synced. Closing closes the
+     * clients.
+     */
+    record TwoMembers(RelayClient ca, RelayClient cb, SharedDocument a, SharedDocument b) implements AutoCloseable {
+        static TwoMembers open(String doc, long agentA, long agentB) throws Exception {
+            RoomCredentials room = new RoomApi(relay.uri()).createRoom();
+            RelayClient ca = client(room.room(), room.secret());
+            RelayClient cb = client(room.room(), room.secret());
+            ca.connect().get(10, TimeUnit.SECONDS);
+            cb.connect().get(10, TimeUnit.SECONDS);
+            return new TwoMembers(ca, cb, SharedDocument.open(ca, doc, new TextDocument(agentA)),
+                    SharedDocument.open(cb, doc, new TextDocument(agentB)));
+        }
+
+        @Override
+        public void close() {
+            cb.close();
+            ca.close();
+        }
+    }
+
     private static void eventually(String what, java.util.function.BooleanSupplier condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
@@ -108,13 +131,9 @@ class RelayClientTest {
 
     @Test
     void arbitraryTextRoundTripsBetweenTwoMembersIncludingSurrogatesAndNul() throws Exception {
-        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
-        try (RelayClient ca = client(room.room(), room.secret()); RelayClient cb = client(room.room(),
-                room.secret())) {
-            ca.connect().get(10, TimeUnit.SECONDS);
-            cb.connect().get(10, TimeUnit.SECONDS);
-            SharedDocument a = SharedDocument.open(ca, "src/a.txt", new TextDocument(1001));
-            SharedDocument b = SharedDocument.open(cb, "src/a.txt", new TextDocument(1002));
+        try (TwoMembers m = TwoMembers.open("src/a.txt", 1001, 1002)) {
+            SharedDocument a = m.a();
+            SharedDocument b = m.b();
             a.firstSync().get(10, TimeUnit.SECONDS);
             b.firstSync().get(10, TimeUnit.SECONDS);
             String text = "\u0000héllo 😀 wörld\r\n\u0000";
@@ -128,13 +147,10 @@ class RelayClientTest {
 
     @Test
     void awarenessReachesTheOtherMember() throws Exception {
-        RoomCredentials room = new RoomApi(relay.uri()).createRoom();
-        try (RelayClient ca = client(room.room(), room.secret()); RelayClient cb = client(room.room(),
-                room.secret())) {
-            ca.connect().get(10, TimeUnit.SECONDS);
-            cb.connect().get(10, TimeUnit.SECONDS);
-            SharedDocument a = SharedDocument.open(ca, "x.md", new TextDocument(1));
-            SharedDocument b = SharedDocument.open(cb, "x.md", new TextDocument(2));
+        try (TwoMembers m = TwoMembers.open("x.md", 1, 2)) {
+            RelayClient ca = m.ca();
+            SharedDocument a = m.a();
+            SharedDocument b = m.b();
             List<String> seen = Collections.synchronizedList(new ArrayList<>());
             b.addAwarenessListener((id, s) -> seen.add(id + "=" + s));
             a.firstSync().get(10, TimeUnit.SECONDS);

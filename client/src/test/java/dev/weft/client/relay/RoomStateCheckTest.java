@@ -4,6 +4,7 @@ import dev.weft.relay.testing.RelayExtension;
 import dev.weft.client.RoomCheckOutcome;
 import dev.weft.client.SharedDocument;
 import dev.weft.client.invite.RoomCredentials;
+import dev.weft.client.testing.RelayTexts;
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.VersionVector;
 import org.junit.jupiter.api.Test;
@@ -147,14 +148,7 @@ class RoomStateCheckTest {
     }
 
     private static String relayText(RoomCredentials room) throws Exception {
-        try (RelayClient c = client(room)) {
-            c.connect().get(10, TimeUnit.SECONDS);
-            SharedDocument d = SharedDocument.open(c, "same.md", new TextDocument(424242));
-            d.firstSync().get(10, TimeUnit.SECONDS);
-            String t = d.call(TextDocument::getText).join();
-            d.close();
-            return t;
-        }
+        return RelayTexts.read(client(room), "same.md", 424242);
     }
 
     private static List<String> texts(List<SharedDocument> docs) {

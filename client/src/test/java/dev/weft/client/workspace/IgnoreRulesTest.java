@@ -16,13 +16,22 @@ class IgnoreRulesTest {
     @TempDir
     Path tmp;
 
+    /** The sample repository ({@link GitRepos#makeSampleRepo}) and the user's excludes file it uses. */
+    private Path repo;
+    private Path userExcludes;
+
+    /** Makes the sample repository in {@code tmp/repo} and scans it with the rules Weft loads for it. */
+    private FolderScanner.Scan scanSampleRepo() throws Exception {
+        repo = tmp.resolve("repo");
+        userExcludes = tmp.resolve("global-ignore");
+        GitRepos.makeSampleRepo(repo, userExcludes);
+        return new FolderScanner(repo, () -> IgnoreRules.load(repo, Optional.of(userExcludes)),
+                Workspace.DEFAULT_MAX_FILE_BYTES).scan();
+    }
+
     @Test
     void sharedFilesAreWhatGitSeesMinusWeftignoreAndSecrets() throws Exception {
-        Path repo = tmp.resolve("repo");
-        Path userExcludes = tmp.resolve("global-ignore");
-        GitRepos.makeSampleRepo(repo, userExcludes);
-        FolderScanner.Scan scan = new FolderScanner(repo, () -> IgnoreRules.load(repo, Optional.of(userExcludes)),
-                Workspace.DEFAULT_MAX_FILE_BYTES).scan();
+        FolderScanner.Scan scan = scanSampleRepo();
 
         Set<String> gitSees = Arrays.stream(GitRepos.git(repo, "-c", "core.excludesFile=" + userExcludes,
                 "-c", "core.quotePath=false", "ls-files", "--cached", "--others", "--exclude-standard")
@@ -39,11 +48,7 @@ class IgnoreRulesTest {
 
     @Test
     void eachLeftOutPathSaysWhichRuleLeftItOut() throws Exception {
-        Path repo = tmp.resolve("repo");
-        Path userExcludes = tmp.resolve("global-ignore");
-        GitRepos.makeSampleRepo(repo, userExcludes);
-        FolderScanner.Scan scan = new FolderScanner(repo, () -> IgnoreRules.load(repo, Optional.of(userExcludes)),
-                Workspace.DEFAULT_MAX_FILE_BYTES).scan();
+        FolderScanner.Scan scan = scanSampleRepo();
         assertThat(scan.excluded()).containsEntry(".git/", "always excluded (.git)")
                 .containsEntry(".env", "always excluded (.env*)")
                 .containsEntry("certs/server.pem", "always excluded (*.pem)")

@@ -56,16 +56,18 @@ class BasicEditingTest {
 
     @Test
     void concurrentForwardTypingAtSamePlaceDoesNotInterleave() {
-        TextDocument a = new TextDocument(1), b = new TextDocument(2);
-        typeConcurrentlyInsideBrackets(a, b, "abc", "XYZ", true);
-        assertThat(a.getText()).isEqualTo(b.getText());
-        assertThat(a.getText()).isIn("[abcXYZ]", "[XYZabc]");
+        assertBracketTypingConvergesUninterleaved("abc", "XYZ", true);
     }
 
     @Test
     void concurrentBackwardTypingAtSamePlaceDoesNotInterleave() {
+        assertBracketTypingConvergesUninterleaved("cba", "ZYX", false);
+    }
+
+    /** {@link #typeConcurrentlyInsideBrackets} on two new documents: both end "[abcXYZ]" or both "[XYZabc]". */
+    private static void assertBracketTypingConvergesUninterleaved(String ta, String tb, boolean forward) {
         TextDocument a = new TextDocument(1), b = new TextDocument(2);
-        typeConcurrentlyInsideBrackets(a, b, "cba", "ZYX", false);
+        typeConcurrentlyInsideBrackets(a, b, ta, tb, forward);
         assertThat(a.getText()).isEqualTo(b.getText());
         assertThat(a.getText()).isIn("[abcXYZ]", "[XYZabc]");
     }

@@ -48,11 +48,7 @@ final class MiniJson {
                     ws();
                     expect(':');
                     m.put(k, value());
-                    ws();
-                    if (s.charAt(i) == ',') {
-                        i++;
-                    } else {
-                        expect('}');
+                    if (!more('}')) {
                         return m;
                     }
                 }
@@ -67,11 +63,7 @@ final class MiniJson {
                 }
                 while (true) {
                     l.add(value());
-                    ws();
-                    if (s.charAt(i) == ',') {
-                        i++;
-                    } else {
-                        expect(']');
+                    if (!more(']')) {
                         return l;
                     }
                 }
@@ -99,6 +91,17 @@ final class MiniJson {
                 return Long.parseLong(num);
             }
         }
+    }
+
+    /** After a member or element: skips white space, then true on a ',' (consumed), else expects {@code close}. */
+    private boolean more(char close) {
+        ws();
+        if (s.charAt(i) == ',') {
+            i++;
+            return true;
+        }
+        expect(close);
+        return false;
     }
 
     private void expect(char c) {

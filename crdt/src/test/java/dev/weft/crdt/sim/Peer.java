@@ -8,6 +8,9 @@ import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.TextDocument;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A replica for hand-written scenario tests: every edit and every applied update also updates a {@link Shadow}
@@ -76,6 +79,44 @@ public final class Peer {
         outbox.add(e.update());
         check();
         return e;
+    }
+
+    /**
+     * One seeded random edit, at code-point boundaries. When the text is longer than {@code minLengthToDelete} and
+     * {@code deleteNow} (asked only then) says so: deletes from a random position up to {@code 1 + nextInt(maxDelete)}
+     * units further, snapped so that no surrogate pair is split (nothing when the snap leaves an empty range).
+     * Otherwise inserts {@code newText} at a random position. Draws from {@code rnd} in this order: {@code deleteNow},
+     * position, then the delete length or {@code newText}.
+     */
+    public void randomEdit(SplittableRandom rnd, int minLengthToDelete, Predicate<SplittableRandom> deleteNow,
+                           int maxDelete, Function<SplittableRandom, String> newText) {
+        String t = text();
+        if (t.length() > minLengthToDelete && deleteNow.test(rnd)) {
+            int pos = TextGen.position(rnd, t);
+            int end = TextGen.snap(t, pos + 1 + rnd.nextInt(maxDelete));
+            if (end > pos) {
+                delete(pos, end - pos);
+            }
+        } else {
+            int pos = TextGen.position(rnd, t);
+            insert(pos, newText.apply(rnd));
+        }
+    }
+
+    /** A seeded scenario on two fresh peers. */
+    @FunctionalInterface
+    public interface SeededPair {
+        void run(long seed, SplittableRandom rnd, Peer a, Peer b);
+    }
+
+    /**
+     * Runs {@code scenario} for seeds 1 to {@code seeds}, each with {@code new SplittableRandom(seed)} and fresh peers
+     * "a" (agent 1) and "b" (agent 2).
+     */
+    public static void forSeeds(int seeds, SeededPair scenario) {
+        for (long seed = 1; seed <= seeds; seed++) {
+            scenario.run(seed, new SplittableRandom(seed), new Peer("a", 1), new Peer("b", 2));
+        }
     }
 
     /** Applies a remote update, checking change events and invariants. */

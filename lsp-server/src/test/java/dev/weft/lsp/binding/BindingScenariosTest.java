@@ -27,13 +27,21 @@ class BindingScenariosTest extends TwoEditorScenarioTest {
     }
 
     private Session pair(Ordering a, Ordering b, String text, List<String> encA, List<String> encB) throws Exception {
+        shared(a, b, text, encA, encB);
+        s.join(1);
+        s.awaitConverged(10_000);
+        return s;
+    }
+
+    /**
+     * A new session {@link #s} with editors {@code a} and {@code b} (position encodings {@code encA}, {@code encB};
+     * null: the default), the first sharing doc.txt holding {@code text}; the second has not joined.
+     */
+    private void shared(Ordering a, Ordering b, String text, List<String> encA, List<String> encB) throws Exception {
         s = new Session(tmp);
         s.addEditor(a, encA);
         s.addEditor(b, encB);
         s.share("doc.txt", text);
-        s.join(1);
-        s.awaitConverged(10_000);
-        return s;
     }
 
     @Test
@@ -246,10 +254,7 @@ class BindingScenariosTest extends TwoEditorScenarioTest {
 
     @Test
     void readOnlyMemberSeesChangesAndItsOwnEditsAreReverted() throws Exception {
-        s = new Session(tmp);
-        s.addEditor(Ordering.VSCODE, null);
-        s.addEditor(Ordering.VSCODE, null);
-        s.share("doc.txt", "shared\n");
+        shared(Ordering.VSCODE, Ordering.VSCODE, "shared\n", null, null);
         // join with the read-only link
         SimulatedEditor e0 = ed(0);
         Thread.sleep(600);
@@ -275,10 +280,7 @@ class BindingScenariosTest extends TwoEditorScenarioTest {
     void rejoiningReadOnlyAfterEditingShowsNothingUnsent() throws Exception {
         // VS Code e2e: Bob edited, left, joined again with the read-only link; his journal restored his replica and
         // the status said "55 unsent" for ever, since a read-only member never sends and so is never acked.
-        s = new Session(tmp);
-        s.addEditor(Ordering.VSCODE, null);
-        s.addEditor(Ordering.VSCODE, null);
-        s.share("doc.txt", "shared\n");
+        shared(Ordering.VSCODE, Ordering.VSCODE, "shared\n", null, null);
         String editorLink = s.link;
         s.join(1);
         ed(1).edit(uri(1), 0, 0, "mine ");

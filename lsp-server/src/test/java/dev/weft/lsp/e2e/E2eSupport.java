@@ -44,6 +44,12 @@ final class E2eSupport {
     return onPath(kind.executable).isPresent();
   }
 
+  /** Skips the calling test (JUnit assumption) when {@code kind}'s editor is not installed. */
+  static void assumeInstalled(EditorRun.Kind kind) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(installed(kind), kind.executable + " is not installed: skipping"
+        + " (install it with .ci/setup.d/50-editors.sh or apt-get install neovim emacs-nox elpa-eglot)");
+  }
+
   /** The java launcher running the tests. */
   static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();

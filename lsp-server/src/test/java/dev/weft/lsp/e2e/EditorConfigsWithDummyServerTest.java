@@ -1,7 +1,6 @@
 package dev.weft.lsp.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +30,7 @@ class EditorConfigsWithDummyServerTest {
   @ParameterizedTest
   @EnumSource(EditorRun.Kind.class)
   void joinAppliesRemoteEditAndSendsTypedText(EditorRun.Kind kind) throws Exception {
-    assumeTrue(E2eSupport.installed(kind), kind.executable + " is not installed: skipping (install it with"
-        + " .ci/setup.d/50-editors.sh or apt-get install neovim emacs-nox elpa-eglot)");
+    E2eSupport.assumeInstalled(kind);
     Path dir = E2eSupport.tempDir("dummy-join-" + kind + "-");
     Path link = dir.resolve("link.txt");
     Files.writeString(link, "weft://join?relay=http%3A%2F%2F127.0.0.1%3A7420&room=dummy-room&secret=s3cret");
@@ -74,8 +72,7 @@ class EditorConfigsWithDummyServerTest {
   @ParameterizedTest
   @EnumSource(EditorRun.Kind.class)
   void shareWritesInviteLinkAndTypesAfterEmoji(EditorRun.Kind kind) throws Exception {
-    assumeTrue(E2eSupport.installed(kind), kind.executable + " is not installed: skipping (install it with"
-        + " .ci/setup.d/50-editors.sh or apt-get install neovim emacs-nox elpa-eglot)");
+    E2eSupport.assumeInstalled(kind);
     Path dir = E2eSupport.tempDir("dummy-share-" + kind + "-");
     Path ws = Files.createDirectories(dir.resolve("ws"));
     String original = Files.readString(E2eSupport.repoRoot().resolve("samples/text/emoji.md"),

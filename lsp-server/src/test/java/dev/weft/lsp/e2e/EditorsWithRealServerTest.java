@@ -33,8 +33,7 @@ class EditorsWithRealServerTest {
   private static final String PAPER = "samples/paper/main.tex";
 
   private static void assumeEditor(EditorRun.Kind kind) {
-    assumeTrue(E2eSupport.installed(kind), kind.executable + " is not installed: skipping (install it with"
-        + " .ci/setup.d/50-editors.sh, i.e. apt-get install neovim emacs-nox elpa-eglot)");
+    E2eSupport.assumeInstalled(kind);
   }
 
   private static void assumeBuilt(boolean built, String why) {

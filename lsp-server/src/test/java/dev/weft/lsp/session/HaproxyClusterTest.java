@@ -16,7 +16,6 @@ import dev.weft.relay.testing.WeftTestClient;
 import dev.weft.sync.Message;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,12 +31,9 @@ class HaproxyClusterTest {
 
     @Test
     void languageServersBehindHaproxyReconnectToTheSurvivingNodeAndResync() throws Exception {
-        Assumptions.assumeTrue(HaproxyServer.binary().isPresent(),
-                "SKIPPED: haproxy is not installed (apt-get install haproxy; .ci/setup.d/40-cluster.sh)");
-        Assumptions.assumeTrue(PostgresServer.binaries().isPresent(),
-                "SKIPPED: PostgreSQL is not installed (apt-get install postgresql; .ci/setup.d/40-cluster.sh)");
-        Assumptions.assumeTrue(RedisServer.binary().isPresent(),
-                "SKIPPED: redis-server is not installed (apt-get install redis-server; .ci/setup.d/40-cluster.sh)");
+        HaproxyServer.assumeInstalled();
+        PostgresServer.assumeInstalled();
+        RedisServer.assumeInstalled();
         RelayClusterFailoverTest.useRelayJar();
         try (PostgresServer pg = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
             String store = pg.createDatabase();

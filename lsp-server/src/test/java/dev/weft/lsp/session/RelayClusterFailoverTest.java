@@ -27,10 +27,8 @@ class RelayClusterFailoverTest {
 
     @Test
     void bothLanguageServersFailOverToTheOtherNodeWhenTheirNodeIsKilled() throws Exception {
-        Assumptions.assumeTrue(PostgresServer.binaries().isPresent(),
-                "SKIPPED: PostgreSQL is not installed (apt-get install postgresql; .ci/setup.d/40-cluster.sh)");
-        Assumptions.assumeTrue(RedisServer.binary().isPresent(),
-                "SKIPPED: redis-server is not installed (apt-get install redis-server; .ci/setup.d/40-cluster.sh)");
+        PostgresServer.assumeInstalled();
+        RedisServer.assumeInstalled();
         useRelayJar();
         try (PostgresServer pg = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
             String store = pg.createDatabase();

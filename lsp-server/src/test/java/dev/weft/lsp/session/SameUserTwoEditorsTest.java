@@ -1,9 +1,8 @@
 package dev.weft.lsp.session;
 
-import dev.weft.client.SharedDocument;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.relay.RelayClient;
-import dev.weft.crdt.TextDocument;
+import dev.weft.client.testing.RelayTexts;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.relay.testing.RelayProcess;
 import dev.weft.lsp.testing.Session;
@@ -183,15 +182,7 @@ class SameUserTwoEditorsTest {
     }
 
     private static String relayText(String link) throws Exception {
-        InviteLink l = InviteLink.parse(link);
-        try (RelayClient c = new RelayClient(RelayClient.Options.of(l))) {
-            c.connect().get(10, TimeUnit.SECONDS);
-            SharedDocument d = SharedDocument.open(c, "same.md", new TextDocument(777));
-            d.firstSync().get(10, TimeUnit.SECONDS);
-            String t = d.call(TextDocument::getText).join();
-            d.close();
-            return t;
-        }
+        return RelayTexts.read(new RelayClient(RelayClient.Options.of(InviteLink.parse(link))), "same.md", 777);
     }
 
     private static long count(String s, char c) {

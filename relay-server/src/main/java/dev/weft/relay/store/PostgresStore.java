@@ -33,7 +33,7 @@ import java.util.TreeMap;
  *
  * <p>Threading: a HikariCP pool; {@link #commit} (writer thread) and reads take their own connections.
  */
-public final class PostgresStore implements RelayStore {
+public final class PostgresStore extends SqlStore {
     /** Schema version in {@code meta}: 1 is the first. */
     static final int SCHEMA_VERSION = 1;
     /** Advisory lock key taken while creating the schema ("weft" in ASCII). */
@@ -182,17 +182,12 @@ public final class PostgresStore implements RelayStore {
      */
     private static void apply(Connection c, List<StoreWrite> writes, long[] seqs) throws SQLException {
         Map<String, int[]> appendsPerDoc = new TreeMap<>(); // "room\0name" -> {count, next index into seqs}
-        try (PreparedStatement room = c.prepareStatement(
-                "INSERT INTO rooms (id, editor_hash, read_only_hash, created_ms) VALUES (?, ?, ?, ?)");
+        try (PreparedStatement room = c.prepareStatement(DocumentRows.INSERT_ROOM);
              PreparedStatement doc = c.prepareStatement("INSERT INTO documents (room, name, snapshot, snapshot_seq,"
                      + " last_seq) VALUES (?, ?, ?, 0, 0) ON CONFLICT (room, name) DO NOTHING")) {
             for (StoreWrite w : writes) {
                 if (w instanceof StoreWrite.CreateRoom r) {
-                    room.setString(1, r.room().id());
-                    room.setBytes(2, r.room().editorSecretHash());
-                    room.setBytes(3, r.room().readOnlySecretHash());
-                    room.setLong(4, r.room().createdMillis());
-                    room.executeUpdate();
+                    DocumentRows.insertRoom(room, r.room());
                 } else if (w instanceof StoreWrite.CreateDocument d) {
                     doc.setString(1, d.room());
                     doc.setString(2, d.doc());
@@ -271,13 +266,7 @@ public final class PostgresStore implements RelayStore {
                 return; // a snapshot at least as new is stored already
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM updates WHERE room = ? AND name = ? AND seq <= ?")) {
-            ps.setString(1, s.room());
-            ps.setString(2, s.doc());
-            ps.setLong(3, s.upToSeq());
-            ps.executeUpdate();
-        }
+        DocumentRows.dropCoveredLog(c, s);
     }
 
     @Override
@@ -292,15 +281,8 @@ public final class PostgresStore implements RelayStore {
 
     @Override
     public Optional<RoomRecord> findRoom(String roomId) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT editor_hash, read_only_hash, created_ms FROM rooms WHERE id = ?")) {
-            ps.setString(1, roomId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new RoomRecord(roomId, rs.getBytes(1), rs.getBytes(2), rs.getLong(3)));
-            }
+        try (Connection c = pool.getConnection()) {
+            return DocumentRows.findRoom(c, roomId);
         } catch (SQLException | RuntimeException e) {
             throw new StoreException("cannot read room " + roomId + " from PostgreSQL " + where + ": "
                     + e.getMessage(), e);
@@ -314,16 +296,8 @@ public final class PostgresStore implements RelayStore {
 
     @Override
     public Map<String, Long> documentHeads(String roomId) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT name, last_seq FROM documents WHERE room = ? ORDER BY name")) {
-            ps.setString(1, roomId);
-            Map<String, Long> heads = new TreeMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    heads.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            return heads;
+        try (Connection c = pool.getConnection()) {
+            return DocumentRows.heads(c, "SELECT name, last_seq FROM documents WHERE room = ? ORDER BY name", roomId);
         } catch (SQLException | RuntimeException e) {
             throw new StoreException("cannot list documents of room " + roomId + " in PostgreSQL " + where + ": "
                     + e.getMessage(), e);
@@ -348,19 +322,9 @@ public final class PostgresStore implements RelayStore {
     }
 
     @Override
-    public long roomCount() {
-        return count("SELECT COUNT(*) FROM rooms");
-    }
-
-    @Override
-    public long documentCount() {
-        return count("SELECT COUNT(*) FROM documents");
-    }
-
-    private long count(String sql) {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getLong(1) : 0;
+    long count(String sql) {
+        try (Connection c = pool.getConnection()) {
+            return DocumentRows.count(c, sql);
         } catch (SQLException | RuntimeException e) {
             throw new StoreException("cannot count in PostgreSQL " + where + ": " + e.getMessage(), e);
         }

@@ -34,7 +34,7 @@ import java.util.Optional;
  * below the side file's lost acknowledged commits (a deleted or damaged WAL, a stale copy) and is refused with
  * {@link StoreLossException}; {@code PRAGMA quick_check} must also pass. See docs/relay.md, "Integrity".
  */
-public final class SqliteStore implements RelayStore {
+public final class SqliteStore extends SqlStore {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SqliteStore.class.getName());
 
     /** Schema version stored in {@code PRAGMA user_version}: 2 added table {@code meta} (the commit counter). */
@@ -312,17 +312,10 @@ public final class SqliteStore implements RelayStore {
     @Override
     public java.util.Map<String, Long> documentHeads(String roomId) {
         synchronized (readLock) {
-            try (PreparedStatement ps = reader().prepareStatement("SELECT d.name, MAX(d.snapshot_seq, COALESCE("
-                    + "(SELECT MAX(u.seq) FROM updates u WHERE u.room = d.room AND u.name = d.name), 0))"
-                    + " FROM documents d WHERE d.room = ?")) {
-                ps.setString(1, roomId);
-                java.util.Map<String, Long> heads = new java.util.TreeMap<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        heads.put(rs.getString(1), rs.getLong(2));
-                    }
-                }
-                return heads;
+            try {
+                return DocumentRows.heads(reader(), "SELECT d.name, MAX(d.snapshot_seq, COALESCE("
+                        + "(SELECT MAX(u.seq) FROM updates u WHERE u.room = d.room AND u.name = d.name), 0))"
+                        + " FROM documents d WHERE d.room = ?", roomId);
             } catch (SQLException e) {
                 discardReader();
                 throw new StoreException("cannot read document heads of room " + roomId + ": " + e.getMessage(), e);
@@ -352,13 +345,8 @@ public final class SqliteStore implements RelayStore {
 
     private void apply(StoreWrite w) throws SQLException {
         if (w instanceof StoreWrite.CreateRoom c) {
-            try (PreparedStatement ps = writer.prepareStatement(
-                    "INSERT INTO rooms (id, editor_hash, read_only_hash, created_ms) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, c.room().id());
-                ps.setBytes(2, c.room().editorSecretHash());
-                ps.setBytes(3, c.room().readOnlySecretHash());
-                ps.setLong(4, c.room().createdMillis());
-                ps.executeUpdate();
+            try (PreparedStatement ps = writer.prepareStatement(DocumentRows.INSERT_ROOM)) {
+                DocumentRows.insertRoom(ps, c.room());
             }
         } else if (w instanceof StoreWrite.CreateDocument c) {
             try (PreparedStatement ps = writer.prepareStatement("INSERT INTO documents (room, name, snapshot,"
@@ -385,13 +373,7 @@ public final class SqliteStore implements RelayStore {
                     throw new SQLException("snapshot for missing document " + s.room() + "/" + s.doc());
                 }
             }
-            try (PreparedStatement ps = writer.prepareStatement(
-                    "DELETE FROM updates WHERE room = ? AND name = ? AND seq <= ?")) {
-                ps.setString(1, s.room());
-                ps.setString(2, s.doc());
-                ps.setLong(3, s.upToSeq());
-                ps.executeUpdate();
-            }
+            DocumentRows.dropCoveredLog(writer, s);
         } else {
             throw new IllegalArgumentException("unknown write " + w);
         }
@@ -400,15 +382,8 @@ public final class SqliteStore implements RelayStore {
     @Override
     public Optional<RoomRecord> findRoom(String roomId) {
         synchronized (readLock) {
-            try (PreparedStatement ps = reader().prepareStatement(
-                    "SELECT editor_hash, read_only_hash, created_ms FROM rooms WHERE id = ?")) {
-                ps.setString(1, roomId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new RoomRecord(roomId, rs.getBytes(1), rs.getBytes(2), rs.getLong(3)));
-                }
+            try {
+                return DocumentRows.findRoom(reader(), roomId);
             } catch (SQLException e) {
                 discardReader();
                 throw new StoreException("cannot read room " + roomId + ": " + e.getMessage(), e);
@@ -456,19 +431,10 @@ public final class SqliteStore implements RelayStore {
     }
 
     @Override
-    public long roomCount() {
-        return count("SELECT COUNT(*) FROM rooms");
-    }
-
-    @Override
-    public long documentCount() {
-        return count("SELECT COUNT(*) FROM documents");
-    }
-
-    private long count(String sql) {
+    long count(String sql) {
         synchronized (readLock) {
-            try (Statement s = reader().createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                return rs.next() ? rs.getLong(1) : 0;
+            try {
+                return DocumentRows.count(reader(), sql);
             } catch (SQLException e) {
                 discardReader();
                 throw new StoreException("cannot count: " + e.getMessage(), e);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,7 @@ class PostgresStoreTest extends RelayStoreContract {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        Assumptions.assumeTrue(PostgresServer.binaries().isPresent(),
-                "SKIPPED: PostgreSQL is not installed (apt-get install postgresql; .ci/setup.d/40-cluster.sh)");
+        PostgresServer.assumeInstalled();
         pg = PostgresServer.start();
     }
 

@@ -25,6 +25,42 @@ abstract class RelayStoreContract {
         return new RoomRecord(id, new byte[] {1, 2}, new byte[] {3, 4}, 1234L);
     }
 
+    /**
+     * Submits room {@code r}, its document {@code d} and appends of seqs 1 to 500 to {@code w}, and waits (30 s at
+     * most) until all appends completed.
+     *
+     * @return the seqs in the order their futures completed
+     */
+    static List<Integer> createAndAppend500(BatchingWriter w) throws Exception {
+        w.submit(new StoreWrite.CreateRoom(room("r")));
+        w.submit(new StoreWrite.CreateDocument("r", "d"));
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        List<Integer> completionOrder = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int seq = 1; seq <= 500; seq++) {
+            int n = seq;
+            CompletableFuture<Void> f = w.submit(new StoreWrite.AppendUpdate("r", "d", seq, new byte[] {1}));
+            fs.add(f.thenRun(() -> completionOrder.add(n)));
+        }
+        CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        return completionOrder;
+    }
+
+    /**
+     * After {@link #createAndAppend500}: {@code failing} (a write the store refuses) fails its batch, a later
+     * append (seq 501) still commits, a closed writer refuses writes, and the document holds all 501 updates.
+     */
+    static void assertFailedBatchLeavesTheWriterWorking(RelayStore s, BatchingWriter w, StoreWrite failing)
+            throws Exception {
+        CompletableFuture<Void> dup = w.submit(failing);
+        assertThat(dup).failsWithin(30, TimeUnit.SECONDS);
+        CompletableFuture<Void> after = w.submit(new StoreWrite.AppendUpdate("r", "d", 501, new byte[] {1}));
+        after.get(30, TimeUnit.SECONDS);
+        w.close();
+        assertThatThrownBy(() -> w.submit(new StoreWrite.CreateDocument("r", "x")))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(s.loadDocument("r", "d").orElseThrow().log()).hasSize(501);
+    }
+
     @Test
     void roomsDocumentsAndLogSurviveReopen() {
         try (RelayStore s = open()) {
@@ -101,27 +137,11 @@ abstract class RelayStoreContract {
                     }
                 }
             });
-            w.submit(new StoreWrite.CreateRoom(room("r")));
-            w.submit(new StoreWrite.CreateDocument("r", "d"));
-            List<CompletableFuture<Void>> fs = new ArrayList<>();
-            List<Integer> completionOrder = java.util.Collections.synchronizedList(new ArrayList<>());
-            for (int seq = 1; seq <= 500; seq++) {
-                int n = seq;
-                CompletableFuture<Void> f = w.submit(new StoreWrite.AppendUpdate("r", "d", seq, new byte[] {1}));
-                fs.add(f.thenRun(() -> completionOrder.add(n)));
-            }
-            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            List<Integer> completionOrder = createAndAppend500(w);
             assertThat(completionOrder).isSorted().hasSize(500);
             assertThat(committedSeqs).as("the listener saw every seq, in order").isSorted().hasSize(500);
             assertThat(commits.get()).as("group commit: fewer commits than writes").isLessThan(502);
-            CompletableFuture<Void> dup = w.submit(new StoreWrite.CreateRoom(room("r")));
-            assertThat(dup).failsWithin(30, TimeUnit.SECONDS);
-            CompletableFuture<Void> after = w.submit(new StoreWrite.AppendUpdate("r", "d", 501, new byte[] {1}));
-            after.get(30, TimeUnit.SECONDS);
-            w.close();
-            assertThatThrownBy(() -> w.submit(new StoreWrite.CreateDocument("r", "x")))
-                    .isInstanceOf(IllegalStateException.class);
-            assertThat(s.loadDocument("r", "d").orElseThrow().log()).hasSize(501);
+            assertFailedBatchLeavesTheWriterWorking(s, w, new StoreWrite.CreateRoom(room("r")));
         }
     }
 }

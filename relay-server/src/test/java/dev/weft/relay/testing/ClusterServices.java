@@ -1,6 +1,5 @@
 package dev.weft.relay.testing;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,10 +16,8 @@ public final class ClusterServices implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Assumptions.assumeTrue(PostgresServer.binaries().isPresent(),
-                "SKIPPED: PostgreSQL is not installed (apt-get install postgresql; .ci/setup.d/40-cluster.sh)");
-        Assumptions.assumeTrue(RedisServer.binary().isPresent(),
-                "SKIPPED: redis-server is not installed (apt-get install redis-server; .ci/setup.d/40-cluster.sh)");
+        PostgresServer.assumeInstalled();
+        RedisServer.assumeInstalled();
         pg = PostgresServer.start();
     }
 

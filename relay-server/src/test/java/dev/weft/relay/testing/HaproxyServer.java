@@ -29,13 +29,7 @@ public final class HaproxyServer implements AutoCloseable {
 
     /** {@code haproxy} on the PATH or in /usr/sbin, if installed. */
     public static Optional<Path> binary() {
-        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin").split(":")) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "haproxy");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return ServiceProcesses.binary("haproxy", "/usr/sbin:/usr/bin");
     }
 
     /**
@@ -92,6 +86,11 @@ public final class HaproxyServer implements AutoCloseable {
         throw new IOException("haproxy did not listen within 20 s");
     }
 
+    /** Skips the calling test (JUnit assumption) when HAProxy is not installed. */
+    public static void assumeInstalled() {
+        ServiceProcesses.assumeInstalled(binary().isPresent(), "haproxy", "haproxy");
+    }
+
     /** The URL clients use. */
     public String url() {
         return "http://127.0.0.1:" + port;
@@ -99,21 +98,12 @@ public final class HaproxyServer implements AutoCloseable {
 
     /** HAProxy's own output (warnings, server state changes). */
     public String log() {
-        try {
-            return Files.readString(dir.resolve("haproxy.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return ServiceProcesses.readLog(dir.resolve("haproxy.log"));
     }
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServiceProcesses.kill(process);
         ServiceProcesses.deleteTree(dir);
     }
 }

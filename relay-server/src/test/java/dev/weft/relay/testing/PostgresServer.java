@@ -61,6 +61,11 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** Skips the calling test (JUnit assumption) when PostgreSQL is not installed. */
+    public static void assumeInstalled() {
+        ServiceProcesses.assumeInstalled(binaries().isPresent(), "PostgreSQL", "postgresql");
+    }
+
     /**
      * Creates and starts a cluster.
      *
@@ -130,11 +135,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The server log. */
     public String log() {
-        try {
-            return Files.readString(dir.resolve("server.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return ServiceProcesses.readLog(dir.resolve("server.log"));
     }
 
     @Override

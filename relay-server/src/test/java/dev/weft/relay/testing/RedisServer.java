@@ -30,13 +30,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** {@code redis-server} on the PATH or in /usr/bin, if installed. */
     public static Optional<Path> binary() {
-        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/sbin").split(":")) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "redis-server");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return ServiceProcesses.binary("redis-server", "/usr/bin:/usr/sbin");
     }
 
     /** Starts a server and waits until it answers PING. @throws IllegalStateException if Redis is not installed */
@@ -70,6 +64,11 @@ public final class RedisServer implements AutoCloseable {
         throw new IOException("redis-server did not answer PING within 20 s");
     }
 
+    /** Skips the calling test (JUnit assumption) when redis-server is not installed. */
+    public static void assumeInstalled() {
+        ServiceProcesses.assumeInstalled(binary().isPresent(), "redis-server", "redis-server");
+    }
+
     /** The URL relays take ({@code --redis}). */
     public String url() {
         return "redis://127.0.0.1:" + port;
@@ -97,12 +96,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** SIGKILL and wait. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServiceProcesses.kill(process);
     }
 
     @Override

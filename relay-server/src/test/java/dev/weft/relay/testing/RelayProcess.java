@@ -2,7 +2,6 @@ package dev.weft.relay.testing;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,14 +66,14 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Like {@link #start(Path, String...)} with the data directory at {@code dataDir} (e.g. on a small mount). */
     public static RelayProcess startWithData(Path workDir, Path dataDir, String... extraArgs) throws IOException {
-        RelayProcess p = new RelayProcess(workDir, dataDir, freePort(), List.of(extraArgs), null);
+        RelayProcess p = new RelayProcess(workDir, dataDir, ServiceProcesses.freePort(), List.of(extraArgs), null);
         p.launch();
         return p;
     }
 
     /** {@link #start} with these JVM options (e.g. {@code "-Xmx160m -XX:+UseSerialGC"}) instead of the default. */
     public static RelayProcess startWithJvmArgs(Path workDir, String jvmArgs, String... extraArgs) throws IOException {
-        RelayProcess p = new RelayProcess(workDir, workDir.resolve("data"), freePort(), List.of(extraArgs), jvmArgs);
+        RelayProcess p = new RelayProcess(workDir, workDir.resolve("data"), ServiceProcesses.freePort(), List.of(extraArgs), jvmArgs);
         p.launch();
         return p;
     }
@@ -183,7 +182,7 @@ public final class RelayProcess implements AutoCloseable {
             } catch (IOException notYet) {
                 // keep polling
             }
-            sleep(50);
+            ServiceProcesses.sleep(50);
         }
         process.destroyForcibly();
         throw new IOException("relay did not answer /healthz within " + timeout + "; log:\n" + log());
@@ -221,11 +220,7 @@ public final class RelayProcess implements AutoCloseable {
 
     /** The current process's log so far. */
     public String log() {
-        try {
-            return Files.readString(logFile(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return ServiceProcesses.readLog(logFile());
     }
 
     @Override
@@ -257,21 +252,6 @@ public final class RelayProcess implements AutoCloseable {
         return m.group(1);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Minimal HTTP client for the relay's routes. */
     public static final class Http {

@@ -92,20 +92,30 @@ public abstract class WeftTestClient implements AutoCloseable {
                 return backlog.remove(i);
             }
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        return pollUntil(System.nanoTime() + timeout.toNanos(), e -> {
+            if (filter.test(e)) {
+                return true;
+            }
+            backlog.add(e);
+            return false;
+        });
+    }
+
+    /**
+     * Hands each event arriving before {@code deadline} ({@link System#nanoTime()}) to {@code stop}.
+     *
+     * @return the first event {@code stop} accepted, or null when the deadline passed first
+     */
+    private Event pollUntil(long deadline, Predicate<Event> stop) {
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return null;
             }
             Event e = poll(Duration.ofNanos(left));
-            if (e == null) {
-                return null;
-            }
-            if (filter.test(e)) {
+            if (e != null && stop.test(e)) {
                 return e;
             }
-            backlog.add(e);
         }
     }
 
@@ -142,17 +152,13 @@ public abstract class WeftTestClient implements AutoCloseable {
             }
         }
         backlog.clear();
-        long deadline = System.nanoTime() + window.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return out;
-            }
-            Event e = poll(Duration.ofNanos(left));
-            if (e != null && e.message() != null) {
+        pollUntil(System.nanoTime() + window.toNanos(), e -> {
+            if (e.message() != null) {
                 out.add(e.message());
             }
-        }
+            return false;
+        });
+        return out;
     }
 
     /** Sends Hello and waits for Welcome (fails on Error). */
