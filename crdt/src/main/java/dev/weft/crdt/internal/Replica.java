@@ -195,8 +195,7 @@ public final class Replica {
         long olId = olA == NONE ? -1 : agents.ids[olA], orId = orA == NONE ? -1 : agents.ids[orA];
         int olSeq = olS, orSeq = orS;
         char[] src = agents.content[a]; // append-only: units [s, s + n) never change, even if the buffer is replaced
-        return LocalEdit.encodedOnDemand(() -> encodeInsert(s, n, olId, olSeq, orId, orSeq, src),
-                IdSet.range(localId, s, s + n), IdSet.EMPTY, List.of(TextChange.insert(pos, text)));
+        return LocalEdit.insertion(() -> encodeInsert(s, n, olId, olSeq, orId, orSeq, src), localId, s, pos, text);
     }
 
     /** The update of a local insert of {@code n} units at seq {@code s} (see {@link #insert}). */
@@ -244,41 +243,59 @@ public final class Replica {
         tree.locate(pos);
         int h = tree.curItem;
         char first = agents.content[items.agent[h]][items.seq[h] + tree.curOff];
+        boolean moved = false; // splitsPair moves the cursor
         if (len == 1 && Character.isHighSurrogate(first)) {
             bad = splitsPair(pos + 1);
+            moved = true;
         }
-        if (bad || (Character.isLowSurrogate(first) && splitsPair(pos))) {
+        if (!bad && Character.isLowSurrogate(first)) {
+            bad = splitsPair(pos);
+            moved = true;
+        }
+        if (bad) {
             throw new IllegalArgumentException("delete range [" + pos + ", " + (pos + len) + ") splits a surrogate pair");
         }
-        tree.locate(pos);
-        h = tree.curItem;
-        IdSet.Builder ids = new IdSet.Builder();
+        if (moved) {
+            tree.locate(pos);
+            h = tree.curItem;
+        }
         if (tree.curOff > 0) {
             h = integrator.split(h, tree.curOff);
         }
+        // the first item's ids; a builder only when the range spans more than one item (backspace does not)
+        long firstAgent = agents.ids[items.agent[h]];
+        int firstSeq = items.seq[h];
+        IdSet.Builder ids = null;
         int remaining = len;
         while (true) {
             if (items.len[h] > remaining) {
                 integrator.split(h, remaining);
             }
             markDeleted(h);
-            ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]);
             remaining -= items.len[h];
             if (remaining == 0) {
                 break;
             }
+            if (ids == null) {
+                ids = new IdSet.Builder();
+            }
+            ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]);
             do {
                 h = tree.next(h);
             } while (items.isDeleted(h));
         }
-        IdSet deleted = ids.build();
-        return LocalEdit.encodedOnDemand(() -> encodeDelete(deleted), IdSet.EMPTY, deleted,
-                List.of(TextChange.delete(pos, len)));
+        IdSet deleted;
+        if (ids == null) {
+            deleted = IdSet.range(firstAgent, firstSeq, firstSeq + items.len[h]);
+        } else {
+            deleted = ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]).build();
+        }
+        return LocalEdit.deletion(() -> encodeDelete(deleted), deleted, pos, len);
     }
 
     private void markDeleted(int h) {
         items.flags[h] |= gc ? (ItemTable.DELETED | ItemTable.GC) : ItemTable.DELETED;
-        tree.addWidth(items.leaf[h], -items.len[h]);
+        tree.addWidthOf(h, -items.len[h]);
     }
 
     /**

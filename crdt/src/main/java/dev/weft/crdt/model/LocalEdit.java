@@ -19,12 +19,20 @@ public final class LocalEdit {
     private Supplier<byte[]> encoder;
     /** The encoded update, or null until first asked for. */
     private byte[] update;
-    /** Ids of the characters this edit created (empty for deletes). */
-    private final IdSet inserted;
+    /** Ids of the characters this edit created (empty for deletes); null until built for an {@link #insertion}. */
+    private IdSet inserted;
     /** Ids of the characters this edit deleted (empty for inserts). */
     private final IdSet deleted;
-    /** The positional changes the edit made to this replica's text, in order. */
-    private final List<TextChange> changes;
+    /** The positional changes the edit made to this replica's text, in order; null until built for an
+     *  {@link #insertion} or {@link #deletion}. */
+    private List<TextChange> changes;
+    /** {@link #insertion} / {@link #deletion} only: the agent and first seq of the inserted text (insertion). */
+    private long agent, seq;
+    /** {@link #insertion} / {@link #deletion} only: offset of the edit; inserted text, or null for a deletion. */
+    private int pos;
+    private String text;
+    /** {@link #deletion} only: number of units deleted at {@link #pos}. */
+    private int length;
 
     /**
      * An edit whose update is already encoded.
@@ -57,6 +65,30 @@ public final class LocalEdit {
         return new LocalEdit(Objects.requireNonNull(encoder, "encoder"), inserted, deleted, changes);
     }
 
+    /**
+     * A local insert of {@code text} at offset {@code pos} whose characters got the ids {@code (agent, seq ..)}:
+     * {@link #inserted()} and {@link #changes()} are built when first asked for, the update by {@code encoder}.
+     */
+    public static LocalEdit insertion(Supplier<byte[]> encoder, long agent, long seq, int pos, String text) {
+        LocalEdit e = new LocalEdit(Objects.requireNonNull(encoder, "encoder"), null, IdSet.EMPTY, null);
+        e.agent = agent;
+        e.seq = seq;
+        e.pos = pos;
+        e.text = text;
+        return e;
+    }
+
+    /**
+     * A local delete of {@code length} units at offset {@code pos} that deleted {@code deleted}: {@link #changes()}
+     * is built when first asked for, the update by {@code encoder}.
+     */
+    public static LocalEdit deletion(Supplier<byte[]> encoder, IdSet deleted, int pos, int length) {
+        LocalEdit e = new LocalEdit(Objects.requireNonNull(encoder, "encoder"), IdSet.EMPTY, deleted, null);
+        e.pos = pos;
+        e.length = length;
+        return e;
+    }
+
     /** The encoded update to send to other replicas (contains exactly this edit); encoded on the first call. */
     public byte[] update() {
         if (update == null) {
@@ -68,6 +100,9 @@ public final class LocalEdit {
 
     /** Ids of the characters this edit created (empty for deletes). */
     public IdSet inserted() {
+        if (inserted == null) {
+            inserted = IdSet.range(agent, seq, seq + text.length());
+        }
         return inserted;
     }
 
@@ -78,11 +113,14 @@ public final class LocalEdit {
 
     /** The positional changes the edit made to this replica's text, in order. */
     public List<TextChange> changes() {
+        if (changes == null) {
+            changes = List.of(text != null ? TextChange.insert(pos, text) : TextChange.delete(pos, length));
+        }
         return changes;
     }
 
     @Override
     public String toString() {
-        return "LocalEdit[inserted=" + inserted + ", deleted=" + deleted + ", changes=" + changes + "]";
+        return "LocalEdit[inserted=" + inserted() + ", deleted=" + deleted + ", changes=" + changes() + "]";
     }
 }
