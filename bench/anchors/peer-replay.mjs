@@ -79,21 +79,27 @@ function version (sys) {
   return `${sys.pkg} ${pkg.version}, node ${process.version}`
 }
 
+/** Encodes `doc`'s full state and loads it into a fresh doc whose text is read, timing both. */
+function roundTrip (sys, doc) {
+  const t2 = now()
+  const state = sys.encode(doc)
+  const encodeNs = now() - t2
+  const t3 = now()
+  const loaded = sys.load(state)
+  const loadedText = sys.text(loaded)
+  const loadNs = now() - t3
+  if (loaded.free) loaded.free()
+  return { state, encodeNs, loadedText, loadNs }
+}
+
 function replayOnce (sys, trace) {
   let a = sys.create(0)
   const t0 = now()
   for (const txn of trace.txns) for (const [pos, del, ins] of txn.patches) a = sys.edit(a, pos, del, ins)
   const replayNs = now() - t0
   const textA = sys.text(a)
-  const t2 = now()
-  const state = sys.encode(a)
-  const encodeNs = now() - t2
-  const t3 = now()
-  const c = sys.load(state)
-  const textC = sys.text(c)
-  const loadNs = now() - t3
+  const { state, encodeNs, loadedText: textC, loadNs } = roundTrip(sys, a)
   if (a.free) a.free()
-  if (c.free) c.free()
   return { textA, textC, replayNs, encodeNs, loadNs, state }
 }
 
@@ -173,13 +179,7 @@ function mergeOnce (sys, trace, diffThreshold) {
     if (frontiers(r) !== mergedVersion) divergence = `agent ${a} has a different version`
     else if (sys.text(r) !== mergedText) divergence = `agent ${a} text differs from the merged doc`
   }
-  const t2 = now()
-  const state = sys.encode(merged)
-  const encodeNs = now() - t2
-  const t3 = now()
-  const loaded = sys.load(state)
-  const loadedText = sys.text(loaded)
-  const loadNs = now() - t3
+  const { state, encodeNs, loadedText, loadNs } = roundTrip(sys, merged)
   if (divergence === null && loadedText !== mergedText) divergence = 'the doc loaded from the merged state differs'
   return {
     mergedText, converged: divergence === null, divergence, agents, updates: n, updateBytes, replayNs, syncNs,

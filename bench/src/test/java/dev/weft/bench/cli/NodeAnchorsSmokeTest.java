@@ -44,6 +44,16 @@ class NodeAnchorsSmokeTest {
         }
     }
 
+    /** Two agents, one merge txn, no concurrent inserts at the same place: any correct CRDT gives "Xabc!". */
+    private Path concurrentTrace() throws IOException {
+        return TestTraces.gzip(tmp.resolve("conc.json.gz"), """
+                {"kind": "concurrent", "endContent": "Xabc!", "numAgents": 2,
+                 "txns": [{"parents": [], "agent": 0, "patches": [[0, 0, "ab"]]},
+                          {"parents": [0], "agent": 0, "patches": [[2, 0, "c"]]},
+                          {"parents": [0], "agent": 1, "patches": [[0, 0, "X"]]},
+                          {"parents": [2, 1], "agent": 1, "patches": [[4, 0, "!"]]}]}""");
+    }
+
     private Result node(String... args) throws IOException, InterruptedException {
         return script("yjs-replay.mjs", args);
     }
@@ -85,12 +95,7 @@ class NodeAnchorsSmokeTest {
 
     @Test
     void mergesAConcurrentTraceAndReportsConvergence() throws Exception {
-        Path f = TestTraces.gzip(tmp.resolve("conc.json.gz"), """
-                {"kind": "concurrent", "endContent": "Xabc!", "numAgents": 2,
-                 "txns": [{"parents": [], "agent": 0, "patches": [[0, 0, "ab"]]},
-                          {"parents": [0], "agent": 0, "patches": [[2, 0, "c"]]},
-                          {"parents": [0], "agent": 1, "patches": [[0, 0, "X"]]},
-                          {"parents": [2, 1], "agent": 1, "patches": [[4, 0, "!"]]}]}""");
+        Path f = concurrentTrace();
         Result r = node("merge", "--runs", "1", "--warmup", "0", "--diff-threshold", "0", f.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -122,12 +127,7 @@ class NodeAnchorsSmokeTest {
 
     @Test
     void loroMergesAConcurrentTraceAndAWrongPeerIsRefused() throws Exception {
-        Path f = TestTraces.gzip(tmp.resolve("conc.json.gz"), """
-                {"kind": "concurrent", "endContent": "Xabc!", "numAgents": 2,
-                 "txns": [{"parents": [], "agent": 0, "patches": [[0, 0, "ab"]]},
-                          {"parents": [0], "agent": 0, "patches": [[2, 0, "c"]]},
-                          {"parents": [0], "agent": 1, "patches": [[0, 0, "X"]]},
-                          {"parents": [2, 1], "agent": 1, "patches": [[4, 0, "!"]]}]}""");
+        Path f = concurrentTrace();
         Result r = script("peer-replay.mjs", "merge", "--system", "loro", "--runs", "1", "--warmup", "0", f.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
