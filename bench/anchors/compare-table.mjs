@@ -1,5 +1,7 @@
-// Formats the JSON lines collected by bench/compare: one block per trace (floor / Weft / Yjs side by side, with
-// the ratios the issue's targets use), then a Markdown summary table. Usage: compare-table.mjs RESULTS MACHINE [LOG]
+// Formats the JSON lines collected by bench/compare: one block per trace (floor / Weft / Yjs / diamond-types /
+// Loro / Automerge side by side, with the ratios the issues' targets use), then Markdown summary tables: the
+// Weft-vs-Yjs table, the sequential peers table (ratios against diamond-types-node) and the concurrent merge table.
+// Usage: compare-table.mjs RESULTS MACHINE [LOG]
 import { readFileSync, appendFileSync } from 'node:fs'
 
 const [resultsFile, machine, logFile] = process.argv.slice(2)
@@ -27,13 +29,16 @@ for (const [name, t] of traces) {
   const w = t.weft ?? {}
   const y = t.yjs ?? {}
   const fl = t.floor
+  const peers = { dt: t.dt ?? {}, loro: t.loro ?? {}, automerge: t.automerge ?? {} }
   const merge = info.kind === 'concurrent'
   out.push('')
   out.push(`${name} (${info.kind}, ${num(info.patches)} patches, ${num(info.txns)} txns, ${num(info.agents)} agents, final length ${num(info.endLength)})`)
-  const cols = merge ? [['weft', w], ['yjs', y]] : [['floor', fl ?? {}], ['weft', w], ['yjs', y]]
+  const cols = merge ? [['weft', w], ['yjs', y], ['loro', peers.loro]]
+    : [['floor', fl ?? {}], ['weft', w], ['yjs', y], ['dt', peers.dt], ['loro', peers.loro], ['automerge', peers.automerge]]
   out.push(pad('', 24) + cols.map(([n]) => pad(n, 12)).join(''))
   const line = (label, key, fmt) => out.push(pad(label, 24) + cols.map(([, r]) => pad(fmt(r[key]), 12)).join(''))
   line(merge ? 'replay ms (per agent)' : 'replay ms', 'replayMs', ms)
+  if (!merge) line('replay ms, no updates', 'replayNoUpdateMs', ms)
   line(merge ? '  of which sync ms' : 'remote apply ms', 'remoteApplyMs', ms)
   if (merge) line('merge ms (fresh doc)', 'mergeMs', ms)
   line('encode state ms', 'encodeMs', ms)
@@ -44,6 +49,15 @@ for (const [name, t] of traces) {
   if (merge) line('converged', 'converged', v => v === undefined ? '-' : v ? 'yes' : 'NO')
   line('matches endContent', 'matchesEndContent', v => v === undefined ? '-' : v ? 'yes' : 'no')
   out.push(pad('correct (exit 0)', 24) + cols.map(([, r]) => pad(yes(r.tool ? r : undefined), 12)).join(''))
+  const d = peers.dt
+  if (!merge) {
+    out.push(`  vs diamond-types-node: replay ${x(ratio(w.replayMs, d.replayMs))} with per-patch updates, ` +
+      `${x(ratio(w.replayNoUpdateMs, d.replayMs))} without (target <= 1x); load ${x(ratio(w.loadMs, d.loadMs))} (target <= 1x); ` +
+      `state ${x(ratio(w.encodedBytes, d.encodedBytes))} (target <= 1x)`)
+  } else {
+    const best = Math.min(...[y.mergeMs, peers.loro.mergeMs].filter(v => typeof v === 'number'))
+    out.push(`  merge weft / best of yjs, loro = ${x(ratio(w.mergeMs, Number.isFinite(best) ? best : undefined))} (target <= 0.5x)`)
+  }
   const e = {
     weftFloor: ratio(w.replayMs, fl?.replayMs),
     yjsWeft: ratio(y.replayMs, w.replayMs),
@@ -63,9 +77,9 @@ for (const [name, t] of traces) {
   notes.push(`state ${num(w.encodedBytes)} B vs yjs v2 ${num(y.encodedBytes)} B = ${x(ratio(w.encodedBytes, y.encodedBytes))}`)
   notes.push(`heap ${num(w.retainedHeapBytes)} B vs yjs ${num(y.retainedHeapBytes)} B`)
   out.push('  ' + notes.join('\n  '))
-  for (const r of [w, y, fl]) if (r?.error) out.push(`  ${r.tool}: ${r.error}`)
-  for (const r of [w, y]) if (r?.divergence) out.push(`  ${r.tool}: ${r.divergence}`)
-  summary.push({ name, info, w, y, fl, e, merge })
+  for (const r of [w, y, fl, ...Object.values(peers)]) if (r?.error) out.push(`  ${r.tool}: ${r.error}`)
+  for (const r of [w, y, ...Object.values(peers)]) if (r?.divergence) out.push(`  ${r.tool}: ${r.divergence}`)
+  summary.push({ name, info, w, y, fl, e, merge, peers })
 }
 
 out.push('')
@@ -77,6 +91,41 @@ for (const s of summary) {
     `${s.merge ? '-' : ms(w.remoteApplyMs)} | ${x(e.remoteReplay)} | ${s.merge ? ms(w.mergeMs) : '-'} | ${s.merge ? ms(y.mergeMs) : '-'} | ` +
     `${x(e.mergeWeftYjs)} | ${ms(w.loadMs)} | ${ms(y.loadMs)} | ${num(w.encodedBytes)} | ${num(y.encodedBytes)} | ` +
     `${num(w.retainedHeapBytes)} | ${num(y.retainedHeapBytes)} | ${yes(w.tool ? w : undefined)}/${yes(y.tool ? y : undefined)} |`)
+}
+
+const correct = r => r.tool ? (r.ok ? 'yes' : 'NO') : r.error ? 'ERR' : '-'
+const seq = summary.filter(s => !s.merge)
+if (seq.length > 0) {
+  out.push('')
+  out.push('Sequential traces against the peers (ratios: Weft / diamond-types-node, same run; Weft replay with and without per-patch update encoding):')
+  out.push('')
+  out.push('| trace | Weft replay ms | Weft replay ms, no updates | dt ms | Loro ms | Automerge ms | Yjs ms | Weft/dt | Weft no-upd/dt | Weft load ms | dt load ms | Loro load ms | Automerge load ms | Yjs load ms | load Weft/dt | Weft B | dt B | Loro B | Automerge B | Yjs v2 B | bytes Weft/dt | Weft heap B | Yjs heap B | correct W/Y/dt/L/A |')
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+  for (const s of seq) {
+    const { w, y } = s
+    const { dt, loro, automerge: am } = s.peers
+    out.push(`| ${s.name} | ${ms(w.replayMs)} | ${ms(w.replayNoUpdateMs)} | ${ms(dt.replayMs)} | ${ms(loro.replayMs)} | ${ms(am.replayMs)} | ${ms(y.replayMs)} | ` +
+      `${x(ratio(w.replayMs, dt.replayMs))} | ${x(ratio(w.replayNoUpdateMs, dt.replayMs))} | ` +
+      `${ms(w.loadMs)} | ${ms(dt.loadMs)} | ${ms(loro.loadMs)} | ${ms(am.loadMs)} | ${ms(y.loadMs)} | ${x(ratio(w.loadMs, dt.loadMs))} | ` +
+      `${num(w.encodedBytes)} | ${num(dt.encodedBytes)} | ${num(loro.encodedBytes)} | ${num(am.encodedBytes)} | ${num(y.encodedBytes)} | ${x(ratio(w.encodedBytes, dt.encodedBytes))} | ` +
+      `${num(w.retainedHeapBytes)} | ${num(y.retainedHeapBytes)} | ${[w, y, dt, loro, am].map(correct).join('/')} |`)
+  }
+}
+const conc = summary.filter(s => s.merge)
+if (conc.length > 0) {
+  out.push('')
+  out.push('Concurrent traces: merge of all updates into a fresh replica (Loro: one importBatch of its per-txn updates):')
+  out.push('')
+  out.push('| trace | Weft merge ms | Yjs merge ms | Loro merge ms | Weft / best other | Weft replay ms | Yjs replay ms | Loro replay ms | Weft load ms | Yjs load ms | Loro load ms | Weft B | Yjs v2 B | Loro B | correct W/Y/L |')
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+  for (const s of conc) {
+    const { w, y } = s
+    const l = s.peers.loro
+    const best = Math.min(...[y.mergeMs, l.mergeMs].filter(v => typeof v === 'number'))
+    out.push(`| ${s.name} | ${ms(w.mergeMs)} | ${ms(y.mergeMs)} | ${ms(l.mergeMs)} | ${x(ratio(w.mergeMs, Number.isFinite(best) ? best : undefined))} | ` +
+      `${ms(w.replayMs)} | ${ms(y.replayMs)} | ${ms(l.replayMs)} | ${ms(w.loadMs)} | ${ms(y.loadMs)} | ${ms(l.loadMs)} | ` +
+      `${num(w.encodedBytes)} | ${num(y.encodedBytes)} | ${num(l.encodedBytes)} | ${[w, y, l].map(correct).join('/')} |`)
+  }
 }
 console.log(out.join('\n'))
 

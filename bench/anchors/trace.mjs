@@ -7,8 +7,8 @@ import { basename } from 'node:path'
 /** A file that cannot be replayed: the message names the file and the problem (one line). */
 export class TraceFormatError extends Error {}
 
-/** Reads `file` into { name, kind: 'sequential'|'concurrent', endContent, numAgents, txns: [{ parents, agent, patches: [[pos, del, ins]] }] } with UTF-16 positions. */
-export function readTrace (file) {
+/** Reads `file` (positions converted to UTF-16 offsets unless `codePoints`) into { name, kind: 'sequential'|'concurrent', endContent, numAgents, txns: [{ parents, agent, patches: [[pos, del, ins]] }] } with UTF-16 positions. */
+export function readTrace (file, { codePoints = false } = {}) {
   let bytes
   try {
     if (statSync(file).isDirectory()) throw new TraceFormatError(`${file}: is a directory, not a trace file`)
@@ -41,7 +41,7 @@ export function readTrace (file) {
   const concurrent = json.kind === 'concurrent'
   if (json.kind !== undefined && !concurrent) throw bad('$.kind', `unknown kind "${json.kind}"`)
   const isCount = v => Number.isInteger(v) && v >= 0
-  const conv = concurrent ? null : new CodePointConverter()
+  const conv = concurrent || codePoints ? null : new CodePointConverter()
   const txns = json.txns.map((t, i) => {
     if (t === null || typeof t !== 'object' || !Array.isArray(t.patches)) throw bad(`$.txns[${i}]`, 'a txn needs a "patches" array')
     const patches = t.patches.map((p, j) => {
@@ -52,7 +52,7 @@ export function readTrace (file) {
       if (conv) {
         try { return conv.convert(p[0], p[1], p[2]) } catch (e) { throw bad(at, e.message) }
       }
-      if ([...p[2]].length !== p[2].length) throw new TraceFormatError(`${file}: ${at}: characters above U+FFFF in a concurrent trace are not supported`)
+      if (concurrent && [...p[2]].length !== p[2].length) throw new TraceFormatError(`${file}: ${at}: characters above U+FFFF in a concurrent trace are not supported`)
       return p
     })
     if (!concurrent) return { parents: i === 0 ? [] : [i - 1], agent: 0, patches }

@@ -12,45 +12,10 @@
 import * as Y from 'yjs'
 import { readFileSync } from 'node:fs'
 import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
+import { parseArgs, now, ms, median, missingAncestors } from './anchor-cli.mjs'
 
 const USAGE = 'usage: yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] [--diff-threshold N] FILE.json.gz'
-const GIT_MAKEFILE_LENGTH = 113676
-const DEFAULT_DIFF_THRESHOLD = 1000 // as WeftConcurrentReplay.DIFF_THRESHOLD
-
-function parseArgs (argv) {
-  const [mode, ...rest] = argv
-  if (mode !== 'replay' && mode !== 'merge') throw new TraceFormatError(`unknown command '${mode ?? ''}'\n${USAGE}`)
-  const o = { mode, runs: 3, warmup: 1, expectLength: -1, heap: true, diffThreshold: DEFAULT_DIFF_THRESHOLD, files: [] }
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]
-    const num = (min) => {
-      const v = Number(rest[++i])
-      if (!Number.isInteger(v) || v < min) throw new TraceFormatError(`${a} needs an integer >= ${min}\n${USAGE}`)
-      return v
-    }
-    if (a === '--runs') o.runs = num(1)
-    else if (a === '--warmup') o.warmup = num(0)
-    else if (a === '--expect-length') o.expectLength = num(0)
-    else if (a === '--no-heap') o.heap = false
-    else if (a === '--diff-threshold') o.diffThreshold = num(0)
-    else if (a.startsWith('--')) throw new TraceFormatError(`unknown option '${a}'\n${USAGE}`)
-    else o.files.push(a)
-  }
-  if (o.files.length !== 1) throw new TraceFormatError(`expected one trace file\n${USAGE}`)
-  o.file = o.files[0]
-  if (o.expectLength < 0 && /(^|\/)git-makefile[^/]*$/.test(o.file)) o.expectLength = GIT_MAKEFILE_LENGTH
-  return o
-}
-
-const now = () => process.hrtime.bigint()
-const ms = (ns) => Number(ns) / 1e6
-
-function median (values) {
-  const s = [...values].sort((a, b) => a - b)
-  const m = s.length >> 1
-  const v = s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-  return Math.round(v * 10) / 10
-}
+const parse = (argv) => parseArgs(argv, USAGE)
 
 function applyPatch (ytext, [pos, del, ins], sink) {
   if (del > 0) ytext.delete(pos, del)
@@ -115,19 +80,7 @@ function mergeOnce (trace, diffThreshold) {
     }
     const r = replicas[agent]
     const held = holds[agent]
-    const stack = [...txn.parents]
-    const missing = []
-    let reachedOwn = lastOwn[agent] < 0
-    while (stack.length > 0) {
-      const t = stack.pop()
-      if (visited[t] === i) continue
-      visited[t] = i
-      if (held[t]) { if (t === lastOwn[agent]) reachedOwn = true; continue }
-      missing.push(t)
-      for (const p of trace.txns[t].parents) stack.push(p)
-    }
-    if (!reachedOwn) throw new Error(`txn ${i} of agent ${agent} does not descend from the agent's previous txn`)
-    missing.sort((x, y) => x - y)
+    const missing = missingAncestors(trace, i, held, lastOwn[agent], visited)
     const s = now()
     // Same plan as WeftConcurrentReplay: a doc missing >= diffThreshold kept updates first takes one diff from
     // each parent's author doc that has not edited since (it holds exactly the parent's closure); whatever is
@@ -213,7 +166,7 @@ function retainedHeap (state) {
 function main () {
   let o, trace
   try {
-    o = parseArgs(process.argv.slice(2))
+    o = parse(process.argv.slice(2))
     trace = readTrace(o.file)
     if (o.mode === 'replay' && trace.kind !== 'sequential') throw new TraceFormatError(`${o.file} is a concurrent trace; use 'merge'`)
     if (o.mode === 'merge' && trace.kind !== 'concurrent') throw new TraceFormatError(`${o.file} is a sequential trace; use 'replay'`)

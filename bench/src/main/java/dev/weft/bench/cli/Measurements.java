@@ -26,6 +26,7 @@ final class Measurements {
     static Report replay(Trace trace, Args args) {
         int total = args.warmup() + args.runs();
         long[] replay = new long[args.runs()];
+        long[] replayNoUpdate = new long[args.runs()];
         long[] remote = new long[args.runs()];
         long[] encode = new long[args.runs()];
         long[] load = new long[args.runs()];
@@ -35,10 +36,11 @@ final class Measurements {
             last = null; // let the previous run's replicas be collected before the next one
             last = WeftSequentialReplay.run(trace, 0);
             ok &= correct(last.textA(), trace, args) && last.textB().equals(last.textA())
-                    && last.textC().equals(last.textA());
+                    && last.textC().equals(last.textA()) && last.textNoUpdate().equals(last.textA());
             int m = run - args.warmup();
             if (m >= 0) {
                 replay[m] = last.replayNanos();
+                replayNoUpdate[m] = last.replayNoUpdateNanos();
                 remote[m] = last.remoteApplyNanos();
                 encode[m] = last.encodeNanos();
                 load[m] = last.loadNanos();
@@ -50,6 +52,7 @@ final class Measurements {
         f.put("remoteMatches", last.textB().equals(last.textA()));
         f.put("loadMatches", last.textC().equals(last.textA()));
         f.put("replayMs", Stats.medianMs(replay));
+        f.put("replayNoUpdateMs", Stats.medianMs(replayNoUpdate));
         f.put("remoteApplyMs", Stats.medianMs(remote));
         f.put("encodeMs", Stats.medianMs(encode));
         f.put("loadMs", Stats.medianMs(load));

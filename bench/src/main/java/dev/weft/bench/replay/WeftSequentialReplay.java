@@ -12,10 +12,13 @@ import java.util.Arrays;
  * <ol>
  *   <li><b>replay</b>: every patch as local edits on replica A ({@code delete} then {@code insert}, each
  *       returning its encoded update, which is kept);</li>
+ *   <li><b>replay without updates</b>: the same local edits on a fresh replica A' without asking for their
+ *       updates ({@code LocalEdit.update()} encodes on demand), the work diamond-types, Loro and Automerge do per
+ *       patch;</li>
  *   <li><b>remote apply</b>: those updates applied one by one, in order, on a fresh replica B;</li>
  *   <li><b>encode</b> A's full state with {@code encodeStateAsUpdate}, then <b>load</b> it into a fresh replica C.</li>
  * </ol>
- * Postcondition of a correct CRDT: A, B and C all hold {@code trace.endContent()}.
+ * Postcondition of a correct CRDT: A, A', B and C all hold {@code trace.endContent()}.
  */
 public final class WeftSequentialReplay {
 
@@ -36,17 +39,20 @@ public final class WeftSequentialReplay {
      * @param updates          number of local edits (= updates produced; a patch that deletes and inserts makes two)
      * @param updateBytes      total size of those updates
      * @param replayNanos      phase 1 time
+     * @param replayNoUpdateNanos time of the same local edits on A' without encoding their updates
+     * @param textNoUpdate     A''s text
      * @param remoteApplyNanos phase 2 time
      * @param encodeNanos      time of {@code encodeStateAsUpdate} on A
      * @param loadNanos        time to apply that state to an empty replica
      * @param state            A's encoded full state
      */
     public record Result(String textA, String textB, String textC, int updates, long updateBytes,
-                         long replayNanos, long remoteApplyNanos, long encodeNanos, long loadNanos, byte[] state) {
+                         long replayNanos, long replayNoUpdateNanos, String textNoUpdate, long remoteApplyNanos, long encodeNanos, long loadNanos, byte[] state) {
 
         /** True when all three replicas hold {@code expected}. */
         public boolean allEqual(String expected) {
-            return expected.equals(textA) && expected.equals(textB) && expected.equals(textC);
+            return expected.equals(textA) && expected.equals(textNoUpdate) && expected.equals(textB)
+                    && expected.equals(textC);
         }
     }
 
@@ -86,6 +92,22 @@ public final class WeftSequentialReplay {
         long replayNanos = System.nanoTime() - t0;
         check(a, "A at the end");
 
+        TextDocument a2 = new TextDocument(AGENT_A);
+        long t0b = System.nanoTime();
+        for (Txn txn : trace.txns()) {
+            for (Patch p : txn.patches()) {
+                if (p.deleteCount() > 0) {
+                    a2.delete(p.pos(), p.deleteCount());
+                }
+                if (!p.insert().isEmpty()) {
+                    a2.insert(p.pos(), p.insert());
+                }
+            }
+        }
+        long replayNoUpdateNanos = System.nanoTime() - t0b;
+        String textNoUpdate = a2.getText();
+        a2 = null;
+
         TextDocument b = new TextDocument(AGENT_B);
         long t1 = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -109,7 +131,7 @@ public final class WeftSequentialReplay {
 
         long updateBytes = Arrays.stream(updates, 0, n).mapToLong(u -> u.length).sum();
         return new Result(a.getText(), b.getText(), c.getText(), n, updateBytes,
-                replayNanos, remoteNanos, encodeNanos, loadNanos, state);
+                replayNanos, replayNoUpdateNanos, textNoUpdate, remoteNanos, encodeNanos, loadNanos, state);
     }
 
     /** Loads {@code state} into a fresh replica (what the load phase does), for heap measurement. */

@@ -37,12 +37,25 @@ final class ContentTree {
      */
     private Node cacheLeaf;
     private int cacheStart;
+    /**
+     * Slot cache inside {@link #cacheLeaf}: the item in slot {@code cacheSlot} starts {@code cacheSlotStart}
+     * visible units after the leaf's start, so a locate at or after it scans from there (typing and backspacing
+     * stay at the same spot). -1: none. Valid while no item at or before that slot moves or changes width;
+     * cleared by any other change to the leaf ({@link #addWidth}, an insert at or before the slot, a split).
+     */
+    private int cacheSlot = -1;
+    private int cacheSlotStart;
 
     /** Finds the visible character at offset {@code pos} ({@code 0 <= pos < width()}) and sets the cursor. */
     void locate(int pos) {
         Node node = cacheLeaf;
         if (node != null && pos >= cacheStart && pos < cacheStart + node.width) {
-            scanLeaf(node, pos - cacheStart);
+            int rel = pos - cacheStart;
+            if (cacheSlot >= 0 && rel >= cacheSlotStart) {
+                scanLeaf(node, cacheSlot, cacheSlotStart, rel);
+            } else {
+                scanLeaf(node, 0, 0, rel);
+            }
             return;
         }
         int start = pos;
@@ -61,14 +74,20 @@ final class ContentTree {
         }
         cacheLeaf = node;
         cacheStart = start - pos;
-        scanLeaf(node, pos);
+        cacheSlot = -1;
+        scanLeaf(node, 0, 0, pos);
     }
 
-    private void scanLeaf(Node node, int pos) {
+    /**
+     * Sets the cursor to visible offset {@code rel} of leaf {@code node} (the cached leaf), scanning from slot
+     * {@code from}, which starts at visible offset {@code fromStart <= rel}; caches the slot found.
+     */
+    private void scanLeaf(Node node, int from, int fromStart, int rel) {
         int[] it = node.items;
         byte[] flags = items.flags;
         int[] len = items.len;
-        for (int i = 0, n = node.n; i < n; i++) {
+        int pos = rel - fromStart;
+        for (int i = from, n = node.n; i < n; i++) {
             int h = it[i];
             if ((flags[h] & ItemTable.DELETED) == 0) {
                 int w = len[h];
@@ -77,6 +96,8 @@ final class ContentTree {
                     curSlot = i;
                     curItem = h;
                     curOff = pos;
+                    cacheSlot = i;
+                    cacheSlotStart = rel - pos;
                     return;
                 }
                 pos -= w;
@@ -194,8 +215,30 @@ final class ContentTree {
         return Integer.compare(p.indexOfKid(na), p.indexOfKid(nb));
     }
 
-    /** Adds {@code delta} to the width of {@code leaf} and all its ancestors. */
+    /** Adds {@code delta} to the width of {@code leaf} (an item in it at an unknown slot) and all its ancestors. */
     void addWidth(Node leaf, int delta) {
+        if (leaf == cacheLeaf) {
+            cacheSlot = -1;
+        }
+        propagateWidth(leaf, delta);
+    }
+
+    /**
+     * Adds {@code delta} to the width of item {@code h}'s leaf and its ancestors (the caller changed h's width).
+     * Keeps the slot cache when h is the cached slot's item or the next one (typing, backspacing).
+     */
+    void addWidthOf(int h, int delta) {
+        Node leaf = items.leaf[h];
+        if (leaf == cacheLeaf && cacheSlot >= 0) {
+            int[] it = leaf.items;
+            if (it[cacheSlot] != h && (cacheSlot + 1 >= leaf.n || it[cacheSlot + 1] != h)) {
+                cacheSlot = -1;
+            }
+        }
+        propagateWidth(leaf, delta);
+    }
+
+    private void propagateWidth(Node leaf, int delta) {
         if (leaf != cacheLeaf) {
             cacheLeaf = null;
         }
@@ -232,6 +275,9 @@ final class ContentTree {
 
     /** Inserts item {@code h} into {@code lf} at {@code slot}, splitting nodes that overflow. */
     void insertAt(Node lf, int slot, int h, boolean countWidth) {
+        if (lf == cacheLeaf && slot <= cacheSlot) {
+            cacheSlot = -1;
+        }
         int[] it = lf.items;
         System.arraycopy(it, slot, it, slot + 1, lf.n - slot);
         it[slot] = h;
@@ -240,7 +286,7 @@ final class ContentTree {
         count++;
         int w = countWidth ? items.width(h) : 0;
         if (w != 0) {
-            addWidth(lf, w);
+            propagateWidth(lf, w); // after the cached slot, if any: the slot cache stays valid
         }
         if (lf.n > Node.LEAF_CAP) {
             // appending at the very end (loading a snapshot, typing at the end): keep the left leaf full
@@ -250,6 +296,7 @@ final class ContentTree {
 
     private void splitLeaf(Node lf, int half) {
         cacheLeaf = null;
+        cacheSlot = -1;
         Node right = new Node(true);
         int moved = lf.n - half;
         System.arraycopy(lf.items, half, right.items, 0, moved);
@@ -428,6 +475,18 @@ final class ContentTree {
         }
         if (chained != count) {
             throw new IllegalStateException("tree: leaf chain holds " + chained + " items, tree holds " + count);
+        }
+        if (cacheLeaf != null && cacheSlot >= 0) {
+            if (cacheSlot >= cacheLeaf.n) {
+                throw new IllegalStateException("tree: cached slot " + cacheSlot + " beyond the leaf's " + cacheLeaf.n + " items");
+            }
+            int start = 0;
+            for (int i = 0; i < cacheSlot; i++) {
+                start += items.width(cacheLeaf.items[i]);
+            }
+            if (start != cacheSlotStart) {
+                throw new IllegalStateException("tree: cached slot starts at " + start + ", cache says " + cacheSlotStart);
+            }
         }
         return found;
     }

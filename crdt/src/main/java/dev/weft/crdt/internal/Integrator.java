@@ -184,7 +184,7 @@ final class Integrator {
             placedOffset = items.len[after];
             items.len[after] += n;
             if ((flags & ItemTable.DELETED) == 0) {
-                tree.addWidth(items.leaf[after], n);
+                tree.addWidthOf(after, n);
             }
         } else {
             int h = items.add(a, s, n, olA, olS, orA, orS, flags);

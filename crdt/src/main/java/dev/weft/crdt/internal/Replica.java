@@ -131,8 +131,8 @@ public final class Replica {
                 && Character.isHighSurrogate(charAt(pos - 1));
     }
 
-    private static LocalEdit emptyEdit(byte[] update) {
-        return new LocalEdit(update, IdSet.EMPTY, IdSet.EMPTY, List.of());
+    private LocalEdit emptyEdit() {
+        return LocalEdit.encodedOnDemand(this::emptyUpdate, IdSet.EMPTY, IdSet.EMPTY, List.of());
     }
 
     private byte[] emptyUpdate() {
@@ -152,7 +152,7 @@ public final class Replica {
             if (splitsPair(pos)) {
                 throw new IllegalArgumentException("insert position " + pos + " splits a surrogate pair");
             }
-            return emptyEdit(emptyUpdate());
+            return emptyEdit();
         }
         int a = local();
         int s = agents.next[a];
@@ -167,12 +167,14 @@ public final class Replica {
             tree.locate(pos - 1);
             left = tree.curItem;
             int off = tree.curOff;
-            if (Character.isHighSurrogate(agents.content[items.agent[left]][items.seq[left] + off]) && splitsPair(pos)) {
-                throw new IllegalArgumentException("insert position " + pos + " splits a surrogate pair");
+            if (Character.isHighSurrogate(agents.content[items.agent[left]][items.seq[left] + off])) {
+                if (splitsPair(pos)) {
+                    throw new IllegalArgumentException("insert position " + pos + " splits a surrogate pair");
+                }
+                tree.locate(pos - 1); // splitsPair moved the cursor
+                left = tree.curItem;
+                off = tree.curOff;
             }
-            tree.locate(pos - 1);
-            left = tree.curItem;
-            off = tree.curOff;
             if (off + 1 < items.len[left]) {
                 right = integrator.split(left, off + 1);
             } else {
@@ -190,11 +192,24 @@ public final class Replica {
             orS = items.seq[right];
         }
         integrator.place(left, a, s, n, olA, olS, orA, orS, (byte) 0);
+        long olId = olA == NONE ? -1 : agents.ids[olA], orId = orA == NONE ? -1 : agents.ids[orA];
+        int olSeq = olS, orSeq = orS;
+        char[] src = agents.content[a]; // append-only: units [s, s + n) never change, even if the buffer is replaced
+        return LocalEdit.insertion(() -> encodeInsert(s, n, olId, olSeq, orId, orSeq, src), localId, s, pos, text);
+    }
+
+    /** The update of a local insert of {@code n} units at seq {@code s} (see {@link #insert}). */
+    private byte[] encodeInsert(int s, int n, long olId, int olSeq, long orId, int orSeq, char[] src) {
         writer.reset();
-        writer.addItem(localId, s, n, olA == NONE ? -1 : agents.ids[olA], olS, orA == NONE ? -1 : agents.ids[orA], orS,
-                (byte) 0, agents.content[a], s);
-        return new LocalEdit(writer.encode(false), IdSet.range(localId, s, s + n), IdSet.EMPTY,
-                List.of(TextChange.insert(pos, text)));
+        writer.addItem(localId, s, n, olId, olSeq, orId, orSeq, (byte) 0, src, s);
+        return writer.encode(false);
+    }
+
+    /** The update of a local delete of the ids {@code deleted}. */
+    private byte[] encodeDelete(IdSet deleted) {
+        writer.reset();
+        deleted.forEachRange((agent, start, end) -> writer.addDelete(agent, (int) start, (int) (end - start)));
+        return writer.encode(false);
     }
 
     /** Item after slot {@code slot} of leaf {@code lf}, or NONE. */
@@ -216,7 +231,7 @@ public final class Replica {
             throw new IndexOutOfBoundsException("delete range [" + pos + ", " + ((long) pos + len) + ") outside [0, " + length + "]");
         }
         if (len == 0) {
-            return emptyEdit(emptyUpdate());
+            return emptyEdit();
         }
         // surrogate checks: only look at neighbours when the boundary characters are surrogates
         boolean bad = false;
@@ -228,42 +243,59 @@ public final class Replica {
         tree.locate(pos);
         int h = tree.curItem;
         char first = agents.content[items.agent[h]][items.seq[h] + tree.curOff];
+        boolean moved = false; // splitsPair moves the cursor
         if (len == 1 && Character.isHighSurrogate(first)) {
             bad = splitsPair(pos + 1);
+            moved = true;
         }
-        if (bad || (Character.isLowSurrogate(first) && splitsPair(pos))) {
+        if (!bad && Character.isLowSurrogate(first)) {
+            bad = splitsPair(pos);
+            moved = true;
+        }
+        if (bad) {
             throw new IllegalArgumentException("delete range [" + pos + ", " + (pos + len) + ") splits a surrogate pair");
         }
-        tree.locate(pos);
-        h = tree.curItem;
-        writer.reset();
-        IdSet.Builder ids = new IdSet.Builder();
+        if (moved) {
+            tree.locate(pos);
+            h = tree.curItem;
+        }
         if (tree.curOff > 0) {
             h = integrator.split(h, tree.curOff);
         }
+        // the first item's ids; a builder only when the range spans more than one item (backspace does not)
+        long firstAgent = agents.ids[items.agent[h]];
+        int firstSeq = items.seq[h];
+        IdSet.Builder ids = null;
         int remaining = len;
         while (true) {
             if (items.len[h] > remaining) {
                 integrator.split(h, remaining);
             }
             markDeleted(h);
-            long id = agents.ids[items.agent[h]];
-            writer.addDelete(id, items.seq[h], items.len[h]);
-            ids.add(id, items.seq[h], items.seq[h] + items.len[h]);
             remaining -= items.len[h];
             if (remaining == 0) {
                 break;
             }
+            if (ids == null) {
+                ids = new IdSet.Builder();
+            }
+            ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]);
             do {
                 h = tree.next(h);
             } while (items.isDeleted(h));
         }
-        return new LocalEdit(writer.encode(false), IdSet.EMPTY, ids.build(), List.of(TextChange.delete(pos, len)));
+        IdSet deleted;
+        if (ids == null) {
+            deleted = IdSet.range(firstAgent, firstSeq, firstSeq + items.len[h]);
+        } else {
+            deleted = ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]).build();
+        }
+        return LocalEdit.deletion(() -> encodeDelete(deleted), deleted, pos, len);
     }
 
     private void markDeleted(int h) {
         items.flags[h] |= gc ? (ItemTable.DELETED | ItemTable.GC) : ItemTable.DELETED;
-        tree.addWidth(items.leaf[h], -items.len[h]);
+        tree.addWidthOf(h, -items.len[h]);
     }
 
     /**

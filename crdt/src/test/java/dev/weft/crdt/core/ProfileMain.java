@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Repeats one phase for profiling: {@code ProfileMain merge|remote|local|load seconds [trace]}. */
+/** Repeats one phase for profiling: {@code ProfileMain merge|remote|local|localquiet|floor|load|encode seconds [trace]}. */
 public final class ProfileMain {
     public static void main(String[] args) throws Exception {
         String phase = args[0];
@@ -32,6 +32,7 @@ public final class ProfileMain {
             switch (phase) {
                 case "merge", "remote" -> Traces.merged(77, ups);
                 case "local" -> Traces.replayLocally(new TextDocument(1), patches);
+                case "localquiet" -> Traces.editLocally(new TextDocument(1), patches);
                 case "floor" -> Traces.replayOnStringBuilder(patches);
                 case "load" -> new TextDocument(9).applyUpdate(state);
                 case "encode" -> full.encodeStateAsUpdate();

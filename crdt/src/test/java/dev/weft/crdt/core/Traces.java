@@ -59,6 +59,20 @@ final class Traces {
         return ups;
     }
 
+    /** Applies {@code patches} as local edits without asking for their updates (they are encoded on demand). */
+    static void editLocally(TextDocument doc, List<Object[]> patches) {
+        for (Object[] p : patches) {
+            int pos = (Integer) p[0], del = (Integer) p[1];
+            String ins = (String) p[2];
+            if (del > 0) {
+                doc.delete(pos, del);
+            }
+            if (!ins.isEmpty()) {
+                doc.insert(pos, ins);
+            }
+        }
+    }
+
     /** The text {@code patches} leave, applied to a plain {@link StringBuilder} (the floor to compare with). */
     static String replayOnStringBuilder(List<Object[]> patches) {
         StringBuilder sb = new StringBuilder();
