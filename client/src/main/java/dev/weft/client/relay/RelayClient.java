@@ -276,6 +276,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
      * SharedDocument.awaitFirstSync(docs, Duration.ofSeconds(30));
      * }</pre>
      */
+    @Override
     public SyncHold holdSyncRequests() {
         synchronized (this) {
             holds++;
@@ -284,7 +285,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     }
 
     /** A {@link #holdSyncRequests()} scope; closing it more than once has no further effect. */
-    public final class SyncHold implements AutoCloseable {
+    public final class SyncHold implements SyncChannel.Hold {
         private boolean released;
 
         private SyncHold() {

@@ -418,6 +418,22 @@ public final class Workspace implements AutoCloseable {
         if (closed || !treeDoc.firstSync().isDone()) {
             return;
         }
+        // Documents opened by this pass (a share's or join's thousands) sync as a few SyncBatchRequests: each starts
+        // its sync as a task on this engine thread, queued during the pass, so the hold is released by a task queued
+        // after them.
+        SyncChannel.Hold hold = channels.holdSyncRequests();
+        try {
+            passHeld();
+        } finally {
+            try {
+                engine.execute(hold::close);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                hold.close();
+            }
+        }
+    }
+
+    private void passHeld() {
         try {
             if (previous != null) {
                 adoptPrevious();
