@@ -108,10 +108,10 @@ public final class Room {
         for (String name : ctx.store().documentNames(id)) {
             Optional<StoredDocument> stored = ctx.store().loadDocument(id, name);
             if (stored.isPresent()) {
+                evictOverCap(1); // a room larger than the cap is read through, never held whole
                 SharedDoc doc = SharedDoc.load(id, name, stored.get(), ctx.agent(), ctx.config().maxDocumentChars());
                 addDoc(doc);
                 resident(doc);
-                evictOverCap(); // a room larger than the cap is read through, never held whole
             }
         }
         roomChars = 0;
@@ -535,6 +535,7 @@ public final class Room {
      */
     private void use(SharedDoc doc) {
         if (doc.replica == null) {
+            evictOverCap(1);
             Optional<StoredDocument> stored = ctx.store().loadDocument(id, doc.name);
             roomChars -= doc.decodedChars;
             doc.restore(id, stored.orElse(new StoredDocument(new byte[0], 0, List.of())), ctx.agent(),
@@ -552,9 +553,14 @@ public final class Room {
      * loads it back. Never on a cluster node.
      */
     private void evictOverCap() {
-        int cap = ctx.config().maxLoadedDocsPerRoom();
-        if (resident.size() <= cap || cluster() || unloaded) {
-            return;
+        evictOverCap(0);
+    }
+
+    /** As {@link #evictOverCap()}, leaving room for {@code spare} more replicas under the cap. */
+    private void evictOverCap(int spare) {
+        int cap = Math.max(0, ctx.config().maxLoadedDocsPerRoom() - spare);
+        if (resident.size() <= cap || cluster() || unloaded || evictionRetryQueued) {
+            return; // with a retry queued, scanning again before a write completes would find the same replicas
         }
         SharedDoc waitFor = null;
         for (java.util.Iterator<SharedDoc> it = resident.values().iterator(); it.hasNext() && resident.size() > cap; ) {
