@@ -7,6 +7,7 @@
 #   join:  from start until `weft join --link L DIR2` prints {"synced":true,...} (every file on disk);
 # and checks the joined tree equals the shared one (diff -r). Reports the relay's RSS (ps) after each phase and
 # its peak (VmHWM), the machine's load average, and one JSON line on stdout. Builds missing jars first.
+# WEFT_BENCH_JFR=DIR records a JFR profile of each process (relay.jfr, share.jfr, join.jfr) into DIR.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 relay_jar="${WEFT_RELAY_JAR:-$root/relay-server/target/weft-relay.jar}"
@@ -72,7 +73,12 @@ PY
 size_mb=$(du -sm --exclude=build "$work/src" | cut -f1)
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-java ${WEFT_RELAY_JAVA_OPTS:--Xmx1g} -jar "$relay_jar" --port "$port" --data "$work/data" >"$work/relay.log" 2>&1 &
+jfr() { # name: the JFR option for one process, or nothing
+  [ -n "${WEFT_BENCH_JFR:-}" ] && mkdir -p "$WEFT_BENCH_JFR" \
+    && echo "-XX:StartFlightRecording=filename=$WEFT_BENCH_JFR/$1.jfr,settings=profile,dumponexit=true"
+  return 0
+}
+java ${WEFT_RELAY_JAVA_OPTS:--Xmx1g} $(jfr relay) -jar "$relay_jar" --port "$port" --data "$work/data" >"$work/relay.log" 2>&1 &
 relay_pid=$!
 for _ in $(seq 1 600); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
@@ -82,7 +88,12 @@ rss() { ps -o rss= -p "$relay_pid" | awk '{printf "%.0f", $1/1024}'; }
 hwm() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$relay_pid/status"; }
 # An array, not a function: "$!" must be the java process itself so that cleanup can stop it.
 read -r -a java_opts <<<"${WEFT_JAVA_OPTS:--Xmx1g}"
-weft=(java "${java_opts[@]}" -cp "$client_jar" dev.weft.client.cli.WeftCli)
+weft() { # name: the bin/weft command line with that process's JFR option
+  local j; j="$(jfr "$1")"
+  echo java "${java_opts[@]}" ${j:+"$j"} -cp "$client_jar" dev.weft.client.cli.WeftCli
+}
+read -r -a weft_share <<<"$(weft share)"
+read -r -a weft_join <<<"$(weft join)"
 await_line() { # file pid
   while ! grep -q '^{' "$1" 2>/dev/null; do
     kill -0 "$2" 2>/dev/null || { echo "bench/workspace: process exited early:" >&2; cat "$1.err" >&2; exit 1; }
@@ -96,7 +107,7 @@ cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14+$15)/hz}' "/proc/$1
 rss_idle=$(rss)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(now)
-"${weft[@]}" share "$work/src" --relay "http://127.0.0.1:$port" >"$work/share.out" 2>"$work/share.out.err" &
+"${weft_share[@]}" share "$work/src" --relay "http://127.0.0.1:$port" >"$work/share.out" 2>"$work/share.out.err" &
 share_pid=$!
 await_line "$work/share.out" "$share_pid"
 t1=$(now)
@@ -106,7 +117,7 @@ link=$(grep -m1 '^{' "$work/share.out" | python3 -c 'import json,sys; print(json
 
 mkdir -p "$work/joined"
 t2=$(now)
-"${weft[@]}" join --link "$link" "$work/joined" >"$work/join.out" 2>"$work/join.out.err" &
+"${weft_join[@]}" join --link "$link" "$work/joined" >"$work/join.out" 2>"$work/join.out.err" &
 join_pid=$!
 await_line "$work/join.out" "$join_pid"
 t3=$(now)

@@ -36,6 +36,21 @@ public interface SyncChannel {
     /** Stops routing {@code doc} to {@code endpoint} (no-op if another endpoint or none is attached). */
     void detach(String doc, Endpoint endpoint);
 
+    /**
+     * Groups the SyncRequests sent until the returned scope closes into as few messages as the channel allows (for a
+     * caller opening many documents at once; see {@link dev.weft.client.relay.RelayClient#holdSyncRequests()}).
+     * Default: nothing to group, the scope does nothing.
+     */
+    default Hold holdSyncRequests() {
+        return () -> { };
+    }
+
+    /** A {@link #holdSyncRequests()} scope; closing it more than once has no further effect. */
+    interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Receiver of one document's traffic; called on the channel's event thread, must not block. */
     interface Endpoint {
         /** The channel was (re)admitted to the room: start the sync of this document. */

@@ -72,7 +72,11 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
         session.configureWorkspace(workspaceFolders(params),
                 caps != null && caps.getWindow() != null && Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress()),
                 caps != null && caps.getWorkspace() != null && caps.getWorkspace().getDidChangeWatchedFiles() != null
-                        && Boolean.TRUE.equals(caps.getWorkspace().getDidChangeWatchedFiles().getDynamicRegistration()));
+                        && Boolean.TRUE.equals(caps.getWorkspace().getDidChangeWatchedFiles().getDynamicRegistration()),
+                caps != null && caps.getWorkspace() != null && caps.getWorkspace().getWorkspaceEdit() != null
+                        && caps.getWorkspace().getWorkspaceEdit().getResourceOperations() != null
+                        ? java.util.Set.copyOf(caps.getWorkspace().getWorkspaceEdit().getResourceOperations())
+                        : java.util.Set.of());
         ServerCapabilities sc = new ServerCapabilities();
         TextDocumentSyncOptions sync = new TextDocumentSyncOptions();
         sync.setOpenClose(true);

@@ -138,6 +138,11 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     private boolean flushScheduled;
     /** Open {@link #holdSyncRequests()} scopes; guarded by this. */
     private int holds;
+    /**
+     * How many of the first {@link #pendingSyncs} the last scope to close released: they go out even if another
+     * scope opens before they are flushed (a caller holding again and again must not starve them); guarded by this.
+     */
+    private int freed;
     /** Batches sent and not yet answered by their last part, by batch number; event thread only. */
     private final Map<Long, List<Message.SyncRequest>> batchesInFlight = new java.util.HashMap<>();
     /** Batches in flight of which at least one part arrived (so the relay accepted them); event thread only. */
@@ -276,6 +281,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
      * SharedDocument.awaitFirstSync(docs, Duration.ofSeconds(30));
      * }</pre>
      */
+    @Override
     public SyncHold holdSyncRequests() {
         synchronized (this) {
             holds++;
@@ -284,7 +290,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
     }
 
     /** A {@link #holdSyncRequests()} scope; closing it more than once has no further effect. */
-    public final class SyncHold implements AutoCloseable {
+    public final class SyncHold implements SyncChannel.Hold {
         private boolean released;
 
         private SyncHold() {
@@ -299,6 +305,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
                 released = true;
                 holds--;
                 if (holds == 0 && !pendingSyncs.isEmpty()) {
+                    freed = pendingSyncs.size();
                     scheduleFlush(SYNC_COALESCE_MILLIS);
                 }
             }
@@ -346,22 +353,26 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
             s = admitted;
             if (s == null || pendingSyncs.isEmpty()) {
                 pendingSyncs.clear();
+                freed = 0;
                 return;
             }
-            if (holds > 0 && pendingSyncs.size() < MAX_BATCH_ENTRIES) {
+            boolean full = pendingSyncs.size() >= MAX_BATCH_ENTRIES;
+            int free = holds == 0 || full ? pendingSyncs.size() : Math.min(freed, pendingSyncs.size());
+            if (free == 0) {
                 return; // still held; the last scope to close flushes
             }
             long now = System.nanoTime();
             long quietNanos = TimeUnit.MILLISECONDS.toNanos(SYNC_COALESCE_MILLIS);
-            if (pendingSyncs.size() < MAX_BATCH_ENTRIES && now - lastQueuedNanos < quietNanos
+            if (holds == 0 && !full && now - lastQueuedNanos < quietNanos
                     && now - firstQueuedNanos < TimeUnit.MILLISECONDS.toNanos(MAX_COALESCE_MILLIS)) {
                 scheduleFlush(SYNC_COALESCE_MILLIS); // requests still coming: wait until they pause
                 return;
             }
-            int n = Math.min(MAX_BATCH_ENTRIES, pendingSyncs.size());
+            int n = Math.min(MAX_BATCH_ENTRIES, free);
             out = new java.util.ArrayList<>(pendingSyncs.subList(0, n));
             pendingSyncs.subList(0, n).clear();
-            if (!pendingSyncs.isEmpty()) {
+            freed = Math.max(0, freed - n);
+            if (!pendingSyncs.isEmpty() && (holds == 0 || freed > 0 || pendingSyncs.size() >= MAX_BATCH_ENTRIES)) {
                 scheduleFlush(0);
             }
             batch = nextBatch++;
@@ -639,6 +650,7 @@ public final class RelayClient implements SyncChannel, AutoCloseable {
             socket = null;
             admitted = null; // stop send() before listeners hear about the loss
             pendingSyncs.clear(); // every document resyncs on the next Welcome
+            freed = 0;
         }
         batchesInFlight.clear();
         batchesAnswering.clear();

@@ -19,6 +19,8 @@ public final class ChannelPool implements AutoCloseable {
     private final List<SyncChannel> channels = new ArrayList<>();
     /** Documents assigned to the last connection; guarded by this. */
     private int assignedToLast;
+    /** Open {@link #holdSyncRequests()} scopes; guarded by this. */
+    private final List<PoolHold> holds = new ArrayList<>();
 
     /**
      * @param first          a connection already made (e.g. the one whose Welcome was awaited), used first
@@ -37,11 +39,46 @@ public final class ChannelPool implements AutoCloseable {
     /** The connection the next document should use (opens a new one when the current is full). */
     public synchronized SyncChannel next() {
         if (assignedToLast >= docsPerChannel) {
-            channels.add(factory.get());
+            SyncChannel c = factory.get();
+            channels.add(c);
             assignedToLast = 0;
+            for (PoolHold h : holds) {
+                h.parts.add(c.holdSyncRequests());
+            }
         }
         assignedToLast++;
         return channels.get(channels.size() - 1);
+    }
+
+    /**
+     * Holds the SyncRequests of every connection of the pool, including those it opens while the scope is open
+     * ({@link SyncChannel#holdSyncRequests()}): documents opened together (a share's or a join's thousands of files)
+     * start their sync as a few batched exchanges instead of one request each. Scopes nest.
+     */
+    public synchronized SyncChannel.Hold holdSyncRequests() {
+        PoolHold h = new PoolHold();
+        for (SyncChannel c : channels) {
+            h.parts.add(c.holdSyncRequests());
+        }
+        holds.add(h);
+        return h;
+    }
+
+    /** One {@link #holdSyncRequests()} scope: the holds it took on each connection. */
+    private final class PoolHold implements SyncChannel.Hold {
+        /** One hold per connection; guarded by the pool. */
+        final List<SyncChannel.Hold> parts = new ArrayList<>();
+
+        @Override
+        public void close() {
+            synchronized (ChannelPool.this) {
+                if (!holds.remove(this)) {
+                    return;
+                }
+                parts.forEach(SyncChannel.Hold::close);
+                parts.clear();
+            }
+        }
     }
 
     /** The first connection (role, client id). */

@@ -27,6 +27,11 @@ final class TrackedFile {
     TextDocument replica;
     /** True while the replica may differ from {@link #base} (a remote change arrived). */
     boolean contentDirty = true;
+    /**
+     * EDITOR files renamed by the room while open: where the editor still has the file on disk (the engine leaves
+     * it there until the editor follows or the lease ends), else null. Never shared as a new file meanwhile.
+     */
+    String editorDiskPath;
     /** True until the initial local insert of a file created here has run (the replica is still empty). */
     boolean initialInsertPending;
 

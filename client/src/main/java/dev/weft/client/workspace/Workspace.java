@@ -123,6 +123,8 @@ public final class Workspace implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong agentCounter = new java.util.concurrent.atomic.AtomicLong();
     /** Told about local deletions; any thread adds. */
     private final List<LocalDeletionListener> deletionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Told about room renames and deletes of files open in an editor, and local copies kept aside; any thread adds. */
+    private final List<EditorFileListener> editorListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Settings; immutable. */
     private final Options options;
@@ -173,6 +175,10 @@ public final class Workspace implements AutoCloseable {
      * the file in the way of a write is not a walk over every file (quadratic when thousands arrive at once).
      */
     private Map<String, List<TrackedFile>> occupants;
+    /** True while a pass runs. */
+    private boolean inPass;
+    /** The hold on the pool's SyncRequests taken by the first document this pass opened, or null. */
+    private SyncChannel.Hold passHold;
     /** How long the last pass took (nanos): the next one waits at least that long (see {@link #requestPass}). */
     private volatile long lastPassNanos;
     /** A one-line account of the last pass for progress reports (any thread reads it). */
@@ -325,6 +331,14 @@ public final class Workspace implements AutoCloseable {
                 return;
             }
             try {
+                if (t.editorDiskPath != null) {
+                    // Renamed by the room while open and the editor did not move it: the engine moves it now.
+                    if (disk.read(t.path) == null && disk.read(t.editorDiskPath) != null) {
+                        clearFor(t, t.path);
+                        disk.move(t.editorDiskPath, t.path);
+                    }
+                    t.editorDiskPath = null;
+                }
                 byte[] bytes = disk.read(t.path);
                 String text = bytes == null ? null : DiskIo.decodeText(bytes);
                 t.base = text != null ? text : t.replica.getText();
@@ -418,6 +432,26 @@ public final class Workspace implements AutoCloseable {
         if (closed || !treeDoc.firstSync().isDone()) {
             return;
         }
+        inPass = true;
+        try {
+            passHeld();
+        } finally {
+            inPass = false;
+            SyncChannel.Hold hold = passHold;
+            passHold = null;
+            if (hold != null) {
+                // Each document opened by the pass starts its sync as a task on this engine thread, queued during
+                // the pass: the hold is released by a task queued after them.
+                try {
+                    engine.execute(hold::close);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    hold.close();
+                }
+            }
+        }
+    }
+
+    private void passHeld() {
         try {
             if (previous != null) {
                 adoptPrevious();
@@ -537,6 +571,9 @@ public final class Workspace implements AutoCloseable {
         for (TrackedFile t : tracked.values()) {
             if (t.ownership == FileOwnership.MIRRORED || t.ownership == FileOwnership.EDITOR) {
                 byPath.put(t.path, t);
+            }
+            if (t.ownership == FileOwnership.EDITOR && t.editorDiskPath != null) {
+                byPath.put(t.editorDiskPath, t); // renamed by the room while open: the editor's, not a new file
             }
         }
         // Paths where a room file will be written: an untracked local file there is handled by materialize().
@@ -787,7 +824,16 @@ public final class Workspace implements AutoCloseable {
                 tracked.put(f.fileId(), t);
             }
             if (t.ownership == FileOwnership.EDITOR) {
-                t.path = f.path();
+                if (!t.path.equals(f.path())) {
+                    // The editor owns the disk file: it stays where it is until the editor follows the rename
+                    // (or the lease ends, then the engine moves it); the editor is told.
+                    String from = t.editorDiskPath != null ? t.editorDiskPath : t.path;
+                    t.editorDiskPath = from;
+                    t.path = f.path();
+                    for (EditorFileListener l : editorListeners) {
+                        l.renamed(t.fileId, from, f.path());
+                    }
+                }
                 continue;
             }
             if (t.kind != f.kind()) {
@@ -875,6 +921,9 @@ public final class Workspace implements AutoCloseable {
                 String aside = disk.moveAside(f.path());
                 options.notices().accept("'" + f.path() + "' differed from the room's: your copy is kept as '"
                         + aside + "' (not shared)");
+                for (EditorFileListener l : editorListeners) {
+                    l.keptAside(f.path(), aside);
+                }
             }
             stamp = disk.write(f.path(), content);
         }
@@ -973,7 +1022,13 @@ public final class Workspace implements AutoCloseable {
                 emit(TreeEvent.blob(t.fileId, nextLamport(), options.agent(), t.blobHash));
             }
         } else if (t.ownership == FileOwnership.EDITOR) {
-            restore = true; // open in an editor: the buffer is the truth, so the file stays
+            // Open in an editor: the buffer is the truth. Restored if it holds edits the deleter had not seen (as
+            // any holder of unseen edits); otherwise the delete wins here too, and the editor is told.
+            restore = t.kind != FileKind.TEXT || delete == null || !delete.seen().covers(t.replica.version());
+            if (!restore) {
+                editorDeleted(t);
+                return;
+            }
         }
         if (restore && !readOnly()) {
             options.notices().accept("'" + t.path + "' was deleted by someone while it had changes they had not seen:"
@@ -983,6 +1038,24 @@ public final class Workspace implements AutoCloseable {
         }
         disk.delete(t.path);
         forget(t);
+    }
+
+    /**
+     * A file open in an editor was deleted by the room (the deleter saw every edit): the disk file goes only if it
+     * holds exactly the shared text (the buffer was saved); a buffer with unsaved typing keeps its disk file, so
+     * saving it shares the file again as a new one. The editor is told either way.
+     */
+    private void editorDeleted(TrackedFile t) throws IOException {
+        String onDisk = t.editorDiskPath != null ? t.editorDiskPath : t.path;
+        byte[] bytes = disk.read(onDisk);
+        boolean saved = bytes == null || t.replica.getText().equals(DiskIo.decodeText(bytes));
+        if (saved && bytes != null) {
+            disk.delete(onDisk);
+        }
+        forget(t);
+        for (EditorFileListener l : editorListeners) {
+            l.deleted(t.fileId, onDisk, !saved);
+        }
     }
 
     private void forget(TrackedFile t) {
@@ -996,7 +1069,15 @@ public final class Workspace implements AutoCloseable {
         t.ownership = t.ownership.on(FileOwnership.Event.REMOVED);
     }
 
+    /** Documents opened by a pass (a share's or join's thousands) sync as a few SyncBatchRequests. */
+    private void holdForPass() {
+        if (inPass && passHold == null) {
+            passHold = channels.holdSyncRequests();
+        }
+    }
+
     private void openText(TrackedFile t) {
+        holdForPass();
         t.replica = new TextDocument(newAgent());
         t.doc = SharedDocument.open(channels.next(), TreeNames.textDoc(t.fileId), t.replica, engine);
         written.add(t.doc);
@@ -1060,6 +1141,7 @@ public final class Workspace implements AutoCloseable {
     private BlobDoc openBlob(String hash) {
         return blobs.computeIfAbsent(hash, h -> {
             TextDocument r = new TextDocument(newAgent());
+            holdForPass();
             SharedDocument d = SharedDocument.open(channels.next(), TreeNames.blobDoc(h), r, engine);
             d.addSyncListener(this::requestPass);
             d.addRemoteChangeListener(changes -> requestPass());
@@ -1142,6 +1224,36 @@ public final class Workspace implements AutoCloseable {
      */
     public void addLocalDeletionListener(LocalDeletionListener l) {
         deletionListeners.add(Objects.requireNonNull(l, "l"));
+    }
+
+    /** Adds a listener for what an editor front end must follow or offer (see {@link EditorFileListener}). */
+    public void addEditorFileListener(EditorFileListener l) {
+        editorListeners.add(Objects.requireNonNull(l, "l"));
+    }
+
+    /**
+     * What an editor front end must follow or offer; called on the engine thread (must not block on it). Paths are
+     * root-relative.
+     */
+    public interface EditorFileListener {
+        /**
+         * The room renamed a file open in an editor: its disk file is still at {@code from} until the editor
+         * renames it (or the lease ends, then the engine moves it to {@code to}).
+         */
+        default void renamed(String fileId, String from, String to) {
+        }
+
+        /**
+         * The room deleted a file open in an editor (the deleter had seen every edit). {@code unsaved}: the disk
+         * did not hold the shared text, so the disk file was left for the editor's buffer (saving it shares it
+         * again); otherwise the disk file is gone.
+         */
+        default void deleted(String fileId, String path, boolean unsaved) {
+        }
+
+        /** Joining: the local file at {@code path} differed from the room's and was kept as {@code aside}. */
+        default void keptAside(String path, String aside) {
+        }
     }
 
     /** See {@link #addLocalDeletionListener}. */

@@ -109,6 +109,11 @@ public interface RoomConnector {
                 }
 
                 @Override
+                public Hold holdSyncRequests() {
+                    return rc.holdSyncRequests();
+                }
+
+                @Override
                 public dev.weft.client.ConnectionState state() {
                     return rc.state();
                 }

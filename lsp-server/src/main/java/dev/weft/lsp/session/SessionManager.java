@@ -86,8 +86,9 @@ public final class SessionManager {
     }
 
     /** What {@code initialize} said about workspace sharing: every folder, progress and file-watch support. */
-    public void configureWorkspace(List<Path> folders, boolean workDoneProgress, boolean watchRegistration) {
-        workspaceShare.configure(folders, workDoneProgress, watchRegistration);
+    public void configureWorkspace(List<Path> folders, boolean workDoneProgress, boolean watchRegistration,
+                                   java.util.Set<String> resourceOperations) {
+        workspaceShare.configure(folders, workDoneProgress, watchRegistration, resourceOperations);
     }
 
     // ---- configuration (initialize) ----------------------------------------------------------------------------

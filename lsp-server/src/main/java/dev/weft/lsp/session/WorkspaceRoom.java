@@ -82,27 +82,35 @@ final class WorkspaceRoom {
      */
     void leave(Room r, OpenDocuments open, dev.weft.lsp.cursors.CursorService cursors) {
         for (Map.Entry<String, Leased> e : leased.entrySet()) {
-            RoomDocument rd = e.getValue().doc();
-            dev.weft.lsp.binding.DocumentBinding b = rd.binding;
-            if (b != null) {
-                b.close();
-                try {
-                    String[] vv = b.call(() -> new String[]{b.view(), Integer.toString(b.viewVersion())})
-                            .get(5, java.util.concurrent.TimeUnit.SECONDS);
-                    OpenDocument od = open.get(e.getKey());
-                    if (od != null && od.binding() == b) {
-                        od.unbind(vv[0], Integer.parseInt(vv[1]));
-                    }
-                } catch (Exception ex) {
-                    LOG.log(Level.WARNING, "could not detach " + rd.name, ex);
-                }
-                cursors.clear(rd, b.uri());
-                rd.binding = null;
-            }
-            r.docs.remove(rd.name, rd);
+            detachBuffer(r, e.getKey(), e.getValue().doc(), open, cursors);
         }
         close(Duration.ofSeconds(10));
         pool.close();
+    }
+
+    /**
+     * Detaches the buffer at {@code uri} from {@code rd} (the editor keeps its text, the buffer is plain again),
+     * clears its remote cursors and removes {@code rd} from {@code r.docs}. Blocks up to 5 s on the binding.
+     */
+    static void detachBuffer(Room r, String uri, RoomDocument rd, OpenDocuments open,
+                             dev.weft.lsp.cursors.CursorService cursors) {
+        dev.weft.lsp.binding.DocumentBinding b = rd.binding;
+        if (b != null) {
+            b.close();
+            try {
+                String[] vv = b.call(() -> new String[]{b.view(), Integer.toString(b.viewVersion())})
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+                OpenDocument od = open.get(uri);
+                if (od != null && od.binding() == b) {
+                    od.unbind(vv[0], Integer.parseInt(vv[1]));
+                }
+            } catch (Exception ex) {
+                LOG.log(Level.WARNING, "could not detach " + rd.name, ex);
+            }
+            cursors.clear(rd, b.uri());
+            rd.binding = null;
+        }
+        r.docs.remove(rd.name, rd);
     }
 
     /**

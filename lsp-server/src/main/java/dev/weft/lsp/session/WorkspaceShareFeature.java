@@ -80,6 +80,8 @@ final class WorkspaceShareFeature {
     private volatile boolean progressSupported;
     /** The editor can register {@code workspace/didChangeWatchedFiles} dynamically. */
     private volatile boolean watchRegistration;
+    /** Resource operations the editor applies in {@code workspace/applyEdit} ("create", "rename", "delete"). */
+    private volatile Set<String> resourceOperations = Set.of();
 
     WorkspaceShareFeature(SessionConfig config, EditorClient editor, OpenDocuments open, CurrentRoom room,
                           RoomOpener opener, DocumentLinker linker, LeaveFeature leave, StatusPublisher status,
@@ -95,10 +97,12 @@ final class WorkspaceShareFeature {
         this.cursors = cursors;
     }
 
-    void configure(List<Path> workspaceFolders, boolean workDoneProgress, boolean watchRegistration) {
+    void configure(List<Path> workspaceFolders, boolean workDoneProgress, boolean watchRegistration,
+                   Set<String> resourceOperations) {
         this.folders = workspaceFolders == null ? List.of() : List.copyOf(workspaceFolders);
         this.progressSupported = workDoneProgress;
         this.watchRegistration = watchRegistration;
+        this.resourceOperations = resourceOperations == null ? Set.of() : Set.copyOf(resourceOperations);
     }
 
     // ---- share ----------------------------------------------------------------------------------------------
@@ -136,7 +140,7 @@ final class WorkspaceShareFeature {
             List<WorkspaceRoom.Root> roots = new ArrayList<>();
             for (int i = 0; i < dirs.size(); i++) {
                 roots.add(startRoot(dirs.size() == 1 ? "" : names.get(i), dirs.get(i), TreeNames.rootTree(i),
-                        created.id(), pool));
+                        created.id(), pool, new ArrayList<>()));
             }
             r.workspace = new WorkspaceRoom(roots, pool);
             room.set(r);
@@ -281,14 +285,18 @@ final class WorkspaceShareFeature {
             Room r = new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null, rj);
             ChannelPool pool = pool(rc, link);
             List<WorkspaceRoom.Root> roots = new ArrayList<>();
+            List<WorkspaceFollower> followers = new ArrayList<>();
             for (int i = 0; i < rootList.size(); i++) {
                 Files.createDirectories(dirs.get(i));
-                roots.add(startRoot(rootList.get(i)[1], dirs.get(i), rootList.get(i)[0], link.room(), pool));
+                roots.add(startRoot(rootList.get(i)[1], dirs.get(i), rootList.get(i)[0], link.room(), pool,
+                        followers));
             }
             r.workspace = new WorkspaceRoom(roots, pool);
             room.set(r);
             List<String> leftOut = awaitSettled(r.workspace, progress, "joining");
             afterStart(r);
+            // Asked after the join answered (the question waits for the user): local copies kept aside.
+            CompletableFuture.runAsync(() -> JoinConflicts.offer(editor, followers));
             WeftProtocol.WorkspaceResult res = result(r, leftOut);
             progress.end(res.files + " files on disk");
             return res;
@@ -361,15 +369,23 @@ final class WorkspaceShareFeature {
         }, DOCS_PER_CONNECTION);
     }
 
-    private WorkspaceRoom.Root startRoot(String name, Path dir, String treeDoc, String roomId, ChannelPool pool)
-            throws IOException {
+    /** Starts the engine of one root, with a {@link WorkspaceFollower} (added to {@code followers}) listening. */
+    private WorkspaceRoom.Root startRoot(String name, Path dir, String treeDoc, String roomId, ChannelPool pool,
+                                         List<WorkspaceFollower> followers) throws IOException {
         Workspace.Options o = Workspace.Options.of(dir, this::notice).withStateFor(roomId).withTreeDocument(treeDoc);
-        return new WorkspaceRoom.Root(name, o.root(), treeDoc, Workspace.start(o, pool));
+        Workspace engine = Workspace.start(o, pool);
+        WorkspaceFollower f = new WorkspaceFollower(editor, open, cursors, room::get, o.root(), resourceOperations);
+        engine.addEditorFileListener(f);
+        followers.add(f);
+        return new WorkspaceRoom.Root(name, o.root(), treeDoc, engine);
     }
 
     /** An engine's message for the user: kept-aside copies, restores and errors are shown; the rest is logged. */
     private void notice(String message) {
         LOG.info("workspace: " + message);
+        if (message.contains("differed from the room's") && editor.canAsk()) {
+            return; // asked about once the join is done (JoinConflicts)
+        }
         if (message.contains("kept") || message.contains("restored") || message.startsWith("error")) {
             editor.show(MessageType.Warning, "Weft: " + message);
         }

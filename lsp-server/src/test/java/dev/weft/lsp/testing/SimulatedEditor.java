@@ -321,6 +321,11 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         caps.setWindow(window);
         org.eclipse.lsp4j.WorkspaceClientCapabilities ws = new org.eclipse.lsp4j.WorkspaceClientCapabilities();
         ws.setInlayHint(new org.eclipse.lsp4j.InlayHintWorkspaceCapabilities(true));
+        // As VS Code: applyEdit may create, rename and delete files (the open buffer follows a rename).
+        org.eclipse.lsp4j.WorkspaceEditCapabilities wec = new org.eclipse.lsp4j.WorkspaceEditCapabilities();
+        wec.setDocumentChanges(true);
+        wec.setResourceOperations(List.of("create", "rename", "delete"));
+        ws.setWorkspaceEdit(wec);
         caps.setWorkspace(ws);
         init.setCapabilities(caps);
         if (workspace != null) {
@@ -546,6 +551,10 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     @Override
     public CompletableFuture<ApplyWorkspaceEditResponse> applyEdit(ApplyWorkspaceEditParams params) {
+        if (params.getEdit().getDocumentChanges() != null
+                && params.getEdit().getDocumentChanges().stream().anyMatch(Either::isRight)) {
+            return CompletableFuture.completedFuture(handleResourceOperations(params));
+        }
         java.util.SplittableRandom rnd = asyncSends;
         if (ordering == Ordering.VSCODE && (rendererLagMs > 0 || rnd != null)) {
             CompletableFuture<ApplyWorkspaceEditResponse> f = new CompletableFuture<>();
@@ -639,6 +648,53 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
             }
         }
         return handleApplyEdit(params); // same version: applied and echoed
+    }
+
+    /** Every resource operation (RenameFile, DeleteFile, CreateFile) the server asked for, in order. */
+    public final List<org.eclipse.lsp4j.ResourceOperation> resourceOperations = new CopyOnWriteArrayList<>();
+
+    /**
+     * An applyEdit made of resource operations, applied as VS Code does: a rename moves the disk file, and an open
+     * buffer moves with it (didClose of the old URI, didOpen of the new one with the buffer's text, unsaved typing
+     * included); a delete closes the buffer (didClose) and deletes the disk file.
+     */
+    private synchronized ApplyWorkspaceEditResponse handleResourceOperations(ApplyWorkspaceEditParams params) {
+        applyEditsReceived++;
+        try {
+            for (Either<TextDocumentEdit, org.eclipse.lsp4j.ResourceOperation> e
+                    : params.getEdit().getDocumentChanges()) {
+                org.eclipse.lsp4j.ResourceOperation op = e.getRight();
+                if (op == null) {
+                    continue;
+                }
+                resourceOperations.add(op);
+                if (op instanceof org.eclipse.lsp4j.RenameFile r) {
+                    Path from = Path.of(java.net.URI.create(r.getOldUri()));
+                    Path to = Path.of(java.net.URI.create(r.getNewUri()));
+                    if (java.nio.file.Files.exists(to)) {
+                        return new ApplyWorkspaceEditResponse(false);
+                    }
+                    if (java.nio.file.Files.exists(from)) {
+                        java.nio.file.Files.createDirectories(to.getParent());
+                        java.nio.file.Files.move(from, to);
+                    }
+                    Buffer b = buffers.get(r.getOldUri());
+                    if (b != null) {
+                        close(r.getOldUri());
+                        open(r.getNewUri(), b.text);
+                    }
+                } else if (op instanceof org.eclipse.lsp4j.DeleteFile d) {
+                    if (buffers.containsKey(d.getUri())) {
+                        close(d.getUri());
+                    }
+                    java.nio.file.Files.deleteIfExists(Path.of(java.net.URI.create(d.getUri())));
+                }
+            }
+        } catch (java.io.IOException ex) {
+            return new ApplyWorkspaceEditResponse(false);
+        }
+        notifyAll();
+        return new ApplyWorkspaceEditResponse(true);
     }
 
     private ApplyWorkspaceEditResponse handleApplyEdit(ApplyWorkspaceEditParams params) {

@@ -41,7 +41,8 @@ public record RelayConfig(
         boolean acceptDataLoss,
         String store,
         String redis,
-        long clusterPollMillis) {
+        long clusterPollMillis,
+        int maxLoadedDocsPerRoom) {
 
     /** True if storage is PostgreSQL ({@code --store postgresql://…}) rather than SQLite in {@link #dataDir()}. */
     public boolean postgres() {
@@ -105,6 +106,9 @@ public record RelayConfig(
         // Empty: no other nodes. Else redis://HOST:PORT, where nodes announce committed updates to each other.
         DEFAULTS.put("redis", "");
         DEFAULTS.put("cluster-poll-ms", "1000");
+        // Replicas one room keeps in memory; idle ones beyond it are evicted and reloaded from storage on demand.
+        // Default: as many as a room may hold (no eviction) until the 5,000-file bench passes with a lower cap.
+        DEFAULTS.put("max-loaded-docs-per-room", "10000");
     }
 
     /** The configuration with every default. */
@@ -181,7 +185,8 @@ public record RelayConfig(
                 bool(values, "accept-data-loss"),
                 storeUrl(values.get("store").trim()),
                 redisUrl(values.get("redis").trim()),
-                longIn(values, "cluster-poll-ms", 50, 3_600_000));
+                longIn(values, "cluster-poll-ms", 50, 3_600_000),
+                intIn(values, "max-loaded-docs-per-room", 1, Integer.MAX_VALUE));
     }
 
     private static String storeUrl(String v) {

@@ -43,6 +43,13 @@ public final class RelayMetrics {
      */
     public final Histogram forwardSeconds = new Histogram(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
             0.05, 0.1, 0.25, 0.5, 1);
+    /** Document replicas in memory now (a room keeps at most --max-loaded-docs-per-room, see docs/relay.md). */
+    public final AtomicLong replicas = new AtomicLong();
+    /** Highest {@link #replicas} since start. */
+    public final AtomicLong replicasPeak = new AtomicLong();
+    /** Replicas loaded from storage on demand after an eviction (or first use), and replicas evicted. */
+    public final AtomicLong replicaLoads = new AtomicLong();
+    public final AtomicLong replicaEvictions = new AtomicLong();
     /** Cluster counters (rendered only on a cluster node: {@link #clusterNode}). */
     public final ClusterMetrics cluster = new ClusterMetrics();
     /** True on a cluster node (PostgreSQL store); set once at startup. */
@@ -71,6 +78,12 @@ public final class RelayMetrics {
         this.storageQueue = storageQueue;
     }
 
+    /** Counts {@code delta} replicas loaded (positive) or dropped (negative), keeping the peak. */
+    public void replicasChanged(int delta) {
+        long now = replicas.addAndGet(delta);
+        replicasPeak.accumulateAndGet(now, Math::max);
+    }
+
     /** Counts one error sent with {@code code}. */
     public void error(ErrorCode code) {
         errors.get(code).incrementAndGet();
@@ -84,6 +97,12 @@ public final class RelayMetrics {
         gauge(out, "weft_rooms", "Rooms loaded in memory (with members or recently used).", loadedRooms.getAsLong());
         gauge(out, "weft_rooms_stored", "Rooms in durable storage.", storedRooms.getAsLong());
         gauge(out, "weft_documents", "Documents loaded in memory.", loadedDocuments.getAsLong());
+        gauge(out, "weft_replicas", "Document replicas in memory.", replicas.get());
+        gauge(out, "weft_replicas_peak", "Most document replicas in memory at once since start.", replicasPeak.get());
+        counter(out, "weft_replica_loads_total", "Document replicas loaded from storage on demand.",
+                replicaLoads.get());
+        counter(out, "weft_replica_evictions_total", "Idle document replicas evicted from memory.",
+                replicaEvictions.get());
         counter(out, "weft_rooms_created_total", "Rooms created via POST /api/rooms.", roomsCreated.get());
         counter(out, "weft_room_create_rejected_total",
                 "POST /api/rooms refused with 429 by the per-address room creation limit.", roomCreateRejected.get());

@@ -44,6 +44,14 @@ public final class Room {
     private RoomRecord record;
     /** Documents by name (sorted, so Welcome lists them in order); filled on load. */
     private final Map<String, SharedDoc> docs = new TreeMap<>();
+    /**
+     * The documents whose replica is in memory, least recently used first (access order): at most
+     * {@code --max-loaded-docs-per-room} of them once {@link #evictOverCap} ran, plus those with writes in flight.
+     * A cluster node never evicts (its seq bookkeeping follows every replica), so there it holds every document.
+     */
+    private final java.util.LinkedHashMap<String, SharedDoc> resident = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    /** True while {@link #evictOverCap} waits for a write in flight to finish before evicting more. */
+    private boolean evictionRetryQueued;
     /** Joined sessions. */
     private final Set<Session> members = new HashSet<>();
     /** Presence of members. */
@@ -53,6 +61,8 @@ public final class Room {
      * is bound to one authenticated connection, so another member reusing the id cannot fake or mute it.
      */
     private final Map<Long, Session> clientIdOwners = new java.util.HashMap<>();
+    /** What the documents' names take in a Welcome: the sum of {@link WireLimits#welcomeNameCost} over {@link #docs}. */
+    private long welcomeNameBytes;
     /** Sum of the documents' {@link SharedDoc#decodedChars}: checked against the maximum room size in characters. */
     private long roomChars;
     /** Number of documents, readable from any thread (metrics). */
@@ -97,8 +107,12 @@ public final class Room {
         long start = System.nanoTime();
         for (String name : ctx.store().documentNames(id)) {
             Optional<StoredDocument> stored = ctx.store().loadDocument(id, name);
-            stored.ifPresent(s -> docs.put(name, SharedDoc.load(id, name, s, ctx.agent(),
-                    ctx.config().maxDocumentChars())));
+            if (stored.isPresent()) {
+                evictOverCap(1); // a room larger than the cap is read through, never held whole
+                SharedDoc doc = SharedDoc.load(id, name, stored.get(), ctx.agent(), ctx.config().maxDocumentChars());
+                addDoc(doc);
+                resident(doc);
+            }
         }
         roomChars = 0;
         for (SharedDoc d : docs.values()) {
@@ -162,6 +176,7 @@ public final class Room {
             s.send(reply);
             sendDocAwareness(s, m.doc());
         }
+        evictOverCap();
     }
 
     /**
@@ -187,6 +202,7 @@ public final class Room {
             }
             part.add(reply);
             partBytes += size;
+            evictOverCap(); // the reply is encoded: this document may go again
         }
         sendBatchPart(s, m.batch(), true, part);
     }
@@ -240,7 +256,7 @@ public final class Room {
                         + ctx.config().maxDocsPerRoom() + " documents", m.doc());
                 return null;
             }
-            long names = welcomeNameBytes() + WireLimits.welcomeNameCost(m.doc());
+            long names = welcomeNameBytes + WireLimits.welcomeNameCost(m.doc());
             if (names > WireLimits.MAX_WELCOME_NAME_BYTES) {
                 s.sendError(ErrorCode.TOO_MANY_DOCS, "the room's document names would take " + names
                         + " bytes, more than the " + WireLimits.MAX_WELCOME_NAME_BYTES + " a Welcome may list; use "
@@ -256,6 +272,7 @@ public final class Room {
         if (doc == null) {
             doc = createDoc(m.doc(), s);
         }
+        use(doc);
         s.subscriptions.add(m.doc());
         doc.subscribers.add(s);
         return new Message.SyncReply(m.doc(), doc.replica.encodeDiff(m.version()), doc.replica.version());
@@ -272,6 +289,7 @@ public final class Room {
                     m.doc());
             return;
         }
+        use(doc);
         dev.weft.crdt.model.VersionVector v = doc.replica.version();
         if (!v.equals(m.version())) {
             s.send(new Message.StateCheckReply(m.doc(), v, StateCheckResult.DIFFERENT_VERSION, new byte[0]));
@@ -293,19 +311,17 @@ public final class Room {
         }
     }
 
-    /** What the room's document names take in a Welcome ({@link WireLimits#welcomeNameCost}); O(documents). */
-    private long welcomeNameBytes() {
-        long total = 0;
-        for (String name : docs.keySet()) {
-            total += WireLimits.welcomeNameCost(name);
-        }
-        return total;
+    /** Adds a document to {@link #docs} (a new name), keeping {@link #welcomeNameBytes} and {@link #docCount}. */
+    private void addDoc(SharedDoc doc) {
+        docs.put(doc.name, doc);
+        welcomeNameBytes += WireLimits.welcomeNameCost(doc.name);
+        docCount = docs.size();
     }
 
     private SharedDoc createDoc(String name, Session creator) {
         SharedDoc doc = SharedDoc.empty(name, ctx.agent());
-        docs.put(name, doc);
-        docCount = docs.size();
+        addDoc(doc);
+        resident(doc);
         submitCreate(doc);
         Log.info(LOG, "doc.created", "room", id, "doc", name, "by", creator.describe());
         Outgoing added = Outgoing.of(new Message.DocAdded(name));
@@ -349,6 +365,7 @@ public final class Room {
                     m.doc());
             return;
         }
+        use(doc);
         byte[] bytes = m.update();
         if (bytes.length == 0) {
             ackWhenDurable(s, doc, doc.lastWrite, doc.generation, receivedNanos, false);
@@ -427,6 +444,9 @@ public final class Room {
             doc.replica.checkInvariants();
             checkInvariants();
         }
+        if (resident.size() > ctx.config().maxLoadedDocsPerRoom()) {
+            evictOverCap();
+        }
     }
 
     /** Sends Ack(doc, version now) once {@code write} (and so everything before it) is durable. */
@@ -465,6 +485,7 @@ public final class Room {
         doc.reload(id, stored.orElse(new StoredDocument(new byte[0], 0, List.of())), ctx.agent(),
                 ctx.config().maxDocumentChars());
         roomChars += doc.decodedChars;
+        resident(doc);
         // No stored row: its CreateDocument failed. The next update submits it again, ahead of itself.
         doc.needsRow = stored.isEmpty();
         Log.warn(LOG, "doc.reloaded", "room", id, "doc", doc.name, "generation", doc.generation);
@@ -480,7 +501,8 @@ public final class Room {
         // Re-checked: another task may have compacted, reloaded or unloaded the room (which empties docs) since this
         // one was queued. Buffered (not yet integrable) updates are not in encodeStateAsUpdate(): compacting would
         // lose them.
-        if (docs.get(doc.name) != doc || !compactionDue(doc) || doc.replica.hasPendingUpdates()) {
+        if (docs.get(doc.name) != doc || doc.replica == null || !compactionDue(doc)
+                || doc.replica.hasPendingUpdates()) {
             return;
         }
         byte[] snapshot = doc.replica.encodeStateAsUpdate();
@@ -496,6 +518,69 @@ public final class Room {
         doc.storedBytes = snapshot.length;
         doc.updatesSinceSnapshot = 0;
         doc.bytesSinceSnapshot = 0;
+    }
+
+    // ---- Replicas in memory (docs/relay.md, "Memory"): at most --max-loaded-docs-per-room per room. ----
+
+    /** Lists {@code doc}'s replica as in memory (most recently used). */
+    private void resident(SharedDoc doc) {
+        if (resident.put(doc.name, doc) == null) {
+            ctx.metrics().replicasChanged(1);
+        }
+    }
+
+    /**
+     * Makes sure {@code doc}'s replica is in memory (rebuilt from storage if it was evicted) and marks it most
+     * recently used. Postcondition: {@code doc.replica != null}.
+     */
+    private void use(SharedDoc doc) {
+        if (doc.replica == null) {
+            evictOverCap(1);
+            Optional<StoredDocument> stored = ctx.store().loadDocument(id, doc.name);
+            roomChars -= doc.decodedChars;
+            doc.restore(id, stored.orElse(new StoredDocument(new byte[0], 0, List.of())), ctx.agent(),
+                    ctx.config().maxDocumentChars());
+            roomChars += doc.decodedChars;
+            ctx.metrics().replicaLoads.incrementAndGet();
+        }
+        resident(doc);
+    }
+
+    /**
+     * Evicts least recently used replicas that storage holds entirely ({@link SharedDoc#evictable}) until at most
+     * {@code --max-loaded-docs-per-room} are in memory. Replicas with writes in flight stay; once the oldest of
+     * those is durable this runs again. Subscribers keep their subscription: the next message about the document
+     * loads it back. Never on a cluster node.
+     */
+    private void evictOverCap() {
+        evictOverCap(0);
+    }
+
+    /** As {@link #evictOverCap()}, leaving room for {@code spare} more replicas under the cap. */
+    private void evictOverCap(int spare) {
+        int cap = Math.max(0, ctx.config().maxLoadedDocsPerRoom() - spare);
+        if (resident.size() <= cap || cluster() || unloaded || evictionRetryQueued) {
+            return; // with a retry queued, scanning again before a write completes would find the same replicas
+        }
+        SharedDoc waitFor = null;
+        for (java.util.Iterator<SharedDoc> it = resident.values().iterator(); it.hasNext() && resident.size() > cap; ) {
+            SharedDoc d = it.next();
+            if (d.evictable()) {
+                it.remove();
+                d.evict();
+                ctx.metrics().replicasChanged(-1);
+                ctx.metrics().replicaEvictions.incrementAndGet();
+            } else if (waitFor == null && !d.lastWrite.isDone()) {
+                waitFor = d;
+            }
+        }
+        if (resident.size() > cap && waitFor != null && !evictionRetryQueued) {
+            evictionRetryQueued = true;
+            waitFor.lastWrite.whenComplete((ok, failure) -> execute(() -> {
+                evictionRetryQueued = false;
+                evictOverCap();
+            }));
+        }
     }
 
     // ---- Cluster (docs/relay.md, "Cluster"): several nodes serve this room; PostgreSQL numbers each log. ----
@@ -661,8 +746,8 @@ public final class Room {
         }
         SharedDoc doc = SharedDoc.load(id, name, stored.get(), ctx.agent(), ctx.config().maxDocumentChars());
         doc.previousHead = stored.get().lastSeq();
-        docs.put(name, doc);
-        docCount = docs.size();
+        addDoc(doc);
+        resident(doc);
         roomChars += doc.decodedChars;
         Outgoing added = Outgoing.of(new Message.DocAdded(name));
         for (Session member : members) {
@@ -779,6 +864,9 @@ public final class Room {
         registry.forget(this);
         Log.info(LOG, "room.unloaded", "room", id, "docs", docs.size());
         docs.clear();
+        welcomeNameBytes = 0;
+        ctx.metrics().replicasChanged(-resident.size());
+        resident.clear();
         docCount = 0;
         roomChars = 0;
     }
@@ -786,6 +874,10 @@ public final class Room {
     /** Invariants: subscribers are members subscribed to that doc; awareness entries are consistent. */
     void checkInvariants() {
         for (SharedDoc doc : docs.values()) {
+            if ((doc.replica != null) != resident.containsKey(doc.name)) {
+                throw new IllegalStateException("document " + doc.name + " is " + (doc.replica != null ? "" : "not ")
+                        + "in memory but " + (doc.replica != null ? "not " : "") + "listed as resident");
+            }
             for (Session sub : doc.subscribers) {
                 if (!members.contains(sub) || !sub.subscriptions.contains(doc.name)) {
                     throw new IllegalStateException("subscriber " + sub.describe() + " of " + doc.name

@@ -21,7 +21,10 @@ final class SharedDoc {
 
     /** The document's name; immutable. */
     final String name;
-    /** The replica: every update accepted for this document, integrated. Replaced on reload. */
+    /**
+     * The replica: every update accepted for this document, integrated. Replaced on reload; null while evicted from
+     * memory (single-node relay, see {@code Room#evictOverCap}), rebuilt from storage on the next use.
+     */
     TextDocument replica;
     /** Highest log seq assigned; never decreases (also across reloads), so seqs are never reused. */
     long lastSeq;
@@ -91,6 +94,29 @@ final class SharedDoc {
         seqs = new SeqTracker(stored.lastSeq());
         storedBytes = stored.storedBytes();
         generation++;
+    }
+
+    /**
+     * True if the replica may be dropped now and rebuilt from storage later without losing anything: it is in
+     * memory, every write submitted for it is durable, nothing is buffered or about to be compacted, and no write of
+     * this generation failed.
+     */
+    boolean evictable() {
+        return replica != null && lastWrite.isDone() && !lastWrite.isCompletedExceptionally() && !compactionQueued
+                && !replica.hasPendingUpdates() && poisonedGeneration < generation;
+    }
+
+    /** Drops the replica (an idle document evicted from memory); every counter stays. Precondition: evictable. */
+    void evict() {
+        replica = null;
+    }
+
+    /**
+     * Rebuilds an evicted replica from storage, which holds everything it had (it was evictable): same
+     * generation, same seqs. Postcondition: {@link #replica} is non-null.
+     */
+    void restore(String room, StoredDocument stored, long agent, long maxChars) {
+        replay(room, stored, agent, maxChars);
     }
 
     private void replay(String room, StoredDocument stored, long agent, long maxChars) {
