@@ -3,6 +3,9 @@ package dev.weft.lsp.session;
 import dev.weft.client.git.Attribution;
 import dev.weft.client.git.GitRepo;
 import dev.weft.lsp.customservice.WeftProtocol;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.MarkupContent;
+import org.eclipse.lsp4j.MarkupKind;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
 import java.nio.file.Path;
@@ -42,5 +45,33 @@ final class BlameFeature {
             res.lines.add(new WeftProtocol.BlameLine(i, authors.get(i)));
         }
         return res;
+    }
+
+    /**
+     * The hover of a plain client (one without a Weft plugin, {@code docs/git.md}, "Editors") on line {@code line}
+     * of {@code uri}: who typed the line's uncommitted characters, or null when nobody did or the file has no
+     * authorship (not in a shared workspace, not in a git repository).
+     */
+    Hover hover(String uri, int line) {
+        Room r = room.get();
+        if (r == null || r.workspace == null) {
+            return null;
+        }
+        WeftProtocol.UriArgs args = new WeftProtocol.UriArgs();
+        args.uri = uri;
+        List<String> authors;
+        try {
+            List<WeftProtocol.BlameLine> lines = blame(args).lines;
+            authors = line >= 0 && line < lines.size() ? lines.get(line).authors : List.of();
+        } catch (Exception e) {
+            return null;
+        }
+        if (authors.isEmpty()) {
+            return null;
+        }
+        List<String> names = authors.stream().map(a -> a.equals(Attribution.UNKNOWN) ? "someone unknown" : a)
+                .toList();
+        return new Hover(new MarkupContent(MarkupKind.MARKDOWN, "**Weft**: uncommitted changes on this line typed by "
+                + String.join(", ", names)));
     }
 }

@@ -248,6 +248,15 @@ public final class SessionManager {
         return thread.command(() -> blame.blame(args));
     }
 
+    /**
+     * {@code textDocument/hover} of a plain client: the position is its caret for the others
+     * ({@link CursorService#onPositionRequest}); the answer names who typed the line's uncommitted characters.
+     */
+    public CompletableFuture<org.eclipse.lsp4j.Hover> hover(String uri, org.eclipse.lsp4j.Position position) {
+        cursors.onPositionRequest(uri, position);
+        return thread.command(() -> blame.hover(uri, position.getLine()));
+    }
+
     /** {@code weft.stageMine}: exactly this participant's changes into the git index. */
     public CompletableFuture<WeftProtocol.StageResult> stageMine(WeftProtocol.GitArgs args) {
         return thread.command(() -> stageMine.stage(args));

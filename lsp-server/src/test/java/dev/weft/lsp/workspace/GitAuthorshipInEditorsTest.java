@@ -7,6 +7,10 @@ import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.lsp.session.RoomConnector;
 import dev.weft.lsp.testing.SimulatedEditor;
 import dev.weft.relay.testing.RelayProcess;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.HoverParams;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,14 +51,9 @@ class GitAuthorshipInEditorsTest {
         try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
              SimulatedEditor alice = editor(tmp.resolve("data-a"), a, null);
              SimulatedEditor bob = editor(tmp.resolve("data-b"), b, null)) {
-            JsonObject shared = shareWorkspace(alice, relay.url());
-            join(bob, shared.get("inviteLink").getAsString());
+            shareAndOpen(relay, alice, a, bob, b);
             String ua = uri(a.resolve("notes.txt"));
             String ub = uri(b.resolve("notes.txt"));
-            alice.open(ua, read(a.resolve("notes.txt")));
-            bob.open(ub, read(b.resolve("notes.txt")));
-            LanguageServerWorkspaceTest.awaitBound(alice, ua);
-            LanguageServerWorkspaceTest.awaitBound(bob, ub);
 
             // Alice retypes "alpha" as "ALPHA"; Bob retypes "gamma" as "GAMMA" and adds a line.
             alice.edit(ua, 0, 5, "ALPHA");
@@ -78,6 +77,9 @@ class GitAuthorshipInEditorsTest {
                 lines.add(l.getAsJsonObject().get("line").getAsInt() + ":" + l.getAsJsonObject().get("authors"));
             }
             assertThat(lines).containsExactly("0:[\"Alice\",\"Bob\"]", "1:[]", "2:[]", "3:[\"Bob\"]");
+            // A plain client (no Weft plugin) gets the same as a hover.
+            assertThat(hover(alice, ua, 3)).isEqualTo("**Weft**: uncommitted changes on this line typed by Bob");
+            assertThat(hover(alice, ua, 1)).isNull();
 
             // Each stages its own: deletions reach the other's copy of the authors log within 200 ms + transit.
             JsonObject stageA = stageUntilClean(alice, a);
@@ -123,14 +125,9 @@ class GitAuthorshipInEditorsTest {
         try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
              SimulatedEditor alice = editor(tmp.resolve("data-a"), a, "alice@work.example");
              SimulatedEditor bob = editor(tmp.resolve("data-b"), b, null)) {
-            JsonObject shared = shareWorkspace(alice, relay.url());
-            join(bob, shared.get("inviteLink").getAsString());
+            shareAndOpen(relay, alice, a, bob, b);
             String ua = uri(a.resolve("notes.txt"));
             String ub = uri(b.resolve("notes.txt"));
-            alice.open(ua, read(a.resolve("notes.txt")));
-            bob.open(ub, read(b.resolve("notes.txt")));
-            LanguageServerWorkspaceTest.awaitBound(alice, ua);
-            LanguageServerWorkspaceTest.awaitBound(bob, ub);
             alice.edit(ua, HEAD.length(), HEAD.length(), "alice's line\n");
             String text = HEAD + "alice's line\n";
             bob.awaitText(ub, text::equals, 10_000);
@@ -151,6 +148,13 @@ class GitAuthorshipInEditorsTest {
         }
     }
 
+    /** The markdown of the server's hover on {@code line}, or null for no hover. */
+    private static String hover(SimulatedEditor e, String uri, int line) throws Exception {
+        Hover h = e.serverImpl().getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(uri),
+                new Position(line, 0))).get(30, TimeUnit.SECONDS);
+        return h == null ? null : h.getContents().getRight().getValue();
+    }
+
     /** Stages until no hunk is reported (the other's deletions may still be on their way); returns the result. */
     private static JsonObject stageUntilClean(SimulatedEditor e, Path dir) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -164,6 +168,18 @@ class GitAuthorshipInEditorsTest {
                 throw new AssertionError("stage mine still reports " + r);
             }
             Thread.sleep(100);
+        }
+    }
+
+    /** Alice shares her folder, Bob joins it; both open notes.txt in their editor. */
+    private static void shareAndOpen(RelayProcess relay, SimulatedEditor alice, Path a, SimulatedEditor bob, Path b)
+            throws Exception {
+        JsonObject shared = shareWorkspace(alice, relay.url());
+        join(bob, shared.get("inviteLink").getAsString());
+        for (var e : List.of(java.util.Map.entry(alice, a), java.util.Map.entry(bob, b))) {
+            String u = uri(e.getValue().resolve("notes.txt"));
+            e.getKey().open(u, read(e.getValue().resolve("notes.txt")));
+            LanguageServerWorkspaceTest.awaitBound(e.getKey(), u);
         }
     }
 
