@@ -238,13 +238,14 @@ for the next idle period)."
 
 (defun weft-e2e-step-blame (name)
   "M-x weft-blame; the overlays' text, \"line<TAB>text\" per annotated line, goes to OUT/NAME."
-  (with-current-buffer weft-e2e-buffer
-    (weft-blame)
+  (let ((lines (with-current-buffer weft-e2e-buffer
+                 (weft-blame)
+                 (mapcar (lambda (ov) (format "%d\t%s\n" (line-number-at-pos (overlay-start ov))
+                                              (substring-no-properties (overlay-get ov 'after-string))))
+                         (sort (copy-sequence weft--blame-overlays)
+                               (lambda (a b) (< (overlay-start a) (overlay-start b))))))))
     (with-temp-file (expand-file-name name weft-e2e-out)
-      (dolist (ov (sort (copy-sequence weft--blame-overlays)
-                        (lambda (a b) (< (overlay-start a) (overlay-start b)))))
-        (insert (format "%d\t%s\n" (with-current-buffer weft-e2e-buffer (line-number-at-pos (overlay-start ov)))
-                        (substring-no-properties (overlay-get ov 'after-string))))))))
+      (apply #'insert lines))))
 
 (defun weft-e2e-step-stagemine ()
   (with-current-buffer weft-e2e-buffer (weft-stage-mine)))
