@@ -3,6 +3,8 @@
  * `weft.*` command and shows the result; the server does the work.
  */
 import * as vscode from 'vscode';
+import { CommitResult, commitSummary, StageResult, stageSummary } from './blame';
+import { BlameView } from './blameView';
 import { FollowController } from './follow';
 import { formatInviteLink, InviteLink, parseInviteLink, parseJoinUri } from './inviteLink';
 import { isReadOnly, JoinResult, ShareResult, WorkspaceShareResult } from './protocol';
@@ -18,6 +20,7 @@ export interface CommandDeps {
   cursors: RemoteCursorRenderer;
   selections: SelectionSync;
   readOnly: ReadOnlyEditors;
+  blame: BlameView;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -45,6 +48,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     guarded('weft.ui.redo', () => undoRedo(d, 'weft.redo', 'redo')),
     guarded('weft.ui.sessionMenu', () => sessionMenu(d)),
     guarded('weft.ui.showLog', async () => d.session.output.show(true)),
+    guarded('weft.ui.stageMine', () => stageMine(d)),
+    guarded('weft.ui.commit', () => commit(d)),
+    guarded('weft.ui.toggleBlame', async () => {
+      const on = d.blame.toggle();
+      void vscode.window.showInformationMessage(`Weft: blame ${on ? 'shown' : 'hidden'}`);
+    }),
   ];
 }
 
@@ -277,4 +286,47 @@ async function writeClipboard(text: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The folder the git commands are about: the active file's (the server picks its shared root), else every root. */
+function gitArgs(): { uri?: string } {
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc !== undefined && doc.uri.scheme === 'file' ? { uri: doc.uri.toString() } : {};
+}
+
+/** Logs what was left out and shows the summary (as a warning when something was left out). */
+async function report(d: CommandDeps, summary: string, problems: string[] | undefined): Promise<void> {
+  for (const p of problems ?? []) {
+    d.session.output.appendLine(`[git] ${p}`);
+  }
+  d.blame.refresh();
+  if ((problems ?? []).length === 0) {
+    void vscode.window.showInformationMessage(summary);
+    return;
+  }
+  const choice = await vscode.window.showWarningMessage(`${summary}. ${problems![0]}`, 'Show Log');
+  if (choice === 'Show Log') {
+    d.session.output.show(true);
+  }
+}
+
+/** "Weft: Stage My Changes": exactly the local user's changes into the git index (`weft.stageMine`). */
+async function stageMine(d: CommandDeps): Promise<void> {
+  await vscode.workspace.saveAll(false);
+  const r = await d.session.execute<StageResult>('weft.stageMine', gitArgs());
+  await report(d, stageSummary(r), r.problems);
+}
+
+/** "Weft: Commit (with co-authors)": asks for a message, then `weft.commit`. */
+async function commit(d: CommandDeps): Promise<void> {
+  const message = await vscode.window.showInputBox({
+    prompt: 'Commit message (Co-authored-by trailers are added for the other authors of the staged changes)',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' ? 'The message must not be empty' : undefined),
+  });
+  if (message === undefined) {
+    return;
+  }
+  const r = await d.session.execute<CommitResult>('weft.commit', { ...gitArgs(), message });
+  await report(d, commitSummary(r), r.problems);
 }

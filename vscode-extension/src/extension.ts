@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { BlameView } from './blameView';
 import { JoinUriHandler, registerCommands } from './commands';
 import { FollowController } from './follow';
 import { ParticipantsView } from './participantsView';
@@ -27,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new WeftStatusBar();
   const participants = new ParticipantsView(path.join(context.globalStorageUri.fsPath, 'icons'));
   const readOnly = new ReadOnlyEditors(output);
-  const deps = { session, follow, cursors, selections, readOnly };
+  const blame = new BlameView(session);
+  const deps = { session, follow, cursors, selections, readOnly, blame };
 
   const s = session;
   let wasInSession = false;
@@ -37,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     participants.update(st, follow.following, s.self);
     cursors.retainParticipants(new Set(st.participants.map((p) => String(p.clientId))));
     verifier.setActive(now);
+    blame.setActive(now);
     void vscode.commands.executeCommand('setContext', 'weft.inSession', now);
     void vscode.commands.executeCommand('setContext', 'weft.paused', now && st.paused);
     if (wasInSession && !now) {
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
     selections,
     verifier,
     readOnly,
+    blame,
     statusBar,
     participants,
     vscode.window.registerTreeDataProvider('weft.participants', participants),

@@ -48,7 +48,7 @@ export class ParticipantsView implements vscode.TreeDataProvider<Participant>, v
     item.contextValue = 'participant';
     const file = p.uri ? vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri), false) : undefined;
     item.description = [file, this.followed === id ? '(following)' : undefined].filter(Boolean).join(' ');
-    item.tooltip = `${p.name} — ${p.color}${file ? ` — in ${file}` : ''}\nClick to follow`;
+    item.tooltip = `${p.name}${p.email ? ` <${p.email}>` : ''} — ${p.color}${file ? ` — in ${file}` : ''}\nClick to follow`;
     item.iconPath = vscode.Uri.file(this.dot(participantColor(p.color, id)));
     item.command = { command: 'weft.ui.follow', title: 'Follow Participant', arguments: [id] };
     return item;

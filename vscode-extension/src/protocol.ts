@@ -24,6 +24,8 @@ export interface Participant {
   color: string;
   /** The document the participant is in, if any. */
   uri?: string;
+  /** The participant's git e-mail (used in Co-authored-by trailers), when their presence carries one. */
+  email?: string;
 }
 
 /** Payload of the `weft/status` notification and the result of the `weft.status` command. */

@@ -14,6 +14,8 @@ import { resolveUserName } from './userName';
 /** The server's `initializationOptions` (`docs/protocol.md`, "Starting"). */
 export interface InitializationOptions {
   userName: string;
+  /** E-mail for `Co-authored-by` trailers; absent: the server uses git's `user.email`. */
+  userEmail?: string;
   color: string;
   /** One relay URL or `URL1,URL2,…` (nodes of one cluster). */
   relayUrl: string;
@@ -37,8 +39,10 @@ export async function initializationOptions(context: vscode.ExtensionContext): P
   const userName = await resolveUserName(cfg.get<string>('userName'), cwd);
   const dataDir = path.join(context.globalStorageUri.fsPath, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
+  const userEmail = (cfg.get<string>('userEmail') ?? '').trim();
   return {
     userName,
+    ...(userEmail !== '' ? { userEmail } : {}),
     color: assignColor(cfg.get<string>('color'), userName),
     relayUrl: relayUrlSetting(cfg.get<unknown>('relayUrl')),
     dataDir,

@@ -14,7 +14,9 @@
 ;;
 ;; Commands: M-x weft-share (share the current buffer, invite link copied to the kill ring),
 ;; weft-join (paste an invite link; its files open), weft-leave, weft-undo, weft-redo, weft-pause,
-;; weft-resume, weft-status, weft-verify, weft-follow (keep your view on a participant's caret).
+;; weft-resume, weft-status, weft-verify, weft-follow (keep your view on a participant's caret);
+;; in a shared workspace in a git repository: weft-blame (who typed each line's uncommitted characters),
+;; weft-stage-mine (your changes into the index), weft-commit (with Co-authored-by trailers).
 ;;
 ;; How it works: eglot runs `java -jar weft-server.jar' for the buffers of `weft-major-modes' under the
 ;; session's folder; commands are workspace/executeCommand calls; remote edits arrive as
@@ -48,6 +50,11 @@
 
 (defcustom weft-user-name nil
   "Your name as other participants see it; nil means git's user.name, then $USER."
+  :type '(choice (const nil) string))
+
+(defcustom weft-user-email nil
+  "Your e-mail for the Co-authored-by trailers of `weft-commit' (sent with your presence).
+nil means git's user.email."
   :type '(choice (const nil) string))
 
 (defcustom weft-color nil
@@ -101,6 +108,7 @@ with it; remote edits then wait while you type, since eglot refuses them until y
   (let (opts)
     (dolist (kv `((:dataDir . ,weft-data-dir) (:relayUrl . ,weft-relay-url)
                   (:color . ,weft-color) (:userName . ,(weft--user-name))
+                  (:userEmail . ,weft-user-email)
                   (:reportsSelection . t)))
       (when (cdr kv) (setq opts (append (list (car kv) (cdr kv)) opts))))
     opts))
@@ -246,6 +254,66 @@ kept in sync on disk, also files never opened.  The invite link goes to the kill
 (defun weft-resume ()
   "Apply the changes that arrived while paused, and keep applying them live."
   (interactive) (weft--execute 'weft.resume))
+
+(defvar-local weft--blame-overlays nil "The `weft-blame' overlays of this buffer.")
+
+(defun weft-blame-off ()
+  "Remove the `weft-blame' annotations of this buffer."
+  (interactive)
+  (mapc #'delete-overlay weft--blame-overlays)
+  (setq weft--blame-overlays nil))
+
+(defun weft-blame ()
+  "Show at the end of each line who typed its uncommitted characters (shared workspaces; docs/git.md).
+The annotations are not refreshed while you type: run it again, or `weft-blame-off'.  Returns the result."
+  (interactive)
+  (let* ((res (weft--execute 'weft.blame (list :uri (weft--uri))))
+         (marked 0))
+    (weft-blame-off)
+    (save-excursion
+      (seq-doseq (l (plist-get res :lines))
+        (let ((authors (append (plist-get l :authors) nil))
+              (line (plist-get l :line)))
+          (when (and authors (< line (count-lines (point-min) (point-max))))
+            (goto-char (point-min))
+            (forward-line line)
+            (let ((ov (make-overlay (line-end-position) (line-end-position))))
+              (overlay-put ov 'after-string
+                           (propertize (concat "  \u270e "
+                                               (mapconcat (lambda (a) (if (equal a "?") "someone unknown" a))
+                                                          authors ", "))
+                                       'face 'shadow))
+              (push ov weft--blame-overlays)
+              (setq marked (1+ marked)))))))
+    (message "Weft: %d lines with uncommitted changes (M-x weft-blame-off hides them)" marked)
+    res))
+
+(defun weft--report-problems (res)
+  (seq-doseq (p (plist-get res :problems))
+    (display-warning 'weft p :warning)))
+
+(defun weft-stage-mine ()
+  "Put exactly your changes into the git index; the others' stay in the working tree."
+  (interactive)
+  (save-some-buffers t (lambda () (weft--weft-buffer-p)))
+  (let ((res (weft--execute 'weft.stageMine)))
+    (message "Weft: staged your changes in %d files as %s" (length (plist-get res :staged)) (plist-get res :as))
+    (weft--report-problems res)
+    res))
+
+(defun weft-commit (message)
+  "Commit the index with MESSAGE and Co-authored-by trailers for the other authors of the staged changes."
+  (interactive "sCommit message: ")
+  (when (string-empty-p (string-trim message))
+    (user-error "Weft: the commit message must not be empty"))
+  (let ((res (weft--execute 'weft.commit (list :message message))))
+    (message "Weft: committed %s%s"
+             (mapconcat (lambda (c) (substring c 0 7)) (append (plist-get res :commits) nil) ", ")
+             (if (> (length (plist-get res :trailers)) 0)
+                 (concat " with " (mapconcat #'identity (append (plist-get res :trailers) nil) ", "))
+               " (no co-authors)"))
+    (weft--report-problems res)
+    res))
 
 (defun weft-status ()
   "Show the session status."

@@ -53,6 +53,8 @@ local defaults = {
   -- Full server command; overrides jar/java (e.g. { 'java', '-Xmx1g', '-jar', '/opt/weft-server.jar' }).
   cmd = nil,
   user_name = nil,
+  -- E-mail for the Co-authored-by trailers of :WeftCommit (nil: git's user.email), sent with your presence.
+  user_email = nil,
   color = nil,
   relay_url = nil,
   data_dir = nil,
@@ -355,6 +357,7 @@ function M.start()
   end
   local init_options = {
     userName = cfg.user_name or git_user_name() or os.getenv('USER') or 'nvim',
+    userEmail = cfg.user_email,
     color = cfg.color,
     relayUrl = cfg.relay_url,
     dataDir = cfg.data_dir,
@@ -508,6 +511,70 @@ end
 
 --- Undoes (or redoes) your own last change group in the current buffer, leaving others' edits intact.
 function M.undo() return run('weft.undo', { { uri = current_uri() } }) end
+
+--- Namespace of the :WeftBlame virtual text.
+M.blame_ns = vim.api.nvim_create_namespace('weft_blame')
+
+--- :WeftBlame — at the end of each line, who typed its uncommitted characters (docs/git.md); shared workspaces
+--- only. Returns the weft.blame result. :WeftBlameOff clears it (it is not refreshed while you type).
+function M.blame(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local res = run('weft.blame', { { uri = vim.uri_from_bufnr(bufnr) } })
+  if not res then
+    return nil
+  end
+  vim.api.nvim_buf_clear_namespace(bufnr, M.blame_ns, 0, -1)
+  local count = vim.api.nvim_buf_line_count(bufnr)
+  local marked = 0
+  for _, l in ipairs(res.lines or {}) do
+    if l.authors and #l.authors > 0 and l.line < count then
+      local who = table.concat(vim.tbl_map(function(a) return a == '?' and 'someone unknown' or a end, l.authors), ', ')
+      vim.api.nvim_buf_set_extmark(bufnr, M.blame_ns, l.line, 0,
+        { virt_text = { { '  ✎ ' .. who, 'Comment' } }, virt_text_pos = 'eol' })
+      marked = marked + 1
+    end
+  end
+  notify(marked .. ' lines with uncommitted changes (:WeftBlameOff hides them)')
+  return res
+end
+
+function M.blame_off(bufnr)
+  vim.api.nvim_buf_clear_namespace((bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr,
+    M.blame_ns, 0, -1)
+end
+
+local function report_problems(res)
+  for _, p in ipairs(res.problems or {}) do
+    notify(p, vim.log.levels.WARN)
+  end
+end
+
+--- :WeftStageMine — puts exactly your changes into the git index (others' stay in the working tree).
+function M.stage_mine()
+  vim.cmd('silent! wall')
+  local res = run('weft.stageMine', { vim.empty_dict() })
+  if res then
+    notify('staged your changes in ' .. #(res.staged or {}) .. ' files as ' .. tostring(res.as))
+    report_problems(res)
+  end
+  return res
+end
+
+--- :WeftCommit MSG — commits the index with Co-authored-by trailers for the other authors of the staged changes.
+function M.commit(message)
+  if message == nil or message:match('^%s*$') then
+    notify('usage: :WeftCommit MESSAGE', vim.log.levels.ERROR)
+    return nil
+  end
+  local res = run('weft.commit', { { message = message } })
+  if res then
+    local co = #(res.trailers or {}) > 0 and (' with ' .. table.concat(res.trailers, ', ')) or ' (no co-authors)'
+    notify('committed ' .. table.concat(vim.tbl_map(function(c) return c:sub(1, 7) end, res.commits or {}), ', ')
+      .. co)
+    report_problems(res)
+  end
+  return res
+end
 function M.redo() return run('weft.redo', { { uri = current_uri() } }) end
 function M.leave()
   M.following = nil
@@ -713,6 +780,10 @@ function M.setup(opts)
   cmd('WeftUndo', function() M.undo() end, {})
   cmd('WeftRedo', function() M.redo() end, {})
   cmd('WeftStatus', function() M.print_status() end, {})
+  cmd('WeftBlame', function() M.blame(0) end, {})
+  cmd('WeftBlameOff', function() M.blame_off(0) end, {})
+  cmd('WeftStageMine', function() M.stage_mine() end, {})
+  cmd('WeftCommit', function(o) M.commit(o.args) end, { nargs = '+' })
   cmd('WeftVerify', function() M.verify(0) end, {})
   cmd('WeftFollow', function(o) M.follow(o.args) end, { nargs = '?' })
   cmd('WeftInvite', function()

@@ -266,7 +266,8 @@ export def Start(): bool
   chan = job_getchannel(job)
   var root = getcwd()
   var options: dict<any> = {userName: UserName(), reportsSelection: true}
-  for [key, opt] in [['color', 'color'], ['relayUrl', 'relay_url'], ['dataDir', 'data_dir']]
+  for [key, opt] in [['color', 'color'], ['relayUrl', 'relay_url'], ['dataDir', 'data_dir'],
+      ['userEmail', 'user_email']]
     if Opt(opt, '') != ''
       options[key] = Opt(opt, '')
     endif
@@ -900,6 +901,61 @@ enddef
 
 export def Undo(redo = false)
   Run(redo ? 'weft.redo' : 'weft.undo', [{uri: PathToUri(simplify(expand('%:p')))}])
+enddef
+
+# :WeftBlame: a scratch window listing, for each line of the current file, who typed its uncommitted characters
+# (line number, authors or '-', the line), like `bin/weft blame` (docs/git.md). Returns the weft.blame result.
+export def Blame(): any
+  var lines = getline(1, '$')
+  var name = expand('%:t')
+  var res = Run('weft.blame', [{uri: PathToUri(simplify(expand('%:p')))}])
+  if type(res) != v:t_dict
+    return res
+  endif
+  var out: list<string> = []
+  for l in get(res, 'lines', [])
+    var who = mapnew(get(l, 'authors', []), (_, a) => a == '?' ? 'someone unknown' : a)
+    out->add(printf('%d	%s	%s', l.line + 1, empty(who) ? '-' : join(who, ', '), get(lines, l.line, '')))
+  endfor
+  execute 'botright new'
+  setlocal buftype=nofile bufhidden=wipe noswapfile nobuflisted
+  execute 'file' fnameescape('weft-blame://' .. name)
+  setline(1, out)
+  setlocal nomodifiable
+  return res
+enddef
+
+def ReportProblems(res: dict<any>)
+  for p in get(res, 'problems', [])
+    Notify(p, true)
+  endfor
+enddef
+
+# :WeftStageMine: exactly your changes into the git index; the others' stay in the working tree.
+export def StageMine(): any
+  silent! wall
+  var res = Run('weft.stageMine', [{}])
+  if type(res) == v:t_dict
+    Notify(printf('staged your changes in %d files as %s', len(get(res, 'staged', [])), get(res, 'as', '?')))
+    ReportProblems(res)
+  endif
+  return res
+enddef
+
+# :WeftCommit MSG: commits the index with Co-authored-by trailers for the other authors of the staged changes.
+export def Commit(message: string): any
+  if trim(message) == ''
+    Notify('usage: :WeftCommit MESSAGE', true)
+    return v:null
+  endif
+  var res = Run('weft.commit', [{message: message}])
+  if type(res) == v:t_dict
+    var trailers = get(res, 'trailers', [])
+    Notify('committed ' .. join(mapnew(get(res, 'commits', []), (_, c) => c[: 6]), ', ')
+      .. (empty(trailers) ? ' (no co-authors)' : ' with ' .. join(trailers, ', ')))
+    ReportProblems(res)
+  endif
+  return res
 enddef
 
 export def PrintStatus()

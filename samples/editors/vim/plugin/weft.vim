@@ -10,6 +10,7 @@ vim9script
 # set g:weft_jar (or $WEFT_SERVER_JAR; default ~/.local/share/weft/weft-server.jar). Options, all optional:
 #   g:weft_jar, g:weft_java, g:weft_cmd (full server command, a list)
 #   g:weft_user_name   name others see (default: git user.name, then $USER)
+#   g:weft_user_email  e-mail for :WeftCommit's Co-authored-by trailers (default: git user.email)
 #   g:weft_color       your caret colour as others see it, '#rrggbb'
 #   g:weft_relay_url   relay used by :WeftShare, e.g. 'http://127.0.0.1:7420'
 #   g:weft_data_dir    the server's journal directory
@@ -18,6 +19,7 @@ vim9script
 #   g:weft_notify_status    echo connection state changes (1)
 # Commands: :WeftShare [file]  :WeftShareWorkspace  :WeftJoin <link>  :WeftLeave  :WeftPause  :WeftResume  :WeftUndo  :WeftRedo
 #           :WeftStatus  :WeftInvite  :WeftFollow [name]  :WeftVerify  :WeftLog
+#           :WeftBlame  :WeftStageMine  :WeftCommit <message>   (shared workspaces in a git repository)
 # Statusline: %{weft#Statusline()} shows "weft: connected", "weft: offline, 12 unsent", ...
 # Guide: docs/editors.md; protocol: docs/protocol.md ("Language server protocol extensions").
 
@@ -41,6 +43,9 @@ command WeftInvite weft.Invite()
 command -nargs=? WeftFollow weft.Follow(<q-args>)
 command WeftVerify weft.Verify(bufnr('%'))
 command WeftLog weft.ShowLog()
+command WeftBlame weft.Blame()
+command WeftStageMine weft.StageMine()
+command -nargs=+ WeftCommit weft.Commit(<q-args>)
 
 augroup weft
   autocmd!

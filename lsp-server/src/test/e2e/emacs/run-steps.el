@@ -236,6 +236,23 @@ for the next idle period)."
 (defun weft-e2e-step-redo ()
   (with-current-buffer weft-e2e-buffer (weft-redo)))
 
+(defun weft-e2e-step-blame (name)
+  "M-x weft-blame; the overlays' text, \"line<TAB>text\" per annotated line, goes to OUT/NAME."
+  (let ((lines (with-current-buffer weft-e2e-buffer
+                 (weft-blame)
+                 (mapcar (lambda (ov) (format "%d\t%s\n" (line-number-at-pos (overlay-start ov))
+                                              (substring-no-properties (overlay-get ov 'after-string))))
+                         (sort (copy-sequence weft--blame-overlays)
+                               (lambda (a b) (< (overlay-start a) (overlay-start b))))))))
+    (with-temp-file (expand-file-name name weft-e2e-out)
+      (apply #'insert lines))))
+
+(defun weft-e2e-step-stagemine ()
+  (with-current-buffer weft-e2e-buffer (weft-stage-mine)))
+
+(defun weft-e2e-step-gitcommit (message)
+  (with-current-buffer weft-e2e-buffer (weft-commit message)))
+
 (defun weft-e2e-step-command (name &optional args expected)
   (let* ((args (if (and args (not (string-empty-p args)))
                    (json-parse-string args :object-type 'plist :array-type 'list) nil))

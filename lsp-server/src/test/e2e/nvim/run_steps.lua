@@ -419,6 +419,22 @@ function steps.redo()
   if err then fail('weft.redo failed: %s', err) end
 end
 
+-- blame <name>: :WeftBlame; the virtual text drawn, "line<TAB>text" per marked line, goes to $OUT/<name>.
+function steps.blame(name)
+  vim.cmd('WeftBlame')
+  local out = {}
+  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(0, weft.blame_ns, 0, -1, { details = true })) do
+    local text = ''
+    for _, chunk in ipairs(m[4].virt_text or {}) do text = text .. chunk[1] end
+    table.insert(out, (m[2] + 1) .. '\t' .. text)
+  end
+  write_file(OUT .. '/' .. name, table.concat(out, '\n') .. '\n')
+end
+
+-- stagemine: :WeftStageMine.  gitcommit <message>: :WeftCommit message.
+function steps.stagemine() vim.cmd('WeftStageMine') end
+function steps.gitcommit(message) vim.cmd('WeftCommit ' .. message) end
+
 -- command <name> <json args> [expected json result]: run a workspace command.
 function steps.command(name, args, expected)
   local res, err = weft.execute(name, vim.fn.json_decode(args ~= '' and args or '[]'))

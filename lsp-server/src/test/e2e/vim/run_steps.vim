@@ -358,6 +358,21 @@ steps.redo = () => {
   Execute('weft.redo', [{uri: 'file://' .. expand('%:p')}])
 }
 
+# blame <name>: :WeftBlame; the scratch window's lines go to $OUT/<name>, then the window is closed.
+steps.blame = (name: string) => {
+  execute 'WeftBlame'
+  WriteFile(OUT .. '/' .. name, join(getline(1, '$'), "\n") .. "\n")
+  close
+}
+
+steps.stagemine = () => {
+  execute 'WeftStageMine'
+}
+
+steps.gitcommit = (message: string) => {
+  execute 'WeftCommit ' .. message
+}
+
 steps.command = (name: string, args: string, ...rest: list<string>) => {
   var expected = get(rest, 0, '')
   var res = Execute(name, json_decode(args != '' ? args : '[]'))

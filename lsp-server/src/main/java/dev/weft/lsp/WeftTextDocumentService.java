@@ -57,11 +57,13 @@ final class WeftTextDocumentService implements TextDocumentService {
         return CompletableFuture.completedFuture(List.of());
     }
 
-    /** Like {@link #documentHighlight}: the hovered position (the caret, for keyboard hover) is the user's caret. */
+    /**
+     * Like {@link #documentHighlight}: the hovered position (the caret, for keyboard hover) is the user's caret. In
+     * a shared workspace in a git repository the hover names who typed the line's uncommitted characters.
+     */
     @Override
     public CompletableFuture<Hover> hover(HoverParams params) {
-        session.cursors().onPositionRequest(params.getTextDocument().getUri(), params.getPosition());
-        return CompletableFuture.completedFuture(null);
+        return session.hover(params.getTextDocument().getUri(), params.getPosition());
     }
 
     @Override

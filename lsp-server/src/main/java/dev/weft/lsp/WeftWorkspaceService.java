@@ -39,6 +39,10 @@ final class WeftWorkspaceService implements WorkspaceService {
                 case WeftProtocol.UNDO -> session.undo(arg(args, WeftProtocol.UriArgs.class), false);
                 case WeftProtocol.REDO -> session.undo(arg(args, WeftProtocol.UriArgs.class), true);
                 case WeftProtocol.STATUS -> CompletableFuture.completedFuture(session.status());
+                case WeftProtocol.BLAME -> session.blame(arg(args, WeftProtocol.UriArgs.class)).thenApply(r -> r);
+                case WeftProtocol.STAGE_MINE -> session.stageMine(arg(args, WeftProtocol.GitArgs.class))
+                        .thenApply(r -> r);
+                case WeftProtocol.COMMIT -> session.commit(arg(args, WeftProtocol.GitArgs.class)).thenApply(r -> r);
                 default -> throw new ResponseErrorException(new ResponseError(ResponseErrorCode.InvalidParams,
                         "unknown command " + params.getCommand() + "; known: " + WeftProtocol.COMMANDS, null));
             };

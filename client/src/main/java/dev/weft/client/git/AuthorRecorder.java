@@ -5,7 +5,9 @@ import dev.weft.client.SyncChannel;
 import dev.weft.client.workspace.Workspace;
 import dev.weft.crdt.TextDocument;
 import java.security.SecureRandom;
+import dev.weft.crdt.model.IdSet;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +51,37 @@ public final class AuthorRecorder implements AutoCloseable {
         SharedDocument doc = SharedDocument.open(channel, AuthorLog.DOC, new TextDocument(agent));
         long session = Workspace.sessionOf(workspaceAgent);
         AuthorRecorder r = new AuthorRecorder(doc, session);
-        r.append(AuthorLog.sessionLine(session, who));
-        workspace.addLocalDeletionListener((fileId, ids) -> r.append(AuthorLog.deletionLine(session, fileId, ids)));
+        r.addWorkspace(workspace, workspaceAgent, who);
         r.timer.scheduleWithFixedDelay(r::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         return r;
+    }
+
+    /**
+     * Records one more workspace engine of this peer (a multi-root share has one engine, so one session, per
+     * root): its {@code S} line and its deletions from disk changes.
+     */
+    public void addWorkspace(Workspace workspace, long workspaceAgent, GitIdentity who) {
+        long s = Workspace.sessionOf(workspaceAgent);
+        append(AuthorLog.sessionLine(s, who));
+        workspace.addLocalDeletionListener((fileId, ids) -> recordDeletion(s, fileId, ids));
+    }
+
+    /**
+     * Records ids of file {@code fileId} deleted by this peer through another path than the engine's disk merge
+     * (an editor buffer bound to the file's replica): {@code session} is {@link Workspace#sessionOf} the replica's
+     * agent. Any thread.
+     */
+    public void recordDeletion(long session, String fileId, IdSet ids) {
+        append(AuthorLog.deletionLine(session, fileId, ids));
+    }
+
+    /**
+     * The room's authors log as this peer's copy has it now (lines of every member that reached it, plus the ones
+     * this recorder has pending: they are appended first).
+     */
+    public CompletableFuture<AuthorLog> log() {
+        flush();
+        return doc.call(TextDocument::getText).thenApply(AuthorLog::parse);
     }
 
     private synchronized void append(String lines) {

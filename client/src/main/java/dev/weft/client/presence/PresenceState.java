@@ -13,8 +13,10 @@ import java.util.Optional;
 
 /**
  * One member's presence in a document as front ends publish it in {@code Awareness.state}
- * ({@code docs/protocol.md}, "Awareness state"): {@code {"name", "color", "uri": <room document name>,
- * "selections": [{"anchor": b64, "active": b64}]}}. Immutable.
+ * ({@code docs/protocol.md}, "Awareness state"): {@code {"name", "color", "email"?, "uri": <room document name>,
+ * "selections": [{"anchor": b64, "active": b64}]}}. {@code email} (the member's git {@code user.email},
+ * {@code docs/git.md}) is written only when known and read as {@code ""} when absent, so older peers, which neither
+ * send nor read it, stay compatible. Immutable.
  *
  * <pre>{@code
  * PresenceState s = new PresenceState("ada", "#e6194b", "notes.md", List.of());
@@ -27,15 +29,22 @@ import java.util.Optional;
  * @param doc        the room document name the member is in (the JSON field {@code uri})
  * @param selections anchor/active pairs, each base64 of {@code RelativePosition.encode()}; empty = present but
  *                   no cursor to show
+ * @param email      the member's e-mail (git {@code user.email}), or {@code ""} when unknown
  */
-public record PresenceState(String name, String color, String doc, List<Selection> selections) {
+public record PresenceState(String name, String color, String doc, List<Selection> selections, String email) {
     private static final Gson GSON = new Gson();
 
     public PresenceState {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(color, "color");
         Objects.requireNonNull(doc, "doc");
+        Objects.requireNonNull(email, "email");
         selections = List.copyOf(selections);
+    }
+
+    /** A state without an e-mail. */
+    public PresenceState(String name, String color, String doc, List<Selection> selections) {
+        this(name, color, doc, selections, "");
     }
 
     /** One selection as two encoded relative positions. Immutable. */
@@ -51,6 +60,9 @@ public record PresenceState(String name, String color, String doc, List<Selectio
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
         o.addProperty("color", color);
+        if (!email.isEmpty()) {
+            o.addProperty("email", email);
+        }
         o.addProperty("uri", doc);
         JsonArray sels = new JsonArray();
         for (Selection s : selections) {
@@ -64,8 +76,8 @@ public record PresenceState(String name, String color, String doc, List<Selectio
     }
 
     /**
-     * Parses another member's awareness JSON. Missing {@code name}/{@code color}/{@code uri} get
-     * {@code defaultName}/{@code defaultColor}/{@code ""}.
+     * Parses another member's awareness JSON. Missing {@code name}/{@code color}/{@code uri}/{@code email} get
+     * {@code defaultName}/{@code defaultColor}/{@code ""}/{@code ""}.
      *
      * @return empty if {@code json} is not an object in this shape (another front end's private state)
      */
@@ -81,7 +93,7 @@ public record PresenceState(String name, String color, String doc, List<Selectio
                 }
             }
             return Optional.of(new PresenceState(str(o, "name", defaultName), str(o, "color", defaultColor),
-                    str(o, "uri", ""), sels));
+                    str(o, "uri", ""), sels, str(o, "email", "")));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

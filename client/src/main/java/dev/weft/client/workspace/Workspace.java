@@ -323,6 +323,24 @@ public final class Workspace implements AutoCloseable {
         }, engine);
     }
 
+    /**
+     * Applies {@code f} to the replica of the text file at {@code path} (with its file id), on the engine thread
+     * where the replica is confined: a read of the room's current text and its ids (authorship, {@code docs/git.md}).
+     * {@code f} must not keep or change the replica.
+     *
+     * @return fails with {@link BadPathException} if the room has no text file at {@code path}
+     */
+    public <T> CompletableFuture<T> readText(String path, java.util.function.BiFunction<String, TextDocument, T> f) {
+        return CompletableFuture.supplyAsync(() -> {
+            ResolvedFile rf = resolve().byPath().get(path);
+            TrackedFile t = rf == null ? null : tracked.get(rf.fileId());
+            if (t == null || t.kind != FileKind.TEXT || t.replica == null) {
+                throw new BadPathException("no shared text file at '" + path + "'");
+            }
+            return f.apply(t.fileId, t.replica);
+        }, engine);
+    }
+
     /** Ends an editor lease: the disk becomes the base again and the replica's text is written if they differ. */
     void closeLease(String fileId) {
         engine.execute(() -> {

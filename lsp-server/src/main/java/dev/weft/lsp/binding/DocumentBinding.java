@@ -122,6 +122,11 @@ public final class DocumentBinding {
      * view offset right after the user's last change; executor only.
      */
     private final List<java.util.function.BiConsumer<DocumentBinding, Integer>> typingListeners = new ArrayList<>();
+    /**
+     * Listeners told of the ids of every deletion the user makes here (typing, undo), on the executor: deletions
+     * have no ids of their own in the CRDT, so authorship records them from here ({@code docs/git.md}).
+     */
+    private final List<Consumer<IdSet>> deletionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** View offset right after the user's last own change in the current didChange; -1 if it had none. */
     private int userEditEnd = -1;
     /**
@@ -334,6 +339,19 @@ public final class DocumentBinding {
      */
     public void addTypingListener(java.util.function.BiConsumer<DocumentBinding, Integer> l) {
         typingListeners.add(l);
+    }
+
+    /** Adds a listener for the ids of the user's own deletions (see {@link #deletionListeners}). */
+    public void addLocalDeletionListener(Consumer<IdSet> l) {
+        deletionListeners.add(l);
+    }
+
+    private void deleted(IdSet ids) {
+        if (!ids.isEmpty()) {
+            for (Consumer<IdSet> l : deletionListeners) {
+                l.accept(ids);
+            }
+        }
     }
 
     /** The outstanding applyEdit's protocol state (tests). */
@@ -722,6 +740,7 @@ public final class DocumentBinding {
                 ins = ins.union(le.inserted());
             }
         }
+        deleted(del);
         if (record) {
             history.recordEdit(ins, del, typed);
         }
@@ -756,6 +775,7 @@ public final class DocumentBinding {
             del = del.union(le.deleted());
             onReplicaChanges(le.changes());
         }
+        deleted(del);
         UndoHistory.Group produced = new UndoHistory.Group(ins, del);
         if (isUndo) {
             history.pushRedo(produced);

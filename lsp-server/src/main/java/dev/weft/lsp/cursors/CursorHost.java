@@ -24,6 +24,9 @@ public interface CursorHost {
     /** Our display name in the room. */
     String userName();
 
+    /** Our e-mail (git {@code user.email}, sent with presence for commit trailers), or {@code ""}. */
+    String email();
+
     /** Our colour ({@code #rrggbb}) in the room. */
     String color();
 

@@ -77,6 +77,7 @@ public final class CursorService {
         }
         String user = host.userName();
         String color = host.color();
+        String email = host.email();
         leaveOtherDocuments(rd);
         rd.shared().executor().execute(() -> {
             DocumentBinding b = rd.binding();
@@ -92,7 +93,7 @@ public final class CursorService {
                 sels.add(new PresenceState.Selection(encode(b, li.offsetOf(s.anchor, b.encoding())),
                         encode(b, li.offsetOf(s.active, b.encoding()))));
             }
-            String json = new PresenceState(user, color, rd.name(), sels).toJson();
+            String json = new PresenceState(user, color, rd.name(), sels, email).toJson();
             if (!json.equals(rd.shared().presence().local())) {
                 rd.shared().setLocalAwareness(json);
             }
@@ -157,7 +158,7 @@ public final class CursorService {
         int at = Math.max(0, Math.min(viewOffset, b.view().length()));
         String pos = encode(b, at);
         String json = new PresenceState(host.userName(), host.color(), rd.name(),
-                List.of(new PresenceState.Selection(pos, pos))).toJson();
+                List.of(new PresenceState.Selection(pos, pos)), host.email()).toJson();
         if (!json.equals(rd.shared().presence().local())) {
             rd.shared().setLocalAwareness(json);
         }
@@ -170,11 +171,12 @@ public final class CursorService {
     public void announce(CursorDocument rd) {
         String user = host.userName();
         String color = host.color();
+        String email = host.email();
         rd.shared().executor().execute(() -> {
             if (!rd.shared().presence().local().isEmpty()) {
                 return;
             }
-            rd.shared().setLocalAwareness(new PresenceState(user, color, rd.name(), List.of()).toJson());
+            rd.shared().setLocalAwareness(new PresenceState(user, color, rd.name(), List.of(), email).toJson());
         });
     }
 
@@ -302,6 +304,7 @@ public final class CursorService {
                 p.clientId = Long.toString(e.getKey());
                 p.name = e.getValue().name();
                 p.color = colorOf(e.getKey(), e.getValue());
+                p.email = e.getValue().email().isEmpty() ? null : e.getValue().email();
                 p.uri = local == null ? null : local.toUri().toString();
                 out.put(e.getKey(), p);
             }

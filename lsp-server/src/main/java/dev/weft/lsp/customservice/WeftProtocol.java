@@ -24,14 +24,22 @@ public final class WeftProtocol {
     public static final String STATUS = "weft.status";
     /** Shares whole folders (every workspace root) through the workspace engine ({@code docs/workspace.md}). */
     public static final String SHARE_WORKSPACE = "weft.shareWorkspace";
+    /** Who typed the uncommitted characters of each line of a file ({@code docs/git.md}, "Editors"). */
+    public static final String BLAME = "weft.blame";
+    /** Puts exactly the local participant's changes into the git index. */
+    public static final String STAGE_MINE = "weft.stageMine";
+    /** Commits the index with {@code Co-authored-by} trailers for the other authors of the staged diff. */
+    public static final String COMMIT = "weft.commit";
     public static final List<String> COMMANDS = List.of(SHARE, JOIN, LEAVE, PAUSE, RESUME, UNDO, REDO, STATUS,
-            SHARE_WORKSPACE);
+            SHARE_WORKSPACE, BLAME, STAGE_MINE, COMMIT);
     /** The relay {@code weft.share} uses when neither its argument nor {@code initializationOptions} names one. */
     public static final String DEFAULT_RELAY_URL = "http://127.0.0.1:7420";
 
     /** {@code initializationOptions}. */
     public static class InitOptions {
         public String userName;
+        /** The e-mail for {@code Co-authored-by} trailers; null: git's {@code user.email} in the workspace. */
+        public String userEmail;
         public String color;
         /** The relay, or {@code URL1,URL2,…}: the nodes of one relay cluster, tried in turn (docs/relay.md). */
         public String relayUrl;
@@ -123,6 +131,8 @@ public final class WeftProtocol {
         public String name;
         public String color;
         public String uri;
+        /** The participant's e-mail (git {@code user.email}) if their presence carries one, else absent. */
+        public String email;
     }
 
     /** {@code weft/status} notification and {@code weft.status} result. */
@@ -171,6 +181,64 @@ public final class WeftProtocol {
     public static class RemoteCursors {
         public String uri;
         public List<RemoteCursor> cursors = new ArrayList<>();
+    }
+
+    /** Result of {@code weft.blame} (argument {@link UriArgs}). */
+    public static class BlameResult {
+        public String uri;
+        /** One entry per line of the file's current shared text, in order. */
+        public List<BlameLine> lines = new ArrayList<>();
+    }
+
+    /** One line in {@link BlameResult}. */
+    public static class BlameLine {
+        /** 0-based line number. */
+        public int line;
+        /** Authors of the line's uncommitted characters in order of appearance ({@code "?"}: unknown); empty if none. */
+        public List<String> authors = new ArrayList<>();
+
+        public BlameLine() {
+        }
+
+        public BlameLine(int line, List<String> authors) {
+            this.line = line;
+            this.authors = new ArrayList<>(authors);
+        }
+    }
+
+    /** Argument of {@code weft.stageMine} and {@code weft.commit}: which shared folder (default: every one). */
+    public static class GitArgs {
+        /** A {@code file:} URI inside the shared folder whose repository is meant; null: every shared root. */
+        public String uri;
+        /** {@code weft.commit}: the commit message (required). */
+        public String message;
+    }
+
+    /** Result of {@code weft.stageMine}. */
+    public static class StageResult {
+        /** Who staged, {@code Name <email>}. */
+        public String as;
+        public List<StagedFile> staged = new ArrayList<>();
+        /** Changes left unstaged, each "path line N: reason" or "path: reason". */
+        public List<String> problems = new ArrayList<>();
+    }
+
+    /** One staged file in {@link StageResult}. */
+    public static class StagedFile {
+        /** Path relative to the repository's work tree. */
+        public String path;
+        public int inserted;
+        public int deleted;
+    }
+
+    /** Result of {@code weft.commit}. */
+    public static class CommitResult {
+        /** The new commit's id, one per repository committed to. */
+        public List<String> commits = new ArrayList<>();
+        /** The {@code Co-authored-by: Name <email>} trailers written. */
+        public List<String> trailers = new ArrayList<>();
+        /** What could not be attributed (unknown authors, a co-author without e-mail). */
+        public List<String> problems = new ArrayList<>();
     }
 
     /** {@code weft/verify} request. */

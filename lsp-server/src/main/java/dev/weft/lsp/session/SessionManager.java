@@ -32,6 +32,8 @@ import java.util.logging.Logger;
  *   <tr><td>{@code weft.pause}/{@code resume}</td><td>{@link PauseFeature}</td></tr>
  *   <tr><td>{@code weft.undo}/{@code redo}</td><td>{@link UndoFeature}</td></tr>
  *   <tr><td>{@code weft.status}, {@code weft/status}</td><td>{@link StatusPublisher}</td></tr>
+ *   <tr><td>{@code weft.blame}, {@code weft.stageMine}, {@code weft.commit}; identity, authors log</td>
+ *       <td>{@link BlameFeature}, {@link StageMineFeature}, {@link CommitFeature}; {@link Authorship}</td></tr>
  *   <tr><td>journal saves</td><td>{@link JournalScheduler}</td></tr>
  *   <tr><td>replica + network + binding of one document</td><td>{@link DocumentLinker}</td></tr>
  *   <tr><td>remote cursors, presence</td><td>{@link CursorService} through {@link CursorHost}</td></tr>
@@ -60,6 +62,10 @@ public final class SessionManager {
     private final PauseFeature pause;
     private final UndoFeature undo;
     private final WorkspaceShareFeature workspaceShare;
+    private final Authorship authorship;
+    private final BlameFeature blame;
+    private final StageMineFeature stageMine;
+    private final CommitFeature commit;
     /** Per-file rooms: disk text at close, merged on reopen. */
     private final ClosedFileBases closedBases = new ClosedFileBases();
 
@@ -70,6 +76,7 @@ public final class SessionManager {
     /** A session manager reaching rooms through {@code connector} (tests pass an in-memory relay). */
     public SessionManager(RoomConnector connector) {
         StatusPublisher[] statusRef = new StatusPublisher[1];
+        authorship = new Authorship(config);
         cursors = new CursorService(new Host(() -> statusRef[0].changed()));
         status = new StatusPublisher(thread, editor, room, r -> cursors.participants());
         statusRef[0] = status;
@@ -82,7 +89,11 @@ public final class SessionManager {
                 leave, status);
         pause = new PauseFeature(room, status);
         undo = new UndoFeature(room, open);
-        workspaceShare = new WorkspaceShareFeature(config, editor, open, room, opener, linker, leave, status, cursors);
+        workspaceShare = new WorkspaceShareFeature(config, editor, open, room, opener, linker, leave, status, cursors,
+                authorship);
+        blame = new BlameFeature(room);
+        stageMine = new StageMineFeature(room, authorship);
+        commit = new CommitFeature(room, authorship);
     }
 
     /** What {@code initialize} said about workspace sharing: every folder, progress and file-watch support. */
@@ -233,6 +244,30 @@ public final class SessionManager {
         return undo.undo(args, redo);
     }
 
+    /** {@code weft.blame}: the authors of each line's uncommitted characters. */
+    public CompletableFuture<WeftProtocol.BlameResult> blame(WeftProtocol.UriArgs args) {
+        return thread.command(() -> blame.blame(args));
+    }
+
+    /**
+     * {@code textDocument/hover} of a plain client: the position is its caret for the others
+     * ({@link CursorService#onPositionRequest}); the answer names who typed the line's uncommitted characters.
+     */
+    public CompletableFuture<org.eclipse.lsp4j.Hover> hover(String uri, org.eclipse.lsp4j.Position position) {
+        cursors.onPositionRequest(uri, position);
+        return thread.command(() -> blame.hover(uri, position.getLine()));
+    }
+
+    /** {@code weft.stageMine}: exactly this participant's changes into the git index. */
+    public CompletableFuture<WeftProtocol.StageResult> stageMine(WeftProtocol.GitArgs args) {
+        return thread.command(() -> stageMine.stage(args));
+    }
+
+    /** {@code weft.commit}: the index, with {@code Co-authored-by} trailers for the other authors in it. */
+    public CompletableFuture<WeftProtocol.CommitResult> commit(WeftProtocol.GitArgs args) {
+        return thread.command(() -> commit.commit(args));
+    }
+
     /** {@code weft.status}. */
     public WeftProtocol.Status status() {
         return status.status();
@@ -300,6 +335,12 @@ public final class SessionManager {
         public String userName() {
             Room r = room.get();
             return r == null ? "weft" : r.client.userName();
+        }
+
+        @Override
+        public String email() {
+            Room r = room.get();
+            return r == null ? "" : authorship.identity(r).email();
         }
 
         @Override

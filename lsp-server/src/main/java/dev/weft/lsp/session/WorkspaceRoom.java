@@ -1,5 +1,6 @@
 package dev.weft.lsp.session;
 
+import dev.weft.client.git.AuthorRecorder;
 import dev.weft.client.workspace.ChannelPool;
 import dev.weft.client.workspace.EditorLease;
 import dev.weft.client.workspace.Workspace;
@@ -27,8 +28,9 @@ final class WorkspaceRoom {
      * @param dir      the local folder, absolute and normalised
      * @param treeDoc  the room document of its tree log
      * @param engine   the running engine mirroring {@code dir}
+     * @param agent    the engine's {@link Workspace.Options#agent()} (its authorship session, docs/git.md)
      */
-    record Root(String name, Path dir, String treeDoc, Workspace engine) {
+    record Root(String name, Path dir, String treeDoc, Workspace engine, long agent) {
     }
 
     /** A file the editor has open, bound through an engine lease. */
@@ -43,10 +45,13 @@ final class WorkspaceRoom {
     final Map<String, Leased> leased = new ConcurrentHashMap<>();
     /** Room documents made for leased files, by file id: reused when a file is opened again (listeners once). */
     final Map<String, RoomDocument> docsByFileId = new ConcurrentHashMap<>();
+    /** Writes this member's sessions and deletions into the room's authors log ({@link Authorship}). Immutable. */
+    final AuthorRecorder authors;
 
-    WorkspaceRoom(List<Root> roots, ChannelPool pool) {
+    WorkspaceRoom(List<Root> roots, ChannelPool pool, AuthorRecorder authors) {
         this.roots = List.copyOf(roots);
         this.pool = pool;
+        this.authors = authors;
     }
 
     /** A local path inside one of the roots. */
@@ -134,6 +139,14 @@ final class WorkspaceRoom {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "stopping the engine of " + r.dir() + " failed", e);
                 acked = false;
+            }
+        }
+        if (authors != null) {
+            try {
+                acked &= authors.close(ackTimeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
         return acked;

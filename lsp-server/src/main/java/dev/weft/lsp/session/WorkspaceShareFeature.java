@@ -2,6 +2,8 @@ package dev.weft.lsp.session;
 
 import dev.weft.client.SharedDocument;
 import dev.weft.client.SyncChannel;
+import dev.weft.client.git.AuthorRecorder;
+import dev.weft.client.git.GitIdentity;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
 import dev.weft.client.journal.RoomJournal;
@@ -74,6 +76,7 @@ final class WorkspaceShareFeature {
     private final LeaveFeature leave;
     private final StatusPublisher status;
     private final CursorService cursors;
+    private final Authorship authorship;
     /** Every workspace folder {@code initialize} named, in order (empty: only the root, if any). */
     private volatile List<Path> folders = List.of();
     /** The editor declared {@code window.workDoneProgress}. */
@@ -85,7 +88,7 @@ final class WorkspaceShareFeature {
 
     WorkspaceShareFeature(SessionConfig config, EditorClient editor, OpenDocuments open, CurrentRoom room,
                           RoomOpener opener, DocumentLinker linker, LeaveFeature leave, StatusPublisher status,
-                          CursorService cursors) {
+                          CursorService cursors, Authorship authorship) {
         this.config = config;
         this.editor = editor;
         this.open = open;
@@ -95,6 +98,7 @@ final class WorkspaceShareFeature {
         this.leave = leave;
         this.status = status;
         this.cursors = cursors;
+        this.authorship = authorship;
     }
 
     void configure(List<Path> workspaceFolders, boolean workDoneProgress, boolean watchRegistration,
@@ -138,11 +142,15 @@ final class WorkspaceShareFeature {
             Room r = new Room(created.id(), rc, link, link.format(), ro.format(), rj);
             ChannelPool pool = pool(rc, link);
             List<WorkspaceRoom.Root> roots = new ArrayList<>();
+            GitIdentity me = authorship.identity(rc.userName(), dirs.get(0));
+            AuthorRecorder authors = null;
             for (int i = 0; i < dirs.size(); i++) {
-                roots.add(startRoot(dirs.size() == 1 ? "" : names.get(i), dirs.get(i), TreeNames.rootTree(i),
-                        created.id(), pool, new ArrayList<>()));
+                WorkspaceRoom.Root root = startRoot(dirs.size() == 1 ? "" : names.get(i), dirs.get(i),
+                        TreeNames.rootTree(i), created.id(), pool, new ArrayList<>());
+                authors = Authorship.record(authors, root.engine(), root.agent(), me, pool);
+                roots.add(root);
             }
-            r.workspace = new WorkspaceRoom(roots, pool);
+            r.workspace = new WorkspaceRoom(roots, pool, authors);
             room.set(r);
             if (dirs.size() > 1) {
                 publishRoots(rc, roots);
@@ -286,12 +294,16 @@ final class WorkspaceShareFeature {
             ChannelPool pool = pool(rc, link);
             List<WorkspaceRoom.Root> roots = new ArrayList<>();
             List<WorkspaceFollower> followers = new ArrayList<>();
+            GitIdentity me = authorship.identity(rc.userName(), dirs.get(0));
+            AuthorRecorder authors = null;
             for (int i = 0; i < rootList.size(); i++) {
                 Files.createDirectories(dirs.get(i));
-                roots.add(startRoot(rootList.get(i)[1], dirs.get(i), rootList.get(i)[0], link.room(), pool,
-                        followers));
+                WorkspaceRoom.Root root = startRoot(rootList.get(i)[1], dirs.get(i), rootList.get(i)[0], link.room(),
+                        pool, followers);
+                authors = Authorship.record(authors, root.engine(), root.agent(), me, pool);
+                roots.add(root);
             }
-            r.workspace = new WorkspaceRoom(roots, pool);
+            r.workspace = new WorkspaceRoom(roots, pool, authors);
             room.set(r);
             List<String> leftOut = awaitSettled(r.workspace, progress, "joining");
             afterStart(r);
@@ -377,7 +389,7 @@ final class WorkspaceShareFeature {
         WorkspaceFollower f = new WorkspaceFollower(editor, open, cursors, room::get, o.root(), resourceOperations);
         engine.addEditorFileListener(f);
         followers.add(f);
-        return new WorkspaceRoom.Root(name, o.root(), treeDoc, engine);
+        return new WorkspaceRoom.Root(name, o.root(), treeDoc, engine, o.agent());
     }
 
     /** An engine's message for the user: kept-aside copies, restores and errors are shown; the rest is logged. */
@@ -521,6 +533,7 @@ final class WorkspaceShareFeature {
                     r.docs.put(rd.name, rd);
                     ws.leased.put(od.uri, new WorkspaceRoom.Leased(lease, rd));
                     linker.bind(r, rd, od);
+                    Authorship.recordEditorDeletions(ws.authors, lease, rd.binding);
                 });
         return true;
     }

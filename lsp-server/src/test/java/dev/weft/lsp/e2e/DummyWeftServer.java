@@ -49,6 +49,9 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  * remote cursor; {@code weft.join} writes {@code joined.txt} into the workspace, returns it, and once the
  * editor opens it pushes one remote edit ({@code "REMOTE "} at the start) by {@code workspace/applyEdit};
  * {@code dummy.text} returns the server's view of a document so a test can compare it with the buffer.
+ * {@code weft.blame} answers fixed authors (line 1: Ada and Bob, line 2: nobody); {@code weft.stageMine} and
+ * {@code weft.commit} answer fixed results and {@code dummy.git} returns the arguments they got, so a test sees
+ * what the editor plugin sent.
  *
  * <p>Run as {@code java -cp <test classpath> dev.weft.lsp.e2e.DummyWeftServer}; logs go to stderr.
  */
@@ -77,6 +80,10 @@ public final class DummyWeftServer implements LanguageServer, TextDocumentServic
   /** Uri of the document written by {@code weft.join}, or null before. */
   private volatile String joinedUri;
   private volatile String room;
+  /** The first argument of the last {@code weft.stageMine} as JSON text, "none" without one, null before. */
+  private volatile String stageMineArg;
+  /** The first argument of the last {@code weft.commit} as JSON text, null before. */
+  private volatile String commitArg;
   private WeftClient client;
 
   public static void main(String[] args) throws Exception {
@@ -108,7 +115,8 @@ public final class DummyWeftServer implements LanguageServer, TextDocumentServic
     caps.setTextDocumentSync(TextDocumentSyncKind.Incremental);
     caps.setExecuteCommandProvider(new ExecuteCommandOptions(List.of(
         "weft.share", "weft.join", "weft.leave", "weft.pause", "weft.resume", "weft.undo", "weft.redo",
-        "weft.status", "dummy.text", "dummy.opens")));
+        "weft.status", "weft.blame", "weft.stageMine", "weft.commit", "dummy.text", "dummy.opens",
+        "dummy.git")));
     return CompletableFuture.completedFuture(new InitializeResult(caps));
   }
 
@@ -259,6 +267,20 @@ public final class DummyWeftServer implements LanguageServer, TextDocumentServic
       case "dummy.opens":
         return CompletableFuture.completedFuture(Map.of("count",
             opens.getOrDefault(normalize(arg.get("uri").getAsString()), 0)));
+      case "weft.blame":
+        return CompletableFuture.completedFuture(Map.of("uri", arg.get("uri").getAsString(), "lines", List.of(
+            Map.of("line", 0, "authors", List.of("Ada", "Bob")), Map.of("line", 1, "authors", List.of()))));
+      case "weft.stageMine":
+        stageMineArg = firstArgument(params);
+        return CompletableFuture.completedFuture(Map.of("as", "Dummy <dummy@example.com>", "staged",
+            List.of(Map.of("path", "joined.txt", "inserted", 3, "deleted", 0)), "problems", List.of()));
+      case "weft.commit":
+        commitArg = firstArgument(params);
+        return CompletableFuture.completedFuture(Map.of("commits", List.of("0123456789abcdef"), "trailers",
+            List.of("Co-authored-by: Ada <ada@example.com>"), "problems", List.of()));
+      case "dummy.git":
+        return CompletableFuture.completedFuture(Map.of("stageMine", String.valueOf(stageMineArg),
+            "commit", String.valueOf(commitArg)));
       case "weft.leave":
         room = null;
         client.weftStatus(status());
@@ -266,6 +288,12 @@ public final class DummyWeftServer implements LanguageServer, TextDocumentServic
       default:
         return CompletableFuture.completedFuture(null);
     }
+  }
+
+  /** The command's first argument as JSON text, or "none". */
+  private static String firstArgument(ExecuteCommandParams params) {
+    List<Object> a = params.getArguments();
+    return a == null || a.isEmpty() ? "none" : String.valueOf(a.get(0));
   }
 
   /** weft/verify: compares the client's hash with the server's view. */

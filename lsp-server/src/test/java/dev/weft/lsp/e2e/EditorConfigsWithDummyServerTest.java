@@ -102,4 +102,38 @@ class EditorConfigsWithDummyServerTest {
           .replace("thread 🧵", "thread 🧵 🚀x").replace("here:", "here: 👩‍👩‍👧!"));
     }
   }
+
+  /**
+   * The git commands of the editor configs against the dummy's fixed answers: the blame annotations are drawn
+   * on the right lines with the authors' names (none on a line without authors), stage and commit send what the
+   * language server expects (an object argument: a Lua empty table would be a JSON array).
+   */
+  @ParameterizedTest
+  @EnumSource(EditorRun.Kind.class)
+  void blameIsDrawnPerLineAndStageAndCommitSendTheirArguments(EditorRun.Kind kind) throws Exception {
+    assumeTrue(E2eSupport.installed(kind), kind.executable + " is not installed: skipping (install it with"
+        + " .ci/setup.d/50-editors.sh or apt-get install neovim emacs-nox elpa-eglot)");
+    Path dir = E2eSupport.tempDir("dummy-git-" + kind + "-");
+    Path link = dir.resolve("link.txt");
+    Files.writeString(link, "weft://join?relay=http%3A%2F%2F127.0.0.1%3A7420&room=dummy-room&secret=s3cret");
+    String stageArg = kind == EditorRun.Kind.EMACS ? "none" : "{}";
+    Steps steps = new Steps()
+        .join(link)
+        .waitFor("REMOTE hello from dummy")
+        .blame("blame.txt")
+        .stageMine()
+        .gitCommit("Both parts")
+        .command("dummy.git", "[]", "{\"stageMine\":\"" + stageArg.replace("\"", "\\\"")
+            + "\",\"commit\":\"{\\\"message\\\":\\\"Both parts\\\"}\"}");
+    try (EditorRun run = EditorRun.start(kind, "user-" + kind.executable, dir.resolve("ws"), dir.resolve("out"),
+        E2eSupport.dummyServerCommand(), steps, Map.of())) {
+      run.awaitSuccess(LIMIT);
+      String blame = run.read("blame.txt");
+      if (kind == EditorRun.Kind.VIM) {
+        assertThat(blame).as(run.report()).isEqualTo("1\tAda, Bob\tREMOTE hello from dummy\n2\t-\tsecond line\n");
+      } else {
+        assertThat(blame).as(run.report()).isEqualTo("1\t  \u270e Ada, Bob\n");
+      }
+    }
+  }
 }

@@ -56,6 +56,21 @@ final class Steps {
     return add("lacks", text);
   }
 
+  /** The editor's blame command; what it shows goes to {@code $WEFT_E2E_OUT/<name>}. */
+  Steps blame(String name) {
+    return add("blame", name);
+  }
+
+  /** The editor's stage-my-changes command. */
+  Steps stageMine() {
+    return add("stagemine");
+  }
+
+  /** The editor's commit command with {@code message}. */
+  Steps gitCommit(String message) {
+    return add("gitcommit", message);
+  }
+
   Steps redo() {
     return add("redo");
   }
