@@ -1,14 +1,15 @@
 package dev.weft.client.git;
 
+import static dev.weft.client.git.BranchRepos.A;
+import static dev.weft.client.git.BranchRepos.B_FEATURE;
+import static dev.weft.client.git.BranchRepos.B_MAIN;
+import static dev.weft.client.git.BranchRepos.F;
 import static dev.weft.client.workspace.CliFixtures.await;
 import static dev.weft.client.workspace.CliFixtures.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.client.invite.InviteLink;
-import dev.weft.client.invite.RoomCredentials;
-import dev.weft.client.relay.RoomApi;
 import dev.weft.relay.testing.RelayExtension;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,43 +26,8 @@ class BranchScopedSessionTest {
     @RegisterExtension
     static final RelayExtension relay = new RelayExtension();
 
-    static final String A = "alpha\n";
-    static final String B_MAIN = "beta\n";
-    static final String B_FEATURE = "beta on feature\n";
-    static final String F = "only on feature\n";
-
-    /** A bare origin of its own (tests push to it) with main (a, b, c) and feature (b changed, f added). */
-    static Path makeOrigin() throws Exception {
-        Path seed = Files.createDirectories(tmp.resolve("seed-" + System.nanoTime()));
-        git(seed, "init", "-q");
-        Files.writeString(seed.resolve(".gitignore"), ".weft/\n");
-        Files.writeString(seed.resolve("a.txt"), A);
-        Files.writeString(seed.resolve("b.txt"), B_MAIN);
-        Files.writeString(seed.resolve("c.txt"), "gamma\n");
-        git(seed, "add", "-A");
-        git(seed, "commit", "-q", "-m", "start");
-        git(seed, "checkout", "-q", "-b", "feature");
-        Files.writeString(seed.resolve("b.txt"), B_FEATURE);
-        Files.writeString(seed.resolve("f.txt"), F);
-        git(seed, "add", "-A");
-        git(seed, "commit", "-q", "-m", "feature");
-        git(seed, "checkout", "-q", "main");
-        Path origin = tmp.resolve(seed.getFileName() + ".git");
-        git(tmp, "clone", "-q", "--bare", seed.toString(), origin.toString());
-        return origin;
-    }
-
-    static Path cloneFor(Path origin, String name) throws Exception {
-        Path dir = tmp.resolve(name + "-" + System.nanoTime());
-        git(tmp, "clone", "-q", origin.toString(), dir.toString());
-        git(dir, "config", "user.name", name);
-        git(dir, "config", "user.email", name.toLowerCase() + "@example.com");
-        return dir;
-    }
-
     static InviteLink newRoom() {
-        RoomCredentials c = new RoomApi(relay.uri()).createRoom();
-        return new InviteLink(relay.uri(), c.room(), c.secret());
+        return BranchRepos.newRoom(relay.uri());
     }
 
     static void awaitFile(BranchPeer p, String rel, String text) throws InterruptedException {
@@ -71,11 +37,11 @@ class BranchScopedSessionTest {
     @Test
     void twoPeersOnMainCoEditWhileAThirdOnFeatureNeverReceivesTheirEdits() throws Exception {
         InviteLink link = newRoom();
-        Path origin = makeOrigin();
-        Path carolDir = cloneFor(origin, "Carol");
+        Path origin = BranchRepos.makeOrigin(tmp);
+        Path carolDir = BranchRepos.cloneFor(origin, "Carol");
         git(carolDir, "checkout", "-q", "feature");
-        try (BranchPeer alice = new BranchPeer("Alice", cloneFor(origin, "Alice"), link);
-             BranchPeer bob = new BranchPeer("Bob", cloneFor(origin, "Bob"), link);
+        try (BranchPeer alice = new BranchPeer("Alice", BranchRepos.cloneFor(origin, "Alice"), link);
+             BranchPeer bob = new BranchPeer("Bob", BranchRepos.cloneFor(origin, "Bob"), link);
              BranchPeer carol = new BranchPeer("Carol", carolDir, link)) {
             assertThat(alice.branches.branch()).isEqualTo("main");
             assertThat(carol.branches.branch()).isEqualTo("feature");
@@ -118,9 +84,9 @@ class BranchScopedSessionTest {
     @Test
     void aCheckoutMovesAPeerBetweenBranchesAndItsEditsComeBackWhenItReturns() throws Exception {
         InviteLink link = newRoom();
-        Path origin = makeOrigin();
-        try (BranchPeer alice = new BranchPeer("Alice", cloneFor(origin, "Alice"), link);
-             BranchPeer bob = new BranchPeer("Bob", cloneFor(origin, "Bob"), link)) {
+        Path origin = BranchRepos.makeOrigin(tmp);
+        try (BranchPeer alice = new BranchPeer("Alice", BranchRepos.cloneFor(origin, "Alice"), link);
+             BranchPeer bob = new BranchPeer("Bob", BranchRepos.cloneFor(origin, "Bob"), link)) {
             bob.write("a.txt", "alpha\nbob on main\n");
             awaitFile(alice, "a.txt", "alpha\nbob on main\n");
             bob.write("c.txt", "gamma\nbob's own, just before switching\n");
@@ -166,9 +132,9 @@ class BranchScopedSessionTest {
     @Test
     void afterAliceCommitsBobIsToldAndMovesToHerCommitWithoutChangingAFile() throws Exception {
         InviteLink link = newRoom();
-        Path origin = makeOrigin();
-        try (BranchPeer alice = new BranchPeer("Alice", cloneFor(origin, "Alice"), link);
-             BranchPeer bob = new BranchPeer("Bob", cloneFor(origin, "Bob"), link)) {
+        Path origin = BranchRepos.makeOrigin(tmp);
+        try (BranchPeer alice = new BranchPeer("Alice", BranchRepos.cloneFor(origin, "Alice"), link);
+             BranchPeer bob = new BranchPeer("Bob", BranchRepos.cloneFor(origin, "Bob"), link)) {
             alice.write("a.txt", "alpha\ncommitted by alice\n");
             awaitFile(bob, "a.txt", "alpha\ncommitted by alice\n");
             bob.write("c.txt", "gamma\nbob, not committed\n");
