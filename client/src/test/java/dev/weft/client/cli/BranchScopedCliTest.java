@@ -4,12 +4,11 @@ import static dev.weft.client.workspace.CliFixtures.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
-import dev.weft.client.relay.RelayProcess;
+import dev.weft.relay.testing.RelayExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,32 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 class BranchScopedCliTest {
     @TempDir
     static Path tmp;
-    static RelayProcess relay;
-
-    @BeforeAll
-    static void startRelay() throws Exception {
-        relay = RelayProcess.start(tmp.resolve("relay-data"));
-    }
-
-    @AfterAll
-    static void stopRelay() throws Exception {
-        if (relay != null) {
-            relay.close();
-        }
-    }
+    @RegisterExtension
+    static final RelayExtension relay = new RelayExtension();
 
     @Test
     void sharedWithBranchesPeersFollowTheirCheckedOutBranch() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Files.writeString(home.resolve(".gitconfig"), "");
-        Path a = Files.createDirectories(tmp.resolve("alice"));
-        git(a, "init", "-q");
-        git(a, "config", "user.name", "Alice");
-        git(a, "config", "user.email", "alice@example.com");
-        Files.writeString(a.resolve(".gitignore"), ".weft/\n");
-        Files.writeString(a.resolve("notes.txt"), "one\ntwo\n");
-        git(a, "add", "-A");
-        git(a, "commit", "-q", "-m", "start");
+        Path a = GitCollaborationCliTest.aliceRepo(tmp.resolve("alice"), "one\ntwo\n");
         git(a, "branch", "feature");
         Path b = tmp.resolve("bob");
         Path c = tmp.resolve("carol");
@@ -57,7 +38,7 @@ class BranchScopedCliTest {
         git(c, "checkout", "-q", "feature");
 
         try (FolderProcess share = FolderProcess.start(tmp.resolve("p-a"), home, "share", a.toString(),
-                "--relay", relay.url().toString(), "--branches")) {
+                "--relay", relay.uri().toString(), "--branches")) {
             String link = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject().get("link").getAsString();
             try (FolderProcess bob = FolderProcess.start(tmp.resolve("p-b"), home, "join", "--link", link,
                     b.toString());
@@ -92,7 +73,7 @@ class BranchScopedCliTest {
         // A folder that is not a clone cannot join a branch-scoped room.
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         try (FolderProcess share = FolderProcess.start(tmp.resolve("p-d"), home, "share", a.toString(),
-                "--relay", relay.url().toString(), "--branches")) {
+                "--relay", relay.uri().toString(), "--branches")) {
             String link = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject().get("link").getAsString();
             CliProcess.Result join = CliProcess.run(tmp, "join", "--link", link, plain.toString(), "--timeout",
                     "30");

@@ -30,6 +30,11 @@ class BranchScopedSessionTest {
         return BranchRepos.newRoom(relay.uri());
     }
 
+    /** A peer in a fresh clone of {@code origin}, on the branch the clone has checked out. */
+    static BranchPeer peer(String name, Path origin, InviteLink link) throws Exception {
+        return new BranchPeer(name, BranchRepos.cloneFor(origin, name), link);
+    }
+
     static void awaitFile(BranchPeer p, String rel, String text) throws InterruptedException {
         await(p.name + "'s " + rel, 20, () -> text.equals(p.read(rel)), () -> String.valueOf(p.read(rel)));
     }
@@ -40,8 +45,8 @@ class BranchScopedSessionTest {
         Path origin = BranchRepos.makeOrigin(tmp);
         Path carolDir = BranchRepos.cloneFor(origin, "Carol");
         git(carolDir, "checkout", "-q", "feature");
-        try (BranchPeer alice = new BranchPeer("Alice", BranchRepos.cloneFor(origin, "Alice"), link);
-             BranchPeer bob = new BranchPeer("Bob", BranchRepos.cloneFor(origin, "Bob"), link);
+        try (BranchPeer alice = peer("Alice", origin, link);
+             BranchPeer bob = peer("Bob", origin, link);
              BranchPeer carol = new BranchPeer("Carol", carolDir, link)) {
             assertThat(alice.branches.branch()).isEqualTo("main");
             assertThat(carol.branches.branch()).isEqualTo("feature");
@@ -85,8 +90,8 @@ class BranchScopedSessionTest {
     void aCheckoutMovesAPeerBetweenBranchesAndItsEditsComeBackWhenItReturns() throws Exception {
         InviteLink link = newRoom();
         Path origin = BranchRepos.makeOrigin(tmp);
-        try (BranchPeer alice = new BranchPeer("Alice", BranchRepos.cloneFor(origin, "Alice"), link);
-             BranchPeer bob = new BranchPeer("Bob", BranchRepos.cloneFor(origin, "Bob"), link)) {
+        try (BranchPeer alice = peer("Alice", origin, link);
+             BranchPeer bob = peer("Bob", origin, link)) {
             bob.write("a.txt", "alpha\nbob on main\n");
             awaitFile(alice, "a.txt", "alpha\nbob on main\n");
             bob.write("c.txt", "gamma\nbob's own, just before switching\n");
@@ -133,8 +138,8 @@ class BranchScopedSessionTest {
     void afterAliceCommitsBobIsToldAndMovesToHerCommitWithoutChangingAFile() throws Exception {
         InviteLink link = newRoom();
         Path origin = BranchRepos.makeOrigin(tmp);
-        try (BranchPeer alice = new BranchPeer("Alice", BranchRepos.cloneFor(origin, "Alice"), link);
-             BranchPeer bob = new BranchPeer("Bob", BranchRepos.cloneFor(origin, "Bob"), link)) {
+        try (BranchPeer alice = peer("Alice", origin, link);
+             BranchPeer bob = peer("Bob", origin, link)) {
             alice.write("a.txt", "alpha\ncommitted by alice\n");
             awaitFile(bob, "a.txt", "alpha\ncommitted by alice\n");
             bob.write("c.txt", "gamma\nbob, not committed\n");
