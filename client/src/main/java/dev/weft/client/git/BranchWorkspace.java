@@ -220,6 +220,9 @@ public final class BranchWorkspace implements AutoCloseable {
 
     /** Leaves the current branch (if any) and enters {@code next} (null: detached HEAD, mirror nothing). */
     private void moveTo(String next) throws IOException, InterruptedException {
+        synchronized (repo) {
+            repo.refreshRefs();   // git (another process) moved HEAD: HEAD's files must be the new ones
+        }
         Workspace old = current;
         String from = branch;
         if (old != null) {

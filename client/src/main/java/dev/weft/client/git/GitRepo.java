@@ -96,6 +96,11 @@ public final class GitRepo implements AutoCloseable {
         }
     }
 
+    /** Forgets what JGit cached of the refs, so the next reads see a HEAD another program just moved. */
+    public void refreshRefs() {
+        repo.getRefDatabase().refresh();
+    }
+
     /** HEAD's commit id (40 hex digits), or null before the first commit. */
     public String headCommit() throws IOException {
         ObjectId id = repo.resolve(Constants.HEAD);

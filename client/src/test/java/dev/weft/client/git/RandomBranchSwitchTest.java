@@ -66,6 +66,10 @@ class RandomBranchSwitchTest {
                     lines.add(random.nextInt(lines.size()), line);   // before any line, or at the end
                     p.write(file, String.join("\n", lines));
                     typed.add(new Typed(branch, file, line));
+                    // Taken in before anything else happens (a checkout a few ms after a save can beat the engine:
+                    // docs/git.md, "Limits").
+                    await(p.name + " took in " + line, 20, () -> BranchScopedSessionTest.replica(p, file)
+                            .contains(line), () -> BranchScopedSessionTest.replica(p, file));
                     awaitConverged(peers, branch, typed, "step " + step + " (seed " + seed + "): " + p.name
                             + " typed in " + file);
                 }
@@ -111,6 +115,10 @@ class RandomBranchSwitchTest {
             return true;
         }, () -> {
             StringBuilder sb = new StringBuilder("typed " + typed + "\n");
+            for (BranchPeer p : peers) {
+                sb.append(p.name).append(" on ").append(p.branches.branch()).append(", told ").append(p.notices)
+                        .append('\n');
+            }
             for (BranchPeer p : on) {
                 for (String f : FILES) {
                     sb.append(p.name).append(' ').append(f).append(": ").append(p.read(f)).append('\n');
