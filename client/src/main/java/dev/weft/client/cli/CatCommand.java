@@ -11,7 +11,9 @@ final class CatCommand {
     private final Args args;
 
     CatCommand(List<String> argv) {
-        this.args = Args.parse(argv, RelaySession.DOC_OPTIONS);
+        java.util.Set<String> allowed = new java.util.HashSet<>(RelaySession.DOC_OPTIONS);
+        allowed.add("branch");
+        this.args = Args.parse(argv, allowed);
     }
 
     int run(PrintStream out) throws InterruptedException {
@@ -19,11 +21,12 @@ final class CatCommand {
         Duration timeout = RelaySession.timeout(args, 30);
         try (RelaySession session = RelaySession.connect(args, timeout)) {
             if (!session.welcome.docNames().contains(name) && RoomTree.isFolder(session)) {
-                var file = RoomTree.files(session, timeout).get(name);
+                RoomTree.Namespace ns = RoomTree.Namespace.of(session, args.optional("branch"));
+                var file = RoomTree.files(session, ns, timeout).get(name);
                 if (file == null) {
                     throw new WeftCli.CliFailure("the shared folder has no file '" + name + "'");
                 }
-                byte[] bytes = RoomTree.content(session, file, timeout);
+                byte[] bytes = RoomTree.content(session, ns, file, timeout);
                 out.write(bytes, 0, bytes.length);
                 out.flush();
                 return 0;

@@ -2,6 +2,8 @@ package dev.weft.client.cli;
 
 import dev.weft.client.SyncChannel;
 import dev.weft.client.git.AuthorRecorder;
+import dev.weft.client.git.BranchWorkspace;
+import dev.weft.client.git.GitRepo;
 import dev.weft.client.git.GitIdentity;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.relay.RelayClient;
@@ -69,21 +71,32 @@ final class FolderSession {
     /** {@link #start(InviteLink, Path, Duration, PrintStream, String)} as {@code who} ({@code docs/git.md}). */
     static Running start(InviteLink link, Path dir, Duration timeout, PrintStream err, String command,
                          GitIdentity who) throws Exception {
+        return start(link, dir, timeout, err, command, who, null);
+    }
+
+    /**
+     * {@link #start(InviteLink, Path, Duration, PrintStream, String, GitIdentity)}, branch-scoped
+     * ({@code docs/git.md}, "Branches") if {@code branchScoped} says so, or (null) if the room already is.
+     */
+    static Running start(InviteLink link, Path dir, Duration timeout, PrintStream err, String command,
+                         GitIdentity who, Boolean branchScoped) throws Exception {
         Files.createDirectories(dir);
         GitFolder.rememberLink(dir, link);
         RelayClient.Options options = RelayClient.Options.of(link).withUser(who.name(), "#888888")
                 .withTimings(Duration.ofMillis(Math.min(timeout.toMillis(), 5000)), Duration.ofMillis(100),
                         Duration.ofSeconds(2), Duration.ofSeconds(10));
         RelayClient first = new RelayClient(options);
-        RelaySession.await(first.connect(), timeout, first, "relay " + link.relay() + " did not admit us within "
-                + timeout.toSeconds() + " s");
+        dev.weft.sync.Message.Welcome welcome = RelaySession.await(first.connect(), timeout, first, "relay "
+                + link.relay() + " did not admit us within " + timeout.toSeconds() + " s");
+        boolean scoped = branchScoped != null ? branchScoped
+                : welcome.docNames().contains(dev.weft.client.workspace.tree.TreeNames.BRANCHES);
         ChannelPool pool = new ChannelPool(first, () -> {
             RelayClient c = new RelayClient(options.withClientId(options.clientId() + 1
                     + (long) (Math.random() * 1_000_000)));
             c.connect();
             return (SyncChannel) c;
         }, DOCS_PER_CONNECTION);
-        return startOn(pool, link.room(), dir, timeout, err, command, who);
+        return startOn(pool, link.room(), dir, timeout, err, command, who, scoped);
     }
 
     /**
@@ -98,12 +111,34 @@ final class FolderSession {
     /** {@link #startOn(ChannelPool, String, Path, Duration, PrintStream, String)} as {@code who}. */
     static Running startOn(ChannelPool pool, String room, Path dir, Duration timeout, PrintStream err,
                            String command, GitIdentity who) throws Exception {
+        return startOn(pool, room, dir, timeout, err, command, who, false);
+    }
+
+    private static Running startOn(ChannelPool pool, String room, Path dir, Duration timeout, PrintStream err,
+                                   String command, GitIdentity who, boolean branchScoped) throws Exception {
         Files.createDirectories(dir);
-        Workspace.Options wo = Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n))
-                .withStateFor(room);
-        Workspace w = Workspace.start(wo, pool);
-        Running running = new Running(w, pool, err, command);
-        running.authors = AuthorRecorder.start(w, wo.agent(), who, pool.next());
+        Workspace.Options wo = Workspace.Options.of(dir, n -> err.println("weft " + command + ": " + n));
+        Running running;
+        if (branchScoped) {
+            BranchWorkspace bw;
+            try {
+                bw = BranchWorkspace.start(wo, pool, who);
+            } catch (GitRepo.NotARepositoryException | BranchWorkspace.DetachedHeadException e) {
+                pool.close();
+                throw new WeftCli.CliFailure("the room is branch-scoped, so " + dir + " must be a clone of its"
+                        + " repository with a branch checked out: " + e.getMessage());
+            }
+            err.println("weft " + command + ": branch-scoped; on branch " + bw.branch());
+            running = new Running(bw.current(), pool, err, command);
+            running.branches = bw;
+            running.authors = AuthorRecorder.start(bw, wo.agent(), who, pool.next());
+        } else {
+            wo = wo.withStateFor(room);
+            Workspace w = Workspace.start(wo, pool);
+            running = new Running(w, pool, err, command);
+            running.authors = AuthorRecorder.start(w, wo.agent(), who, pool.next());
+        }
+        Workspace w = running.workspace;
         long started = System.nanoTime();
         FolderScanner.Scan scan = awaitWithProgress(w.firstPass(), timeout, running, err, command, "scanning");
         err.println("weft " + command + ": " + scan.shared().size() + " local files to share, "
@@ -112,7 +147,8 @@ final class FolderSession {
             err.println("  " + line);
         }
         int files = awaitWithProgress(w.settled(), timeout, running, err, command, "syncing");
-        while (!w.awaitAllAcked(Duration.ofSeconds(2))) {
+        while (!w.awaitAllAcked(Duration.ofSeconds(2))
+                || (running.branches != null && !running.branches.awaitLogged(Duration.ofSeconds(2)))) {
             if (System.nanoTime() - started > timeout.toNanos()) {
                 running.stop();
                 throw new WeftCli.CliFailure("the relay did not acknowledge every file within "
@@ -157,6 +193,8 @@ final class FolderSession {
         int files;
         /** Writes this peer's identity and deletions to the room ({@code docs/git.md}). */
         AuthorRecorder authors;
+        /** A branch-scoped peer's controller (then {@link #workspace} is its first branch's engine), or null. */
+        BranchWorkspace branches;
         private final CountDownLatch stopped = new CountDownLatch(1);
 
         Running(Workspace workspace, ChannelPool pool, PrintStream err, String command) {
@@ -168,7 +206,8 @@ final class FolderSession {
 
         /** Takes in the last disk changes, waits for their acknowledgement, closes. Returns true if all acked. */
         boolean stop() throws InterruptedException {
-            boolean acked = workspace.close(Duration.ofSeconds(20));
+            boolean acked = branches != null ? branches.close(Duration.ofSeconds(20))
+                    : workspace.close(Duration.ofSeconds(20));
             if (authors != null) {
                 acked &= authors.close(Duration.ofSeconds(5));
             }

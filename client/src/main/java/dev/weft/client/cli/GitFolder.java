@@ -3,10 +3,10 @@ package dev.weft.client.cli;
 import dev.weft.client.git.Attribution;
 import dev.weft.client.git.AuthorLog;
 import dev.weft.client.git.GitIdentity;
+import dev.weft.client.git.GitRepo;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.workspace.tree.FileKind;
 import dev.weft.client.workspace.tree.ResolvedFile;
-import dev.weft.client.workspace.tree.TreeNames;
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.IdRun;
 import java.io.IOException;
@@ -30,14 +30,17 @@ final class GitFolder implements AutoCloseable {
     final Duration timeout;
     final AuthorLog log;
     final Map<String, ResolvedFile> files;
+    /** Where the folder's documents are (in a branch-scoped room: the working copy's branch's). */
+    final RoomTree.Namespace namespace;
 
     private GitFolder(Path root, RelaySession session, Duration timeout, AuthorLog log,
-                      Map<String, ResolvedFile> files) {
+                      Map<String, ResolvedFile> files, RoomTree.Namespace namespace) {
         this.root = root;
         this.session = session;
         this.timeout = timeout;
         this.log = log;
         this.files = files;
+        this.namespace = namespace;
     }
 
     /** Writes the link a folder peer uses into {@code <dir>/.weft/link}, readable by the owner only. */
@@ -77,13 +80,26 @@ final class GitFolder implements AutoCloseable {
             if (!RoomTree.isFolder(session)) {
                 throw new WeftCli.CliFailure("the room of " + root + " holds no shared folder");
             }
-            Map<String, ResolvedFile> files = RoomTree.files(session, timeout);
+            RoomTree.Namespace ns = RoomTree.Namespace.of(session,
+                    RoomTree.isBranchScoped(session) ? checkedOutBranch(root) : null);
+            Map<String, ResolvedFile> files = RoomTree.files(session, ns, timeout);
             AuthorLog log = AuthorLog.parse(session.welcome.docNames().contains(AuthorLog.DOC)
                     ? RoomTree.read(session, AuthorLog.DOC, timeout) : "");
-            return new GitFolder(root, session, timeout, log, files);
-        } catch (RuntimeException | InterruptedException e) {
+            return new GitFolder(root, session, timeout, log, files, ns);
+        } catch (RuntimeException | InterruptedException | IOException e) {
             session.close();
             throw e;
+        }
+    }
+
+    /** The branch checked out at {@code root}, whose namespace a branch-scoped room's commands read. */
+    private static String checkedOutBranch(Path root) throws IOException {
+        try (GitRepo repo = GitRepo.open(root)) {
+            String b = repo.branch();
+            if (b == null) {
+                throw new WeftCli.CliFailure(root + ": HEAD is detached, so no branch of the room applies");
+            }
+            return b;
         }
     }
 
@@ -92,7 +108,7 @@ final class GitFolder implements AutoCloseable {
         if (f.kind() != FileKind.TEXT) {
             throw new WeftCli.CliFailure("'" + f.path() + "' is a binary file: no authorship by character");
         }
-        return RoomTree.query(session, TreeNames.textDoc(f.fileId()), timeout, TextDocument::runs);
+        return RoomTree.query(session, namespace.textPrefix() + f.fileId(), timeout, TextDocument::runs);
     }
 
     /** Attribution of a text file against {@code head} ({@code ""} if HEAD lacks it). */

@@ -30,7 +30,8 @@ final class LsCommand {
                 expanded.add("true");
             }
         }
-        this.args = Args.parse(expanded, Set.of("relay", "room", "secret", "link", "timeout", "long"));
+        this.args = Args.parse(expanded, Set.of("relay", "room", "secret", "link", "timeout", "long",
+                "branch"));
     }
 
     int run(PrintStream out) throws Exception {
@@ -45,7 +46,8 @@ final class LsCommand {
                 }
                 return 0;
             }
-            for (Map.Entry<String, ResolvedFile> e : RoomTree.files(session, timeout).entrySet()) {
+            RoomTree.Namespace ns = RoomTree.Namespace.of(session, args.optional("branch"));
+            for (Map.Entry<String, ResolvedFile> e : RoomTree.files(session, ns, timeout).entrySet()) {
                 ResolvedFile f = e.getValue();
                 out.println(args.has("long") ? f.kind().name().toLowerCase() + "\t" + f.fileId() + "\t" + e.getKey()
                         : e.getKey());

@@ -15,21 +15,68 @@ final class RoomTree {
     private RoomTree() {
     }
 
-    /** True if the room holds a shared folder. */
+    /**
+     * Where a folder's documents are: the room's own ({@link TreeNames#TREE}) or, in a branch-scoped room
+     * ({@code docs/git.md}, "Branches"), one branch's namespace. Immutable.
+     */
+    record Namespace(String tree, String textPrefix) {
+        static final Namespace ROOM = new Namespace(TreeNames.TREE, TreeNames.TEXT_PREFIX);
+
+        static Namespace ofBranch(String branch) {
+            return new Namespace(TreeNames.branchTree(branch), TreeNames.branchTextPrefix(branch));
+        }
+
+        /**
+         * The namespace to read: {@code branch}'s in a branch-scoped room, the room's otherwise.
+         *
+         * @throws WeftCli.CliFailure if the room is branch-scoped and no branch was given
+         */
+        static Namespace of(RelaySession session, String branch) {
+            if (!isBranchScoped(session)) {
+                return ROOM;
+            }
+            if (branch == null) {
+                throw new WeftCli.CliFailure("the room is branch-scoped: say which branch (--branch NAME)");
+            }
+            return ofBranch(branch);
+        }
+    }
+
+    /** True if the room holds a shared folder (in its own namespace or in branches). */
     static boolean isFolder(RelaySession session) {
-        return session.welcome.docNames().contains(TreeNames.TREE);
+        return session.welcome.docNames().contains(TreeNames.TREE) || isBranchScoped(session);
+    }
+
+    /** True if the room's folders are per git branch ({@code docs/git.md}, "Branches"). */
+    static boolean isBranchScoped(RelaySession session) {
+        return session.welcome.docNames().contains(TreeNames.BRANCHES);
     }
 
     /** The room's live files by path. */
     static Map<String, ResolvedFile> files(RelaySession session, Duration timeout) throws InterruptedException {
-        String text = read(session, TreeNames.TREE, timeout);
+        return files(session, Namespace.ROOM, timeout);
+    }
+
+    /** The live files of namespace {@code ns} by path (none if nobody shared that namespace). */
+    static Map<String, ResolvedFile> files(RelaySession session, Namespace ns, Duration timeout)
+            throws InterruptedException {
+        if (!session.welcome.docNames().contains(ns.tree())) {
+            return Map.of();
+        }
+        String text = read(session, ns.tree(), timeout);
         return TreeResolver.resolve(text).byPath();
     }
 
     /** The bytes of the file at {@code path}. */
     static byte[] content(RelaySession session, ResolvedFile f, Duration timeout) throws InterruptedException {
+        return content(session, Namespace.ROOM, f, timeout);
+    }
+
+    /** The bytes of namespace {@code ns}'s file {@code f}. */
+    static byte[] content(RelaySession session, Namespace ns, ResolvedFile f, Duration timeout)
+            throws InterruptedException {
         if (f.kind() == dev.weft.client.workspace.tree.FileKind.TEXT) {
-            return read(session, TreeNames.textDoc(f.fileId()), timeout)
+            return read(session, ns.textPrefix() + f.fileId(), timeout)
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         if (f.blob() == null) {

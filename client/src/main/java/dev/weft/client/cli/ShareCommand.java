@@ -20,10 +20,14 @@ import java.util.Set;
 final class ShareCommand {
     private final Args args;
     private final Path dir;
+    /** {@code --branches}: branch-scoped sessions ({@code docs/git.md}, "Branches"). */
+    private final boolean branches;
 
     ShareCommand(List<String> argv) {
         List<String> opts = new ArrayList<>();
-        this.dir = FolderSession.directory(FolderSession.positional(argv, opts), "share");
+        List<String> rest = new ArrayList<>(argv);
+        this.branches = rest.remove("--branches");
+        this.dir = FolderSession.directory(FolderSession.positional(rest, opts), "share");
         this.args = Args.parse(opts, Set.of("relay", "timeout", "name", "email"));
     }
 
@@ -38,7 +42,7 @@ final class ShareCommand {
         InviteLink readOnly = new InviteLink(relay, room.room(), room.readOnlySecret());
         err.println("weft share: room " + room.room() + " created; sharing " + dir);
         FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "share",
-                GitFolder.identity(dir, args));
+                GitFolder.identity(dir, args), branches);
         JsonObject json = new JsonObject();
         json.addProperty("room", room.room());
         json.addProperty("secret", room.secret());

@@ -27,24 +27,26 @@ public final class WeftCli {
               type --relay URL --room ID --secret S --doc NAME --trace FILE.json[.gz] [--rate N] [--timeout SECONDS]
                   type a sequential trace's patches as local edits (N patches/s; default as fast as possible),
                   survive relay restarts, exit 0 once every edit is acknowledged as durable
-              share DIR --relay URL [--timeout SECONDS]
+              share DIR --relay URL [--branches] [--timeout SECONDS]
                   create a room, share every file under DIR (minus .gitignore/.weftignore rules and secrets), print
                   {"room","secret","readOnlySecret","link","readOnlyLink"} once durable, mirror DIR <-> room until
-                  SIGINT/SIGTERM
+                  SIGINT/SIGTERM. --branches (DIR in a git work tree): peers co-edit live only with peers on the
+                  same branch, and follow git checkout/switch (docs/git.md, "Branches")
               join --link LINK DIR [--timeout SECONDS]
                   write the room's files into DIR (a different local file is kept as NAME.weft-local), print
-                  {"synced":true,"files":N} once in sync, mirror until SIGINT/SIGTERM
+                  {"synced":true,"files":N} once in sync, mirror until SIGINT/SIGTERM. A branch-scoped room needs
+                  DIR to be a clone of the repository; DIR then syncs the branch it has checked out
               share DIR --lan [--peer HOST:PORT,…] [--port N] [--bind ADDR] [--discovery on|off]
               join --lan LINK DIR [same options]
                   the same folder peer with no relay: peers on the local network find each other by mDNS (or
                   --peer), authenticate with the room secret and sync directly (LINK is weft://lan?…)
-              ls --link LINK [--long]   list the room's paths;   ls DIR   what sharing DIR would share and leave out
+              ls --link LINK [--long] [--branch B]   list the room's paths (of branch B in a branch-scoped room);   ls DIR   what sharing DIR would share and leave out
               blame DIR/FILE     per line: number TAB authors of its uncommitted characters (or -) TAB the line
               stage --mine DIR   put exactly your changes (vs HEAD) into the git index
               commit DIR -m MSG  commit the index with Co-authored-by trailers for the others whose changes it holds
                   (blame/stage/commit use the room of the folder peer running in DIR; docs/git.md)
               share/join/stage/commit accept --name N --email E (default: git config user.name/user.email).
-              cat --doc PATH resolves a shared folder's path as well as a document name.
+              cat --doc PATH [--branch B] resolves a shared folder's path as well as a document name.
               --link weft://join?… may replace --relay, --room and --secret.
               --relay URL1,URL2,… (nodes of one relay cluster): the first is tried first; a lost or failed connection
               moves to the next.

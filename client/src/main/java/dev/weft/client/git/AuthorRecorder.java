@@ -47,11 +47,23 @@ public final class AuthorRecorder implements AutoCloseable {
      */
     public static AuthorRecorder start(Workspace workspace, long workspaceAgent, GitIdentity who,
                                        SyncChannel channel) {
+        return start(workspace::addLocalDeletionListener, workspaceAgent, who, channel);
+    }
+
+    /** Starts recording for a branch-scoped peer: its deletions in every branch's workspace. */
+    public static AuthorRecorder start(BranchWorkspace workspace, long workspaceAgent, GitIdentity who,
+                                       SyncChannel channel) {
+        return start(workspace::addLocalDeletionListener, workspaceAgent, who, channel);
+    }
+
+    private static AuthorRecorder start(java.util.function.Consumer<Workspace.LocalDeletionListener> register,
+                                        long workspaceAgent, GitIdentity who, SyncChannel channel) {
         long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
         SharedDocument doc = SharedDocument.open(channel, AuthorLog.DOC, new TextDocument(agent));
         long session = Workspace.sessionOf(workspaceAgent);
         AuthorRecorder r = new AuthorRecorder(doc, session);
-        r.addWorkspace(workspace, workspaceAgent, who);
+        r.append(AuthorLog.sessionLine(session, who));
+        register.accept((fileId, ids) -> r.recordDeletion(session, fileId, ids));
         r.timer.scheduleWithFixedDelay(r::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         return r;
     }

@@ -78,13 +78,48 @@ public final class GitRepo implements AutoCloseable {
 
     /** HEAD's text of {@code path} (UTF-8), or null if HEAD has no such file (or there is no commit yet). */
     public String headText(String path) throws IOException {
+        byte[] bytes = headBytes(path);
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** HEAD's bytes of the file {@code path}, or null if HEAD has no such file (or there is no commit yet). */
+    public byte[] headBytes(String path) throws IOException {
         ObjectId tree = repo.resolve(Constants.HEAD + "^{tree}");
         if (tree == null) {
             return null;
         }
         try (TreeWalk w = TreeWalk.forPath(repo, path, tree)) {
-            return w == null ? null : read(w.getObjectId(0));
+            if (w == null || (w.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
+                return null;
+            }
+            return repo.open(w.getObjectId(0), Constants.OBJ_BLOB).getBytes();
         }
+    }
+
+    /** Forgets what JGit cached of the refs, so the next reads see a HEAD another program just moved. */
+    public void refreshRefs() {
+        repo.getRefDatabase().refresh();
+    }
+
+    /** HEAD's commit id (40 hex digits), or null before the first commit. */
+    public String headCommit() throws IOException {
+        ObjectId id = repo.resolve(Constants.HEAD);
+        return id == null ? null : id.getName();
+    }
+
+    /** This work tree's git directory (for a linked worktree, its own: HEAD and index are there). */
+    public Path gitDir() {
+        return repo.getDirectory().toPath();
+    }
+
+    /** The directory holding the refs shared by every worktree of the repository. */
+    public Path commonDir() {
+        return repo.getCommonDirectory().toPath();
+    }
+
+    /** The index file. */
+    public Path indexFile() {
+        return repo.getIndexFile().toPath();
     }
 
     /** The index's text of {@code path}, or null if the index has no such entry. */

@@ -65,10 +65,11 @@ public final class Workspace implements AutoCloseable {
     public static final long DEFAULT_MAX_FILE_BYTES = 4L << 20;
 
     /**
-     * Engine settings. Immutable.
+     * Engine settings. Immutable (the counter and the callbacks are shared objects).
      *
      * @param root           the shared directory
-     * @param agent          this peer's agent id (random 53-bit) for every replica and tree event
+     * @param agent          this peer's agent id (random 53-bit); its high bits are the session of every replica
+     *                       ({@link #sessionOf}) and it signs every tree event
      * @param maxFileBytes   larger files are listed as not shared
      * @param pollInterval   full rescan period (the fallback when file-system events are missed)
      * @param rules          fresh ignore rules for each scan
@@ -76,39 +77,86 @@ public final class Workspace implements AutoCloseable {
      * @param watch          whether to use the platform's file-system events (else polling only)
      * @param stateDir       where to remember bases across restarts ({@link SyncState}), or null for nowhere
      * @param treeDoc        the room document holding this root's tree log ({@link TreeNames#TREE}, or another
-     *                       root's tree of a multi-root share, {@link TreeNames#rootTree(int)})
+     *                       root's tree of a multi-root share, {@link TreeNames#rootTree(int)}, or a branch's,
+     *                       {@link TreeNames#branchTree(String)})
+     * @param textPrefix     prefix of the text files' documents ({@link TreeNames#TEXT_PREFIX}, or a branch's)
+     * @param replicas       counts the replicas opened with this agent's session; engines that follow one another
+     *                       on overlapping documents (branch switches) share one, so no agent is used twice
+     * @param gate           says when the disk may be read as edits ({@link DiskGate}), or null for always
+     * @param baseline       a path's clean bytes (e.g. git HEAD's), or null: a local file equal to them is
+     *                       replaced by the room's version without being kept aside; null function for none
      */
     public record Options(java.nio.file.Path root, long agent, long maxFileBytes, Duration pollInterval,
                           Supplier<IgnoreRules> rules, Consumer<String> notices, boolean watch,
-                          java.nio.file.Path stateDir, String treeDoc) {
+                          java.nio.file.Path stateDir, String treeDoc, String textPrefix,
+                          java.util.concurrent.atomic.AtomicLong replicas, DiskGate gate,
+                          java.util.function.Function<String, byte[]> baseline) {
         public static Options of(java.nio.file.Path root, Consumer<String> notices) {
             long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
             java.nio.file.Path r = root.toAbsolutePath().normalize();
             return new Options(r, agent, DEFAULT_MAX_FILE_BYTES, Duration.ofSeconds(1), () -> IgnoreRules.load(r),
-                    notices, true, null, TreeNames.TREE);
+                    notices, true, null, TreeNames.TREE, TreeNames.TEXT_PREFIX,
+                    new java.util.concurrent.atomic.AtomicLong(), null, null);
         }
 
         public Options withRules(Supplier<IgnoreRules> rules) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc,
+                    textPrefix, replicas, gate, baseline);
         }
 
         public Options withPolling(Duration pollInterval, boolean watch) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc,
+                    textPrefix, replicas, gate, baseline);
         }
 
         public Options withAgent(long agent) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, treeDoc,
+                    textPrefix, replicas, gate, baseline);
         }
 
         /** Remembers bases under {@code <root>/.weft/state/<room>/} (never shared: {@code .weft} is excluded). */
         public Options withStateFor(String room) {
             return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch,
-                    root.resolve(".weft").resolve("state").resolve(room), treeDoc);
+                    root.resolve(".weft").resolve("state").resolve(room), treeDoc, textPrefix, replicas, gate,
+                    baseline);
         }
 
         /** Uses {@code name} as the tree log document (one per root of a multi-root share). */
         public Options withTreeDocument(String name) {
-            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, name);
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, stateDir, name,
+                    textPrefix, replicas, gate, baseline);
+        }
+
+        /**
+         * Mirrors one namespace of the room (a git branch's, {@code docs/git.md}, "Branches"): its tree log, its
+         * text documents, the gate that keeps git's own rewrites from being read as edits, and the clean text
+         * of each path. Remembers no state across runs (a branch's files are found again from git).
+         */
+        public Options inNamespace(String treeDoc, String textPrefix, DiskGate gate,
+                                   java.util.function.Function<String, byte[]> baseline) {
+            return new Options(root, agent, maxFileBytes, pollInterval, rules, notices, watch, null, treeDoc,
+                    textPrefix, replicas, gate, baseline);
+        }
+    }
+
+    /**
+     * When the disk may be read as edits. Another program (git checking out a branch) may rewrite many files at
+     * once; what it writes must never be taken in as edits. A pass asks {@link #open()} first and skips (retrying
+     * soon) when it returns null; after reading a file, and before publishing what it read, it asks
+     * {@link #stillOpen(Object)} with that token and abandons the pass if the answer is false. Any thread.
+     */
+    public interface DiskGate {
+        /** A token for the current state of the other program, or null while the disk must not be read. */
+        Object open();
+
+        /** True if nothing happened since {@code token} was given (so what was read since is the user's). */
+        boolean stillOpen(Object token);
+    }
+
+    /** The gate closed during a pass: the pass stops, nothing read after the closing is published. */
+    private static final class GateClosedException extends RuntimeException {
+        GateClosedException() {
+            super("the disk gate closed during the pass", null, false, false);
         }
     }
 
@@ -119,8 +167,6 @@ public final class Workspace implements AutoCloseable {
 
     /** Low bits of a replica's agent that count replicas within one run ({@link #sessionOf}). */
     public static final int AGENT_COUNTER_BITS = 20;
-    /** Replicas opened so far in this run. */
-    private final java.util.concurrent.atomic.AtomicLong agentCounter = new java.util.concurrent.atomic.AtomicLong();
     /** Told about local deletions; any thread adds. */
     private final List<LocalDeletionListener> deletionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Told about room renames and deletes of files open in an editor, and local copies kept aside; any thread adds. */
@@ -181,6 +227,8 @@ public final class Workspace implements AutoCloseable {
     private SyncChannel.Hold passHold;
     /** How long the last pass took (nanos): the next one waits at least that long (see {@link #requestPass}). */
     private volatile long lastPassNanos;
+    /** The gate's token for the running pass ({@link #checkGate}). */
+    private Object gateToken;
     /** A one-line account of the last pass for progress reports (any thread reads it). */
     private volatile String progress = "starting";
 
@@ -202,7 +250,8 @@ public final class Workspace implements AutoCloseable {
         this.state = options.stateDir() == null ? null : new SyncState(options.stateDir());
         this.previous = state == null ? Map.of() : state.load();
         saved.putAll(previous);
-        this.treeReplica = new TextDocument(options.agent());
+        // A fresh agent, not options.agent(): a branch's tree is opened again when its peer returns to the branch.
+        this.treeReplica = new TextDocument(newAgent());
         this.treeDoc = SharedDocument.open(channels.next(), options.treeDoc(), treeReplica, engine);
         written.add(treeDoc);
         treeDoc.addRemoteChangeListener(changes -> {
@@ -341,6 +390,22 @@ public final class Workspace implements AutoCloseable {
         }, engine);
     }
 
+    /** The paths of the files this peer has on disk for the room (mirrored or open in an editor), sorted. */
+    public CompletableFuture<List<String>> localPaths() {
+        return CompletableFuture.supplyAsync(() -> tracked.values().stream()
+                .filter(t -> t.ownership == FileOwnership.MIRRORED || t.ownership == FileOwnership.EDITOR)
+                .map(t -> t.path).sorted().toList(), engine);
+    }
+
+    /** This peer's replica text of the room's text file at {@code path}, or null if it has none there. */
+    public CompletableFuture<String> replicaText(String path) {
+        return CompletableFuture.supplyAsync(() -> {
+            ResolvedFile f = resolve().byPath().get(path);
+            TrackedFile t = f == null ? null : tracked.get(f.fileId());
+            return t == null || t.replica == null ? null : t.replica.getText();
+        }, engine);
+    }
+
     /** Ends an editor lease: the disk becomes the base again and the replica's text is written if they differ. */
     void closeLease(String fileId) {
         engine.execute(() -> {
@@ -381,20 +446,58 @@ public final class Workspace implements AutoCloseable {
      * @return true if everything local was acknowledged
      */
     public boolean close(Duration ackTimeout) throws InterruptedException {
+        return stop(ackTimeout, true, null);
+    }
+
+    /**
+     * Stops mirroring <em>without</em> reading the disk again (another program has rewritten it: a git checkout,
+     * {@code docs/git.md}, "Branches"), waits (bounded by {@code ackTimeout}) until the relay acknowledged every
+     * local change taken in before, and closes the documents. Nothing is written to the disk after this starts.
+     *
+     * @return true if everything local was acknowledged
+     */
+    public boolean detach(Duration ackTimeout) throws InterruptedException {
+        return stop(ackTimeout, false, null);
+    }
+
+    /**
+     * {@link #detach(Duration)} that does not give up: while the relay has not acknowledged everything (offline),
+     * runs {@code stillWaiting} every {@code ackTimeout} and waits on; the documents are closed only then, so
+     * nothing taken in is lost. Interrupting the caller stops the wait (the documents stay open).
+     */
+    public void detach(Duration ackTimeout, Runnable stillWaiting) throws InterruptedException {
+        stop(ackTimeout, false, Objects.requireNonNull(stillWaiting, "stillWaiting"));
+    }
+
+    private boolean stop(Duration ackTimeout, boolean lastPass, Runnable stillWaiting) throws InterruptedException {
         if (closed) {
             return true;
         }
         if (watcher != null) {
             watcher.close();
         }
-        try {
-            sync().get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "last pass before closing failed", e);
+        if (lastPass) {
+            try {
+                sync().get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "last pass before closing failed", e);
+            }
+        } else {
+            try {
+                engine.submit(() -> {
+                    closed = true;   // on the engine: no pass runs after this point
+                }).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.log(Level.WARNING, "stopping the engine failed", e);
+            }
         }
         closed = true;
         timer.shutdownNow();
         boolean acked = awaitAllAcked(ackTimeout);
+        while (!acked && stillWaiting != null) {
+            stillWaiting.run();
+            acked = awaitAllAcked(ackTimeout);
+        }
         if (state != null) {
             try {
                 engine.submit(this::saveState).get(10, TimeUnit.SECONDS);
@@ -450,6 +553,11 @@ public final class Workspace implements AutoCloseable {
         if (closed || !treeDoc.firstSync().isDone()) {
             return;
         }
+        gateToken = options.gate() == null ? Boolean.TRUE : options.gate().open();
+        if (gateToken == null) {
+            retryLater();
+            return;
+        }
         inPass = true;
         try {
             passHeld();
@@ -493,6 +601,8 @@ public final class Workspace implements AutoCloseable {
             if (state != null && System.nanoTime() - lastSaveNanos > SAVE_INTERVAL_NANOS) {
                 saveState();
             }
+        } catch (GateClosedException e) {
+            retryLater();   // what was read after the gate closed was not published; the next pass reads again
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "workspace pass failed; retrying on the next one", e);
             options.notices().accept("error while mirroring: " + e);
@@ -552,6 +662,25 @@ public final class Workspace implements AutoCloseable {
             entries.forEach(e -> saved.put(e.fileId(), e));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not save the sync state", e);
+        }
+    }
+
+    /** Asks for a pass after the gate had no answer yet (a pass requested meanwhile coalesces with it). */
+    private void retryLater() {
+        try {
+            timer.schedule(this::requestPass, 100, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /**
+     * Throws {@link GateClosedException} if the gate closed since this pass began: called after reading the disk
+     * and before publishing what was read, so nothing another program wrote meanwhile becomes an edit.
+     */
+    private void checkGate() {
+        if (options.gate() != null && !options.gate().stillOpen(gateToken)) {
+            throw new GateClosedException();
         }
     }
 
@@ -615,6 +744,7 @@ public final class Workspace implements AutoCloseable {
             }
         }
         boolean ro = readOnly();
+        Set<String> deletedPaths = deletedPaths(res);
         for (Map.Entry<String, DiskStamp> e : scan.shared().entrySet()) {
             String path = e.getKey();
             if (byPath.containsKey(path) || wanted.contains(PathValidator.caseFoldKey(path))) {
@@ -626,6 +756,12 @@ public final class Workspace implements AutoCloseable {
             }
             byte[] bytes = disk.read(path);
             if (bytes == null) {
+                continue;
+            }
+            checkGate();
+            if (deletedPaths.contains(path) && isBaseline(path, bytes)) {
+                // Clean (as checked out) where the room deleted the file: the deletion stands (docs/git.md).
+                disk.delete(path);
                 continue;
             }
             TrackedFile moved = findMoved(missing, bytes);
@@ -653,10 +789,27 @@ public final class Workspace implements AutoCloseable {
                 readOnlyNotice(t.path);
                 continue;
             }
+            checkGate();
             emit(TreeEvent.delete(t.fileId, nextLamport(), options.agent(),
                     t.replica == null ? null : t.replica.version()));
             forget(t);
         }
+    }
+
+    /** With a {@link Options#baseline()}: the last paths of the room's deleted files; else empty. */
+    private Set<String> deletedPaths(TreeResolver.Resolution res) {
+        if (options.baseline() == null) {
+            return Set.of();
+        }
+        Set<String> out = new HashSet<>();
+        for (String id : res.deletes().keySet()) {
+            String p = res.lastPaths().get(id);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        out.removeAll(res.byPath().keySet());
+        return out;
     }
 
     /** A tracked file whose last known content equals {@code bytes}: a rename or move done outside. */
@@ -720,6 +873,7 @@ public final class Workspace implements AutoCloseable {
             return;
         }
         String hash = sha256(bytes);
+        checkGate();
         t.stamp = DiskStamp.read(disk.root().resolve(t.path));
         if (!hash.equals(t.blobHash)) {
             if (readOnly()) {
@@ -747,6 +901,9 @@ public final class Workspace implements AutoCloseable {
             return; // gone: the next scan reports it missing
         }
         String diskText = DiskIo.decodeText(bytes);
+        if (!Objects.equals(diskText, t.base)) {
+            checkGate();
+        }
         if (diskText == null) {
             turnBinary(t, bytes, before);
             return;
@@ -935,7 +1092,7 @@ public final class Workspace implements AutoCloseable {
         if (local != null && java.util.Arrays.equals(local, content)) {
             stamp = DiskStamp.read(disk.root().resolve(f.path()));
         } else {
-            if (local != null) {
+            if (local != null && !isBaseline(f.path(), local)) {
                 String aside = disk.moveAside(f.path());
                 options.notices().accept("'" + f.path() + "' differed from the room's: your copy is kept as '"
                         + aside + "' (not shared)");
@@ -955,6 +1112,15 @@ public final class Workspace implements AutoCloseable {
             t.blobHash = f.blob();
         }
         t.on(FileOwnership.Event.MATERIALIZED);
+    }
+
+    /** True if {@code bytes} are {@code path}'s clean bytes ({@link Options#baseline()}): nobody's changes. */
+    private boolean isBaseline(String path, byte[] bytes) {
+        if (options.baseline() == null) {
+            return false;
+        }
+        byte[] clean = options.baseline().apply(path);
+        return clean != null && java.util.Arrays.equals(clean, bytes);
     }
 
     /** Basename prefix of a tracked file parked while another file takes its place (excluded as .weft-*.tmp). */
@@ -1097,7 +1263,7 @@ public final class Workspace implements AutoCloseable {
     private void openText(TrackedFile t) {
         holdForPass();
         t.replica = new TextDocument(newAgent());
-        t.doc = SharedDocument.open(channels.next(), TreeNames.textDoc(t.fileId), t.replica, engine);
+        t.doc = SharedDocument.open(channels.next(), options.textPrefix() + t.fileId, t.replica, engine);
         written.add(t.doc);
         t.doc.addRemoteChangeListener(changes -> {
             t.contentDirty = true;
@@ -1219,7 +1385,7 @@ public final class Workspace implements AutoCloseable {
      * never reuse the ids of its earlier replica. The tree replica keeps {@link Options#agent()}.
      */
     private long newAgent() {
-        long n = agentCounter.incrementAndGet();
+        long n = options.replicas().incrementAndGet();
         if (n < (1L << AGENT_COUNTER_BITS)) {
             return (options.agent() & ~((1L << AGENT_COUNTER_BITS) - 1)) | n;
         }

@@ -41,14 +41,7 @@ class GitCollaborationCliTest {
     void twoPeersEditOneLineEachStagesExactlyItsOwnChangesAndTheCommitNamesTheOther() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Files.writeString(home.resolve(".gitconfig"), "");
-        Path a = Files.createDirectories(tmp.resolve("alice"));
-        git(a, "init", "-q");
-        git(a, "config", "user.name", "Alice");
-        git(a, "config", "user.email", "alice@example.com");
-        Files.writeString(a.resolve("notes.txt"), HEAD);
-        Files.writeString(a.resolve(".gitignore"), ".weft/\n");
-        git(a, "add", "-A");
-        git(a, "commit", "-q", "-m", "start");
+        Path a = aliceRepo(tmp.resolve("alice"), HEAD);
         Path b = tmp.resolve("bob");
         git(tmp, "clone", "-q", a.toString(), b.toString());
         git(b, "config", "user.name", "Bob");
@@ -104,6 +97,19 @@ class GitCollaborationCliTest {
                 assertThat(git(a, "status", "--porcelain")).isEmpty();
             }
         }
+    }
+
+    /** Alice's repository at {@code dir}: {@code notes.txt} with {@code notes}, {@code .weft/} ignored, committed. */
+    static Path aliceRepo(Path dir, String notes) throws Exception {
+        Files.createDirectories(dir);
+        git(dir, "init", "-q");
+        git(dir, "config", "user.name", "Alice");
+        git(dir, "config", "user.email", "alice@example.com");
+        Files.writeString(dir.resolve("notes.txt"), notes);
+        Files.writeString(dir.resolve(".gitignore"), ".weft/\n");
+        git(dir, "add", "-A");
+        git(dir, "commit", "-q", "-m", "start");
+        return dir;
     }
 
     /** Waits until the room's authors log has deletion lines from {@code sessions} distinct sessions. */

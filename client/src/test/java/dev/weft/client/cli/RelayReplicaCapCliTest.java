@@ -3,7 +3,7 @@ package dev.weft.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
-import dev.weft.client.relay.RelayProcess;
+import dev.weft.relay.testing.RelayProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,10 +53,10 @@ class RelayReplicaCapCliTest {
         }
         Path home = Files.createDirectories(tmp.resolve("home"));
         try (RelayProcess relay = RelayProcess.start(tmp.resolve("data"),
-                List.of("--max-loaded-docs-per-room", String.valueOf(CAP)))) {
+                "--max-loaded-docs-per-room", String.valueOf(CAP))) {
             String link;
             try (FolderProcess share = FolderProcess.start(tmp.resolve("p-share"), home, "share", dir.toString(),
-                    "--relay", relay.url().toString())) {
+                    "--relay", relay.url())) {
                 link = JsonParser.parseString(share.awaitLine(120)).getAsJsonObject().get("link").getAsString();
                 for (Map.Entry<String, String> f : files.entrySet()) {
                     assertThat(cat(link, f.getKey())).as("%s (seed %d)", f.getKey(), seed).isEqualTo(f.getValue());

@@ -19,4 +19,10 @@ public final class CliFixtures {
     public static String git(Path dir, String... args) throws IOException, InterruptedException {
         return GitRepos.git(dir, args);
     }
+
+    /** Waits up to {@code seconds} for {@code condition}; fails with {@code state} (see {@link Trees#await}). */
+    public static void await(String what, long seconds, java.util.function.BooleanSupplier condition,
+                             java.util.function.Supplier<String> state) throws InterruptedException {
+        Trees.await(what, seconds, condition, state);
+    }
 }

@@ -111,8 +111,7 @@ class EditorConfigsWithDummyServerTest {
   @ParameterizedTest
   @EnumSource(EditorRun.Kind.class)
   void blameIsDrawnPerLineAndStageAndCommitSendTheirArguments(EditorRun.Kind kind) throws Exception {
-    assumeTrue(E2eSupport.installed(kind), kind.executable + " is not installed: skipping (install it with"
-        + " .ci/setup.d/50-editors.sh or apt-get install neovim emacs-nox elpa-eglot)");
+    E2eSupport.assumeInstalled(kind);
     Path dir = E2eSupport.tempDir("dummy-git-" + kind + "-");
     Path link = dir.resolve("link.txt");
     Files.writeString(link, "weft://join?relay=http%3A%2F%2F127.0.0.1%3A7420&room=dummy-room&secret=s3cret");

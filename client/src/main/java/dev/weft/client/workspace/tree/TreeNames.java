@@ -35,6 +35,33 @@ public final class TreeNames {
         return index == 0 ? TREE : TREE + "." + (index + 1);
     }
 
+    /**
+     * The room-wide log of which branch each folder peer is on ({@code docs/git.md}, "Branches"); a room holding
+     * it is branch-scoped: every folder's documents live in the namespace of a git branch.
+     */
+    public static final String BRANCHES = ".weft/branches";
+    /** Prefix of every branch namespace: {@code .weft/b/<hex of the branch name in UTF-8>/}. */
+    public static final String BRANCH_PREFIX = ".weft/b/";
+
+    /** The namespace prefix of {@code branch} (its short name, e.g. {@code feature/x}). */
+    public static String branchNamespace(String branch) {
+        if (branch == null || branch.isEmpty()) {
+            throw new IllegalArgumentException("a branch needs a name");
+        }
+        return BRANCH_PREFIX + java.util.HexFormat.of().formatHex(branch.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)) + "/";
+    }
+
+    /** The tree log of {@code branch}'s namespace. */
+    public static String branchTree(String branch) {
+        return branchNamespace(branch) + "tree";
+    }
+
+    /** The prefix of {@code branch}'s text documents ({@code <namespace>f/<fileId>}). */
+    public static String branchTextPrefix(String branch) {
+        return branchNamespace(branch) + "f/";
+    }
+
     public static String textDoc(String fileId) {
         return TEXT_PREFIX + fileId;
     }
