@@ -219,6 +219,9 @@ public class RelayBench {
             docs.add(clientKind.equals("socketio")
                     ? new SocketIoMember(relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects, connectRetries)
                     : new LeanMember(http, relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects));
+            if (i % CONNECT_WAVE == CONNECT_WAVE - 1) {
+                awaitSynced(docs.subList(i + 1 - CONNECT_WAVE, i + 1), Duration.ofSeconds(30));
+            }
         }
         long setup0 = System.nanoTime();
         while (true) {
@@ -316,6 +319,20 @@ public class RelayBench {
                 "relay_forward_ms"));
         docs.forEach(LoadMember::close);
         return r;
+    }
+
+    /**
+     * Members connect in waves of this many, each wave waiting (bounded) for the previous one to sync: thousands
+     * of WebSocket handshakes at once from one JVM on a loaded 2-core machine made the JDK client drop connections.
+     */
+    static final int CONNECT_WAVE = 50;
+
+    /** Waits until every member of {@code wave} synced or {@code timeout} passed. */
+    static void awaitSynced(List<LoadMember> wave, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !wave.stream().allMatch(LoadMember::synced)) {
+            Thread.sleep(20);
+        }
     }
 
     static long selfCpuNanos() {
