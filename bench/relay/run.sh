@@ -100,7 +100,10 @@ versus() {
     case "$1" in --workers) workers="$2" ;; *) args+=("$1" "$2") ;; esac
     shift 2
   done
-  if [ ! -d "$hp/node_modules/@hocuspocus/server" ]; then (cd "$hp" && npm ci --no-audit --no-fund --loglevel=error >&2); fi
+  if [ ! -d "$hp/node_modules/@hocuspocus/server" ]; then
+    # better-sqlite3 builds from source with node-gyp: point it at the installed Node headers (no download).
+    (cd "$hp" && npm_config_nodedir="${npm_config_nodedir:-/usr}" npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
   echo "bench/relay versus: uptime before: $(uptime)" >&2
   start_relay_unlimited
   weft_json="$(bench load --relay "http://127.0.0.1:$port" --pid "$relay_pid" "${args[@]}")"
