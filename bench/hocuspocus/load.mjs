@@ -134,7 +134,7 @@ async function worker() {
       timers.push(setInterval(tick, period));
     }, Math.max(0, start)));
   });
-  await new Promise((r) => setTimeout(r, go.endAt - Date.now() + 3000));
+  await new Promise((r) => setTimeout(r, go.endAt - Date.now()));
   timers.forEach((t) => clearInterval(t));
   const cpu = process.cpuUsage(cpu0);
   // convergence: every room's members hold the same text, containing every token typed in that room
@@ -143,15 +143,26 @@ async function worker() {
     if (!byRoom.has(m.docName)) byRoom.set(m.docName, []);
     byRoom.get(m.docName).push(m);
   }
-  let converged = 0;
-  for (const ms of byRoom.values()) {
-    const texts = ms.map((m) => m.text.toString());
-    const typed = ms.reduce((s, m) => s + m.seq, 0);
-    const tokens = texts[0].split(";").filter((x) => x).length;
-    if (texts.every((t) => t === texts[0]) && tokens === typed) converged++;
+  const convergedRooms = () => {
+    let converged = 0;
+    for (const ms of byRoom.values()) {
+      const texts = ms.map((m) => m.text.toString());
+      const typed = ms.reduce((s, m) => s + m.seq, 0);
+      const tokens = texts[0].split(";").filter((x) => x).length;
+      if (texts.every((t) => t === texts[0]) && tokens === typed) converged++;
+    }
+    return converged;
+  };
+  const unackedNow = () => members.reduce((s, m) => s + Math.max(0, m.sentUpdates - m.acks), 0);
+  // Drain (as RelayBench waits for acks): a backlogged server still delivers what was typed; up to 120 s.
+  const drainUntil = Date.now() + 120_000;
+  let converged = convergedRooms();
+  while ((converged < byRoom.size || unackedNow() > 0) && Date.now() < drainUntil) {
+    await new Promise((r) => setTimeout(r, 500));
+    converged = convergedRooms();
   }
   stats.closing = true;
-  const unacked = members.reduce((s, m) => s + Math.max(0, m.sentUpdates - m.acks), 0);
+  const unacked = unackedNow();
   members.forEach((m) => m.ws.close());
   process.send({
     kind: "done", latencies: Float64Array.from(stats.latencies), typed: stats.typed,
