@@ -64,7 +64,7 @@ start_cluster() {
     p="$(free_port)"
     mkdir -p "$pg_dir/n$n"
     java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$p" --data "$pg_dir/n$n" --room-create-burst 100000 \
-      --max-connections-per-address 100000 --store "postgresql://127.0.0.1:$pg_port/weft?user=weft" \
+      --max-connections-per-address 100000 --auth-timeout-ms 60000 --store "postgresql://127.0.0.1:$pg_port/weft?user=weft" \
       --redis "redis://127.0.0.1:$redis_port" >"$pg_dir/n$n.log" 2>&1 &
     node_pids+=($!); node_urls+=("http://127.0.0.1:$p")
   done
