@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Relay benchmarks: bench/relay/run.sh fanout|load|ack|coldstart|cluster|versus|all [extra RelayBench options]
+# Relay benchmarks: bench/relay/run.sh fanout|load|ack|coldstart|cluster|versus|pgcommit|all [extra RelayBench options]
 # Starts the relay jar on a free loopback port with a fresh data directory (except coldstart, which starts its
 # own), runs bench/relay/RelayBench.java against it with the sync client jar on the classpath, prints a
 # table on stderr and one JSON line per benchmark on stdout. Builds missing jars with Maven first.
@@ -44,8 +44,8 @@ stop_relay() {
 }
 pg_dir=""; redis_pid=""; node_pids=(); node_urls=()
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-start_cluster() {
-  local pg_bin n p
+start_pg() {
+  local pg_bin
   pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
   if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null; then
     echo "bench/relay cluster: needs Debian's postgresql and redis-server (apt-get install postgresql redis-server)" >&2
@@ -57,6 +57,10 @@ start_cluster() {
   as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U weft -A trust -E UTF8 --no-sync >/dev/null
   as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
   as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U weft weft
+}
+start_cluster() {
+  local n p
+  start_pg
   redis_port="$(free_port)"
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$pg_dir" >"$pg_dir/redis.log" 2>&1 &
   redis_pid=$!
@@ -141,6 +145,11 @@ run_one() {
       bench load --relay "http://127.0.0.1:$port" --pid "$relay_pid" "${@:2}"
       stop_relay ;;
     versus) versus "${@:2}" ;;
+    pgcommit)
+      # one PostgresStore group commit (--docs documents × --per-doc appends), the step cross-node fan-out waits for
+      start_pg
+      java -cp "$relay_jar" "$root/bench/relay/PgCommitBench.java" "postgresql://127.0.0.1:$pg_port/weft?user=weft" "${@:2}"
+      stop_cluster ;;
     fanout|ack)
       start_relay
       bench "$1" --relay "http://127.0.0.1:$port" --pid "$relay_pid" "${@:2}"
@@ -156,7 +165,7 @@ run_one() {
       bench cluster --relays "http://127.0.0.1:$port" --pids "$relay_pid" --label single_node_sqlite "${@:2}" --kill false
       stop_relay
       echo "bench/relay cluster: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2 ;;
-    *) echo "usage: bench/relay/run.sh fanout|load|ack|coldstart|cluster|versus|all [--option value]…" >&2; exit 2 ;;
+    *) echo "usage: bench/relay/run.sh fanout|load|ack|coldstart|cluster|versus|pgcommit|all [--option value]…" >&2; exit 2 ;;
   esac
 }
 
