@@ -51,6 +51,14 @@ import java.util.logging.Logger;
 public class RelayBench {
     /** Updates (ack) sent first and not measured, so the JIT has compiled the hot paths. */
     static final int WARMUP = 40;
+    /*
+     * UNBOUNDED_DEMAND: members request all frames once in onOpen instead of request(1) per frame. JDK 17's
+     * WebSocket fails with InternalError in TransportImpl.acknowledgeReception when request(1) from onOpen races
+     * the first received frame (seen here with 400 members connecting at once on a loaded machine: half of them
+     * lost their connection). Listener calls stay serialised either way.
+     */
+    /** Whether a member's connection error was already printed with its stack trace (once per run). */
+    static final java.util.concurrent.atomic.AtomicBoolean FIRST_ERROR_TRACE = new java.util.concurrent.atomic.AtomicBoolean();
 
     public static void main(String[] argv) throws Exception {
         Logger.getLogger("").setLevel(Level.SEVERE);
@@ -211,6 +219,9 @@ public class RelayBench {
             docs.add(clientKind.equals("socketio")
                     ? new SocketIoMember(relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects, connectRetries)
                     : new LeanMember(http, relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects));
+            if (i % CONNECT_WAVE == CONNECT_WAVE - 1) {
+                awaitSynced(docs.subList(i + 1 - CONNECT_WAVE, i + 1), Duration.ofSeconds(30));
+            }
         }
         long setup0 = System.nanoTime();
         while (true) {
@@ -294,15 +305,34 @@ public class RelayBench {
             trace.write(Path.of(samplesOut), measureFrom);
         }
         if (pid > 0) {
-            r.put("relay_cpu_percent_avg", 100.0 * (cpu1 - cpu0) / 100.0 / wall); // ticks are 1/100 s
+            double relayCpu = 100.0 * (cpu1 - cpu0) / 100.0 / wall; // ticks are 1/100 s
+            double updatesPerSecond = typedMeasured.get() / seconds;
+            r.put("relay_cpu_percent_avg", relayCpu);
+            r.put("updates_per_s", updatesPerSecond);
+            r.put("relay_cpu_percent_per_1000_updates_per_s", relayCpu / (updatesPerSecond / 1000));
             r.put("relay_heap_used_mb_max", heapSamples.stream().mapToLong(a -> a[0]).max().orElse(-1) / 1024.0);
             r.put("relay_rss_mb_max", heapSamples.stream().mapToLong(a -> a[1]).max().orElse(-1) / 1024.0);
         }
         r.put("generator_cpu_percent_avg", 100.0 * (selfCpu1 - selfCpu0) / 1e9 / wall);
+        r.put("load_average_1m", loadAverage());
         r.putAll(histogramSummary(new double[0][], scrapeHistogram(relay, "weft_forward_latency_seconds"),
                 "relay_forward_ms"));
         docs.forEach(LoadMember::close);
         return r;
+    }
+
+    /**
+     * Members connect in waves of this many, each wave waiting (bounded) for the previous one to sync: thousands
+     * of WebSocket handshakes at once from one JVM on a loaded 2-core machine made the JDK client drop connections.
+     */
+    static final int CONNECT_WAVE = 50;
+
+    /** Waits until every member of {@code wave} synced or {@code timeout} passed. */
+    static void awaitSynced(List<LoadMember> wave, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !wave.stream().allMatch(LoadMember::synced)) {
+            Thread.sleep(20);
+        }
     }
 
     static long selfCpuNanos() {
@@ -529,7 +559,7 @@ public class RelayBench {
         @Override
         public void onOpen(java.net.http.WebSocket webSocket) {
             ws = webSocket;
-            webSocket.request(1);
+            webSocket.request(Long.MAX_VALUE); // see UNBOUNDED_DEMAND
         }
 
         @Override
@@ -541,7 +571,6 @@ public class RelayBench {
                 partial.setLength(0);
                 onFrame(frame);
             }
-            webSocket.request(1);
             return null;
         }
 
@@ -653,6 +682,9 @@ public class RelayBench {
             if (!closing) {
                 reconnects.incrementAndGet();
                 System.err.println("load: connection error: " + error);
+                if (FIRST_ERROR_TRACE.compareAndSet(false, true)) {
+                    error.printStackTrace();
+                }
             }
         }
 
@@ -1112,7 +1144,7 @@ public class RelayBench {
             @Override
             public void onOpen(java.net.http.WebSocket webSocket) {
                 ws = webSocket;
-                webSocket.request(1);
+                webSocket.request(Long.MAX_VALUE); // see UNBOUNDED_DEMAND
             }
 
             @Override
@@ -1124,7 +1156,6 @@ public class RelayBench {
                     partial.setLength(0);
                     onFrame(this, frame);
                 }
-                webSocket.request(1);
                 return null;
             }
 

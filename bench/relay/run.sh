@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Relay benchmarks: bench/relay/run.sh fanout|load|ack|coldstart|cluster|all [extra RelayBench options]
+# Relay benchmarks: bench/relay/run.sh fanout|load|ack|coldstart|cluster|versus|pgcommit|all [extra RelayBench options]
 # Starts the relay jar on a free loopback port with a fresh data directory (except coldstart, which starts its
 # own), runs bench/relay/RelayBench.java against it with the sync client jar on the classpath, prints a
 # table on stderr and one JSON line per benchmark on stdout. Builds missing jars with Maven first.
@@ -34,7 +34,9 @@ start_relay() {
   done
   echo "bench/relay: relay did not become healthy; log:" >&2; tail -20 "$data.log" >&2; exit 1
 }
-start_relay_unlimited() { WEFT_RELAY_EXTRA="--max-connections-per-address 100000" start_relay; }
+# Thousands of members connect at once from one generator on a shared machine: no per-address cap, and a
+# Hello deadline (--auth-timeout-ms) long enough that a busy generator is not taken for a silent client.
+start_relay_unlimited() { WEFT_RELAY_EXTRA="--max-connections-per-address 100000 --auth-timeout-ms 60000" start_relay; }
 stop_relay() {
   if [ -n "$relay_pid" ]; then kill "$relay_pid" 2>/dev/null || true; wait "$relay_pid" 2>/dev/null || true; fi
   relay_pid=""
@@ -42,8 +44,8 @@ stop_relay() {
 }
 pg_dir=""; redis_pid=""; node_pids=(); node_urls=()
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-start_cluster() {
-  local pg_bin n p
+start_pg() {
+  local pg_bin
   pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
   if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null; then
     echo "bench/relay cluster: needs Debian's postgresql and redis-server (apt-get install postgresql redis-server)" >&2
@@ -55,6 +57,10 @@ start_cluster() {
   as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U weft -A trust -E UTF8 --no-sync >/dev/null
   as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
   as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U weft weft
+}
+start_cluster() {
+  local n p
+  start_pg
   redis_port="$(free_port)"
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$pg_dir" >"$pg_dir/redis.log" 2>&1 &
   redis_pid=$!
@@ -62,7 +68,7 @@ start_cluster() {
     p="$(free_port)"
     mkdir -p "$pg_dir/n$n"
     java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$p" --data "$pg_dir/n$n" --room-create-burst 100000 \
-      --max-connections-per-address 100000 --store "postgresql://127.0.0.1:$pg_port/weft?user=weft" \
+      --max-connections-per-address 100000 --auth-timeout-ms 60000 --store "postgresql://127.0.0.1:$pg_port/weft?user=weft" \
       --redis "redis://127.0.0.1:$redis_port" >"$pg_dir/n$n.log" 2>&1 &
     node_pids+=($!); node_urls+=("http://127.0.0.1:$p")
   done
@@ -81,14 +87,70 @@ stop_cluster() {
     rm -rf "$pg_dir"; pg_dir=""
   fi
 }
-trap 'stop_relay; stop_cluster' EXIT
+trap 'stop_relay; stop_cluster; stop_hocuspocus' EXIT
+
+# versus: the same load (--clients --rooms --rate --seconds) against the Weft relay (RelayBench lean members, one
+# JVM) and against Hocuspocus 4.x with its SQLite extension (bench/hocuspocus: Yjs clients in --workers Node
+# processes), one after the other in one run; each server is its own process, so client CPU is never server CPU.
+# Prints both JSON lines and a line of Weft/Hocuspocus ratios.
+hp_pid=""; hp_dir=""
+stop_hocuspocus() {
+  if [ -n "$hp_pid" ]; then kill "$hp_pid" 2>/dev/null || true; wait "$hp_pid" 2>/dev/null || true; hp_pid=""; fi
+  if [ -n "$hp_dir" ]; then rm -rf "$hp_dir"; hp_dir=""; fi
+}
+versus() {
+  local hp="$root/bench/hocuspocus" weft_json hp_json args=() workers=2
+  while [ $# -gt 0 ]; do
+    case "$1" in --workers) workers="$2" ;; *) args+=("$1" "$2") ;; esac
+    shift 2
+  done
+  if [ ! -d "$hp/node_modules/@hocuspocus/server" ]; then
+    # better-sqlite3 builds from source with node-gyp: point it at the installed Node headers (no download).
+    (cd "$hp" && npm_config_nodedir="${npm_config_nodedir:-/usr}" npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+  echo "bench/relay versus: uptime before: $(uptime)" >&2
+  start_relay_unlimited
+  weft_json="$(bench load --relay "http://127.0.0.1:$port" --pid "$relay_pid" "${args[@]}")"
+  stop_relay
+  echo "$weft_json"
+  echo "bench/relay versus: uptime between: $(uptime)" >&2
+  hp_dir="$(mktemp -d /tmp/weft-bench-hocuspocus.XXXXXX)"
+  (cd "$hp" && exec node server.mjs "$(free_port)" "$hp_dir/hocuspocus.sqlite" >"$hp_dir/out" 2>&1) &
+  hp_pid=$!
+  for _ in $(seq 1 200); do grep -q '^listening' "$hp_dir/out" 2>/dev/null && break; sleep 0.05; done
+  hp_json="$(cd "$hp" && node load.mjs --url "ws://127.0.0.1:$(awk '/^listening/ {print $2}' "$hp_dir/out")" \
+    --pid "$hp_pid" --workers "$workers" "${args[@]}")"
+  stop_hocuspocus
+  echo "$hp_json"
+  echo "bench/relay versus: uptime after: $(uptime)" >&2
+  python3 - "$weft_json" "$hp_json" <<'PY'
+import json, sys
+w, h = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ratio = lambda a, b: round(a / b, 3) if b else None
+print(json.dumps({"benchmark": "versus_ratios_weft_over_hocuspocus",
+  "fanout_p50": ratio(w["fanout_ms_p50"], h["fanout_ms_p50"]), "fanout_p99": ratio(w["fanout_ms_p99"], h["fanout_ms_p99"]),
+  "cpu_per_1000_updates_per_s": ratio(w["relay_cpu_percent_per_1000_updates_per_s"], h["server_cpu_percent_per_1000_updates_per_s"]),
+  "rss": ratio(w["relay_rss_mb_max"], h["server_rss_mb_max"])}))
+PY
+}
 
 bench() { java -Xmx2g -cp "$client_jar" "$root/bench/relay/RelayBench.java" "$@"; }
 
 run_one() {
   case "$1" in
     coldstart) bench coldstart --jar "$relay_jar" "${@:2}" ;;
-    fanout|ack|load)
+    load)
+      # no per-address connection cap: every member connects from 127.0.0.1
+      start_relay_unlimited
+      bench load --relay "http://127.0.0.1:$port" --pid "$relay_pid" "${@:2}"
+      stop_relay ;;
+    versus) versus "${@:2}" ;;
+    pgcommit)
+      # one PostgresStore group commit (--docs documents × --per-doc appends), the step cross-node fan-out waits for
+      start_pg
+      java -cp "$relay_jar" "$root/bench/relay/PgCommitBench.java" "postgresql://127.0.0.1:$pg_port/weft?user=weft" "${@:2}"
+      stop_cluster ;;
+    fanout|ack)
       start_relay
       bench "$1" --relay "http://127.0.0.1:$port" --pid "$relay_pid" "${@:2}"
       stop_relay ;;
@@ -103,7 +165,7 @@ run_one() {
       bench cluster --relays "http://127.0.0.1:$port" --pids "$relay_pid" --label single_node_sqlite "${@:2}" --kill false
       stop_relay
       echo "bench/relay cluster: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2 ;;
-    *) echo "usage: bench/relay/run.sh fanout|load|ack|coldstart|cluster|all [--option value]…" >&2; exit 2 ;;
+    *) echo "usage: bench/relay/run.sh fanout|load|ack|coldstart|cluster|versus|pgcommit|all [--option value]…" >&2; exit 2 ;;
   esac
 }
 

@@ -17,6 +17,7 @@ import dev.weft.relay.room.RoomRegistry;
 import dev.weft.relay.room.Session;
 import dev.weft.relay.room.TokenBucket;
 import dev.weft.relay.store.StorageHealth;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import java.util.List;
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
 public final class SocketIoTransport {
     private static final Logger LOG = Logger.getLogger(SocketIoTransport.class.getName());
     private static final String SESSION_KEY = "weft.session";
-    private static final String EVENT = "weft";
+    static final String EVENT = "weft";
 
     /** The netty-socketio server; immutable. */
     private final SocketIOServer server;
@@ -94,6 +95,7 @@ public final class SocketIoTransport {
         });
         server = new SocketIOServer(c);
         HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter, storage);
+        SocketIoFrames frames = new SocketIoFrames();
         ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerAddress(), config.authTimeoutMillis(),
                 head -> head.getStore().get(SESSION_KEY));
         server.setPipelineFactory(new SocketIOChannelInitializer() {
@@ -102,10 +104,13 @@ public final class SocketIoTransport {
                 super.addSocketioHandlers(pipeline);
                 pipeline.addAfter(HTTP_ENCODER, "weftHttpRoutes", routes);
                 pipeline.addFirst("weftConnectionGate", gate);
+                pipeline.addAfter("weftConnectionGate", "weftSocketIoFrames", frames);
             }
         });
         server.addConnectListener(client -> {
-            Session s = new Session(new SocketPeer(client, metrics, scheduler, config.slowClientMillis()),
+            Channel channel = client.getTransport() == Transport.WEBSOCKET
+                    ? frames.channelOf(client.getRemoteAddress()) : null;
+            Session s = new Session(new SocketPeer(client, channel, metrics, scheduler, config.slowClientMillis()),
                     new TokenBucket(config.updateRate(), config.updateBurst(), System.nanoTime()), metrics);
             client.set(SESSION_KEY, s);
             metrics.connections.incrementAndGet();

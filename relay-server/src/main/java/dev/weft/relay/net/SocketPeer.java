@@ -1,6 +1,7 @@
 package dev.weft.relay.net;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import io.netty.channel.Channel;
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import dev.weft.relay.log.Log;
 import java.util.logging.Logger;
@@ -31,8 +32,16 @@ final class SocketPeer implements Peer {
     private volatile boolean droppedAsSlow;
     private static final Logger LOG = Logger.getLogger(SocketPeer.class.getName());
 
-    SocketPeer(SocketIOClient client, RelayMetrics metrics, ScheduledExecutorService scheduler, long slowClientMillis) {
+    /**
+     * The client's WebSocket channel, written directly with frames encoded once per message
+     * ({@link SocketIoFrames}); null if it was not found (then netty-socketio's {@code sendEvent} is used); immutable.
+     */
+    private final Channel channel;
+
+    SocketPeer(SocketIOClient client, Channel channel, RelayMetrics metrics, ScheduledExecutorService scheduler,
+               long slowClientMillis) {
         this.client = client;
+        this.channel = channel;
         this.slowClientNanos = TimeUnit.MILLISECONDS.toNanos(slowClientMillis);
         this.metrics = metrics;
         this.scheduler = scheduler;
@@ -46,7 +55,12 @@ final class SocketPeer implements Peer {
         }
         metrics.messagesOut.incrementAndGet();
         metrics.bytesOut.addAndGet(message.bytes());
-        client.sendEvent("weft", message.base64());
+        byte[] frame = channel == null ? null : message.frame(SocketIoFrames::event);
+        if (frame != null && frame.length > 0) {
+            SocketIoFrames.write(channel, frame);
+        } else {
+            client.sendEvent("weft", message.base64());
+        }
     }
 
     /**

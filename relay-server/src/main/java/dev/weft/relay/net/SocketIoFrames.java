@@ -1,0 +1,76 @@
+package dev.weft.relay.net;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Writes relay messages as pre-encoded WebSocket frames, so a message forwarded to n connections is framed once
+ * (netty-socketio's {@code sendEvent} builds a packet and runs Jackson for every recipient: 12 % of the relay's
+ * CPU in a JFR profile of 200 clients typing; docs/benchmarks.md, "Relay vs Hocuspocus").
+ *
+ * <p>The frame is exactly what netty-socketio writes for {@code sendEvent("weft", base64)} on the default
+ * namespace over WebSocket: Engine.IO message {@code 4}, Socket.IO event {@code 2}, then the JSON array
+ * {@code ["weft","<base64>"]} (base64 needs no JSON escaping), one text frame per packet. It is written at the
+ * pipeline's tail like netty-socketio's own frames (its encoder passes frames through), so permessage-deflate and
+ * the frame encoder apply as before.
+ *
+ * <p>As a (sharable) handler it keeps the open channel of each remote address: {@link #channelOf} finds the
+ * channel of a Socket.IO client by the address netty-socketio reports for it. Thread-safe.
+ */
+@ChannelHandler.Sharable
+final class SocketIoFrames extends ChannelInboundHandlerAdapter {
+    /** Open channels by remote address (ip:port is unique among open TCP connections). */
+    private final ConcurrentMap<SocketAddress, Channel> open = new ConcurrentHashMap<>();
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote != null) {
+            open.put(remote, ctx.channel());
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote != null) {
+            open.remove(remote, ctx.channel());
+        }
+        super.channelInactive(ctx);
+    }
+
+    /** The open channel whose remote address is {@code remote}, or null. */
+    Channel channelOf(SocketAddress remote) {
+        return remote == null ? null : open.get(remote);
+    }
+
+    /**
+     * {@code 42["weft","<base64>"]} in ASCII, or an empty array if {@code base64} holds a character outside the
+     * base64 alphabet (never for relay messages: incoming ones were decoded by the strict decoder, outgoing ones
+     * encoded by it; then the caller falls back to netty-socketio, which escapes).
+     */
+    static byte[] event(String base64) {
+        for (int i = 0; i < base64.length(); i++) {
+            char c = base64.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+                    || c == '=')) {
+                return new byte[0];
+            }
+        }
+        return ("42[\"" + SocketIoTransport.EVENT + "\",\"" + base64 + "\"]").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes {@code frame} (from {@link #event}) to {@code channel} as one text frame and flushes. */
+    static void write(Channel channel, byte[] frame) {
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+    }
+}
