@@ -41,7 +41,8 @@ public record RelayConfig(
         boolean acceptDataLoss,
         String store,
         String redis,
-        long clusterPollMillis) {
+        long clusterPollMillis,
+        int rendezvousPort) {
 
     /** True if storage is PostgreSQL ({@code --store postgresql://…}) rather than SQLite in {@link #dataDir()}. */
     public boolean postgres() {
@@ -105,6 +106,8 @@ public record RelayConfig(
         // Empty: no other nodes. Else redis://HOST:PORT, where nodes announce committed updates to each other.
         DEFAULTS.put("redis", "");
         DEFAULTS.put("cluster-poll-ms", "1000");
+        // UDP port (on --host) of the rendezvous for direct peer connections; 0: any free port, -1: none.
+        DEFAULTS.put("rendezvous-port", "0");
     }
 
     /** The configuration with every default. */
@@ -181,7 +184,8 @@ public record RelayConfig(
                 bool(values, "accept-data-loss"),
                 storeUrl(values.get("store").trim()),
                 redisUrl(values.get("redis").trim()),
-                longIn(values, "cluster-poll-ms", 50, 3_600_000));
+                longIn(values, "cluster-poll-ms", 50, 3_600_000),
+                intIn(values, "rendezvous-port", -1, 65535));
     }
 
     private static String storeUrl(String v) {
