@@ -20,8 +20,11 @@ import java.util.Set;
 final class ShareCommand {
     private final Args args;
     private final Path dir;
+    /** True with --direct: direct links beside the relay. */
+    private final boolean direct;
 
-    ShareCommand(List<String> argv) {
+    ShareCommand(List<String> argv, boolean direct) {
+        this.direct = direct;
         List<String> opts = new ArrayList<>();
         this.dir = FolderSession.directory(FolderSession.positional(argv, opts), "share");
         this.args = Args.parse(opts, Set.of("relay", "timeout", "name", "email"));
@@ -37,7 +40,7 @@ final class ShareCommand {
         InviteLink link = new InviteLink(relay, room.room(), room.secret());
         InviteLink readOnly = new InviteLink(relay, room.room(), room.readOnlySecret());
         err.println("weft share: room " + room.room() + " created; sharing " + dir);
-        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "share",
+        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "share", direct,
                 GitFolder.identity(dir, args));
         JsonObject json = new JsonObject();
         json.addProperty("room", room.room());
