@@ -74,12 +74,16 @@ class DirectNatNetnsTest {
                 typeConcurrently(a, b, 150, "a2", "b2");
                 awaitState(a, s -> s.get("direct").getAsInt() == 0, 30);
                 awaitState(b, s -> s.get("direct").getAsInt() == 0, 30);
+                awaitConvergence(a, b);
+                // What was typed while the dead link was still thought up came back by the resync; from now on
+                // the relay forwards.
+                typeConcurrently(a, b, 20, "a3", "b3");
                 String sha = awaitConvergence(a, b);
                 assertThat(Long.parseLong(a.command("metric weft_updates_forwarded_total")))
                         .as("after the fallback the relay forwards").isGreaterThan(forwarded0);
                 assertThat(a.command("durable")).isEqualTo("ok");
                 assertThat(b.command("durable")).isEqualTo("ok");
-                assertEveryTokenOnce(a.command("text"), List.of("a1", "b1", "a2", "b2"), 150);
+                assertEveryTokenOnce(a.command("text"), List.of("a1", "b1", "a2", "b2"), List.of("a3", "b3"));
                 assertThat(a.command("relaycopy")).as("the relay's durable copy is complete").isEqualTo(sha);
 
                 // A wrong secret: the relay refuses the join, so no rendezvous, no candidates, no link.
@@ -108,15 +112,20 @@ class DirectNatNetnsTest {
         tb.join();
     }
 
-    private static void assertEveryTokenOnce(String text, List<String> prefixes, int n) {
+    private static void assertEveryTokenOnce(String text, List<String> prefixes150, List<String> prefixes20) {
         List<String> seen = new ArrayList<>();
         Matcher m = TOKEN.matcher(text);
         while (m.find()) {
             seen.add(m.group(1));
         }
         List<String> expected = new ArrayList<>();
-        for (String p : prefixes) {
-            for (int i = 0; i < n; i++) {
+        for (String p : prefixes150) {
+            for (int i = 0; i < 150; i++) {
+                expected.add(p + "-" + i);
+            }
+        }
+        for (String p : prefixes20) {
+            for (int i = 0; i < 20; i++) {
                 expected.add(p + "-" + i);
             }
         }
