@@ -275,6 +275,94 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Client → relay: an {@link Update} the sender has also delivered over direct links to the members whose client
+     * ids are in {@code skip} (ascending, distinct). The relay handles it exactly as an {@code Update} (checks,
+     * integration, storage, one {@code Ack} or {@code Error}) and forwards it as a plain {@code Update}, except to a
+     * member listed in {@code skip} that has told the relay (with {@link Signal#UP}) that its direct link from the
+     * sender is up. See {@code docs/protocol.md}, "Direct connections".
+     */
+    record DirectUpdate(String doc, byte[] update, List<Long> skip) implements Message {
+        public DirectUpdate {
+            Objects.requireNonNull(doc, "doc");
+            Objects.requireNonNull(update, "update");
+            skip = List.copyOf(skip);
+            for (int i = 0; i < skip.size(); i++) {
+                MessageCodec.requireNonNegative(skip.get(i), "skip");
+                if (i > 0 && skip.get(i) <= skip.get(i - 1)) {
+                    throw new IllegalArgumentException("skip must be strictly ascending: " + skip);
+                }
+            }
+        }
+
+        /** The plain update the relay forwards. */
+        public Update asUpdate() {
+            return new Update(doc, update);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DirectUpdate u && doc.equals(u.doc) && Arrays.equals(update, u.update)
+                    && skip.equals(u.skip);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(doc, Arrays.hashCode(update), skip);
+        }
+
+        @Override
+        public String toString() {
+            return "DirectUpdate[doc=" + doc + ", update=" + Message.describe(update) + ", skip=" + skip + "]";
+        }
+    }
+
+    /**
+     * Either direction: rendezvous signalling for direct connections ({@code docs/protocol.md}, "Direct
+     * connections"). Client → relay: {@code peer} is the member (client id) it is for, 0 for the relay itself.
+     * Relay → client: {@code peer} is the member it comes from, 0 for the relay. {@code data}'s format depends on
+     * {@code kind}.
+     */
+    record Signal(long peer, int kind, byte[] data) implements Message {
+        /** C→R peer 0: "I take direct connections"; the relay answers {@link #RENDEZVOUS} and tells the others. */
+        public static final int OFFER = 1;
+        /** R→C peer 0: the relay's UDP port and the room's direct-path keys (member key, editor key if editor). */
+        public static final int RENDEZVOUS = 2;
+        /** C→R→C: "I take direct connections too", the answer to a forwarded {@link #OFFER}. */
+        public static final int ANSWER = 3;
+        /** C→R→C: the sender's UDP candidates for the pair (text, one {@code host:port} per line). */
+        public static final int CANDIDATES = 4;
+        /** C→R: my direct link from {@code peer} is up: honour {@code peer}'s skip lists for me. */
+        public static final int UP = 5;
+        /** C→R: my direct link from {@code peer} is down: forward everything from it to me again. */
+        public static final int DOWN = 6;
+
+        public Signal {
+            MessageCodec.requireNonNegative(peer, "peer");
+            Objects.requireNonNull(data, "data");
+        }
+
+        @Override
+        public String doc() {
+            return "";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Signal g && peer == g.peer && kind == g.kind && Arrays.equals(data, g.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(peer, kind, Arrays.hashCode(data));
+        }
+
+        @Override
+        public String toString() {
+            return "Signal[peer=" + peer + ", kind=" + kind + ", data=" + data.length + " bytes]";
+        }
+    }
+
     private static String describe(byte[] bytes) {
         int shown = Math.min(bytes.length, 16);
         return bytes.length + " bytes " + HexFormat.of().formatHex(bytes, 0, shown) + (shown < bytes.length ? "…" : "");

@@ -41,6 +41,8 @@ public final class MessageCodec {
     static final int SYNC_BATCH_REPLY = 11;
     static final int STATE_CHECK = 12;
     static final int STATE_CHECK_REPLY = 13;
+    static final int DIRECT_UPDATE = 14;
+    static final int SIGNAL = 15;
 
     /**
      * Size limits applied while decoding; immutable.
@@ -140,6 +142,19 @@ public final class MessageCodec {
             w.version(m.version());
             w.varint(m.result().wire);
             w.bytes(m.state());
+        } else if (message instanceof Message.DirectUpdate m) {
+            w.raw(DIRECT_UPDATE);
+            w.string(m.doc());
+            w.bytes(m.update());
+            w.varint(m.skip().size());
+            for (long id : m.skip()) {
+                w.varint(id);
+            }
+        } else if (message instanceof Message.Signal m) {
+            w.raw(SIGNAL);
+            w.varint(m.peer());
+            w.varint(m.kind());
+            w.bytes(m.data());
         } else if (message instanceof Message.Error m) {
             w.raw(ERROR);
             w.varint(m.code().wire);
@@ -236,6 +251,32 @@ public final class MessageCodec {
             }
             case STATE_CHECK_REPLY -> new Message.StateCheckReply(r.string("doc"), r.version("version"),
                     StateCheckResult.fromWire(r.varint("result")), r.bytes("state"));
+            case DIRECT_UPDATE -> {
+                String doc = r.string("doc");
+                byte[] update = r.bytes("update");
+                long n = r.varint("skip count");
+                if (n > limits.maxVectorEntries()) {
+                    throw new MalformedMessageException("skip list of " + n + " ids exceeds the limit of "
+                            + limits.maxVectorEntries());
+                }
+                List<Long> skip = new ArrayList<>();
+                for (long i = 0; i < n; i++) {
+                    long id = r.varint("skip");
+                    if (!skip.isEmpty() && id <= skip.get(skip.size() - 1)) {
+                        throw new MalformedMessageException("skip ids must be strictly ascending");
+                    }
+                    skip.add(id);
+                }
+                yield new Message.DirectUpdate(doc, update, skip);
+            }
+            case SIGNAL -> {
+                long peer = r.varint("peer");
+                long kind = r.varint("kind");
+                if (kind > Integer.MAX_VALUE) {
+                    throw new MalformedMessageException("signal kind " + kind + " out of range");
+                }
+                yield new Message.Signal(peer, (int) kind, r.bytes("data"));
+            }
             default -> throw new MalformedMessageException("unknown message type " + type + " at offset 1");
         };
         r.expectEnd(m.getClass().getSimpleName());

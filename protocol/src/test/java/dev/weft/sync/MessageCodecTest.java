@@ -45,6 +45,24 @@ class MessageCodecTest {
     }
 
     @Test
+    void directUpdatesAndSignalsRoundTrip() {
+        roundTrip(new Message.DirectUpdate("a.txt", new byte[] {1, 2, 3}, java.util.List.of()));
+        roundTrip(new Message.DirectUpdate("a.txt", new byte[0], java.util.List.of(3L, 9L, (1L << 53) - 1)));
+        roundTrip(new Message.Signal(0, Message.Signal.OFFER, new byte[0]));
+        roundTrip(new Message.Signal(42, Message.Signal.CANDIDATES, "10.0.0.1:4000\n".getBytes()));
+    }
+
+    @Test
+    void aDirectUpdateWithUnorderedSkipIdsIsMalformed() {
+        byte[] good = MessageCodec.encode(new Message.DirectUpdate("a", new byte[0], java.util.List.of(5L, 7L)));
+        byte[] swapped = good.clone();
+        swapped[swapped.length - 2] = 7;
+        swapped[swapped.length - 1] = 5;
+        assertThatThrownBy(() -> MessageCodec.decode(swapped)).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("ascending");
+    }
+
+    @Test
     void stateCheckWithAHashThatIsNotSha256SizedIsMalformed() {
         byte[] good = MessageCodec.encode(new Message.StateCheck("a", Versions.of(1, 1), new byte[32]));
         byte[] shorter = java.util.Arrays.copyOf(good, good.length - 1);

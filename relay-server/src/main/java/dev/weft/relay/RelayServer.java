@@ -38,6 +38,8 @@ public final class RelayServer implements AutoCloseable {
     private final RoomRegistry registry;
     private final RoomCreationLimiter roomCreationLimiter;
     private final SocketIoTransport transport;
+    /** The rendezvous UDP port for direct connections, or null ({@code --rendezvous-port -1}). */
+    private final dev.weft.relay.rendezvous.UdpReflector rendezvous;
     /** Cluster membership (PostgreSQL store only), else null. */
     private final ClusterSync cluster;
     private boolean stopped;
@@ -53,9 +55,19 @@ public final class RelayServer implements AutoCloseable {
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("weft-room"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("weft-timer"));
+        dev.weft.relay.rendezvous.UdpReflector udp;
+        try {
+            udp = config.rendezvousPort() < 0 ? null
+                    : dev.weft.relay.rendezvous.UdpReflector.start(config.host(), config.rendezvousPort());
+        } catch (RuntimeException e) {
+            releaseAfterFailedStart(e);
+            throw e;
+        }
+        this.rendezvous = udp;
         try {
             long agent = new SecureRandom().nextLong() & ((1L << 53) - 1);
-            RelayContext ctx = new RelayContext(config, store, writer, metrics, pool, agent, metrics.cluster);
+            RelayContext ctx = new RelayContext(config, store, writer, metrics, pool, agent, metrics.cluster,
+                    rendezvous == null ? -1 : rendezvous.port());
             this.registry = new RoomRegistry(ctx);
             if (cluster != null) {
                 cluster.attach(registry, config.redis(), scheduler, config.clusterPollMillis());
@@ -106,6 +118,9 @@ public final class RelayServer implements AutoCloseable {
     /** Stops the threads and closes the database of a relay that failed to start; failures are added to {@code e}. */
     private void releaseAfterFailedStart(RuntimeException e) {
         scheduler.shutdownNow();
+        if (rendezvous != null) {
+            rendezvous.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -126,6 +141,9 @@ public final class RelayServer implements AutoCloseable {
         stopped = true;
         long t0 = System.nanoTime();
         transport.stop();
+        if (rendezvous != null) {
+            rendezvous.close();
+        }
         try {
             registry.barrier().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

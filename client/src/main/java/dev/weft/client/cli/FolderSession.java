@@ -1,6 +1,7 @@
 package dev.weft.client.cli;
 
 import dev.weft.client.SyncChannel;
+import dev.weft.client.direct.DirectChannel;
 import dev.weft.client.git.AuthorRecorder;
 import dev.weft.client.git.BranchWorkspace;
 import dev.weft.client.git.GitRepo;
@@ -65,21 +66,21 @@ final class FolderSession {
      */
     static Running start(InviteLink link, Path dir, Duration timeout, PrintStream err, String command)
             throws Exception {
-        return start(link, dir, timeout, err, command, GitIdentity.resolve(dir, null, null));
+        return start(link, dir, timeout, err, command, false, GitIdentity.resolve(dir, null, null));
     }
 
     /** {@link #start(InviteLink, Path, Duration, PrintStream, String)} as {@code who} ({@code docs/git.md}). */
     static Running start(InviteLink link, Path dir, Duration timeout, PrintStream err, String command,
-                         GitIdentity who) throws Exception {
-        return start(link, dir, timeout, err, command, who, null);
+                         boolean direct, GitIdentity who) throws Exception {
+        return start(link, dir, timeout, err, command, direct, who, null);
     }
 
     /**
-     * {@link #start(InviteLink, Path, Duration, PrintStream, String, GitIdentity)}, branch-scoped
+     * {@link #start(InviteLink, Path, Duration, PrintStream, String, boolean, GitIdentity)}, branch-scoped
      * ({@code docs/git.md}, "Branches") if {@code branchScoped} says so, or (null) if the room already is.
      */
     static Running start(InviteLink link, Path dir, Duration timeout, PrintStream err, String command,
-                         GitIdentity who, Boolean branchScoped) throws Exception {
+                         boolean direct, GitIdentity who, Boolean branchScoped) throws Exception {
         Files.createDirectories(dir);
         GitFolder.rememberLink(dir, link);
         RelayClient.Options options = RelayClient.Options.of(link).withUser(who.name(), "#888888")
@@ -90,7 +91,13 @@ final class FolderSession {
                 + link.relay() + " did not admit us within " + timeout.toSeconds() + " s");
         boolean scoped = branchScoped != null ? branchScoped
                 : welcome.docNames().contains(dev.weft.client.workspace.tree.TreeNames.BRANCHES);
-        ChannelPool pool = new ChannelPool(first, () -> {
+        // With --direct only the first connection links directly: it carries the first 500 documents (most folders
+        // entirely); the others stay plain relay connections.
+        SyncChannel firstChannel = direct ? DirectChannel.over(first) : first;
+        if (direct) {
+            err.println("weft " + command + ": direct links on (the relay stays the rendezvous and durable copy)");
+        }
+        ChannelPool pool = new ChannelPool(firstChannel, () -> {
             RelayClient c = new RelayClient(options.withClientId(options.clientId() + 1
                     + (long) (Math.random() * 1_000_000)));
             c.connect();

@@ -17,8 +17,11 @@ import java.util.Set;
 final class JoinCommand {
     private final Args args;
     private final Path dir;
+    /** True with --direct: direct links beside the relay. */
+    private final boolean direct;
 
-    JoinCommand(List<String> argv) {
+    JoinCommand(List<String> argv, boolean direct) {
+        this.direct = direct;
         List<String> opts = new ArrayList<>();
         this.dir = FolderSession.directory(FolderSession.positional(argv, opts), "join");
         this.args = Args.parse(opts, Set.of("link", "timeout", "name", "email"));
@@ -27,7 +30,7 @@ final class JoinCommand {
     int run(PrintStream out, PrintStream err) throws Exception {
         InviteLink link = InviteLink.parse(args.required("link"));
         Duration timeout = RelaySession.timeout(args, 600);
-        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "join",
+        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "join", direct,
                 GitFolder.identity(dir, args));
         JsonObject json = new JsonObject();
         json.addProperty("synced", true);

@@ -22,8 +22,11 @@ final class ShareCommand {
     private final Path dir;
     /** {@code --branches}: branch-scoped sessions ({@code docs/git.md}, "Branches"). */
     private final boolean branches;
+    /** True with --direct: direct links beside the relay. */
+    private final boolean direct;
 
-    ShareCommand(List<String> argv) {
+    ShareCommand(List<String> argv, boolean direct) {
+        this.direct = direct;
         List<String> opts = new ArrayList<>();
         List<String> rest = new ArrayList<>(argv);
         this.branches = rest.remove("--branches");
@@ -41,7 +44,7 @@ final class ShareCommand {
         InviteLink link = new InviteLink(relay, room.room(), room.secret());
         InviteLink readOnly = new InviteLink(relay, room.room(), room.readOnlySecret());
         err.println("weft share: room " + room.room() + " created; sharing " + dir);
-        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "share",
+        FolderSession.Running running = FolderSession.start(link, dir, timeout, err, "share", direct,
                 GitFolder.identity(dir, args), branches);
         JsonObject json = new JsonObject();
         json.addProperty("room", room.room());

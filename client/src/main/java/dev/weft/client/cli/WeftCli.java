@@ -27,15 +27,17 @@ public final class WeftCli {
               type --relay URL --room ID --secret S --doc NAME --trace FILE.json[.gz] [--rate N] [--timeout SECONDS]
                   type a sequential trace's patches as local edits (N patches/s; default as fast as possible),
                   survive relay restarts, exit 0 once every edit is acknowledged as durable
-              share DIR --relay URL [--branches] [--timeout SECONDS]
+              share DIR --relay URL [--branches] [--timeout SECONDS] [--direct]
                   create a room, share every file under DIR (minus .gitignore/.weftignore rules and secrets), print
                   {"room","secret","readOnlySecret","link","readOnlyLink"} once durable, mirror DIR <-> room until
                   SIGINT/SIGTERM. --branches (DIR in a git work tree): peers co-edit live only with peers on the
                   same branch, and follow git checkout/switch (docs/git.md, "Branches")
-              join --link LINK DIR [--timeout SECONDS]
+              join --link LINK DIR [--timeout SECONDS] [--direct]
                   write the room's files into DIR (a different local file is kept as NAME.weft-local), print
                   {"synced":true,"files":N} once in sync, mirror until SIGINT/SIGTERM. A branch-scoped room needs
                   DIR to be a clone of the repository; DIR then syncs the branch it has checked out
+              --direct: also link directly (UDP hole punching, QUIC) to members that can be reached; the relay
+                  stays the rendezvous and durable copy and carries everything when no link opens
               share DIR --lan [--peer HOST:PORT,…] [--port N] [--bind ADDR] [--discovery on|off]
               join --lan LINK DIR [same options]
                   the same folder peer with no relay: peers on the local network find each other by mDNS (or
@@ -87,9 +89,9 @@ public final class WeftCli {
                 case "cat" -> new CatCommand(rest).run(out);
                 case "type" -> new TypeCommand(rest).run(err);
                 case "share" -> rest.contains("--lan") ? new LanFolderCommand(true, withoutLan(rest)).run(out, err)
-                        : new ShareCommand(rest).run(out, err);
+                        : new ShareCommand(without(rest, "--direct"), rest.contains("--direct")).run(out, err);
                 case "join" -> rest.contains("--lan") ? new LanFolderCommand(false, withoutLan(rest)).run(out, err)
-                        : new JoinCommand(rest).run(out, err);
+                        : new JoinCommand(without(rest, "--direct"), rest.contains("--direct")).run(out, err);
                 case "ls" -> new LsCommand(rest).run(out);
                 case "blame", "stage", "commit" -> new GitCommands(command, rest).run(out, err);
                 default -> throw new UsageException("unknown command '" + command + "'");
@@ -116,7 +118,11 @@ public final class WeftCli {
     }
 
     private static List<String> withoutLan(List<String> args) {
-        return args.stream().filter(a -> !a.equals("--lan")).toList();
+        return without(args, "--lan");
+    }
+
+    private static List<String> without(List<String> args, String flag) {
+        return args.stream().filter(a -> !a.equals(flag)).toList();
     }
 
     private static void configureLogging(boolean verbose) {

@@ -3,6 +3,7 @@ package dev.weft.client.lan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.client.SharedDocument;
+import dev.weft.client.direct.DirectChannel;
 import dev.weft.client.SyncChannel;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.client.relay.RelayClient;
@@ -47,7 +48,24 @@ class LanLatencyTest {
                 a.close();
                 b.close();
             }
+            // The same relay with direct links (QUIC on loopback): the relay stores, the link delivers.
+            RoomCredentials room2 = new RoomApi(relay.uri()).createRoom();
+            DirectChannel da = DirectChannel.over(new RelayClient(RelayClient.Options.of(relay.uri(), room2.room(),
+                    room2.secret())));
+            DirectChannel db = DirectChannel.over(new RelayClient(RelayClient.Options.of(relay.uri(), room2.room(),
+                    room2.secret())));
+            try {
+                da.relay().connect().get(20, TimeUnit.SECONDS);
+                db.relay().connect().get(20, TimeUnit.SECONDS);
+                LanNodes.await("direct link", Duration.ofSeconds(40),
+                        () -> da.directPeers().size() == 1 && db.directPeers().size() == 1);
+                print("relay + direct link (loopback)", measure(da, db));
+            } finally {
+                da.close();
+                db.close();
+            }
         }
+        System.out.println("load: " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
     }
 
     private static long[] measure(SyncChannel ca, SyncChannel cb) throws Exception {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * peer namespaces each joined to it by a veth pair created directly inside the namespaces, so no interface,
  * address or packet ever appears in the host's own namespace. Needs root and iproute2.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
     /** Unique suffix of this network's names (interface names stay within 15 characters). */
     private final String id;
     private final String subnet;
@@ -25,7 +25,7 @@ final class Netns implements AutoCloseable {
     /**
      * Why namespaces cannot be used here, or null if they can (root, {@code ip netns add} works).
      */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         try {
             Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
             String uid = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -42,7 +42,8 @@ public record RelayConfig(
         String store,
         String redis,
         long clusterPollMillis,
-        int maxLoadedDocsPerRoom) {
+        int maxLoadedDocsPerRoom,
+        int rendezvousPort) {
 
     /** True if storage is PostgreSQL ({@code --store postgresql://…}) rather than SQLite in {@link #dataDir()}. */
     public boolean postgres() {
@@ -109,6 +110,8 @@ public record RelayConfig(
         // Replicas one room keeps in memory; idle ones beyond it are evicted and reloaded from storage on demand.
         // Default: as many as a room may hold (no eviction) until the 5,000-file bench passes with a lower cap.
         DEFAULTS.put("max-loaded-docs-per-room", "10000");
+        // UDP port (on --host) of the rendezvous for direct peer connections; 0: any free port, -1: none.
+        DEFAULTS.put("rendezvous-port", "0");
     }
 
     /** The configuration with every default. */
@@ -186,7 +189,8 @@ public record RelayConfig(
                 storeUrl(values.get("store").trim()),
                 redisUrl(values.get("redis").trim()),
                 longIn(values, "cluster-poll-ms", 50, 3_600_000),
-                intIn(values, "max-loaded-docs-per-room", 1, Integer.MAX_VALUE));
+                intIn(values, "max-loaded-docs-per-room", 1, Integer.MAX_VALUE),
+                intIn(values, "rendezvous-port", -1, 65535));
     }
 
     private static String storeUrl(String v) {

@@ -19,6 +19,11 @@ public final class RelayMetrics {
     public final AtomicLong updatesTotal = new AtomicLong();
     /** Updates acknowledged as durable. */
     public final AtomicLong acksTotal = new AtomicLong();
+    /** Updates handed to another member's connection (one per receiver). */
+    public final java.util.concurrent.atomic.LongAdder updatesForwarded = new java.util.concurrent.atomic.LongAdder();
+    /** Receivers left out of a fan-out because the sender delivered the update over their direct link. */
+    public final java.util.concurrent.atomic.LongAdder updatesDeliveredDirect =
+            new java.util.concurrent.atomic.LongAdder();
     /** Messages received / sent on event "weft". */
     public final AtomicLong messagesIn = new AtomicLong();
     public final AtomicLong messagesOut = new AtomicLong();
@@ -108,6 +113,10 @@ public final class RelayMetrics {
                 "POST /api/rooms refused with 429 by the per-address room creation limit.", roomCreateRejected.get());
         counter(out, "weft_updates_total", "Updates accepted from editors.", updatesTotal.get());
         counter(out, "weft_acks_total", "Durable acknowledgements sent.", acksTotal.get());
+        counter(out, "weft_updates_forwarded_total", "Updates forwarded to another member (one per receiver).",
+                updatesForwarded.sum());
+        counter(out, "weft_updates_delivered_direct_total", "Receivers of an update left out of the fan-out because"
+                + " the sender delivered it over their direct link.", updatesDeliveredDirect.sum());
         counter(out, "weft_messages_received_total", "Protocol messages received.", messagesIn.get());
         counter(out, "weft_messages_sent_total", "Protocol messages sent.", messagesOut.get());
         counter(out, "weft_bytes_received_total", "Protocol message bytes received (decoded).", bytesIn.get());

@@ -74,6 +74,12 @@ public final class MessageDispatcher {
             // Inline on this event-loop thread when the room is idle: integrating and forwarding one keystroke
             // takes microseconds, a hand-off to the room pool costs a thread wake-up.
             room.executeInlineIfIdle(answering(s, u, () -> room.update(s, u, forward, received)));
+        } else if (m instanceof Message.DirectUpdate d) {
+            Message.Update u = d.asUpdate();
+            Outgoing forward = Outgoing.of(u);
+            room.executeInlineIfIdle(answering(s, u, () -> room.update(s, u, forward, received, d.skip())));
+        } else if (m instanceof Message.Signal g) {
+            room.execute(answering(s, g, () -> room.signal(s, g)));
         } else if (m instanceof Message.SyncRequest r) {
             room.execute(answering(s, r, () -> room.syncRequest(s, r)));
         } else if (m instanceof Message.SyncBatchRequest b) {

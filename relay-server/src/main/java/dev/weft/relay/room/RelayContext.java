@@ -16,7 +16,9 @@ import java.util.concurrent.Executor;
  * @param pool    threads shared by the rooms' serial executors
  * @param agent   the agent id of the relay's replicas (it never edits, so one value serves every document)
  * @param cluster cluster counters (zero unless the store is shared by several nodes)
+ * @param rendezvousPort the UDP port of the rendezvous for direct connections, or -1 if there is none
  */
 public record RelayContext(RelayConfig config, RelayStore store, BatchingWriter writer, RelayMetrics metrics,
-                           Executor pool, long agent, dev.weft.relay.metrics.ClusterMetrics cluster) {
+                           Executor pool, long agent, dev.weft.relay.metrics.ClusterMetrics cluster,
+                           int rendezvousPort) {
 }

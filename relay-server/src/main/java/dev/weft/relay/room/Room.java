@@ -6,6 +6,8 @@ import dev.weft.crdt.codec.DecodedUpdate;
 import dev.weft.crdt.codec.UpdateDecoder;
 import dev.weft.relay.log.Log;
 import dev.weft.relay.log.LogText;
+import dev.weft.relay.rendezvous.DirectRoutes;
+import dev.weft.relay.rendezvous.DirectSignals;
 import dev.weft.relay.store.RoomRecord;
 import dev.weft.relay.store.StoreWrite;
 import dev.weft.relay.store.StoredDocument;
@@ -355,6 +357,15 @@ public final class Room {
 
     /** Update: integrate, forward to the other subscribers, append durably, then ack the sender. */
     void update(Session s, Message.Update m, Outgoing forward, long receivedNanos) {
+        update(s, m, forward, receivedNanos, List.of());
+    }
+
+    /**
+     * An update the sender also delivered over direct links to the client ids in {@code skip}: handled as
+     * {@link #update(Session, Message.Update, Outgoing, long)}, but not forwarded to a member that confirmed its
+     * direct link from the sender ({@link DirectRoutes#skips}).
+     */
+    void update(Session s, Message.Update m, Outgoing forward, long receivedNanos, List<Long> skip) {
         if (s.role != Role.EDITOR) {
             s.sendError(ErrorCode.READ_ONLY, "read-only members cannot send updates; nothing was applied", m.doc());
             return;
@@ -417,8 +428,14 @@ public final class Room {
         ctx.metrics().updatesTotal.incrementAndGet();
         lastActivityMillis = System.currentTimeMillis();
         for (Session other : doc.subscribers) {
-            if (other != s) {
+            if (other == s) {
+                continue;
+            }
+            if (DirectRoutes.skips(skip, s.clientId, other)) {
+                ctx.metrics().updatesDeliveredDirect.increment();
+            } else {
                 other.peer.send(forward);
+                ctx.metrics().updatesForwarded.increment();
             }
         }
         ctx.metrics().forwardSeconds.observeNanos(System.nanoTime() - receivedNanos);
@@ -786,6 +803,15 @@ public final class Room {
         }
         clientIdOwners.put(s.clientId, s);
         return true;
+    }
+
+    /** Signal: rendezvous for direct connections, handled by {@link DirectSignals}. */
+    void signal(Session s, Message.Signal m) {
+        String refused = DirectSignals.handle(s, m, members, id, record.editorSecretHash(),
+                record.readOnlySecretHash(), ctx.rendezvousPort());
+        if (refused != null) {
+            s.sendError(ErrorCode.BAD_MESSAGE, refused, "");
+        }
     }
 
     /** Awareness: LWW per (client, doc); forward changes to the doc's subscribers (room-level: all members). */

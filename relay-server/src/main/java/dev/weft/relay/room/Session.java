@@ -1,6 +1,8 @@
 package dev.weft.relay.room;
 
 import dev.weft.relay.metrics.RelayMetrics;
+import dev.weft.relay.rendezvous.DirectMember;
+import dev.weft.relay.rendezvous.DirectRoutes;
 import dev.weft.sync.ErrorCode;
 import dev.weft.sync.Message;
 import dev.weft.sync.Role;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * room's executor before the session is published as {@link JoinState#JOINED}; {@link #subscriptions} is touched
  * only on the room's executor.
  */
-public final class Session {
+public final class Session implements DirectMember {
     /** Where the session is in the join handshake. */
     public enum JoinState { NEW, JOINING, JOINED, CLOSED }
 
@@ -38,6 +40,8 @@ public final class Session {
     volatile String userName;
     /** Documents this session synced and therefore receives updates and awareness for; room executor only. */
     final Set<String> subscriptions = new HashSet<>();
+    /** Senders whose updates this member receives over direct links; room executor only. */
+    private final DirectRoutes directRoutes = new DirectRoutes();
 
     public Session(Peer peer, TokenBucket rate, RelayMetrics metrics) {
         this.peer = peer;
@@ -55,7 +59,23 @@ public final class Session {
         return rate;
     }
 
+    @Override
+    public long directClientId() {
+        return clientId;
+    }
+
+    @Override
+    public boolean directEditor() {
+        return role == Role.EDITOR;
+    }
+
+    @Override
+    public DirectRoutes directRoutes() {
+        return directRoutes;
+    }
+
     /** Sends {@code message}. */
+    @Override
     public void send(Message message) {
         peer.send(Outgoing.of(message));
     }

@@ -34,10 +34,28 @@ public final class RoomKeys {
     private final byte[] editorKey;
 
     private RoomKeys(String room, String readerSecret, byte[] editorKey) {
+        this(room, readerSecret, Hkdf.hmac(utf8(readerSecret), utf8("weft-lan member key"), utf8(room)), editorKey);
+    }
+
+    private RoomKeys(String room, String readerSecret, byte[] memberKey, byte[] editorKey) {
         this.room = Objects.requireNonNull(room, "room");
         this.readerSecret = readerSecret;
-        this.memberKey = Hkdf.hmac(utf8(readerSecret), utf8("weft-lan member key"), utf8(room));
+        this.memberKey = memberKey;
         this.editorKey = editorKey;
+    }
+
+    /**
+     * Keys a relay handed out for direct connections in one of its rooms ({@code docs/protocol.md}, "Direct
+     * connections"): the member key, and the editor key for an editor or null for a read-only member. There is no
+     * reader secret ({@link #readerSecret()} is null).
+     *
+     * @throws IllegalArgumentException if a key is not 32 bytes
+     */
+    public static RoomKeys fromKeys(String room, byte[] memberKey, byte[] editorKey) {
+        if (memberKey.length != Hkdf.HASH_LEN || (editorKey != null && editorKey.length != Hkdf.HASH_LEN)) {
+            throw new IllegalArgumentException("direct-path keys must be " + Hkdf.HASH_LEN + " bytes");
+        }
+        return new RoomKeys(room, null, memberKey.clone(), editorKey == null ? null : editorKey.clone());
     }
 
     /** A new room's editor secret: 192 random bits, URL-safe base64. */
@@ -80,7 +98,7 @@ public final class RoomKeys {
         return editorKey != null;
     }
 
-    /** The reader secret (for the read-only link). */
+    /** The reader secret (for the read-only link); null for {@link #fromKeys} keys. */
     public String readerSecret() {
         return readerSecret;
     }

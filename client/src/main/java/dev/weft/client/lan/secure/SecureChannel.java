@@ -47,8 +47,10 @@ public final class SecureChannel implements AutoCloseable {
     public static final int MAX_FRAME = WireLimits.MAX_MESSAGE_BYTES + 4096;
     private static final int TAG_BITS = 128;
 
-    /** The socket; immutable reference. */
-    private final Socket socket;
+    /** Closes the underlying connection (a TCP socket, or a QUIC stream); immutable reference. */
+    private final java.io.Closeable connection;
+    /** The remote address, for logs; immutable. */
+    private final String remote;
     private final DataInputStream in;
     private final DataOutputStream out;
     /** True if this side opened the connection; immutable. */
@@ -64,9 +66,10 @@ public final class SecureChannel implements AutoCloseable {
     private final Object sendLock = new Object();
     private volatile boolean closed;
 
-    private SecureChannel(Socket socket, DataInputStream in, DataOutputStream out, boolean initiator,
-                          byte[] transcript, byte[] sendKey, byte[] receiveKey) {
-        this.socket = socket;
+    private SecureChannel(java.io.Closeable connection, String remote, DataInputStream in, DataOutputStream out,
+                          boolean initiator, byte[] transcript, byte[] sendKey, byte[] receiveKey) {
+        this.connection = connection;
+        this.remote = remote;
         this.in = in;
         this.out = out;
         this.initiator = initiator;
@@ -82,18 +85,35 @@ public final class SecureChannel implements AutoCloseable {
      * @throws IOException              on a network error or timeout
      */
     public static SecureChannel initiate(Socket socket, RoomKeys keys) throws IOException {
-        return handshake(socket, keys, true);
+        return handshake(socket, String.valueOf(socket.getRemoteSocketAddress()), socket.getInputStream(),
+                socket.getOutputStream(), keys, true);
     }
 
     /** Runs the handshake as the side that accepted {@code socket}; see {@link #initiate}. */
     public static SecureChannel accept(Socket socket, RoomKeys keys) throws IOException {
-        return handshake(socket, keys, false);
+        return handshake(socket, String.valueOf(socket.getRemoteSocketAddress()), socket.getInputStream(),
+                socket.getOutputStream(), keys, false);
     }
 
-    private static SecureChannel handshake(Socket socket, RoomKeys keys, boolean initiator) throws IOException {
+    /**
+     * Runs the handshake over any reliable, ordered byte stream (a QUIC stream for direct connections); closing
+     * {@code connection} must make blocked reads and writes fail. On any failure {@code connection} is closed.
+     *
+     * @param initiator true on the side that opened the stream
+     * @throws HandshakeFailedException if the peer did not prove the member key
+     */
+    public static SecureChannel over(java.io.Closeable connection, String remote, java.io.InputStream input,
+                                     java.io.OutputStream output, RoomKeys keys, boolean initiator)
+            throws IOException {
+        return handshake(connection, remote, input, output, keys, initiator);
+    }
+
+    private static SecureChannel handshake(java.io.Closeable socket, String remote, java.io.InputStream input,
+                                           java.io.OutputStream output, RoomKeys keys, boolean initiator)
+            throws IOException {
         try {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(input));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(output));
             byte[] mine = new byte[NONCE_LEN];
             new SecureRandom().nextBytes(mine);
             byte[] nI;
@@ -132,7 +152,8 @@ public final class SecureChannel implements AutoCloseable {
             }
             byte[] i2r = Hkdf.expand(prk, RoomKeys.utf8("weft-lan i2r key"), 32);
             byte[] r2i = Hkdf.expand(prk, RoomKeys.utf8("weft-lan r2i key"), 32);
-            return new SecureChannel(socket, in, out, initiator, th, initiator ? i2r : r2i, initiator ? r2i : i2r);
+            return new SecureChannel(socket, remote, in, out, initiator, th, initiator ? i2r : r2i,
+                    initiator ? r2i : i2r);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             if (e instanceof EOFException) {
@@ -201,7 +222,7 @@ public final class SecureChannel implements AutoCloseable {
 
     /** The remote address, for logs. */
     public String remote() {
-        return String.valueOf(socket.getRemoteSocketAddress());
+        return remote;
     }
 
     /**
@@ -284,10 +305,10 @@ public final class SecureChannel implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        closeQuietly(socket);
+        closeQuietly(connection);
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(java.io.Closeable s) {
         try {
             s.close();
         } catch (IOException ignored) {
