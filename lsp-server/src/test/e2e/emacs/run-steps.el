@@ -28,8 +28,11 @@
       (buffer-string))))
 
 (defun weft-e2e-write (path text)
-  (let ((coding-system-for-write 'utf-8-unix))
-    (with-temp-file path (insert text))))
+  "Write TEXT to PATH through a temporary name, so a driver polling for PATH never reads it half-written."
+  (let ((coding-system-for-write 'utf-8-unix)
+        (part (concat path ".part")))
+    (with-temp-file part (insert text))
+    (rename-file part path t)))
 
 (define-error 'weft-e2e-failure "Weft e2e step failed")
 (defun weft-e2e-fail (fmt &rest args)

@@ -29,10 +29,12 @@ local function read_file(path)
   return s
 end
 
+-- Written to a temporary name and renamed, so a driver polling for the file never reads it half-written.
 local function write_file(path, text)
-  local f = assert(io.open(path, 'wb'))
+  local f = assert(io.open(path .. '.part', 'wb'))
   f:write(text)
   f:close()
+  assert(os.rename(path .. '.part', path))
 end
 
 local function lines_of(path)

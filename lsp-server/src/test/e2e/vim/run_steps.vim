@@ -36,8 +36,10 @@ def Slurp(path: string): any
   return join(lines, "\n")
 enddef
 
+# Written to a temporary name and renamed, so a driver polling for the file never reads it half-written.
 def WriteFile(path: string, text: string)
-  writefile(split(text, "\n", 1), path, 'b')
+  writefile(split(text, "\n", 1), path .. '.part', 'b')
+  rename(path .. '.part', path)
 enddef
 
 def Unescape(s: string): string
