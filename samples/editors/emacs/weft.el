@@ -152,10 +152,17 @@ with it; remote edits then wait while you type, since eglot refuses them until y
       (weft--start-verify-timer)
       weft-server)))
 
+(defcustom weft-command-timeout 120
+  "Seconds to wait for a Weft command (share, join, ...) before giving up.
+Joining a large room or a slow relay takes longer than jsonrpc's default of 10 seconds."
+  :type 'integer :group 'weft)
+
 (defun weft--execute (command &rest args)
-  "Run Weft COMMAND with ARGS (plists) through workspace/executeCommand; return its result."
+  "Run Weft COMMAND with ARGS (plists) through workspace/executeCommand; return its result.
+Waits up to `weft-command-timeout' seconds."
   (unless (weft--live-p) (weft-start))
-  (eglot-execute-command weft-server command (vconcat args)))
+  (let ((jsonrpc-default-request-timeout weft-command-timeout))
+    (eglot-execute-command weft-server command (vconcat args))))
 
 (defun weft--uri (&optional buffer)
   (eglot--path-to-uri (buffer-file-name (or buffer (current-buffer)))))
