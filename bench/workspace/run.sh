@@ -8,6 +8,7 @@
 # and checks the joined tree equals the shared one (diff -r). Reports the relay's RSS (ps) after each phase and
 # its peak (VmHWM), the machine's load average, and one JSON line on stdout. Builds missing jars first.
 # WEFT_BENCH_JFR=DIR records a JFR profile of each process (relay.jfr, share.jfr, join.jfr) into DIR.
+# WEFT_RELAY_ARGS="--flag value …" passes more flags to the relay (e.g. a replica cap).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 relay_jar="${WEFT_RELAY_JAR:-$root/relay-server/target/weft-relay.jar}"
@@ -78,9 +79,11 @@ jfr() { # name: the JFR option for one process, or nothing
     && echo "-XX:StartFlightRecording=filename=$WEFT_BENCH_JFR/$1.jfr,settings=profile,dumponexit=true"
   return 0
 }
-java ${WEFT_RELAY_JAVA_OPTS:--Xmx1g} $(jfr relay) -jar "$relay_jar" --port "$port" --data "$work/data" >"$work/relay.log" 2>&1 &
+# WEFT_RELAY_ARGS: more relay flags, e.g. "--max-loaded-docs-per-room 2000".
+read -r -a relay_args <<<"${WEFT_RELAY_ARGS:-}"
+java ${WEFT_RELAY_JAVA_OPTS:--Xmx1g} $(jfr relay) -jar "$relay_jar" --port "$port" --data "$work/data" ${relay_args[@]+"${relay_args[@]}"} >"$work/relay.log" 2>&1 &
 relay_pid=$!
-for _ in $(seq 1 600); do
+for _ in $(seq 1 2400); do   # up to 2 minutes on a loaded machine
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.05
 done
@@ -125,6 +128,9 @@ cpu_join=$(cpu "$join_pid"); cpu_relay_join=$(cpu "$relay_pid")
 rss_join=$(rss)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 peak=$(hwm)
+metric() { curl -fsS "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m {print $2; exit}'; }
+replicas=$(metric weft_replicas); replicas_peak=$(metric weft_replicas_peak)
+replica_loads=$(metric weft_replica_loads_total); evictions=$(metric weft_replica_evictions_total)
 joined_files=$(grep -m1 '^{' "$work/join.out" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["files"])')
 if diff -r --exclude=.weft --exclude=build "$work/src" "$work/joined" >/dev/null; then same=true; else same=false; fi
 
@@ -136,8 +142,9 @@ join_s=$(python3 -c "print(round($t3-$t2,2))")
   echo "join:  $join_s s until {\"synced\":true,\"files\":$joined_files}; trees identical: $same"
   echo "CPU seconds: share process $cpu_share, join process $cpu_join; relay $cpu_relay_share after share, $cpu_relay_join after join"
   echo "relay RSS: idle $rss_idle MB, after share $rss_share MB, after join $rss_join MB, peak $peak MB"
+  echo "relay replicas in memory: now ${replicas:-?}, peak ${replicas_peak:-?}; loaded back ${replica_loads:-?}, evicted ${evictions:-?}"
   echo "load average before: $load_before; after: $load_after ($(nproc) cores)"
 } >&2
-printf '{"files":%s,"mb":%s,"shareSeconds":%s,"joinSeconds":%s,"joinedFiles":%s,"identical":%s,"relayRssIdleMb":%s,"relayRssAfterShareMb":%s,"relayRssAfterJoinMb":%s,"relayPeakMb":%s,"shareCpuSeconds":%s,"joinCpuSeconds":%s,"relayCpuSecondsAfterJoin":%s,"loadBefore":"%s","loadAfter":"%s"}\n' \
-  "$files" "$size_mb" "$share_s" "$join_s" "$joined_files" "$same" "$rss_idle" "$rss_share" "$rss_join" "$peak" "$cpu_share" "$cpu_join" "$cpu_relay_join" "$load_before" "$load_after"
+printf '{"files":%s,"mb":%s,"shareSeconds":%s,"joinSeconds":%s,"joinedFiles":%s,"identical":%s,"relayRssIdleMb":%s,"relayRssAfterShareMb":%s,"relayRssAfterJoinMb":%s,"relayPeakMb":%s,"shareCpuSeconds":%s,"joinCpuSeconds":%s,"relayCpuSecondsAfterJoin":%s,"relayReplicasPeak":%s,"relayReplicaLoads":%s,"loadBefore":"%s","loadAfter":"%s"}\n' \
+  "$files" "$size_mb" "$share_s" "$join_s" "$joined_files" "$same" "$rss_idle" "$rss_share" "$rss_join" "$peak" "$cpu_share" "$cpu_join" "$cpu_relay_join" "${replicas_peak:-null}" "${replica_loads:-null}" "$load_before" "$load_after"
 [ "$same" = true ]

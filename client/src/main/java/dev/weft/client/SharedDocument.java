@@ -55,7 +55,10 @@ public final class SharedDocument implements AutoCloseable {
     static final Duration AWARENESS_TIMEOUT = Duration.ofSeconds(30);
     /** Our own awareness is re-sent this often so that others do not expire it. */
     static final Duration AWARENESS_HEARTBEAT = Duration.ofSeconds(15);
-    /** How often a quiet, synced document compares itself with the room's replica (StateCheck). */
+    /**
+     * How often a quiet, synced document compares itself with the room's replica (StateCheck): every 20–30 s (each
+     * document draws its own factor in [1, 1.5), so thousands opened together do not check in the same second).
+     */
     static final Duration STATE_CHECK_INTERVAL = Duration.ofSeconds(20);
     /** A StateCheck not answered within this is given up (see {@link RoomStateCheck}). */
     static final Duration STATE_CHECK_TIMEOUT = Duration.ofSeconds(10);
@@ -111,8 +114,8 @@ public final class SharedDocument implements AutoCloseable {
      * clock starts at the wall clock so it is above any clock an earlier session with the same id used.
      */
     private final Presence presence = new Presence(System.currentTimeMillis());
-    /** Periodic awareness expiry and heartbeat. */
-    private final ScheduledFuture<?> awarenessTask;
+    /** Periodic awareness expiry and heartbeat, state check timeouts and schedule (one timer task per executor). */
+    private final DocumentTicks.Registration ticks;
     /** Pending resync after a refused update, or null; executor only. */
     private ScheduledFuture<?> retry;
     /** Delay before the next resync after a refused update; doubles while refusals repeat. Executor only. */
@@ -128,6 +131,11 @@ public final class SharedDocument implements AutoCloseable {
     private final RoomStateCheck roomCheck = new RoomStateCheck();
     /** When the last state check was started (System.nanoTime); executor only. */
     private long lastRoomCheckNanos = System.nanoTime();
+    /**
+     * This document's automatic state checks come every {@link #stateCheckInterval} times (1 + this), in [0, 0.5):
+     * documents opened together (a folder's thousands) do not all check in the same second. Immutable.
+     */
+    private final double stateCheckJitter = java.util.concurrent.ThreadLocalRandom.current().nextDouble(0.5);
     /** Local and remote changes to the replica so far, and their number at the last SAME check. Executor only. */
     private long changeCount;
     private long changeCountAtLastSame = -1;
@@ -152,9 +160,11 @@ public final class SharedDocument implements AutoCloseable {
         this.replica = Objects.requireNonNull(replica, "replica");
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
-        long period = 1_000; // awareness expiry and heartbeat, state check timeouts and schedule
-        this.awarenessTask = TIMER.scheduleAtFixedRate(() -> run(this::awarenessTick), period, period,
-                TimeUnit.MILLISECONDS);
+        this.ticks = DocumentTicks.register(executor, () -> {
+            if (!closed) {
+                guard(this::awarenessTick, "periodic tick");
+            }
+        });
     }
 
     /**
@@ -283,7 +293,7 @@ public final class SharedDocument implements AutoCloseable {
      * an agent id): it is replaced by the relay's state under a fresh agent id, the change is reported to the
      * remote change listeners (an editor binding shows it as a remote change) and {@link #roomRepairs()} grows.
      * Only checked while synced with every local operation acknowledged, so no local work is unsent when the
-     * replica is replaced. Also runs by itself every {@link #STATE_CHECK_INTERVAL} while quiet.
+     * replica is replaced. Also runs by itself every {@link #STATE_CHECK_INTERVAL} (20–30 s) while quiet.
      *
      * @return the outcome; never fails
      */
@@ -368,7 +378,52 @@ public final class SharedDocument implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return false;
         }
+        return awaitCovered(target, System.nanoTime() + timeout.toNanos());
+    }
+
+    /**
+     * Waits until every local operation made so far in each of {@code docs} is acknowledged as durable, sharing one
+     * deadline. As {@link #awaitAllAcked(Duration)} for each, but documents confined to one executor (a shared
+     * folder's thousands on its engine thread) cost one hand-off to it in all, not one each: a busy executor made
+     * thousands of hand-offs in a row outlast any timeout.
+     *
+     * @return the documents not all of whose operations were acknowledged within {@code timeout}, in {@code docs}'
+     *         order (empty: all acknowledged)
+     */
+    public static List<SharedDocument> awaitAllAcked(java.util.Collection<SharedDocument> docs, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Map<ExecutorService, List<SharedDocument>> byExecutor = new java.util.IdentityHashMap<>();
+        for (SharedDocument d : docs) {
+            byExecutor.computeIfAbsent(d.executor, e -> new java.util.ArrayList<>()).add(d);
+        }
+        // Read the targets on each executor so that edits queued before this call are counted.
+        Map<SharedDocument, long[]> targets = new java.util.IdentityHashMap<>();
+        for (Map.Entry<ExecutorService, List<SharedDocument>> g : byExecutor.entrySet()) {
+            try {
+                List<long[]> t = CompletableFuture.supplyAsync(() -> g.getValue().stream()
+                        .map(d -> new long[] {d.acks.localNext(), d.acks.localDeleted()}).toList(), g.getKey())
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                for (int i = 0; i < t.size(); i++) {
+                    targets.put(g.getValue().get(i), t.get(i));
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                     | RejectedExecutionException e) {
+                // not reached: these documents count as not acknowledged
+            }
+        }
+        List<SharedDocument> late = new java.util.ArrayList<>();
+        for (SharedDocument d : docs) {
+            long[] target = targets.get(d);
+            if (target == null || !d.awaitCovered(target, deadline)) {
+                late.add(d);
+            }
+        }
+        return late;
+    }
+
+    /** Waits until the acks cover {@code target} ({localNext, localDeleted}) or {@code deadline} (nanoTime) passes. */
+    private boolean awaitCovered(long[] target, long deadline) throws InterruptedException {
         synchronized (this) {
             while (!acks.covers(target[0], target[1])) {
                 long left = deadline - System.nanoTime();
@@ -453,7 +508,7 @@ public final class SharedDocument implements AutoCloseable {
         if (closed) {
             return;
         }
-        awarenessTask.cancel(false);
+        ticks.cancel();
         channel.detach(name, endpoint);
         try {
             executor.submit(() -> {
@@ -748,7 +803,8 @@ public final class SharedDocument implements AutoCloseable {
     private void awarenessTick() {
         long now = System.nanoTime();
         roomCheck.tick(now, STATE_CHECK_TIMEOUT.toNanos());
-        if (now - lastRoomCheckNanos > stateCheckInterval.toNanos() && changeCount != changeCountAtLastSame) {
+        if (now - lastRoomCheckNanos > (long) (stateCheckInterval.toNanos() * (1 + stateCheckJitter))
+                && changeCount != changeCountAtLastSame) {
             startRoomCheck(new CompletableFuture<>());
         }
         for (Long id : presence.expire(now, AWARENESS_TIMEOUT.toNanos())) {

@@ -154,8 +154,14 @@ final class FolderSession {
             err.println("  " + line);
         }
         int files = awaitWithProgress(w.settled(), timeout, running, err, command, "syncing");
-        while (!w.awaitAllAcked(Duration.ofSeconds(2))
-                || (running.branches != null && !running.branches.awaitLogged(Duration.ofSeconds(2)))) {
+        // Each check starts with a hand-off to the engine thread (edits still queued there must count); on a
+        // saturated machine that hand-off alone can outlast a short window, so the window doubles (up to 30 s)
+        // instead of every check starting over after 2 s and never finishing (seen at load 40-50: the relay had
+        // acknowledged every update, and the share still gave up after 600 s).
+        long window = 2;
+        while (!w.awaitAllAcked(Duration.ofSeconds(window))
+                || (running.branches != null && !running.branches.awaitLogged(Duration.ofSeconds(window)))) {
+            window = Math.min(30, window * 2);
             if (System.nanoTime() - started > timeout.toNanos()) {
                 running.stop();
                 throw new WeftCli.CliFailure("the relay did not acknowledge every file within "

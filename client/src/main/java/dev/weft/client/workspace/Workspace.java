@@ -200,6 +200,19 @@ public final class Workspace implements AutoCloseable {
     private final CompletableFuture<FolderScanner.Scan> firstPass = new CompletableFuture<>();
     /** True while a pass is queued (any thread). */
     private final AtomicBoolean passQueued = new AtomicBoolean();
+    /**
+     * True when the disk may have changed since the last scan (a file-system event, the poll, an editor lease ended,
+     * or any caller of {@link #requestPass()}): the next pass scans. A pass asked for by the room only (a document
+     * arrived or changed, {@link #requestRoomPass()}) skips the scan while this is false and the watcher runs: with
+     * thousands of files arriving, rescanning the disk for each burst was most of a share's work. Any thread sets it,
+     * the pass clears it before it scans, so a change made during the scan sets it again.
+     */
+    private final AtomicBoolean diskDirty = new AtomicBoolean(true);
+    /**
+     * True if the last scan left a decision for later that needs another scan, not a file-system event: a vanished
+     * file whose document had not arrived yet (its delete must say which edits it saw). Engine thread only.
+     */
+    private boolean rescanDeferred;
     private volatile boolean closed;
     private TreeResolver.Resolution resolution;
     private boolean treeDirty = true;
@@ -256,9 +269,9 @@ public final class Workspace implements AutoCloseable {
         written.add(treeDoc);
         treeDoc.addRemoteChangeListener(changes -> {
             treeDirty = true;
-            requestPass();
+            requestRoomPass();
         });
-        treeDoc.addSyncListener(this::requestPass);
+        treeDoc.addSyncListener(this::requestRoomPass);
     }
 
     /**
@@ -295,13 +308,28 @@ public final class Workspace implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> resolve().byPath(), engine);
     }
 
-    /** Runs a pass now and completes when it is done (tests, shutdown). */
+    /** Runs a pass now (with a disk scan) and completes when it is done (tests, shutdown). */
     public CompletableFuture<Void> sync() {
-        return CompletableFuture.runAsync(this::pass, engine);
+        return CompletableFuture.runAsync(() -> {
+            diskDirty.set(true);
+            pass();
+        }, engine);
     }
 
-    /** Asks for a pass soon (coalesced); callable from any thread. */
+    /**
+     * Asks for a pass soon (coalesced) that also scans the disk (something may have changed there); callable from any
+     * thread.
+     */
     public void requestPass() {
+        diskDirty.set(true);
+        requestRoomPass();
+    }
+
+    /**
+     * Asks for a pass soon (coalesced) for a change from the room: it scans the disk only if something may have
+     * changed there since the last scan (see {@link #diskDirty}). Any thread.
+     */
+    private void requestRoomPass() {
         if (closed || !passQueued.compareAndSet(false, true)) {
             return;
         }
@@ -335,13 +363,8 @@ public final class Workspace implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return false;
         }
-        for (SharedDocument d : docs) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !d.awaitAllAcked(Duration.ofNanos(left))) {
-                return false;
-            }
-        }
-        return true;
+        long left = deadline - System.nanoTime();
+        return left > 0 && SharedDocument.awaitAllAcked(docs, Duration.ofNanos(left)).isEmpty();
     }
 
     /**
@@ -582,12 +605,17 @@ public final class Workspace implements AutoCloseable {
             if (previous != null) {
                 adoptPrevious();
             }
-            FolderScanner.Scan scan = scanner.scan();
-            lastScan = scan;
-            try {
-                takeLocalChanges(scan);
-            } finally {
-                flushEvents();
+            // Cleared before the scan: a change during the scan sets it again, and the next pass scans again.
+            boolean scanDisk = diskDirty.getAndSet(false) || rescanDeferred || watcher == null || lastScan == null;
+            FolderScanner.Scan scan = lastScan;
+            if (scanDisk) {
+                scan = scanner.scan();
+                lastScan = scan;
+                try {
+                    takeLocalChanges(scan);
+                } finally {
+                    flushEvents();
+                }
             }
             try {
                 applyRoom();
@@ -732,6 +760,7 @@ public final class Workspace implements AutoCloseable {
             }
         }
         List<TrackedFile> missing = new ArrayList<>();
+        rescanDeferred = false;
         for (TrackedFile t : byPath.values()) {
             if (t.ownership != FileOwnership.MIRRORED || isParked(t.path)) {
                 continue; // a parked file is out of the scan on purpose (applyRoom moves it on)
@@ -776,6 +805,7 @@ public final class Workspace implements AutoCloseable {
         }
         for (TrackedFile t : missing) {
             if (t.kind == FileKind.TEXT && !t.doc.firstSync().isDone()) {
+                rescanDeferred = true;
                 continue; // a delete must say which edits it saw: decide once the document has arrived
             }
             if (java.nio.file.Files.exists(disk.root().resolve(t.path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -1030,10 +1060,14 @@ public final class Workspace implements AutoCloseable {
                 }
             }
         }
-        for (TrackedFile t : List.copyOf(tracked.values())) {
+        List<TrackedFile> gone = new ArrayList<>();
+        for (TrackedFile t : tracked.values()) {
             if (!res.live().containsKey(t.fileId) && t.ownership != FileOwnership.GONE) {
-                remoteDelete(t, res.deletes().get(t.fileId));
+                gone.add(t);
             }
+        }
+        for (TrackedFile t : gone) {
+            remoteDelete(t, res.deletes().get(t.fileId));
         }
     }
 
@@ -1267,11 +1301,11 @@ public final class Workspace implements AutoCloseable {
         written.add(t.doc);
         t.doc.addRemoteChangeListener(changes -> {
             t.contentDirty = true;
-            requestPass();
+            requestRoomPass();
         });
         t.doc.addSyncListener(() -> {
             t.contentDirty = true;
-            requestPass();
+            requestRoomPass();
         });
     }
 
@@ -1327,8 +1361,8 @@ public final class Workspace implements AutoCloseable {
             TextDocument r = new TextDocument(newAgent());
             holdForPass();
             SharedDocument d = SharedDocument.open(channels.next(), TreeNames.blobDoc(h), r, engine);
-            d.addSyncListener(this::requestPass);
-            d.addRemoteChangeListener(changes -> requestPass());
+            d.addSyncListener(this::requestRoomPass);
+            d.addRemoteChangeListener(changes -> requestRoomPass());
             return new BlobDoc(d, r);
         });
     }

@@ -49,7 +49,7 @@ public final class SqliteStore extends SqlStore {
     private final Synchronous synchronous;
     /** The side file holding the latest commit count; immutable reference. */
     private final CommitMark mark;
-    /** Guards {@link #writer}, {@link #appendUpdate}, {@link #bumpCommits} and {@link #commits}. */
+    /** Guards {@link #writer}, its prepared statements and {@link #commits}. */
     private final Object writeLock = new Object();
     /** Guards {@link #reader}. */
     private final Object readLock = new Object();
@@ -62,6 +62,8 @@ public final class SqliteStore extends SqlStore {
     private PreparedStatement appendUpdate;
     /** Increments the commit counter; prepared once per writer connection. */
     private PreparedStatement bumpCommits;
+    /** Inserts an empty document row; prepared once per writer connection (a shared folder creates thousands). */
+    private PreparedStatement createDocument;
     /** Commits so far (the value of {@code meta.commits} after the last successful commit). */
     private long commits;
     /** Connection for reads; null after a failure until reopened. */
@@ -217,6 +219,8 @@ public final class SqliteStore extends SqlStore {
             w.setAutoCommit(false);
             appendUpdate = w.prepareStatement("INSERT INTO updates (room, name, seq, data) VALUES (?, ?, ?, ?)");
             bumpCommits = w.prepareStatement("UPDATE meta SET value = value + 1 WHERE key = 'commits'");
+            createDocument = w.prepareStatement("INSERT INTO documents (room, name, snapshot, snapshot_seq)"
+                    + " VALUES (?, ?, ?, 0) ON CONFLICT (room, name) DO NOTHING");
         } catch (SQLException e) {
             w.close();
             throw e;
@@ -236,6 +240,7 @@ public final class SqliteStore extends SqlStore {
         writer = null;
         appendUpdate = null;
         bumpCommits = null;
+        createDocument = null;
     }
 
     /** Opens the reader connection. Caller holds {@link #readLock}. */
@@ -349,13 +354,10 @@ public final class SqliteStore extends SqlStore {
                 DocumentRows.insertRoom(ps, c.room());
             }
         } else if (w instanceof StoreWrite.CreateDocument c) {
-            try (PreparedStatement ps = writer.prepareStatement("INSERT INTO documents (room, name, snapshot,"
-                    + " snapshot_seq) VALUES (?, ?, ?, 0) ON CONFLICT (room, name) DO NOTHING")) {
-                ps.setString(1, c.room());
-                ps.setString(2, c.doc());
-                ps.setBytes(3, new byte[0]);
-                ps.executeUpdate();
-            }
+            createDocument.setString(1, c.room());
+            createDocument.setString(2, c.doc());
+            createDocument.setBytes(3, new byte[0]);
+            createDocument.executeUpdate();
         } else if (w instanceof StoreWrite.AppendUpdate a) {
             appendUpdate.setString(1, a.room());
             appendUpdate.setString(2, a.doc());
