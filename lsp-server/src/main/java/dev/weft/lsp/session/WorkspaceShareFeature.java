@@ -157,13 +157,7 @@ final class WorkspaceShareFeature {
             GitIdentity me = authorship.identity(rc.userName(), dirs.get(0));
             AuthorRecorder authors = null;
             if (branchScoped) {
-                try {
-                    r.workspace = startBranchRoom(dirs.get(0), pool, me, new ArrayList<>());
-                } catch (RuntimeException | IOException e) {
-                    pool.close();
-                    rj.close();
-                    throw e;
-                }
+                r.workspace = startBranchRoom(dirs.get(0), pool, me, new ArrayList<>(), rj);
             } else {
                 for (int i = 0; i < dirs.size(); i++) {
                     WorkspaceRoom.Root root = startRoot(dirs.size() == 1 ? "" : names.get(i), dirs.get(i),
@@ -323,13 +317,7 @@ final class WorkspaceShareFeature {
             GitIdentity me = authorship.identity(rc.userName(), dirs.get(0));
             AuthorRecorder authors = null;
             if (branchScoped) {
-                try {
-                    r.workspace = startBranchRoom(dirs.get(0), pool, me, followers);
-                } catch (RuntimeException | IOException e) {
-                    pool.close();
-                    rj.close();
-                    throw e;
-                }
+                r.workspace = startBranchRoom(dirs.get(0), pool, me, followers, rj);
             } else {
                 for (int i = 0; i < rootList.size(); i++) {
                     Files.createDirectories(dirs.get(i));
@@ -430,20 +418,27 @@ final class WorkspaceShareFeature {
 
     /**
      * Starts a branch-scoped room on {@code dir} ({@code docs/git.md}, "Editors on branches"): its branch
-     * controller, the authors recorder of every branch's engine, and the buffers that follow checkouts.
+     * controller, the authors recorder of every branch's engine, and the buffers that follow checkouts. If the
+     * controller cannot start, {@code pool} and {@code rj} are closed.
      *
      * @throws org.eclipse.lsp4j.jsonrpc.ResponseErrorException (invalid request) if {@code dir} is not in a git
      *         work tree or HEAD is detached
      */
     private WorkspaceRoom startBranchRoom(Path dir, ChannelPool pool, GitIdentity me,
-                                          List<WorkspaceFollower> followers) throws IOException, InterruptedException {
+                                          List<WorkspaceFollower> followers, RoomJournal rj)
+            throws IOException, InterruptedException {
         Workspace.Options o = Workspace.Options.of(dir, this::branchNotice);
         BranchWorkspace bw;
         try {
             bw = BranchWorkspace.start(o, pool, me);
-        } catch (GitRepo.NotARepositoryException | BranchWorkspace.DetachedHeadException e) {
-            throw SessionThread.error(ResponseErrorCode.InvalidRequest, "a branch-scoped workspace needs a git"
-                    + " working copy with a branch checked out: " + e.getMessage());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            pool.close();
+            rj.close();
+            if (e instanceof GitRepo.NotARepositoryException || e instanceof BranchWorkspace.DetachedHeadException) {
+                throw SessionThread.error(ResponseErrorCode.InvalidRequest, "a branch-scoped workspace needs a git"
+                        + " working copy with a branch checked out: " + e.getMessage());
+            }
+            throw e;
         }
         WorkspaceFollower f = new WorkspaceFollower(editor, open, cursors, room::get, o.root(), resourceOperations);
         Workspace first = bw.mirror().workspace();

@@ -37,19 +37,16 @@ class BranchScopedEditorsTest {
 
     @Test
     void twoEditorsOnMainCoEditWhileAThirdOnFeatureNeverReceivesAndEveryoneIsToldWhoIsWhere() throws Exception {
-        Path origin = origin(tmp);
-        Path a = cloneFor(origin, "Alice");
-        Path b = cloneFor(origin, "Bob");
-        Path c = cloneFor(origin, "Carol");
-        git(c, "checkout", "-q", "feature");
-        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
-             SimulatedEditor alice = editor(tmp.resolve("data-a"), a, null);
-             SimulatedEditor bob = editor(tmp.resolve("data-b"), b, null);
-             SimulatedEditor carol = editor(tmp.resolve("data-c"), c, null)) {
-            String ua = uri(a.resolve("notes.txt"));
-            String ub = uri(b.resolve("notes.txt"));
-            String uc = uri(c.resolve("notes.txt"));
-            startAll(relay, alice, a, bob, b, carol, c);
+        try (Trio t = Trio.start(tmp)) {
+            SimulatedEditor alice = t.alice;
+            SimulatedEditor bob = t.bob;
+            SimulatedEditor carol = t.carol;
+            Path a = t.a;
+            Path b = t.b;
+            Path c = t.c;
+            String ua = t.ua;
+            String ub = t.ub;
+            String uc = t.uc;
 
             alice.edit(ua, 0, 0, "alice was here\n");
             bob.awaitText(ub, t -> t.startsWith("alice was here\n"), 10_000);
@@ -85,19 +82,16 @@ class BranchScopedEditorsTest {
 
     @Test
     void anEditorThatChecksOutAnotherBranchMidSessionLosesNothingAndCarriesNothingAcross() throws Exception {
-        Path origin = origin(tmp);
-        Path a = cloneFor(origin, "Alice");
-        Path b = cloneFor(origin, "Bob");
-        Path c = cloneFor(origin, "Carol");
-        git(c, "checkout", "-q", "feature");
-        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
-             SimulatedEditor alice = editor(tmp.resolve("data-a"), a, null);
-             SimulatedEditor bob = editor(tmp.resolve("data-b"), b, null);
-             SimulatedEditor carol = editor(tmp.resolve("data-c"), c, null)) {
-            String ua = uri(a.resolve("notes.txt"));
-            String ub = uri(b.resolve("notes.txt"));
-            String uc = uri(c.resolve("notes.txt"));
-            startAll(relay, alice, a, bob, b, carol, c);
+        try (Trio t = Trio.start(tmp)) {
+            SimulatedEditor alice = t.alice;
+            SimulatedEditor bob = t.bob;
+            SimulatedEditor carol = t.carol;
+            Path a = t.a;
+            Path b = t.b;
+            Path c = t.c;
+            String ua = t.ua;
+            String ub = t.ub;
+            String uc = t.uc;
             alice.edit(ua, 0, 0, "A1\n");
             bob.awaitText(ub, t -> t.startsWith("A1\n"), 10_000);
             carol.edit(uc, 0, 0, "C1\n");
@@ -149,19 +143,64 @@ class BranchScopedEditorsTest {
         }
     }
 
-    /** Alice shares her clone branch-scoped, Bob and Carol join; each opens notes.txt. */
-    static void startAll(RelayProcess relay, SimulatedEditor alice, Path a, SimulatedEditor bob, Path b,
-                         SimulatedEditor carol, Path c) throws Exception {
-        JsonObject shared = shareBranches(alice, relay.url());
-        assertThat(shared.get("branch").getAsString()).isEqualTo("main");
-        String link = shared.get("inviteLink").getAsString();
-        assertThat(join(bob, link).get("branch").getAsString()).isEqualTo("main");
-        assertThat(join(carol, link).get("branch").getAsString()).isEqualTo("feature");
-        for (var e : List.of(java.util.Map.entry(alice, a), java.util.Map.entry(bob, b),
-                java.util.Map.entry(carol, c))) {
-            String u = uri(e.getValue().resolve("notes.txt"));
-            e.getKey().open(u, read(e.getValue().resolve("notes.txt")));
-            LanguageServerWorkspaceTest.awaitBound(e.getKey(), u);
+    /**
+     * Three editors on a real relay process, each in its own clone (git CLI) of {@link #origin}: Alice shares hers
+     * branch-scoped on main, Bob joins on main, Carol on feature; each has notes.txt open and bound.
+     */
+    static final class Trio implements AutoCloseable {
+        final Path a;
+        final Path b;
+        final Path c;
+        final RelayProcess relay;
+        final SimulatedEditor alice;
+        final SimulatedEditor bob;
+        final SimulatedEditor carol;
+        final String ua;
+        final String ub;
+        final String uc;
+
+        private Trio(Path tmp) throws Exception {
+            Path origin = origin(tmp);
+            a = cloneFor(origin, "Alice");
+            b = cloneFor(origin, "Bob");
+            c = cloneFor(origin, "Carol");
+            git(c, "checkout", "-q", "feature");
+            relay = RelayProcess.start(tmp.resolve("relay"));
+            alice = editor(tmp.resolve("data-a"), a, null);
+            bob = editor(tmp.resolve("data-b"), b, null);
+            carol = editor(tmp.resolve("data-c"), c, null);
+            ua = uri(a.resolve("notes.txt"));
+            ub = uri(b.resolve("notes.txt"));
+            uc = uri(c.resolve("notes.txt"));
+        }
+
+        static Trio start(Path tmp) throws Exception {
+            Trio t = new Trio(tmp);
+            try {
+                JsonObject shared = shareBranches(t.alice, t.relay.url());
+                assertThat(shared.get("branch").getAsString()).isEqualTo("main");
+                String link = shared.get("inviteLink").getAsString();
+                assertThat(join(t.bob, link).get("branch").getAsString()).isEqualTo("main");
+                assertThat(join(t.carol, link).get("branch").getAsString()).isEqualTo("feature");
+                for (var e : List.of(java.util.Map.entry(t.alice, t.a), java.util.Map.entry(t.bob, t.b),
+                        java.util.Map.entry(t.carol, t.c))) {
+                    String u = uri(e.getValue().resolve("notes.txt"));
+                    e.getKey().open(u, read(e.getValue().resolve("notes.txt")));
+                    LanguageServerWorkspaceTest.awaitBound(e.getKey(), u);
+                }
+                return t;
+            } catch (Exception | AssertionError e) {
+                t.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            carol.close();
+            bob.close();
+            alice.close();
+            relay.close();
         }
     }
 

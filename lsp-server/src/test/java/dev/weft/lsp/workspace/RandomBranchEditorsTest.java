@@ -1,7 +1,6 @@
 package dev.weft.lsp.workspace;
 
 import dev.weft.lsp.testing.SimulatedEditor;
-import dev.weft.relay.testing.RelayProcess;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,14 +14,9 @@ import java.util.TreeSet;
 
 import static dev.weft.lsp.workspace.BranchScopedEditorsTest.FEATURE;
 import static dev.weft.lsp.workspace.BranchScopedEditorsTest.MAIN;
-import static dev.weft.lsp.workspace.BranchScopedEditorsTest.cloneFor;
-import static dev.weft.lsp.workspace.BranchScopedEditorsTest.origin;
-import static dev.weft.lsp.workspace.BranchScopedEditorsTest.startAll;
-import static dev.weft.lsp.workspace.GitAuthorshipInEditorsTest.editor;
 import static dev.weft.lsp.workspace.GitAuthorshipInEditorsTest.git;
 import static dev.weft.lsp.workspace.WorkspaceFixtures.await;
 import static dev.weft.lsp.workspace.WorkspaceFixtures.read;
-import static dev.weft.lsp.workspace.WorkspaceFixtures.uri;
 
 /**
  * Seeded random steps in a branch-scoped workspace of three editors ({@code docs/git.md}, "Editors on branches"):
@@ -41,19 +35,14 @@ class RandomBranchEditorsTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {11, 12})
     void everyBranchHoldsExactlyTheTypingDoneOnItAcrossRandomEditsAndCheckouts(long seed) throws Exception {
-        Path origin = origin(tmp);
-        Path a = cloneFor(origin, "Alice");
-        Path b = cloneFor(origin, "Bob");
-        Path c = cloneFor(origin, "Carol");
-        git(c, "checkout", "-q", "feature");
-        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
-             SimulatedEditor alice = editor(tmp.resolve("data-a"), a, null);
-             SimulatedEditor bob = editor(tmp.resolve("data-b"), b, null);
-             SimulatedEditor carol = editor(tmp.resolve("data-c"), c, null)) {
-            startAll(relay, alice, a, bob, b, carol, c);
-            String ua = uri(a.resolve("notes.txt"));
-            String ub = uri(b.resolve("notes.txt"));
-            String uc = uri(c.resolve("notes.txt"));
+        try (BranchScopedEditorsTest.Trio trio = BranchScopedEditorsTest.Trio.start(tmp)) {
+            SimulatedEditor alice = trio.alice;
+            SimulatedEditor bob = trio.bob;
+            SimulatedEditor carol = trio.carol;
+            Path b = trio.b;
+            String ua = trio.ua;
+            String ub = trio.ub;
+            String uc = trio.uc;
             Map<String, TreeSet<String>> typed = Map.of("main", new TreeSet<>(), "feature", new TreeSet<>());
             SplittableRandom rnd = new SplittableRandom(seed);
             String bobOn = "main";
