@@ -213,6 +213,11 @@ final class BranchBuffers implements BranchWorkspace.MoveListener {
         });
     }
 
+    /** True if the buffer at {@code uri} left a branch and waits to be bound to the next one here. */
+    synchronized boolean awaitingRebind(String uri) {
+        return detachedText.containsKey(uri);
+    }
+
     /** Binds every buffer under the folder to {@code w}'s documents, keeping aside text typed during the move. */
     private void rebind(String branch, Workspace w) {
         Room r = room.get();
@@ -233,6 +238,7 @@ final class BranchBuffers implements BranchWorkspace.MoveListener {
                 }
                 bind.accept(r, od);
             }
+            detachedText.clear();   // the rest were closed during the move
         }
     }
 

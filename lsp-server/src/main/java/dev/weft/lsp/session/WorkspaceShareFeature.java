@@ -614,7 +614,7 @@ final class WorkspaceShareFeature {
         }
         BranchWorkspace.Mirror m = loc.root().branches() == null ? null : loc.root().branches().mirror();
         Workspace engine = m != null ? m.workspace() : loc.root().engine();
-        if (engine == null) {
+        if (engine == null || !afterMove && ws.branchBuffers != null && ws.branchBuffers.awaitingRebind(od.uri)) {
             return true;   // changing branch: BranchBuffers binds it once the new branch's engine has settled
         }
         String branch = m == null ? null : m.branch();

@@ -38,40 +38,30 @@ class BranchScopedEditorsTest {
     @Test
     void twoEditorsOnMainCoEditWhileAThirdOnFeatureNeverReceivesAndEveryoneIsToldWhoIsWhere() throws Exception {
         try (Trio t = Trio.start(tmp)) {
-            SimulatedEditor alice = t.alice;
-            SimulatedEditor bob = t.bob;
-            SimulatedEditor carol = t.carol;
-            Path a = t.a;
-            Path b = t.b;
-            Path c = t.c;
-            String ua = t.ua;
-            String ub = t.ub;
-            String uc = t.uc;
-
-            alice.edit(ua, 0, 0, "alice was here\n");
-            bob.awaitText(ub, t -> t.startsWith("alice was here\n"), 10_000);
-            bob.edit(ub, bob.text(ub).length(), bob.text(ub).length(), "bob too\n");
+            t.alice.edit(t.ua, 0, 0, "alice was here\n");
+            t.bob.awaitText(t.ub, x -> x.startsWith("alice was here\n"), 10_000);
+            t.bob.edit(t.ub, t.bob.text(t.ub).length(), t.bob.text(t.ub).length(), "bob too\n");
             String main = "alice was here\n" + MAIN + "bob too\n";
-            alice.awaitText(ua, main::equals, 10_000);
-            carol.edit(uc, 0, 0, "carol on feature\n");
+            t.alice.awaitText(t.ua, main::equals, 10_000);
+            t.carol.edit(t.uc, 0, 0, "carol on feature\n");
             String feature = "carol on feature\n" + FEATURE;
             // Carol's edit is on its way to the relay and back to nobody on main: give stray edits time to arrive.
-            assertThat(acked(carol, uc)).isTrue();
+            assertThat(acked(t.carol, t.uc)).isTrue();
             Thread.sleep(1_000);
-            assertThat(alice.text(ua)).isEqualTo(main);
-            assertThat(bob.text(ub)).isEqualTo(main);
-            assertThat(carol.text(uc)).isEqualTo(feature);
-            assertThat(read(c.resolve("notes.txt"))).as("Carol's disk (the editor owns it)").isEqualTo(FEATURE);
-            assertThat(read(a.resolve("f.txt"))).as("a file only on feature").isNull();
-            assertThat(read(c.resolve("f.txt"))).isEqualTo("only on feature\n");
+            assertThat(t.alice.text(t.ua)).isEqualTo(main);
+            assertThat(t.bob.text(t.ub)).isEqualTo(main);
+            assertThat(t.carol.text(t.uc)).isEqualTo(feature);
+            assertThat(read(t.c.resolve("notes.txt"))).as("Carol's disk (the editor owns it)").isEqualTo(FEATURE);
+            assertThat(read(t.a.resolve("f.txt"))).as("a file only on feature").isNull();
+            assertThat(read(t.c.resolve("f.txt"))).isEqualTo("only on feature\n");
 
             // Where everyone is.
-            awaitMessage(alice, "Carol is on feature");
-            awaitMessage(alice, "Bob is on main (with you)");
-            awaitMessage(carol, "Alice is on main");
+            awaitMessage(t.alice, "Carol is on feature");
+            awaitMessage(t.alice, "Bob is on main (with you)");
+            awaitMessage(t.carol, "Alice is on main");
 
             // Blame keeps working in a branch-scoped room: the branch's text, its typists.
-            JsonObject blame = result(alice.command(WeftProtocol.BLAME, uriArg(ua)));
+            JsonObject blame = result(t.alice.command(WeftProtocol.BLAME, uriArg(t.ua)));
             List<String> lines = new ArrayList<>();
             for (var l : blame.getAsJsonArray("lines")) {
                 lines.add(l.getAsJsonObject().get("line").getAsInt() + ":" + l.getAsJsonObject().get("authors"));
@@ -83,63 +73,54 @@ class BranchScopedEditorsTest {
     @Test
     void anEditorThatChecksOutAnotherBranchMidSessionLosesNothingAndCarriesNothingAcross() throws Exception {
         try (Trio t = Trio.start(tmp)) {
-            SimulatedEditor alice = t.alice;
-            SimulatedEditor bob = t.bob;
-            SimulatedEditor carol = t.carol;
-            Path a = t.a;
-            Path b = t.b;
-            Path c = t.c;
-            String ua = t.ua;
-            String ub = t.ub;
-            String uc = t.uc;
-            alice.edit(ua, 0, 0, "A1\n");
-            bob.awaitText(ub, t -> t.startsWith("A1\n"), 10_000);
-            carol.edit(uc, 0, 0, "C1\n");
+            t.alice.edit(t.ua, 0, 0, "A1\n");
+            t.bob.awaitText(t.ub, x -> x.startsWith("A1\n"), 10_000);
+            t.carol.edit(t.uc, 0, 0, "C1\n");
 
             // While git holds the index lock (git status, add, commit…) Bob's typing waits, then goes out.
-            Path lock = b.resolve(".git/index.lock");
+            Path lock = t.b.resolve(".git/index.lock");
             Files.createFile(lock);
-            bob.edit(ub, 0, 0, "held ");
+            t.bob.edit(t.ub, 0, 0, "held ");
             Thread.sleep(600);
-            assertThat(alice.text(ua)).as("typing held while git is busy").isEqualTo("A1\n" + MAIN);
+            assertThat(t.alice.text(t.ua)).as("typing held while git is busy").isEqualTo("A1\n" + MAIN);
             Files.delete(lock);
             String main = "held A1\n" + MAIN;
-            alice.awaitText(ua, main::equals, 10_000);
+            t.alice.awaitText(t.ua, main::equals, 10_000);
 
             // Bob checks out feature (his buffer is dirty: the editor does not reload it) and types at once, while
             // the move is under way: that typing was made on main's text, so it goes to main, not to feature.
-            git(b, "checkout", "-q", "-f", "feature");
-            bob.edit(ub, bob.text(ub).length(), bob.text(ub).length(), "typed during the switch\n");
+            git(t.b, "checkout", "-q", "-f", "feature");
+            t.bob.edit(t.ub, t.bob.text(t.ub).length(), t.bob.text(t.ub).length(), "typed during the switch\n");
             main += "typed during the switch\n";
             String feature = "C1\n" + FEATURE;
-            bob.awaitText(ub, feature::equals, 20_000);
-            alice.awaitText(ua, main::equals, 10_000);
-            awaitMessage(bob, "now on feature");
-            awaitMessage(alice, "Bob is on feature");
+            t.bob.awaitText(t.ub, feature::equals, 20_000);
+            t.alice.awaitText(t.ua, main::equals, 10_000);
+            awaitMessage(t.bob, "now on feature");
+            awaitMessage(t.alice, "Bob is on feature");
 
             // On feature, Bob co-edits with Carol; Alice (main) never sees it, and types on main meanwhile.
-            bob.edit(ub, feature.length(), feature.length(), "B2 on feature\n");
+            t.bob.edit(t.ub, feature.length(), feature.length(), "B2 on feature\n");
             feature += "B2 on feature\n";
-            carol.awaitText(uc, feature::equals, 10_000);
-            alice.edit(ua, main.length(), main.length(), "A2 while Bob is away\n");
+            t.carol.awaitText(t.uc, feature::equals, 10_000);
+            t.alice.edit(t.ua, main.length(), main.length(), "A2 while Bob is away\n");
             main += "A2 while Bob is away\n";
-            assertThat(acked(alice, ua)).isTrue();
+            assertThat(acked(t.alice, t.ua)).isTrue();
 
             // Back to main; this time the editor reloads the file git rewrote (a clean buffer in VS Code): the
             // reload is not an edit of feature, and Bob gets main's live text, his own earlier typing included.
-            git(b, "checkout", "-q", "-f", "main");
-            bob.replaceAll(ub, read(b.resolve("notes.txt")));
+            git(t.b, "checkout", "-q", "-f", "main");
+            t.bob.replaceAll(t.ub, read(t.b.resolve("notes.txt")));
             String mainNow = main;
-            bob.awaitText(ub, mainNow::equals, 20_000);
+            t.bob.awaitText(t.ub, mainNow::equals, 20_000);
             Thread.sleep(1_000);
-            assertThat(carol.text(uc)).as("feature got nothing from main").isEqualTo(feature);
-            assertThat(alice.text(ua)).as("main got nothing from feature").isEqualTo(main);
-            assertThat(bob.text(ub)).isEqualTo(main);
+            assertThat(t.carol.text(t.uc)).as("feature got nothing from main").isEqualTo(feature);
+            assertThat(t.alice.text(t.ua)).as("main got nothing from feature").isEqualTo(main);
+            assertThat(t.bob.text(t.ub)).isEqualTo(main);
 
             // Nothing is kept aside (nothing was typed while the buffer was between branches), and typing goes on.
-            assertThat(Files.exists(b.resolve("notes.txt.weft-local"))).isFalse();
-            bob.edit(ub, 0, 0, "B3\n");
-            alice.awaitText(ua, ("B3\n" + mainNow)::equals, 10_000);
+            assertThat(Files.exists(t.b.resolve("notes.txt.weft-local"))).isFalse();
+            t.bob.edit(t.ub, 0, 0, "B3\n");
+            t.alice.awaitText(t.ua, ("B3\n" + mainNow)::equals, 10_000);
         }
     }
 
