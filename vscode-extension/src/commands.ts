@@ -13,6 +13,7 @@ import { relayUrlSetting } from './relayUrls';
 import { RemoteCursorRenderer } from './remoteCursors';
 import { SelectionSync } from './selectionSync';
 import { showWeftError, WeftSession } from './session';
+import { shareWorkspaceArgs } from './branchScope';
 
 export interface CommandDeps {
   session: WeftSession;
@@ -108,7 +109,8 @@ async function shareWorkspace(d: CommandDeps): Promise<void> {
   }
   const r = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Weft: sharing the workspace on ${relayUrl}…` },
-    () => d.session.execute<WorkspaceShareResult>('weft.shareWorkspace', { relayUrl, folders }),
+    () => d.session.execute<WorkspaceShareResult>('weft.shareWorkspace', shareWorkspaceArgs(relayUrl, folders,
+      vscode.workspace.getConfiguration('weft').get<boolean>('shareWorkspaceBranches', false))),
   );
   await d.session.refreshStatus().catch(() => undefined);
   const copied = await writeClipboard(r.inviteLink);

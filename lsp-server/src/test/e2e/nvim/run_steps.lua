@@ -143,10 +143,11 @@ function steps.join(linkfile)
   -- The lines the join itself printed: more than one would stop at a "Press ENTER" prompt.
   local after = vim.split(vim.fn.execute('messages'), '\n', true)
   write_file(OUT .. '/join-messages.txt', table.concat(vim.list_slice(after, before + 1), '\n') .. '\n')
-  if not res or not res.documents or #res.documents == 0 then
+  -- A shared workspace (res.workspace) writes its files to disk; its buffers are opened with "open".
+  if not res or ((not res.documents or #res.documents == 0) and not res.workspace) then
     fail('weft.join returned no documents: %s', vim.inspect(res))
   end
-  log('joined room %s, documents %s', tostring(res.room), table.concat(res.documents, ' '))
+  log('joined room %s, documents %s', tostring(res.room), table.concat(res.documents or {}, ' '))
 end
 
 -- open <relpath>: open a file and attach Weft to it.

@@ -64,12 +64,16 @@ public final class BranchWorkspace implements AutoCloseable {
     private final SharedDocument branchesDoc;
     /** Told about local deletions in every branch's workspace. */
     private final List<Workspace.LocalDeletionListener> deletionListeners = new CopyOnWriteArrayList<>();
+    /** Told before a branch's workspace stops and after the next one started (editor peers follow). */
+    private final List<MoveListener> moveListeners = new CopyOnWriteArrayList<>();
     /** How long a stopping workspace waits for acknowledgements before saying so (and waiting on). */
     private final Duration ackTimeout;
     /** The running workspace, or null while HEAD is detached (written by the controller). */
     private volatile Workspace current;
     /** The branch of {@link #current}, or null (written by the controller). */
     private volatile String branch;
+    /** {@link #branch} and {@link #current} as one value, for readers on other threads (written by the controller). */
+    private volatile Mirror mirror = new Mirror(null, null);
     /** Controller: the commit last written to the branch log. */
     private String commit;
     /** Controller: the places of others already told. */
@@ -164,6 +168,55 @@ public final class BranchWorkspace implements AutoCloseable {
         return branch;
     }
 
+    /**
+     * The branch mirrored now and its workspace, read together (both null while HEAD is detached or during a move).
+     */
+    public Mirror mirror() {
+        return mirror;
+    }
+
+    /** A branch and the workspace mirroring it; immutable. */
+    public record Mirror(String branch, Workspace workspace) {
+    }
+
+    /**
+     * Told about this peer's moves between branches, on the controller thread (which waits for the listener: keep
+     * it short, or hand work off). An editor peer detaches its buffers from the old branch in {@link #leaving} and
+     * binds them to the new branch's workspace once that has settled ({@link #entered}).
+     */
+    public interface MoveListener {
+        /**
+         * Git has settled on {@code to} (null: detached HEAD) and {@code from}'s workspace is about to stop
+         * without reading the disk again; what the listener passes to that workspace's documents before returning
+         * is kept with branch {@code from}.
+         */
+        void leaving(String from, Workspace workspace, String to);
+
+        /** {@code workspace} now mirrors {@code branch} (started, not yet settled). */
+        void entered(String branch, Workspace workspace);
+    }
+
+    /** Tells {@code l} about every later move. */
+    public void addMoveListener(MoveListener l) {
+        moveListeners.add(Objects.requireNonNull(l, "l"));
+    }
+
+    /**
+     * True if git is settled on {@code branch} now: no git command is running and HEAD, index and refs have not
+     * changed for the settle time ({@link GitHead#settled()}; this call counts as a look). An editor passes on its
+     * buffers' changes only then, so a buffer reloaded from what a checkout wrote is never taken as an edit.
+     */
+    public boolean settledOn(String branch) {
+        GitHead.Snapshot s = head.settled();
+        return s != null && s.branch() != null && s.branch().equals(branch);
+    }
+
+    /** HEAD's text of the shared folder's {@code path} (UTF-8), or null if HEAD has no such file. Any thread. */
+    public String headText(String path) {
+        byte[] b = baseline(path);
+        return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** How many times this peer has changed branch (the first branch counts as one). */
     public int moves() {
         return moves.get();
@@ -233,6 +286,14 @@ public final class BranchWorkspace implements AutoCloseable {
                 throw new IOException("could not list the files of branch " + from, e);
             }
             current = null;
+            mirror = new Mirror(null, null);
+            for (MoveListener l : moveListeners) {
+                try {
+                    l.leaving(from, old, next);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a move listener failed while leaving " + from, e);
+                }
+            }
             old.detach(ackTimeout, () -> base.notices().accept("leaving branch " + from + ": waiting for the relay"
                     + " to store its edits before entering " + (next == null ? "a detached HEAD" : next)));
             if (next != null) {
@@ -246,6 +307,14 @@ public final class BranchWorkspace implements AutoCloseable {
                     TreeNames.branchTextPrefix(next), head.gateFor(next), this::baseline), pool);
             w.addLocalDeletionListener((fileId, ids) -> deletionListeners.forEach(l -> l.deleted(fileId, ids)));
             current = w;
+            mirror = new Mirror(next, w);
+            for (MoveListener l : moveListeners) {
+                try {
+                    l.entered(next, w);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a move listener failed while entering " + next, e);
+                }
+            }
             if (from != null) {
                 base.notices().accept("left branch " + from + " (its edits stay with it); now on " + next);
             }

@@ -71,6 +71,11 @@ public final class WeftProtocol {
         public String relayUrl;
         /** {@code file:} URIs of the folders to share; default: every workspace folder of {@code initialize}. */
         public List<String> folders;
+        /**
+         * Branch scope ({@code docs/git.md}, "Editors on branches"): one folder in a git work tree, whose peers
+         * co-edit only with peers on the same branch and follow checkouts. Default false.
+         */
+        public Boolean branches;
     }
 
     /** Result of {@code weft.shareWorkspace} and of {@code weft.join} of a shared-workspace room. */
@@ -79,6 +84,8 @@ public final class WeftProtocol {
         public String readOnlyInviteLink;
         /** Always true: tells a client that the room is a shared workspace (files follow on disk). */
         public boolean workspace = true;
+        /** For a branch-scoped room: the branch this peer is on now; null otherwise. */
+        public String branch;
         /** The local folders mirrored, as {@code file:} URIs, in the room's root order. */
         public List<String> folders = new ArrayList<>();
         /** Live files in the room once this member's disk matched it. */

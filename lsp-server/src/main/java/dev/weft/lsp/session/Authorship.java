@@ -142,7 +142,7 @@ final class Authorship {
             @Override
             public List<Path> textFiles() throws Exception {
                 List<Path> out = new ArrayList<>();
-                for (Map.Entry<String, ResolvedFile> e : get(root.engine().files()).entrySet()) {
+                for (Map.Entry<String, ResolvedFile> e : get(engine(root).files()).entrySet()) {
                     if (e.getValue().kind() == FileKind.TEXT) {
                         out.add(root.dir().resolve(e.getKey()));
                     }
@@ -159,13 +159,23 @@ final class Authorship {
                 String rel = root.dir().relativize(f).toString().replace('\\', '/');
                 FileRuns fr;
                 try {
-                    fr = get(root.engine().readText(rel, (id, t) -> new FileRuns(id, t.runs())));
+                    fr = get(engine(root).readText(rel, (id, t) -> new FileRuns(id, t.runs())));
                 } catch (BadPathException e) {
                     return null;
                 }
                 return new Attribution(fr.fileId(), head, fr.runs(), log);
             }
         };
+    }
+
+    /** The engine mirroring {@code root} now (a branch-scoped root's current branch's), or an error during a move. */
+    private static Workspace engine(WorkspaceRoom.Root root) {
+        Workspace w = root.engine();
+        if (w == null) {
+            throw SessionThread.error(ResponseErrorCode.InvalidRequest, "git is switching branches in " + root.dir()
+                    + "; try again in a moment");
+        }
+        return w;
     }
 
     /** A file's id and its replica's runs, read on the engine thread. */

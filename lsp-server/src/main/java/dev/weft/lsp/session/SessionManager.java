@@ -156,7 +156,9 @@ public final class SessionManager {
             LOG.warning("didChange for a document that is not open: " + uri);
             return;
         }
-        od.didChange(version, changes, editor.encoding());
+        if (!workspaceShare.didChange(od, version, changes)) {
+            od.didChange(version, changes, editor.encoding());
+        }
     }
 
     public void didClose(String uri) {

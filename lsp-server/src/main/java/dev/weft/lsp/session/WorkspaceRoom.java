@@ -1,6 +1,7 @@
 package dev.weft.lsp.session;
 
 import dev.weft.client.git.AuthorRecorder;
+import dev.weft.client.git.BranchWorkspace;
 import dev.weft.client.workspace.ChannelPool;
 import dev.weft.client.workspace.EditorLease;
 import dev.weft.client.workspace.Workspace;
@@ -26,15 +27,29 @@ final class WorkspaceRoom {
      *
      * @param name     the root's name in the room (its folder name; "" for a single-root share)
      * @param dir      the local folder, absolute and normalised
-     * @param treeDoc  the room document of its tree log
-     * @param engine   the running engine mirroring {@code dir}
+     * @param treeDoc  the room document of its tree log (of the first branch, for a branch-scoped root)
+     * @param fixed    the running engine mirroring {@code dir}; for a branch-scoped root its first branch's
      * @param agent    the engine's {@link Workspace.Options#agent()} (its authorship session, docs/git.md)
+     * @param branches the branch-scoped controller ({@code docs/git.md}, "Editors on branches"), or null
      */
-    record Root(String name, Path dir, String treeDoc, Workspace engine, long agent) {
+    record Root(String name, Path dir, String treeDoc, Workspace fixed, long agent, BranchWorkspace branches) {
+        Root(String name, Path dir, String treeDoc, Workspace engine, long agent) {
+            this(name, dir, treeDoc, engine, agent, null);
+        }
+
+        /** The engine mirroring {@code dir} now: the fixed one, or the current branch's (null during a move). */
+        Workspace engine() {
+            return branches == null ? fixed : branches.mirror().workspace();
+        }
     }
 
-    /** A file the editor has open, bound through an engine lease. */
-    record Leased(EditorLease lease, RoomDocument doc) {
+    /**
+     * A file the editor has open, bound through an engine lease.
+     *
+     * @param engine the engine that lent it (a branch's, for a branch-scoped root)
+     * @param branch the branch of that engine, or null for a root that is not branch-scoped
+     */
+    record Leased(EditorLease lease, RoomDocument doc, Workspace engine, String branch) {
     }
 
     /** The roots, in the room's order. Immutable. */
@@ -43,15 +58,25 @@ final class WorkspaceRoom {
     final ChannelPool pool;
     /** Open files by editor URI. */
     final Map<String, Leased> leased = new ConcurrentHashMap<>();
-    /** Room documents made for leased files, by file id: reused when a file is opened again (listeners once). */
-    final Map<String, RoomDocument> docsByFileId = new ConcurrentHashMap<>();
+    /**
+     * Room documents made for leased files, by engine and file id: reused when a file is opened again (listeners
+     * once). A branch's engine is replaced on every move, so its entries are dropped then ({@link BranchBuffers}).
+     */
+    final Map<Workspace, Map<String, RoomDocument>> docsByFileId = new ConcurrentHashMap<>();
     /** Writes this member's sessions and deletions into the room's authors log ({@link Authorship}). Immutable. */
     final AuthorRecorder authors;
+    /** For a branch-scoped room: holds and hands over the buffers' changes around checkouts; else null. */
+    final BranchBuffers branchBuffers;
 
     WorkspaceRoom(List<Root> roots, ChannelPool pool, AuthorRecorder authors) {
+        this(roots, pool, authors, null);
+    }
+
+    WorkspaceRoom(List<Root> roots, ChannelPool pool, AuthorRecorder authors, BranchBuffers branchBuffers) {
         this.roots = List.copyOf(roots);
         this.pool = pool;
         this.authors = authors;
+        this.branchBuffers = branchBuffers;
     }
 
     /** A local path inside one of the roots. */
@@ -76,7 +101,10 @@ final class WorkspaceRoom {
     /** Asks every engine for a pass soon (an editor reported file changes). */
     void requestPasses() {
         for (Root r : roots) {
-            r.engine().requestPass();
+            Workspace w = r.engine();
+            if (w != null) {
+                w.requestPass();
+            }
         }
     }
 
@@ -129,10 +157,13 @@ final class WorkspaceRoom {
             l.lease().close();
         }
         leased.clear();
+        if (branchBuffers != null) {
+            branchBuffers.close();
+        }
         boolean acked = true;
         for (Root r : roots) {
             try {
-                acked &= r.engine().close(ackTimeout);
+                acked &= r.branches() != null ? r.branches().close(ackTimeout) : r.fixed().close(ackTimeout);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -3,7 +3,9 @@ package dev.weft.lsp.session;
 import dev.weft.client.SharedDocument;
 import dev.weft.client.SyncChannel;
 import dev.weft.client.git.AuthorRecorder;
+import dev.weft.client.git.BranchWorkspace;
 import dev.weft.client.git.GitIdentity;
+import dev.weft.client.git.GitRepo;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
 import dev.weft.client.journal.RoomJournal;
@@ -24,6 +26,7 @@ import org.eclipse.lsp4j.FileSystemWatcher;
 import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.Registration;
 import org.eclipse.lsp4j.RegistrationParams;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
@@ -51,6 +54,10 @@ import java.util.logging.Logger;
  * written atomically within a second, outside changes merged as edits). Opening a file merges what changed on disk
  * first ({@link Workspace#openInEditor}), so a file changed by another program while closed is never put back to
  * the old shared text.
+ *
+ * <p>Branch scope ({@code docs/git.md}, "Editors on branches"): {@code branches: true} (one folder in a git work
+ * tree), or a join of a room holding {@link TreeNames#BRANCHES}, mirrors the folder with a {@link BranchWorkspace}
+ * and lets {@link BranchBuffers} move the editor's buffers between branches on a checkout.
  *
  * <p>Multi-root: root {@code i} has its own tree log ({@link TreeNames#rootTree(int)}), and the room document
  * {@link TreeNames#ROOTS} lists {@code treeDocument TAB name} per root. File contents are keyed by random file ids,
@@ -123,6 +130,11 @@ final class WorkspaceShareFeature {
                     + "; leave it (weft.leave) before sharing the whole workspace");
         }
         List<Path> dirs = shareFolders(a);
+        boolean branchScoped = Boolean.TRUE.equals(a.branches);
+        if (branchScoped && dirs.size() != 1) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "a branch-scoped share is of one folder (a git"
+                    + " working copy); pass {\"folders\": [one URI], \"branches\": true}");
+        }
         RoomOpener.CreatedRoom created = opener.createRoom(
                 RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL));
         InviteLink link = created.link();
@@ -144,13 +156,18 @@ final class WorkspaceShareFeature {
             List<WorkspaceRoom.Root> roots = new ArrayList<>();
             GitIdentity me = authorship.identity(rc.userName(), dirs.get(0));
             AuthorRecorder authors = null;
-            for (int i = 0; i < dirs.size(); i++) {
-                WorkspaceRoom.Root root = startRoot(dirs.size() == 1 ? "" : names.get(i), dirs.get(i),
-                        TreeNames.rootTree(i), created.id(), pool, new ArrayList<>());
-                authors = Authorship.record(authors, root.engine(), root.agent(), me, pool);
-                roots.add(root);
+            if (branchScoped) {
+                r.workspace = startBranchRoom(dirs.get(0), pool, me, new ArrayList<>(), rj);
+            } else {
+                for (int i = 0; i < dirs.size(); i++) {
+                    WorkspaceRoom.Root root = startRoot(dirs.size() == 1 ? "" : names.get(i), dirs.get(i),
+                            TreeNames.rootTree(i), created.id(), pool, new ArrayList<>());
+                    authors = Authorship.record(authors, root.engine(), root.agent(), me, pool);
+                    roots.add(root);
+                }
+                r.workspace = new WorkspaceRoom(roots, pool, authors);
             }
-            r.workspace = new WorkspaceRoom(roots, pool, authors);
+            roots = r.workspace.roots;
             room.set(r);
             if (dirs.size() > 1) {
                 publishRoots(rc, roots);
@@ -158,7 +175,9 @@ final class WorkspaceShareFeature {
             List<String> leftOut = awaitSettled(r.workspace, progress, "sharing");
             progress.report("waiting for the relay to store every file", 100);
             for (WorkspaceRoom.Root root : roots) {
-                if (!root.engine().awaitAllAcked(ACK_TIMEOUT)) {
+                Workspace engine = root.engine();
+                if (engine != null && !engine.awaitAllAcked(ACK_TIMEOUT)
+                        || root.branches() != null && !root.branches().awaitLogged(ACK_TIMEOUT)) {
                     LOG.warning("the relay did not acknowledge every file of " + root.dir() + " within "
                             + ACK_TIMEOUT.toSeconds() + " s; they keep syncing");
                 }
@@ -271,7 +290,8 @@ final class WorkspaceShareFeature {
         } catch (RuntimeException e) {
             return null; // refused: JoinFeature reports it
         }
-        if (w == null || !w.docNames().contains(TreeNames.TREE)) {
+        boolean branchScoped = w != null && w.docNames().contains(TreeNames.BRANCHES);
+        if (w == null || !w.docNames().contains(TreeNames.TREE) && !branchScoped) {
             rc.close();
             return null;
         }
@@ -280,7 +300,7 @@ final class WorkspaceShareFeature {
         }
         try (WorkspaceProgress progress = WorkspaceProgress.begin(editor.client(), progressSupported,
                 "Weft: joining workspace", "reading the room")) {
-            List<String[]> rootList = w.docNames().contains(TreeNames.ROOTS) ? readRoots(rc)
+            List<String[]> rootList = !branchScoped && w.docNames().contains(TreeNames.ROOTS) ? readRoots(rc)
                     : List.<String[]>of(new String[]{TreeNames.TREE, ""});
             List<Path> dirs = joinFolders(rootList);
             RoomJournal rj;
@@ -296,14 +316,18 @@ final class WorkspaceShareFeature {
             List<WorkspaceFollower> followers = new ArrayList<>();
             GitIdentity me = authorship.identity(rc.userName(), dirs.get(0));
             AuthorRecorder authors = null;
-            for (int i = 0; i < rootList.size(); i++) {
-                Files.createDirectories(dirs.get(i));
-                WorkspaceRoom.Root root = startRoot(rootList.get(i)[1], dirs.get(i), rootList.get(i)[0], link.room(),
-                        pool, followers);
-                authors = Authorship.record(authors, root.engine(), root.agent(), me, pool);
-                roots.add(root);
+            if (branchScoped) {
+                r.workspace = startBranchRoom(dirs.get(0), pool, me, followers, rj);
+            } else {
+                for (int i = 0; i < rootList.size(); i++) {
+                    Files.createDirectories(dirs.get(i));
+                    WorkspaceRoom.Root root = startRoot(rootList.get(i)[1], dirs.get(i), rootList.get(i)[0],
+                            link.room(), pool, followers);
+                    authors = Authorship.record(authors, root.engine(), root.agent(), me, pool);
+                    roots.add(root);
+                }
+                r.workspace = new WorkspaceRoom(roots, pool, authors);
             }
-            r.workspace = new WorkspaceRoom(roots, pool, authors);
             room.set(r);
             List<String> leftOut = awaitSettled(r.workspace, progress, "joining");
             afterStart(r);
@@ -392,6 +416,56 @@ final class WorkspaceShareFeature {
         return new WorkspaceRoom.Root(name, o.root(), treeDoc, engine, o.agent());
     }
 
+    /**
+     * Starts a branch-scoped room on {@code dir} ({@code docs/git.md}, "Editors on branches"): its branch
+     * controller, the authors recorder of every branch's engine, and the buffers that follow checkouts. If the
+     * controller cannot start, {@code pool} and {@code rj} are closed.
+     *
+     * @throws org.eclipse.lsp4j.jsonrpc.ResponseErrorException (invalid request) if {@code dir} is not in a git
+     *         work tree or HEAD is detached
+     */
+    private WorkspaceRoom startBranchRoom(Path dir, ChannelPool pool, GitIdentity me,
+                                          List<WorkspaceFollower> followers, RoomJournal rj)
+            throws IOException, InterruptedException {
+        Workspace.Options o = Workspace.Options.of(dir, this::branchNotice);
+        BranchWorkspace bw;
+        try {
+            bw = BranchWorkspace.start(o, pool, me);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            pool.close();
+            rj.close();
+            if (e instanceof GitRepo.NotARepositoryException || e instanceof BranchWorkspace.DetachedHeadException) {
+                throw SessionThread.error(ResponseErrorCode.InvalidRequest, "a branch-scoped workspace needs a git"
+                        + " working copy with a branch checked out: " + e.getMessage());
+            }
+            throw e;
+        }
+        WorkspaceFollower f = new WorkspaceFollower(editor, open, cursors, room::get, o.root(), resourceOperations);
+        Workspace first = bw.mirror().workspace();
+        first.addEditorFileListener(f);
+        followers.add(f);
+        BranchBuffers buffers = new BranchBuffers(editor, open, cursors, room::get, o.root(), bw,
+                (rm, od) -> bindLeased(rm, od, true), f);
+        bw.addMoveListener(buffers);
+        AuthorRecorder authors = AuthorRecorder.start(bw, o.agent(), me, pool.next());
+        WorkspaceRoom.Root root = new WorkspaceRoom.Root("", o.root(), TreeNames.branchTree(bw.branch()), first,
+                o.agent(), bw);
+        editor.show(MessageType.Info, "Weft: branch-scoped; on branch " + bw.branch());
+        return new WorkspaceRoom(List.of(root), pool, authors, buffers);
+    }
+
+    /** A branch controller's message: where the others are and this peer's moves are shown; the rest as engines'. */
+    private void branchNotice(String message) {
+        if (message.contains(" is on ") || message.contains(" left branch ") || message.contains(" is at commit ")
+                || message.startsWith("left branch ") || message.startsWith("HEAD is detached")
+                || message.startsWith("leaving branch ")) {
+            LOG.info("branches: " + message);
+            editor.show(MessageType.Info, "Weft: " + message);
+        } else {
+            notice(message);
+        }
+    }
+
     /** An engine's message for the user: kept-aside copies, restores and errors are shown; the rest is logged. */
     private void notice(String message) {
         LOG.info("workspace: " + message);
@@ -413,6 +487,9 @@ final class WorkspaceShareFeature {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         List<String> leftOut = new ArrayList<>();
         for (WorkspaceRoom.Root r : ws.roots) {
+            if (r.engine() == null) {
+                continue;   // a branch-scoped root moving to another branch already
+            }
             FolderScanner.Scan scan = await(r.engine().firstPass(), deadline, ws, progress, verb);
             if (scan != null) {
                 for (String line : IgnoreRules.describe(scan.excluded(), 50)) {
@@ -421,7 +498,7 @@ final class WorkspaceShareFeature {
             }
         }
         for (WorkspaceRoom.Root r : ws.roots) {
-            if (await(r.engine().settled(), deadline, ws, progress, verb) == null) {
+            if (r.engine() != null && await(r.engine().settled(), deadline, ws, progress, verb) == null) {
                 LOG.warning(r.dir() + " not in sync after " + SETTLE_TIMEOUT.toSeconds() + " s; it keeps syncing");
             }
         }
@@ -447,13 +524,16 @@ final class WorkspaceShareFeature {
     static String progressText(WorkspaceRoom ws) {
         List<String> parts = new ArrayList<>();
         for (WorkspaceRoom.Root r : ws.roots) {
-            parts.add((r.name().isEmpty() ? "" : r.name() + ": ") + r.engine().progress());
+            Workspace engine = r.engine();
+            parts.add((r.name().isEmpty() ? "" : r.name() + ": ") + (engine == null ? "changing branch"
+                    : engine.progress()));
         }
         return String.join(", ", parts);
     }
 
     private static Integer percent(WorkspaceRoom ws) {
-        return WorkspaceProgress.percentOf(ws.roots.get(0).engine().progress());
+        Workspace engine = ws.roots.get(0).engine();
+        return engine == null ? null : WorkspaceProgress.percentOf(engine.progress());
     }
 
     /** Binds the files already open in the editor, asks for file events, publishes status. */
@@ -479,8 +559,16 @@ final class WorkspaceShareFeature {
         res.readOnlyInviteLink = r.readOnlyInviteLink;
         for (WorkspaceRoom.Root root : r.workspace.roots) {
             res.folders.add(WorkspaceNames.uriOf(root.dir()));
+            BranchWorkspace.Mirror m = root.branches() == null ? null : root.branches().mirror();
+            if (m != null) {
+                res.branch = m.branch();
+            }
+            Workspace engine = m != null ? m.workspace() : root.engine();
+            if (engine == null) {
+                continue;
+            }
             try {
-                res.files += root.engine().files().get(10, TimeUnit.SECONDS).size();
+                res.files += engine.files().get(10, TimeUnit.SECONDS).size();
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "could not count the files of " + root.dir(), e);
             }
@@ -500,6 +588,16 @@ final class WorkspaceShareFeature {
      * @return false if {@code od} is not under a shared root of {@code r} (not handled here)
      */
     boolean didOpen(Room r, OpenDocument od) {
+        return bindLeased(r, od, false);
+    }
+
+    /**
+     * {@link #didOpen}; {@code afterMove}: the buffer followed a checkout ({@link BranchBuffers}), so it may still
+     * show another branch's text, which must never become this branch's: if this branch's file is empty the
+     * buffer is left unbound (binding would share its text) and the user is told, as when the branch has no such
+     * file.
+     */
+    private boolean bindLeased(Room r, OpenDocument od, boolean afterMove) {
         WorkspaceRoom ws = r.workspace;
         if (ws == null) {
             return false;
@@ -514,24 +612,51 @@ final class WorkspaceShareFeature {
         if (loc == null) {
             return false;
         }
-        Workspace engine = loc.root().engine();
+        BranchWorkspace.Mirror m = loc.root().branches() == null ? null : loc.root().branches().mirror();
+        Workspace engine = m != null ? m.workspace() : loc.root().engine();
+        if (engine == null || !afterMove && ws.branchBuffers != null && ws.branchBuffers.awaitingRebind(od.uri)) {
+            return true;   // changing branch: BranchBuffers binds it once the new branch's engine has settled
+        }
+        String branch = m == null ? null : m.branch();
+        java.util.concurrent.atomic.AtomicReference<EditorLease> emptyLease = new java.util.concurrent.atomic
+                .AtomicReference<>();
         engine.openInEditor(loc.relPath())
                 .exceptionallyCompose(e -> engine.sync().thenCompose(v -> engine.openInEditor(loc.relPath())))
                 .thenCompose(lease -> lease.document().firstSync().thenApply(v -> lease))
+                .thenCompose(lease -> lease.document().call(t -> {
+                    if (t.getText().isEmpty()) {
+                        emptyLease.set(lease);   // read on the replica's executor
+                    }
+                    return lease;
+                }))
                 .whenComplete((lease, err) -> {
                     if (err != null) {
                         LOG.info("not binding " + od.uri + " (not a shared text file yet): " + err.getMessage());
+                        if (afterMove) {
+                            editor.show(MessageType.Warning, "Weft: '" + loc.relPath() + "' is not on branch "
+                                    + branch + "; the buffer is not shared (saving it would add it to " + branch
+                                    + ")");
+                        }
                         return;
                     }
-                    if (room.get() != r || open.get(od.uri) != od || ws.leased.containsKey(od.uri)) {
-                        lease.close(); // closed, left or bound meanwhile
+                    if (room.get() != r || open.get(od.uri) != od || ws.leased.containsKey(od.uri)
+                            || m != null && loc.root().branches().mirror().workspace() != engine) {
+                        lease.close(); // closed, left, bound or moved to another branch meanwhile
                         return;
                     }
-                    RoomDocument rd = ws.docsByFileId.computeIfAbsent(lease.fileId(), id -> newDocument(r, lease,
+                    if (afterMove && emptyLease.get() == lease && od.binding() == null && !od.text().isEmpty()) {
+                        lease.close();
+                        editor.show(MessageType.Warning, "Weft: '" + loc.relPath() + "' is empty on branch "
+                                + branch + "; close and reopen it to edit it there (the buffer still shows"
+                                + " another branch's text, which is not shared)");
+                        return;
+                    }
+                    RoomDocument rd = ws.docsByFileId.computeIfAbsent(engine, e -> new java.util.concurrent
+                            .ConcurrentHashMap<>()).computeIfAbsent(lease.fileId(), id -> newDocument(r, lease,
                             loc.displayName()));
                     rd.localPath = p;
                     r.docs.put(rd.name, rd);
-                    ws.leased.put(od.uri, new WorkspaceRoom.Leased(lease, rd));
+                    ws.leased.put(od.uri, new WorkspaceRoom.Leased(lease, rd, engine, branch));
                     linker.bind(r, rd, od);
                     Authorship.recordEditorDeletions(ws.authors, lease, rd.binding);
                 });
@@ -576,7 +701,10 @@ final class WorkspaceShareFeature {
         WorkspaceRoom ws = r.workspace;
         List<CompletableFuture<Void>> passes = new ArrayList<>();
         for (WorkspaceRoom.Root root : ws.roots) {
-            passes.add(root.engine().sync());
+            Workspace engine = root.engine();
+            if (engine != null) {
+                passes.add(engine.sync());
+            }
         }
         CompletableFuture.allOf(passes.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             for (OpenDocument od : open.all()) {
@@ -585,6 +713,18 @@ final class WorkspaceShareFeature {
                 }
             }
         });
+    }
+
+    /**
+     * {@code didChange} of an open document: in a branch-scoped room, {@link BranchBuffers} passes it on or holds it
+     * while git is busy.
+     *
+     * @return false if the caller routes it as usual
+     */
+    boolean didChange(OpenDocument od, int version, List<TextDocumentContentChangeEvent> changes) {
+        Room r = room.get();
+        BranchBuffers b = r == null || r.workspace == null ? null : r.workspace.branchBuffers;
+        return b != null && b.didChange(od, version, changes);
     }
 
     private static long newAgent() {
