@@ -5,6 +5,7 @@
  * an editor.
  */
 import { InvalidInviteLinkError } from './inviteLink';
+import { settingList } from './relayUrls';
 
 /** How `weft.share` reaches a new room (the server's `transport`). */
 export type Transport = 'relay' | 'direct' | 'lan';
@@ -22,20 +23,7 @@ export function transportSetting(value: unknown): Transport {
  * (`host:port,…`); entries trimmed, blanks and repeats dropped; undefined when empty. The server checks each entry.
  */
 export function lanPeersSetting(value: unknown): string | undefined {
-  const parts: string[] = [];
-  const add = (s: string) => {
-    for (const p of s.split(',')) {
-      const t = p.trim();
-      if (t !== '' && !parts.includes(t)) {
-        parts.push(t);
-      }
-    }
-  };
-  if (typeof value === 'string') {
-    add(value);
-  } else if (Array.isArray(value)) {
-    value.filter((v): v is string => typeof v === 'string').forEach(add);
-  }
+  const parts = settingList(value);
   return parts.length > 0 ? parts.join(',') : undefined;
 }
 

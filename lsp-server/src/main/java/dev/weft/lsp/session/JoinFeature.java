@@ -87,12 +87,9 @@ final class JoinFeature {
         } catch (MalformedInviteLinkException e) {
             throw SessionThread.error(ResponseErrorCode.InvalidParams, "relayUrl: " + e.getMessage());
         }
-        Room current = room.get();
+        Room current = sameRoomOrLeave(link.room());
         if (current != null) {
-            if (current.id.equals(link.room())) {
-                return result(current);
-            }
-            leave.leaveNow();
+            return result(current);
         }
         // Lock this process's journal slot first: a journal (and its agent id) in use by another running replica is
         // never adopted (docs/user-guide.md "Offline and restarts").
@@ -139,12 +136,9 @@ final class JoinFeature {
         }
         List<java.net.InetSocketAddress> peers = LanRooms.parsePeers(args.peers == null ? List.of() : args.peers,
                 "peers");
-        Room current = room.get();
+        Room current = sameRoomOrLeave(link.room());
         if (current != null) {
-            if (current.id.equals(link.room())) {
-                return result(current);
-            }
-            leave.leaveNow();
+            return result(current);
         }
         RoomJournal rj = config.journal().openRoom(link.room());
         LanConnection rc;
@@ -176,6 +170,18 @@ final class JoinFeature {
         }
         return enter(new Room(link.room(), rc, null, link.editor() ? link.format() : null,
                 link.readOnly().format(), rj), docNames, journaled);
+    }
+
+    /** The current room if it is {@code id} (a join of it again answers as before); else leaves any, null. */
+    private Room sameRoomOrLeave(String id) {
+        Room current = room.get();
+        if (current != null && current.id.equals(id)) {
+            return current;
+        }
+        if (current != null) {
+            leave.leaveNow();
+        }
+        return null;
     }
 
     /**

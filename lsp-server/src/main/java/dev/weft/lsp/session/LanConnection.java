@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * durable copy and acknowledges edits); {@link #welcome()} is the node's own view of the room, made at
  * {@link #connect()}.
  */
-final class LanConnection implements RoomConnector.RoomConnection {
+final class LanConnection extends ChannelConnection {
     /** The node; immutable reference, closed by {@link #close()}. */
     private final LanChannel lan;
     /** Its advertisement and browsing, or null when discovery is off or unavailable; closed with the node. */
@@ -35,6 +35,7 @@ final class LanConnection implements RoomConnector.RoomConnection {
     private volatile Message.Welcome welcome;
 
     LanConnection(LanChannel lan, LanDiscovery discovery, LanLink link, String user, String color) {
+        super(lan);
         this.lan = lan;
         this.discovery = discovery;
         this.link = link;
@@ -124,35 +125,5 @@ final class LanConnection implements RoomConnector.RoomConnection {
         for (ConnectionStateListener l : stateListeners) {
             l.onStateChanged(ConnectionState.CLOSED, null);
         }
-    }
-
-    @Override
-    public boolean send(Message message) {
-        return lan.send(message);
-    }
-
-    @Override
-    public ConnectionState state() {
-        return lan.state();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return lan.readOnly();
-    }
-
-    @Override
-    public long clientId() {
-        return lan.clientId();
-    }
-
-    @Override
-    public void attach(String doc, Endpoint endpoint) {
-        lan.attach(doc, endpoint);
-    }
-
-    @Override
-    public void detach(String doc, Endpoint endpoint) {
-        lan.detach(doc, endpoint);
     }
 }

@@ -79,8 +79,9 @@ final class LanRooms implements AutoCloseable {
         all.addAll(parsePeers(o.lanPeers == null ? List.of() : List.of(o.lanPeers.split(",")),
                 "initializationOptions.lanPeers"));
         boolean discover = o.lanDiscovery == null || o.lanDiscovery;
+        String user = opener.user();
         LanOptions lo = LanOptions.of(link, dataDir()).withBind(bind(), 0).withPeers(all).withDiscovery(discover)
-                .withUser(opener.user());
+                .withUser(user);
         LanChannel lan;
         try {
             lan = LanChannel.start(lo);
@@ -98,8 +99,7 @@ final class LanRooms implements AutoCloseable {
             }
         }
         used.add(link.format());
-        return (LanConnection) opener.watched(new LanConnection(lan, discovery, link, opener.user(),
-                opener.color()));
+        return (LanConnection) opener.watched(new LanConnection(lan, discovery, link, user, opener.color()));
     }
 
     /** The data directory the session journal uses; the node's journal goes under {@code <it>/lan/}. */

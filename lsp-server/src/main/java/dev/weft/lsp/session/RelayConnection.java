@@ -1,8 +1,6 @@
 package dev.weft.lsp.session;
 
-import dev.weft.client.ConnectionState;
 import dev.weft.client.ConnectionStateListener;
-import dev.weft.client.SyncChannel;
 import dev.weft.client.direct.DirectChannel;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.sync.Message;
@@ -15,18 +13,22 @@ import java.util.function.Consumer;
  * ({@link DirectChannel}, docs/protocol.md "Direct connections"): documents' traffic goes through the direct channel
  * when there is one (it sends every update to the relay too), room-level traffic and lifecycle through the relay.
  */
-final class RelayConnection implements RoomConnector.RoomConnection {
+final class RelayConnection extends ChannelConnection {
     /** The relay client; immutable reference. */
     private final RelayClient relay;
     /** Direct links over {@link #relay}, or null for relay only; immutable reference. */
     private final DirectChannel direct;
-    /** Where documents' messages go: {@link #direct} if present, else {@link #relay}. Immutable reference. */
-    private final SyncChannel documents;
 
-    RelayConnection(RelayClient relay, boolean direct) {
+    /** Documents' traffic goes through {@code direct} if present, else {@code relay}. */
+    private RelayConnection(RelayClient relay, DirectChannel direct) {
+        super(direct != null ? direct : relay);
         this.relay = relay;
-        this.direct = direct ? DirectChannel.over(relay) : null;
-        this.documents = this.direct != null ? this.direct : relay;
+        this.direct = direct;
+    }
+
+    /** A connection through {@code relay}, with direct links beside it if {@code direct}. */
+    static RelayConnection of(RelayClient relay, boolean direct) {
+        return new RelayConnection(relay, direct ? DirectChannel.over(relay) : null);
     }
 
     @Override
@@ -80,38 +82,8 @@ final class RelayConnection implements RoomConnector.RoomConnection {
     }
 
     @Override
-    public boolean send(Message message) {
-        return documents.send(message);
-    }
-
-    @Override
     public Hold holdSyncRequests() {
         // SyncRequests always go to the relay (the direct channel forwards them unchanged).
         return relay.holdSyncRequests();
-    }
-
-    @Override
-    public ConnectionState state() {
-        return relay.state();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return relay.readOnly();
-    }
-
-    @Override
-    public long clientId() {
-        return relay.clientId();
-    }
-
-    @Override
-    public void attach(String doc, Endpoint endpoint) {
-        documents.attach(doc, endpoint);
-    }
-
-    @Override
-    public void detach(String doc, Endpoint endpoint) {
-        documents.detach(doc, endpoint);
     }
 }

@@ -91,13 +91,13 @@ public interface RoomConnector {
 
         @Override
         public RoomConnection open(InviteLink link, List<URI> fallbacks, String user, String color) {
-            return new RelayConnection(new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks),
+            return RelayConnection.of(new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks),
                     false);
         }
 
         @Override
         public RoomConnection openDirect(InviteLink link, List<URI> fallbacks, String user, String color) {
-            return new RelayConnection(new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks),
+            return RelayConnection.of(new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks),
                     true);
         }
     };
