@@ -7,7 +7,7 @@ import { CommitResult, commitSummary, StageResult, stageSummary } from './blame'
 import { BlameView } from './blameView';
 import { FollowController } from './follow';
 import { formatInviteLink, InviteLink, parseInviteLink, parseJoinUri } from './inviteLink';
-import { isLanLink, lanJoinArgs, LanSession, lanSessionItems, parseLanLink, rememberLanLink, transportSetting } from './lanSessions';
+import { isLanLink, lanJoinArgs, LanSession, LanSessionItem, lanSessionItems, parseLanLink, rememberLanLink, transportSetting } from './lanSessions';
 import { isReadOnly, JoinResult, ShareResult, WorkspaceShareResult } from './protocol';
 import { ReadOnlyEditors } from './readOnlyEditors';
 import { relayUrlSetting } from './relayUrls';
@@ -256,7 +256,7 @@ async function joinLan(d: CommandDeps): Promise<void> {
   if (pick === undefined) {
     return;
   }
-  const session = 'session' in pick ? pick.session : undefined;
+  const session: LanSession | undefined = 'session' in pick ? (pick as LanSessionItem).session : undefined;
   let link = session?.known && session.link ? session.link : undefined;
   if (link === undefined) {
     link = await askForLink('Weft: Join LAN Session',
