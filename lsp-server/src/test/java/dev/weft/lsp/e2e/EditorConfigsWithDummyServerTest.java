@@ -113,8 +113,10 @@ class EditorConfigsWithDummyServerTest {
   void transportOptionsReachTheServersInitializationOptions(EditorRun.Kind kind) throws Exception {
     E2eSupport.assumeInstalled(kind);
     Path dir = E2eSupport.tempDir("dummy-transport-" + kind + "-");
-    Steps steps = new Steps().command("weft.status", "[]", "{}");
-    try (EditorRun run = EditorRun.start(kind, "user-" + kind.executable, dir.resolve("ws"), dir.resolve("out"),
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Files.writeString(ws.resolve("notes.txt"), "notes\n", StandardCharsets.UTF_8);
+    Steps steps = new Steps().share("notes.txt");
+    try (EditorRun run = EditorRun.start(kind, "user-" + kind.executable, ws, dir.resolve("out"),
         E2eSupport.dummyServerCommand(), steps,
         Map.of("WEFT_E2E_TRANSPORT", "lan", "WEFT_E2E_LAN_LABEL", "Ada notes"))) {
       run.awaitSuccess(LIMIT);
