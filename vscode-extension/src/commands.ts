@@ -7,6 +7,7 @@ import { CommitResult, commitSummary, StageResult, stageSummary } from './blame'
 import { BlameView } from './blameView';
 import { FollowController } from './follow';
 import { formatInviteLink, InviteLink, parseInviteLink, parseJoinUri } from './inviteLink';
+import { isLanLink, lanJoinArgs, LanSession, LanSessionItem, lanSessionItems, parseLanLink, rememberLanLink, transportSetting } from './lanSessions';
 import { isReadOnly, JoinResult, ShareResult, WorkspaceShareResult } from './protocol';
 import { ReadOnlyEditors } from './readOnlyEditors';
 import { relayUrlSetting } from './relayUrls';
@@ -22,6 +23,26 @@ export interface CommandDeps {
   selections: SelectionSync;
   readOnly: ReadOnlyEditors;
   blame: BlameView;
+  /** The LAN links this user shared or joined (for the "Join LAN Session…" picker); kept in secret storage. */
+  lanLinks: LanLinkStore;
+}
+
+/** Where LAN links are remembered: VS Code's secret storage (they carry the room secret). */
+export interface LanLinkStore {
+  get(): Promise<string[]>;
+  set(links: string[]): Promise<void>;
+}
+
+/** Remembers `link` for the LAN picker when it is a LAN link; never fails the command it belongs to. */
+async function rememberIfLan(d: CommandDeps, link: string | undefined): Promise<void> {
+  if (link === undefined || !isLanLink(link)) {
+    return;
+  }
+  try {
+    await d.lanLinks.set(rememberLanLink(await d.lanLinks.get(), link));
+  } catch (e) {
+    d.session.output.appendLine(`Could not remember the LAN link: ${(e as Error).message}`);
+  }
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -38,6 +59,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     guarded('weft.ui.share', () => share(d)),
     guarded('weft.ui.shareWorkspace', () => shareWorkspace(d)),
     guarded('weft.ui.join', (link?: string) => join(d, link)),
+    guarded('weft.ui.joinLan', () => joinLan(d)),
     guarded('weft.ui.leave', () => leave(d)),
     guarded('weft.ui.copyInviteLink', () => copyInvite(d, false)),
     guarded('weft.ui.copyReadOnlyInviteLink', () => copyInvite(d, true)),
@@ -73,15 +95,20 @@ export class JoinUriHandler implements vscode.UriHandler {
 }
 
 async function share(d: CommandDeps): Promise<void> {
-  const relayUrl = relayUrlSetting(vscode.workspace.getConfiguration('weft').get<unknown>('relayUrl'));
+  const cfg = vscode.workspace.getConfiguration('weft');
+  const relayUrl = relayUrlSetting(cfg.get<unknown>('relayUrl'));
+  const transport = transportSetting(cfg.get<unknown>('transport'));
   const uris = vscode.workspace.textDocuments.filter((doc) => doc.uri.scheme === 'file').map((doc) => doc.uri.toString());
+  const where = transport === 'lan' ? 'the local network (no relay)'
+    : transport === 'direct' ? `${relayUrl} with direct links` : relayUrl;
   const r = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Weft: sharing on ${relayUrl}…` },
-    () => d.session.execute<ShareResult>('weft.share', uris.length > 0 ? { relayUrl, uris } : { relayUrl }),
+    { location: vscode.ProgressLocation.Notification, title: `Weft: sharing on ${where}…` },
+    () => d.session.execute<ShareResult>('weft.share', { relayUrl, transport, ...(uris.length > 0 ? { uris } : {}) }),
   );
   await d.session.refreshStatus().catch(() => undefined);
+  await rememberIfLan(d, r.inviteLink);
   const copied = await writeClipboard(r.inviteLink);
-  d.session.output.appendLine(`Shared room ${r.room}; invite link: ${r.inviteLink}`);
+  d.session.output.appendLine(`Shared room ${r.room}${r.transport === 'lan' ? ` on the LAN (port ${r.lanPort})` : ''}; invite link: ${r.inviteLink}`);
   d.selections.sendNow(vscode.window.activeTextEditor);
   const choice = await vscode.window.showInformationMessage(
     `Weft: sharing room ${r.room}. ${copied ? 'Invite link copied to the clipboard' : 'Invite link'}: ${r.inviteLink}`,
@@ -101,6 +128,10 @@ async function share(d: CommandDeps): Promise<void> {
  * them).
  */
 async function shareWorkspace(d: CommandDeps): Promise<void> {
+  if (transportSetting(vscode.workspace.getConfiguration('weft').get<unknown>('transport')) === 'lan') {
+    void vscode.window.showWarningMessage('Weft: Share Workspace needs a relay; with weft.transport "lan", use Weft: Share (it shares the open files on the local network).');
+    return;
+  }
   const relayUrl = vscode.workspace.getConfiguration('weft').get<string>('relayUrl') || 'http://127.0.0.1:7420';
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.toString());
   if (folders.length === 0) {
@@ -131,38 +162,37 @@ async function shareWorkspace(d: CommandDeps): Promise<void> {
   }
 }
 
-async function join(d: CommandDeps, given?: string): Promise<void> {
-  let link: InviteLink;
+/** Parses a pasted relay or LAN link; returns the room and the canonical link the server takes. */
+function parseAnyLink(text: string): { room: string; link: string } {
+  if (isLanLink(text)) {
+    const l = parseLanLink(text);
+    return { room: l.room, link: text.trim() };
+  }
+  const l: InviteLink = parseInviteLink(text);
+  return { room: l.room, link: formatInviteLink(l) };
+}
+
+async function join(d: CommandDeps, given?: string, peers?: string[]): Promise<void> {
+  let link: { room: string; link: string };
   if (typeof given === 'string' && given.trim() !== '') {
-    link = parseInviteLink(given);
+    link = parseAnyLink(given);
   } else {
-    const text = await vscode.window.showInputBox({
-      title: 'Weft: Join',
-      prompt: 'Paste the invite link (weft://join?relay=…&room=…&secret=…)',
-      placeHolder: 'weft://join?relay=…&room=…&secret=…',
-      ignoreFocusOut: true,
-      validateInput: (v) => {
-        if (v.trim() === '') {
-          return undefined;
-        }
-        try {
-          parseInviteLink(v);
-          return undefined;
-        } catch (e) {
-          return (e as Error).message;
-        }
-      },
-    });
-    if (text === undefined || text.trim() === '') {
+    const text = await askForLink('Weft: Join', 'Paste the invite link (weft://join?relay=…&room=…&secret=…, or a weft://lan?… link)', parseAnyLink);
+    if (text === undefined) {
       return;
     }
-    link = parseInviteLink(text);
+    link = parseAnyLink(text);
   }
+  // A relay link joins with direct links when the setting says so; a LAN link always joins over the LAN.
+  const transport = transportSetting(vscode.workspace.getConfiguration('weft').get<unknown>('transport'));
+  const args = isLanLink(link.link) ? { link: link.link, ...(peers !== undefined ? { peers } : {}) }
+    : { link: link.link, ...(transport === 'direct' ? { transport } : {}) };
   const r = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Weft: joining room ${link.room}…` },
-    () => d.session.execute<JoinResult>('weft.join', { link: formatInviteLink(link) }),
+    { location: vscode.ProgressLocation.Notification, title: `Weft: joining room ${link.room}${isLanLink(link.link) ? ' on the local network' : ''}…` },
+    () => d.session.execute<JoinResult>('weft.join', args),
   );
   await d.session.refreshStatus().catch(() => undefined);
+  await rememberIfLan(d, link.link);
   const docs = Array.isArray(r?.documents) ? r.documents : [];
   for (let i = docs.length - 1; i >= 0; i--) {
     try {
@@ -182,6 +212,64 @@ async function join(d: CommandDeps, given?: string): Promise<void> {
     await d.readOnly.release();
     void vscode.window.showInformationMessage(`Weft: joined room ${r.room} (${count}).`);
   }
+}
+
+/** Asks for a link with an input box validated by `parse`; undefined when dismissed or empty. */
+async function askForLink(title: string, prompt: string, parse: (text: string) => unknown): Promise<string | undefined> {
+  const text = await vscode.window.showInputBox({
+    title,
+    prompt,
+    placeHolder: 'weft://…',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      if (v.trim() === '') {
+        return undefined;
+      }
+      try {
+        parse(v);
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+  });
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
+}
+
+/**
+ * "Weft: Join LAN Session…": lists the LAN sessions the server finds on the network (`weft.lanSessions`, with the
+ * remembered links so it can name their rooms), then joins the picked one — with the remembered link, or after
+ * asking for its link (the advertisement never carries the room or its secret) — dialing its peers at once.
+ */
+async function joinLan(d: CommandDeps): Promise<void> {
+  const links = await d.lanLinks.get().catch(() => [] as string[]);
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Weft: looking for sessions on the local network…' },
+    () => d.session.execute<{ sessions: LanSession[] }>('weft.lanSessions', { links, waitMs: 2000 }),
+  );
+  const items = lanSessionItems(Array.isArray(r?.sessions) ? r.sessions : []);
+  const paste = { label: '$(link) Paste a LAN link…', description: 'join a room that is not listed', detail: '' };
+  const pick = await vscode.window.showQuickPick([...items, paste], {
+    title: 'Weft: Join LAN Session',
+    placeHolder: items.length === 0 ? 'No Weft session found on this network (multicast may be blocked)' : 'Sessions advertised on this network',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (pick === undefined) {
+    return;
+  }
+  const session: LanSession | undefined = 'session' in pick ? (pick as LanSessionItem).session : undefined;
+  let link = session?.known && session.link ? session.link : undefined;
+  if (link === undefined) {
+    link = await askForLink('Weft: Join LAN Session',
+      session ? `Paste the LAN link of ${session.label ?? 'this session'} (weft://lan?room=…&secret=…): the network shows neither its room nor its secret`
+        : 'Paste the LAN link (weft://lan?room=…&secret=…)', parseLanLink);
+    if (link === undefined) {
+      return;
+    }
+  }
+  const args = session ? lanJoinArgs(session, link) : { link, peers: undefined };
+  await join(d, args.link, args.peers);
 }
 
 async function leave(d: CommandDeps): Promise<void> {
@@ -273,6 +361,7 @@ async function sessionMenu(d: CommandDeps): Promise<void> {
     : [
         { label: '$(live-share) Share', description: 'start a session on the configured relay', command: 'weft.ui.share' },
         { label: '$(plug) Join…', description: 'paste an invite link', command: 'weft.ui.join' },
+        { label: '$(broadcast) Join LAN Session…', description: 'sessions on this network, no relay', command: 'weft.ui.joinLan' },
         { label: '$(output) Show Server Log', command: 'weft.ui.showLog' },
       ];
   const pick = await vscode.window.showQuickPick(items, { title: s.room ? `Weft room ${s.room} (${s.state})` : 'Weft' });

@@ -17,6 +17,8 @@ import { WeftStatusBar } from './statusBar';
 import { Verifier } from './verifier';
 
 let session: WeftSession | undefined;
+/** Secret-storage key of the LAN links remembered for "Weft: Join LAN Session…". */
+const LAN_LINKS_KEY = 'weft.lanLinks';
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Weft');
@@ -29,7 +31,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const participants = new ParticipantsView(path.join(context.globalStorageUri.fsPath, 'icons'));
   const readOnly = new ReadOnlyEditors(output);
   const blame = new BlameView(session);
-  const deps = { session, follow, cursors, selections, readOnly, blame };
+  const lanLinks = {
+    get: async (): Promise<string[]> => {
+      const raw = await context.secrets.get(LAN_LINKS_KEY);
+      try {
+        const v = raw === undefined ? [] : JSON.parse(raw);
+        return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+      } catch {
+        return [];
+      }
+    },
+    set: async (links: string[]): Promise<void> => context.secrets.store(LAN_LINKS_KEY, JSON.stringify(links)),
+  };
+  const deps = { session, follow, cursors, selections, readOnly, blame, lanLinks };
 
   const s = session;
   let wasInSession = false;

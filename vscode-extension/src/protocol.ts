@@ -39,6 +39,12 @@ export interface WeftStatus {
   inviteLink?: string;
   readOnlyInviteLink?: string;
   participants: Participant[];
+  /** How this member reaches the room: `relay`, `direct` or `lan`. */
+  transport?: string;
+  /** `direct`: members linked directly now. */
+  directPeers?: number;
+  /** `lan`: the TCP port this member's node listens on. */
+  lanPort?: number;
 }
 
 export interface RemoteCursor {
@@ -77,6 +83,10 @@ export interface ShareResult {
   room: string;
   inviteLink: string;
   readOnlyInviteLink?: string;
+  /** `relay`, `direct` or `lan`. */
+  transport?: string;
+  /** LAN: the port this member's node listens on (others may give it as a peer where multicast is blocked). */
+  lanPort?: number;
 }
 
 export interface JoinResult {
@@ -132,5 +142,8 @@ export function normalizeStatus(raw: Partial<WeftStatus> | null | undefined): We
     inviteLink: raw.inviteLink ?? undefined,
     readOnlyInviteLink: raw.readOnlyInviteLink ?? undefined,
     participants: Array.isArray(raw.participants) ? raw.participants : [],
+    transport: typeof raw.transport === 'string' ? raw.transport : undefined,
+    directPeers: typeof raw.directPeers === 'number' ? raw.directPeers : 0,
+    lanPort: typeof raw.lanPort === 'number' ? raw.lanPort : 0,
   };
 }

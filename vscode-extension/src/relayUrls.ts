@@ -10,6 +10,15 @@ export const DEFAULT_RELAY_URL = 'http://127.0.0.1:7420';
  * Anything else (unset, empty, a non-string) gives {@link DEFAULT_RELAY_URL}.
  */
 export function relayUrlSetting(value: unknown): string {
+  const parts = settingList(value);
+  return parts.length > 0 ? parts.join(',') : DEFAULT_RELAY_URL;
+}
+
+/**
+ * A list setting given as an array of strings or as one comma-separated string: entries trimmed, empty ones and
+ * repeats dropped, non-strings ignored.
+ */
+export function settingList(value: unknown): string[] {
   const parts: string[] = [];
   const add = (s: string) => {
     for (const p of s.split(',')) {
@@ -28,5 +37,5 @@ export function relayUrlSetting(value: unknown): string {
       }
     }
   }
-  return parts.length > 0 ? parts.join(',') : DEFAULT_RELAY_URL;
+  return parts;
 }

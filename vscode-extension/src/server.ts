@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { assignColor } from './colors';
 import { findJava } from './javaFinder';
+import { lanPeersSetting, Transport, transportSetting } from './lanSessions';
 import { relayUrlSetting } from './relayUrls';
 import { resolveUserName } from './userName';
 
@@ -22,6 +23,12 @@ export interface InitializationOptions {
   dataDir: string;
   /** The extension sends `weft/selection`, so the server need not claim hover/documentHighlight. */
   reportsSelection: boolean;
+  /** How Weft: Share reaches a new room: `relay`, `direct` or `lan` (the `weft.transport` setting). */
+  transport: Transport;
+  /** LAN: the label advertised with a room shared on the LAN; absent: none. */
+  lanLabel?: string;
+  /** LAN: peers to dial besides those discovered, `host:port,…`. */
+  lanPeers?: string;
 }
 
 /** Thrown when the server jar is not inside the extension (a broken build). */
@@ -40,6 +47,8 @@ export async function initializationOptions(context: vscode.ExtensionContext): P
   const dataDir = path.join(context.globalStorageUri.fsPath, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   const userEmail = (cfg.get<string>('userEmail') ?? '').trim();
+  const lanLabel = (cfg.get<string>('lanLabel') ?? '').trim();
+  const lanPeers = lanPeersSetting(cfg.get<unknown>('lanPeers'));
   return {
     userName,
     ...(userEmail !== '' ? { userEmail } : {}),
@@ -47,6 +56,9 @@ export async function initializationOptions(context: vscode.ExtensionContext): P
     relayUrl: relayUrlSetting(cfg.get<unknown>('relayUrl')),
     dataDir,
     reportsSelection: true,
+    transport: transportSetting(cfg.get<unknown>('transport')),
+    ...(lanLabel !== '' ? { lanLabel } : {}),
+    ...(lanPeers !== undefined ? { lanPeers } : {}),
   };
 }
 

@@ -21,7 +21,8 @@ export function presentStatus(s: WeftStatus): StatusPresentation {
   }
   const n = s.participants.length + 1;
   const people = `$(person) ${n}`;
-  const markers = (isReadOnly(s) ? ' $(lock) read-only' : '') + (s.paused ? ' $(debug-pause) paused' : '');
+  const markers = (s.transport === 'lan' ? ' LAN' : '') + (isReadOnly(s) ? ' $(lock) read-only' : '')
+    + (s.paused ? ' $(debug-pause) paused' : '');
   const unsent = s.unsent > 0 ? ` (${s.unsent} unsent)` : '';
   let text: string;
   let warning = s.paused;
@@ -47,8 +48,14 @@ export function presentStatus(s: WeftStatus): StatusPresentation {
     `Weft room ${s.room}${s.role ? ` (${s.role.toLowerCase().replace('_', '-')})` : ''}: ${s.state}`,
     `${n} participant${n === 1 ? '' : 's'}: ${['you', ...s.participants.map((p) => p.name)].join(', ')}`,
   ];
+  if (s.transport === 'lan') {
+    lines.push(`On the local network, no relay${s.lanPort ? ` (listening on port ${s.lanPort})` : ''}`);
+  } else if (s.transport === 'direct') {
+    const d = s.directPeers ?? 0;
+    lines.push(`Direct links to ${d} member${d === 1 ? '' : 's'}; the relay keeps the durable copy`);
+  }
   if (s.unsent > 0) {
-    lines.push(`${s.unsent} local change${s.unsent === 1 ? '' : 's'} not yet acknowledged by the relay`);
+    lines.push(`${s.unsent} local change${s.unsent === 1 ? '' : 's'} not yet acknowledged by the ${s.transport === 'lan' ? 'local node' : 'relay'}`);
   }
   if (isReadOnly(s)) {
     lines.push('Read-only: you see every change live but cannot edit');

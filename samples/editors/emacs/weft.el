@@ -64,6 +64,19 @@ nil means git's user.email."
   "Relay used by `weft-share'; nil means the server's default (http://127.0.0.1:7420)."
   :type '(choice (const nil) string))
 
+(defcustom weft-transport nil
+  "How `weft-share' reaches a new room: \"relay\", \"direct\" (relay plus direct links) or \"lan\" (no relay).
+nil means the server's default (relay).  A weft://lan?... link is always joined over the LAN."
+  :type '(choice (const nil) (const "relay") (const "direct") (const "lan")))
+
+(defcustom weft-lan-label nil
+  "LAN rooms you share: the label advertised on the network; nil means none."
+  :type '(choice (const nil) string))
+
+(defcustom weft-lan-peers nil
+  "LAN rooms: peers to dial as \"host:port,...\" besides those found by multicast DNS."
+  :type '(choice (const nil) string))
+
 (defcustom weft-data-dir nil
   "Directory of the server's offline journal; nil means the server's per-user default."
   :type '(choice (const nil) directory))
@@ -109,6 +122,8 @@ with it; remote edits then wait while you type, since eglot refuses them until y
     (dolist (kv `((:dataDir . ,weft-data-dir) (:relayUrl . ,weft-relay-url)
                   (:color . ,weft-color) (:userName . ,(weft--user-name))
                   (:userEmail . ,weft-user-email)
+                  (:transport . ,weft-transport) (:lanLabel . ,weft-lan-label)
+                  (:lanPeers . ,weft-lan-peers)
                   (:reportsSelection . t)))
       (when (cdr kv) (setq opts (append (list (car kv) (cdr kv)) opts))))
     opts))
@@ -327,8 +342,13 @@ The annotations are not refreshed while you type: run it again, or `weft-blame-o
   (interactive)
   (let ((st (weft--execute 'weft.status)))
     (setq weft-status st)
-    (message "Weft: %s%s, room %s, %s unsent, %s repairs, participants: %s"
-             (plist-get st :state) (if (eq (plist-get st :paused) t) " (paused)" "")
+    (message "Weft: %s%s%s, room %s, %s unsent, %s repairs, participants: %s"
+             (plist-get st :state)
+             (pcase (plist-get st :transport)
+               ("lan" (format " over the LAN (port %s)" (plist-get st :lanPort)))
+               ("direct" (format " with %s direct link(s)" (plist-get st :directPeers)))
+               (_ ""))
+             (if (eq (plist-get st :paused) t) " (paused)" "")
              (plist-get st :room) (plist-get st :unsent) (plist-get st :repairs)
              (mapconcat (lambda (p) (format "%s" (plist-get p :name)))
                         (append (plist-get st :participants) nil) ", "))

@@ -7,6 +7,7 @@
 --     user_name = 'Ada',                        -- default: git user.name, then $USER
 --     color = '#e5534b',                        -- your cursor colour as others see it
 --     relay_url = 'http://127.0.0.1:7420',      -- relay used by :WeftShare
+--     transport = 'relay',                      -- :WeftShare over 'relay', 'direct' (relay + direct links) or 'lan'
 --   })
 --
 -- Commands: :WeftShare [file]  share the current buffer (or a file) and print the invite link
@@ -57,6 +58,12 @@ local defaults = {
   user_email = nil,
   color = nil,
   relay_url = nil,
+  -- How :WeftShare reaches a new room: 'relay', 'direct' (relay plus direct links) or 'lan' (no relay, a
+  -- weft://lan?… link); nil: the server's default (relay). A weft://lan?… link always joins over the LAN.
+  transport = nil,
+  -- LAN rooms: label advertised on the network (nil: none), and peers to dial as 'host:port,…'.
+  lan_label = nil,
+  lan_peers = nil,
   data_dir = nil,
   root_dir = nil,
   -- Filetypes Weft attaches to automatically ('*' = every buffer with a file name).
@@ -362,6 +369,9 @@ function M.start()
     relayUrl = cfg.relay_url,
     dataDir = cfg.data_dir,
     reportsSelection = true,
+    transport = cfg.transport,
+    lanLabel = cfg.lan_label,
+    lanPeers = cfg.lan_peers,
   }
   M.client_id = vim.lsp.start_client({
     name = 'weft',
@@ -597,8 +607,14 @@ function M.print_status()
     for _, p in ipairs(st.participants or {}) do
       table.insert(names, p.name)
     end
-    print(string.format('Weft: %s%s, room %s, %d unsent, %d repairs, participants: %s',
-      tostring(st.state), st.paused and ' (paused)' or '', tostring(st.room), st.unsent or 0,
+    local via = ''
+    if st.transport == 'lan' then
+      via = string.format(' over the LAN (port %d)', st.lanPort or 0)
+    elseif st.transport == 'direct' then
+      via = string.format(' with %d direct link(s)', st.directPeers or 0)
+    end
+    print(string.format('Weft: %s%s%s, room %s, %d unsent, %d repairs, participants: %s',
+      tostring(st.state), via, st.paused and ' (paused)' or '', tostring(st.room), st.unsent or 0,
       st.repairs or 0, table.concat(names, ', ')))
   end
   return st

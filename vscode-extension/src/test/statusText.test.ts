@@ -50,6 +50,19 @@ describe('status bar text', () => {
     assert.doesNotMatch(presentStatus({ ...base, role: 'editor' }).text, /read-only/);
   });
 
+  it('marks a LAN room and says which port its node listens on', () => {
+    const p = presentStatus(normalizeStatus({ ...base, transport: 'lan', lanPort: 41234 }));
+    assert.equal(p.text, '$(broadcast) Weft $(person) 3 LAN');
+    assert.match(p.tooltip, /On the local network, no relay \(listening on port 41234\)/);
+  });
+
+  it('counts the direct links of a direct session', () => {
+    const p = presentStatus(normalizeStatus({ ...base, transport: 'direct', directPeers: 2 }));
+    assert.equal(p.text, '$(broadcast) Weft $(person) 3');
+    assert.match(p.tooltip, /Direct links to 2 members; the relay keeps the durable copy/);
+    assert.doesNotMatch(presentStatus(base).tooltip, /Direct links|local network/);
+  });
+
   it('normalises partial server input', () => {
     const s = normalizeStatus({ state: 'connected', room: 'x', unsent: 'many' as any, participants: null as any });
     assert.deepEqual([s.unsent, s.paused, s.repairs, s.participants], [0, false, 0, []]);

@@ -267,7 +267,7 @@ export def Start(): bool
   var root = getcwd()
   var options: dict<any> = {userName: UserName(), reportsSelection: true}
   for [key, opt] in [['color', 'color'], ['relayUrl', 'relay_url'], ['dataDir', 'data_dir'],
-      ['userEmail', 'user_email']]
+      ['userEmail', 'user_email'], ['transport', 'transport'], ['lanLabel', 'lan_label'], ['lanPeers', 'lan_peers']]
     if Opt(opt, '') != ''
       options[key] = Opt(opt, '')
     endif

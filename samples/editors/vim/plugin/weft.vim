@@ -13,6 +13,8 @@ vim9script
 #   g:weft_user_email  e-mail for :WeftCommit's Co-authored-by trailers (default: git user.email)
 #   g:weft_color       your caret colour as others see it, '#rrggbb'
 #   g:weft_relay_url   relay used by :WeftShare, e.g. 'http://127.0.0.1:7420'
+#   g:weft_transport   how :WeftShare reaches a new room: 'relay' (default), 'direct' or 'lan' (no relay)
+#   g:weft_lan_label   LAN rooms: label advertised on the network; g:weft_lan_peers: 'host:port,…' to dial
 #   g:weft_data_dir    the server's journal directory
 #   g:weft_filetypes   filetypes attached automatically once the server runs ('*' = all, the default)
 #   g:weft_verify_interval  seconds between weft/verify checks (3; 0 turns them off)

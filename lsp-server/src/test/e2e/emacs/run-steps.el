@@ -46,6 +46,8 @@
 (setq weft-user-name (weft-e2e--env "WEFT_E2E_NAME" "emacs")
       weft-color (weft-e2e--env "WEFT_E2E_COLOR")
       weft-relay-url (weft-e2e--env "WEFT_E2E_RELAY")
+      weft-transport (weft-e2e--env "WEFT_E2E_TRANSPORT")
+      weft-lan-label (weft-e2e--env "WEFT_E2E_LAN_LABEL")
       weft-data-dir (weft-e2e--env "WEFT_E2E_DATA")
       weft-verify-interval 0
       weft-server-command (let ((f (getenv "WEFT_E2E_CMD")))

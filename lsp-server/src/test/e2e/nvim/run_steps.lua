@@ -63,6 +63,8 @@ weft.setup({
   user_name = env('WEFT_E2E_NAME', 'nvim'),
   color = env('WEFT_E2E_COLOR', nil),
   relay_url = env('WEFT_E2E_RELAY', nil),
+  transport = env('WEFT_E2E_TRANSPORT', nil),
+  lan_label = env('WEFT_E2E_LAN_LABEL', nil),
   data_dir = env('WEFT_E2E_DATA', nil),
   root_dir = vim.fn.getcwd(),
   filetypes = '*',

@@ -43,6 +43,8 @@ final class WeftWorkspaceService implements WorkspaceService {
                 case WeftProtocol.STAGE_MINE -> session.stageMine(arg(args, WeftProtocol.GitArgs.class))
                         .thenApply(r -> r);
                 case WeftProtocol.COMMIT -> session.commit(arg(args, WeftProtocol.GitArgs.class)).thenApply(r -> r);
+                case WeftProtocol.LAN_SESSIONS -> session.lanSessions(arg(args, WeftProtocol.LanSessionsArgs.class))
+                        .thenApply(r -> r);
                 default -> throw new ResponseErrorException(new ResponseError(ResponseErrorCode.InvalidParams,
                         "unknown command " + params.getCommand() + "; known: " + WeftProtocol.COMMANDS, null));
             };

@@ -30,8 +30,10 @@ public final class WeftProtocol {
     public static final String STAGE_MINE = "weft.stageMine";
     /** Commits the index with {@code Co-authored-by} trailers for the other authors of the staged diff. */
     public static final String COMMIT = "weft.commit";
+    /** The LAN sessions advertised on the network now ({@code docs/protocol.md}, "LAN sessions in editors"). */
+    public static final String LAN_SESSIONS = "weft.lanSessions";
     public static final List<String> COMMANDS = List.of(SHARE, JOIN, LEAVE, PAUSE, RESUME, UNDO, REDO, STATUS,
-            SHARE_WORKSPACE, BLAME, STAGE_MINE, COMMIT);
+            SHARE_WORKSPACE, BLAME, STAGE_MINE, COMMIT, LAN_SESSIONS);
     /** The relay {@code weft.share} uses when neither its argument nor {@code initializationOptions} names one. */
     public static final String DEFAULT_RELAY_URL = "http://127.0.0.1:7420";
 
@@ -50,6 +52,20 @@ public final class WeftProtocol {
          * answers only to learn a plain client's caret, so the editor keeps its own word highlighting.
          */
         public boolean reportsSelection;
+        /**
+         * How {@code weft.share} reaches a new room: {@code relay} (default), {@code direct} (the relay plus direct
+         * links; also how relay links are joined) or {@code lan} (no relay). A {@code weft://lan?…} link is always
+         * joined over the LAN.
+         */
+        public String transport;
+        /** LAN: the address to listen and advertise on; null: every interface (mDNS on the first LAN address). */
+        public String lanBind;
+        /** LAN: peers to dial besides those discovered, {@code host:port,…} (where multicast does not reach). */
+        public String lanPeers;
+        /** LAN: advertise and browse with mDNS; null means true. */
+        public Boolean lanDiscovery;
+        /** LAN: the label a shared room advertises to everyone on the network; null: none. */
+        public String lanLabel;
     }
 
     /** Argument of {@code weft.share}. */
@@ -57,6 +73,10 @@ public final class WeftProtocol {
         /** The relay, or {@code URL1,URL2,…} of one cluster: the room is created on the first that answers. */
         public String relayUrl;
         public List<String> uris;
+        /** {@code relay}, {@code direct} or {@code lan}; null: {@code initializationOptions.transport}. */
+        public String transport;
+        /** LAN: the label to advertise (overrides {@code lanLabel}). */
+        public String label;
     }
 
     /** Result of {@code weft.share}. */
@@ -64,6 +84,10 @@ public final class WeftProtocol {
         public String room;
         public String inviteLink;
         public String readOnlyInviteLink;
+        /** {@code relay}, {@code direct} or {@code lan}. */
+        public String transport;
+        /** LAN: the TCP port this member's node listens on (for {@code peers} where mDNS does not reach); else 0. */
+        public int lanPort;
     }
 
     /** Argument of {@code weft.shareWorkspace}. */
@@ -103,6 +127,44 @@ public final class WeftProtocol {
          * link's relay.
          */
         public String relayUrl;
+        /** Relay links: {@code relay} or {@code direct}; LAN links: absent or {@code lan}. */
+        public String transport;
+        /** LAN links: peers to dial, {@code host:port} each (e.g. a picked session's {@code peers}). */
+        public List<String> peers;
+    }
+
+    /** Argument of {@code weft.lanSessions}. */
+    public static class LanSessionsArgs {
+        /** LAN links the user holds (editor or read-only): sessions of their rooms are reported as known. */
+        public List<String> links;
+        /** How long to listen the first time, ms (default 1500, at most 10000); later calls answer at once. */
+        public Integer waitMs;
+    }
+
+    /** Result of {@code weft.lanSessions}. */
+    public static class LanSessionsResult {
+        public List<LanSession> sessions = new ArrayList<>();
+    }
+
+    /**
+     * One LAN room advertised on the network: what the advertisement reveals (a tag, addresses, an optional label),
+     * plus the room and link only when one of the caller's links matches the tag.
+     */
+    public static class LanSession {
+        /** The room tag (16 hex digits; only holders of the room's link can tell which room it is). */
+        public String tag;
+        /** The label the host chose to advertise, or absent. Unauthenticated: a claim, not proof. */
+        public String label;
+        /** The advertising nodes, {@code ip:port} each: pass them as {@code peers} to {@code weft.join}. */
+        public List<String> peers = new ArrayList<>();
+        /** True if a link the caller gave (or this server used) matches the tag. */
+        public boolean known;
+        /** The room id, only when {@code known}. */
+        public String room;
+        /** The matching link (the editor link if both are known), only when {@code known}. */
+        public String link;
+        /** True if this server is in that room now. */
+        public boolean current;
     }
 
     /** Result of {@code weft.join}. */
@@ -153,6 +215,12 @@ public final class WeftProtocol {
         public String inviteLink;
         public String readOnlyInviteLink;
         public List<Participant> participants = new ArrayList<>();
+        /** {@code relay}, {@code direct} or {@code lan}; absent outside a session. */
+        public String transport;
+        /** {@code direct}: members linked directly now. */
+        public int directPeers;
+        /** {@code lan}: the TCP port this member's node listens on. */
+        public int lanPort;
     }
 
     /** An anchor/active pair (the selection's start where it began, and the cursor). */

@@ -4,6 +4,7 @@ import dev.weft.client.journal.RoomJournal;
 import dev.weft.client.ConnectionState;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
+import dev.weft.client.lan.LanLink;
 import dev.weft.client.paths.PathRules;
 import dev.weft.client.relay.RelayUrls;
 import dev.weft.crdt.TextDocument;
@@ -19,7 +20,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code weft.join}: joins the room of an invite link (offline from the journal if the relay is unreachable),
+ * {@code weft.join}: joins the room of an invite link (offline from the journal if the relay is unreachable) —
+ * through the relay, with direct links beside it ({@link Transport#DIRECT}), or over the LAN for a
+ * {@code weft://lan?…} link —
  * syncs each of its documents and hands them to the {@link FileMaterialiser}; documents added to the room later
  * ({@code DocAdded}) are joined the same way. Every name from the network is checked ({@link PathRules}) before it
  * touches a path: the room id when the link is parsed, document names here; one bad document is skipped and
@@ -31,6 +34,8 @@ final class JoinFeature {
     private static final Logger LOG = Logger.getLogger(JoinFeature.class.getName());
     /** How long join waits for each document's first sync before materialising what it has. */
     static final Duration FIRST_SYNC_TIMEOUT = Duration.ofSeconds(15);
+    /** How long a LAN join waits for a first peer (mDNS answers within a few seconds on a quiet network). */
+    static final Duration LAN_FIRST_PEER_WAIT = Duration.ofSeconds(15);
 
     private final SessionThread thread;
     private final SessionConfig config;
@@ -40,10 +45,14 @@ final class JoinFeature {
     private final FileMaterialiser materialiser;
     private final LeaveFeature leave;
     private final StatusPublisher status;
+    /** Starts LAN nodes. Immutable reference. */
+    private final LanRooms lan;
 
     JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room, RoomOpener opener,
-                DocumentLinker linker, FileMaterialiser materialiser, LeaveFeature leave, StatusPublisher status) {
+                DocumentLinker linker, FileMaterialiser materialiser, LeaveFeature leave, StatusPublisher status,
+                LanRooms lan) {
         this.thread = thread;
+        this.lan = lan;
         this.config = config;
         this.room = room;
         this.opener = opener;
@@ -58,12 +67,16 @@ final class JoinFeature {
         if (args == null || args.link == null || args.link.isBlank()) {
             throw SessionThread.error(ResponseErrorCode.InvalidParams, "weft.join needs {\"link\": \"weft://join?…\"}");
         }
+        if (LanLink.isLanLink(args.link)) {
+            return joinLan(args);
+        }
         InviteLink link;
         try {
             link = InviteLink.parse(args.link.trim());
         } catch (MalformedInviteLinkException e) {
             throw SessionThread.error(ResponseErrorCode.InvalidParams, "invalid invite link: " + e.getMessage());
         }
+        Transport transport = Transport.forRelayJoin(args.transport, config.options().transport);
         // Fallback relays: given with the link, or the configured list when it names the link's relay (a secret
         // goes only to relays the user named together with the link's; docs/relay.md, "Cluster").
         List<URI> fallbacks;
@@ -74,20 +87,18 @@ final class JoinFeature {
         } catch (MalformedInviteLinkException e) {
             throw SessionThread.error(ResponseErrorCode.InvalidParams, "relayUrl: " + e.getMessage());
         }
-        Room current = room.get();
+        Room current = sameRoomOrLeave(link.room());
         if (current != null) {
-            if (current.id.equals(link.room())) {
-                return result(current);
-            }
-            leave.leaveNow();
+            return result(current);
         }
         // Lock this process's journal slot first: a journal (and its agent id) in use by another running replica is
         // never adopted (docs/user-guide.md "Offline and restarts").
         RoomJournal rj = config.journal().openRoom(link.room());
-        RoomConnector.RoomConnection rc = opener.open(link, fallbacks);
+        RoomConnector.RoomConnection rc;
         List<String> docNames;
         Message.Welcome w;
         try {
+            rc = opener.open(link, fallbacks, transport);
             w = opener.awaitWelcome(rc, link.relay().toString(), true);
         } catch (Exception e) {
             rj.close();
@@ -106,14 +117,85 @@ final class JoinFeature {
             }
             LOG.info("relay unreachable: joining room " + link.room() + " offline from the journal");
         }
+        return enter(new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null, rj), docNames,
+                journaled);
+    }
+
+    /**
+     * Joins a LAN room ({@code weft://lan?…}): starts this member's node, dialing {@code args.peers} and whatever
+     * mDNS finds, and waits up to {@link #LAN_FIRST_PEER_WAIT} for the first peer's sync; without a peer it goes on
+     * from the journals if they hold the room, else fails.
+     */
+    private WeftProtocol.JoinResult joinLan(WeftProtocol.JoinArgs args) throws Exception {
+        Transport.checkLanJoin(args.transport);
+        LanLink link;
+        try {
+            link = LanLink.parse(args.link);
+        } catch (MalformedInviteLinkException e) {
+            throw SessionThread.error(ResponseErrorCode.InvalidParams, "invalid LAN link: " + e.getMessage());
+        }
+        List<java.net.InetSocketAddress> peers = LanRooms.parsePeers(args.peers == null ? List.of() : args.peers,
+                "peers");
+        Room current = sameRoomOrLeave(link.room());
+        if (current != null) {
+            return result(current);
+        }
+        RoomJournal rj = config.journal().openRoom(link.room());
+        LanConnection rc;
+        boolean peer;
+        try {
+            rc = lan.open(link, peers, null);
+        } catch (RuntimeException e) {
+            rj.close();
+            throw e;
+        }
+        try {
+            peer = rc.awaitFirstPeer(LAN_FIRST_PEER_WAIT);
+        } catch (InterruptedException e) {
+            rc.close();
+            rj.close();
+            throw e;
+        }
+        List<String> journaled = rj.documents();
+        List<String> docNames = new ArrayList<>(rc.connect().join().docNames());
+        if (!peer) {
+            if (docNames.isEmpty() && journaled.isEmpty()) {
+                rc.close();
+                rj.close();
+                throw SessionThread.error(ResponseErrorCode.RequestFailed, "no LAN peer of room " + link.room()
+                        + " answered within " + LAN_FIRST_PEER_WAIT.toSeconds() + " s and nothing is journaled for it"
+                        + " (a wrong link, or no peer reachable: where mDNS does not reach, give peers host:port)");
+            }
+            LOG.info("no LAN peer of room " + link.room() + " yet: joining from this node's journal");
+        }
+        return enter(new Room(link.room(), rc, null, link.editor() ? link.format() : null,
+                link.readOnly().format(), rj), docNames, journaled);
+    }
+
+    /** The current room if it is {@code id} (a join of it again answers as before); else leaves any, null. */
+    private Room sameRoomOrLeave(String id) {
+        Room current = room.get();
+        if (current != null && current.id.equals(id)) {
+            return current;
+        }
+        if (current != null) {
+            leave.leaveNow();
+        }
+        return null;
+    }
+
+    /**
+     * Makes {@code r} the current room and joins {@code docNames} plus the {@code journaled} ones; documents added
+     * to the room later follow.
+     */
+    private WeftProtocol.JoinResult enter(Room r, List<String> docNames, List<String> journaled) throws Exception {
         for (String jn : journaled) {
             if (!docNames.contains(jn)) {
                 docNames.add(jn);
             }
         }
-        Room r = new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null, rj);
         room.set(r);
-        rc.addMessageListener(m -> {
+        r.client.addMessageListener(m -> {
             if (m instanceof Message.DocAdded added) {
                 thread.execute(() -> {
                     try {

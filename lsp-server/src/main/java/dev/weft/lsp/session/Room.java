@@ -10,13 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Room {
     /** Room id. Immutable. */
     public final String id;
-    /** Connection to the relay. Immutable reference. */
+    /** Connection to the room (the relay, the relay with direct links, or the LAN node). Immutable reference. */
     public final RoomConnector.RoomConnection client;
     /** Invite link with the editor secret (null for a member that joined read-only). Immutable. */
     public final String inviteLink;
     /** Invite link with the read-only secret, if known. Immutable. */
     public final String readOnlyInviteLink;
-    /** The link this member used (for status and rejoin). Immutable. */
+    /** The relay link this member used (for status and rejoin); null for a LAN room. Immutable. */
     public final InviteLink link;
     /** Documents by name. */
     public final Map<String, RoomDocument> docs = new ConcurrentHashMap<>();

@@ -50,9 +50,34 @@ public interface RoomConnector {
         void addMessageListener(Consumer<Message> l);
 
         void close();
+
+        /** How this connection reaches the room (for status). */
+        default Transport transport() {
+            return Transport.RELAY;
+        }
+
+        /** Members linked directly right now ({@link Transport#DIRECT} only; 0 otherwise). */
+        default int directPeers() {
+            return 0;
+        }
+
+        /** The TCP port of this member's LAN node ({@link Transport#LAN} only; 0 otherwise). */
+        default int lanPort() {
+            return 0;
+        }
     }
 
-    /** The real relay: {@link RoomApi} and {@link RelayClient}. */
+    /**
+     * As {@link #open(InviteLink, List, String, String)} with direct links to the members that can be reached
+     * (docs/protocol.md, "Direct connections"); the relay stays the rendezvous and the durable copy.
+     *
+     * @throws UnsupportedOperationException if this connector has no direct links (in-memory relays)
+     */
+    default RoomConnection openDirect(InviteLink link, List<URI> fallbacks, String user, String color) {
+        throw new UnsupportedOperationException("direct links need the real relay transport");
+    }
+
+    /** The real relay: {@link RoomApi} and {@link RelayClient} ({@link RelayConnection}). */
     RoomConnector RELAY = new RoomConnector() {
         @Override
         public RoomCredentials createRoom(URI relay) {
@@ -66,78 +91,14 @@ public interface RoomConnector {
 
         @Override
         public RoomConnection open(InviteLink link, List<URI> fallbacks, String user, String color) {
-            RelayClient rc = new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks);
-            return new RoomConnection() {
-                @Override
-                public CompletableFuture<Message.Welcome> connect() {
-                    return rc.connect();
-                }
+            return RelayConnection.of(new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks),
+                    false);
+        }
 
-                @Override
-                public Message.Welcome welcome() {
-                    return rc.welcome();
-                }
-
-                @Override
-                public String userName() {
-                    return rc.options().userName();
-                }
-
-                @Override
-                public String color() {
-                    return rc.options().color();
-                }
-
-                @Override
-                public void addStateListener(ConnectionStateListener l) {
-                    rc.addStateListener(l);
-                }
-
-                @Override
-                public void addMessageListener(Consumer<Message> l) {
-                    rc.addMessageListener(l);
-                }
-
-                @Override
-                public void close() {
-                    rc.close();
-                }
-
-                @Override
-                public boolean send(Message message) {
-                    return rc.send(message);
-                }
-
-                @Override
-                public Hold holdSyncRequests() {
-                    return rc.holdSyncRequests();
-                }
-
-                @Override
-                public dev.weft.client.ConnectionState state() {
-                    return rc.state();
-                }
-
-                @Override
-                public boolean readOnly() {
-                    return rc.readOnly();
-                }
-
-                @Override
-                public long clientId() {
-                    return rc.clientId();
-                }
-
-                @Override
-                public void attach(String doc, Endpoint endpoint) {
-                    rc.attach(doc, endpoint);
-                }
-
-                @Override
-                public void detach(String doc, Endpoint endpoint) {
-                    rc.detach(doc, endpoint);
-                }
-            };
+        @Override
+        public RoomConnection openDirect(InviteLink link, List<URI> fallbacks, String user, String color) {
+            return RelayConnection.of(new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks),
+                    true);
         }
     };
 }

@@ -55,13 +55,49 @@ final class RoomOpener {
      * {@code fallbacks} (other nodes of the link's relay cluster).
      */
     RoomConnector.RoomConnection open(InviteLink link, List<URI> fallbacks) {
-        String user = DisplayName.resolve(config.options().userName, config.names().root());
-        String color = config.options().color != null && config.options().color.matches("#[0-9a-fA-F]{6}")
-                ? config.options().color : CursorService.colorFor(user);
-        RoomConnector.RoomConnection rc = connector.open(link, fallbacks, user, color);
+        return open(link, fallbacks, Transport.RELAY);
+    }
+
+    /**
+     * As {@link #open(InviteLink, List)}, with direct links beside the relay when {@code transport} is
+     * {@link Transport#DIRECT}.
+     *
+     * @throws ResponseErrorException {@code InvalidParams} if {@code transport} is LAN (not for relay links) or the
+     *                                connector has no direct links
+     */
+    RoomConnector.RoomConnection open(InviteLink link, List<URI> fallbacks, Transport transport) {
+        RoomConnector.RoomConnection rc;
+        switch (transport) {
+            case RELAY -> rc = connector.open(link, fallbacks, user(), color());
+            case DIRECT -> {
+                try {
+                    rc = connector.openDirect(link, fallbacks, user(), color());
+                } catch (UnsupportedOperationException e) {
+                    throw SessionThread.error(ResponseErrorCode.InvalidParams, "transport direct: " + e.getMessage());
+                }
+            }
+            default -> throw SessionThread.error(ResponseErrorCode.InvalidParams,
+                    "a relay link cannot be opened over the LAN");
+        }
+        return watched(rc);
+    }
+
+    /** Publishes {@code rc}'s state changes and shows the refusals the user must see. */
+    RoomConnector.RoomConnection watched(RoomConnector.RoomConnection rc) {
         rc.addStateListener((state, cause) -> status.changed());
         rc.addMessageListener(notices.forConnection());
         return rc;
+    }
+
+    /** The display name this member presents. */
+    String user() {
+        return DisplayName.resolve(config.options().userName, config.names().root());
+    }
+
+    /** The cursor colour this member presents: the configured {@code #rrggbb}, else one derived from the name. */
+    String color() {
+        String c = config.options().color;
+        return c != null && c.matches("#[0-9a-fA-F]{6}") ? c : CursorService.colorFor(user());
     }
 
     /**

@@ -28,6 +28,8 @@ import java.util.logging.Logger;
  *   <tr><td>{@code didOpen}/{@code didChange}/{@code didClose} routing</td><td>here, {@link OpenDocuments}</td></tr>
  *   <tr><td>{@code weft.share}</td><td>{@link ShareFeature}</td></tr>
  *   <tr><td>{@code weft.join}</td><td>{@link JoinFeature}; files on disk: {@link FileMaterialiser}</td></tr>
+ *   <tr><td>transports (relay, direct, LAN), {@code weft.lanSessions}</td><td>{@link Transport},
+ *       {@link RoomOpener}, {@link LanRooms}</td></tr>
  *   <tr><td>{@code weft.leave}</td><td>{@link LeaveFeature}</td></tr>
  *   <tr><td>{@code weft.pause}/{@code resume}</td><td>{@link PauseFeature}</td></tr>
  *   <tr><td>{@code weft.undo}/{@code redo}</td><td>{@link UndoFeature}</td></tr>
@@ -58,6 +60,8 @@ public final class SessionManager {
     private final DocumentLinker linker;
     private final ShareFeature share;
     private final JoinFeature join;
+    /** LAN rooms' nodes and {@code weft.lanSessions}. */
+    private final LanRooms lan;
     private final LeaveFeature leave;
     private final PauseFeature pause;
     private final UndoFeature undo;
@@ -83,10 +87,11 @@ public final class SessionManager {
         journal = new JournalScheduler(thread, config);
         linker = new DocumentLinker(config, editor, journal, status, cursors, notices);
         RoomOpener opener = new RoomOpener(connector, config, status, notices);
+        lan = new LanRooms(config, opener);
         leave = new LeaveFeature(room, open, cursors, journal);
-        share = new ShareFeature(config, room, open, opener, linker, journal, status);
+        share = new ShareFeature(config, room, open, opener, linker, journal, status, lan);
         join = new JoinFeature(thread, config, room, opener, linker, new FileMaterialiser(config, editor, open, linker),
-                leave, status);
+                leave, status, lan);
         pause = new PauseFeature(room, status);
         undo = new UndoFeature(room, open);
         workspaceShare = new WorkspaceShareFeature(config, editor, open, room, opener, linker, leave, status, cursors,
@@ -224,6 +229,34 @@ public final class SessionManager {
         return workspaceShare.sharedFolders();
     }
 
+    /**
+     * {@code weft.lanSessions}: the LAN rooms advertised on the network now. Not on the session thread (it may
+     * listen for a while); it reads only the current room reference.
+     */
+    public CompletableFuture<WeftProtocol.LanSessionsResult> lanSessions(WeftProtocol.LanSessionsArgs args) {
+        CompletableFuture<WeftProtocol.LanSessionsResult> f = new CompletableFuture<>();
+        LAN_SESSIONS_EXECUTOR.execute(() -> {
+            try {
+                f.complete(lan.sessions(args, room.get()));
+            } catch (org.eclipse.lsp4j.jsonrpc.ResponseErrorException e) {
+                f.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "weft.lanSessions failed", e);
+                f.completeExceptionally(SessionThread.error(
+                        org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.InternalError, String.valueOf(e)));
+            }
+        });
+        return f;
+    }
+
+    /** Runs {@code weft.lanSessions} calls, one at a time, off the session thread. */
+    private static final java.util.concurrent.Executor LAN_SESSIONS_EXECUTOR =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "weft-lan-sessions");
+                t.setDaemon(true);
+                return t;
+            });
+
     /** {@code weft.leave}: stops sharing; local files and the journal stay. */
     public CompletableFuture<Object> leave() {
         return thread.command(() -> {
@@ -290,6 +323,7 @@ public final class SessionManager {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "shutdown did not complete cleanly", e);
         }
+        lan.close();
     }
 
     // ---- lookups --------------------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
- * {@code weft.share}: creates a room on the relay (or reuses the current one) and shares the given or all open
- * documents; each open buffer's text (or the file's, if not open) becomes the first local edit of a new replica.
+ * {@code weft.share}: creates a room (or reuses the current one) and shares the given or all open documents; each
+ * open buffer's text (or the file's, if not open) becomes the first local edit of a new replica. The room is on the
+ * relay ({@link Transport#RELAY}), on the relay with direct links ({@link Transport#DIRECT}) or on the LAN with no
+ * relay ({@link Transport#LAN}, a {@code weft://lan?…} link; {@link LanRooms}).
  */
 final class ShareFeature {
     private static final Logger LOG = Logger.getLogger(ShareFeature.class.getName());
@@ -31,10 +33,13 @@ final class ShareFeature {
     private final DocumentLinker linker;
     private final JournalScheduler journal;
     private final StatusPublisher status;
+    /** Starts LAN rooms. Immutable reference. */
+    private final LanRooms lan;
 
     ShareFeature(SessionConfig config, CurrentRoom room, OpenDocuments open, RoomOpener opener, DocumentLinker linker,
-                 JournalScheduler journal, StatusPublisher status) {
+                 JournalScheduler journal, StatusPublisher status, LanRooms lan) {
         this.config = config;
+        this.lan = lan;
         this.room = room;
         this.open = open;
         this.opener = opener;
@@ -73,10 +78,16 @@ final class ShareFeature {
         res.room = r.id;
         res.inviteLink = r.inviteLink;
         res.readOnlyInviteLink = r.readOnlyInviteLink;
+        res.transport = r.client.transport().wire;
+        res.lanPort = r.client.lanPort();
         return res;
     }
 
     private Room createRoom(WeftProtocol.ShareArgs a) throws InterruptedException, IOException {
+        Transport transport = Transport.forShare(a.transport, config.options().transport);
+        if (transport == Transport.LAN) {
+            return createLanRoom(a);
+        }
         // The relay bin/weft-start runs is the default, as the editor plugins document (docs/user-guide.md, §3).
         RoomOpener.CreatedRoom created = opener.createRoom(
                 RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL));
@@ -86,14 +97,31 @@ final class ShareFeature {
         // This process's journal slot of the room, locked: never shared with another live replica (docs/user-guide.md
         // "Offline and restarts").
         RoomJournal rj = config.journal().openRoom(created.id());
-        RoomConnector.RoomConnection rc = opener.open(link, created.fallbacks());
+        RoomConnector.RoomConnection rc;
         try {
+            rc = opener.open(link, created.fallbacks(), transport);
             opener.awaitWelcome(rc, relay, false);
         } catch (Exception e) {
             rj.close();
             throw e;
         }
         return new Room(created.id(), rc, link, link.format(), ro.format(), rj);
+    }
+
+    /** A new LAN room: this member's node, advertised; the links are {@code weft://lan?…} (no relay link). */
+    private Room createLanRoom(WeftProtocol.ShareArgs a) throws IOException {
+        LanConnection rc = lan.create(a.label);
+        RoomJournal rj;
+        try {
+            rj = config.journal().openRoom(rc.link().room());
+        } catch (IOException | RuntimeException e) {
+            rc.close();
+            throw e;
+        }
+        rc.connect();
+        LOG.info("LAN room " + rc.link().room() + " on port " + rc.lanPort()
+                + (rc.discovering() ? ", advertised by mDNS" : ", not advertised"));
+        return new Room(rc.link().room(), rc, null, rc.link().format(), rc.link().readOnly().format(), rj);
     }
 
     private void shareOne(Room r, String uri) throws IOException {

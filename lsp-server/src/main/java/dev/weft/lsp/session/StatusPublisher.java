@@ -75,6 +75,9 @@ final class StatusPublisher {
             }
         }
         s.participants = participants.apply(r);
+        s.transport = r.client.transport().wire;
+        s.directPeers = r.client.directPeers();
+        s.lanPort = r.client.lanPort();
         return s;
     }
 

@@ -104,6 +104,28 @@ class EditorConfigsWithDummyServerTest {
   }
 
   /**
+   * The transport options a user sets in the config ({@code transport = 'lan'}, {@code weft-transport},
+   * {@code g:weft_transport}, and the LAN label) reach the server's {@code initializationOptions} (docs/editors.md,
+   * "LAN rooms and direct links").
+   */
+  @ParameterizedTest
+  @EnumSource(EditorRun.Kind.class)
+  void transportOptionsReachTheServersInitializationOptions(EditorRun.Kind kind) throws Exception {
+    E2eSupport.assumeInstalled(kind);
+    Path dir = E2eSupport.tempDir("dummy-transport-" + kind + "-");
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Files.writeString(ws.resolve("notes.txt"), "notes\n", StandardCharsets.UTF_8);
+    Steps steps = new Steps().share("notes.txt");
+    try (EditorRun run = EditorRun.start(kind, "user-" + kind.executable, ws, dir.resolve("out"),
+        E2eSupport.dummyServerCommand(), steps,
+        Map.of("WEFT_E2E_TRANSPORT", "lan", "WEFT_E2E_LAN_LABEL", "Ada notes"))) {
+      run.awaitSuccess(LIMIT);
+      assertThat(run.read("server.log")).as(run.report()).contains("[dummy] initialize")
+          .contains("\"transport\":\"lan\"").contains("\"lanLabel\":\"Ada notes\"");
+    }
+  }
+
+  /**
    * The git commands of the editor configs against the dummy's fixed answers: the blame annotations are drawn
    * on the right lines with the authors' names (none on a line without authors), stage and commit send what the
    * language server expects (an object argument: a Lua empty table would be a JSON array).

@@ -33,6 +33,8 @@ public final class Session implements AutoCloseable {
     public String link;
     /** When set, every editor added later gets it as {@code relayUrl} in its {@code initializationOptions}. */
     public String initRelayUrl;
+    /** Further {@code initializationOptions} every editor added later gets (e.g. {@code transport}). */
+    public final JsonObject extraInit = new JsonObject();
     private final Gson gson = new Gson();
 
     public Session(Path root) {
@@ -71,6 +73,7 @@ public final class Session implements AutoCloseable {
         if (initRelayUrl != null) {
             opts.addProperty("relayUrl", initRelayUrl);
         }
+        extraInit.entrySet().forEach(en -> opts.add(en.getKey(), en.getValue()));
         SimulatedEditor e = new SimulatedEditor(ordering, encodings, connector, ws, opts);
         editors.add(e);
         uris.add(null);
@@ -99,9 +102,14 @@ public final class Session implements AutoCloseable {
 
     /** Editor {@code i} joins with the link and opens the materialised document. */
     public String join(int i) throws Exception {
-        SimulatedEditor e = editors.get(i);
         JsonObject args = new JsonObject();
         args.addProperty("link", link);
+        return join(i, args);
+    }
+
+    /** Editor {@code i} joins with {@code args} ({@code weft.join}) and opens the first materialised document. */
+    public String join(int i, JsonObject args) throws Exception {
+        SimulatedEditor e = editors.get(i);
         Object res = e.command(WeftProtocol.JOIN, args);
         JsonObject o = gson.toJsonTree(res).getAsJsonObject();
         String uri = o.getAsJsonArray("documents").get(0).getAsString();

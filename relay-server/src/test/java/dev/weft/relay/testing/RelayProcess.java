@@ -119,6 +119,20 @@ public final class RelayProcess implements AutoCloseable {
         return port;
     }
 
+    /**
+     * The value of counter or gauge {@code name} on {@code /metrics} now.
+     *
+     * @throws AssertionError if the relay does not report it
+     */
+    public long metric(String name) throws IOException {
+        for (String line : Http.get(url() + "/metrics").body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("relay reports no metric " + name);
+    }
+
     public Path dataDir() {
         return dataDir;
     }

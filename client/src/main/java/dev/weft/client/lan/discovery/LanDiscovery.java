@@ -22,7 +22,8 @@ import javax.jmdns.ServiceListener;
 /**
  * Finds the LAN peers of a room with mDNS/DNS-SD (jmDNS) and hands them to the node. Each node advertises a
  * {@value #SERVICE_TYPE} service named after its random node id, on its TCP port, with TXT properties {@code v=1},
- * {@code room=<room tag>} and {@code node=<node id>}: the room tag is an HMAC of the room's member key
+ * {@code room=<room tag>} and {@code node=<node id>}, plus {@code label=<text>} only when the host chose a label
+ * ({@link #checkLabel}): the room tag is an HMAC of the room's member key
  * ({@link dev.weft.client.lan.secure.RoomKeys#roomTag()}), so the advertisement reveals neither secret nor
  * content, and only members recognise their room. Of two nodes that see each other, the one with the smaller node
  * id dials (one link per pair); the handshake then authenticates the peer, whatever the advertisement said.
@@ -30,6 +31,10 @@ import javax.jmdns.ServiceListener;
 public final class LanDiscovery implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LanDiscovery.class.getName());
     public static final String SERVICE_TYPE = "_weft._tcp.local.";
+    /** The TXT key of the optional host-chosen label. */
+    public static final String LABEL = "label";
+    /** Longest label advertised (a TXT entry holds at most 255 bytes). */
+    public static final int MAX_LABEL_CHARS = 60;
 
     private final JmDNS jmdns;
     private final LanChannel lan;
@@ -51,14 +56,31 @@ public final class LanDiscovery implements AutoCloseable {
      * @throws IOException if jmDNS cannot start (no multicast socket)
      */
     public static LanDiscovery start(LanChannel lan, Consumer<String> notices) throws IOException {
+        return start(lan, null, notices);
+    }
+
+    /**
+     * As {@link #start(LanChannel, Consumer)}, advertising {@code label} too (null or blank: none).
+     *
+     * @throws IllegalArgumentException if the label is not one ({@link #checkLabel})
+     * @throws IOException              if jmDNS cannot start (no multicast socket)
+     */
+    public static LanDiscovery start(LanChannel lan, String label, Consumer<String> notices) throws IOException {
+        String shown = checkLabel(label);
         InetAddress addr = lan.options().bind().isAnyLocalAddress() ? pickAddress() : lan.options().bind();
         JmDNS jmdns = JmDNS.create(addr, "weft-" + Long.toHexString(lan.nodeId()));
         LanDiscovery d = new LanDiscovery(jmdns, lan);
         jmdns.addServiceListener(SERVICE_TYPE, d.listener);
+        Map<String, String> txt = new java.util.HashMap<>(Map.of("v", "1", "room", d.tag, "node",
+                Long.toHexString(lan.nodeId())));
+        if (shown != null) {
+            txt.put(LABEL, shown);
+        }
         ServiceInfo info = ServiceInfo.create(SERVICE_TYPE, "weft-" + Long.toHexString(lan.nodeId()), lan.port(), 0,
-                0, Map.of("v", "1", "room", d.tag, "node", Long.toHexString(lan.nodeId())));
+                0, txt);
         jmdns.registerService(info);
-        notices.accept("advertising room tag " + d.tag + " by mDNS on " + addr.getHostAddress());
+        notices.accept("advertising room tag " + d.tag + (shown != null ? " labelled '" + shown + "'" : "")
+                + " by mDNS on " + addr.getHostAddress());
         return d;
     }
 
@@ -127,12 +149,39 @@ public final class LanDiscovery implements AutoCloseable {
         }
     }
 
+    /**
+     * The label as advertised: {@code label} stripped, or null when null or blank. A label is what the host chose to
+     * show everyone on the network (e.g. "Ada's thesis"); it is not checked by anyone, so it is a claim, not proof
+     * of a room (the handshake authenticates).
+     *
+     * @throws IllegalArgumentException if it is longer than {@value #MAX_LABEL_CHARS} characters or holds a control
+     *                                  character
+     */
+    public static String checkLabel(String label) {
+        if (label == null || label.isBlank()) {
+            return null;
+        }
+        String s = label.strip();
+        if (s.length() > MAX_LABEL_CHARS) {
+            throw new IllegalArgumentException("LAN label is " + s.length() + " characters; at most "
+                    + MAX_LABEL_CHARS + " are advertised");
+        }
+        if (s.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("LAN label must not contain control characters");
+        }
+        return s;
+    }
+
     /** Peers found and handed to the node so far. */
     public int found() {
         return dialed.size();
     }
 
-    static InetAddress pickAddress() throws SocketException {
+    /**
+     * The first up, multicast-capable, non-loopback IPv4 address, or loopback if none: where discovery runs when the
+     * node listens on every interface.
+     */
+    public static InetAddress pickAddress() throws SocketException {
         for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!ni.isUp() || ni.isLoopback() || !ni.supportsMulticast()) {
                 continue;
