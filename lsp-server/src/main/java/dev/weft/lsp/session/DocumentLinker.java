@@ -77,7 +77,12 @@ final class DocumentLinker {
         EditorPort port = new EditorPort() {
             @Override
             public CompletableFuture<Boolean> applyEdit(String uri, int version, Range range, String newText) {
-                return editor.applyEdit(uri, version, range, newText);
+                return editor.applyEdit(uri, version, range, newText, true);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> applyRepair(String uri, int version, Range range, String newText) {
+                return editor.applyEdit(uri, version, range, newText, false);
             }
 
             @Override

@@ -33,6 +33,8 @@ public final class Session implements AutoCloseable {
     public String link;
     /** When set, every editor added later gets it as {@code relayUrl} in its {@code initializationOptions}. */
     public String initRelayUrl;
+    /** Editors added from now on declare change annotation support (see SimulatedEditor#changeAnnotations). */
+    public boolean changeAnnotations;
     private final Gson gson = new Gson();
 
     public Session(Path root) {
@@ -71,7 +73,7 @@ public final class Session implements AutoCloseable {
         if (initRelayUrl != null) {
             opts.addProperty("relayUrl", initRelayUrl);
         }
-        SimulatedEditor e = new SimulatedEditor(ordering, encodings, connector, ws, opts);
+        SimulatedEditor e = new SimulatedEditor(ordering, encodings, connector, ws, opts, changeAnnotations);
         editors.add(e);
         uris.add(null);
         return e;
