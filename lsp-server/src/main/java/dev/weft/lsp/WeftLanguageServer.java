@@ -77,9 +77,6 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
                         && caps.getWorkspace().getWorkspaceEdit().getResourceOperations() != null
                         ? java.util.Set.copyOf(caps.getWorkspace().getWorkspaceEdit().getResourceOperations())
                         : java.util.Set.of());
-        session.configureChangeAnnotations(caps != null && caps.getWorkspace() != null
-                && caps.getWorkspace().getWorkspaceEdit() != null
-                && caps.getWorkspace().getWorkspaceEdit().getChangeAnnotationSupport() != null);
         ServerCapabilities sc = new ServerCapabilities();
         TextDocumentSyncOptions sync = new TextDocumentSyncOptions();
         sync.setOpenClose(true);

@@ -831,8 +831,7 @@ public final class DocumentBinding {
                 + (f.repair() ? " (repair)" : ""));
         CompletableFuture<Boolean> answer;
         try {
-            answer = f.repair() ? editor.applyRepair(uri, f.baseVersion(), f.range(), f.text())
-                    : editor.applyEdit(uri, f.baseVersion(), f.range(), f.text());
+            answer = editor.applyEdit(uri, f.baseVersion(), f.range(), f.text());
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

@@ -15,14 +15,6 @@ public interface EditorPort {
      */
     CompletableFuture<Boolean> applyEdit(String uri, int version, Range range, String newText);
 
-    /**
-     * Like {@link #applyEdit} for a verify repair (the whole buffer replaced by the replica's text): an editor may
-     * reduce it to minimal edits, which keeps its cursors and decorations. Default: {@link #applyEdit}.
-     */
-    default CompletableFuture<Boolean> applyRepair(String uri, int version, Range range, String newText) {
-        return applyEdit(uri, version, range, newText);
-    }
-
     /** Shows {@code message} to the user as a warning ({@code window/showMessage}). Default: nothing. */
     default void warnUser(String message) {
     }

@@ -77,12 +77,7 @@ final class DocumentLinker {
         EditorPort port = new EditorPort() {
             @Override
             public CompletableFuture<Boolean> applyEdit(String uri, int version, Range range, String newText) {
-                return editor.applyEdit(uri, version, range, newText, true);
-            }
-
-            @Override
-            public CompletableFuture<Boolean> applyRepair(String uri, int version, Range range, String newText) {
-                return editor.applyEdit(uri, version, range, newText, false);
+                return editor.applyEdit(uri, version, range, newText);
             }
 
             @Override

@@ -2,9 +2,7 @@ package dev.weft.lsp.session;
 
 import dev.weft.lsp.binding.PositionEncoding;
 import dev.weft.lsp.customservice.WeftLanguageClient;
-import org.eclipse.lsp4j.AnnotatedTextEdit;
 import org.eclipse.lsp4j.ApplyWorkspaceEditParams;
-import org.eclipse.lsp4j.ChangeAnnotation;
 import org.eclipse.lsp4j.MessageActionItem;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.MessageType;
@@ -39,13 +37,6 @@ public final class EditorClient {
     private volatile boolean supportsShowMessageRequest = true;
     /** The client handles {@code workspace/inlayHint/refresh}. */
     private volatile boolean supportsInlayRefresh;
-    /**
-     * The client understands change annotations in workspace edits ({@code changeAnnotationSupport}) and
-     * {@code -Dweft.annotateEdits} is not {@code false}: see {@link #applyEdit}.
-     */
-    private volatile boolean annotateEdits;
-    /** The one change annotation of Weft's edits: applied without confirmation. Immutable. */
-    private static final String ANNOTATION_ID = "weft";
 
     void connect(WeftLanguageClient c) {
         this.client = c;
@@ -70,46 +61,20 @@ public final class EditorClient {
         return supportsInlayRefresh;
     }
 
-    /**
-     * Whether {@link #applyEdit} may annotate its edits: the client declared {@code changeAnnotationSupport}
-     * ({@code initialize}); {@code -Dweft.annotateEdits=false} keeps them plain (comparison runs, docs/vscode.md).
-     */
-    void annotateEdits(boolean clientSupportsAnnotations) {
-        this.annotateEdits = clientSupportsAnnotations
-                && !"false".equals(System.getProperty("weft.annotateEdits"));
-    }
-
     /** True if the user can be asked a question ({@link #ask}). */
     boolean canAsk() {
         return supportsShowMessageRequest && client != null;
     }
 
-    /**
-     * Sends one versioned {@code workspace/applyEdit}; completes with whether the editor applied it.
-     *
-     * <p>With {@code annotate} and a client that supports change annotations, the edit carries the annotation
-     * {@code weft} ({@code needsConfirmation: false}). VS Code then applies it as sent: an unannotated edit to the
-     * active editor first goes through a worker round trip ({@code computeMoreMinimalEdits}) whose result loses
-     * the version, so it cost that round trip on every remote keystroke and could land after the user's newer
-     * keystrokes at stale positions (docs/vscode.md §8); annotated, the version check holds until the edit is
-     * applied and a stale edit is refused ({@code applied: false}). Repairs pass {@code annotate = false}: a
-     * whole-buffer replacement is better reduced to minimal edits.
-     */
-    CompletableFuture<Boolean> applyEdit(String uri, int version, Range range, String text, boolean annotate) {
+    /** Sends one versioned {@code workspace/applyEdit}; completes with whether the editor applied it. */
+    CompletableFuture<Boolean> applyEdit(String uri, int version, Range range, String text) {
         WeftLanguageClient c = client;
         if (c == null) {
             return CompletableFuture.completedFuture(false);
         }
-        boolean annotated = annotate && annotateEdits;
-        TextEdit te = annotated ? new AnnotatedTextEdit(range, text, ANNOTATION_ID) : new TextEdit(range, text);
         TextDocumentEdit tde = new TextDocumentEdit(new VersionedTextDocumentIdentifier(uri, version),
-                List.of(Either.forLeft(te)));
+                List.of(Either.forLeft(new TextEdit(range, text))));
         WorkspaceEdit we = new WorkspaceEdit(List.of(Either.forLeft(tde)));
-        if (annotated) {
-            ChangeAnnotation a = new ChangeAnnotation("Weft");
-            a.setNeedsConfirmation(false);
-            we.setChangeAnnotations(java.util.Map.of(ANNOTATION_ID, a));
-        }
         return c.applyEdit(new ApplyWorkspaceEditParams(we)).thenApply(res -> res != null && res.isApplied());
     }
 

@@ -119,11 +119,6 @@ public final class SessionManager {
         return editor.encoding();
     }
 
-    /** What {@code initialize} said about change annotations in workspace edits (see {@link EditorClient#applyEdit}). */
-    public void configureChangeAnnotations(boolean supported) {
-        editor.annotateEdits(supported);
-    }
-
     public WeftLanguageClient client() {
         return editor.client();
     }

@@ -21,8 +21,6 @@ abstract class TwoEditorScenarioTest {
     Path tmp;
     /** The running test's session; null until the test (or {@link #startPair}) creates it. */
     Session s;
-    /** Whether {@link #startPair}'s editors declare change annotation support (as vscode-languageclient 9). */
-    boolean changeAnnotations;
 
     @BeforeAll
     static void paranoid() {
@@ -43,7 +41,6 @@ abstract class TwoEditorScenarioTest {
     Session startPair(Ordering first, Ordering second, String text, Consumer<SimulatedEditor> configureSecond)
             throws Exception {
         s = new Session(tmp);
-        s.changeAnnotations = changeAnnotations;
         s.addEditor(first, null);
         s.addEditor(second, null);
         configureSecond.accept(ed(1));

@@ -33,8 +33,6 @@ public final class Session implements AutoCloseable {
     public String link;
     /** When set, every editor added later gets it as {@code relayUrl} in its {@code initializationOptions}. */
     public String initRelayUrl;
-    /** Editors added from now on declare change annotation support (see SimulatedEditor#changeAnnotations). */
-    public boolean changeAnnotations;
     private final Gson gson = new Gson();
 
     public Session(Path root) {
@@ -73,7 +71,7 @@ public final class Session implements AutoCloseable {
         if (initRelayUrl != null) {
             opts.addProperty("relayUrl", initRelayUrl);
         }
-        SimulatedEditor e = new SimulatedEditor(ordering, encodings, connector, ws, opts, changeAnnotations);
+        SimulatedEditor e = new SimulatedEditor(ordering, encodings, connector, ws, opts);
         editors.add(e);
         uris.add(null);
         return e;

@@ -181,16 +181,6 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
      * the active editor the version stays and the edit is refused ("… has changed in the meantime").
      */
     public volatile boolean activeEditor = true;
-    /**
-     * Declares {@code workspaceEdit.changeAnnotationSupport}, as vscode-languageclient 9 does (set at construction):
-     * the server then annotates its edits, and VS Code applies an annotated edit to the active editor as sent,
-     * keeping its version (no "more minimal" edits), so with {@link #rendererLagMs} a keystroke typed during the lag
-     * makes the renderer refuse the edit ({@code BulkTextEdits._createEditsTasks}: edits with metadata are not
-     * minimised).
-     */
-    private final boolean changeAnnotations;
-    /** Number of applyEdits received whose workspace edit carried change annotations. */
-    public final java.util.concurrent.atomic.AtomicInteger annotatedEdits = new java.util.concurrent.atomic.AtomicInteger();
     /** VS Code with {@link #rendererLagMs}: called (no monitor held) at the end of the renderer's lag: "the user types now". */
     public volatile Consumer<ApplyWorkspaceEditParams> duringRendererLag;
     /**
@@ -267,20 +257,14 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector, Path workspace,
                            JsonObject initOptions) throws Exception {
-        this(ordering, offeredEncodings, connector, workspace, initOptions, false);
-    }
-
-    /** With {@code changeAnnotations}: see {@link #changeAnnotations}. */
-    public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector, Path workspace,
-                           JsonObject initOptions, boolean changeAnnotations) throws Exception {
         this(ordering, offeredEncodings, connector, null, workspace == null ? List.of() : List.of(workspace),
-                initOptions, changeAnnotations);
+                initOptions);
     }
 
     /** An editor with several workspace folders (a multi-root VS Code workspace), sent as {@code workspaceFolders}. */
     public SimulatedEditor(Ordering ordering, RoomConnector connector, List<Path> workspaceFolders,
                            JsonObject initOptions) throws Exception {
-        this(ordering, null, connector, null, workspaceFolders, initOptions, false);
+        this(ordering, null, connector, null, workspaceFolders, initOptions);
     }
 
     /**
@@ -290,15 +274,13 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, Process serverProcess, Path workspace,
                            JsonObject initOptions) throws Exception {
         this(ordering, offeredEncodings, null, serverProcess, workspace == null ? List.of() : List.of(workspace),
-                initOptions, false);
+                initOptions);
     }
 
     private SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector,
-                            Process process, List<Path> folders, JsonObject initOptions, boolean changeAnnotations)
-            throws Exception {
+                            Process process, List<Path> folders, JsonObject initOptions) throws Exception {
         Path workspace = folders.isEmpty() ? null : folders.get(0);
         this.ordering = ordering;
-        this.changeAnnotations = changeAnnotations;
         java.io.InputStream clientIn;
         java.io.OutputStream clientOut;
         if (process == null) {
@@ -343,9 +325,6 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         org.eclipse.lsp4j.WorkspaceEditCapabilities wec = new org.eclipse.lsp4j.WorkspaceEditCapabilities();
         wec.setDocumentChanges(true);
         wec.setResourceOperations(List.of("create", "rename", "delete"));
-        if (changeAnnotations) {
-            wec.setChangeAnnotationSupport(new org.eclipse.lsp4j.WorkspaceEditChangeAnnotationSupportCapabilities(true));
-        }
         ws.setWorkspaceEdit(wec);
         caps.setWorkspace(ws);
         init.setCapabilities(caps);
@@ -572,9 +551,6 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     @Override
     public CompletableFuture<ApplyWorkspaceEditResponse> applyEdit(ApplyWorkspaceEditParams params) {
-        if (isAnnotated(params)) {
-            annotatedEdits.incrementAndGet();
-        }
         if (params.getEdit().getDocumentChanges() != null
                 && params.getEdit().getDocumentChanges().stream().anyMatch(Either::isRight)) {
             return CompletableFuture.completedFuture(handleResourceOperations(params));
@@ -636,7 +612,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
         }
         synchronized (this) {
             Buffer b = buffers.get(uri);
-            if (activeEditor && tde.getEdits().size() == 1 && !isAnnotated(params)) {
+            if (activeEditor && tde.getEdits().size() == 1) {
                 // The minimal edits, computed against the text at the check, applied at their positions in today's
                 // text (last first, as one model change: one didChange listing them from the end).
                 TextEdit t = tde.getEdits().get(0).getLeft();
@@ -672,10 +648,6 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
             }
         }
         return handleApplyEdit(params); // same version: applied and echoed
-    }
-
-    private static boolean isAnnotated(ApplyWorkspaceEditParams params) {
-        return params.getEdit().getChangeAnnotations() != null && !params.getEdit().getChangeAnnotations().isEmpty();
     }
 
     /** Every resource operation (RenameFile, DeleteFile, CreateFile) the server asked for, in order. */
@@ -750,11 +722,6 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
                     Consumer<ApplyWorkspaceEditParams> lag = afterVersionCheck;
                     if (lag != null) {
                         lag.accept(params);
-                    }
-                    if (isAnnotated(params) && b.version != v) {
-                        // An annotated edit keeps its version up to the renderer's last check: refused.
-                        applyEditsRefused++;
-                        return new ApplyWorkspaceEditResponse(false);
                     }
                 } else if (neovimHandler == NeovimHandler.WEFT_LUA && (b == null || b.version != v)) {
                     applyEditsRefused++;
