@@ -47,6 +47,11 @@ const USERS = [
 /** Whether lost or duplicated keystrokes fail the run (default) or only warn (WEFT_E2E_STRICT=0). */
 const STRICT = !['0', 'false'].includes(process.env.WEFT_E2E_STRICT || '');
 const WATCHDOG_MS = Number(process.env.WEFT_E2E_TIMEOUT_MS || 8 * 60 * 1000);
+/**
+ * Multiplies every wait (WEFT_E2E_WAIT_SCALE, default 1): on a machine shared with other builds (load 20+ on 2
+ * cores) code-server's pages take more than 30 s to load and an applyEdit more than 20 s to be answered.
+ */
+const WAIT_SCALE = Number(process.env.WEFT_E2E_WAIT_SCALE || 1);
 /** Keystrokes per direction of step 13's latency benchmark (WEFT_E2E_LATENCY_KEYS, default 300; 0 skips it). */
 const LATENCY_KEYS = Number(process.env.WEFT_E2E_LATENCY_KEYS || 300);
 /**
@@ -103,11 +108,11 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${s.port}` });
     const page = await context.newPage();
-    page.setDefaultTimeout(30000);
+    page.setDefaultTimeout(30000 * WAIT_SCALE);
     const folder = i === 0 ? wsA : wsB;
-    await page.goto(`http://127.0.0.1:${s.port}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    await page.waitForSelector('.statusbar-item', { timeout: 60000 });
+    await page.goto(`http://127.0.0.1:${s.port}/?folder=${encodeURIComponent(folder)}`, { timeout: 60000 * WAIT_SCALE });
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 * WAIT_SCALE });
+    await page.waitForSelector('.statusbar-item', { timeout: 60000 * WAIT_SCALE });
     return { ...s, page, folder };
   }));
   log('both workbenches loaded');
@@ -1021,7 +1026,7 @@ function run(cmd, args, opts, what) {
 }
 
 async function waitFor(pred, timeout, what, lastSeen) {
-  const end = Date.now() + timeout;
+  const end = Date.now() + timeout * WAIT_SCALE;
   let lastErr;
   while (Date.now() < end) {
     try {
@@ -1037,7 +1042,7 @@ async function waitFor(pred, timeout, what, lastSeen) {
     }
     await sleep(250);
   }
-  throw new Error(`timed out after ${timeout} ms waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}${lastSeen ? `; last seen: ${lastSeen()}` : ''}`);
+  throw new Error(`timed out after ${timeout * WAIT_SCALE} ms waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}${lastSeen ? `; last seen: ${lastSeen()}` : ''}`);
 }
 
 function waitHttp(url, timeout, what) {

@@ -56,6 +56,22 @@ local function buffer_text()
   return text
 end
 
+local function now_ms()
+  local sec, usec = vim.loop.gettimeofday()
+  return string.format('%.3f', sec * 1000 + usec / 1000)
+end
+
+-- Appends ch at the end of the line of bufnr that starts with prefix, as typed text.
+local function type_at_line_end(bufnr, prefix, ch)
+  local row
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true)) do
+    if l:sub(1, #prefix) == prefix then row = i - 1 break end
+  end
+  assert(row, 'line starting with ' .. prefix .. ' not found')
+  local col = #vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+  vim.api.nvim_buf_set_text(bufnr, row, col, row, col, { ch })
+end
+
 local function main()
   assert(vim.wait(60000, function() return read_file(dir .. '/link.txt') ~= nil end, 50), 'no invite link')
   local res = weft.join(vim.trim(read_file(dir .. '/link.txt')))
@@ -86,15 +102,8 @@ local function main()
       local bufnr = vim.api.nvim_get_current_buf()
       local times = {}
       for k = 0, n - 1 do
-        local row
-        for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true)) do
-          if l:sub(1, #prefix) == prefix then row = i - 1 break end
-        end
-        assert(row, 'line starting with ' .. prefix .. ' not found')
-        local col = #vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
-        local sec, usec = vim.loop.gettimeofday()
-        table.insert(times, string.format('%.3f', sec * 1000 + usec / 1000))
-        vim.api.nvim_buf_set_text(bufnr, row, col, row, col, { string.char(65 + k % 26) })
+        table.insert(times, now_ms())
+        type_at_line_end(bufnr, prefix, string.char(65 + k % 26))
         vim.wait(key_delay)
       end
       write_file(dir .. '/latency-sent.txt', table.concat(times, '\n') .. '\n')
@@ -116,8 +125,7 @@ local function main()
       write_file(dir .. '/watching', 'yes')
       vim.wait(120000, function()
         local have = line_len() - base
-        local sec, usec = vim.loop.gettimeofday()
-        local now = string.format('%.3f', sec * 1000 + usec / 1000)
+        local now = now_ms()
         while #times < math.min(have, n) do table.insert(times, now) end
         return #times >= n
       end, 1)
@@ -128,13 +136,7 @@ local function main()
     if quit or go == nil then break end
     local bufnr = vim.api.nvim_get_current_buf()
     for _, ch in ipairs(vim.fn.split(go, '\\zs')) do
-      local row
-      for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true)) do
-        if l:sub(1, #prefix) == prefix then row = i - 1 break end
-      end
-      assert(row, 'line starting with ' .. prefix .. ' not found')
-      local col = #vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
-      vim.api.nvim_buf_set_text(bufnr, row, col, row, col, { ch })
+      type_at_line_end(bufnr, prefix, ch)
       rnd = (rnd * 1103515245 + 12345) % 2147483648
       vim.wait(key_delay + rnd % 20) -- like e2e.js's typeSlowly; messages are handled meanwhile
     end
