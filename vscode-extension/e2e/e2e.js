@@ -25,6 +25,7 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const { chromium } = require('playwright-core');
+const latency = require('./latency');
 
 const EXT = path.resolve(__dirname, '..');
 const ROOT = path.resolve(EXT, '..');
@@ -46,6 +47,18 @@ const USERS = [
 /** Whether lost or duplicated keystrokes fail the run (default) or only warn (WEFT_E2E_STRICT=0). */
 const STRICT = !['0', 'false'].includes(process.env.WEFT_E2E_STRICT || '');
 const WATCHDOG_MS = Number(process.env.WEFT_E2E_TIMEOUT_MS || 8 * 60 * 1000);
+/**
+ * Multiplies every wait (WEFT_E2E_WAIT_SCALE, default 1): on a machine shared with other builds (load 20+ on 2
+ * cores) code-server's pages take more than 30 s to load and an applyEdit more than 20 s to be answered.
+ */
+const WAIT_SCALE = Number(process.env.WEFT_E2E_WAIT_SCALE || 1);
+/** Keystrokes per direction of step 13's latency benchmark (WEFT_E2E_LATENCY_KEYS, default 300; 0 skips it). */
+const LATENCY_KEYS = Number(process.env.WEFT_E2E_LATENCY_KEYS || 300);
+/**
+ * Where the extension hosts and language servers write their latency traces (WEFT_LATENCY_TRACE; one folder per
+ * user and one for the Neovim peer); null with WEFT_E2E_LATENCY_TRACE=0 (then only end-to-end figures).
+ */
+const LATENCY_TRACE = ['0', 'false'].includes(process.env.WEFT_E2E_LATENCY_TRACE || '') ? null : path.join(OUT, 'latency');
 
 const processes = [];
 let browser;
@@ -95,11 +108,11 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${s.port}` });
     const page = await context.newPage();
-    page.setDefaultTimeout(30000);
+    page.setDefaultTimeout(30000 * WAIT_SCALE);
     const folder = i === 0 ? wsA : wsB;
-    await page.goto(`http://127.0.0.1:${s.port}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    await page.waitForSelector('.statusbar-item', { timeout: 60000 });
+    await page.goto(`http://127.0.0.1:${s.port}/?folder=${encodeURIComponent(folder)}`, { timeout: 60000 * WAIT_SCALE });
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 * WAIT_SCALE });
+    await page.waitForSelector('.statusbar-item', { timeout: 60000 * WAIT_SCALE });
     return { ...s, page, folder };
   }));
   log('both workbenches loaded');
@@ -462,34 +475,103 @@ async function sharedWorkspace(alice, bob) {
  * buffer must be equal and hold every keystroke typed so far exactly once.
  */
 /**
- * Benchmark (printed, not asserted): keystroke → remote buffer latency from VS Code to the Neovim peer. Alice types
- * WEFT_E2E_LATENCY_KEYS (default 300) letters at the end of line `lineS`, one every KEY_DELAY_MS, stamping each key
- * with the wall clock just before the browser gets it; the peer polls its buffer every millisecond and stamps each
- * arrival with the same wall clock (gettimeofday). Prints p50/p99/max.
+ * Benchmark (printed, not asserted): keystroke → remote buffer latency from VS Code to the Neovim peer, split per hop
+ * (latency.js). Alice types WEFT_E2E_LATENCY_KEYS (default 300) letters at the end of line `lineS`, one every
+ * KEY_DELAY_MS, stamping each key with the wall clock just before Playwright sends it; the peer polls its buffer
+ * every millisecond and stamps each arrival with the same clock (gettimeofday). `docLength`: the document's length
+ * before. Prints p50/p99 per hop; returns the typed text.
  */
-async function vscodeToNvimLatency(alice, dir, lineS, failure) {
-  const n = Number(process.env.WEFT_E2E_LATENCY_KEYS || 300);
-  if (n <= 0) {
-    return;
-  }
+async function vscodeToNvimLatency(alice, dir, lineS, docLength, failure) {
+  const n = LATENCY_KEYS;
   fs.writeFileSync(path.join(dir, 'watch.txt'), String(n));
   await waitFor(async () => fs.existsSync(path.join(dir, 'watching')) || failure() !== null, 30000, 'the Neovim peer to watch for keystrokes');
   await goTo(alice.page, lineS);
   await alice.page.keyboard.press('End');
+  await latency.recordKeydowns(alice.page);
+  const since = Date.now();
   const sent = [];
+  let typed = '';
   for (let k = 0; k < n; k++) {
+    const ch = String.fromCharCode(97 + (k % 26));
     sent.push(Date.now());
-    await alice.page.keyboard.type(String.fromCharCode(97 + (k % 26)));
+    await alice.page.keyboard.type(ch);
+    typed += ch;
     await sleep(KEY_DELAY_MS);
   }
   const file = path.join(dir, 'latency-received.txt');
   await waitFor(async () => fs.existsSync(file) || failure() !== null, 120000, 'the Neovim peer to see every keystroke');
   const received = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map(Number);
   check(received.length === n, `VS Code -> Neovim latency: the peer saw ${received.length} of ${n} keystrokes`);
-  const lat = received.map((t, k) => t - sent[k]).sort((a, b) => a - b);
-  const pct = (p) => lat[Math.min(lat.length - 1, Math.max(0, Math.ceil(p / 100 * lat.length) - 1))];
-  const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-  log(`[latency] VS Code -> Neovim over ${lat.length} keystrokes (one every ${KEY_DELAY_MS} ms + typing): p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms, min ${lat[0].toFixed(1)} ms; load ${load}`);
+  await sleep(600); // the trace writers flush every 200 ms
+  const keydowns = await alice.page.evaluate(() => window.__weftKeydowns);
+  const a = traceOf('alice', since);
+  const v = traceOf('nvim', since);
+  const at = (events) => latency.byLength(events, since, docLength, n);
+  writeLatency('vscode-to-nvim', latency.report(log, `VS Code -> Neovim over ${n} keystrokes (one every ${KEY_DELAY_MS} ms + typing)`, [
+    { name: 'key (driver, before Playwright sends it)', times: sent },
+    { name: 'keydown in Alice\'s page', times: keydowns.slice(0, n) },
+    { name: 'ext host: didChange to vscode-languageclient', times: at(a('exthost', 'change')) },
+    { name: 'ext host: didChange written to the server', times: at(a('exthost', 'sent')) },
+    { name: 'Alice\'s server: didChange read', times: at(latency.recvByLength(a('server', 'recv'), a('exthost', 'change'))) },
+    { name: 'Alice\'s server: published to the relay', times: at(a('server', 'local')) },
+    { name: 'Neovim\'s server: update from the relay', times: at(v('server', 'remote')) },
+    { name: 'Neovim\'s server: applyEdit written', times: at(v('server', 'applyEdit')) },
+    { name: 'Neovim buffer (polled every 1 ms)', times: received },
+    { name: '(after) Neovim\'s server: applyEdit answer', times: at(v('server', 'answer')) },
+    { name: '(after) Neovim\'s server: echo didChange', times: at(v('server', 'echo')) },
+  ], loadAverage()));
+  return typed;
+}
+
+/**
+ * The reverse benchmark: the Neovim peer types WEFT_E2E_LATENCY_KEYS capital letters at the end of the line
+ * starting with `prefix`, one every KEY_DELAY_MS, stamping each just before it goes into its buffer; Alice's page
+ * stamps each character appearing on that line on screen (latency.watchLine). Returns the typed text.
+ */
+async function nvimToVscodeLatency(alice, dir, lineS, prefix, docLength, failure) {
+  const n = LATENCY_KEYS;
+  await goTo(alice.page, lineS); // the line is on screen (the caret's line)
+  const lineBase = await latency.watchLine(alice.page, prefix, n);
+  check(lineBase !== null, `Neovim -> VS Code latency: no line starting with ${JSON.stringify(prefix)} on Alice's screen`);
+  const since = Date.now();
+  fs.writeFileSync(path.join(dir, 'type-latency.txt.tmp'), String(n));
+  fs.renameSync(path.join(dir, 'type-latency.txt.tmp'), path.join(dir, 'type-latency.txt'));
+  const file = path.join(dir, 'latency-sent.txt');
+  await waitFor(async () => fs.existsSync(file) || failure() !== null, 120000, 'the Neovim peer to type its keystrokes');
+  let shown = [];
+  await waitFor(async () => (shown = await alice.page.evaluate(() => window.__weftWatch.times)).length >= n, 60000,
+    'Alice\'s screen to show every keystroke of the Neovim peer', () => `${shown.length} of ${n}`).catch((e) => check(false, `Neovim -> VS Code latency: ${e.message}`));
+  const sent = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map(Number);
+  await sleep(600);
+  const a = traceOf('alice', since);
+  const v = traceOf('nvim', since);
+  const at = (events) => latency.byLength(events, since, docLength, n);
+  writeLatency('nvim-to-vscode', latency.report(log, `Neovim -> VS Code over ${n} keystrokes (one every ${KEY_DELAY_MS} ms)`, [
+    { name: 'key (driver, before nvim_buf_set_text)', times: sent },
+    { name: 'Neovim\'s server: didChange read', times: at(latency.recvByLength(v('server', 'recv'), v('server', 'local'))) },
+    { name: 'Neovim\'s server: published to the relay', times: at(v('server', 'local')) },
+    { name: 'Alice\'s server: update from the relay', times: at(a('server', 'remote')) },
+    { name: 'Alice\'s server: applyEdit written', times: at(a('server', 'applyEdit')) },
+    { name: 'ext host: the edit applied (didChange)', times: at(a('exthost', 'change')) },
+    { name: 'Alice\'s screen (DOM line)', times: shown.slice(0, n) },
+    { name: '(after) Alice\'s server: applyEdit answer', times: at(a('server', 'answer')) },
+    { name: '(after) Alice\'s server: echo didChange', times: at(a('server', 'echo')) },
+  ], loadAverage()));
+  return Array.from({ length: n }, (_, k) => String.fromCharCode(65 + (k % 26))).join('');
+}
+
+/** Events of the trace of `who` (alice, nvim) for main.tex from `since` on, as a (source, event) lookup. */
+function traceOf(who, since) {
+  const all = LATENCY_TRACE ? latency.readTrace(path.join(LATENCY_TRACE, who)).filter((e) => e.doc === path.basename(DOC) && e.t >= since) : [];
+  return (source, event) => all.filter((e) => e.source === source && e.event === event);
+}
+
+function writeLatency(name, summary) {
+  fs.writeFileSync(path.join(OUT, `latency-${name}.json`), JSON.stringify(summary, null, 1));
+}
+
+function loadAverage() {
+  return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
 
 async function nvimPeerSamePlace(alice, relayUrl, q, link, rounds) {
@@ -498,7 +580,8 @@ async function nvimPeerSamePlace(alice, relayUrl, q, link, rounds) {
   fs.mkdirSync(ws, { recursive: true });
   fs.mkdirSync(path.join(dir, 'home'), { recursive: true });
   const cmdFile = path.join(dir, 'cmd.txt');
-  fs.writeFileSync(cmdFile, ['java', '-XX:+UseSerialGC', '-Dweft.traceBinding=true', '-jar', SERVER_JAR, '--stdio',
+  fs.writeFileSync(cmdFile, ['java', '-XX:+UseSerialGC', '-Dweft.traceBinding=true',
+    ...(LATENCY_TRACE ? [`-Dweft.latencyTrace=${path.join(LATENCY_TRACE, 'nvim')}`] : []), '-jar', SERVER_JAR, '--stdio',
     '--log', path.join(OUT, 'nvim-peer-server.log')].join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'link.txt'), link);
   const prefix = 'every replica converges';
@@ -553,7 +636,17 @@ async function nvimPeerSamePlace(alice, relayUrl, q, link, rounds) {
       `VS Code + Neovim same place, round ${round}: keystrokes lost or duplicated: ${JSON.stringify(added)} should hold every keystroke of ${JSON.stringify(typedSoFar)} exactly once`);
     log(`VS Code + Neovim same place, round ${round}: ${JSON.stringify(added)}`);
   }
-  await vscodeToNvimLatency(alice, dir, lineS, failure);
+  if (LATENCY_KEYS > 0) {
+    // Latency both ways (only one side types at a time, at the end of the line), then every keystroke exactly once.
+    const before = text.split('\n')[lineS - 1];
+    const forward = await vscodeToNvimLatency(alice, dir, lineS, text.length, failure);
+    text = await converged(60000, 'Alice\'s, the relay\'s and Neovim\'s copies to be equal after the VS Code -> Neovim latency run');
+    const backward = await nvimToVscodeLatency(alice, dir, lineS, prefix, text.length, failure);
+    text = await converged(60000, 'Alice\'s, the relay\'s and Neovim\'s copies to be equal after the Neovim -> VS Code latency run');
+    const line = text.split('\n')[lineS - 1];
+    check(line === before + forward + backward, `latency runs: line ${lineS} should be the line before plus every keystroke once, in order; got ${JSON.stringify(line.slice(before.length))}`);
+    log(`latency runs: every keystroke of both directions exactly once (${forward.length + backward.length})`);
+  }
   fs.writeFileSync(path.join(dir, 'quit'), 'quit');
 }
 
@@ -646,6 +739,7 @@ async function startCodeServer(user, work, relayUrl) {
     // of a failing round); it goes to the Weft output channel, copied to target/e2e/. WEFT_E2E_BINDING_TRACE=0: off.
     ...(['0', 'false'].includes(process.env.WEFT_E2E_BINDING_TRACE || '') ? {}
       : { JAVA_TOOL_OPTIONS: `${process.env.JAVA_TOOL_OPTIONS || ''} -Dweft.traceBinding=true`.trim() }),
+    ...(LATENCY_TRACE ? { WEFT_LATENCY_TRACE: path.join(LATENCY_TRACE, user.key) } : {}),
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
     XDG_DATA_HOME: path.join(home, '.local', 'share'),
@@ -932,7 +1026,7 @@ function run(cmd, args, opts, what) {
 }
 
 async function waitFor(pred, timeout, what, lastSeen) {
-  const end = Date.now() + timeout;
+  const end = Date.now() + timeout * WAIT_SCALE;
   let lastErr;
   while (Date.now() < end) {
     try {
@@ -948,7 +1042,7 @@ async function waitFor(pred, timeout, what, lastSeen) {
     }
     await sleep(250);
   }
-  throw new Error(`timed out after ${timeout} ms waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}${lastSeen ? `; last seen: ${lastSeen()}` : ''}`);
+  throw new Error(`timed out after ${timeout * WAIT_SCALE} ms waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}${lastSeen ? `; last seen: ${lastSeen()}` : ''}`);
 }
 
 function waitHttp(url, timeout, what) {

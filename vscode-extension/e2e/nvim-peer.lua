@@ -6,7 +6,8 @@
 --
 --   nvim --headless -u NONE -c 'luafile nvim-peer.lua'   (cwd: an empty workspace folder)
 -- Environment: NVIM_PEER_CONFIG (weft.lua), NVIM_PEER_CMD (server command, one argument per line),
---   NVIM_PEER_DIR (control directory: link.txt in; go-<n>.txt (text to type) in; done-<n> out; quit in),
+--   NVIM_PEER_DIR (control directory: link.txt in; go-<n>.txt (text to type) in; done-<n> out; quit in;
+--   latency: watch.txt (n) in, watching and latency-received.txt out; type-latency.txt (n) in, latency-sent.txt out),
 --   NVIM_PEER_LINE (start of the line to type at), NVIM_PEER_DATA (Weft data directory),
 --   NVIM_PEER_KEY_DELAY_MS (pause between keys, plus up to 20 ms jitter; default 25).
 local dir = os.getenv('NVIM_PEER_DIR')
@@ -55,6 +56,22 @@ local function buffer_text()
   return text
 end
 
+local function now_ms()
+  local sec, usec = vim.loop.gettimeofday()
+  return string.format('%.3f', sec * 1000 + usec / 1000)
+end
+
+-- Appends ch at the end of the line of bufnr that starts with prefix, as typed text.
+local function type_at_line_end(bufnr, prefix, ch)
+  local row
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true)) do
+    if l:sub(1, #prefix) == prefix then row = i - 1 break end
+  end
+  assert(row, 'line starting with ' .. prefix .. ' not found')
+  local col = #vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+  vim.api.nvim_buf_set_text(bufnr, row, col, row, col, { ch })
+end
+
 local function main()
   assert(vim.wait(60000, function() return read_file(dir .. '/link.txt') ~= nil end, 50), 'no invite link')
   local res = weft.join(vim.trim(read_file(dir .. '/link.txt')))
@@ -68,13 +85,31 @@ local function main()
     local go
     local quit = false
     local watch
+    local burst
     vim.wait(600000, function()
       write_file(dir .. '/buffer.txt', buffer_text())
       go = read_file(dir .. '/go-' .. round .. '.txt')
       quit = read_file(dir .. '/quit') ~= nil
       watch = read_file(dir .. '/watch.txt')
-      return go ~= nil or quit or watch ~= nil
+      burst = read_file(dir .. '/type-latency.txt')
+      return go ~= nil or quit or watch ~= nil or burst ~= nil
     end, 100)
+    if burst ~= nil then
+      -- Latency, Neovim -> VS Code: type n letters at the end of the line, one every key_delay ms (no jitter, like
+      -- e2e.js's side), recording the wall-clock time (ms) just before each goes into the buffer.
+      os.remove(dir .. '/type-latency.txt')
+      local n = tonumber(vim.trim(burst))
+      local bufnr = vim.api.nvim_get_current_buf()
+      local times = {}
+      for k = 0, n - 1 do
+        table.insert(times, now_ms())
+        type_at_line_end(bufnr, prefix, string.char(65 + k % 26))
+        vim.wait(key_delay)
+      end
+      write_file(dir .. '/latency-sent.txt', table.concat(times, '\n') .. '\n')
+      log('latency burst: typed %d keystrokes', n)
+      goto continue
+    end
     if watch ~= nil then
       -- Latency: record the wall-clock time (ms) at which each of the next n characters appears on the line.
       os.remove(dir .. '/watch.txt')
@@ -90,8 +125,7 @@ local function main()
       write_file(dir .. '/watching', 'yes')
       vim.wait(120000, function()
         local have = line_len() - base
-        local sec, usec = vim.loop.gettimeofday()
-        local now = string.format('%.3f', sec * 1000 + usec / 1000)
+        local now = now_ms()
         while #times < math.min(have, n) do table.insert(times, now) end
         return #times >= n
       end, 1)
@@ -102,13 +136,7 @@ local function main()
     if quit or go == nil then break end
     local bufnr = vim.api.nvim_get_current_buf()
     for _, ch in ipairs(vim.fn.split(go, '\\zs')) do
-      local row
-      for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true)) do
-        if l:sub(1, #prefix) == prefix then row = i - 1 break end
-      end
-      assert(row, 'line starting with ' .. prefix .. ' not found')
-      local col = #vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
-      vim.api.nvim_buf_set_text(bufnr, row, col, row, col, { ch })
+      type_at_line_end(bufnr, prefix, ch)
       rnd = (rnd * 1103515245 + 12345) % 2147483648
       vim.wait(key_delay + rnd % 20) -- like e2e.js's typeSlowly; messages are handled meanwhile
     end

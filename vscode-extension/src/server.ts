@@ -5,10 +5,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, Middleware, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { assignColor } from './colors';
 import { findJava } from './javaFinder';
 import { lanPeersSetting, Transport, transportSetting } from './lanSessions';
+import { LatencyTrace } from './latencyTrace';
 import { relayUrlSetting } from './relayUrls';
 import { resolveUserName } from './userName';
 
@@ -97,9 +98,28 @@ export async function startServer(
     middleware: {
       provideInlayHints: () => [],
       handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.filter((d) => d.source !== 'weft')),
+      ...latencyTraceMiddleware(LatencyTrace.fromEnv(process.env)),
     },
   };
   const client = new LanguageClient('weft', 'Weft', serverOptions, clientOptions);
   await client.start();
   return { client, init };
+}
+
+/** With a latency trace: stamps each didChange as the middleware gets it and once it is written to the server. */
+function latencyTraceMiddleware(trace: LatencyTrace | undefined): Middleware {
+  if (trace === undefined) {
+    return {};
+  }
+  process.on('exit', () => trace.flush());
+  return {
+    didChange: async (event, next) => {
+      const uri = event.document.uri.toString();
+      const { version } = event.document;
+      const length = event.document.getText().length;
+      trace.mark('change', uri, length, version);
+      await next(event);
+      trace.mark('sent', uri, length, version);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 package dev.weft.lsp;
 
+import dev.weft.lsp.binding.LatencyTrace;
 import dev.weft.lsp.session.SessionManager;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
@@ -33,6 +34,7 @@ final class WeftTextDocumentService implements TextDocumentService {
 
     @Override
     public void didChange(DidChangeTextDocumentParams params) {
+        LatencyTrace.mark("recv", params.getTextDocument().getUri(), -1, params.getTextDocument().getVersion());
         session.didChange(params.getTextDocument().getUri(), params.getTextDocument().getVersion(),
                 params.getContentChanges());
     }

@@ -433,6 +433,7 @@ public final class DocumentBinding {
         }
         view = expected;
         viewLines = null;
+        LatencyTrace.mark("echo", uri, view.length(), version);
         alignment.echoed();
         viewVersion = version;
         afterStep();
@@ -485,6 +486,7 @@ public final class DocumentBinding {
                 }
                 view = f.expected();
                 viewLines = null;
+                LatencyTrace.mark("echo", uri, view.length(), version);
                 if (f.repair()) {
                     realign(); // remote changes that arrived meanwhile become pending again
                 } else {
@@ -516,6 +518,9 @@ public final class DocumentBinding {
             } else {
                 applyUserChange(todo.get(k));
             }
+        }
+        if (userEditEnd >= 0) {
+            LatencyTrace.mark("local", uri, view.length(), version);
         }
         viewVersion = version;
         edit.changed();
@@ -747,6 +752,9 @@ public final class DocumentBinding {
     }
 
     private void onReplicaChanges(List<TextChange> changes) {
+        if (LatencyTrace.on()) {
+            LatencyTrace.mark("remote", uri, replica.length(), -1);
+        }
         if (edit.provisional() != null) {
             edit.provisional().replicaChanges().addAll(changes);
         }
@@ -818,6 +826,7 @@ public final class DocumentBinding {
 
     private void send(OutstandingEdit.Edit f) {
         edit.send(f);
+        LatencyTrace.mark("applyEdit", uri, f.expected().length(), f.baseVersion());
         trace(() -> "applyEdit v" + f.baseVersion() + " " + describe(f.range()) + " " + quote(f.text())
                 + (f.repair() ? " (repair)" : ""));
         CompletableFuture<Boolean> answer;
@@ -830,6 +839,7 @@ public final class DocumentBinding {
     }
 
     private void onApplyEditAnswer(OutstandingEdit.Edit f, boolean applied) {
+        LatencyTrace.mark("answer", uri, f.expected().length(), applied ? 1 : 0);
         OutstandingEdit.State before = edit.state();
         List<OutstandingEdit.Held> held = before == OutstandingEdit.State.HOLDING ? edit.held() : List.of();
         OutstandingEdit.Provisional p = edit.provisional();
@@ -957,6 +967,7 @@ public final class DocumentBinding {
         edit.echo(null);
         view = f.expected();
         viewLines = null;
+        LatencyTrace.mark("echo", uri, view.length(), h.get(h.size() - 1).version());
         alignment.echoed();
         trace(() -> "echo of an applyEdit on " + uri + " arrived in parts mixed with " + typing.size()
                 + " typed change(s)");
