@@ -18,30 +18,20 @@ import java.util.logging.Logger;
 /**
  * {@code weft.share}: creates a room on the relay (or reuses the current one) and shares the given or all open
  * documents; each open buffer's text (or the file's, if not open) becomes the first local edit of a new replica.
+ *
+ * @param config what {@code initialize} configured
+ * @param room the room the session is in, if any
+ * @param open the editor's open documents
+ * @param opener opens member connections and creates rooms
+ * @param linker creates room documents and binds them to open documents
+ * @param journal writes replicas to the journal
+ * @param status sends {@code weft/status} when it changes
  */
-final class ShareFeature {
+record ShareFeature(SessionConfig config, CurrentRoom room, OpenDocuments open, RoomOpener opener,
+                    DocumentLinker linker, JournalScheduler journal, StatusPublisher status) {
     private static final Logger LOG = Logger.getLogger(ShareFeature.class.getName());
     /** How long share waits for each document's first sync, so the invite link lists every document. */
     static final Duration FIRST_SYNC_TIMEOUT = Duration.ofSeconds(15);
-
-    private final SessionConfig config;
-    private final CurrentRoom room;
-    private final OpenDocuments open;
-    private final RoomOpener opener;
-    private final DocumentLinker linker;
-    private final JournalScheduler journal;
-    private final StatusPublisher status;
-
-    ShareFeature(SessionConfig config, CurrentRoom room, OpenDocuments open, RoomOpener opener, DocumentLinker linker,
-                 JournalScheduler journal, StatusPublisher status) {
-        this.config = config;
-        this.room = room;
-        this.open = open;
-        this.opener = opener;
-        this.linker = linker;
-        this.journal = journal;
-        this.status = status;
-    }
 
     /** Runs on the session thread. */
     WeftProtocol.ShareResult share(WeftProtocol.ShareArgs args) throws Exception {
