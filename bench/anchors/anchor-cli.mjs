@@ -74,3 +74,38 @@ export function missingAncestors (trace, i, held, lastOwn, visited) {
   if (!reachedOwn) throw new Error(`txn ${i} of agent ${txn.agent} does not descend from the agent's previous txn`)
   return missing.sort((x, y) => x - y)
 }
+
+/**
+ * Brings `r`, the replica of txn `i`'s agent, up to the txn's parents: the sync step of both anchors' merge mode
+ * (the plan of WeftConcurrentReplay). `missing` are the txns it lacks (`missingAncestors`) and `missingCount` how
+ * much that is in the anchor's own unit; when it reaches `diffThreshold`, `r` first takes one diff from each
+ * parent's author replica that has not edited since (it holds exactly the parent's closure: its holds become
+ * `r`'s), then whatever is still missing comes as kept updates in txn order. `s` holds the per-agent state
+ * (`trace`, `replicas`, `holds`, `lastOwn`); `diff(r, from)` applies replica `from`'s diff against `r`,
+ * `apply(r, m)` applies txn `m`'s kept updates and returns how many updates it applied.
+ * Returns `{ diffs, applies }`.
+ */
+export function bringToParents (s, i, r, missing, missingCount, diffThreshold, diff, apply) {
+  const txn = s.trace.txns[i]
+  const held = s.holds[txn.agent]
+  const n = s.trace.txns.length
+  let diffs = 0
+  let applies = 0
+  if (missingCount >= diffThreshold) {
+    for (const p of txn.parents) {
+      const producer = s.trace.txns[p].agent
+      if (!held[p] && s.lastOwn[producer] === p) {
+        diff(r, s.replicas[producer])
+        diffs++
+        const from = s.holds[producer]
+        for (let k = 0; k < n; k++) if (from[k]) held[k] = 1
+      }
+    }
+  }
+  for (const m of missing) {
+    if (held[m]) continue
+    applies += apply(r, m)
+    held[m] = 1
+  }
+  return { diffs, applies }
+}

@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
-import { parseArgs, now, Timings, missingAncestors } from './anchor-cli.mjs'
+import { parseArgs, now, Timings, missingAncestors, bringToParents } from './anchor-cli.mjs'
 
 const USAGE = 'usage: peer-replay.mjs replay|merge --system dt|loro|automerge [--runs N] [--warmup N] [--expect-length N] [--no-heap] [--diff-threshold N] FILE.json.gz'
 const require = createRequire(import.meta.url)
@@ -112,6 +112,7 @@ function mergeOnce (sys, trace, diffThreshold) {
   const lastOwn = new Array(trace.numAgents).fill(-1)
   const txnUpdates = new Array(n)
   const visited = new Int32Array(n).fill(-1)
+  const peers = { trace, replicas, holds, lastOwn }
   let syncNs = 0n
   let syncApplies = 0
   let syncDiffs = 0
@@ -128,23 +129,12 @@ function mergeOnce (sys, trace, diffThreshold) {
     const held = holds[agent]
     const missing = missingAncestors(trace, i, held, lastOwn[agent], visited)
     const s = now()
-    if (missing.length >= diffThreshold) {
-      for (const p of txn.parents) {
-        const producer = trace.txns[p].agent
-        if (!held[p] && lastOwn[producer] === p) {
-          r.import(replicas[producer].export({ mode: 'update', from: r.oplogVersion() }))
-          syncDiffs++
-          const from = holds[producer]
-          for (let k = 0; k < n; k++) if (from[k]) held[k] = 1
-        }
-      }
-    }
-    for (const m of missing) {
-      if (held[m]) continue
-      r.import(txnUpdates[m])
-      syncApplies++
-      held[m] = 1
-    }
+    // Missing is counted in txns (one kept update each).
+    const got = bringToParents(peers, i, r, missing, missing.length, diffThreshold,
+      (doc, from) => doc.import(from.export({ mode: 'update', from: doc.oplogVersion() })),
+      (doc, m) => { doc.import(txnUpdates[m]); return 1 })
+    syncDiffs += got.diffs
+    syncApplies += got.applies
     syncNs += now() - s
     const before = r.oplogVersion()
     for (const [pos, del, ins] of txn.patches) {

@@ -12,7 +12,7 @@
 import * as Y from 'yjs'
 import { readFileSync } from 'node:fs'
 import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
-import { parseArgs, now, ms, median, missingAncestors } from './anchor-cli.mjs'
+import { parseArgs, now, ms, median, missingAncestors, bringToParents } from './anchor-cli.mjs'
 
 const USAGE = 'usage: yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] [--diff-threshold N] FILE.json.gz'
 const parse = (argv) => parseArgs(argv, USAGE)
@@ -20,6 +20,19 @@ const parse = (argv) => parseArgs(argv, USAGE)
 function applyPatch (ytext, [pos, del, ins], sink) {
   if (del > 0) ytext.delete(pos, del)
   if (ins.length > 0) ytext.insert(pos, ins)
+}
+
+/** Encodes `doc`'s full state (v2) and loads it into a fresh doc whose text is read, timing both. */
+function roundTrip (doc) {
+  const t2 = now()
+  const state = Y.encodeStateAsUpdateV2(doc)
+  const encodeNs = now() - t2
+  const t3 = now()
+  const loaded = new Y.Doc()
+  Y.applyUpdateV2(loaded, state)
+  const loadedText = loaded.getText('text').toString()
+  const loadNs = now() - t3
+  return { state, encodeNs, loadedText, loadNs }
 }
 
 function replayOnce (trace) {
@@ -38,14 +51,7 @@ function replayOnce (trace) {
   for (const u of updates) Y.applyUpdate(b, u)
   const remoteNs = now() - t1
 
-  const t2 = now()
-  const state = Y.encodeStateAsUpdateV2(a)
-  const encodeNs = now() - t2
-  const t3 = now()
-  const c = new Y.Doc()
-  Y.applyUpdateV2(c, state)
-  const textC = c.getText('text').toString()
-  const loadNs = now() - t3
+  const { state, encodeNs, loadedText: textC, loadNs } = roundTrip(a)
   let updateBytes = 0
   for (const u of updates) updateBytes += u.length
   return {
@@ -61,6 +67,7 @@ function mergeOnce (trace, diffThreshold) {
   const lastOwn = new Array(trace.numAgents).fill(-1)
   const txnUpdates = new Array(n)
   const visited = new Int32Array(n).fill(-1)
+  const peers = { trace, replicas, holds, lastOwn }
   let sink = null
   let syncNs = 0n
   let syncApplies = 0
@@ -82,25 +89,14 @@ function mergeOnce (trace, diffThreshold) {
     const held = holds[agent]
     const missing = missingAncestors(trace, i, held, lastOwn[agent], visited)
     const s = now()
-    // Same plan as WeftConcurrentReplay: a doc missing >= diffThreshold kept updates first takes one diff from
-    // each parent's author doc that has not edited since (it holds exactly the parent's closure); whatever is
-    // still missing comes as kept per-edit updates, in txn order.
+    // Missing is counted in kept per-edit updates.
     let missingEdits = 0
     for (const m of missing) missingEdits += txnUpdates[m].length
-    for (const p of txn.parents) {
-      const producer = trace.txns[p].agent
-      if (missingEdits >= diffThreshold && !held[p] && lastOwn[producer] === p) {
-        Y.applyUpdate(r, Y.encodeStateAsUpdate(replicas[producer], Y.encodeStateVector(r)))
-        syncDiffs++
-        const from = holds[producer]
-        for (let k = 0; k < n; k++) if (from[k]) held[k] = 1
-      }
-    }
-    for (const m of missing) {
-      if (held[m]) continue
-      for (const u of txnUpdates[m]) { Y.applyUpdate(r, u); syncApplies++ }
-      held[m] = 1
-    }
+    const got = bringToParents(peers, i, r, missing, missingEdits, diffThreshold,
+      (doc, from) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(from, Y.encodeStateVector(doc))),
+      (doc, m) => { for (const u of txnUpdates[m]) Y.applyUpdate(doc, u); return txnUpdates[m].length })
+    syncDiffs += got.diffs
+    syncApplies += got.applies
     syncNs += now() - s
     sink = []
     const text = r.getText('text')
@@ -134,14 +130,7 @@ function mergeOnce (trace, diffThreshold) {
     if (sv !== mergedSv) divergence = `agent ${a} has a different state vector`
     else if (r.getText('text').toString() !== mergedText) divergence = `agent ${a} text differs from the merged doc`
   }
-  const t2 = now()
-  const state = Y.encodeStateAsUpdateV2(merged)
-  const encodeNs = now() - t2
-  const t3 = now()
-  const loaded = new Y.Doc()
-  Y.applyUpdateV2(loaded, state)
-  const loadedText = loaded.getText('text').toString()
-  const loadNs = now() - t3
+  const { state, encodeNs, loadedText, loadNs } = roundTrip(merged)
   if (divergence === null && loadedText !== mergedText) divergence = 'the doc loaded from the merged state differs'
   return {
     mergedText, converged: divergence === null, divergence, agents, updates, updateBytes, replayNs, syncNs,

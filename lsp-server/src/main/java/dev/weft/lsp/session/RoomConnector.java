@@ -1,6 +1,7 @@
 package dev.weft.lsp.session;
 
 import dev.weft.client.ConnectionStateListener;
+import dev.weft.client.ForwardingSyncChannel;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RoomApi;
@@ -67,77 +68,57 @@ public interface RoomConnector {
         @Override
         public RoomConnection open(InviteLink link, List<URI> fallbacks, String user, String color) {
             RelayClient rc = new RelayClient(RelayClient.Options.of(link).withUser(user, color), fallbacks);
-            return new RoomConnection() {
-                @Override
-                public CompletableFuture<Message.Welcome> connect() {
-                    return rc.connect();
-                }
-
-                @Override
-                public Message.Welcome welcome() {
-                    return rc.welcome();
-                }
-
-                @Override
-                public String userName() {
-                    return rc.options().userName();
-                }
-
-                @Override
-                public String color() {
-                    return rc.options().color();
-                }
-
-                @Override
-                public void addStateListener(ConnectionStateListener l) {
-                    rc.addStateListener(l);
-                }
-
-                @Override
-                public void addMessageListener(Consumer<Message> l) {
-                    rc.addMessageListener(l);
-                }
-
-                @Override
-                public void close() {
-                    rc.close();
-                }
-
-                @Override
-                public boolean send(Message message) {
-                    return rc.send(message);
-                }
-
-                @Override
-                public Hold holdSyncRequests() {
-                    return rc.holdSyncRequests();
-                }
-
-                @Override
-                public dev.weft.client.ConnectionState state() {
-                    return rc.state();
-                }
-
-                @Override
-                public boolean readOnly() {
-                    return rc.readOnly();
-                }
-
-                @Override
-                public long clientId() {
-                    return rc.clientId();
-                }
-
-                @Override
-                public void attach(String doc, Endpoint endpoint) {
-                    rc.attach(doc, endpoint);
-                }
-
-                @Override
-                public void detach(String doc, Endpoint endpoint) {
-                    rc.detach(doc, endpoint);
-                }
-            };
+            return new RelayConnection(rc);
         }
     };
+
+    /** A {@link RelayClient} as a {@link RoomConnection}. */
+    final class RelayConnection extends ForwardingSyncChannel implements RoomConnection {
+        private final RelayClient rc;
+
+        RelayConnection(RelayClient rc) {
+            super(rc);
+            this.rc = rc;
+        }
+
+        @Override
+        public CompletableFuture<Message.Welcome> connect() {
+            return rc.connect();
+        }
+
+        @Override
+        public Message.Welcome welcome() {
+            return rc.welcome();
+        }
+
+        @Override
+        public String userName() {
+            return rc.options().userName();
+        }
+
+        @Override
+        public String color() {
+            return rc.options().color();
+        }
+
+        @Override
+        public void addStateListener(ConnectionStateListener l) {
+            rc.addStateListener(l);
+        }
+
+        @Override
+        public void addMessageListener(Consumer<Message> l) {
+            rc.addMessageListener(l);
+        }
+
+        @Override
+        public void close() {
+            rc.close();
+        }
+
+        @Override
+        public Hold holdSyncRequests() {
+            return rc.holdSyncRequests();
+        }
+    }
 }
