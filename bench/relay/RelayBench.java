@@ -1174,7 +1174,7 @@ public class RelayBench {
 
         private void onFrame(Conn c, String frame) {
             if (frame.startsWith("42")) {
-                onMessage(c, decodeEvent(frame));
+                onMessage(c, FrameListener.decodeEvent(frame));
             } else if (frame.equals("2")) {
                 sendRaw(c, "3", true);
             } else if (frame.startsWith("0")) {
