@@ -12,7 +12,7 @@
 import * as Y from 'yjs'
 import { readFileSync } from 'node:fs'
 import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
-import { parseArgs, now, ms, median, missingAncestors, bringToParents } from './anchor-cli.mjs'
+import { parseArgs, now, ms, median, AgentReplicas, requireTraceKind } from './anchor-cli.mjs'
 
 const USAGE = 'usage: yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] [--diff-threshold N] FILE.json.gz'
 const parse = (argv) => parseArgs(argv, USAGE)
@@ -62,51 +62,39 @@ function replayOnce (trace) {
 
 function mergeOnce (trace, diffThreshold) {
   const n = trace.txns.length
-  const replicas = new Array(trace.numAgents).fill(null)
-  const holds = []
-  const lastOwn = new Array(trace.numAgents).fill(-1)
   const txnUpdates = new Array(n)
-  const visited = new Int32Array(n).fill(-1)
-  const peers = { trace, replicas, holds, lastOwn }
   let sink = null
-  let syncNs = 0n
-  let syncApplies = 0
-  let syncDiffs = 0
+  const agents = new AgentReplicas(trace, diffThreshold, {
+    create (agent) {
+      const d = new Y.Doc()
+      d.clientID = agent + 1
+      d.on('update', (u, origin, doc, tr) => { if (tr.local && sink !== null) sink.push(u) })
+      return d
+    },
+    count (missing) { // in kept per-edit updates
+      let edits = 0
+      for (const m of missing) edits += txnUpdates[m].length
+      return edits
+    },
+    diff: (doc, from) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(from, Y.encodeStateVector(doc))),
+    apply (doc, m) {
+      for (const u of txnUpdates[m]) Y.applyUpdate(doc, u)
+      return txnUpdates[m].length
+    }
+  })
   let updates = 0
   let updateBytes = 0
   const t0 = now()
   for (let i = 0; i < n; i++) {
-    const txn = trace.txns[i]
-    const agent = txn.agent
-    if (replicas[agent] === null) {
-      const d = new Y.Doc()
-      d.clientID = agent + 1
-      d.on('update', (u, origin, doc, tr) => { if (tr.local && sink !== null) sink.push(u) })
-      replicas[agent] = d
-      holds[agent] = new Uint8Array(n)
-    }
-    const r = replicas[agent]
-    const held = holds[agent]
-    const missing = missingAncestors(trace, i, held, lastOwn[agent], visited)
-    const s = now()
-    // Missing is counted in kept per-edit updates.
-    let missingEdits = 0
-    for (const m of missing) missingEdits += txnUpdates[m].length
-    const got = bringToParents(peers, i, r, missing, missingEdits, diffThreshold,
-      (doc, from) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(from, Y.encodeStateVector(doc))),
-      (doc, m) => { for (const u of txnUpdates[m]) Y.applyUpdate(doc, u); return txnUpdates[m].length })
-    syncDiffs += got.diffs
-    syncApplies += got.applies
-    syncNs += now() - s
+    const r = agents.before(i)
     sink = []
     const text = r.getText('text')
-    for (const p of txn.patches) applyPatch(text, p)
+    for (const p of trace.txns[i].patches) applyPatch(text, p)
     txnUpdates[i] = sink
     sink = null
     updates += txnUpdates[i].length
     for (const u of txnUpdates[i]) updateBytes += u.length
-    held[i] = 1
-    lastOwn[agent] = i
+    agents.after(i)
   }
   const replayNs = now() - t0
 
@@ -117,24 +105,19 @@ function mergeOnce (trace, diffThreshold) {
   const mergedText = merged.getText('text').toString()
   const mergeNs = now() - t1
 
-  const mergedSv = [...Y.decodeStateVector(Y.encodeStateVector(merged))].sort().join()
-  let divergence = null
-  let agents = 0
-  for (let a = 0; a < replicas.length; a++) {
-    const r = replicas[a]
-    if (r === null) continue
-    agents++
-    Y.applyUpdate(r, Y.encodeStateAsUpdate(merged, Y.encodeStateVector(r)))
-    if (divergence !== null) continue
-    const sv = [...Y.decodeStateVector(Y.encodeStateVector(r))].sort().join()
-    if (sv !== mergedSv) divergence = `agent ${a} has a different state vector`
-    else if (r.getText('text').toString() !== mergedText) divergence = `agent ${a} text differs from the merged doc`
-  }
+  const stateVector = (d) => [...Y.decodeStateVector(Y.encodeStateVector(d))].sort().join()
+  let { agents: agentCount, divergence } = agents.converge({
+    catchUp: (r) => Y.applyUpdate(r, Y.encodeStateAsUpdate(merged, Y.encodeStateVector(r))),
+    version: stateVector,
+    versionName: 'state vector',
+    text: (r) => r.getText('text').toString()
+  }, stateVector(merged), mergedText)
   const { state, encodeNs, loadedText, loadNs } = roundTrip(merged)
   if (divergence === null && loadedText !== mergedText) divergence = 'the doc loaded from the merged state differs'
   return {
-    mergedText, converged: divergence === null, divergence, agents, updates, updateBytes, replayNs, syncNs,
-    syncDiffs, syncApplies, mergeNs, encodeNs, loadNs, state, stateV1Bytes: Y.encodeStateAsUpdate(merged).length
+    mergedText, converged: divergence === null, divergence, agents: agentCount, updates, updateBytes, replayNs,
+    syncNs: agents.syncNs, syncDiffs: agents.syncDiffs, syncApplies: agents.syncApplies, mergeNs, encodeNs, loadNs,
+    state, stateV1Bytes: Y.encodeStateAsUpdate(merged).length
   }
 }
 
@@ -157,8 +140,7 @@ function main () {
   try {
     o = parse(process.argv.slice(2))
     trace = readTrace(o.file)
-    if (o.mode === 'replay' && trace.kind !== 'sequential') throw new TraceFormatError(`${o.file} is a concurrent trace; use 'merge'`)
-    if (o.mode === 'merge' && trace.kind !== 'concurrent') throw new TraceFormatError(`${o.file} is a sequential trace; use 'replay'`)
+    requireTraceKind(o, trace)
   } catch (e) {
     if (!(e instanceof TraceFormatError)) throw e
     process.stderr.write(`yjs-replay: ${e.message}\n`)

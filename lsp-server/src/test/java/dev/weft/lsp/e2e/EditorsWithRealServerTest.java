@@ -56,6 +56,13 @@ class EditorsWithRealServerTest {
     return Files.readString(E2eSupport.repoRoot().resolve(PAPER), StandardCharsets.UTF_8);
   }
 
+  /** The paper, checked to end with {@code \end{document}} and a newline (the scenarios that append rely on it). */
+  private static String paperEndingInEndDocument() throws IOException {
+    String original = paper();
+    assertThat(original).endsWith("\\end{document}\n");
+    return original;
+  }
+
   private static Path copyPaper(Path workspace) throws IOException {
     Files.createDirectories(workspace);
     Path file = workspace.resolve("main.tex");
@@ -293,8 +300,7 @@ class EditorsWithRealServerTest {
    */
   @Test
   void neovimShowsLinesPastedAtTheEndOfTheFileOnce() throws Exception {
-    String original = paper();
-    assertThat(original).endsWith("\\end{document}\n");
+    String original = paperEndingInEndDocument();
     String pasted1 = "% pasted at the end of the file\n";
     String pasted2 = "% and a second paste below it\n";
     String typed = "Typed in Neovim meanwhile. ";
@@ -321,8 +327,7 @@ class EditorsWithRealServerTest {
    */
   @Test
   void neovimKeepsOneFinalNewlineWhenTextIsAppendedAfterTheLastOne() throws Exception {
-    String original = paper();
-    assertThat(original).endsWith("\\end{document}\n");
+    String original = paperEndingInEndDocument();
     String appended = "% appended without a newline";
     String typed = "Typed in Neovim meanwhile. ";
     String expected = original
