@@ -44,9 +44,20 @@ abstract class AliceAndBobTest {
 
     /** Starts the relay, Alice's server on {@code aliceFolders} (a multi-root workspace) and Bob's on {@link #b}. */
     void start(List<Path> aliceFolders) throws Exception {
+        start(() -> editor("alice", tmp.resolve("data-a"), aliceFolders),
+                () -> editor("bob", tmp.resolve("data-b"), List.of(b)));
+    }
+
+    /** Makes one of the two language servers, for {@link #start(Server, Server)}. */
+    interface Server {
+        SimulatedEditor start() throws Exception;
+    }
+
+    /** Starts the relay, then Alice's and Bob's servers as {@code alice} and {@code bob} make them (other options). */
+    void start(Server alice, Server bob) throws Exception {
         relay = RelayProcess.start(tmp.resolve("relay"));
-        alice = editor("alice", tmp.resolve("data-a"), aliceFolders);
-        bob = editor("bob", tmp.resolve("data-b"), List.of(b));
+        this.alice = alice.start();
+        this.bob = bob.start();
     }
 
     /** Alice shares her workspace ({@code weft.shareWorkspace}) and Bob joins it; returns the share's result. */
