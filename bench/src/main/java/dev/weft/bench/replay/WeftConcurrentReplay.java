@@ -228,8 +228,8 @@ public final class WeftConcurrentReplay {
             divergence = difference("loaded replica", loaded, merged, mergedText);
         }
         return new Result(mergedText, loaded.getText(), divergence == null, divergence, agents, updates,
-                updateBytes, replayNanos, syncNanos, syncDiffs, syncApplies, mergeNanos, enc.encodeNanos(), enc.loadNanos(),
-                enc.state());
+                updateBytes, replayNanos, syncNanos, syncDiffs, syncApplies, mergeNanos, enc.encodeNanos(),
+                enc.loadNanos(), enc.state());
     }
 
     /** Loads {@code state} into a fresh replica (what the load phase does), for heap measurement. */

@@ -116,7 +116,8 @@ public final class WeftSequentialReplay {
 
         long updateBytes = Arrays.stream(updates, 0, n).mapToLong(u -> u.length).sum();
         return new Result(a.getText(), b.getText(), c.getText(), n, updateBytes,
-                replayNanos, replayNoUpdateNanos, textNoUpdate, remoteNanos, enc.encodeNanos(), enc.loadNanos(), enc.state());
+                replayNanos, replayNoUpdateNanos, textNoUpdate, remoteNanos, enc.encodeNanos(), enc.loadNanos(),
+                enc.state());
     }
 
     /** Loads {@code state} into a fresh replica (what the load phase does), for heap measurement. */

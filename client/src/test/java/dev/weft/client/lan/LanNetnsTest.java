@@ -140,7 +140,8 @@ class LanNetnsTest {
         private Peer(Netns net, int i, LanLink link, Path dataDir, String peers) throws IOException {
             super(net.exec(i), LanPeerMain.class, List.of(link.format(), dataDir.toString(), net.address(i),
                             String.valueOf(7400 + i), peers, "off"),
-                    Files.createTempFile(Files.createDirectories(dataDir).getParent(), "peer" + i, ".err"), "peer " + i);
+                    Files.createTempFile(Files.createDirectories(dataDir).getParent(), "peer" + i, ".err"),
+                    "peer " + i);
             this.index = i;
             this.port = JsonParser.parseString(first).getAsJsonObject().get("port").getAsInt();
         }

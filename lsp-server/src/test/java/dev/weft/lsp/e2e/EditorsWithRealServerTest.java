@@ -150,7 +150,7 @@ class EditorsWithRealServerTest {
           dir.resolve(kind.executable + "-out"), server.command, steps, env);
     }
 
-    /** Waits for {@code editor}'s {@code joined} signal, then runs {@code simPart} {@link #withReport with its report}. */
+    /** Waits for {@code editor}'s {@code joined} signal, then runs {@code simPart} (with its report on failure). */
     void whenJoined(EditorRun editor, Step simPart) throws Exception {
       awaitFile(editor, editor.out.resolve("joined"), WAIT);
       withReport(editor, simPart);
