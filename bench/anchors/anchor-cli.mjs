@@ -37,6 +37,12 @@ export function parseArgs (argv, usage, extra = {}) {
   return o
 }
 
+/** Throws TraceFormatError (exit 2) unless `trace` suits the mode: `replay` takes sequential traces, `merge` concurrent ones. */
+export function requireTraceKind (o, trace) {
+  if (o.mode === 'replay' && trace.kind !== 'sequential') throw new TraceFormatError(`${o.file} is a concurrent trace; use 'merge'`)
+  if (o.mode === 'merge' && trace.kind !== 'concurrent') throw new TraceFormatError(`${o.file} is a sequential trace; use 'replay'`)
+}
+
 export const now = () => process.hrtime.bigint()
 export const ms = (ns) => Number(ns) / 1e6
 
@@ -73,4 +79,87 @@ export function missingAncestors (trace, i, held, lastOwn, visited) {
   }
   if (!reachedOwn) throw new Error(`txn ${i} of agent ${txn.agent} does not descend from the agent's previous txn`)
   return missing.sort((x, y) => x - y)
+}
+
+/**
+ * The per-agent replicas of both anchors' merge mode (the plan of WeftConcurrentReplay): one replica per agent, made
+ * by `ops.create(agent)` on the agent's first txn and brought up to each txn's parents by `before(i)`. A replica
+ * lacking `ops.count(missing)` >= `diffThreshold` (in the anchor's own unit) first takes one diff, `ops.diff(r,
+ * from)`, from each parent's author replica that has not edited since (it holds exactly the parent's closure, so
+ * its holds become `r`'s); whatever is still missing comes as kept updates in txn order, `ops.apply(r, m)`, which
+ * returns how many updates it applied. `syncNs`, `syncDiffs` and `syncApplies` add up that work.
+ */
+export class AgentReplicas {
+  constructor (trace, diffThreshold, ops) {
+    this.trace = trace
+    this.diffThreshold = diffThreshold
+    this.ops = ops
+    this.replicas = new Array(trace.numAgents).fill(null)
+    this.holds = []
+    this.lastOwn = new Array(trace.numAgents).fill(-1)
+    this.visited = new Int32Array(trace.txns.length).fill(-1)
+    this.syncNs = 0n
+    this.syncDiffs = 0
+    this.syncApplies = 0
+  }
+
+  /** The replica of txn `i`'s agent, brought up to the txn's parents (timed as sync). */
+  before (i) {
+    const n = this.trace.txns.length
+    const txn = this.trace.txns[i]
+    const agent = txn.agent
+    if (this.replicas[agent] === null) {
+      this.replicas[agent] = this.ops.create(agent)
+      this.holds[agent] = new Uint8Array(n)
+    }
+    const r = this.replicas[agent]
+    const held = this.holds[agent]
+    const missing = missingAncestors(this.trace, i, held, this.lastOwn[agent], this.visited)
+    const s = now()
+    if (this.ops.count(missing) >= this.diffThreshold) {
+      for (const p of txn.parents) {
+        const producer = this.trace.txns[p].agent
+        if (!held[p] && this.lastOwn[producer] === p) {
+          this.ops.diff(r, this.replicas[producer])
+          this.syncDiffs++
+          const from = this.holds[producer]
+          for (let k = 0; k < n; k++) if (from[k]) held[k] = 1
+        }
+      }
+    }
+    for (const m of missing) {
+      if (held[m]) continue
+      this.syncApplies += this.ops.apply(r, m)
+      held[m] = 1
+    }
+    this.syncNs += now() - s
+    return r
+  }
+
+  /**
+   * The final sync of the merge mode: every replica takes what it lacks of the merged doc (`catchUp(r)`), then must
+   * have the merged doc's version (`version(r)` equal to `mergedVersion`; `versionName` names it in the message) and
+   * text (`text(r)`). Returns the number of replicas and the first divergence found, or null.
+   */
+  converge ({ catchUp, version, versionName, text }, mergedVersion, mergedText) {
+    let divergence = null
+    let agents = 0
+    for (let a = 0; a < this.replicas.length; a++) {
+      const r = this.replicas[a]
+      if (r === null) continue
+      agents++
+      catchUp(r)
+      if (divergence !== null) continue
+      if (version(r) !== mergedVersion) divergence = `agent ${a} has a different ${versionName}`
+      else if (text(r) !== mergedText) divergence = `agent ${a} text differs from the merged doc`
+    }
+    return { agents, divergence }
+  }
+
+  /** Txn `i` has been replayed on its agent's replica. */
+  after (i) {
+    const agent = this.trace.txns[i].agent
+    this.holds[agent][i] = 1
+    this.lastOwn[agent] = i
+  }
 }

@@ -20,6 +20,16 @@ const mark = (v, ok) => v === undefined ? '' : ok ? ' ok' : ' MISSED'
 const yes = r => r === undefined ? '-' : r.error ? 'ERROR' : r.ok ? 'yes' : 'NO'
 const pad = (s, n) => String(s).padStart(n)
 
+/**
+ * Appends a Markdown table after a blank line (and `title` and another blank line, when given): the `header` cells
+ * (`a | b | …`), the alignment row (the first and last columns left-aligned, the others right-aligned), then
+ * `rows`, each already formatted as `| … |`.
+ */
+function table (title, header, rows) {
+  if (title) out.push('', title)
+  out.push('', `| ${header} |`, `|---|${'---:|'.repeat(header.split(' | ').length - 2)}---|`, ...rows)
+}
+
 const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
 const out = []
 out.push(`bench/compare ${now} (${machine}); medians of the measured runs after warm-up`)
@@ -82,50 +92,42 @@ for (const [name, t] of traces) {
   summary.push({ name, info, w, y, fl, e, merge, peers })
 }
 
-out.push('')
-out.push('| trace | floor ms | Weft replay ms | Yjs replay ms | Weft/floor | Yjs/Weft | Weft remote ms | remote/replay | Weft merge ms | Yjs merge ms | merge Weft/Yjs | Weft load ms | Yjs load ms | Weft state B | Yjs v2 state B | Weft heap B | Yjs heap B | correct W/Y |')
-out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
-for (const s of summary) {
+table(null, 'trace | floor ms | Weft replay ms | Yjs replay ms | Weft/floor | Yjs/Weft | Weft remote ms | remote/replay | Weft merge ms | Yjs merge ms | merge Weft/Yjs | Weft load ms | Yjs load ms | Weft state B | Yjs v2 state B | Weft heap B | Yjs heap B | correct W/Y',
+  summary.map(s => {
   const { w, y, fl, e } = s
-  out.push(`| ${s.name} | ${ms(fl?.replayMs)} | ${ms(w.replayMs)} | ${ms(y.replayMs)} | ${x(e.weftFloor)} | ${x(e.yjsWeft)} | ` +
+  return `| ${s.name} | ${ms(fl?.replayMs)} | ${ms(w.replayMs)} | ${ms(y.replayMs)} | ${x(e.weftFloor)} | ${x(e.yjsWeft)} | ` +
     `${s.merge ? '-' : ms(w.remoteApplyMs)} | ${x(e.remoteReplay)} | ${s.merge ? ms(w.mergeMs) : '-'} | ${s.merge ? ms(y.mergeMs) : '-'} | ` +
     `${x(e.mergeWeftYjs)} | ${ms(w.loadMs)} | ${ms(y.loadMs)} | ${num(w.encodedBytes)} | ${num(y.encodedBytes)} | ` +
-    `${num(w.retainedHeapBytes)} | ${num(y.retainedHeapBytes)} | ${yes(w.tool ? w : undefined)}/${yes(y.tool ? y : undefined)} |`)
-}
+    `${num(w.retainedHeapBytes)} | ${num(y.retainedHeapBytes)} | ${yes(w.tool ? w : undefined)}/${yes(y.tool ? y : undefined)} |`
+  }))
 
 const correct = r => r.tool ? (r.ok ? 'yes' : 'NO') : r.error ? 'ERR' : '-'
 const seq = summary.filter(s => !s.merge)
 if (seq.length > 0) {
-  out.push('')
-  out.push('Sequential traces against the peers (ratios: Weft / diamond-types-node, same run; Weft replay with and without per-patch update encoding):')
-  out.push('')
-  out.push('| trace | Weft replay ms | Weft replay ms, no updates | dt ms | Loro ms | Automerge ms | Yjs ms | Weft/dt | Weft no-upd/dt | Weft load ms | dt load ms | Loro load ms | Automerge load ms | Yjs load ms | load Weft/dt | Weft B | dt B | Loro B | Automerge B | Yjs v2 B | bytes Weft/dt | Weft heap B | Yjs heap B | correct W/Y/dt/L/A |')
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
-  for (const s of seq) {
-    const { w, y } = s
-    const { dt, loro, automerge: am } = s.peers
-    out.push(`| ${s.name} | ${ms(w.replayMs)} | ${ms(w.replayNoUpdateMs)} | ${ms(dt.replayMs)} | ${ms(loro.replayMs)} | ${ms(am.replayMs)} | ${ms(y.replayMs)} | ` +
-      `${x(ratio(w.replayMs, dt.replayMs))} | ${x(ratio(w.replayNoUpdateMs, dt.replayMs))} | ` +
-      `${ms(w.loadMs)} | ${ms(dt.loadMs)} | ${ms(loro.loadMs)} | ${ms(am.loadMs)} | ${ms(y.loadMs)} | ${x(ratio(w.loadMs, dt.loadMs))} | ` +
-      `${num(w.encodedBytes)} | ${num(dt.encodedBytes)} | ${num(loro.encodedBytes)} | ${num(am.encodedBytes)} | ${num(y.encodedBytes)} | ${x(ratio(w.encodedBytes, dt.encodedBytes))} | ` +
-      `${num(w.retainedHeapBytes)} | ${num(y.retainedHeapBytes)} | ${[w, y, dt, loro, am].map(correct).join('/')} |`)
-  }
+  table('Sequential traces against the peers (ratios: Weft / diamond-types-node, same run; Weft replay with and without per-patch update encoding):',
+    'trace | Weft replay ms | Weft replay ms, no updates | dt ms | Loro ms | Automerge ms | Yjs ms | Weft/dt | Weft no-upd/dt | Weft load ms | dt load ms | Loro load ms | Automerge load ms | Yjs load ms | load Weft/dt | Weft B | dt B | Loro B | Automerge B | Yjs v2 B | bytes Weft/dt | Weft heap B | Yjs heap B | correct W/Y/dt/L/A',
+    seq.map(s => {
+      const { w, y } = s
+      const { dt, loro, automerge: am } = s.peers
+      return `| ${s.name} | ${ms(w.replayMs)} | ${ms(w.replayNoUpdateMs)} | ${ms(dt.replayMs)} | ${ms(loro.replayMs)} | ${ms(am.replayMs)} | ${ms(y.replayMs)} | ` +
+        `${x(ratio(w.replayMs, dt.replayMs))} | ${x(ratio(w.replayNoUpdateMs, dt.replayMs))} | ` +
+        `${ms(w.loadMs)} | ${ms(dt.loadMs)} | ${ms(loro.loadMs)} | ${ms(am.loadMs)} | ${ms(y.loadMs)} | ${x(ratio(w.loadMs, dt.loadMs))} | ` +
+        `${num(w.encodedBytes)} | ${num(dt.encodedBytes)} | ${num(loro.encodedBytes)} | ${num(am.encodedBytes)} | ${num(y.encodedBytes)} | ${x(ratio(w.encodedBytes, dt.encodedBytes))} | ` +
+        `${num(w.retainedHeapBytes)} | ${num(y.retainedHeapBytes)} | ${[w, y, dt, loro, am].map(correct).join('/')} |`
+    }))
 }
 const conc = summary.filter(s => s.merge)
 if (conc.length > 0) {
-  out.push('')
-  out.push('Concurrent traces: merge of all updates into a fresh replica (Loro: one importBatch of its per-txn updates):')
-  out.push('')
-  out.push('| trace | Weft merge ms | Yjs merge ms | Loro merge ms | Weft / best other | Weft replay ms | Yjs replay ms | Loro replay ms | Weft load ms | Yjs load ms | Loro load ms | Weft B | Yjs v2 B | Loro B | correct W/Y/L |')
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
-  for (const s of conc) {
-    const { w, y } = s
-    const l = s.peers.loro
-    const best = Math.min(...[y.mergeMs, l.mergeMs].filter(v => typeof v === 'number'))
-    out.push(`| ${s.name} | ${ms(w.mergeMs)} | ${ms(y.mergeMs)} | ${ms(l.mergeMs)} | ${x(ratio(w.mergeMs, Number.isFinite(best) ? best : undefined))} | ` +
-      `${ms(w.replayMs)} | ${ms(y.replayMs)} | ${ms(l.replayMs)} | ${ms(w.loadMs)} | ${ms(y.loadMs)} | ${ms(l.loadMs)} | ` +
-      `${num(w.encodedBytes)} | ${num(y.encodedBytes)} | ${num(l.encodedBytes)} | ${[w, y, l].map(correct).join('/')} |`)
-  }
+  table('Concurrent traces: merge of all updates into a fresh replica (Loro: one importBatch of its per-txn updates):',
+    'trace | Weft merge ms | Yjs merge ms | Loro merge ms | Weft / best other | Weft replay ms | Yjs replay ms | Loro replay ms | Weft load ms | Yjs load ms | Loro load ms | Weft B | Yjs v2 B | Loro B | correct W/Y/L',
+    conc.map(s => {
+      const { w, y } = s
+      const l = s.peers.loro
+      const best = Math.min(...[y.mergeMs, l.mergeMs].filter(v => typeof v === 'number'))
+      return `| ${s.name} | ${ms(w.mergeMs)} | ${ms(y.mergeMs)} | ${ms(l.mergeMs)} | ${x(ratio(w.mergeMs, Number.isFinite(best) ? best : undefined))} | ` +
+        `${ms(w.replayMs)} | ${ms(y.replayMs)} | ${ms(l.replayMs)} | ${ms(w.loadMs)} | ${ms(y.loadMs)} | ${ms(l.loadMs)} | ` +
+        `${num(w.encodedBytes)} | ${num(y.encodedBytes)} | ${num(l.encodedBytes)} | ${[w, y, l].map(correct).join('/')} |`
+    }))
 }
 console.log(out.join('\n'))
 

@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
-import { parseArgs, now, Timings, missingAncestors } from './anchor-cli.mjs'
+import { parseArgs, now, Timings, AgentReplicas, requireTraceKind } from './anchor-cli.mjs'
 
 const USAGE = 'usage: peer-replay.mjs replay|merge --system dt|loro|automerge [--runs N] [--warmup N] [--expect-length N] [--no-heap] [--diff-threshold N] FILE.json.gz'
 const require = createRequire(import.meta.url)
@@ -107,55 +107,29 @@ function replayOnce (sys, trace) {
 function mergeOnce (sys, trace, diffThreshold) {
   const L = sys.m
   const n = trace.txns.length
-  const replicas = new Array(trace.numAgents).fill(null)
-  const holds = []
-  const lastOwn = new Array(trace.numAgents).fill(-1)
   const txnUpdates = new Array(n)
-  const visited = new Int32Array(n).fill(-1)
-  let syncNs = 0n
-  let syncApplies = 0
-  let syncDiffs = 0
+  const agents = new AgentReplicas(trace, diffThreshold, {
+    create: (agent) => sys.create(agent),
+    count: (missing) => missing.length, // in txns (one kept update each)
+    diff: (doc, from) => doc.import(from.export({ mode: 'update', from: doc.oplogVersion() })),
+    apply (doc, m) {
+      doc.import(txnUpdates[m])
+      return 1
+    }
+  })
   let updateBytes = 0
   const t0 = now()
   for (let i = 0; i < n; i++) {
-    const txn = trace.txns[i]
-    const agent = txn.agent
-    if (replicas[agent] === null) {
-      replicas[agent] = sys.create(agent)
-      holds[agent] = new Uint8Array(n)
-    }
-    const r = replicas[agent]
-    const held = holds[agent]
-    const missing = missingAncestors(trace, i, held, lastOwn[agent], visited)
-    const s = now()
-    if (missing.length >= diffThreshold) {
-      for (const p of txn.parents) {
-        const producer = trace.txns[p].agent
-        if (!held[p] && lastOwn[producer] === p) {
-          r.import(replicas[producer].export({ mode: 'update', from: r.oplogVersion() }))
-          syncDiffs++
-          const from = holds[producer]
-          for (let k = 0; k < n; k++) if (from[k]) held[k] = 1
-        }
-      }
-    }
-    for (const m of missing) {
-      if (held[m]) continue
-      r.import(txnUpdates[m])
-      syncApplies++
-      held[m] = 1
-    }
-    syncNs += now() - s
+    const r = agents.before(i)
     const before = r.oplogVersion()
-    for (const [pos, del, ins] of txn.patches) {
+    for (const [pos, del, ins] of trace.txns[i].patches) {
       if (del > 0) r.t.delete(pos, del)
       if (ins.length > 0) r.t.insert(pos, ins)
     }
     r.commit()
     txnUpdates[i] = r.export({ mode: 'update', from: before })
     updateBytes += txnUpdates[i].length
-    held[i] = 1
-    lastOwn[agent] = i
+    agents.after(i)
   }
   const replayNs = now() - t0
 
@@ -168,22 +142,18 @@ function mergeOnce (sys, trace, diffThreshold) {
 
   const frontiers = (d) => JSON.stringify(d.oplogFrontiers())
   const mergedVersion = frontiers(merged)
-  let divergence = null
-  let agents = 0
-  for (let a = 0; a < replicas.length; a++) {
-    const r = replicas[a]
-    if (r === null) continue
-    agents++
-    r.import(merged.export({ mode: 'update', from: r.oplogVersion() }))
-    if (divergence !== null) continue
-    if (frontiers(r) !== mergedVersion) divergence = `agent ${a} has a different version`
-    else if (sys.text(r) !== mergedText) divergence = `agent ${a} text differs from the merged doc`
-  }
+  let { agents: agentCount, divergence } = agents.converge({
+    catchUp: (r) => r.import(merged.export({ mode: 'update', from: r.oplogVersion() })),
+    version: frontiers,
+    versionName: 'version',
+    text: (r) => sys.text(r)
+  }, mergedVersion, mergedText)
   const { state, encodeNs, loadedText, loadNs } = roundTrip(sys, merged)
   if (divergence === null && loadedText !== mergedText) divergence = 'the doc loaded from the merged state differs'
   return {
-    mergedText, converged: divergence === null, divergence, agents, updates: n, updateBytes, replayNs, syncNs,
-    syncDiffs, syncApplies, mergeNs, encodeNs, loadNs, state
+    mergedText, converged: divergence === null, divergence, agents: agentCount, updates: n, updateBytes, replayNs,
+    syncNs: agents.syncNs, syncDiffs: agents.syncDiffs, syncApplies: agents.syncApplies, mergeNs, encodeNs, loadNs,
+    state
   }
 }
 
@@ -195,8 +165,7 @@ function main () {
     if (sys === undefined) throw new TraceFormatError(`--system must be one of ${Object.keys(SYSTEMS).join(', ')}\n${USAGE}`)
     if (o.mode === 'merge' && o.system !== 'loro') throw new TraceFormatError(`merge is implemented for --system loro only\n${USAGE}`)
     trace = readTrace(o.file, { codePoints: sys.codePoints === true })
-    if (o.mode === 'replay' && trace.kind !== 'sequential') throw new TraceFormatError(`${o.file} is a concurrent trace; use 'merge'`)
-    if (o.mode === 'merge' && trace.kind !== 'concurrent') throw new TraceFormatError(`${o.file} is a sequential trace; use 'replay'`)
+    requireTraceKind(o, trace)
   } catch (e) {
     if (!(e instanceof TraceFormatError)) throw e
     process.stderr.write(`peer-replay: ${e.message}\n`)

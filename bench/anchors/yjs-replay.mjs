@@ -12,7 +12,7 @@
 import * as Y from 'yjs'
 import { readFileSync } from 'node:fs'
 import { readTrace, patchCount, TraceFormatError } from './trace.mjs'
-import { parseArgs, now, ms, median, missingAncestors } from './anchor-cli.mjs'
+import { parseArgs, now, ms, median, AgentReplicas, requireTraceKind } from './anchor-cli.mjs'
 
 const USAGE = 'usage: yjs-replay.mjs replay|merge [--runs N] [--warmup N] [--expect-length N] [--no-heap] [--diff-threshold N] FILE.json.gz'
 const parse = (argv) => parseArgs(argv, USAGE)
@@ -20,6 +20,19 @@ const parse = (argv) => parseArgs(argv, USAGE)
 function applyPatch (ytext, [pos, del, ins], sink) {
   if (del > 0) ytext.delete(pos, del)
   if (ins.length > 0) ytext.insert(pos, ins)
+}
+
+/** Encodes `doc`'s full state (v2) and loads it into a fresh doc whose text is read, timing both. */
+function roundTrip (doc) {
+  const t2 = now()
+  const state = Y.encodeStateAsUpdateV2(doc)
+  const encodeNs = now() - t2
+  const t3 = now()
+  const loaded = new Y.Doc()
+  Y.applyUpdateV2(loaded, state)
+  const loadedText = loaded.getText('text').toString()
+  const loadNs = now() - t3
+  return { state, encodeNs, loadedText, loadNs }
 }
 
 function replayOnce (trace) {
@@ -38,14 +51,7 @@ function replayOnce (trace) {
   for (const u of updates) Y.applyUpdate(b, u)
   const remoteNs = now() - t1
 
-  const t2 = now()
-  const state = Y.encodeStateAsUpdateV2(a)
-  const encodeNs = now() - t2
-  const t3 = now()
-  const c = new Y.Doc()
-  Y.applyUpdateV2(c, state)
-  const textC = c.getText('text').toString()
-  const loadNs = now() - t3
+  const { state, encodeNs, loadedText: textC, loadNs } = roundTrip(a)
   let updateBytes = 0
   for (const u of updates) updateBytes += u.length
   return {
@@ -56,61 +62,39 @@ function replayOnce (trace) {
 
 function mergeOnce (trace, diffThreshold) {
   const n = trace.txns.length
-  const replicas = new Array(trace.numAgents).fill(null)
-  const holds = []
-  const lastOwn = new Array(trace.numAgents).fill(-1)
   const txnUpdates = new Array(n)
-  const visited = new Int32Array(n).fill(-1)
   let sink = null
-  let syncNs = 0n
-  let syncApplies = 0
-  let syncDiffs = 0
+  const agents = new AgentReplicas(trace, diffThreshold, {
+    create (agent) {
+      const d = new Y.Doc()
+      d.clientID = agent + 1
+      d.on('update', (u, origin, doc, tr) => { if (tr.local && sink !== null) sink.push(u) })
+      return d
+    },
+    count (missing) { // in kept per-edit updates
+      let edits = 0
+      for (const m of missing) edits += txnUpdates[m].length
+      return edits
+    },
+    diff: (doc, from) => Y.applyUpdate(doc, Y.encodeStateAsUpdate(from, Y.encodeStateVector(doc))),
+    apply (doc, m) {
+      for (const u of txnUpdates[m]) Y.applyUpdate(doc, u)
+      return txnUpdates[m].length
+    }
+  })
   let updates = 0
   let updateBytes = 0
   const t0 = now()
   for (let i = 0; i < n; i++) {
-    const txn = trace.txns[i]
-    const agent = txn.agent
-    if (replicas[agent] === null) {
-      const d = new Y.Doc()
-      d.clientID = agent + 1
-      d.on('update', (u, origin, doc, tr) => { if (tr.local && sink !== null) sink.push(u) })
-      replicas[agent] = d
-      holds[agent] = new Uint8Array(n)
-    }
-    const r = replicas[agent]
-    const held = holds[agent]
-    const missing = missingAncestors(trace, i, held, lastOwn[agent], visited)
-    const s = now()
-    // Same plan as WeftConcurrentReplay: a doc missing >= diffThreshold kept updates first takes one diff from
-    // each parent's author doc that has not edited since (it holds exactly the parent's closure); whatever is
-    // still missing comes as kept per-edit updates, in txn order.
-    let missingEdits = 0
-    for (const m of missing) missingEdits += txnUpdates[m].length
-    for (const p of txn.parents) {
-      const producer = trace.txns[p].agent
-      if (missingEdits >= diffThreshold && !held[p] && lastOwn[producer] === p) {
-        Y.applyUpdate(r, Y.encodeStateAsUpdate(replicas[producer], Y.encodeStateVector(r)))
-        syncDiffs++
-        const from = holds[producer]
-        for (let k = 0; k < n; k++) if (from[k]) held[k] = 1
-      }
-    }
-    for (const m of missing) {
-      if (held[m]) continue
-      for (const u of txnUpdates[m]) { Y.applyUpdate(r, u); syncApplies++ }
-      held[m] = 1
-    }
-    syncNs += now() - s
+    const r = agents.before(i)
     sink = []
     const text = r.getText('text')
-    for (const p of txn.patches) applyPatch(text, p)
+    for (const p of trace.txns[i].patches) applyPatch(text, p)
     txnUpdates[i] = sink
     sink = null
     updates += txnUpdates[i].length
     for (const u of txnUpdates[i]) updateBytes += u.length
-    held[i] = 1
-    lastOwn[agent] = i
+    agents.after(i)
   }
   const replayNs = now() - t0
 
@@ -121,31 +105,19 @@ function mergeOnce (trace, diffThreshold) {
   const mergedText = merged.getText('text').toString()
   const mergeNs = now() - t1
 
-  const mergedSv = [...Y.decodeStateVector(Y.encodeStateVector(merged))].sort().join()
-  let divergence = null
-  let agents = 0
-  for (let a = 0; a < replicas.length; a++) {
-    const r = replicas[a]
-    if (r === null) continue
-    agents++
-    Y.applyUpdate(r, Y.encodeStateAsUpdate(merged, Y.encodeStateVector(r)))
-    if (divergence !== null) continue
-    const sv = [...Y.decodeStateVector(Y.encodeStateVector(r))].sort().join()
-    if (sv !== mergedSv) divergence = `agent ${a} has a different state vector`
-    else if (r.getText('text').toString() !== mergedText) divergence = `agent ${a} text differs from the merged doc`
-  }
-  const t2 = now()
-  const state = Y.encodeStateAsUpdateV2(merged)
-  const encodeNs = now() - t2
-  const t3 = now()
-  const loaded = new Y.Doc()
-  Y.applyUpdateV2(loaded, state)
-  const loadedText = loaded.getText('text').toString()
-  const loadNs = now() - t3
+  const stateVector = (d) => [...Y.decodeStateVector(Y.encodeStateVector(d))].sort().join()
+  let { agents: agentCount, divergence } = agents.converge({
+    catchUp: (r) => Y.applyUpdate(r, Y.encodeStateAsUpdate(merged, Y.encodeStateVector(r))),
+    version: stateVector,
+    versionName: 'state vector',
+    text: (r) => r.getText('text').toString()
+  }, stateVector(merged), mergedText)
+  const { state, encodeNs, loadedText, loadNs } = roundTrip(merged)
   if (divergence === null && loadedText !== mergedText) divergence = 'the doc loaded from the merged state differs'
   return {
-    mergedText, converged: divergence === null, divergence, agents, updates, updateBytes, replayNs, syncNs,
-    syncDiffs, syncApplies, mergeNs, encodeNs, loadNs, state, stateV1Bytes: Y.encodeStateAsUpdate(merged).length
+    mergedText, converged: divergence === null, divergence, agents: agentCount, updates, updateBytes, replayNs,
+    syncNs: agents.syncNs, syncDiffs: agents.syncDiffs, syncApplies: agents.syncApplies, mergeNs, encodeNs, loadNs,
+    state, stateV1Bytes: Y.encodeStateAsUpdate(merged).length
   }
 }
 
@@ -168,8 +140,7 @@ function main () {
   try {
     o = parse(process.argv.slice(2))
     trace = readTrace(o.file)
-    if (o.mode === 'replay' && trace.kind !== 'sequential') throw new TraceFormatError(`${o.file} is a concurrent trace; use 'merge'`)
-    if (o.mode === 'merge' && trace.kind !== 'concurrent') throw new TraceFormatError(`${o.file} is a sequential trace; use 'replay'`)
+    requireTraceKind(o, trace)
   } catch (e) {
     if (!(e instanceof TraceFormatError)) throw e
     process.stderr.write(`yjs-replay: ${e.message}\n`)

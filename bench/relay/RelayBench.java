@@ -503,6 +503,44 @@ public class RelayBench {
         }
     }
 
+    /**
+     * A {@code java.net.http.WebSocket} listener of the lean members: it asks for every frame at once (see
+     * UNBOUNDED_DEMAND), reassembles text frames delivered in parts and hands each whole one to {@link #onFrame}.
+     */
+    abstract static class FrameListener implements java.net.http.WebSocket.Listener {
+        /** Accumulates a text frame delivered in parts; only touched by the listener callbacks (serialised). */
+        private final StringBuilder partial = new StringBuilder();
+        /** The socket, once open. */
+        volatile java.net.http.WebSocket ws;
+
+        /** One whole Engine.IO / Socket.IO text frame. */
+        abstract void onFrame(String frame);
+
+        @Override
+        public void onOpen(java.net.http.WebSocket webSocket) {
+            ws = webSocket;
+            webSocket.request(Long.MAX_VALUE); // see UNBOUNDED_DEMAND
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data,
+                                                            boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                onFrame(frame);
+            }
+            return null;
+        }
+
+        /** The message of a Socket.IO event frame {@code 42["weft","<base64>"]}. */
+        static Message decodeEvent(String frame) {
+            int from = frame.indexOf("\",\"") + 3;
+            return MessageCodec.decodeBase64(frame.substring(from, frame.length() - 2), MessageCodec.Limits.DEFAULT);
+        }
+    }
+
     /** One HTTP client (two callback threads) shared by every {@link LeanMember}'s WebSocket of a benchmark. */
     static java.net.http.HttpClient leanHttpClient() {
         return java.net.http.HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
@@ -514,7 +552,7 @@ public class RelayBench {
      * (Hello, SyncRequest, Update, Ack; base64 in event "weft"), but no per-connection event thread hops, so
      * 200 members in one JVM cost the generator far less CPU. No reconnection: a lost connection is counted.
      */
-    static final class LeanMember implements LoadMember, java.net.http.WebSocket.Listener {
+    static final class LeanMember extends FrameListener implements LoadMember {
         /** The one document this member syncs; immutable. */
         private final String docName;
         private final RoomCredentials room;
@@ -531,9 +569,6 @@ public class RelayBench {
         /** Updates sent and not yet acknowledged (one Ack or Error per Update). */
         private final AtomicLong unacked = new AtomicLong();
         private final java.util.concurrent.CompletableFuture<Void> firstSync = new java.util.concurrent.CompletableFuture<>();
-        /** Accumulates a text frame delivered in parts; only touched by the listener callbacks (serialised). */
-        private final StringBuilder partial = new StringBuilder();
-        private volatile java.net.http.WebSocket ws;
         private volatile boolean closing;
 
         LeanMember(java.net.http.HttpClient http, URI relay, RoomCredentials room, long agent, String docName,
@@ -557,28 +592,9 @@ public class RelayBench {
         }
 
         @Override
-        public void onOpen(java.net.http.WebSocket webSocket) {
-            ws = webSocket;
-            webSocket.request(Long.MAX_VALUE); // see UNBOUNDED_DEMAND
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data,
-                                                            boolean last) {
-            partial.append(data);
-            if (last) {
-                String frame = partial.toString();
-                partial.setLength(0);
-                onFrame(frame);
-            }
-            return null;
-        }
-
-        private void onFrame(String frame) {
+        void onFrame(String frame) {
             if (frame.startsWith("42")) { // event: 42["weft","<base64>"]
-                int from = frame.indexOf("\",\"") + 3;
-                onMessage(MessageCodec.decodeBase64(frame.substring(from, frame.length() - 2),
-                        MessageCodec.Limits.DEFAULT));
+                onMessage(decodeEvent(frame));
             } else if (frame.equals("2")) { // Engine.IO ping
                 sendRaw("3");
             } else if (frame.startsWith("0")) { // Engine.IO open: connect to the default namespace
@@ -1137,26 +1153,10 @@ public class RelayBench {
             timer.schedule(this::connect, 100, TimeUnit.MILLISECONDS);
         }
 
-        final class Conn implements java.net.http.WebSocket.Listener {
-            private final StringBuilder partial = new StringBuilder();
-            volatile java.net.http.WebSocket ws;
-
+        final class Conn extends FrameListener {
             @Override
-            public void onOpen(java.net.http.WebSocket webSocket) {
-                ws = webSocket;
-                webSocket.request(Long.MAX_VALUE); // see UNBOUNDED_DEMAND
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data,
-                                                                boolean last) {
-                partial.append(data);
-                if (last) {
-                    String frame = partial.toString();
-                    partial.setLength(0);
-                    onFrame(this, frame);
-                }
-                return null;
+            void onFrame(String frame) {
+                FailoverMember.this.onFrame(this, frame);
             }
 
             @Override
@@ -1174,9 +1174,7 @@ public class RelayBench {
 
         private void onFrame(Conn c, String frame) {
             if (frame.startsWith("42")) {
-                int from = frame.indexOf("\",\"") + 3;
-                onMessage(c, MessageCodec.decodeBase64(frame.substring(from, frame.length() - 2),
-                        MessageCodec.Limits.DEFAULT));
+                onMessage(c, FrameListener.decodeEvent(frame));
             } else if (frame.equals("2")) {
                 sendRaw(c, "3", true);
             } else if (frame.startsWith("0")) {

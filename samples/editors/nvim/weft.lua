@@ -461,6 +461,16 @@ local function current_uri()
   return vim.uri_from_bufnr(vim.api.nvim_get_current_buf())
 end
 
+--- Keeps a share's result as M.last_share and copies its invite link to the unnamed register (and the system
+--- clipboard when there is one).
+local function remember_share(res)
+  M.last_share = res
+  if vim.fn.has('clipboard') == 1 then
+    pcall(vim.fn.setreg, '+', res.inviteLink)
+  end
+  vim.fn.setreg('"', res.inviteLink)
+end
+
 --- Shares the given buffers (default: the current one) in a new room; returns the share result.
 function M.share(bufnrs)
   bufnrs = bufnrs or { vim.api.nvim_get_current_buf() }
@@ -471,11 +481,7 @@ function M.share(bufnrs)
   end
   local res = run('weft.share', { { relayUrl = M.config.relay_url, uris = uris } })
   if res then
-    M.last_share = res
-    if vim.fn.has('clipboard') == 1 then
-      pcall(vim.fn.setreg, '+', res.inviteLink)
-    end
-    vim.fn.setreg('"', res.inviteLink)
+    remember_share(res)
     notify('sharing; invite link (copied): ' .. tostring(res.inviteLink)
       .. (res.readOnlyInviteLink and ('  read-only link: ' .. res.readOnlyInviteLink) or ''))
   end
@@ -487,11 +493,7 @@ end
 function M.share_workspace()
   local res = run('weft.shareWorkspace', { { relayUrl = M.config.relay_url } })
   if res then
-    M.last_share = res
-    if vim.fn.has('clipboard') == 1 then
-      pcall(vim.fn.setreg, '+', res.inviteLink)
-    end
-    vim.fn.setreg('"', res.inviteLink)
+    remember_share(res)
     notify('sharing the workspace (' .. tostring(res.files) .. ' files); invite link (copied): '
       .. tostring(res.inviteLink))
   end

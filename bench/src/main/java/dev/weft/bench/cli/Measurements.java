@@ -9,6 +9,7 @@ import dev.weft.bench.trace.Trace;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Runs one measurement (warm-up runs, then measured runs, medians per phase) and builds the report fields, in
@@ -54,17 +55,8 @@ final class Measurements {
         f.put("replayMs", Stats.medianMs(replay));
         f.put("replayNoUpdateMs", Stats.medianMs(replayNoUpdate));
         f.put("remoteApplyMs", Stats.medianMs(remote));
-        f.put("encodeMs", Stats.medianMs(encode));
-        f.put("loadMs", Stats.medianMs(load));
-        f.put("encodedBytes", last.state().length);
-        f.put("updates", last.updates());
-        f.put("updateBytes", last.updateBytes());
-        byte[] state = last.state();
-        last = null;
-        if (args.measureHeap()) {
-            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> WeftSequentialReplay.load(state)));
-        }
-        return finish(f, args, ok);
+        return stateFields(f, args, ok, encode, load, last.state(), last.updates(), last.updateBytes(),
+                WeftSequentialReplay::load);
     }
 
     static Report merge(Trace trace, Args args) {
@@ -102,15 +94,23 @@ final class Measurements {
         f.put("syncDiffs", last.syncDiffs());
         f.put("syncApplies", last.syncApplies());
         f.put("mergeMs", Stats.medianMs(merge));
+        return stateFields(f, args, ok, encode, load, last.state(), last.updates(), last.updateBytes(),
+                WeftConcurrentReplay::load);
+    }
+
+    /**
+     * Adds the fields both replica measurements end with (encode and load medians, the sizes of the last run, and
+     * with {@code --heap} the retained heap of a replica loaded from its {@code state}), then {@link #finish}es.
+     */
+    private static Report stateFields(Map<String, Object> f, Args args, boolean ok, long[] encode, long[] load,
+                                      byte[] state, int updates, long updateBytes, Function<byte[], ?> loader) {
         f.put("encodeMs", Stats.medianMs(encode));
         f.put("loadMs", Stats.medianMs(load));
-        f.put("encodedBytes", last.state().length);
-        f.put("updates", last.updates());
-        f.put("updateBytes", last.updateBytes());
-        byte[] state = last.state();
-        last = null;
+        f.put("encodedBytes", state.length);
+        f.put("updates", updates);
+        f.put("updateBytes", updateBytes);
         if (args.measureHeap()) {
-            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> WeftConcurrentReplay.load(state)));
+            f.put("retainedHeapBytes", HeapMeter.retainedBytes(() -> loader.apply(state)));
         }
         return finish(f, args, ok);
     }

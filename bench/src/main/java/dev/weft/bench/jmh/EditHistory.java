@@ -1,10 +1,8 @@
 package dev.weft.bench.jmh;
 
-import dev.weft.bench.trace.Patch;
-import dev.weft.bench.trace.Trace;
+import dev.weft.bench.replay.WeftSequentialReplay;
 import dev.weft.bench.trace.TraceFormatException;
 import dev.weft.bench.trace.TraceReader;
-import dev.weft.bench.trace.Txn;
 import dev.weft.crdt.TextDocument;
 
 import java.nio.file.Path;
@@ -23,17 +21,7 @@ final class EditHistory {
     static TextDocument build(String tracePath, int edits, long agent) throws TraceFormatException {
         TextDocument doc = new TextDocument(agent);
         if (!tracePath.isEmpty()) {
-            Trace trace = TraceReader.read(Path.of(tracePath));
-            for (Txn txn : trace.txns()) {
-                for (Patch p : txn.patches()) {
-                    if (p.deleteCount() > 0) {
-                        doc.delete(p.pos(), p.deleteCount());
-                    }
-                    if (!p.insert().isEmpty()) {
-                        doc.insert(p.pos(), p.insert());
-                    }
-                }
-            }
+            WeftSequentialReplay.applyLocally(doc, TraceReader.read(Path.of(tracePath)));
             return doc;
         }
         SplittableRandom random = new SplittableRandom(42);

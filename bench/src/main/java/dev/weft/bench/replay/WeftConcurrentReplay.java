@@ -221,26 +221,20 @@ public final class WeftConcurrentReplay {
             }
         }
 
-        long t2 = System.nanoTime();
-        byte[] state = merged.encodeStateAsUpdate();
-        long encodeNanos = System.nanoTime() - t2;
-        long t3 = System.nanoTime();
-        TextDocument loaded = new TextDocument(LOAD_AGENT);
-        loaded.applyUpdate(state);
-        long loadNanos = System.nanoTime() - t3;
+        WeftSequentialReplay.Encoded enc = WeftSequentialReplay.encodeAndLoad(merged, LOAD_AGENT);
+        TextDocument loaded = enc.loaded();
         WeftSequentialReplay.check(loaded, "that loaded M's state");
         if (divergence == null) {
             divergence = difference("loaded replica", loaded, merged, mergedText);
         }
         return new Result(mergedText, loaded.getText(), divergence == null, divergence, agents, updates,
-                updateBytes, replayNanos, syncNanos, syncDiffs, syncApplies, mergeNanos, encodeNanos, loadNanos, state);
+                updateBytes, replayNanos, syncNanos, syncDiffs, syncApplies, mergeNanos, enc.encodeNanos(),
+                enc.loadNanos(), enc.state());
     }
 
     /** Loads {@code state} into a fresh replica (what the load phase does), for heap measurement. */
     public static TextDocument load(byte[] state) {
-        TextDocument c = new TextDocument(LOAD_AGENT);
-        c.applyUpdate(state);
-        return c;
+        return WeftSequentialReplay.load(state, LOAD_AGENT);
     }
 
     private static String difference(String who, TextDocument r, TextDocument merged, String mergedText) {

@@ -94,16 +94,7 @@ public final class WeftSequentialReplay {
 
         TextDocument a2 = new TextDocument(AGENT_A);
         long t0b = System.nanoTime();
-        for (Txn txn : trace.txns()) {
-            for (Patch p : txn.patches()) {
-                if (p.deleteCount() > 0) {
-                    a2.delete(p.pos(), p.deleteCount());
-                }
-                if (!p.insert().isEmpty()) {
-                    a2.insert(p.pos(), p.insert());
-                }
-            }
-        }
+        applyLocally(a2, trace);
         long replayNoUpdateNanos = System.nanoTime() - t0b;
         String textNoUpdate = a2.getText();
         a2 = null;
@@ -119,26 +110,57 @@ public final class WeftSequentialReplay {
         long remoteNanos = System.nanoTime() - t1;
         check(b, "B at the end");
 
-        long t2 = System.nanoTime();
-        byte[] state = a.encodeStateAsUpdate();
-        long encodeNanos = System.nanoTime() - t2;
-
-        long t3 = System.nanoTime();
-        TextDocument c = new TextDocument(AGENT_C);
-        c.applyUpdate(state);
-        long loadNanos = System.nanoTime() - t3;
+        Encoded enc = encodeAndLoad(a, AGENT_C);
+        TextDocument c = enc.loaded();
         check(c, "C after loading the state");
 
         long updateBytes = Arrays.stream(updates, 0, n).mapToLong(u -> u.length).sum();
         return new Result(a.getText(), b.getText(), c.getText(), n, updateBytes,
-                replayNanos, replayNoUpdateNanos, textNoUpdate, remoteNanos, encodeNanos, loadNanos, state);
+                replayNanos, replayNoUpdateNanos, textNoUpdate, remoteNanos, enc.encodeNanos(), enc.loadNanos(),
+                enc.state());
     }
 
     /** Loads {@code state} into a fresh replica (what the load phase does), for heap measurement. */
     public static TextDocument load(byte[] state) {
-        TextDocument c = new TextDocument(AGENT_C);
+        return load(state, AGENT_C);
+    }
+
+    /** Loads {@code state} into a fresh replica of {@code agent}. */
+    static TextDocument load(byte[] state, long agent) {
+        TextDocument c = new TextDocument(agent);
         c.applyUpdate(state);
         return c;
+    }
+
+    /**
+     * Every patch of {@code trace} as local edits on {@code doc} (delete, then insert), without keeping their
+     * updates: the "no updates" replay, and the way a benchmark builds a replica with a trace's history.
+     */
+    public static void applyLocally(TextDocument doc, Trace trace) {
+        for (Txn txn : trace.txns()) {
+            for (Patch p : txn.patches()) {
+                if (p.deleteCount() > 0) {
+                    doc.delete(p.pos(), p.deleteCount());
+                }
+                if (!p.insert().isEmpty()) {
+                    doc.insert(p.pos(), p.insert());
+                }
+            }
+        }
+    }
+
+    /** The encode and load phases: {@code source}'s full state, and a fresh replica of {@code agent} loaded from it. */
+    record Encoded(byte[] state, long encodeNanos, TextDocument loaded, long loadNanos) {
+    }
+
+    static Encoded encodeAndLoad(TextDocument source, long agent) {
+        long t2 = System.nanoTime();
+        byte[] state = source.encodeStateAsUpdate();
+        long encodeNanos = System.nanoTime() - t2;
+        long t3 = System.nanoTime();
+        TextDocument loaded = load(state, agent);
+        long loadNanos = System.nanoTime() - t3;
+        return new Encoded(state, encodeNanos, loaded, loadNanos);
     }
 
     static void check(TextDocument doc, String where) {

@@ -3,6 +3,7 @@ package dev.weft.client.direct;
 import dev.weft.client.ConnectionState;
 import dev.weft.client.SyncChannel;
 import dev.weft.client.lan.secure.RoomKeys;
+import dev.weft.client.ForwardingSyncChannel;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.sync.Message;
 import java.io.IOException;
@@ -42,7 +43,7 @@ import java.util.logging.Logger;
  * <p>Threads: relay events arrive on the relay's event thread; each link has a reader thread; link setup (probe,
  * punch, QUIC, handshake) runs on a small pool. Documents' endpoints confine their work to their own executors.
  */
-public final class DirectChannel implements SyncChannel, AutoCloseable {
+public final class DirectChannel extends ForwardingSyncChannel implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DirectChannel.class.getName());
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(8);
 
@@ -106,6 +107,7 @@ public final class DirectChannel implements SyncChannel, AutoCloseable {
     }
 
     private DirectChannel(RelayClient relay) {
+        super(relay);
         this.relay = relay;
     }
 
@@ -193,21 +195,6 @@ public final class DirectChannel implements SyncChannel, AutoCloseable {
             }
         }
         return relay.send(message);
-    }
-
-    @Override
-    public ConnectionState state() {
-        return relay.state();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return relay.readOnly();
-    }
-
-    @Override
-    public long clientId() {
-        return relay.clientId();
     }
 
     @Override

@@ -46,16 +46,27 @@ public record InviteLink(URI relay, String room, String secret) {
             throw new MalformedInviteLinkException("invite link: relay URL is missing");
         }
         validateRelay(relay);
+        requireRoom("invite link", room);
+        if (secret == null || secret.isEmpty()) {
+            throw new MalformedInviteLinkException("invite link: parameter 'secret' is missing or empty");
+        }
+    }
+
+    /**
+     * Checks the room id of a link ({@code kind} names the link in the message, e.g. {@code "LAN link"}): present and
+     * a plausible room id ({@link PathRules#roomIdProblem}); it becomes a folder name (journal, {@code .weft/<room>/}),
+     * so a hostile link must not traverse.
+     *
+     * @throws MalformedInviteLinkException {@code "<kind>: parameter 'room' is missing or empty"} or
+     *                                      {@code "<kind>: <problem>"}
+     */
+    public static void requireRoom(String kind, String room) {
         if (room == null || room.isEmpty()) {
-            throw new MalformedInviteLinkException("invite link: parameter 'room' is missing or empty");
+            throw new MalformedInviteLinkException(kind + ": parameter 'room' is missing or empty");
         }
         String roomProblem = PathRules.roomIdProblem(room);
         if (roomProblem != null) {
-            // The room id becomes a folder name (journal, .weft/<room>/): a hostile link must not traverse.
-            throw new MalformedInviteLinkException("invite link: " + roomProblem);
-        }
-        if (secret == null || secret.isEmpty()) {
-            throw new MalformedInviteLinkException("invite link: parameter 'secret' is missing or empty");
+            throw new MalformedInviteLinkException(kind + ": " + roomProblem);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.weft.client.lan;
 
+import dev.weft.client.invite.InviteLink;
 import dev.weft.client.invite.MalformedInviteLinkException;
 import dev.weft.client.lan.secure.RoomKeys;
-import dev.weft.client.paths.PathRules;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,13 +22,7 @@ public record LanLink(String room, String secret, boolean editor) {
 
     /** @throws MalformedInviteLinkException if the room id or secret is unusable */
     public LanLink {
-        if (room == null || room.isEmpty()) {
-            throw new MalformedInviteLinkException("LAN link: parameter 'room' is missing or empty");
-        }
-        String problem = PathRules.roomIdProblem(room);
-        if (problem != null) {
-            throw new MalformedInviteLinkException("LAN link: " + problem);
-        }
+        InviteLink.requireRoom("LAN link", room);
         if (secret == null || secret.isEmpty()) {
             throw new MalformedInviteLinkException("LAN link: the secret is missing or empty");
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.client.SharedDocument;
+import dev.weft.client.testing.RandomEdits;
 import dev.weft.client.lan.secure.HandshakeFailedException;
 import dev.weft.client.lan.secure.RoomKeys;
 import dev.weft.client.relay.RelayClient;
@@ -16,7 +17,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -134,18 +134,12 @@ class DirectConnectionTest {
     }
 
     static String text(SharedDocument d) {
-        return d.call(TextDocument::getText).join();
+        return RandomEdits.text(d);
     }
 
+    /** Applies one random edit (seeded): an insert of one letter, or a delete of 1–3 characters. */
     static void randomEdit(SharedDocument d, Random r) {
-        d.edit(t -> {
-            int len = t.length();
-            if (len > 0 && r.nextInt(3) == 0) {
-                int pos = r.nextInt(len);
-                return t.delete(pos, Math.min(len - pos, 1 + r.nextInt(3)));
-            }
-            return t.insert(r.nextInt(len + 1), String.valueOf((char) ('a' + r.nextInt(26))));
-        }).join();
+        RandomEdits.randomEdit(d, r, 1);
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.BufferedReader;
+import dev.weft.client.testing.Namespaces;
+import dev.weft.client.testing.PeerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +34,7 @@ class DirectNatNetnsTest {
 
     @Test
     void membersBehindTwoNatsLinkDirectlyThenFallBackToTheRelayWhenUdpIsBlocked() throws Exception {
-        String why = NatNet.unavailableReason();
-        Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+        Namespaces.assumeUsable(NatNet.unavailableReason());
         try (NatNet net = NatNet.create()) {
             // Fixed port inside the test's own fresh namespace: nothing else can listen there.
             int port = 7420;
@@ -183,63 +179,23 @@ class DirectNatNetnsTest {
     }
 
     /** One {@link DirectPeerMain} process on the host behind NAT {@code home}. */
-    static final class Peer {
+    static final class Peer extends PeerProcess {
         final int home;
-        final String first;
-        private final Process process;
-        private final PrintWriter in;
-        private final BufferedReader out;
-        private final Path err;
 
-        private Peer(int home, String first, Process process, PrintWriter in, BufferedReader out, Path err) {
+        private Peer(NatNet net, int home, String url, String roomArgs, Path tmp) throws IOException {
+            super(net.execHost(home), DirectPeerMain.class, argsOf(url, roomArgs),
+                    Files.createTempFile(tmp, "peer" + home, ".err"), "peer " + home);
             this.home = home;
-            this.first = first;
-            this.process = process;
-            this.in = in;
-            this.out = out;
-            this.err = err;
+        }
+
+        private static List<String> argsOf(String url, String roomArgs) {
+            List<String> args = new ArrayList<>(List.of(url));
+            args.addAll(List.of(roomArgs.split(" ")));
+            return args;
         }
 
         static Peer start(NatNet net, int home, String url, String roomArgs, Path tmp) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(net.execHost(home));
-            cmd.addAll(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                    DirectPeerMain.class.getName(), url));
-            cmd.addAll(List.of(roomArgs.split(" ")));
-            Path err = Files.createTempFile(tmp, "peer" + home, ".err");
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String first = out.readLine();
-            if (first == null) {
-                throw new IOException("peer " + home + " did not start: " + Files.readString(err));
-            }
-            return new Peer(home, first, p, new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8),
-                    out, err);
-        }
-
-        synchronized String command(String c) {
-            try {
-                in.println(c);
-                String line = out.readLine();
-                return line == null ? "" : line;
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        String stderr() {
-            try {
-                String s = Files.readString(err);
-                return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            return new Peer(net, home, url, roomArgs, tmp);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.weft.client.invite.RoomCredentials;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RoomApi;
 import dev.weft.crdt.TextDocument;
+import dev.weft.client.testing.PeerProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -12,9 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -68,7 +67,7 @@ public final class DirectPeerMain {
                 }
                 case "state" -> {
                     String text = doc.call(TextDocument::getText).join();
-                    reply = "{\"len\":" + text.length() + ",\"sha\":\"" + sha(text) + "\",\"direct\":"
+                    reply = "{\"len\":" + text.length() + ",\"sha\":\"" + PeerProcess.sha(text) + "\",\"direct\":"
                             + direct.directPeers().size() + ",\"sent\":" + direct.sentDirect() + ",\"received\":"
                             + direct.receivedDirect() + ",\"failed\":" + direct.failedSetups() + "}";
                 }
@@ -89,7 +88,7 @@ public final class DirectPeerMain {
                         plain.connect().get(30, TimeUnit.SECONDS);
                         SharedDocument copy = SharedDocument.open(plain, "doc", new TextDocument(1));
                         copy.firstSync().get(30, TimeUnit.SECONDS);
-                        reply = sha(copy.call(TextDocument::getText).join());
+                        reply = PeerProcess.sha(copy.call(TextDocument::getText).join());
                         copy.close();
                     }
                 }
@@ -100,10 +99,5 @@ public final class DirectPeerMain {
         }
         direct.close();
         System.exit(0);
-    }
-
-    static String sha(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

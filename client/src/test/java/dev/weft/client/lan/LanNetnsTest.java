@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.weft.client.lan.secure.RoomKeys;
-import java.io.BufferedReader;
+import dev.weft.client.testing.Namespaces;
+import dev.weft.client.testing.PeerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +28,7 @@ class LanNetnsTest {
 
     @Test
     void threePeersInThreeNamespacesConvergeSurviveSigkillAndALateJoinerCatchesUp() throws Exception {
-        String why = Netns.unavailableReason();
-        Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+        Namespaces.assumeUsable(Netns.unavailableReason());
         LanLink link = LanLink.newRoom("netns");
         try (Netns net = Netns.create(4)) {
             List<Peer> all = new ArrayList<>();
@@ -136,59 +132,23 @@ class LanNetnsTest {
     }
 
     /** One {@link LanPeerMain} process inside a namespace. */
-    static final class Peer {
+    static final class Peer extends PeerProcess {
         final int index;
+        /** The port the peer listens on, from its first line. */
         final int port;
-        private final Process process;
-        private final PrintWriter in;
-        private final BufferedReader out;
-        private final Path err;
 
-        private Peer(int index, int port, Process process, PrintWriter in, BufferedReader out, Path err) {
-            this.index = index;
-            this.port = port;
-            this.process = process;
-            this.in = in;
-            this.out = out;
-            this.err = err;
+        private Peer(Netns net, int i, LanLink link, Path dataDir, String peers) throws IOException {
+            super(net.exec(i), LanPeerMain.class, List.of(link.format(), dataDir.toString(), net.address(i),
+                            String.valueOf(7400 + i), peers, "off"),
+                    Files.createTempFile(Files.createDirectories(dataDir).getParent(), "peer" + i, ".err"),
+                    "peer " + i);
+            this.index = i;
+            this.port = JsonParser.parseString(first).getAsJsonObject().get("port").getAsInt();
         }
 
         /** Starts peer {@code i} (port 7400 + i inside its own namespace: nothing else listens there). */
         static Peer start(Netns net, int i, LanLink link, Path dataDir, String peers) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(net.exec(i));
-            cmd.addAll(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                    LanPeerMain.class.getName(), link.format(), dataDir.toString(), net.address(i),
-                    String.valueOf(7400 + i), peers, "off"));
-            Files.createDirectories(dataDir);
-            Path err = Files.createTempFile(dataDir.getParent(), "peer" + i, ".err");
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String first = out.readLine();
-            if (first == null) {
-                throw new IOException("peer " + i + " did not start: " + Files.readString(err));
-            }
-            int port = JsonParser.parseString(first).getAsJsonObject().get("port").getAsInt();
-            return new Peer(i, port, p, new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8), out,
-                    err);
-        }
-
-        /** Sends one command and returns its reply line ("" if the process died). */
-        synchronized String command(String c) {
-            try {
-                in.println(c);
-                String line = out.readLine();
-                return line == null ? "" : line;
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        /** SIGKILL (ip netns exec execs java, so this is the JVM itself). */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            return new Peer(net, i, link, dataDir, peers);
         }
     }
 }

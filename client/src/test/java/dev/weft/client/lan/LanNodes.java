@@ -1,6 +1,7 @@
 package dev.weft.client.lan;
 
 import dev.weft.client.SharedDocument;
+import dev.weft.client.testing.RandomEdits;
 import dev.weft.crdt.TextDocument;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,23 +32,12 @@ final class LanNodes {
     }
 
     static String text(SharedDocument d) {
-        return d.call(TextDocument::getText).join();
+        return RandomEdits.text(d);
     }
 
     /** Applies one random edit (seeded): an insert of 1–4 letters, or a delete of 1–3 characters. */
     static void randomEdit(SharedDocument d, Random r) {
-        d.edit(t -> {
-            int len = t.length();
-            if (len > 0 && r.nextInt(3) == 0) {
-                int pos = r.nextInt(len);
-                return t.delete(pos, Math.min(len - pos, 1 + r.nextInt(3)));
-            }
-            StringBuilder s = new StringBuilder();
-            for (int i = 1 + r.nextInt(4); i > 0; i--) {
-                s.append((char) ('a' + r.nextInt(26)));
-            }
-            return t.insert(r.nextInt(len + 1), s.toString());
-        }).join();
+        RandomEdits.randomEdit(d, r, 4);
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

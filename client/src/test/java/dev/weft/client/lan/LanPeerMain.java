@@ -3,16 +3,15 @@ package dev.weft.client.lan;
 import dev.weft.client.SharedDocument;
 import dev.weft.client.lan.discovery.LanDiscovery;
 import dev.weft.crdt.TextDocument;
+import dev.weft.client.testing.PeerProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -91,7 +90,7 @@ public final class LanPeerMain {
                 }
                 case "state" -> {
                     String text = LanNodes.text(doc);
-                    reply = "{\"len\":" + text.length() + ",\"sha\":\"" + sha(text) + "\",\"peers\":"
+                    reply = "{\"len\":" + text.length() + ",\"sha\":\"" + PeerProcess.sha(text) + "\",\"peers\":"
                             + lan.peerCount() + ",\"refused\":" + lan.refusedHandshakes() + ",\"synced\":"
                             + lan.firstPeerSynced().isDone() + "}";
                 }
@@ -107,10 +106,5 @@ public final class LanPeerMain {
         }
         lan.close();
         System.exit(0);
-    }
-
-    static String sha(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

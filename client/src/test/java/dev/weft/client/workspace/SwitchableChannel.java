@@ -1,6 +1,7 @@
 package dev.weft.client.workspace;
 
 import dev.weft.client.ConnectionState;
+import dev.weft.client.ForwardingSyncChannel;
 import dev.weft.client.SyncChannel;
 import dev.weft.sync.Message;
 import java.util.Map;
@@ -11,17 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * every document sees {@code onDisconnected}; back online, they see {@code onConnected} and resync, as after a
  * network outage. Incoming messages while offline are dropped too.
  */
-final class SwitchableChannel implements SyncChannel {
-    /** The real connection; immutable. */
-    private final SyncChannel inner;
-    /** Our endpoints by document (the wrappers attached to {@link #inner} forward only while online). */
+final class SwitchableChannel extends ForwardingSyncChannel {
+    /** Our endpoints by document (the wrappers attached to {@link #delegate} forward only while online). */
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-    /** The wrapper attached to {@link #inner} for each document. */
+    /** The wrapper attached to {@link #delegate} for each document. */
     private final Map<String, Endpoint> wrappers = new ConcurrentHashMap<>();
     private volatile boolean online = true;
 
+    /** @param inner the real connection */
     SwitchableChannel(SyncChannel inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     synchronized void setOnline(boolean on) {
@@ -29,7 +29,7 @@ final class SwitchableChannel implements SyncChannel {
             return;
         }
         online = on;
-        boolean connected = inner.state() == ConnectionState.CONNECTED;
+        boolean connected = delegate.state() == ConnectionState.CONNECTED;
         for (Endpoint e : endpoints.values()) {
             if (!on) {
                 e.onDisconnected();
@@ -41,22 +41,12 @@ final class SwitchableChannel implements SyncChannel {
 
     @Override
     public boolean send(Message message) {
-        return online && inner.send(message);
+        return online && delegate.send(message);
     }
 
     @Override
     public ConnectionState state() {
-        return online ? inner.state() : ConnectionState.RECONNECTING;
-    }
-
-    @Override
-    public boolean readOnly() {
-        return inner.readOnly();
-    }
-
-    @Override
-    public long clientId() {
-        return inner.clientId();
+        return online ? delegate.state() : ConnectionState.RECONNECTING;
     }
 
     @Override
@@ -85,7 +75,7 @@ final class SwitchableChannel implements SyncChannel {
             }
         };
         wrappers.put(doc, wrapper);
-        inner.attach(doc, wrapper);
+        delegate.attach(doc, wrapper);
     }
 
     @Override
@@ -93,7 +83,7 @@ final class SwitchableChannel implements SyncChannel {
         if (endpoints.remove(doc, endpoint)) {
             Endpoint wrapper = wrappers.remove(doc);
             if (wrapper != null) {
-                inner.detach(doc, wrapper);
+                delegate.detach(doc, wrapper);
             }
         }
     }

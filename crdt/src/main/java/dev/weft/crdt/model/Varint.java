@@ -74,17 +74,7 @@ public final class Varint {
         public void writeChars(char[] src, int off, int len) {
             ensure(len * 3);
             for (int i = off, end = off + len; i < end; i++) {
-                int c = src[i];
-                if (c < 0x80) {
-                    buf[size++] = (byte) c;
-                } else if (c < 0x4000) {
-                    buf[size++] = (byte) ((c & 0x7F) | 0x80);
-                    buf[size++] = (byte) (c >>> 7);
-                } else {
-                    buf[size++] = (byte) ((c & 0x7F) | 0x80);
-                    buf[size++] = (byte) (((c >>> 7) & 0x7F) | 0x80);
-                    buf[size++] = (byte) (c >>> 14);
-                }
+                putChar(src[i]);
             }
         }
 
@@ -92,17 +82,21 @@ public final class Varint {
         public void writeChars(String s, int off, int len) {
             ensure(len * 3);
             for (int i = off, end = off + len; i < end; i++) {
-                int c = s.charAt(i);
-                if (c < 0x80) {
-                    buf[size++] = (byte) c;
-                } else if (c < 0x4000) {
-                    buf[size++] = (byte) ((c & 0x7F) | 0x80);
-                    buf[size++] = (byte) (c >>> 7);
-                } else {
-                    buf[size++] = (byte) ((c & 0x7F) | 0x80);
-                    buf[size++] = (byte) (((c >>> 7) & 0x7F) | 0x80);
-                    buf[size++] = (byte) (c >>> 14);
-                }
+                putChar(s.charAt(i));
+            }
+        }
+
+        /** Writes one UTF-16 unit as a varint of 1 to 3 bytes; the caller has ensured room for 3. */
+        private void putChar(int c) {
+            if (c < 0x80) {
+                buf[size++] = (byte) c;
+            } else if (c < 0x4000) {
+                buf[size++] = (byte) ((c & 0x7F) | 0x80);
+                buf[size++] = (byte) (c >>> 7);
+            } else {
+                buf[size++] = (byte) ((c & 0x7F) | 0x80);
+                buf[size++] = (byte) (((c >>> 7) & 0x7F) | 0x80);
+                buf[size++] = (byte) (c >>> 14);
             }
         }
 

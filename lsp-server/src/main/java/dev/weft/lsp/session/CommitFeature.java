@@ -15,16 +15,11 @@ import java.util.Set;
  * {@code weft.commit}: commits the index of each shared folder's repository with one {@code Co-authored-by}
  * trailer per other participant whose changes are in the staged diff ({@code docs/git.md}, "Commit"; the same as
  * {@code bin/weft commit}). Author and committer come from the repository's git configuration.
+ *
+ * @param room the room the session is in, if any
+ * @param authorship who this participant is in git terms and who typed what
  */
-final class CommitFeature {
-    private final CurrentRoom room;
-    private final Authorship authorship;
-
-    CommitFeature(CurrentRoom room, Authorship authorship) {
-        this.room = room;
-        this.authorship = authorship;
-    }
-
+record CommitFeature(CurrentRoom room, Authorship authorship) {
     /** Runs on the session thread. */
     WeftProtocol.CommitResult commit(WeftProtocol.GitArgs args) throws Exception {
         if (args == null || args.message == null || args.message.isBlank()) {

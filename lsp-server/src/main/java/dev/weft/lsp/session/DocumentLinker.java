@@ -20,28 +20,17 @@ import java.util.logging.Logger;
  * Links the three sides of a shared document: creates a room document (its replica restored from the journal or
  * new with a random 53-bit agent, and its {@link SharedDocument}, with the listeners that journal, publish status
  * and presence), and binds it to the editor's open document.
+ *
+ * @param config what {@code initialize} configured
+ * @param editor the editor and what it can do
+ * @param journal writes replicas to the journal
+ * @param status sends {@code weft/status} when it changes
+ * @param cursors the remote cursors shown in the editor
+ * @param notices shows the relay's refusals of this document's updates that the user must see (size limits)
  */
-final class DocumentLinker {
+record DocumentLinker(SessionConfig config, EditorClient editor, JournalScheduler journal, StatusPublisher status,
+                      CursorService cursors, RelayErrorNotices notices) {
     private static final Logger LOG = Logger.getLogger(DocumentLinker.class.getName());
-
-    private final SessionConfig config;
-    private final EditorClient editor;
-    private final JournalScheduler journal;
-    private final StatusPublisher status;
-    private final CursorService cursors;
-
-    /** Shows the relay's refusals of this document's updates that the user must see (size limits). */
-    private final RelayErrorNotices notices;
-
-    DocumentLinker(SessionConfig config, EditorClient editor, JournalScheduler journal, StatusPublisher status,
-                   CursorService cursors, RelayErrorNotices notices) {
-        this.notices = notices;
-        this.config = config;
-        this.editor = editor;
-        this.journal = journal;
-        this.status = status;
-        this.cursors = cursors;
-    }
 
     /** Creates document {@code name} in room {@code r}, restoring its replica from the journal if there is one. */
     RoomDocument create(Room r, String name) throws IOException {

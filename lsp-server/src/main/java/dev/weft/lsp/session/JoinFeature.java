@@ -29,38 +29,25 @@ import java.util.logging.Logger;
  * reported ({@code skipped} in the result), never the end of the join. If the user cancels at the join's prompt
  * (a folder that already holds their files), the room is left and the join fails with {@code RequestCancelled}
  * (-32800); nothing was written.
+ *
+ * @param thread the session thread the feature runs on
+ * @param config what {@code initialize} configured
+ * @param room the room the session is in, if any
+ * @param opener opens member connections and creates rooms
+ * @param linker creates room documents and binds them to open documents
+ * @param materialiser writes the documents of a joined room to files and opens them
+ * @param leave leaves the current room first
+ * @param status sends {@code weft/status} when it changes
+ * @param lan starts LAN nodes
  */
-final class JoinFeature {
+record JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room, RoomOpener opener,
+                   DocumentLinker linker, FileMaterialiser materialiser, LeaveFeature leave, StatusPublisher status,
+                   LanRooms lan) {
     private static final Logger LOG = Logger.getLogger(JoinFeature.class.getName());
     /** How long join waits for each document's first sync before materialising what it has. */
     static final Duration FIRST_SYNC_TIMEOUT = Duration.ofSeconds(15);
     /** How long a LAN join waits for a first peer (mDNS answers within a few seconds on a quiet network). */
     static final Duration LAN_FIRST_PEER_WAIT = Duration.ofSeconds(15);
-
-    private final SessionThread thread;
-    private final SessionConfig config;
-    private final CurrentRoom room;
-    private final RoomOpener opener;
-    private final DocumentLinker linker;
-    private final FileMaterialiser materialiser;
-    private final LeaveFeature leave;
-    private final StatusPublisher status;
-    /** Starts LAN nodes. Immutable reference. */
-    private final LanRooms lan;
-
-    JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room, RoomOpener opener,
-                DocumentLinker linker, FileMaterialiser materialiser, LeaveFeature leave, StatusPublisher status,
-                LanRooms lan) {
-        this.thread = thread;
-        this.lan = lan;
-        this.config = config;
-        this.room = room;
-        this.opener = opener;
-        this.linker = linker;
-        this.materialiser = materialiser;
-        this.leave = leave;
-        this.status = status;
-    }
 
     /** Runs on the session thread. */
     WeftProtocol.JoinResult join(WeftProtocol.JoinArgs args) throws Exception {

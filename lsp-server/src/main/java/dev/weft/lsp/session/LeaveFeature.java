@@ -11,21 +11,14 @@ import java.util.logging.Logger;
  * {@code weft.leave} (and shutdown, and joining another room): detaches every binding (the editor keeps its
  * text), clears the remote cursors shown, journals every replica and closes the connection. Files and the
  * journal stay.
+ *
+ * @param room the room the session is in, if any
+ * @param open the editor's open documents
+ * @param cursors the remote cursors shown in the editor
+ * @param journal writes replicas to the journal
  */
-final class LeaveFeature {
+record LeaveFeature(CurrentRoom room, OpenDocuments open, CursorService cursors, JournalScheduler journal) {
     private static final Logger LOG = Logger.getLogger(LeaveFeature.class.getName());
-
-    private final CurrentRoom room;
-    private final OpenDocuments open;
-    private final CursorService cursors;
-    private final JournalScheduler journal;
-
-    LeaveFeature(CurrentRoom room, OpenDocuments open, CursorService cursors, JournalScheduler journal) {
-        this.room = room;
-        this.open = open;
-        this.cursors = cursors;
-        this.journal = journal;
-    }
 
     /** Leaves the current room, if any; runs on the session thread. */
     void leaveNow() {

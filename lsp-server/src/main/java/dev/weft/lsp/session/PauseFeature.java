@@ -2,16 +2,13 @@ package dev.weft.lsp.session;
 
 import dev.weft.lsp.binding.DocumentBinding;
 
-/** {@code weft.pause} / {@code weft.resume}: holds incoming changes back from every bound editor, or releases them. */
-final class PauseFeature {
-    private final CurrentRoom room;
-    private final StatusPublisher status;
-
-    PauseFeature(CurrentRoom room, StatusPublisher status) {
-        this.room = room;
-        this.status = status;
-    }
-
+/**
+ * {@code weft.pause} / {@code weft.resume}: holds incoming changes back from every bound editor, or releases them.
+ *
+ * @param room the room the session is in, if any
+ * @param status sends {@code weft/status} when it changes
+ */
+record PauseFeature(CurrentRoom room, StatusPublisher status) {
     /** Runs on the session thread. */
     void setPaused(boolean paused) {
         Room r = room.require();

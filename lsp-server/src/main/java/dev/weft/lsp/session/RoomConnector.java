@@ -1,6 +1,7 @@
 package dev.weft.lsp.session;
 
 import dev.weft.client.ConnectionStateListener;
+import dev.weft.client.ForwardingSyncChannel;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RoomApi;
@@ -101,4 +102,5 @@ public interface RoomConnector {
                     true);
         }
     };
+
 }

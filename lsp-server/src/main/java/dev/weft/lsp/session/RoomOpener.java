@@ -19,28 +19,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Opens member connections to rooms (as the configured user and colour) and waits for the relay's Welcome. */
-final class RoomOpener {
+/**
+ * Opens member connections to rooms (as the configured user and colour) and waits for the relay's Welcome.
+ *
+ * @param connector how rooms are created and reached
+ * @param config what {@code initialize} configured
+ * @param status sends {@code weft/status} when it changes
+ * @param notices shows the relay's refusals the user must see (size limits)
+ */
+record RoomOpener(RoomConnector connector, SessionConfig config, StatusPublisher status, RelayErrorNotices notices) {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
-    /** How rooms are created and reached. Immutable reference. */
-    private final RoomConnector connector;
-    private final SessionConfig config;
-    private final StatusPublisher status;
-
-    /** Shows the relay's refusals the user must see (size limits). */
-    private final RelayErrorNotices notices;
-
-    RoomOpener(RoomConnector connector, SessionConfig config, StatusPublisher status, RelayErrorNotices notices) {
-        this.connector = connector;
-        this.config = config;
-        this.status = status;
-        this.notices = notices;
-    }
-
-    RoomConnector connector() {
-        return connector;
-    }
 
     /**
      * A not-yet-connected member connection for {@code link} whose state changes publish status; it fails over to

@@ -20,33 +20,21 @@ import java.util.logging.Logger;
  * open buffer's text (or the file's, if not open) becomes the first local edit of a new replica. The room is on the
  * relay ({@link Transport#RELAY}), on the relay with direct links ({@link Transport#DIRECT}) or on the LAN with no
  * relay ({@link Transport#LAN}, a {@code weft://lan?…} link; {@link LanRooms}).
+ *
+ * @param config what {@code initialize} configured
+ * @param room the room the session is in, if any
+ * @param open the editor's open documents
+ * @param opener opens member connections and creates rooms
+ * @param linker creates room documents and binds them to open documents
+ * @param journal writes replicas to the journal
+ * @param status sends {@code weft/status} when it changes
+ * @param lan starts LAN rooms
  */
-final class ShareFeature {
+record ShareFeature(SessionConfig config, CurrentRoom room, OpenDocuments open, RoomOpener opener,
+                    DocumentLinker linker, JournalScheduler journal, StatusPublisher status, LanRooms lan) {
     private static final Logger LOG = Logger.getLogger(ShareFeature.class.getName());
     /** How long share waits for each document's first sync, so the invite link lists every document. */
     static final Duration FIRST_SYNC_TIMEOUT = Duration.ofSeconds(15);
-
-    private final SessionConfig config;
-    private final CurrentRoom room;
-    private final OpenDocuments open;
-    private final RoomOpener opener;
-    private final DocumentLinker linker;
-    private final JournalScheduler journal;
-    private final StatusPublisher status;
-    /** Starts LAN rooms. Immutable reference. */
-    private final LanRooms lan;
-
-    ShareFeature(SessionConfig config, CurrentRoom room, OpenDocuments open, RoomOpener opener, DocumentLinker linker,
-                 JournalScheduler journal, StatusPublisher status, LanRooms lan) {
-        this.config = config;
-        this.lan = lan;
-        this.room = room;
-        this.open = open;
-        this.opener = opener;
-        this.linker = linker;
-        this.journal = journal;
-        this.status = status;
-    }
 
     /** Runs on the session thread. */
     WeftProtocol.ShareResult share(WeftProtocol.ShareArgs args) throws Exception {

@@ -10,16 +10,11 @@ import dev.weft.lsp.customservice.WeftProtocol;
  * {@code weft.stageMine}: puts into the git index exactly the changes this participant typed in the shared
  * folders, leaving everyone else's in the working tree ({@code docs/git.md}, "Stage mine"; the same as
  * {@code bin/weft stage --mine}).
+ *
+ * @param room the room the session is in, if any
+ * @param authorship who this participant is in git terms and who typed what
  */
-final class StageMineFeature {
-    private final CurrentRoom room;
-    private final Authorship authorship;
-
-    StageMineFeature(CurrentRoom room, Authorship authorship) {
-        this.room = room;
-        this.authorship = authorship;
-    }
-
+record StageMineFeature(CurrentRoom room, Authorship authorship) {
     /** Runs on the session thread. */
     WeftProtocol.StageResult stage(WeftProtocol.GitArgs args) throws Exception {
         Room r = room.get();

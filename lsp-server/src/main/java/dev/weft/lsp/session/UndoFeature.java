@@ -6,16 +6,13 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
 import java.util.concurrent.CompletableFuture;
 
-/** {@code weft.undo} / {@code weft.redo}: undoes or redoes the user's own edits in one shared document. */
-final class UndoFeature {
-    private final CurrentRoom room;
-    private final OpenDocuments open;
-
-    UndoFeature(CurrentRoom room, OpenDocuments open) {
-        this.room = room;
-        this.open = open;
-    }
-
+/**
+ * {@code weft.undo} / {@code weft.redo}: undoes or redoes the user's own edits in one shared document.
+ *
+ * @param room the room the session is in, if any
+ * @param open the editor's open documents
+ */
+record UndoFeature(CurrentRoom room, OpenDocuments open) {
     CompletableFuture<Object> undo(WeftProtocol.UriArgs args, boolean redo) {
         Room r = room.require();
         if (args == null || args.uri == null) {

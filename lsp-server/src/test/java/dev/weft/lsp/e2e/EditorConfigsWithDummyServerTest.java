@@ -3,6 +3,7 @@ package dev.weft.lsp.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,13 +28,18 @@ class EditorConfigsWithDummyServerTest {
     return "[{\"uri\":\"" + file.toAbsolutePath().normalize().toUri() + "\"}]";
   }
 
+  /** Writes the link to the dummy server's room (the dummy answers any join) to {@code dir/link.txt}. */
+  private static Path writeDummyLink(Path dir) throws IOException {
+    return Files.writeString(dir.resolve("link.txt"),
+        "weft://join?relay=http%3A%2F%2F127.0.0.1%3A7420&room=dummy-room&secret=s3cret");
+  }
+
   @ParameterizedTest
   @EnumSource(EditorRun.Kind.class)
   void joinAppliesRemoteEditAndSendsTypedText(EditorRun.Kind kind) throws Exception {
     E2eSupport.assumeInstalled(kind);
     Path dir = E2eSupport.tempDir("dummy-join-" + kind + "-");
-    Path link = dir.resolve("link.txt");
-    Files.writeString(link, "weft://join?relay=http%3A%2F%2F127.0.0.1%3A7420&room=dummy-room&secret=s3cret");
+    Path link = writeDummyLink(dir);
     Steps steps = new Steps()
         .join(link)
         .waitFor("REMOTE hello from dummy")
@@ -135,8 +141,7 @@ class EditorConfigsWithDummyServerTest {
   void blameIsDrawnPerLineAndStageAndCommitSendTheirArguments(EditorRun.Kind kind) throws Exception {
     E2eSupport.assumeInstalled(kind);
     Path dir = E2eSupport.tempDir("dummy-git-" + kind + "-");
-    Path link = dir.resolve("link.txt");
-    Files.writeString(link, "weft://join?relay=http%3A%2F%2F127.0.0.1%3A7420&room=dummy-room&secret=s3cret");
+    Path link = writeDummyLink(dir);
     String stageArg = kind == EditorRun.Kind.EMACS ? "none" : "{}";
     Steps steps = new Steps()
         .join(link)

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,6 +56,13 @@ class EditorsWithRealServerTest {
     return Files.readString(E2eSupport.repoRoot().resolve(PAPER), StandardCharsets.UTF_8);
   }
 
+  /** The paper, checked to end with {@code \end{document}} and a newline (the scenarios that append rely on it). */
+  private static String paperEndingInEndDocument() throws IOException {
+    String original = paper();
+    assertThat(original).endsWith("\\end{document}\n");
+    return original;
+  }
+
   private static Path copyPaper(Path workspace) throws IOException {
     Files.createDirectories(workspace);
     Path file = workspace.resolve("main.tex");
@@ -62,16 +70,11 @@ class EditorsWithRealServerTest {
     return file;
   }
 
-  /** Waits for a file an editor writes (a signal), failing early with its logs if the editor died. */
-  /**
-   * The simulated editor opens a copy of the paper and shares it on {@code relay}; returns the link, which is also
-   * written to {@code dir/link.txt}.
-   */
-  private static String sharePaper(ScriptedEditor sim, RelayProcess relay, Path dir) throws Exception {
-    sim.open(copyPaper(sim.workspace));
-    String link = sim.share(relay.url());
-    Files.writeString(dir.resolve("link.txt"), link);
-    return link;
+  /** Writes the text every copy must end with to {@code dir/expected.txt} (the editors' {@code expect} step). */
+  private static Path writeExpected(Path dir, String expected) throws IOException {
+    Path file = dir.resolve("expected.txt");
+    Files.writeString(file, expected, StandardCharsets.UTF_8);
+    return file;
   }
 
   /** A step of a scenario that may fail an assertion. */
@@ -90,17 +93,95 @@ class EditorsWithRealServerTest {
   }
 
   /**
-   * The editor's script succeeded, and its buffer ({@code label}), the simulated editor's and the relay's copy of
-   * {@code main.tex} all equal {@code expected}.
+   * The set-up of the scenarios in which one real editor joins: a relay process, and the simulated editor, which has
+   * opened a copy of the paper and shared it there ({@link #link}, also in {@code dir/link.txt}). Closing stops the
+   * simulated editor, then the relay.
    */
-  private static void assertEveryCopyIs(String expected, EditorRun editor, Object label, ScriptedEditor sim,
-      ServerUnderTest server, String link, Path dir) throws Exception {
-    editor.awaitSuccess(SCENARIO);
-    assertThat(editor.read("final.txt")).as("%s buffer\n%s", label, editor.report()).isEqualTo(expected);
-    assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
-    assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+  private static final class SharedPaper implements AutoCloseable {
+    final ServerUnderTest server;
+    final Path dir;
+    final RelayProcess relay;
+    final ScriptedEditor sim;
+    /** The editor link of the room. */
+    final String link;
+
+    private SharedPaper(ServerUnderTest server, Path dir, RelayProcess relay, ScriptedEditor sim) throws Exception {
+      this.server = server;
+      this.dir = dir;
+      this.relay = relay;
+      this.sim = sim;
+      sim.open(copyPaper(sim.workspace));
+      this.link = sim.share(relay.url());
+      Files.writeString(linkFile(), link);
+    }
+
+    /** Finds the built server (or skips), makes a fresh directory {@code e2e/<dirPrefix>…} and starts there. */
+    static SharedPaper start(String dirPrefix) throws Exception {
+      return start(server(), E2eSupport.tempDir(dirPrefix));
+    }
+
+    static SharedPaper start(ServerUnderTest server, Path dir) throws Exception {
+      RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
+      ScriptedEditor sim = null;
+      try {
+        sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"), dir.resolve("sim-out"));
+        return new SharedPaper(server, dir, relay, sim);
+      } catch (Exception | AssertionError e) {
+        if (sim != null) {
+          sim.close();
+        }
+        relay.close();
+        throw e;
+      }
+    }
+
+    Path linkFile() {
+      return dir.resolve("link.txt");
+    }
+
+    /** The first steps of a joining editor: join the room, then signal {@code joined}. */
+    Steps joinSteps() {
+      return new Steps().join(linkFile()).signal("joined");
+    }
+
+    /** Starts {@code kind} on {@code dir/<executable>-ws}, writing to {@code dir/<executable>-out}. */
+    EditorRun startEditor(EditorRun.Kind kind, Steps steps, Map<String, String> env) throws IOException {
+      return EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"),
+          dir.resolve(kind.executable + "-out"), server.command, steps, env);
+    }
+
+    /** Waits for {@code editor}'s {@code joined} signal, then runs {@code simPart} (with its report on failure). */
+    void whenJoined(EditorRun editor, Step simPart) throws Exception {
+      awaitFile(editor, editor.out.resolve("joined"), WAIT);
+      withReport(editor, simPart);
+    }
+
+    /**
+     * The editor's script succeeded, and its buffer ({@code label}), the simulated editor's and the relay's copy of
+     * {@code main.tex} all equal {@code expected}.
+     */
+    void assertEveryCopyIs(String expected, EditorRun editor, Object label) throws Exception {
+      editor.awaitSuccess(SCENARIO);
+      assertThat(editor.read("final.txt")).as("%s buffer\n%s", label, editor.report()).isEqualTo(expected);
+      assertThat(sim.text()).as("simulated editor's buffer (%s)", sim.summary()).isEqualTo(expected);
+      assertRelayCopy(expected);
+    }
+
+    void assertRelayCopy(String expected) throws Exception {
+      assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        sim.close();
+      } finally {
+        relay.close();
+      }
+    }
   }
 
+  /** Waits for a file an editor writes (a signal), failing early with its logs if the editor died. */
   private static void awaitFile(EditorRun editor, Path file, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!Files.exists(file)) {
@@ -116,12 +197,38 @@ class EditorsWithRealServerTest {
     }
   }
 
+  /** What the simulated editor does in a scenario once the real editor has joined. */
+  private interface SimPart {
+    void run(ScriptedEditor sim) throws Exception;
+  }
+
+  /**
+   * The scenarios in which one real editor joins the paper the simulated editor shared and both type: the editor
+   * runs {@code script} after joining, then {@link Steps#finish}; once it has joined, the simulated editor runs
+   * {@code simPart} and waits for {@code expected} and quiet; then every copy (the editor's buffer, named
+   * {@code label}, the simulated editor's and the relay's) must equal {@code expected}.
+   */
+  private static void joinAndType(EditorRun.Kind kind, String dirPrefix, String expected, UnaryOperator<Steps> script,
+      Map<String, String> env, SimPart simPart, String label) throws Exception {
+    assumeEditor(kind);
+    try (SharedPaper paper = SharedPaper.start(dirPrefix)) {
+      Path expectedFile = writeExpected(paper.dir, expected);
+      Steps steps = script.apply(paper.joinSteps()).finish(expectedFile);
+      try (EditorRun editor = paper.startEditor(kind, steps, env)) {
+        paper.whenJoined(editor, () -> {
+          simPart.run(paper.sim);
+          paper.sim.awaitText("the exact expected text", expected::equals, WAIT);
+          paper.sim.awaitSettled(WAIT);
+        });
+        paper.assertEveryCopyIs(expected, editor, label);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(EditorRun.Kind.class)
   void editorAndSimulatedEditorSeeEachOthersEdits(EditorRun.Kind kind) throws Exception {
     assumeEditor(kind);
-    ServerUnderTest server = server();
-    Path dir = E2eSupport.tempDir("with-sim-" + kind + "-");
     String who = switch (kind) {
       case NEOVIM -> "Neovim";
       case EMACS -> "Emacs";
@@ -132,18 +239,11 @@ class EditorsWithRealServerTest {
         .replace("\\section{Introduction}\n", "\\section{Introduction}\nTyped in " + who + " 🧵,\nline two. ")
         .replace("without locking and ", "")
         .replace("\\section{Conclusion}\n", "\\section{Conclusion}\nThe simulated editor wrote this 🚀. ");
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
-
-    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
-        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
-            dir.resolve("sim-out"))) {
-      String link = sharePaper(sim, relay, dir);
-      Path linkFile = dir.resolve("link.txt");
-
-      Steps steps = new Steps()
-          .join(linkFile)
-          .signal("joined")
+    try (SharedPaper paper = SharedPaper.start("with-sim-" + kind + "-")) {
+      ScriptedEditor sim = paper.sim;
+      Path dir = paper.dir;
+      Path expectedFile = writeExpected(dir, expected);
+      Steps steps = paper.joinSteps()
           .type("\\section{Introduction}\n", "Typed in " + who + " 🧵,\nline two. ")
           .delete("without locking and ")
           .waitFor("The simulated editor wrote this 🚀. ")
@@ -165,21 +265,19 @@ class EditorsWithRealServerTest {
         steps.noMessage("Edit successful").noMessage("edits to"); // eglot's echo of each remote edit
       }
       steps.dump("final.txt");
-      Path out = dir.resolve(kind.executable + "-out");
-      try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
-          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
-        awaitFile(editor, out.resolve("joined"), WAIT);
-        withReport(editor, () -> {
+      try (EditorRun editor = paper.startEditor(kind, steps,
+          Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
+        paper.whenJoined(editor, () -> {
           sim.type("\\section{Conclusion}\n", "The simulated editor wrote this 🚀. ");
           sim.awaitText("the exact expected text", expected::equals, WAIT);
           sim.awaitSettled(WAIT);
           sim.selectAfter("wrote this 🚀. ");
-          awaitFile(editor, out.resolve("selected"), WAIT);
+          awaitFile(editor, editor.out.resolve("selected"), WAIT);
           sim.awaitCursorOf(kind.executable, WAIT);
           sim.selectAfter("\\section{Conclusion}\n"); // the editor follows sim there
         });
         Files.writeString(dir.resolve("sim-saw-cursor"), "ok");
-        assertEveryCopyIs(expected, editor, kind, sim, server, link, dir);
+        paper.assertEveryCopyIs(expected, editor, kind);
         if (kind != EditorRun.Kind.EMACS) {
           // One line for the whole :WeftJoin (the file message and state changes too would need "Press ENTER").
           assertThat(editor.read("join-messages.txt").strip().lines().toList())
@@ -202,50 +300,21 @@ class EditorsWithRealServerTest {
    */
   @Test
   void neovimShowsLinesPastedAtTheEndOfTheFileOnce() throws Exception {
-    assumeEditor(EditorRun.Kind.NEOVIM);
-    ServerUnderTest server = server();
-    Path dir = E2eSupport.tempDir("nvim-append-");
-    String original = paper();
-    assertThat(original).endsWith("\\end{document}\n");
+    String original = paperEndingInEndDocument();
     String pasted1 = "% pasted at the end of the file\n";
     String pasted2 = "% and a second paste below it\n";
     String typed = "Typed in Neovim meanwhile. ";
     String expected = original
         .replace("\\section{Introduction}\n", "\\section{Introduction}\n" + typed)
         + pasted1 + pasted2;
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
-
-    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
-        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
-            dir.resolve("sim-out"))) {
-      String link = sharePaper(sim, relay, dir);
-      Path linkFile = dir.resolve("link.txt");
-
-      Steps steps = new Steps()
-          .join(linkFile)
-          .signal("joined")
-          .waitFor(pasted1)
-          .type("\\section{Introduction}\n", typed)
-          .expect(expectedFile)
-          .settle()
-          .verify()
-          .dump("final.txt");
-      Path out = dir.resolve("nvim-out");
-      try (EditorRun editor = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
-          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
-        awaitFile(editor, out.resolve("joined"), WAIT);
-        withReport(editor, () -> {
+    joinAndType(EditorRun.Kind.NEOVIM, "nvim-append-", expected,
+        steps -> steps.waitFor(pasted1).type("\\section{Introduction}\n", typed),
+        Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"), sim -> {
           sim.paste("\\end{document}\n", pasted1);
           sim.awaitSettled(WAIT);
           Thread.sleep(100);
           sim.paste(pasted1, pasted2);
-          sim.awaitText("the exact expected text", expected::equals, WAIT);
-          sim.awaitSettled(WAIT);
-        });
-        assertEveryCopyIs(expected, editor, "Neovim", sim, server, link, dir);
-      }
-    }
+        }, "Neovim");
   }
 
   /**
@@ -258,46 +327,16 @@ class EditorsWithRealServerTest {
    */
   @Test
   void neovimKeepsOneFinalNewlineWhenTextIsAppendedAfterTheLastOne() throws Exception {
-    assumeEditor(EditorRun.Kind.NEOVIM);
-    ServerUnderTest server = server();
-    Path dir = E2eSupport.tempDir("nvim-eol-");
-    String original = paper();
-    assertThat(original).endsWith("\\end{document}\n");
+    String original = paperEndingInEndDocument();
     String appended = "% appended without a newline";
     String typed = "Typed in Neovim meanwhile. ";
     String expected = original
         .replace("\\section{Introduction}\n", "\\section{Introduction}\n" + typed)
         + appended + "\n";
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
-
-    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
-        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
-            dir.resolve("sim-out"))) {
-      String link = sharePaper(sim, relay, dir);
-      Path linkFile = dir.resolve("link.txt");
-
-      Steps steps = new Steps()
-          .join(linkFile)
-          .signal("joined")
-          .waitFor(appended)
-          .type("\\section{Introduction}\n", typed)
-          .expect(expectedFile)
-          .settle()
-          .verify()
-          .dump("final.txt");
-      Path out = dir.resolve("nvim-out");
-      try (EditorRun editor = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
-          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"))) {
-        awaitFile(editor, out.resolve("joined"), WAIT);
-        withReport(editor, () -> {
-          sim.paste("\\end{document}\n", appended);
-          sim.awaitText("the exact expected text", expected::equals, WAIT);
-          sim.awaitSettled(WAIT);
-        });
-        assertEveryCopyIs(expected, editor, "Neovim", sim, server, link, dir);
-      }
-    }
+    joinAndType(EditorRun.Kind.NEOVIM, "nvim-eol-", expected,
+        steps -> steps.waitFor(appended).type("\\section{Introduction}\n", typed),
+        Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30"),
+        sim -> sim.paste("\\end{document}\n", appended), "Neovim");
   }
 
   /**
@@ -310,56 +349,27 @@ class EditorsWithRealServerTest {
    */
   @Test
   void emacsWithPlainEglotBatchingTypesWhileRemoteEditsArrive() throws Exception {
-    assumeEditor(EditorRun.Kind.EMACS);
-    ServerUnderTest server = server();
-    Path dir = E2eSupport.tempDir("plain-eglot-");
-    String original = paper();
-    String expected = original
+    String expected = paper()
         .replace("\\section{Introduction}\n", "\\section{Introduction}\nTyped with plain eglot, which batches"
             + " changes for half a second. Still typing. Then more. ")
         .replace("without locking and ", "")
         .replace("\\section{Conclusion}\n", "\\section{Conclusion}\nThe simulated editor wrote this 🚀. Second"
             + " burst. Third burst. ");
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
-
-    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
-        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
-            dir.resolve("sim-out"))) {
-      String link = sharePaper(sim, relay, dir);
-      Path linkFile = dir.resolve("link.txt");
-
-      Steps steps = new Steps()
-          .join(linkFile)
-          .signal("joined")
-          .type("\\section{Introduction}\n", "Typed with plain eglot, which batches changes for half a second. ")
-          .sleep(200)
-          .type("for half a second. ", "Still typing. ")
-          .delete("without locking and ")
-          .sleep(900)
-          .type("Still typing. ", "Then more. ")
-          .waitFor("Third burst. ")
-          .expect(expectedFile)
-          .settle()
-          .verify()
-          .dump("final.txt");
-      Path out = dir.resolve("emacs-out");
-      try (EditorRun editor = EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"), out,
-          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30",
-              "WEFT_E2E_PLAIN_EGLOT", "1"))) {
-        awaitFile(editor, out.resolve("joined"), WAIT);
-        withReport(editor, () -> {
+    joinAndType(EditorRun.Kind.EMACS, "plain-eglot-", expected, steps -> steps
+            .type("\\section{Introduction}\n", "Typed with plain eglot, which batches changes for half a second. ")
+            .sleep(200)
+            .type("for half a second. ", "Still typing. ")
+            .delete("without locking and ")
+            .sleep(900)
+            .type("Still typing. ", "Then more. ")
+            .waitFor("Third burst. "),
+        Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_PLAIN_EGLOT", "1"), sim -> {
           sim.type("\\section{Conclusion}\n", "The simulated editor wrote this 🚀. ");
           Thread.sleep(300);
           sim.type("wrote this 🚀. ", "Second burst. ");
           Thread.sleep(700);
           sim.type("Second burst. ", "Third burst. ");
-          sim.awaitText("the exact expected text", expected::equals, WAIT);
-          sim.awaitSettled(WAIT);
-        });
-        assertEveryCopyIs(expected, editor, "Emacs (plain eglot)", sim, server, link, dir);
-      }
-    }
+        }, "Emacs (plain eglot)");
   }
 
   /**
@@ -371,47 +381,17 @@ class EditorsWithRealServerTest {
    */
   @Test
   void emacsWithPlainEglotSendsAnEchoAfterSecondsOfTypingWithoutDoubling() throws Exception {
-    assumeEditor(EditorRun.Kind.EMACS);
-    ServerUnderTest server = server();
-    Path dir = E2eSupport.tempDir("plain-eglot-late-");
-    String original = paper();
     String typed = "Typing on and on without a half-second pause. ";
     String remote = "Sim typed this while Emacs was busy. ";
-    String expected = original
+    String expected = paper()
         .replace("\\section{Introduction}\n", "\\section{Introduction}\n" + typed)
         .replace("\\section{Conclusion}\n", "\\section{Conclusion}\n" + remote);
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
-
-    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
-        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
-            dir.resolve("sim-out"))) {
-      String link = sharePaper(sim, relay, dir);
-      Path linkFile = dir.resolve("link.txt");
-
-      Steps steps = new Steps()
-          .join(linkFile)
-          .signal("joined")
-          .moveAround(1500) // the simulated editor types now: its first edit is applied, the echo batched
-          .typeSlowly("\\section{Introduction}\n", typed, 130) // 47 keys: over 6 s without an idle pause
-          .waitFor(remote)
-          .expect(expectedFile)
-          .settle()
-          .verify()
-          .dump("final.txt");
-      Path out = dir.resolve("emacs-out");
-      try (EditorRun editor = EditorRun.start(EditorRun.Kind.EMACS, "emacs", dir.resolve("emacs-ws"), out,
-          server.command, steps, Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "40",
-              "WEFT_E2E_PLAIN_EGLOT", "1"))) {
-        awaitFile(editor, out.resolve("joined"), WAIT);
-        withReport(editor, () -> {
-          sim.type("\\section{Conclusion}\n", remote);
-          sim.awaitText("the exact expected text", expected::equals, WAIT);
-          sim.awaitSettled(WAIT);
-        });
-        assertEveryCopyIs(expected, editor, "Emacs (plain eglot)", sim, server, link, dir);
-      }
-    }
+    joinAndType(EditorRun.Kind.EMACS, "plain-eglot-late-", expected, steps -> steps
+            .moveAround(1500) // the simulated editor types now: its first edit is applied, the echo batched
+            .typeSlowly("\\section{Introduction}\n", typed, 130) // 47 keys: over 6 s without an idle pause
+            .waitFor(remote),
+        Map.of("WEFT_E2E_COLOR", "#8250df", "WEFT_E2E_TIMEOUT", "40", "WEFT_E2E_PLAIN_EGLOT", "1"),
+        sim -> sim.type("\\section{Conclusion}\n", remote), "Emacs (plain eglot)");
   }
 
   @Test
@@ -425,8 +405,7 @@ class EditorsWithRealServerTest {
         .replace("\\section{Introduction}\n", "\\section{Introduction}\nNeovim was here 🎉.\n")
         .replace("\\section{Conclusion}\n", "\\section{Conclusion}\nEmacs was here. ")
         .replace("each in the editor they prefer, ", "");
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+    Path expectedFile = writeExpected(dir, expected);
     Path nvimOut = dir.resolve("nvim-out");
     Path emacsOut = dir.resolve("emacs-out");
     Path nvimWs = dir.resolve("nvim-ws");
@@ -494,8 +473,7 @@ class EditorsWithRealServerTest {
         .replace("endings.\r\n", "endings.\r\nA line typed in Neovim.\r\n")
         .replace("a line feed.", "a line feed (and the simulated editor).")
         .replace("Weft keeps", withEmacs ? "Weft (from Emacs) keeps" : "Weft keeps");
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
+    Path expectedFile = writeExpected(dir, expected);
     Path nvimWs = Files.createDirectories(dir.resolve("nvim-ws"));
     Files.writeString(nvimWs.resolve("windows-crlf.txt"), original, StandardCharsets.UTF_8);
     Path out = dir.resolve("nvim-out");
@@ -503,18 +481,12 @@ class EditorsWithRealServerTest {
         .share("windows-crlf.txt")
         .type("endings.\r\n", "A line typed in Neovim.\n")
         .waitFor("(and the simulated editor)")
-        .expect(expectedFile)
-        .settle()
-        .verify()
-        .dump("final.txt");
+        .finish(expectedFile);
     Steps emacsSteps = new Steps()
         .join(out.resolve("link.txt"))
         .type("Weft", " (from Emacs)")
         .waitFor("A line typed in Neovim.")
-        .expect(expectedFile)
-        .settle()
-        .verify()
-        .dump("final.txt");
+        .finish(expectedFile);
     try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
         EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", nvimWs, out, server.command, steps,
             Map.of("WEFT_E2E_TIMEOUT", "30", "WEFT_E2E_RELAY", relay.url()))) {
@@ -552,47 +524,38 @@ class EditorsWithRealServerTest {
   @EnumSource(EditorRun.Kind.class)
   void pauseHoldsRemoteEditsAndUndoTakesBackOnlyOwnEdits(EditorRun.Kind kind) throws Exception {
     assumeEditor(kind);
-    ServerUnderTest server = server();
-    Path dir = E2eSupport.tempDir("pause-undo-" + kind + "-");
     String simText = "Typed while paused. ";
     String original = paper();
     String expected = original
         .replace("\\section{Conclusion}\n", "\\section{Conclusion}\n" + simText)
         .replace("\\section{Introduction}\n", "\\section{Introduction}\nOwnword");
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
-    Path originalFile = dir.resolve("original.txt");
-    Files.writeString(originalFile, original, StandardCharsets.UTF_8);
-    Path out = dir.resolve(kind.executable + "-out");
-    Steps steps = new Steps()
-        .join(dir.resolve("link.txt"))
-        .command("weft.pause", "[]", "")
-        .command("weft.status", "[]", "{\"paused\":true}")
-        .signal("paused")
-        .await(dir.resolve("sim-typed"))
-        .sleep(300)
-        .lacks(simText)
-        .expect(originalFile)
-        .command("weft.resume", "[]", "")
-        .waitFor(simText)
-        .type("\\section{Introduction}\n", "Ownword")
-        .settle()
-        .undo()
-        .gone("Ownword")
-        .waitFor(simText)
-        .redo()
-        .expect(expectedFile)
-        .settle()
-        .verify()
-        .dump("final.txt");
-    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
-        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
-            dir.resolve("sim-out"))) {
-      String link = sharePaper(sim, relay, dir);
-      try (EditorRun editor = EditorRun.start(kind, kind.executable, dir.resolve(kind.executable + "-ws"), out,
-          server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
+    try (SharedPaper paper = SharedPaper.start("pause-undo-" + kind + "-")) {
+      ScriptedEditor sim = paper.sim;
+      Path dir = paper.dir;
+      Path expectedFile = writeExpected(dir, expected);
+      Path originalFile = dir.resolve("original.txt");
+      Files.writeString(originalFile, original, StandardCharsets.UTF_8);
+      Steps steps = new Steps()
+          .join(paper.linkFile())
+          .command("weft.pause", "[]", "")
+          .command("weft.status", "[]", "{\"paused\":true}")
+          .signal("paused")
+          .await(dir.resolve("sim-typed"))
+          .sleep(300)
+          .lacks(simText)
+          .expect(originalFile)
+          .command("weft.resume", "[]", "")
+          .waitFor(simText)
+          .type("\\section{Introduction}\n", "Ownword")
+          .settle()
+          .undo()
+          .gone("Ownword")
+          .waitFor(simText)
+          .redo()
+          .finish(expectedFile);
+      try (EditorRun editor = paper.startEditor(kind, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
         withReport(editor, () -> {
-          awaitFile(editor, out.resolve("paused"), WAIT);
+          awaitFile(editor, editor.out.resolve("paused"), WAIT);
           sim.type("\\section{Conclusion}\n", simText);
           sim.awaitSettled(WAIT);
           Files.writeString(dir.resolve("sim-typed"), "ok");
@@ -600,8 +563,7 @@ class EditorsWithRealServerTest {
         });
         editor.awaitSuccess(SCENARIO);
         assertThat(editor.read("final.txt")).as("%s buffer\n%s", kind, editor.report()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir))
-            .as("relay's copy (weft cat)").isEqualTo(expected);
+        paper.assertRelayCopy(expected);
       }
     }
   }
@@ -609,39 +571,29 @@ class EditorsWithRealServerTest {
   @Test
   void neovimKeepsTypingWhileTheRelayIsDownAndEverythingMergesAfter() throws Exception {
     assumeEditor(EditorRun.Kind.NEOVIM);
-    ServerUnderTest server = server();
-    Path dir = E2eSupport.tempDir("offline-nvim-");
     String original = paper();
     String expected = original
         .replace("\\section{Introduction}\n", "\\section{Introduction}\nWritten offline in Neovim. ")
         .replace("\\section{Conclusion}\n", "\\section{Conclusion}\nWritten offline by the simulated editor. ");
-    Path expectedFile = dir.resolve("expected.txt");
-    Files.writeString(expectedFile, expected, StandardCharsets.UTF_8);
-    Path out = dir.resolve("nvim-out");
-    Steps steps = new Steps()
-        .join(dir.resolve("link.txt"))
-        .signal("joined")
-        .await(dir.resolve("relay-down"))
-        .state("reconnecting|offline")
-        .statusline("reconnecting|offline") // seen while typing, unlike a message behind "-- INSERT --"
-        .type("\\section{Introduction}\n", "Written offline in Neovim. ")
-        .signal("typed-offline")
-        .expect(expectedFile)
-        .settle()
-        .verify()
-        .dump("final.txt");
-    try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"));
-        ScriptedEditor sim = ScriptedEditor.start(server.command, "sim", "#1f883d", dir.resolve("sim-ws"),
-            dir.resolve("sim-out"))) {
-      String link = sharePaper(sim, relay, dir);
-      try (EditorRun nvim = EditorRun.start(EditorRun.Kind.NEOVIM, "nvim", dir.resolve("nvim-ws"), out,
-          server.command, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
+    try (SharedPaper paper = SharedPaper.start("offline-nvim-")) {
+      ScriptedEditor sim = paper.sim;
+      Path dir = paper.dir;
+      Path expectedFile = writeExpected(dir, expected);
+      RelayProcess relay = paper.relay;
+      Steps steps = paper.joinSteps()
+          .await(dir.resolve("relay-down"))
+          .state("reconnecting|offline")
+          .statusline("reconnecting|offline") // seen while typing, unlike a message behind "-- INSERT --"
+          .type("\\section{Introduction}\n", "Written offline in Neovim. ")
+          .signal("typed-offline")
+          .finish(expectedFile);
+      try (EditorRun nvim = paper.startEditor(EditorRun.Kind.NEOVIM, steps, Map.of("WEFT_E2E_TIMEOUT", "30"))) {
         withReport(nvim, () -> {
-          awaitFile(nvim, out.resolve("joined"), WAIT);
+          awaitFile(nvim, nvim.out.resolve("joined"), WAIT);
           relay.kill();
           Files.writeString(dir.resolve("relay-down"), "ok");
           sim.type("\\section{Conclusion}\n", "Written offline by the simulated editor. ");
-          awaitFile(nvim, out.resolve("typed-offline"), WAIT);
+          awaitFile(nvim, nvim.out.resolve("typed-offline"), WAIT);
           assertThat(sim.text()).as("nothing reaches the simulated editor while the relay is down")
               .doesNotContain("Written offline in Neovim");
           relay.restart();
@@ -650,7 +602,7 @@ class EditorsWithRealServerTest {
         });
         nvim.awaitSuccess(SCENARIO);
         assertThat(nvim.read("final.txt")).as("Neovim buffer\n%s", nvim.report()).isEqualTo(expected);
-        assertThat(server.relayCopy(link, "main.tex", dir)).as("relay's copy (weft cat)").isEqualTo(expected);
+        paper.assertRelayCopy(expected);
       }
     }
   }

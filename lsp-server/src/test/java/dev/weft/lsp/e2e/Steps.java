@@ -171,6 +171,14 @@ final class Steps {
     return add("dump", name);
   }
 
+  /**
+   * The usual end of a script: waits until the buffer equals {@code expectedFile}, lets the session settle, verifies
+   * the server's copy and dumps the buffer to {@code final.txt}.
+   */
+  Steps finish(Path expectedFile) {
+    return expect(expectedFile).settle().verify().dump("final.txt");
+  }
+
   Steps sleep(int millis) {
     return add("sleep", Integer.toString(millis));
   }

@@ -12,7 +12,6 @@ import org.eclipse.lsp4j.HoverParams;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,116 +35,104 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * "Editors"): two in-process language servers on a real relay process, each in its own clone (git CLI) with its
  * own {@code user.name}/{@code user.email}, typing through their editor buffers; results checked with the git CLI.
  */
-class GitAuthorshipInEditorsTest {
+class GitAuthorshipInEditorsTest extends AliceAndBobTest {
     private static final Gson GSON = new Gson();
     static final String HEAD = "alpha beta gamma\nsecond line\nthird line\n";
 
-    @TempDir
-    Path tmp;
-
     @Test
     void eachEditorStagesItsOwnTypingAndTheCommitNamesTheCoAuthorWithTheEmailFromHerGitConfig() throws Exception {
-        Path a = tmp.resolve("alice");
-        Path b = tmp.resolve("bob");
         clones(a, "Alice", "alice@example.com", b, "Bob", "bob@example.com");
-        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
-             SimulatedEditor alice = editor(tmp.resolve("data-a"), a, null);
-             SimulatedEditor bob = editor(tmp.resolve("data-b"), b, null)) {
-            shareAndOpen(relay, alice, a, bob, b);
-            String ua = uri(a.resolve("notes.txt"));
-            String ub = uri(b.resolve("notes.txt"));
+        start(() -> editor(tmp.resolve("data-a"), a, null), () -> editor(tmp.resolve("data-b"), b, null));
+        shareAndOpen(relay, alice, a, bob, b);
+        String ua = uri(a.resolve("notes.txt"));
+        String ub = uri(b.resolve("notes.txt"));
 
-            // Alice retypes "alpha" as "ALPHA"; Bob retypes "gamma" as "GAMMA" and adds a line.
-            alice.edit(ua, 0, 5, "ALPHA");
-            String both = "ALPHA beta GAMMA\nsecond line\nthird line\nbob's line\n";
-            bob.awaitText(ub, t -> t.startsWith("ALPHA"), 10_000);
-            bob.edit(ub, 11, 16, "GAMMA");
-            bob.edit(ub, HEAD.length(), HEAD.length(), "bob's line\n");
-            alice.awaitText(ua, both::equals, 10_000);
-            bob.awaitText(ub, both::equals, 10_000);
-            // Both save (the editor owns a leased file's disk).
-            Files.writeString(a.resolve("notes.txt"), both);
-            Files.writeString(b.resolve("notes.txt"), both);
+        // Alice retypes "alpha" as "ALPHA"; Bob retypes "gamma" as "GAMMA" and adds a line.
+        alice.edit(ua, 0, 5, "ALPHA");
+        String both = "ALPHA beta GAMMA\nsecond line\nthird line\nbob's line\n";
+        bob.awaitText(ub, t -> t.startsWith("ALPHA"), 10_000);
+        bob.edit(ub, 11, 16, "GAMMA");
+        bob.edit(ub, HEAD.length(), HEAD.length(), "bob's line\n");
+        alice.awaitText(ua, both::equals, 10_000);
+        bob.awaitText(ub, both::equals, 10_000);
+        // Both save (the editor owns a leased file's disk).
+        Files.writeString(a.resolve("notes.txt"), both);
+        Files.writeString(b.resolve("notes.txt"), both);
 
-            // Presence carries each one's git e-mail.
-            await("Bob's e-mail in Alice's participants", 10_000, () -> alice.statuses.stream().anyMatch(s ->
-                    s.participants.stream().anyMatch(p -> "Bob".equals(p.name) && "bob@example.com".equals(p.email))));
+        // Presence carries each one's git e-mail.
+        await("Bob's e-mail in Alice's participants", 10_000, () -> alice.statuses.stream().anyMatch(s ->
+                s.participants.stream().anyMatch(p -> "Bob".equals(p.name) && "bob@example.com".equals(p.email))));
 
-            JsonObject blame = result(alice.command(WeftProtocol.BLAME, uriArg(ua)));
-            List<String> lines = new ArrayList<>();
-            for (var l : blame.getAsJsonArray("lines")) {
-                lines.add(l.getAsJsonObject().get("line").getAsInt() + ":" + l.getAsJsonObject().get("authors"));
-            }
-            assertThat(lines).containsExactly("0:[\"Alice\",\"Bob\"]", "1:[]", "2:[]", "3:[\"Bob\"]");
-            // A plain client (no Weft plugin) gets the same as a hover.
-            assertThat(hover(alice, ua, 3)).isEqualTo("**Weft**: uncommitted changes on this line typed by Bob");
-            assertThat(hover(alice, ua, 1)).isNull();
-
-            // Each stages its own: deletions reach the other's copy of the authors log within 200 ms + transit.
-            JsonObject stageA = stageUntilClean(alice, a);
-            assertThat(stageA.get("as").getAsString()).isEqualTo("Alice <alice@example.com>");
-            assertThat(git(a, "show", ":notes.txt")).isEqualTo("ALPHA beta gamma\nsecond line\nthird line\n");
-            assertThat(git(a, "diff", "--cached")).contains("-alpha beta gamma\n+ALPHA beta gamma\n")
-                    .doesNotContain("GAMMA").doesNotContain("bob's line");
-            assertThat(git(a, "diff")).contains("+ALPHA beta GAMMA").contains("+bob's line");
-
-            stageUntilClean(bob, b);
-            assertThat(git(b, "show", ":notes.txt")).isEqualTo("alpha beta GAMMA\nsecond line\nthird line\n"
-                    + "bob's line\n");
-            assertThat(git(b, "diff", "--cached")).contains("-alpha beta gamma\n+alpha beta GAMMA\n")
-                    .contains("+bob's line").doesNotContain("ALPHA");
-
-            // Alice commits only her own change: no trailer.
-            JsonObject commitA = result(alice.command(WeftProtocol.COMMIT, gitArg(null, "Alice's part")));
-            assertThat(commitA.getAsJsonArray("trailers")).isEmpty();
-            assertThat(git(a, "log", "-1", "--format=%an <%ae>%n%B")).isEqualTo("Alice <alice@example.com>\n"
-                    + "Alice's part\n\n");
-
-            // Bob stages everything with git (Alice's ALPHA included) and commits from his editor: Alice is named,
-            // with the e-mail of her git configuration.
-            git(b, "add", "notes.txt");
-            JsonObject commitB = result(bob.command(WeftProtocol.COMMIT, gitArg(ub, "Both")));
-            assertThat(commitB.getAsJsonArray("trailers").toString())
-                    .isEqualTo("[\"Co-authored-by: Alice <alice@example.com>\"]");
-            assertThat(git(b, "log", "-1", "--format=%an <%ae>%n%B")).isEqualTo("Bob <bob@example.com>\nBoth\n\n"
-                    + "Co-authored-by: Alice <alice@example.com>\n\n");
-            assertThat(git(b, "status", "--porcelain")).isEmpty();
-
-            // Nothing staged any more: a clear error, no empty commit.
-            assertThatThrownBy(() -> bob.command(WeftProtocol.COMMIT, gitArg(null, "again")))
-                    .isInstanceOf(ExecutionException.class).hasMessageContaining("nothing is staged");
+        JsonObject blame = result(alice.command(WeftProtocol.BLAME, uriArg(ua)));
+        List<String> lines = new ArrayList<>();
+        for (var l : blame.getAsJsonArray("lines")) {
+            lines.add(l.getAsJsonObject().get("line").getAsInt() + ":" + l.getAsJsonObject().get("authors"));
         }
+        assertThat(lines).containsExactly("0:[\"Alice\",\"Bob\"]", "1:[]", "2:[]", "3:[\"Bob\"]");
+        // A plain client (no Weft plugin) gets the same as a hover.
+        assertThat(hover(alice, ua, 3)).isEqualTo("**Weft**: uncommitted changes on this line typed by Bob");
+        assertThat(hover(alice, ua, 1)).isNull();
+
+        // Each stages its own: deletions reach the other's copy of the authors log within 200 ms + transit.
+        JsonObject stageA = stageUntilClean(alice, a);
+        assertThat(stageA.get("as").getAsString()).isEqualTo("Alice <alice@example.com>");
+        assertThat(git(a, "show", ":notes.txt")).isEqualTo("ALPHA beta gamma\nsecond line\nthird line\n");
+        assertThat(git(a, "diff", "--cached")).contains("-alpha beta gamma\n+ALPHA beta gamma\n")
+                .doesNotContain("GAMMA").doesNotContain("bob's line");
+        assertThat(git(a, "diff")).contains("+ALPHA beta GAMMA").contains("+bob's line");
+
+        stageUntilClean(bob, b);
+        assertThat(git(b, "show", ":notes.txt")).isEqualTo("alpha beta GAMMA\nsecond line\nthird line\n"
+                + "bob's line\n");
+        assertThat(git(b, "diff", "--cached")).contains("-alpha beta gamma\n+alpha beta GAMMA\n")
+                .contains("+bob's line").doesNotContain("ALPHA");
+
+        // Alice commits only her own change: no trailer.
+        JsonObject commitA = result(alice.command(WeftProtocol.COMMIT, gitArg(null, "Alice's part")));
+        assertThat(commitA.getAsJsonArray("trailers")).isEmpty();
+        assertThat(git(a, "log", "-1", "--format=%an <%ae>%n%B")).isEqualTo("Alice <alice@example.com>\n"
+                + "Alice's part\n\n");
+
+        // Bob stages everything with git (Alice's ALPHA included) and commits from his editor: Alice is named,
+        // with the e-mail of her git configuration.
+        git(b, "add", "notes.txt");
+        JsonObject commitB = result(bob.command(WeftProtocol.COMMIT, gitArg(ub, "Both")));
+        assertThat(commitB.getAsJsonArray("trailers").toString())
+                .isEqualTo("[\"Co-authored-by: Alice <alice@example.com>\"]");
+        assertThat(git(b, "log", "-1", "--format=%an <%ae>%n%B")).isEqualTo("Bob <bob@example.com>\nBoth\n\n"
+                + "Co-authored-by: Alice <alice@example.com>\n\n");
+        assertThat(git(b, "status", "--porcelain")).isEmpty();
+
+        // Nothing staged any more: a clear error, no empty commit.
+        assertThatThrownBy(() -> bob.command(WeftProtocol.COMMIT, gitArg(null, "again")))
+                .isInstanceOf(ExecutionException.class).hasMessageContaining("nothing is staged");
     }
 
     @Test
     void theEmailFromSettingsOverridesGitsInPresenceAndInTheTrailer() throws Exception {
-        Path a = tmp.resolve("alice");
-        Path b = tmp.resolve("bob");
         clones(a, "Alice", "alice@example.com", b, "Bob", "bob@example.com");
-        try (RelayProcess relay = RelayProcess.start(tmp.resolve("relay"));
-             SimulatedEditor alice = editor(tmp.resolve("data-a"), a, "alice@work.example");
-             SimulatedEditor bob = editor(tmp.resolve("data-b"), b, null)) {
-            shareAndOpen(relay, alice, a, bob, b);
-            String ua = uri(a.resolve("notes.txt"));
-            String ub = uri(b.resolve("notes.txt"));
-            alice.edit(ua, HEAD.length(), HEAD.length(), "alice's line\n");
-            String text = HEAD + "alice's line\n";
-            bob.awaitText(ub, text::equals, 10_000);
-            Files.writeString(b.resolve("notes.txt"), text);
-            await("Alice's configured e-mail in Bob's participants", 10_000, () -> bob.statuses.stream()
-                    .anyMatch(s -> s.participants.stream().anyMatch(p -> "alice@work.example".equals(p.email))));
+        start(() -> editor(tmp.resolve("data-a"), a, "alice@work.example"),
+                () -> editor(tmp.resolve("data-b"), b, null));
+        shareAndOpen(relay, alice, a, bob, b);
+        String ua = uri(a.resolve("notes.txt"));
+        String ub = uri(b.resolve("notes.txt"));
+        alice.edit(ua, HEAD.length(), HEAD.length(), "alice's line\n");
+        String text = HEAD + "alice's line\n";
+        bob.awaitText(ub, text::equals, 10_000);
+        Files.writeString(b.resolve("notes.txt"), text);
+        await("Alice's configured e-mail in Bob's participants", 10_000, () -> bob.statuses.stream()
+                .anyMatch(s -> s.participants.stream().anyMatch(p -> "alice@work.example".equals(p.email))));
 
-            // Blame of a file outside the shared folders is refused with the reason.
-            assertThatThrownBy(() -> bob.command(WeftProtocol.BLAME, uriArg(uri(tmp.resolve("elsewhere.txt")))))
-                    .hasMessageContaining("not inside a shared folder");
+        // Blame of a file outside the shared folders is refused with the reason.
+        assertThatThrownBy(() -> bob.command(WeftProtocol.BLAME, uriArg(uri(tmp.resolve("elsewhere.txt")))))
+                .hasMessageContaining("not inside a shared folder");
 
-            git(b, "add", "notes.txt");
-            JsonObject c = result(bob.command(WeftProtocol.COMMIT, gitArg(null, "Alice's line")));
-            assertThat(c.getAsJsonArray("trailers").toString())
-                    .isEqualTo("[\"Co-authored-by: Alice <alice@work.example>\"]");
-            assertThat(git(b, "log", "-1", "--format=%B")).isEqualTo("Alice's line\n\n"
-                    + "Co-authored-by: Alice <alice@work.example>\n\n");
-        }
+        git(b, "add", "notes.txt");
+        JsonObject c = result(bob.command(WeftProtocol.COMMIT, gitArg(null, "Alice's line")));
+        assertThat(c.getAsJsonArray("trailers").toString())
+                .isEqualTo("[\"Co-authored-by: Alice <alice@work.example>\"]");
+        assertThat(git(b, "log", "-1", "--format=%B")).isEqualTo("Alice's line\n\n"
+                + "Co-authored-by: Alice <alice@work.example>\n\n");
     }
 
     /** The markdown of the server's hover on {@code line}, or null for no hover. */
