@@ -79,13 +79,16 @@ class RoomStateCheckTest {
             docs.get(1).insert(0, "BBBB").join();
             for (int step = 0; step < 150; step++) {
                 SharedDocument d = docs.get(rnd.nextInt(docs.size()));
-                int len = d.call(TextDocument::length).join();
-                if (len > 0 && rnd.nextInt(5) == 0) {
-                    int pos = rnd.nextInt(len);
-                    d.delete(pos, 1 + rnd.nextInt(Math.min(3, len - pos))).join();
-                } else {
-                    d.insert(rnd.nextInt(len + 1), String.valueOf((char) ('a' + rnd.nextInt(26)))).join();
-                }
+                // Length and edit in one task on the document's thread: a remote delete arriving in between would
+                // otherwise put the position past the end.
+                d.edit(t -> {
+                    int len = t.length();
+                    if (len > 0 && rnd.nextInt(5) == 0) {
+                        int pos = rnd.nextInt(len);
+                        return t.delete(pos, 1 + rnd.nextInt(Math.min(3, len - pos)));
+                    }
+                    return t.insert(rnd.nextInt(len + 1), String.valueOf((char) ('a' + rnd.nextInt(26))));
+                }).join();
             }
             for (SharedDocument d : docs) {
                 assertThat(d.awaitAllAcked(Duration.ofSeconds(20))).as("seed %d acked", seed).isTrue();
@@ -127,8 +130,7 @@ class RoomStateCheckTest {
             // Typing after the repair converges by itself: no further repair needed.
             for (int step = 0; step < 60; step++) {
                 SharedDocument d = docs.get(rnd.nextInt(docs.size()));
-                int len = d.call(TextDocument::length).join();
-                d.insert(rnd.nextInt(len + 1), "x").join();
+                d.edit(t -> t.insert(rnd.nextInt(t.length() + 1), "x")).join();
             }
             for (SharedDocument d : docs) {
                 assertThat(d.awaitAllAcked(Duration.ofSeconds(20))).isTrue();
