@@ -62,8 +62,7 @@ public final class AuthorRecorder implements AutoCloseable {
         SharedDocument doc = SharedDocument.open(channel, AuthorLog.DOC, new TextDocument(agent));
         long session = Workspace.sessionOf(workspaceAgent);
         AuthorRecorder r = new AuthorRecorder(doc, session);
-        r.append(AuthorLog.sessionLine(session, who));
-        register.accept((fileId, ids) -> r.recordDeletion(session, fileId, ids));
+        r.record(register, session, who);
         r.timer.scheduleWithFixedDelay(r::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         return r;
     }
@@ -73,9 +72,14 @@ public final class AuthorRecorder implements AutoCloseable {
      * root): its {@code S} line and its deletions from disk changes.
      */
     public void addWorkspace(Workspace workspace, long workspaceAgent, GitIdentity who) {
-        long s = Workspace.sessionOf(workspaceAgent);
-        append(AuthorLog.sessionLine(s, who));
-        workspace.addLocalDeletionListener((fileId, ids) -> recordDeletion(s, fileId, ids));
+        record(workspace::addLocalDeletionListener, Workspace.sessionOf(workspaceAgent), who);
+    }
+
+    /** Appends {@code session}'s {@code S} line and records the deletions {@code register} reports for it. */
+    private void record(java.util.function.Consumer<Workspace.LocalDeletionListener> register, long session,
+                        GitIdentity who) {
+        append(AuthorLog.sessionLine(session, who));
+        register.accept((fileId, ids) -> recordDeletion(session, fileId, ids));
     }
 
     /**
