@@ -128,7 +128,7 @@ cpu_join=$(cpu "$join_pid"); cpu_relay_join=$(cpu "$relay_pid")
 rss_join=$(rss)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 peak=$(hwm)
-metric() { curl -fsS "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m {print $2; exit}'; }
+metric() { curl -fsS "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m && !seen {print $2; seen = 1}'; }
 replicas=$(metric weft_replicas); replicas_peak=$(metric weft_replicas_peak)
 replica_loads=$(metric weft_replica_loads_total); evictions=$(metric weft_replica_evictions_total)
 joined_files=$(grep -m1 '^{' "$work/join.out" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["files"])')
