@@ -1142,19 +1142,9 @@ function findFiles(dir, re) {
 
 /** Copies the extension's output channel logs (they include the Java server's stderr) to OUT. */
 function collectExtensionLogs(dir, print) {
-  const found = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        walk(p);
-      } else if (/Weft\.log$|exthost\.log$/.test(e.name)) {
-        found.push(p);
-      }
-    }
-  };
+  let found = [];
   try {
-    walk(dir);
+    found = findFiles(dir, /Weft\.log$|exthost\.log$/);
   } catch {
     // best effort
   }
