@@ -1,5 +1,7 @@
 package dev.weft.client.journal;
 
+import dev.weft.client.paths.AtomicReplace;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -10,10 +12,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -127,11 +127,7 @@ public final class RoomJournal implements AutoCloseable {
         Path tmp = dir.resolve(fileName + "." + HexFormat.of().formatHex(r) + ".tmp");
         try {
             Files.write(tmp, bytes.toByteArray());
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicReplace.moveOnto(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }

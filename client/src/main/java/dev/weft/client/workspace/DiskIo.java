@@ -1,12 +1,12 @@
 package dev.weft.client.workspace;
 
+import dev.weft.client.paths.AtomicReplace;
 import dev.weft.client.paths.BadPathException;
 import dev.weft.client.paths.PathValidator;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -89,11 +89,7 @@ public final class DiskIo {
                 Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
                         "rw-r--r--"));
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicReplace.moveOnto(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -1,7 +1,6 @@
 package dev.weft.lsp.session;
 
 import dev.weft.client.ConnectionStateListener;
-import dev.weft.client.ForwardingSyncChannel;
 import dev.weft.client.invite.InviteLink;
 import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RoomApi;

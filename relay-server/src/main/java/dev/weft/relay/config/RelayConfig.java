@@ -108,10 +108,10 @@ public record RelayConfig(
         DEFAULTS.put("redis", "");
         DEFAULTS.put("cluster-poll-ms", "1000");
         // Replicas one room keeps in memory; idle ones beyond it are evicted and reloaded from storage on demand.
-        // Default: as many as a room may hold (no eviction) until the 5,000-file bench has measured on a quiet
-        // machine what loading evicted replicas back costs a join. Eviction itself is exact (RelayReplicaEvictionTest);
-        // the share that once missed acks under a 2,000 cap missed them without any cap too at load 40-50: the
-        // client's ack check, not the relay (docs/benchmarks.md, "One timer for all documents").
+        // Default: as many as a room may hold (no eviction). Measured (docs/benchmarks.md, "Quiet machine: the target
+        // is met"): all 5,000 replicas of a 60 MB room fit a 200 MB heap, and a cap of 1,000-2,000 made that room's
+        // join load ~9,500 replicas back and take 0.4-1 s longer; a relay with many large rooms sets it lower.
+        // Eviction itself is exact (RelayReplicaEvictionTest).
         DEFAULTS.put("max-loaded-docs-per-room", "10000");
         // UDP port (on --host) of the rendezvous for direct peer connections; 0: any free port, -1: none.
         DEFAULTS.put("rendezvous-port", "0");
