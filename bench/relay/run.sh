@@ -134,6 +134,48 @@ print(json.dumps({"benchmark": "versus_ratios_weft_over_hocuspocus",
 PY
 }
 
+# Where each surviving node's time went over the whole run (its /metrics, histograms read as bucket bounds):
+# storage commit, update → Ack, update → forwards handed over, and the cluster bus counters. On stderr.
+node_report() {
+  local url body
+  for url in "$@"; do
+    if ! body="$(curl -fsS "$url/metrics" 2>/dev/null)"; then
+      echo "bench/relay node $url: no /metrics (the killed node)" >&2
+      continue
+    fi
+    printf '%s\n' "$body" | python3 -c '
+import sys
+url = sys.argv[1]
+buckets, scalars = {}, {}
+for line in sys.stdin:
+    if line.startswith("#") or not line.strip():
+        continue
+    name, value = line.rsplit(" ", 1)
+    if "_bucket{le=" in name:
+        metric, le = name.split("_bucket{le=\"")
+        buckets.setdefault(metric, []).append((float("inf") if le.startswith("+Inf") else float(le[:-2]), float(value)))
+    else:
+        scalars[name] = value
+def quantile(rows, q):
+    total = rows[-1][1]
+    if total == 0:
+        return "-"
+    for le, count in rows:
+        if count >= q * total:
+            return "<=%gms" % (le * 1000) if le != float("inf") else ">max"
+parts = []
+for metric in ("weft_storage_commit_seconds", "weft_ack_latency_seconds", "weft_forward_latency_seconds"):
+    if metric in buckets:
+        rows = sorted(buckets[metric])
+        parts.append("%s n=%d p50 %s p99 %s" % (metric[5:-8], rows[-1][1], quantile(rows, 0.5), quantile(rows, 0.99)))
+for name, value in scalars.items():
+    if name.startswith("weft_cluster_") and value not in ("0", "0.0"):
+        parts.append("%s %s" % (name[13:], value))
+print("bench/relay node %s: %s" % (url, "; ".join(parts)), file=sys.stderr)
+' "$url"
+  done
+}
+
 bench() { java -Xmx2g -cp "$client_jar" "$root/bench/relay/RelayBench.java" "$@"; }
 
 run_one() {
@@ -159,6 +201,7 @@ run_one() {
       start_cluster
       bench cluster --relays "$(IFS=,; echo "${node_urls[*]}")" --pids "$(IFS=,; echo "${node_pids[*]}")" \
         --label "cluster_${#node_urls[@]}_nodes_postgresql_redis" "${@:2}"
+      node_report "${node_urls[@]}"
       stop_cluster
       # The same load on one node with SQLite (no kill: there is no other node to fail over to).
       start_relay_unlimited
