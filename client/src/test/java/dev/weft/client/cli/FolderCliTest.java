@@ -189,10 +189,10 @@ class FolderCliTest {
         }, file + " == " + text.strip() + "; peer stderr: " + p.stderr());
     }
 
-    /** Condition waiting for this package. */
+    /** Condition waiting for this package: 60 s, since three JVMs (relay, two folder peers) share the machine. */
     static final class Trees2 {
         static void await(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + 20_000_000_000L;
+            long deadline = System.nanoTime() + 60_000_000_000L;
             while (!c.getAsBoolean()) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("timed out waiting for " + what);
