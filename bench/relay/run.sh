@@ -67,7 +67,9 @@ start_cluster() {
   for n in $(seq 1 "${WEFT_CLUSTER_NODES:-3}"); do
     p="$(free_port)"
     mkdir -p "$pg_dir/n$n"
-    java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$p" --data "$pg_dir/n$n" --room-create-burst 100000 \
+    # WEFT_BENCH_JFR=DIR: a JFR profile per node, DIR/node1.jfr … (written when the node stops; not the killed one)
+    java ${WEFT_RELAY_JAVA_OPTS:-} ${WEFT_BENCH_JFR:+-XX:StartFlightRecording=filename=$WEFT_BENCH_JFR/node$n.jfr,settings=profile,dumponexit=true} \
+      -jar "$relay_jar" --port "$p" --data "$pg_dir/n$n" --room-create-burst 100000 \
       --max-connections-per-address 100000 --auth-timeout-ms 60000 --store "postgresql://127.0.0.1:$pg_port/weft?user=weft" \
       --redis "redis://127.0.0.1:$redis_port" >"$pg_dir/n$n.log" 2>&1 &
     node_pids+=($!); node_urls+=("http://127.0.0.1:$p")
@@ -150,7 +152,7 @@ buckets, scalars = {}, {}
 for line in sys.stdin:
     if line.startswith("#") or not line.strip():
         continue
-    name, value = line.rsplit(" ", 1)
+    name, value = line.strip().rsplit(" ", 1)
     if "_bucket{le=" in name:
         metric, le = name.split("_bucket{le=\"")
         buckets.setdefault(metric, []).append((float("inf") if le.startswith("+Inf") else float(le[:-2]), float(value)))

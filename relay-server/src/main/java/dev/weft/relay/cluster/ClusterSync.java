@@ -6,6 +6,7 @@ import dev.weft.relay.room.RoomRegistry;
 import dev.weft.relay.store.BatchingWriter;
 import dev.weft.relay.store.StoreWrite;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,8 @@ import java.util.logging.Logger;
  *
  * <ul>
  *   <li>After each commit ({@link #committed}, writer thread): the seq of each appended update goes to its room
- *       (the replica holds it), and a {@link UpdateNotice} is published on Redis for the other nodes.</li>
+ *       (the replica holds it), and the commit's {@link UpdateNotice}s are published on Redis for the other nodes
+ *       as one message.</li>
  *   <li>On a notice from another node: its room integrates the update and forwards it to this node's clients;
  *       a seq that leaves a hole, a notice without its bytes, or a document unknown here is read from the log.</li>
  *   <li>Every {@code --cluster-poll-ms} and after Redis reconnects: each loaded room compares its replicas with
@@ -76,7 +78,7 @@ public final class ClusterSync implements BatchingWriter.CommitListener, AutoClo
             return;
         }
         try {
-            RedisBus b = RedisBus.connect(redisUrl, metrics, this::onNotice, () -> rooms.pollStore(true));
+            RedisBus b = RedisBus.connect(redisUrl, metrics, node, this::onNotice, () -> rooms.pollStore(true));
             synchronized (this) {
                 if (closed) {
                     b.close();
@@ -110,15 +112,17 @@ public final class ClusterSync implements BatchingWriter.CommitListener, AutoClo
     public void committed(List<StoreWrite> writes, long[] seqs) {
         RoomRegistry rooms = registry;
         RedisBus b = bus;
+        List<UpdateNotice> notices = new ArrayList<>(seqs.length);
         for (int i = 0; i < seqs.length; i++) {
             if (writes.get(i) instanceof StoreWrite.AppendUpdate a) {
                 if (rooms != null) {
                     rooms.committedHere(a.room(), a.doc(), seqs[i]);
                 }
-                if (b != null) {
-                    b.publish(new UpdateNotice(node, a.room(), a.doc(), seqs[i], a.update()));
-                }
+                notices.add(new UpdateNotice(node, a.room(), a.doc(), seqs[i], a.update()));
             }
+        }
+        if (b != null && !notices.isEmpty()) {
+            b.publish(node, notices);
         }
     }
 

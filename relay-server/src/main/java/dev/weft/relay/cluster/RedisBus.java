@@ -17,13 +17,14 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * Redis pub/sub between relay nodes (Lettuce): one connection publishes {@link UpdateNotice}s on channel
- * {@value #CHANNEL}, another is subscribed to it. Pub/sub is fire-and-forget: a message published while a node is
+ * Redis pub/sub between relay nodes (Lettuce): one connection publishes batches of {@link UpdateNotice}s (one
+ * message per commit) on channel {@value #CHANNEL}, another is subscribed to it. Pub/sub is fire-and-forget: a message published while a node is
  * disconnected never reaches it. That is acceptable here because Redis only carries hints: every update is in
  * PostgreSQL first, and a node notices what it missed by seq ({@link ClusterSync}). Lettuce reconnects and
  * resubscribes by itself; each reconnection is reported to {@code onReconnected} so the node catches up at once.
@@ -60,12 +61,13 @@ public final class RedisBus implements AutoCloseable {
     }
 
     /**
-     * Connects and subscribes. {@code onNotice} runs on a Lettuce thread for each notice (it must not block);
-     * {@code onReconnected} after the subscription came back from a disconnection.
+     * Connects and subscribes. {@code onNotice} runs on a Lettuce thread for each notice of another node than
+     * {@code ownNode} (it must not block); this node's own messages are counted, not decoded. {@code onReconnected}
+     * runs after the subscription came back from a disconnection.
      *
      * @throws ClusterException if Redis cannot be reached now
      */
-    public static RedisBus connect(String url, ClusterMetrics metrics, Consumer<UpdateNotice> onNotice,
+    public static RedisBus connect(String url, ClusterMetrics metrics, long ownNode, Consumer<UpdateNotice> onNotice,
                                    Runnable onReconnected) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(Duration.ofSeconds(5));
@@ -83,16 +85,22 @@ public final class RedisBus implements AutoCloseable {
             sub.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(byte[] channel, byte[] message) {
-                    UpdateNotice n;
+                    List<UpdateNotice> notices;
                     try {
-                        n = UpdateNotice.decode(message);
+                        if (UpdateNotice.nodeOf(message) == ownNode) {
+                            metrics.received.addAndGet(UpdateNotice.countOf(message));
+                            return;
+                        }
+                        notices = UpdateNotice.decodeBatch(message);
                     } catch (UpdateNotice.MalformedNoticeException e) {
                         metrics.malformed.incrementAndGet();
                         Log.warn(LOG, "cluster.malformed_notice", "reason", e.getMessage());
                         return;
                     }
-                    metrics.received.incrementAndGet();
-                    onNotice.accept(n);
+                    metrics.received.addAndGet(notices.size());
+                    for (UpdateNotice n : notices) {
+                        onNotice.accept(n);
+                    }
                 }
             });
             client.addListener(new RedisConnectionStateListener() {
@@ -131,23 +139,29 @@ public final class RedisBus implements AutoCloseable {
         return at < 0 ? url : "redis://" + url.substring(at + 1);
     }
 
-    /** Publishes {@code n} asynchronously; a failure is counted and logged (rate-limited), never thrown. */
-    public void publish(UpdateNotice n) {
-        try {
-            pub.async().publish(CHANNEL_BYTES, n.encode()).whenComplete((receivers, failure) -> {
-                if (failure == null) {
-                    metrics.published.incrementAndGet();
-                } else {
-                    publishFailed(failure);
-                }
-            });
-        } catch (RuntimeException e) {
-            publishFailed(e);
+    /**
+     * Publishes {@code notices} (one node's, e.g. one commit's) asynchronously as one message, or a few when large
+     * ({@link UpdateNotice#encodeBatch}); a failure is counted per notice and logged (rate-limited), never thrown.
+     */
+    public void publish(long node, List<UpdateNotice> notices) {
+        for (byte[] message : UpdateNotice.encodeBatch(node, notices)) {
+            int count = UpdateNotice.countOf(message);
+            try {
+                pub.async().publish(CHANNEL_BYTES, message).whenComplete((receivers, failure) -> {
+                    if (failure == null) {
+                        metrics.published.addAndGet(count);
+                    } else {
+                        publishFailed(failure, count);
+                    }
+                });
+            } catch (RuntimeException e) {
+                publishFailed(e, count);
+            }
         }
     }
 
-    private void publishFailed(Throwable failure) {
-        if (metrics.publishFailures.incrementAndGet() % 100 == 1) {
+    private void publishFailed(Throwable failure, int count) {
+        if (metrics.publishFailures.getAndAdd(count) % 100 < count) {
             Log.warn(LOG, "cluster.publish_failed", "failures", metrics.publishFailures.get(), "reason",
                     String.valueOf(failure.getMessage()), "hint", "other nodes catch up from PostgreSQL");
         }
