@@ -700,13 +700,14 @@ public final class Room {
     }
 
     /**
-     * Reads the document from storage and integrates every entry the replica lacks (above its contiguous seq;
-     * duplicates are harmless, CRDT merge), then forwards what changed to this node's subscribers as one update.
+     * Reads from storage what lies above the replica's contiguous seq and integrates every entry the replica lacks
+     * (duplicates are harmless, CRDT merge), then forwards what changed to this node's subscribers as one update.
      */
     private void catchUp(SharedDoc doc) {
         Optional<StoredDocument> read;
         try {
-            read = ctx.store().loadDocument(id, doc.name);
+            // Only what lies above the contiguous prefix: the log since, or the snapshot if it moved past it.
+            read = ctx.store().loadDocumentAfter(id, doc.name, doc.seqs.contiguous());
         } catch (RuntimeException e) {
             Log.warnLimited(LOG, "cluster.catch_up_failed", id, "room", id, "doc", doc.name, "reason",
                     String.valueOf(e.getMessage()));

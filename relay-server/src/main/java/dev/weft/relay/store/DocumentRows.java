@@ -92,12 +92,23 @@ final class DocumentRows {
      * @return the stored document, or empty if it has no row
      */
     static Optional<StoredDocument> read(Connection c, String roomId, String doc) throws SQLException {
+        return read(c, roomId, doc, -1);
+    }
+
+    /**
+     * Like {@link #read(Connection, String, String)}, for a reader that already holds every seq up to
+     * {@code afterSeq}: the snapshot is read only if it covers a seq above {@code afterSeq} (else an empty array, with
+     * the stored {@code snapshotSeq}), and only the log entries above both. With {@code afterSeq < 0}, the whole
+     * document.
+     */
+    static Optional<StoredDocument> read(Connection c, String roomId, String doc, long afterSeq) throws SQLException {
         byte[] snapshot;
         long snapshotSeq;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT snapshot, snapshot_seq FROM documents WHERE room = ? AND name = ?")) {
-            ps.setString(1, roomId);
-            ps.setString(2, doc);
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN snapshot_seq > ? THEN snapshot END,"
+                + " snapshot_seq FROM documents WHERE room = ? AND name = ?")) {
+            ps.setLong(1, afterSeq);
+            ps.setString(2, roomId);
+            ps.setString(3, doc);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -111,7 +122,7 @@ final class DocumentRows {
                 + " WHERE room = ? AND name = ? AND seq > ? ORDER BY seq")) {
             ps.setString(1, roomId);
             ps.setString(2, doc);
-            ps.setLong(3, snapshotSeq);
+            ps.setLong(3, Math.max(snapshotSeq, afterSeq));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     log.add(new StoredDocument.LogEntry(rs.getLong(1), rs.getBytes(2)));

@@ -355,11 +355,16 @@ public final class PostgresStore extends SqlStore {
 
     @Override
     public Optional<StoredDocument> loadDocument(String roomId, String doc) {
+        return loadDocumentAfter(roomId, doc, -1);
+    }
+
+    @Override
+    public Optional<StoredDocument> loadDocumentAfter(String roomId, String doc, long afterSeq) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // snapshot and log agree
             try {
-                return DocumentRows.read(c, roomId, doc);
+                return DocumentRows.read(c, roomId, doc, afterSeq);
             } finally {
                 c.commit();
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);

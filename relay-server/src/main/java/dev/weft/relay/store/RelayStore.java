@@ -54,6 +54,14 @@ public interface RelayStore extends AutoCloseable {
     /** The stored state of a document; empty if the document does not exist. */
     Optional<StoredDocument> loadDocument(String roomId, String doc);
 
+    /**
+     * What a replica that holds every seq up to {@code afterSeq} may lack (a cluster node's catch-up): the snapshot
+     * only if it covers a seq above {@code afterSeq} (else an empty array with the stored {@code snapshotSeq}), and the
+     * log entries above both. Postcondition: integrating the result into such a replica gives it every committed
+     * seq up to {@link StoredDocument#lastSeq()}. With {@code afterSeq < 0}: the same as {@link #loadDocument}.
+     */
+    Optional<StoredDocument> loadDocumentAfter(String roomId, String doc, long afterSeq);
+
     /** Number of stored rooms. */
     long roomCount();
 

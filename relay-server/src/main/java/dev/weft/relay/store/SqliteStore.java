@@ -415,12 +415,17 @@ public final class SqliteStore extends SqlStore {
 
     @Override
     public Optional<StoredDocument> loadDocument(String roomId, String doc) {
+        return loadDocumentAfter(roomId, doc, -1);
+    }
+
+    @Override
+    public Optional<StoredDocument> loadDocumentAfter(String roomId, String doc, long afterSeq) {
         synchronized (readLock) {
             try {
                 Connection reader = reader();
                 reader.setAutoCommit(false); // one read transaction: snapshot and log agree
                 try {
-                    return DocumentRows.read(reader, roomId, doc);
+                    return DocumentRows.read(reader, roomId, doc, afterSeq);
                 } finally {
                     reader.commit();
                     reader.setAutoCommit(true);

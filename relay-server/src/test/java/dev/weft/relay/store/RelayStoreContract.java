@@ -112,6 +112,35 @@ abstract class RelayStoreContract {
     }
 
     @Test
+    void aReaderHoldingAPrefixReadsOnlyWhatLiesAboveIt() {
+        try (RelayStore s = open()) {
+            List<StoreWrite> w = new ArrayList<>(List.of(new StoreWrite.CreateRoom(room("r")),
+                    new StoreWrite.CreateDocument("r", "d")));
+            for (int seq = 1; seq <= 6; seq++) {
+                w.add(new StoreWrite.AppendUpdate("r", "d", seq, new byte[] {(byte) seq}));
+            }
+            w.add(new StoreWrite.SaveSnapshot("r", "d", new byte[] {9, 9, 9}, 3));
+            s.commit(w);
+            StoredDocument above4 = s.loadDocumentAfter("r", "d", 4).orElseThrow();
+            assertThat(above4.snapshot()).as("the snapshot covers nothing above 4").isEmpty();
+            assertThat(above4.snapshotSeq()).isEqualTo(3);
+            assertThat(above4.log()).extracting(StoredDocument.LogEntry::seq).containsExactly(5L, 6L);
+            assertThat(above4.lastSeq()).isEqualTo(6);
+            StoredDocument above1 = s.loadDocumentAfter("r", "d", 1).orElseThrow();
+            assertThat(above1.snapshot()).as("the snapshot moved past 1").containsExactly(9, 9, 9);
+            assertThat(above1.log()).extracting(StoredDocument.LogEntry::seq).containsExactly(4L, 5L, 6L);
+            StoredDocument above6 = s.loadDocumentAfter("r", "d", 6).orElseThrow();
+            assertThat(above6.snapshot()).isEmpty();
+            assertThat(above6.log()).isEmpty();
+            assertThat(above6.lastSeq()).isEqualTo(3);
+            StoredDocument whole = s.loadDocumentAfter("r", "d", -1).orElseThrow();
+            assertThat(whole.snapshot()).containsExactly(9, 9, 9);
+            assertThat(whole.log()).hasSize(3);
+            assertThat(s.loadDocumentAfter("r", "nope", 0)).isEmpty();
+        }
+    }
+
+    @Test
     void failedBatchLeavesNothingBehind() {
         try (RelayStore s = open()) {
             s.commit(List.of(new StoreWrite.CreateRoom(room("r")), new StoreWrite.CreateDocument("r", "d")));
