@@ -100,7 +100,10 @@ public final class WeftProtocol {
          * co-edit only with peers on the same branch and follow checkouts. Default false.
          */
         public Boolean branches;
-        /** {@code relay} or {@code lan} (no relay; docs/workspace.md, "LAN folders"); null: the initialization option. */
+        /**
+         * {@code relay} or {@code lan} (no relay; docs/workspace.md, "LAN folders"); null: the initialization
+         * option's.
+         */
         public String transport;
         /** LAN: the label to advertise (overrides {@code lanLabel}). */
         public String label;

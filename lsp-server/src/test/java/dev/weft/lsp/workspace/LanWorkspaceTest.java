@@ -11,8 +11,6 @@ import dev.weft.client.workspace.Workspace;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.lsp.session.RoomConnector;
 import dev.weft.lsp.testing.SimulatedEditor;
-import org.eclipse.lsp4j.FileChangeType;
-import org.eclipse.lsp4j.FileEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,14 +85,7 @@ class LanWorkspaceTest {
                 assertThat(tree(c)).isEqualTo(tree(a));
 
                 // Bob's Explorer: a new file, a rename into a new folder, a deletion.
-                write(b.resolve("new.txt"), "fresh\n");
-                Files.createDirectories(b.resolve("renamed"));
-                Files.move(b.resolve("b.txt"), b.resolve("renamed/b2.txt"));
-                Files.delete(b.resolve("a.txt"));
-                bob.filesChanged(List.of(new FileEvent(uri(b.resolve("new.txt")), FileChangeType.Created),
-                        new FileEvent(uri(b.resolve("b.txt")), FileChangeType.Deleted),
-                        new FileEvent(uri(b.resolve("renamed/b2.txt")), FileChangeType.Created),
-                        new FileEvent(uri(b.resolve("a.txt")), FileChangeType.Deleted)));
+                WorkspaceFixtures.explorerCreateRenameDelete(bob, b);
                 Map<String, String> expected = Map.of("new.txt", "fresh\n", "renamed/b2.txt", "bbb\n",
                         "dir/c.txt", "ccc\n");
                 await("Alice's and Carol's disks follow Bob's", 10_000, () -> sameTree(a, expected)
