@@ -19,6 +19,6 @@ if ! mvn -B -o -q -pl client -am verify -Dtest='LanLatencyTest,LanFirstSyncBench
   echo "bench/p2p: the run failed (log above)" >&2
   exit 1
 fi
-grep -hE '^(keystroke|LAN late joiner|load:)' "$log" client/target/surefire-reports/*LanLatencyTest-output.txt \
-  client/target/surefire-reports/*LanFirstSyncBenchmark-output.txt 2>/dev/null | awk '!seen[$0]++' || true
+# Maven's colour codes may prefix a line of test output: strip them before matching.
+sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(keystroke|LAN late joiner|load:)' | awk '!seen[$0]++' || true
 echo "uptime after: $(uptime)"
