@@ -6,15 +6,19 @@
 
 /** Arguments of `weft.shareWorkspace`. */
 export interface ShareWorkspaceArgs {
-  relayUrl: string;
+  relayUrl?: string;
   folders: string[];
   branches?: true;
+  /** `lan`: no relay, the room lives on the local network (docs/workspace.md, "LAN folders"). */
+  transport?: 'lan';
 }
 
 /**
- * The arguments sharing `folders` on `relayUrl`; with `branches` (the `weft.shareWorkspaceBranches` setting) the
- * share is branch-scoped and of the first folder only.
+ * The arguments sharing `folders` on `relayUrl`, or on the LAN with no relay when `lan` (the `weft.transport`
+ * setting is `lan`); with `branches` (the `weft.shareWorkspaceBranches` setting) the share is branch-scoped and of
+ * the first folder only.
  */
-export function shareWorkspaceArgs(relayUrl: string, folders: string[], branches: boolean): ShareWorkspaceArgs {
-  return branches ? { relayUrl, folders: folders.slice(0, 1), branches: true } : { relayUrl, folders };
+export function shareWorkspaceArgs(relayUrl: string, folders: string[], branches: boolean, lan = false): ShareWorkspaceArgs {
+  const where: { relayUrl: string } | { transport: 'lan' } = lan ? { transport: 'lan' } : { relayUrl };
+  return branches ? { ...where, folders: folders.slice(0, 1), branches: true } : { ...where, folders };
 }

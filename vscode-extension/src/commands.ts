@@ -128,10 +128,7 @@ async function share(d: CommandDeps): Promise<void> {
  * them).
  */
 async function shareWorkspace(d: CommandDeps): Promise<void> {
-  if (transportSetting(vscode.workspace.getConfiguration('weft').get<unknown>('transport')) === 'lan') {
-    void vscode.window.showWarningMessage('Weft: Share Workspace needs a relay; with weft.transport "lan", use Weft: Share (it shares the open files on the local network).');
-    return;
-  }
+  const lan = transportSetting(vscode.workspace.getConfiguration('weft').get<unknown>('transport')) === 'lan';
   const relayUrl = vscode.workspace.getConfiguration('weft').get<string>('relayUrl') || 'http://127.0.0.1:7420';
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.toString());
   if (folders.length === 0) {
@@ -139,9 +136,9 @@ async function shareWorkspace(d: CommandDeps): Promise<void> {
     return;
   }
   const r = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Weft: sharing the workspace on ${relayUrl}…` },
+    { location: vscode.ProgressLocation.Notification, title: `Weft: sharing the workspace ${lan ? 'on the local network' : `on ${relayUrl}`}…` },
     () => d.session.execute<WorkspaceShareResult>('weft.shareWorkspace', shareWorkspaceArgs(relayUrl, folders,
-      vscode.workspace.getConfiguration('weft').get<boolean>('shareWorkspaceBranches', false))),
+      vscode.workspace.getConfiguration('weft').get<boolean>('shareWorkspaceBranches', false), lan)),
   );
   await d.session.refreshStatus().catch(() => undefined);
   const copied = await writeClipboard(r.inviteLink);

@@ -12,4 +12,11 @@ describe('branch-scoped Share Workspace', () => {
     assert.deepEqual(shareWorkspaceArgs('http://r', ['file:///a', 'file:///b'], true),
       { relayUrl: 'http://r', folders: ['file:///a'], branches: true });
   });
+
+  it('shares on the LAN with no relay URL when the transport is lan', () => {
+    assert.deepEqual(shareWorkspaceArgs('http://r', ['file:///a', 'file:///b'], false, true),
+      { transport: 'lan', folders: ['file:///a', 'file:///b'] });
+    assert.deepEqual(shareWorkspaceArgs('http://r', ['file:///a', 'file:///b'], true, true),
+      { transport: 'lan', folders: ['file:///a'], branches: true });
+  });
 });

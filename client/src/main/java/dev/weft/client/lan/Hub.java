@@ -312,11 +312,18 @@ final class Hub {
             peerWelcome(link, w);
         } else if (m instanceof Message.SyncRequest r) {
             HubDoc d = docs.get(r.doc());
-            if (d == null && link.trustedWriter) {
+            boolean lacked = d == null && link.trustedWriter;
+            if (lacked) {
                 d = create(r.doc(), link);
             }
             link.send(d == null ? new Message.SyncReply(r.doc(), new byte[0], VersionVector.EMPTY)
                     : new Message.SyncReply(r.doc(), d.replica.encodeDiff(r.version()), d.replica.version()));
+            if (lacked) {
+                // The peer holds a document we did not know: created while this link was being set up, neither
+                // side's Welcome named it and its updates were not sent on a link not yet identified. Ask for its
+                // content now rather than on its next change (part of this link's first sync if still running).
+                askFor(link, d);
+            }
         } else if (m instanceof Message.SyncReply r) {
             if (link.trustedWriter && r.update().length > 0) {
                 HubDoc d = docs.containsKey(r.doc()) ? docs.get(r.doc()) : create(r.doc(), link);
@@ -412,6 +419,14 @@ final class Hub {
         }
         link.welcomed = true;
         checkSynced(link);
+    }
+
+    /** Asks {@code link} for what it has of {@code d}; a link still in its first sync waits for the answer. */
+    private void askFor(PeerLink link, HubDoc d) {
+        if (link.state == PeerLink.State.IDENTIFIED) {
+            link.awaiting.add(d.name);
+        }
+        link.send(new Message.SyncRequest(d.name, d.replica.version()));
     }
 
     private void checkSynced(PeerLink link) {

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * A long-running {@code weft share}/{@code weft join} as a separate JVM, with its own HOME (so the user's git
  * configuration, and its {@code core.excludesFile}, is the test's).
  */
-final class FolderProcess implements AutoCloseable {
+public final class FolderProcess implements AutoCloseable {
     /** The CLI run; immutable. */
     private final CliProcess cli;
 
@@ -16,12 +16,12 @@ final class FolderProcess implements AutoCloseable {
         this.cli = cli;
     }
 
-    static FolderProcess start(Path workDir, Path home, String... args) throws IOException {
+    public static FolderProcess start(Path workDir, Path home, String... args) throws IOException {
         return new FolderProcess(CliProcess.start(workDir, home, args));
     }
 
     /** Waits for the first stdout line. */
-    String awaitLine(long seconds) throws IOException, InterruptedException {
+    public String awaitLine(long seconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             String s = cli.stdout();
@@ -40,7 +40,7 @@ final class FolderProcess implements AutoCloseable {
         return cli.stdout();
     }
 
-    String stderr() throws IOException {
+    public String stderr() throws IOException {
         return cli.stderr();
     }
 
@@ -55,6 +55,7 @@ final class FolderProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL (if still running), then waits for the exit. */
     @Override
     public void close() throws InterruptedException {
         if (cli.process().isAlive()) {

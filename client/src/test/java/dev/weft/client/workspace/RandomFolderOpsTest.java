@@ -112,7 +112,7 @@ class RandomFolderOpsTest {
     }
 
     /** One thing a user or a tool does to a folder. */
-    private static void fileOperation(Path dir, SplittableRandom random) throws IOException {
+    static void fileOperation(Path dir, SplittableRandom random) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).toString().startsWith(".weft"))

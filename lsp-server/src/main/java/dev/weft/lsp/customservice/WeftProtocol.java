@@ -100,6 +100,13 @@ public final class WeftProtocol {
          * co-edit only with peers on the same branch and follow checkouts. Default false.
          */
         public Boolean branches;
+        /**
+         * {@code relay} or {@code lan} (no relay; docs/workspace.md, "LAN folders"); null: the initialization
+         * option's.
+         */
+        public String transport;
+        /** LAN: the label to advertise (overrides {@code lanLabel}). */
+        public String label;
     }
 
     /** Result of {@code weft.shareWorkspace} and of {@code weft.join} of a shared-workspace room. */

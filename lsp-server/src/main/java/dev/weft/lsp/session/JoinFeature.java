@@ -109,11 +109,21 @@ record JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room,
     }
 
     /**
-     * Joins a LAN room ({@code weft://lan?…}): starts this member's node, dialing {@code args.peers} and whatever
-     * mDNS finds, and waits up to {@link #LAN_FIRST_PEER_WAIT} for the first peer's sync; without a peer it goes on
-     * from the journals if they hold the room, else fails.
+     * Joins a LAN room ({@code weft://lan?…}) document by document: {@link #startLan}, then {@link #enterLan}.
      */
     private WeftProtocol.JoinResult joinLan(WeftProtocol.JoinArgs args) throws Exception {
+        return enterLan(startLan(args));
+    }
+
+    /**
+     * A LAN join up to knowing the room: this member's node started, dialing {@code args.peers} and whatever mDNS
+     * finds, after waiting up to {@link #LAN_FIRST_PEER_WAIT} for the first peer's sync. Without a peer it goes on
+     * from the journals if they hold the room, else fails. A join of the current room answers with it.
+     *
+     * @throws org.eclipse.lsp4j.jsonrpc.ResponseErrorException {@code InvalidParams} for a bad link, transport or
+     *         peer; {@code RequestFailed} if no peer answered and nothing is journaled (the node is closed again)
+     */
+    LanStart startLan(WeftProtocol.JoinArgs args) throws Exception {
         Transport.checkLanJoin(args.transport);
         LanLink link;
         try {
@@ -125,7 +135,7 @@ record JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room,
                 "peers");
         Room current = sameRoomOrLeave(link.room());
         if (current != null) {
-            return result(current);
+            return new LanStart(current, null, List.of(), List.of());
         }
         RoomJournal rj = config.journal().openRoom(link.room());
         LanConnection rc;
@@ -155,8 +165,24 @@ record JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room,
             }
             LOG.info("no LAN peer of room " + link.room() + " yet: joining from this node's journal");
         }
-        return enter(new Room(link.room(), rc, null, link.editor() ? link.format() : null,
+        return new LanStart(null, new Room(link.room(), rc, null, link.editor() ? link.format() : null,
                 link.readOnly().format(), rj), docNames, journaled);
+    }
+
+    /** A LAN join of {@link #startLan}: the room documents become the session's, as any join's. */
+    WeftProtocol.JoinResult enterLan(LanStart s) throws Exception {
+        return s.current() != null ? result(s.current()) : enter(s.room(), s.docNames(), s.journaled());
+    }
+
+    /**
+     * A LAN join once the room is known ({@link #startLan}).
+     *
+     * @param current   the current room when the link is its (nothing else set), else null
+     * @param room      the room, its node started and journal slot locked, not yet the session's
+     * @param docNames  the documents the node holds (after the first peer's sync, if one answered)
+     * @param journaled the documents this process's journal holds of the room
+     */
+    record LanStart(Room current, Room room, List<String> docNames, List<String> journaled) {
     }
 
     /** The current room if it is {@code id} (a join of it again answers as before); else leaves any, null. */
@@ -196,6 +222,14 @@ record JoinFeature(SessionThread thread, SessionConfig config, CurrentRoom room,
                 });
             }
         });
+        if (r.client instanceof LanConnection lc) {
+            // Documents the node took in between its list above and the listener: no DocAdded will name them.
+            for (String n : lc.docNames()) {
+                if (!docNames.contains(n)) {
+                    docNames.add(n);
+                }
+            }
+        }
         try {
             joinDocuments(r, docNames, true);
         } catch (FileMaterialiser.JoinCancelledException e) {

@@ -71,11 +71,16 @@ final class LanConnection extends ChannelConnection {
         return lan.awaitFirstPeerSync(timeout);
     }
 
+    /** The documents the node holds now. */
+    List<String> docNames() {
+        return lan.docNames();
+    }
+
     /** Completes at once with the node's view: its role and the documents it holds now. */
     @Override
     public CompletableFuture<Message.Welcome> connect() {
         Message.Welcome w = new Message.Welcome(MessageCodec.PROTOCOL_VERSION,
-                link.editor() ? Role.EDITOR : Role.READ_ONLY, lan.docNames());
+                link.editor() ? Role.EDITOR : Role.READ_ONLY, docNames());
         welcome = w;
         return CompletableFuture.completedFuture(w);
     }

@@ -60,6 +60,27 @@ final class LanRooms implements AutoCloseable {
     }
 
     /**
+     * A new LAN room as the session's {@link Room}: its node started and advertised ({@link #create}), this
+     * process's journal slot of it locked, the links {@code weft://lan?…} (no relay link).
+     *
+     * @throws IOException if the journal slot cannot be opened (the node is closed again)
+     */
+    Room createRoom(String label) throws IOException {
+        LanConnection rc = create(label);
+        dev.weft.client.journal.RoomJournal rj;
+        try {
+            rj = config.journal().openRoom(rc.link().room());
+        } catch (IOException | RuntimeException e) {
+            rc.close();
+            throw e;
+        }
+        rc.connect();
+        LOG.info("LAN room " + rc.link().room() + " on port " + rc.lanPort()
+                + (rc.discovering() ? ", advertised by mDNS" : ", not advertised"));
+        return new Room(rc.link().room(), rc, null, rc.link().format(), rc.link().readOnly().format(), rj);
+    }
+
+    /**
      * Starts this member's node for {@code link}, dialing {@code peers} and the configured {@code lanPeers}, and
      * advertising it (with {@code label}, else the configured {@code lanLabel}) when discovery is on. A node that
      * cannot start mDNS goes on without it (explicit peers still work) and logs why.

@@ -95,7 +95,7 @@ public final class SessionManager {
         pause = new PauseFeature(room, status);
         undo = new UndoFeature(room, open);
         workspaceShare = new WorkspaceShareFeature(config, editor, open, room, opener, linker, leave, status, cursors,
-                authorship);
+                authorship, lan);
         blame = new BlameFeature(room);
         stageMine = new StageMineFeature(room, authorship);
         commit = new CommitFeature(room, authorship);
@@ -214,6 +214,11 @@ public final class SessionManager {
     /** {@code weft.join}: a shared-workspace room is mirrored folder-wide, any other room as before. */
     public CompletableFuture<WeftProtocol.JoinResult> join(WeftProtocol.JoinArgs args) {
         return thread.command(() -> {
+            if (args != null && dev.weft.client.lan.LanLink.isLanLink(args.link)) {
+                JoinFeature.LanStart s = join.startLan(args);
+                WeftProtocol.WorkspaceResult w = workspaceShare.tryJoinLan(s);
+                return w != null ? w : join.enterLan(s);
+            }
             WeftProtocol.WorkspaceResult w = workspaceShare.tryJoin(args);
             return w != null ? w : join.join(args);
         });

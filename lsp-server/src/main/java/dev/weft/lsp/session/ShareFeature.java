@@ -74,7 +74,7 @@ record ShareFeature(SessionConfig config, CurrentRoom room, OpenDocuments open, 
     private Room createRoom(WeftProtocol.ShareArgs a) throws InterruptedException, IOException {
         Transport transport = Transport.forShare(a.transport, config.options().transport);
         if (transport == Transport.LAN) {
-            return createLanRoom(a);
+            return lan.createRoom(a.label);
         }
         // The relay bin/weft-start runs is the default, as the editor plugins document (docs/user-guide.md, §3).
         RoomOpener.CreatedRoom created = opener.createRoom(
@@ -94,22 +94,6 @@ record ShareFeature(SessionConfig config, CurrentRoom room, OpenDocuments open, 
             throw e;
         }
         return new Room(created.id(), rc, link, link.format(), ro.format(), rj);
-    }
-
-    /** A new LAN room: this member's node, advertised; the links are {@code weft://lan?…} (no relay link). */
-    private Room createLanRoom(WeftProtocol.ShareArgs a) throws IOException {
-        LanConnection rc = lan.create(a.label);
-        RoomJournal rj;
-        try {
-            rj = config.journal().openRoom(rc.link().room());
-        } catch (IOException | RuntimeException e) {
-            rc.close();
-            throw e;
-        }
-        rc.connect();
-        LOG.info("LAN room " + rc.link().room() + " on port " + rc.lanPort()
-                + (rc.discovering() ? ", advertised by mDNS" : ", not advertised"));
-        return new Room(rc.link().room(), rc, null, rc.link().format(), rc.link().readOnly().format(), rj);
     }
 
     private void shareOne(Room r, String uri) throws IOException {

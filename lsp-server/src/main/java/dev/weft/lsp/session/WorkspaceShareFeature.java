@@ -84,6 +84,8 @@ final class WorkspaceShareFeature {
     private final StatusPublisher status;
     private final CursorService cursors;
     private final Authorship authorship;
+    /** Starts LAN rooms ({@code transport: "lan"}). */
+    private final LanRooms lan;
     /** Every workspace folder {@code initialize} named, in order (empty: only the root, if any). */
     private volatile List<Path> folders = List.of();
     /** The editor declared {@code window.workDoneProgress}. */
@@ -95,7 +97,7 @@ final class WorkspaceShareFeature {
 
     WorkspaceShareFeature(SessionConfig config, EditorClient editor, OpenDocuments open, CurrentRoom room,
                           RoomOpener opener, DocumentLinker linker, LeaveFeature leave, StatusPublisher status,
-                          CursorService cursors, Authorship authorship) {
+                          CursorService cursors, Authorship authorship, LanRooms lan) {
         this.config = config;
         this.editor = editor;
         this.open = open;
@@ -106,6 +108,7 @@ final class WorkspaceShareFeature {
         this.status = status;
         this.cursors = cursors;
         this.authorship = authorship;
+        this.lan = lan;
     }
 
     void configure(List<Path> workspaceFolders, boolean workDoneProgress, boolean watchRegistration,
@@ -135,24 +138,14 @@ final class WorkspaceShareFeature {
             throw SessionThread.error(ResponseErrorCode.InvalidParams, "a branch-scoped share is of one folder (a git"
                     + " working copy); pass {\"folders\": [one URI], \"branches\": true}");
         }
-        RoomOpener.CreatedRoom created = opener.createRoom(
-                RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL));
-        InviteLink link = created.link();
-        InviteLink ro = created.readOnly();
-        String relay = link.relay().toString();
+        boolean overLan = Transport.forShare(a.transport, config.options().transport) == Transport.LAN;
         List<String> names = rootNames(dirs);
         try (WorkspaceProgress progress = WorkspaceProgress.begin(editor.client(), progressSupported,
-                "Weft: sharing workspace", "connecting to " + relay)) {
-            RoomJournal rj = config.journal().openRoom(created.id());
-            RoomConnector.RoomConnection rc = opener.open(link, created.fallbacks());
-            try {
-                opener.awaitWelcome(rc, relay, false);
-            } catch (Exception e) {
-                rj.close();
-                throw e;
-            }
-            Room r = new Room(created.id(), rc, link, link.format(), ro.format(), rj);
-            ChannelPool pool = pool(rc, link);
+                "Weft: sharing workspace", overLan ? "starting the LAN node" : "connecting to the relay")) {
+            Room r = overLan ? lan.createRoom(a.label) : createRelayRoom(a);
+            RoomConnector.RoomConnection rc = r.client;
+            RoomJournal rj = r.journal;
+            ChannelPool pool = overLan ? lanPool(rc) : pool(rc, r.link);
             List<WorkspaceRoom.Root> roots = new ArrayList<>();
             GitIdentity me = authorship.identity(rc.userName(), dirs.get(0));
             AuthorRecorder authors = null;
@@ -161,7 +154,7 @@ final class WorkspaceShareFeature {
             } else {
                 for (int i = 0; i < dirs.size(); i++) {
                     WorkspaceRoom.Root root = startRoot(dirs.size() == 1 ? "" : names.get(i), dirs.get(i),
-                            TreeNames.rootTree(i), created.id(), pool, new ArrayList<>());
+                            TreeNames.rootTree(i), r.id, pool, new ArrayList<>());
                     authors = Authorship.record(authors, root.engine(), root.agent(), me, pool);
                     roots.add(root);
                 }
@@ -173,12 +166,13 @@ final class WorkspaceShareFeature {
                 publishRoots(rc, roots);
             }
             List<String> leftOut = awaitSettled(r.workspace, progress, "sharing");
-            progress.report("waiting for the relay to store every file", 100);
+            progress.report(overLan ? "waiting for this node's journal to store every file"
+                    : "waiting for the relay to store every file", 100);
             for (WorkspaceRoom.Root root : roots) {
                 Workspace engine = root.engine();
                 if (engine != null && !engine.awaitAllAcked(ACK_TIMEOUT)
                         || root.branches() != null && !root.branches().awaitLogged(ACK_TIMEOUT)) {
-                    LOG.warning("the relay did not acknowledge every file of " + root.dir() + " within "
+                    LOG.warning("the room did not acknowledge every file of " + root.dir() + " within "
                             + ACK_TIMEOUT.toSeconds() + " s; they keep syncing");
                 }
             }
@@ -187,6 +181,22 @@ final class WorkspaceShareFeature {
             progress.end(res.files + " files shared");
             return res;
         }
+    }
+
+    /** A new relay room (on {@code a.relayUrl}, else the configured relay), its Welcome awaited. */
+    private Room createRelayRoom(WeftProtocol.ShareWorkspaceArgs a) throws Exception {
+        RoomOpener.CreatedRoom created = opener.createRoom(
+                RoomOpener.firstNonBlank(a.relayUrl, config.options().relayUrl, WeftProtocol.DEFAULT_RELAY_URL));
+        InviteLink link = created.link();
+        RoomJournal rj = config.journal().openRoom(created.id());
+        RoomConnector.RoomConnection rc = opener.open(link, created.fallbacks());
+        try {
+            opener.awaitWelcome(rc, link.relay().toString(), false);
+        } catch (Exception e) {
+            rj.close();
+            throw e;
+        }
+        return new Room(created.id(), rc, link, link.format(), created.readOnly().format(), rj);
     }
 
     /** The folders to share: the argument's, else every workspace folder, else the workspace root. */
@@ -290,39 +300,76 @@ final class WorkspaceShareFeature {
         } catch (RuntimeException e) {
             return null; // refused: JoinFeature reports it
         }
-        boolean branchScoped = w != null && w.docNames().contains(TreeNames.BRANCHES);
-        if (w == null || !w.docNames().contains(TreeNames.TREE) && !branchScoped) {
+        if (w == null || !isWorkspace(w.docNames())) {
             rc.close();
             return null;
         }
         if (current != null) {
             leave.leaveNow();
         }
+        RoomJournal rj;
+        try {
+            rj = config.journal().openRoom(link.room());
+        } catch (IOException | RuntimeException e) {
+            rc.close();
+            throw e;
+        }
+        return enter(new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null, rj), w.docNames(),
+                pool(rc, link));
+    }
+
+    /**
+     * {@code weft.join} of a LAN link ({@link JoinFeature#startLan} started the node) when the room is a shared
+     * workspace; runs on the session thread.
+     *
+     * @return the result, or null when the room is not a workspace room: {@link JoinFeature#enterLan} then joins
+     *         it document by document with the node already started
+     */
+    WeftProtocol.WorkspaceResult tryJoinLan(JoinFeature.LanStart s) throws Exception {
+        if (s.current() != null) {
+            return s.current().workspace == null ? null : result(s.current(), null);
+        }
+        if (!isWorkspace(s.docNames())) {
+            return null;
+        }
+        return enter(s.room(), s.docNames(), lanPool(s.room().client));
+    }
+
+    /** True if a room holding {@code docNames} is a shared workspace (a tree log, or branch scope). */
+    private static boolean isWorkspace(List<String> docNames) {
+        return docNames.contains(TreeNames.TREE) || docNames.contains(TreeNames.BRANCHES);
+    }
+
+    /**
+     * Mirrors the workspace room {@code r} (its connection open, its journal slot locked, not yet the session's)
+     * into the editor's folders and makes it the session's room. If no folder can take it, the room is closed.
+     */
+    private WeftProtocol.WorkspaceResult enter(Room r, List<String> docNames, ChannelPool pool) throws Exception {
+        boolean branchScoped = docNames.contains(TreeNames.BRANCHES);
         try (WorkspaceProgress progress = WorkspaceProgress.begin(editor.client(), progressSupported,
                 "Weft: joining workspace", "reading the room")) {
-            List<String[]> rootList = !branchScoped && w.docNames().contains(TreeNames.ROOTS) ? readRoots(rc)
-                    : List.<String[]>of(new String[]{TreeNames.TREE, ""});
-            List<Path> dirs = joinFolders(rootList);
-            RoomJournal rj;
+            List<String[]> rootList;
+            List<Path> dirs;
             try {
-                rj = config.journal().openRoom(link.room());
-            } catch (IOException | RuntimeException e) {
-                rc.close();
+                rootList = !branchScoped && docNames.contains(TreeNames.ROOTS) ? readRoots(r.client)
+                        : List.<String[]>of(new String[]{TreeNames.TREE, ""});
+                dirs = joinFolders(rootList);
+            } catch (Exception e) {
+                pool.close();
+                r.journal.close();
                 throw e;
             }
-            Room r = new Room(link.room(), rc, link, rc.readOnly() ? null : link.format(), null, rj);
-            ChannelPool pool = pool(rc, link);
             List<WorkspaceRoom.Root> roots = new ArrayList<>();
             List<WorkspaceFollower> followers = new ArrayList<>();
-            GitIdentity me = authorship.identity(rc.userName(), dirs.get(0));
+            GitIdentity me = authorship.identity(r.client.userName(), dirs.get(0));
             AuthorRecorder authors = null;
             if (branchScoped) {
-                r.workspace = startBranchRoom(dirs.get(0), pool, me, followers, rj);
+                r.workspace = startBranchRoom(dirs.get(0), pool, me, followers, r.journal);
             } else {
                 for (int i = 0; i < rootList.size(); i++) {
                     Files.createDirectories(dirs.get(i));
                     WorkspaceRoom.Root root = startRoot(rootList.get(i)[1], dirs.get(i), rootList.get(i)[0],
-                            link.room(), pool, followers);
+                            r.id, pool, followers);
                     authors = Authorship.record(authors, root.engine(), root.agent(), me, pool);
                     roots.add(root);
                 }
@@ -396,6 +443,11 @@ final class WorkspaceShareFeature {
     }
 
     // ---- common ---------------------------------------------------------------------------------------------
+
+    /** A LAN room's pool: its one node serves every document (it has no per-connection limit). */
+    private static ChannelPool lanPool(RoomConnector.RoomConnection node) {
+        return new ChannelPool(node, () -> node, Integer.MAX_VALUE);
+    }
 
     private ChannelPool pool(RoomConnector.RoomConnection first, InviteLink link) {
         return new ChannelPool(first, () -> {

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static dev.weft.lsp.workspace.WorkspaceFixtures.await;
 import static dev.weft.lsp.workspace.WorkspaceFixtures.editor;
+import static dev.weft.lsp.workspace.WorkspaceFixtures.explorerCreateRenameDelete;
 import static dev.weft.lsp.workspace.WorkspaceFixtures.join;
 import static dev.weft.lsp.workspace.WorkspaceFixtures.read;
 import static dev.weft.lsp.workspace.WorkspaceFixtures.shareWorkspace;
@@ -119,14 +120,7 @@ class LanguageServerWorkspaceTest extends AliceAndBobTest {
         start();
         shareAndJoin();
         // Bob's Explorer: new file, rename into a new folder, delete; his editor reports the file events.
-        write(b.resolve("new.txt"), "fresh\n");
-        Files.createDirectories(b.resolve("renamed"));
-        Files.move(b.resolve("b.txt"), b.resolve("renamed/b2.txt"));
-        Files.delete(b.resolve("a.txt"));
-        bob.filesChanged(List.of(new FileEvent(uri(b.resolve("new.txt")), FileChangeType.Created),
-                new FileEvent(uri(b.resolve("b.txt")), FileChangeType.Deleted),
-                new FileEvent(uri(b.resolve("renamed/b2.txt")), FileChangeType.Created),
-                new FileEvent(uri(b.resolve("a.txt")), FileChangeType.Deleted)));
+        explorerCreateRenameDelete(bob, b);
         await("Alice's disk follows", 5_000, () -> {
             try {
                 return tree(a).equals(Map.of("new.txt", "fresh\n", "renamed/b2.txt", "bbb\n",

@@ -10,6 +10,8 @@ import dev.weft.client.workspace.Workspace;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.lsp.session.RoomConnector;
 import dev.weft.lsp.testing.SimulatedEditor;
+import org.eclipse.lsp4j.FileChangeType;
+import org.eclipse.lsp4j.FileEvent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +57,22 @@ final class WorkspaceFixtures {
         args.addProperty("link", link);
         Object res = e.commandAsync(WeftProtocol.JOIN, args).get(120, TimeUnit.SECONDS);
         return GSON.toJsonTree(res).getAsJsonObject();
+    }
+
+    /**
+     * In {@code dir} (holding {@code a.txt} and {@code b.txt}), what a user does in the Explorer: creates
+     * {@code new.txt} ("fresh"), moves {@code b.txt} to {@code renamed/b2.txt}, deletes {@code a.txt}; {@code e}, the
+     * editor, reports the file events.
+     */
+    static void explorerCreateRenameDelete(SimulatedEditor e, Path dir) throws IOException {
+        write(dir.resolve("new.txt"), "fresh\n");
+        Files.createDirectories(dir.resolve("renamed"));
+        Files.move(dir.resolve("b.txt"), dir.resolve("renamed/b2.txt"));
+        Files.delete(dir.resolve("a.txt"));
+        e.filesChanged(List.of(new FileEvent(uri(dir.resolve("new.txt")), FileChangeType.Created),
+                new FileEvent(uri(dir.resolve("b.txt")), FileChangeType.Deleted),
+                new FileEvent(uri(dir.resolve("renamed/b2.txt")), FileChangeType.Created),
+                new FileEvent(uri(dir.resolve("a.txt")), FileChangeType.Deleted)));
     }
 
     /** A headless folder peer (the engine {@code bin/weft join} runs) on {@code dir}. */

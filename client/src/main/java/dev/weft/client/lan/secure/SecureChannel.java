@@ -43,6 +43,11 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SecureChannel implements AutoCloseable {
     static final byte[] MAGIC = RoomKeys.utf8("WEFTLAN1");
     static final int NONCE_LEN = 32;
+    /**
+     * Bytes the initiator sends before the responder's handshake is complete (magic, nonce, proof): the first
+     * sealed frame on the initiator's side of the stream starts right after them (tests hold a link there).
+     */
+    public static final int INITIATOR_HANDSHAKE_BYTES = MAGIC.length + NONCE_LEN + Hkdf.HASH_LEN;
     /** Largest plaintext frame: one protocol message at its limit plus framing slack. */
     public static final int MAX_FRAME = WireLimits.MAX_MESSAGE_BYTES + 4096;
     private static final int TAG_BITS = 128;
