@@ -56,6 +56,15 @@ import java.util.logging.Logger;
  * is recognised. If the answer comes first, {@code applied:false} makes them typing; {@code applied:true} takes them
  * as the echo plus typing when the editor's text differs from "view + edit" only outside the edit's text, and
  * otherwise handles them one by one as above.</li>
+ * <li>Typing while an edit is unanswered is published at once when it cannot be a part of the echo: a didChange
+ * whose changes all lie wholly outside the edit's <em>zone</em> (its region, or the echoed text once a provisional
+ * echo was taken, widened by {@link OutstandingEdit#ZONE_MARGIN}). Before any part of the echo such a change is
+ * typing against the text without the edit (the didChange stream is in buffer order), so the edit is overtaken as
+ * above; after a provisional echo it is typing against the text with it, and its replica changes are added to the
+ * echo's snapshot, so that a refusal replays the echo as typing and then rebuilds the alignment from the editor's
+ * text. Only a didChange touching the zone is held (or deferred, with everything after it) until the answer: it
+ * may be a part of a split echo, or the user's own identical typing (docs/lsp.md, "Typing while an edit is
+ * unanswered").</li>
  * </ul>
  *
  * <p>The protocol state of the outstanding applyEdit (sent, held, echoed, answered, uncertain, overdue, refused) and
@@ -127,6 +136,11 @@ public final class DocumentBinding {
      * have no ids of their own in the CRDT, so authorship records them from here ({@code docs/git.md}).
      */
     private final List<Consumer<IdSet>> deletionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * How many didChanges were published while an applyEdit was unanswered, instead of waiting for its answer (a
+     * didChange outside the edit's zone: OVERTAKEN in SENT, TYPED in ECHOED); executor only.
+     */
+    private int publishedBeforeAnswer;
     /** View offset right after the user's last own change in the current didChange; -1 if it had none. */
     private int userEditEnd = -1;
     /**
@@ -354,6 +368,11 @@ public final class DocumentBinding {
         }
     }
 
+    /** How many didChanges were published before the answer of an outstanding applyEdit (tests, executor only). */
+    int publishedBeforeAnswer() {
+        return publishedBeforeAnswer;
+    }
+
     /** The outstanding applyEdit's protocol state (tests). */
     OutstandingEdit.State editState() {
         return edit.state();
@@ -378,7 +397,15 @@ public final class DocumentBinding {
         trace(() -> "didChange v" + version + " " + describe(changes) + " in " + edit.state() + " (view v" + viewVersion
                 + ")");
         if (edit.provisional() != null) {
-            edit.defer(() -> onDidChange(version, changes));
+            Integer shift = edit.takesTypingAroundEcho() ? shiftOutsideZone(changes) : null;
+            if (shift == null) {
+                edit.defer(() -> onDidChange(version, changes));
+                return;
+            }
+            trace(() -> "typing outside the provisional echo's zone: published before the answer");
+            edit.typed(shift);
+            publishedBeforeAnswer++;
+            takeChanges(version, changes);
             return;
         }
         OutstandingEdit.Edit o = edit.takeOverdue();
@@ -387,10 +414,50 @@ public final class DocumentBinding {
             return;
         }
         if (edit.holdsChanges()) {
+            if (edit.state() == OutstandingEdit.State.SENT && shiftOutsideZone(changes) != null) {
+                // Before any part of the echo: typing against the text without the edit (docs/lsp.md).
+                trace(() -> "typing outside the zone of the unanswered v" + edit.current().baseVersion()
+                        + ": overtaken, published before the answer");
+                publishedBeforeAnswer++;
+                takeChanges(version, changes);
+                return;
+            }
             holdOrTakeEcho(version, changes);
             return;
         }
         takeChanges(version, changes);
+    }
+
+    /**
+     * If every one of {@code changes} (applied in order to the view) lies wholly outside the outstanding edit's zone
+     * (more than {@link OutstandingEdit#ZONE_MARGIN} code units away, see {@link OutstandingEdit}) and at least one
+     * changes something, returns how much they move the zone (the length change of those before it); else null.
+     */
+    private Integer shiftOutsideZone(List<TextDocumentContentChangeEvent> changes) {
+        int zs = edit.zoneStart();
+        int ze = edit.zoneEnd();
+        int shift = 0;
+        boolean any = false;
+        String t = view;
+        for (TextDocumentContentChangeEvent c : changes) {
+            if (c.getRange() == null) {
+                return null;
+            }
+            LineIndex li = t == view ? viewLines() : new LineIndex(t);
+            int s = li.offsetOf(c.getRange().getStart(), encoding);
+            int e = Math.max(s, li.offsetOf(c.getRange().getEnd(), encoding));
+            int delta = c.getText().length() - (e - s);
+            if (e + OutstandingEdit.ZONE_MARGIN < zs) {
+                zs += delta;
+                ze += delta;
+                shift += delta;
+            } else if (s <= ze + OutstandingEdit.ZONE_MARGIN) {
+                return null;
+            }
+            any |= e > s || !c.getText().isEmpty();
+            t = t.substring(0, s) + c.getText() + t.substring(e);
+        }
+        return any ? shift : null;
     }
 
     /**
@@ -427,16 +494,15 @@ public final class DocumentBinding {
         edit.echo(new OutstandingEdit.Provisional(view, alignment.copy(), version, List.copyOf(all.subList(0, k)),
                 new ArrayList<>()));
         deferFinalNewlineIfMatched(m, version);
-        if (k < all.size()) {
-            List<TextDocumentContentChangeEvent> rest = List.copyOf(all.subList(k, all.size()));
-            edit.defer(() -> onDidChange(version, rest));
-        }
         view = expected;
         viewLines = null;
         LatencyTrace.mark("echo", uri, view.length(), version);
         alignment.echoed();
         viewVersion = version;
         afterStep();
+        if (k < all.size()) {
+            onDidChange(version, List.copyOf(all.subList(k, all.size()))); // published at once or deferred
+        }
     }
 
     /**
@@ -464,6 +530,7 @@ public final class DocumentBinding {
     /** A didChange handled at once: the echo (or late echo) of an edit, then the user's changes. */
     private void takeChanges(int version, List<TextDocumentContentChangeEvent> changes) {
         List<TextDocumentContentChangeEvent> todo = changes;
+        List<TextDocumentContentChangeEvent> afterProvisionalEcho = List.of();
         int k = 0;
         if (edit.awaitsEcho()) {
             OutstandingEdit.Edit f = edit.current();
@@ -479,8 +546,7 @@ public final class DocumentBinding {
                 if (provisional) {
                     deferFinalNewlineIfMatched(m, version);
                     if (k < changes.size()) {
-                        List<TextDocumentContentChangeEvent> rest = List.copyOf(changes.subList(k, changes.size()));
-                        edit.defer(() -> onDidChange(version, rest));
+                        afterProvisionalEcho = List.copyOf(changes.subList(k, changes.size()));
                         todo = changes.subList(0, k);
                     }
                 }
@@ -534,6 +600,9 @@ public final class DocumentBinding {
                     LOG.log(Level.SEVERE, "typing listener failed", e);
                 }
             }
+        }
+        if (!afterProvisionalEcho.isEmpty()) {
+            onDidChange(version, afterProvisionalEcho); // published at once or deferred
         }
     }
 
@@ -738,16 +807,28 @@ public final class DocumentBinding {
                 LocalEdit le = replica.delete(c.offset(), c.deleteLength());
                 shared.publish(le);
                 del = del.union(le.deleted());
+                behindProvisionalEcho(le);
             }
             if (!c.insertText().isEmpty()) {
                 LocalEdit le = replica.insert(c.offset(), c.insertText());
                 shared.publish(le);
                 ins = ins.union(le.inserted());
+                behindProvisionalEcho(le);
             }
         }
         deleted(del);
         if (record) {
             history.recordEdit(ins, del, typed);
+        }
+    }
+
+    /**
+     * Typing published behind a provisional echo (TYPED) is recorded with the snapshot's replica changes, so that a
+     * refusal replays the echo as typing at the right replica offsets.
+     */
+    private void behindProvisionalEcho(LocalEdit le) {
+        if (edit.provisional() != null) {
+            edit.provisional().replicaChanges().addAll(le.changes());
         }
     }
 
@@ -843,6 +924,7 @@ public final class DocumentBinding {
         OutstandingEdit.State before = edit.state();
         List<OutstandingEdit.Held> held = before == OutstandingEdit.State.HOLDING ? edit.held() : List.of();
         OutstandingEdit.Provisional p = edit.provisional();
+        int typedAround = edit.typedAround();
         trace(() -> "answer applied:" + applied + " to v" + f.baseVersion() + " " + describe(f.range()) + " in "
                 + before + (edit.isCurrent(f) ? "" : " (stale)"));
         if (!edit.answer(f, applied)) {
@@ -866,6 +948,8 @@ public final class DocumentBinding {
                     // The "echo" was the user typing exactly our edit, and the editor refused the edit: put the
                     // edit back to pending and replay those changes as the user's own.
                     trace(() -> "applyEdit refused after an identical user change on " + uri + "; replaying it");
+                    String editorText = view;
+                    int editorVersion = viewVersion;
                     view = p.view();
                     viewLines = null;
                     alignment = p.alignment();
@@ -877,6 +961,14 @@ public final class DocumentBinding {
                         applyUserChange(c);
                     }
                     viewVersion = p.version();
+                    if (typedAround > 0) {
+                        // Typing published behind the echo is in the replica (pending in the replayed alignment)
+                        // and in the editor: take the editor's text and rebuild the alignment from it.
+                        view = editorText;
+                        viewLines = null;
+                        viewVersion = editorVersion;
+                        realign();
+                    }
                 }
                 for (Runnable r : edit.takeDeferred(applied)) {
                     r.run();

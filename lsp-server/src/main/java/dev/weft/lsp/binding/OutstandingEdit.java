@@ -12,7 +12,7 @@ import java.util.List;
  * answered, overtaken by typing, or refused, and the data each of those states carries. {@link DocumentBinding}
  * maps edits (view, alignment, replica); this class decides which protocol step is legal and records it. One edit
  * is outstanding at a time ("the current edit"); how each editor echoes and answers one applyEdit is described in
- * {@code docs/lsp.md} ("Echoes and races", "Echoes in several parts").
+ * {@code docs/lsp.md} ("Echoes and races", "Echoes in several parts", "Typing while an edit is unanswered").
  *
  * <p>States ({@link State}):
  * <pre>
@@ -20,9 +20,12 @@ import java.util.List;
  *   REFUSED_WAITING     an edit was refused before its new version was seen: nothing is sent until the user's
  *                       change arrives or {@link DocumentBinding#RETRY_AFTER_REFUSAL_MS} passes
  *   SENT                current edit sent, unanswered, not echoed, nothing held
- *   HOLDING             SENT, and didChange notifications are held: none completes the echo so far
+ *   HOLDING             SENT, and didChange notifications are held: the first one touched the edit's zone and none
+ *                       completes the echo so far
  *   ECHOED              echo taken before the answer; a non-repair echo is provisional (a snapshot to replay the
- *                       changes as typing if the answer is applied:false) and later didChanges are deferred
+ *                       changes as typing if the answer is applied:false); later didChanges wholly outside the
+ *                       echo's zone are published at once (TYPED) until one touches it, which and all after it are
+ *                       deferred until the answer
  *   ANSWERED            answered applied:true, echo still to come (Neovim and eglot order), echo timer running
  *   UNCERTAIN           overtaken by a user change before its echo and its answer: its changes are pending again,
  *                       changes turning the view into "view with its range replaced by its text" are its late echo
@@ -35,34 +38,54 @@ import java.util.List;
  * APPLIED, REFUSED, ECHO_TIMEOUT and GRACE_TIMEOUT naming an edit that is not the current one are stale too (it was
  * resolved by evidence, abandoned or superseded); the cells below are for the current edit.
  * <pre>
- *   state \ event      | SEND | HOLD    | RELEASE | ECHO   | OVERTAKEN          | LATE_ECHO | APPLIED            | REFUSED         | ECHO_TIMEOUT | GRACE_TIMEOUT | RETRY_TIMER | CHANGE | ABANDON | REPAIR
- *   -------------------+------+---------+---------+--------+--------------------+-----------+--------------------+-----------------+--------------+---------------+-------------+--------+---------+-------
- *   IDLE               | SENT | -       | -       | -      | -                  | -         | stale              | stale           | stale        | stale         | IDLE        | IDLE   | IDLE    | SENT
- *   REFUSED_WAITING    | -    | -       | -       | -      | -                  | -         | stale              | stale           | stale        | stale         | IDLE        | IDLE   | IDLE    | SENT
- *   SENT               | -    | HOLDING | -       | ECHOED | UNCERTAIN          | -         | ANSWERED           | REFUSED_WAITING | -            | -             | same        | same   | IDLE    | SENT
- *   HOLDING            | -    | HOLDING | SENT    | ECHOED | -                  | -         | ANSWERED (1)       | IDLE (2)        | -            | -             | same        | -      | -       | -
- *   ECHOED             | -    | -       | -       | -      | -                  | -         | IDLE               | IDLE (3)        | -            | -             | same        | same   | -       | -
- *   ANSWERED           | -    | -       | -       | IDLE   | UNCERTAIN_ANSWERED | -         | -                  | -               | IDLE (4)     | -             | same        | -      | IDLE    | SENT
- *   UNCERTAIN          | -    | -       | -       | -      | -                  | IDLE      | UNCERTAIN_ANSWERED | IDLE            | -            | -             | same        | same   | -       | SENT
- *   UNCERTAIN_ANSWERED | -    | -       | -       | -      | -                  | IDLE      | -                  | -               | -            | IDLE          | same        | same   | -       | SENT
+ *   state \ event      | SEND | HOLD    | RELEASE | ECHO   | OVERTAKEN          | LATE_ECHO | APPLIED            | REFUSED         | ECHO_TIMEOUT | GRACE_TIMEOUT | RETRY_TIMER | CHANGE | ABANDON | REPAIR | TYPED
+ *   -------------------+------+---------+---------+--------+--------------------+-----------+--------------------+-----------------+--------------+---------------+-------------+--------+---------+--------+-----------
+ *   IDLE               | SENT | -       | -       | -      | -                  | -         | stale              | stale           | stale        | stale         | IDLE        | IDLE   | IDLE    | SENT   | -
+ *   REFUSED_WAITING    | -    | -       | -       | -      | -                  | -         | stale              | stale           | stale        | stale         | IDLE        | IDLE   | IDLE    | SENT   | -
+ *   SENT               | -    | HOLDING | -       | ECHOED | UNCERTAIN (5)      | -         | ANSWERED           | REFUSED_WAITING | -            | -             | same        | same   | IDLE    | SENT   | -
+ *   HOLDING            | -    | HOLDING | SENT    | ECHOED | -                  | -         | ANSWERED (1)       | IDLE (2)        | -            | -             | same        | -      | -       | -      | -
+ *   ECHOED             | -    | -       | -       | -      | -                  | -         | IDLE               | IDLE (3)        | -            | -             | same        | same   | -       | -      | ECHOED (6)
+ *   ANSWERED           | -    | -       | -       | IDLE   | UNCERTAIN_ANSWERED | -         | -                  | -               | IDLE (4)     | -             | same        | -      | IDLE    | SENT   | -
+ *   UNCERTAIN          | -    | -       | -       | -      | -                  | IDLE      | UNCERTAIN_ANSWERED | IDLE            | -            | -             | same        | same   | -       | SENT   | -
+ *   UNCERTAIN_ANSWERED | -    | -       | -       | -      | -                  | IDLE      | -                  | -               | -            | IDLE          | same        | same   | -       | SENT   | -
  * </pre>
  * (1) the held notifications are released to the binding, which either takes them as the echo mixed with typing
  * (ECHO: ANSWERED → IDLE) or handles them one by one (the first one OVERTAKEN). (2) the held notifications are
  * released as the user's typing. (3) a provisional echo was the user's own identical typing: the binding replays it
  * from the snapshot; a final newline owed for that echo is dropped (the replayed changes contain it). (4) the edit
  * becomes {@link #overdue()} (unless it was a repair): its echo may still come first in a later batch.
- * Events: SEND the next pending region; HOLD a didChange that does not complete the echo; RELEASE the held
- * notifications (more than {@link #MAX_HELD}: typing); ECHO the echo, possibly spanning held notifications;
- * OVERTAKEN a user change before the echo; LATE_ECHO the uncertain edit applied late (VS Code's active editor); APPLIED and
- * REFUSED the editor's answer; ECHO_TIMEOUT / GRACE_TIMEOUT / RETRY_TIMER the three timers; CHANGE a didChange handled
- * at once (ends a refusal wait); ABANDON forgetting the current edit (an overdue echo superseded it); REPAIR a verify
- * repair replacing whatever was outstanding with a whole-buffer edit.
+ * (5) HOLD only for a didChange that touches the edit's {@linkplain #zoneStart() zone}; a didChange whose changes all
+ * lie wholly outside it cannot be a part of the echo (it comes before any part of the echo, so it is expressed against
+ * the text without the edit) and is OVERTAKEN at once: published as typing, the edit uncertain. (6) only with a
+ * provisional echo and no deferred step (else the didChange is deferred, keeping the editor's order): the didChange
+ * lay wholly outside the echo's zone and was published at once; its replica changes join the snapshot's, so a
+ * refusal replays the echo as typing and then rebuilds the alignment from the editor's text.
+ * Events: SEND the next pending region; HOLD a didChange touching the zone that does not complete the echo; RELEASE
+ * the held notifications (more than {@link #MAX_HELD}: typing); ECHO the echo, possibly spanning held notifications;
+ * OVERTAKEN a user change before the echo; TYPED a didChange outside the zone published at once behind a provisional
+ * echo; LATE_ECHO the uncertain edit applied late (VS Code's active editor); APPLIED and REFUSED the editor's answer;
+ * ECHO_TIMEOUT / GRACE_TIMEOUT / RETRY_TIMER the three timers; CHANGE a didChange handled at once (ends a refusal
+ * wait); ABANDON forgetting the current edit (an overdue echo superseded it); REPAIR a verify repair replacing whatever
+ * was outstanding with a whole-buffer edit.
+ *
+ * <p><b>Zone.</b> The view range the current edit touches: its region in SENT and HOLDING, the echoed text in ECHOED
+ * (shifted by the typing published before it). A change is <em>wholly outside</em> it when it ends more than
+ * {@link #ZONE_MARGIN} code units before it or starts more than that after it. No part of an echo lies outside: the
+ * real split echoes (docs/lsp.md, "Echoes in several parts") touch the edit's range or the line end just before it,
+ * and an identical keystroke taken for the echo sits on it. So typing outside the zone is published at once whatever
+ * the answer; only typing touching it waits for the answer (HOLDING, deferred in ECHOED).
  *
  * <p>Not thread-safe: confined to the document's serial executor like the binding.
  */
 final class OutstandingEdit {
     /** At most this many notifications are held; one more and they are taken as typing (a split echo has 2). */
     static final int MAX_HELD = 8;
+    /**
+     * Code units around the zone that still count as touching it: Neovim applies an edit at the end of the buffer
+     * at the end of the line before (one unit earlier, two before a CRLF), and reports a final newline it keeps
+     * there too.
+     */
+    static final int ZONE_MARGIN = 2;
 
     /** Where the outstanding edit is in its protocol; see the class comment for the table. */
     enum State { IDLE, REFUSED_WAITING, SENT, HOLDING, ECHOED, ANSWERED, UNCERTAIN, UNCERTAIN_ANSWERED }
@@ -70,7 +93,7 @@ final class OutstandingEdit {
     /** What can happen to the outstanding edit; see the class comment for the table. */
     enum Event {
         SEND, HOLD, RELEASE, ECHO, OVERTAKEN, LATE_ECHO, APPLIED, REFUSED, ECHO_TIMEOUT, GRACE_TIMEOUT, RETRY_TIMER,
-        CHANGE, ABANDON, REPAIR
+        CHANGE, ABANDON, REPAIR, TYPED
     }
 
     /** An event that the table has no entry for in the current state: a bug in the binding, never input. */
@@ -122,7 +145,8 @@ final class OutstandingEdit {
      * @param alignment      a copy of the alignment before the echo
      * @param version        the version of the notification whose leading changes were taken as the echo
      * @param changes        those leading changes
-     * @param replicaChanges remote (or undo) changes applied to the replica since, in order; mutable
+     * @param replicaChanges remote (or undo) changes and the typing published behind the echo (TYPED), applied to the
+     *                       replica since, in order; mutable
      */
     record Provisional(String view, Alignment alignment, int version, List<TextDocumentContentChangeEvent> changes,
                        List<TextChange> replicaChanges) {
@@ -156,6 +180,15 @@ final class OutstandingEdit {
      * ({@link #takeOverdue()}), so never set together with held notifications, a provisional echo or an uncertain edit.
      */
     private Edit overdue;
+    /**
+     * SENT, HOLDING and ECHOED only (-1 otherwise): the zone's first view offset (see the class comment); in ECHOED it
+     * moves with the typing published before it.
+     */
+    private int zoneStart = -1;
+    /** SENT, HOLDING and ECHOED only (-1 otherwise): the zone's end view offset (exclusive), {@code >= zoneStart}. */
+    private int zoneEnd = -1;
+    /** ECHOED with a provisional echo only (0 otherwise): how many didChanges were published at once (TYPED). */
+    private int typedAround;
 
     OutstandingEdit(String uri) {
         this.uri = uri;
@@ -207,6 +240,26 @@ final class OutstandingEdit {
     /** The held notifications (HOLDING), read-only. */
     List<Held> held() {
         return List.copyOf(held);
+    }
+
+    /** The zone's first view offset in SENT, HOLDING and ECHOED; -1 otherwise. */
+    int zoneStart() {
+        return zoneStart;
+    }
+
+    /** The zone's end view offset (exclusive) in SENT, HOLDING and ECHOED; -1 otherwise. */
+    int zoneEnd() {
+        return zoneEnd;
+    }
+
+    /** True in ECHOED with a provisional echo and no deferred step: a didChange outside the zone may be TYPED. */
+    boolean takesTypingAroundEcho() {
+        return provisional != null && deferred.isEmpty();
+    }
+
+    /** ECHOED: how many didChanges were published at once behind the provisional echo (0 in other states). */
+    int typedAround() {
+        return typedAround;
     }
 
     /** The provisional echo's snapshot in ECHOED (non-repair), else null; its replica-change list is mutable. */
@@ -265,6 +318,21 @@ final class OutstandingEdit {
     void deferFinalNewline(Runnable step) {
         defer(step);
         owedFinalNewline = step;
+    }
+
+    /**
+     * TYPED: a didChange wholly outside the zone is published at once behind the provisional echo; the zone moves by
+     * {@code shift} (the length change of the typing before it).
+     */
+    void typed(int shift) {
+        if (!takesTypingAroundEcho()) {
+            throw new IllegalEditTransitionException(state, Event.TYPED, uri + " (provisional " + (provisional != null)
+                    + ", " + deferred.size() + " deferred steps)");
+        }
+        transition(Event.TYPED, current);
+        zoneStart += shift;
+        zoneEnd += shift;
+        typedAround++;
     }
 
     /** OVERTAKEN: a user change came before the echo of the current edit. */
@@ -364,6 +432,7 @@ final class OutstandingEdit {
                 case IDLE, REFUSED_WAITING, SENT, ANSWERED -> State.IDLE;
                 default -> null;
             };
+            case TYPED -> s == State.ECHOED ? State.ECHOED : null;
         };
         if (next == null) {
             throw new IllegalEditTransitionException(s, e, uri);
@@ -376,11 +445,21 @@ final class OutstandingEdit {
         }
         if (s == State.ECHOED && next != State.ECHOED) {
             provisional = null;
+            typedAround = 0;
         }
         if (e == Event.SEND || e == Event.REPAIR) {
             current = f;
+            zoneStart = f.region().viewStart();
+            zoneEnd = f.region().viewEnd();
+        } else if (e == Event.ECHO && next == State.ECHOED) {
+            zoneStart = current.region().viewStart();
+            zoneEnd = zoneStart + current.text().length();
         } else if (next == State.IDLE || next == State.REFUSED_WAITING) {
             current = null;
+        }
+        if (next != State.SENT && next != State.HOLDING && next != State.ECHOED) {
+            zoneStart = -1;
+            zoneEnd = -1;
         }
         state = next;
         return true;
@@ -390,7 +469,8 @@ final class OutstandingEdit {
      * Throws {@link IllegalStateException} if a state carries data it must not: a current edit exactly in SENT to
      * UNCERTAIN_ANSWERED; held notifications only in HOLDING, at most {@link #MAX_HELD} + 1 of them; a provisional
      * snapshot exactly in ECHOED for a non-repair edit; deferred steps only with it; an overdue edit never together with
-     * held notifications, a provisional echo or an uncertain edit.
+     * held notifications, a provisional echo or an uncertain edit; a zone ({@code 0 <= zoneStart <= zoneEnd}) exactly
+     * in SENT, HOLDING and ECHOED; didChanges published behind the echo (TYPED) only with a provisional echo.
      */
     void checkInvariants() {
         boolean hasEdit = state != State.IDLE && state != State.REFUSED_WAITING;
@@ -412,6 +492,14 @@ final class OutstandingEdit {
         }
         if (overdue != null && (state == State.HOLDING || state == State.ECHOED || isUncertain())) {
             throw new IllegalStateException(uri + ": overdue edit remembered in state " + state);
+        }
+        boolean wantsZone = state == State.SENT || state == State.HOLDING || state == State.ECHOED;
+        if (wantsZone != (zoneStart >= 0) || zoneEnd < zoneStart) {
+            throw new IllegalStateException(uri + ": zone [" + zoneStart + ", " + zoneEnd + ") in state " + state);
+        }
+        if (typedAround > 0 && provisional == null) {
+            throw new IllegalStateException(uri + ": " + typedAround
+                    + " didChange published without a provisional echo");
         }
     }
 }

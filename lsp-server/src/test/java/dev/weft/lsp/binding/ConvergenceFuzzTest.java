@@ -74,6 +74,51 @@ class ConvergenceFuzzTest {
     boolean splitEchoes;
 
     /**
+     * Typing interleaved with outstanding applyEdits: every editor answers late (0–20 ms, one answer in ten after
+     * 150–400 ms, seeded), so users keep typing while an edit is unanswered — before its echo (VS Code refuses, Neovim
+     * skips), after it, between the parts of split echoes (on), with identical keystrokes refused after the fact. At
+     * the end every copy is equal, and every editor's binding published typing before an answer at least once (the
+     * typing outside the edit's zone that used to be held until the answer).
+     */
+    @Test
+    void fourEditorsConvergeWhenTypingInterleavesWithLateAnswers() throws Exception {
+        splitEchoes = true;
+        lateAnswers = true;
+        run(9, 600, false);
+        for (int i = 0; i < 4; i++) {
+            DocumentBinding b = s.binding(i);
+            assertThat(b.call(b::publishedBeforeAnswer).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("editor %d published typing before an answer", i).isPositive();
+        }
+    }
+
+    /** Set by a test before {@link #run} or {@link #sameSpot}: every editor answers applyEdits late (seeded delays). */
+    boolean lateAnswers;
+
+    /** Every editor of {@link #s} answers each applyEdit 0–20 ms late, one answer in ten 150–400 ms (seeded). */
+    private void answerLate(long seed) {
+        SplittableRandom delays = new SplittableRandom(seed * 17 + 3);
+        for (SimulatedEditor e : s.editors) {
+            e.answerDelayMs = () -> {
+                synchronized (delays) {
+                    return delays.nextInt(10) == 0 ? 150 + delays.nextInt(250) : delays.nextInt(21);
+                }
+            };
+        }
+    }
+
+    /**
+     * {@link #fourEditorsTypingAtOneSpotKeepEveryKeystrokeExactlyOnce} with late answers: the typing touches the
+     * outstanding edits' zones, so most of it is held or deferred until the answers; every keystroke is still kept
+     * once.
+     */
+    @Test
+    void fourEditorsTypingAtOneSpotWithLateAnswersKeepEveryKeystrokeExactlyOnce() throws Exception {
+        lateAnswers = true;
+        sameSpot(10, 6);
+    }
+
+    /**
      * Both Neovim editors keep a final newline ({@code 'eol'}: an applied edit that leaves the buffer without one gets
      * one re-added, in the same didChange), and the VS Code editors often type at the very end of the document or
      * delete its last character.
@@ -116,6 +161,9 @@ class ConvergenceFuzzTest {
         }
         eds.get(1).debounceMs = 0;
         eds.get(3).debounceMs = 15;
+        if (lateAnswers) {
+            answerLate(seed);
+        }
         String base = "one spot for everyone\nsecond line\n";
         s.share("same.txt", base);
         for (int i = 1; i < 4; i++) {
@@ -233,6 +281,10 @@ class ConvergenceFuzzTest {
                     }
                 }
             };
+        }
+        if (lateAnswers) {
+            answerLate(seed);
+            s.editors.get(3).neovimHandler = SimulatedEditor.NeovimHandler.WEFT_LUA; // refuses stale edits
         }
         String text = initialText(rnd, 30_000);
         if (neovimEol) {

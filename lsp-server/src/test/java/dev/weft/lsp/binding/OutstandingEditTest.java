@@ -25,19 +25,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OutstandingEditTest {
     /** Expected next state per (state, event); "-" = illegal (throws), "stale" = ignored for an edit not current. */
     private static final String[] TABLE = {
-        //                    SEND  HOLD     RELEASE ECHO    OVERTAKEN          LATE_ECHO APPLIED            REFUSED          ECHO_TIMEOUT GRACE_TIMEOUT RETRY_TIMER        CHANGE    ABANDON REPAIR
-        "IDLE               | SENT | -       | -    | -      | -                  | -    | stale              | stale           | stale | stale | IDLE               | IDLE      | IDLE | SENT",
-        "REFUSED_WAITING    | -    | -       | -    | -      | -                  | -    | stale              | stale           | stale | stale | IDLE               | IDLE      | IDLE | SENT",
-        "SENT               | -    | HOLDING | -    | ECHOED | UNCERTAIN          | -    | ANSWERED           | REFUSED_WAITING | -    | -    | SENT               | SENT      | IDLE | SENT",
-        "HOLDING            | -    | HOLDING | SENT | ECHOED | -                  | -    | ANSWERED           | IDLE            | -    | -    | HOLDING            | -         | -    | -",
-        "ECHOED             | -    | -       | -    | -      | -                  | -    | IDLE               | IDLE            | -    | -    | ECHOED             | ECHOED    | -    | -",
-        "ANSWERED           | -    | -       | -    | IDLE   | UNCERTAIN_ANSWERED | -    | -                  | -               | IDLE | -    | ANSWERED           | -         | IDLE | SENT",
-        "UNCERTAIN          | -    | -       | -    | -      | -                  | IDLE | UNCERTAIN_ANSWERED | IDLE            | -    | -    | UNCERTAIN          | UNCERTAIN | -    | SENT",
-        "UNCERTAIN_ANSWERED | -    | -       | -    | -      | -                  | IDLE | -                  | -               | -    | IDLE | UNCERTAIN_ANSWERED | UNCERTAIN_ANSWERED | - | SENT",
+        //                    SEND  HOLD     RELEASE ECHO    OVERTAKEN          LATE_ECHO APPLIED            REFUSED          ECHO_TIMEOUT GRACE_TIMEOUT RETRY_TIMER        CHANGE    ABANDON REPAIR TYPED
+        "IDLE               | SENT | -       | -    | -      | -                  | -    | stale              | stale           | stale | stale | IDLE               | IDLE      | IDLE | SENT | -",
+        "REFUSED_WAITING    | -    | -       | -    | -      | -                  | -    | stale              | stale           | stale | stale | IDLE               | IDLE      | IDLE | SENT | -",
+        "SENT               | -    | HOLDING | -    | ECHOED | UNCERTAIN          | -    | ANSWERED           | REFUSED_WAITING | -    | -    | SENT               | SENT      | IDLE | SENT | -",
+        "HOLDING            | -    | HOLDING | SENT | ECHOED | -                  | -    | ANSWERED           | IDLE            | -    | -    | HOLDING            | -         | -    | -    | -",
+        "ECHOED             | -    | -       | -    | -      | -                  | -    | IDLE               | IDLE            | -    | -    | ECHOED             | ECHOED    | -    | -    | ECHOED",
+        "ANSWERED           | -    | -       | -    | IDLE   | UNCERTAIN_ANSWERED | -    | -                  | -               | IDLE | -    | ANSWERED           | -         | IDLE | SENT | -",
+        "UNCERTAIN          | -    | -       | -    | -      | -                  | IDLE | UNCERTAIN_ANSWERED | IDLE            | -    | -    | UNCERTAIN          | UNCERTAIN | -    | SENT | -",
+        "UNCERTAIN_ANSWERED | -    | -       | -    | -      | -                  | IDLE | -                  | -               | -    | IDLE | UNCERTAIN_ANSWERED | UNCERTAIN_ANSWERED | - | SENT | -",
     };
     private static final Event[] COLUMNS = {Event.SEND, Event.HOLD, Event.RELEASE, Event.ECHO, Event.OVERTAKEN,
         Event.LATE_ECHO, Event.APPLIED, Event.REFUSED, Event.ECHO_TIMEOUT, Event.GRACE_TIMEOUT, Event.RETRY_TIMER,
-        Event.CHANGE, Event.ABANDON, Event.REPAIR};
+        Event.CHANGE, Event.ABANDON, Event.REPAIR, Event.TYPED};
 
     private static Edit edit(boolean repair) {
         Range r = new Range(new Position(0, 1), new Position(0, 1));
@@ -90,6 +90,7 @@ class OutstandingEditTest {
             case RETRY_TIMER -> t.retryTimer();
             case CHANGE -> t.changed();
             case ABANDON -> t.abandon();
+            case TYPED -> t.typed(0);
         }
     }
 
@@ -187,6 +188,26 @@ class OutstandingEditTest {
         e.takeDeferred(false).forEach(Runnable::run);
         assertThat(ran).containsExactly("rest"); // the refused echo was typing: the newline is in the replay
         e.checkInvariants();
+    }
+
+    @Test
+    void typingPublishedBehindAProvisionalEchoMovesItsZoneAndStopsOnceAStepIsDeferred() {
+        OutstandingEdit t = new OutstandingEdit("file:///t.txt");
+        t.send(edit(false));
+        assertThat(List.of(t.zoneStart(), t.zoneEnd())).as("SENT: the edit's region").containsExactly(1, 1);
+        t.echo(provisional());
+        assertThat(List.of(t.zoneStart(), t.zoneEnd())).as("ECHOED: the echoed text").containsExactly(1, 2);
+        t.typed(3); // three characters typed before it
+        t.typed(0); // typing after it
+        assertThat(List.of(t.zoneStart(), t.zoneEnd(), t.typedAround())).containsExactly(4, 5, 2);
+        t.checkInvariants();
+        t.defer(() -> { });
+        assertThatThrownBy(() -> t.typed(0)).as("typing after a deferred step keeps the editor's order")
+                .isInstanceOf(IllegalEditTransitionException.class).hasMessageContaining("1 deferred steps");
+        t.answer(t.current(), false);
+        assertThat(List.of(t.zoneStart(), t.zoneEnd(), t.typedAround())).containsExactly(-1, -1, 0);
+        assertThat(t.takeDeferred(false)).hasSize(1);
+        t.checkInvariants();
     }
 
     @Test

@@ -191,6 +191,14 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public volatile java.util.SplittableRandom asyncSends;
     /** See {@link #asyncSends}. */
     public volatile double answerFirst = 0.5;
+    /**
+     * While set and not complete, every applyEdit answer is held back until it completes (the edit itself is handled
+     * as usual, echo included): an editor under load answering seconds late (VS Code took up to 27 s, docs/vscode.md
+     * §9). Null: answers go out at once.
+     */
+    public volatile CompletableFuture<Void> answerGate;
+    /** If set, each applyEdit answer is sent this many ms (asked per answer) after it is ready. */
+    public volatile java.util.function.LongSupplier answerDelayMs;
     /** Extra delay before handling an applyEdit (async editor latency), in ms. */
     public volatile long applyDelayMs;
     /** How the echo of an applied single-edit applyEdit is split into buffer changes. */
@@ -551,6 +559,28 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
 
     @Override
     public CompletableFuture<ApplyWorkspaceEditResponse> applyEdit(ApplyWorkspaceEditParams params) {
+        CompletableFuture<ApplyWorkspaceEditResponse> answer = handle(params);
+        CompletableFuture<Void> gate = answerGate;
+        java.util.function.LongSupplier delay = answerDelayMs;
+        if (gate != null) {
+            answer = answer.thenCombine(gate, (r, ignored) -> r);
+        }
+        if (delay != null) {
+            long ms = delay.getAsLong();
+            answer = answer.thenCompose(r -> {
+                CompletableFuture<ApplyWorkspaceEditResponse> late = new CompletableFuture<>();
+                answerTimer.schedule(() -> late.complete(r), ms, TimeUnit.MILLISECONDS);
+                return late;
+            });
+        }
+        return answer;
+    }
+
+    /** Delays answers ({@link #answerDelayMs}); its own thread, so a late answer never waits behind a debounced send. */
+    private final ScheduledExecutorService answerTimer = Executors.newSingleThreadScheduledExecutor();
+
+    /** Handles an applyEdit with this editor's ordering; the future is its answer before any {@link #answerGate}. */
+    private CompletableFuture<ApplyWorkspaceEditResponse> handle(ApplyWorkspaceEditParams params) {
         if (params.getEdit().getDocumentChanges() != null
                 && params.getEdit().getDocumentChanges().stream().anyMatch(Either::isRight)) {
             return CompletableFuture.completedFuture(handleResourceOperations(params));
@@ -1001,6 +1031,7 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
             // best effort
         }
         sender.shutdownNow();
+        answerTimer.shutdownNow();
         launcherThreads.shutdownNow();
     }
 
