@@ -105,7 +105,9 @@ final class Hub {
             if (e.state().length > 0) {
                 r.applyUpdate(e.state());
             }
-            docs.put(name, new HubDoc(name, r));
+            HubDoc d = new HubDoc(name, r);
+            d.saved = r.version();
+            docs.put(name, d);
         }
     }
 
@@ -143,6 +145,12 @@ final class Hub {
             }
         }
         return true;
+    }
+
+    /** The version of {@code doc} its last journal save holds; empty for an unknown document. */
+    private VersionVector savedVersion(String doc) {
+        HubDoc d = docs.get(doc);
+        return d == null ? VersionVector.EMPTY : d.saved;
     }
 
     VersionVector version(String doc) {
@@ -563,7 +571,7 @@ final class Hub {
         for (HubDoc d : docs.values()) {
             if (d.dirty) {
                 snapshots.add(new Object[] {d.name, new Journal.Entry(d.replica.agent(), 0,
-                        d.replica.encodeStateAsUpdate())});
+                        d.replica.encodeStateAsUpdate()), d.replica.version()});
                 d.dirty = false;
             }
         }
@@ -599,20 +607,22 @@ final class Hub {
     private void written(List<Object[]> snapshots, List<String> local, Map<PeerLink, List<String>> peers,
                          boolean ok) {
         ioBusy = false;
-        if (!ok) {
-            for (Object[] s : snapshots) {
-                HubDoc d = docs.get((String) s[0]);
-                if (d != null) {
-                    d.dirty = true;
-                }
+        for (Object[] s : snapshots) {
+            HubDoc d = docs.get((String) s[0]);
+            if (d != null && !ok) {
+                d.dirty = true;
+            } else if (d != null) {
+                d.saved = (VersionVector) s[2];
             }
         }
+        // Acknowledge what the journal holds, not the replica's version now: updates integrated while this write
+        // ran are in the next one and are acknowledged after it.
         for (String doc : local) {
-            toLocal(ok ? new Message.Ack(doc, version(doc))
+            toLocal(ok ? new Message.Ack(doc, savedVersion(doc))
                     : new Message.Error(ErrorCode.INTERNAL, "the LAN node's journal write failed", doc));
         }
         if (ok) {
-            peers.forEach((link, names) -> names.forEach(n -> link.send(new Message.Ack(n, version(n)))));
+            peers.forEach((link, names) -> names.forEach(n -> link.send(new Message.Ack(n, savedVersion(n)))));
         }
         if (flushAgain) {
             flushAgain = false;

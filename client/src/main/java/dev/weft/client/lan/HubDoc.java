@@ -1,6 +1,7 @@
 package dev.weft.client.lan;
 
 import dev.weft.crdt.TextDocument;
+import dev.weft.crdt.model.VersionVector;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,11 @@ final class HubDoc {
     final TextDocument replica;
     /** True if changed since the last journal save. */
     boolean dirty;
+    /**
+     * The replica's version at its last successful journal save (as loaded, for a document read from the journal;
+     * empty for a new one): what the node acknowledges as durable, never more.
+     */
+    VersionVector saved = VersionVector.EMPTY;
 
     HubDoc(String name, TextDocument replica) {
         this.name = Objects.requireNonNull(name);
