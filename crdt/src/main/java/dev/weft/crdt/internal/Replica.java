@@ -9,6 +9,7 @@ import dev.weft.crdt.model.RelativePosition;
 import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.model.VersionVector;
 import dev.weft.crdt.codec.DecodedUpdate;
+import dev.weft.crdt.codec.SingleEditEncoder;
 import dev.weft.crdt.codec.UpdateWriter;
 
 import java.util.ArrayList;
@@ -43,6 +44,11 @@ public final class Replica {
     private List<long[]> pendingDeletes = new ArrayList<>();
     /** Reused encoder for local edits. */
     private final UpdateWriter writer = new UpdateWriter();
+    /** Reused encoder for the update of a local edit that is one short run or one deleted range. */
+    private final SingleEditEncoder single = new SingleEditEncoder();
+    /** The encoders local edits keep (one each per replica, so an edit allocates no closure). */
+    private final LocalEdit.InsertEncoder insertEncoder = this::encodeInsert;
+    private final LocalEdit.RangeEncoder rangeEncoder = (agent, seq, length) -> single.delete(agent, (int) seq, length);
 
     public Replica(long localId, boolean gc) {
         this(localId, gc, 64);
@@ -193,15 +199,18 @@ public final class Replica {
         }
         integrator.place(left, a, s, n, olA, olS, orA, orS, (byte) 0);
         long olId = olA == NONE ? -1 : agents.ids[olA], orId = orA == NONE ? -1 : agents.ids[orA];
-        int olSeq = olS, orSeq = orS;
-        char[] src = agents.content[a]; // append-only: units [s, s + n) never change, even if the buffer is replaced
-        return LocalEdit.insertion(() -> encodeInsert(s, n, olId, olSeq, orId, orSeq, src), localId, s, pos, text);
+        return LocalEdit.insertion(insertEncoder, localId, s, pos, text, olId, olS, orId, orS);
     }
 
-    /** The update of a local insert of {@code n} units at seq {@code s} (see {@link #insert}). */
-    private byte[] encodeInsert(int s, int n, long olId, int olSeq, long orId, int orSeq, char[] src) {
+    /** The update of a local insert (see {@link #insert} and {@link LocalEdit.InsertEncoder}). */
+    private byte[] encodeInsert(long agent, long seq, String text, long olId, int olSeq, long orId, int orSeq) {
+        int s = (int) seq;
+        byte[] fast = single.insert(agent, s, text, olId, olSeq, orId, orSeq);
+        if (fast != null) {
+            return fast;
+        }
         writer.reset();
-        writer.addItem(localId, s, n, olId, olSeq, orId, orSeq, (byte) 0, src, s);
+        writer.addItem(agent, s, text.length(), olId, olSeq, orId, orSeq, (byte) 0, text.toCharArray(), 0);
         return writer.encode(false);
     }
 
@@ -284,12 +293,11 @@ public final class Replica {
                 h = tree.next(h);
             } while (items.isDeleted(h));
         }
-        IdSet deleted;
         if (ids == null) {
-            deleted = IdSet.range(firstAgent, firstSeq, firstSeq + items.len[h]);
-        } else {
-            deleted = ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]).build();
+            // one item of len units: the ids are one range, built only if asked for
+            return LocalEdit.deletionOfRange(rangeEncoder, firstAgent, firstSeq, pos, len);
         }
+        IdSet deleted = ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]).build();
         return LocalEdit.deletion(() -> encodeDelete(deleted), deleted, pos, len);
     }
 
@@ -711,7 +719,7 @@ public final class Replica {
         }
         int[] starts = new int[cnt], hs = new int[cnt];
         for (int a = 0; a < r.agents.n; a++) {
-            java.util.Arrays.sort(keyed, base[a], base[a + 1]);
+            SeqSort.sort(keyed, base[a], base[a + 1]);
             int expected = 0;
             for (int k = base[a]; k < base[a + 1]; k++) {
                 int start = (int) (keyed[k] >>> 32), h = (int) keyed[k];

@@ -167,6 +167,36 @@ public final class Varint {
             return (v >>> 1) ^ -(v & 1);
         }
 
+        /**
+         * Reads {@code n} UTF-16 units written by {@link Writer#writeChars(char[], int, int)} into {@code dst[0..n)}
+         * (same checks as {@link #readChar()} per unit; a run of one-byte units is copied in a tight loop).
+         */
+        public void readChars(char[] dst, int n) {
+            byte[] b = buf;
+            int p = pos;
+            int i = 0;
+            while (i < n) {
+                // one-byte units (ASCII): no per-unit bounds check beyond the run's own
+                int run = Math.min(n - i, end - p);
+                int stop = i + run;
+                while (i < stop) {
+                    int x = b[p];
+                    if (x < 0) {
+                        break;
+                    }
+                    dst[i++] = (char) x;
+                    p++;
+                }
+                if (i == n) {
+                    break;
+                }
+                pos = p;
+                dst[i++] = readChar();
+                p = pos;
+            }
+            pos = p;
+        }
+
         /** Reads one UTF-16 unit written by {@link Writer#writeChars(char[], int, int)}. */
         public char readChar() {
             if (pos >= end) {
