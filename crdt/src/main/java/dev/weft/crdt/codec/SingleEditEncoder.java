@@ -1,5 +1,6 @@
 package dev.weft.crdt.codec;
 
+import dev.weft.crdt.model.Varint;
 import java.util.Arrays;
 
 import static dev.weft.crdt.codec.UpdateFormat.*;
@@ -55,41 +56,31 @@ public final class SingleEditEncoder {
         b[1] = 0;
         int p = 2;
         b[p++] = (byte) nAgents;
-        p = putVarLong(b, p, agentId);
+        p = Varint.putVarLong(b, p, agentId);
         if (la == 1) {
-            p = putVarLong(b, p, olId);
+            p = Varint.putVarLong(b, p, olId);
         }
         if (orNew) {
-            p = putVarLong(b, p, orId);
+            p = Varint.putVarLong(b, p, orId);
         }
         b[p++] = 1;                                     // one item
         b[p++] = 0;                                     // agent index 0
-        p = putVarLong(b, p, (long) seq << 1);          // zigzag of seq - 0
-        p = putVarLong(b, p, len);
+        p = Varint.putVarLong(b, p, (long) seq << 1);          // zigzag of seq - 0
+        p = Varint.putVarLong(b, p, len);
         int olKind = la < 0 ? OL_NONE : la == 0 && olSeq == seq - 1 ? OL_PREV_SEQ : OL_EXPLICIT;
         int orKind = ra < 0 ? OR_NONE : OR_EXPLICIT;
         b[p++] = (byte) ((olKind << 2) | (orKind << 4));
         if (olKind == OL_EXPLICIT) {
             b[p++] = (byte) la;
-            p = putVarLong(b, p, olSeq);
+            p = Varint.putVarLong(b, p, olSeq);
         }
         if (orKind == OR_EXPLICIT) {
             b[p++] = (byte) ra;
-            p = putVarLong(b, p, orSeq);
+            p = Varint.putVarLong(b, p, orSeq);
         }
         b[p++] = 0;                                     // no delete ranges
         for (int i = 0; i < len; i++) {
-            int c = text.charAt(i);
-            if (c < 0x80) {
-                b[p++] = (byte) c;
-            } else if (c < 0x4000) {
-                b[p++] = (byte) ((c & 0x7F) | 0x80);
-                b[p++] = (byte) (c >>> 7);
-            } else {
-                b[p++] = (byte) ((c & 0x7F) | 0x80);
-                b[p++] = (byte) (((c >>> 7) & 0x7F) | 0x80);
-                b[p++] = (byte) (c >>> 14);
-            }
+            p = Varint.putChar(b, p, text.charAt(i));
         }
         return Arrays.copyOf(b, p);
     }
@@ -101,21 +92,12 @@ public final class SingleEditEncoder {
         b[1] = 0;
         int p = 2;
         b[p++] = 1;                                     // one agent
-        p = putVarLong(b, p, agentId);
+        p = Varint.putVarLong(b, p, agentId);
         b[p++] = 0;                                     // no items
         b[p++] = 1;                                     // one delete range
         b[p++] = 0;                                     // agent index 0
-        p = putVarLong(b, p, (long) start << 1);        // zigzag of start - 0
-        p = putVarLong(b, p, len);
+        p = Varint.putVarLong(b, p, (long) start << 1);        // zigzag of start - 0
+        p = Varint.putVarLong(b, p, len);
         return Arrays.copyOf(b, p);
-    }
-
-    private static int putVarLong(byte[] b, int p, long v) {
-        while ((v & ~0x7FL) != 0) {
-            b[p++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        b[p++] = (byte) v;
-        return p;
     }
 }
