@@ -265,9 +265,7 @@ public final class UpdateDecoder {
                     + r.remaining() + " bytes left");
         }
         char[] content = u.content = new char[(int) contentTotal];
-        for (int i = 0; i < content.length; i++) {
-            content[i] = r.readChar();
-        }
+        r.readChars(content, content.length);
         if (r.remaining() != 0) {
             throw new MalformedUpdateException(r.remaining() + " trailing bytes after the content");
         }

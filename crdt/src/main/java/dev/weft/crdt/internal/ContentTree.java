@@ -96,6 +96,8 @@ final class ContentTree {
                     curSlot = i;
                     curItem = h;
                     curOff = pos;
+                    hintLeaf = node;
+                    hintSlot = i;
                     cacheSlot = i;
                     cacheSlotStart = rel - pos;
                     return;
@@ -106,11 +108,32 @@ final class ContentTree {
         throw new IllegalStateException("tree: position beyond the widths recorded in the nodes");
     }
 
+    /**
+     * Where {@link #slotOf} looks first: the leaf and slot of the last item located, found or stepped to by
+     * {@link #next}. Only a guess, always verified (any change may have moved the item): it makes the walks of a
+     * multi-item delete or of the integration scan, and the re-lookups of the item a local edit just split, O(1).
+     */
+    private Node hintLeaf;
+    private int hintSlot;
+
+    /** The slot of item {@code h} in its leaf: the hinted slot or the one after it if h is there, else a leaf scan. */
     int slotOf(int h) {
         Node lf = items.leaf[h];
         int[] it = lf.items;
+        if (lf == hintLeaf) {
+            int c = hintSlot;
+            if (c < lf.n && it[c] == h) {
+                return c;
+            }
+            if (c + 1 < lf.n && it[c + 1] == h) {
+                hintSlot = c + 1;
+                return c + 1;
+            }
+        }
         for (int i = 0, n = lf.n; i < n; i++) {
             if (it[i] == h) {
+                hintLeaf = lf;
+                hintSlot = i;
                 return i;
             }
         }
@@ -122,10 +145,13 @@ final class ContentTree {
         Node lf = items.leaf[h];
         int s = slotOf(h);
         if (s + 1 < lf.n) {
+            hintSlot = s + 1;
             return lf.items[s + 1];
         }
         for (Node l = lf.next; l != null; l = l.next) {
             if (l.n > 0) {
+                hintLeaf = l;
+                hintSlot = 0;
                 return l.items[0];
             }
         }

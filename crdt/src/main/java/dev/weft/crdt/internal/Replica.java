@@ -9,6 +9,7 @@ import dev.weft.crdt.model.RelativePosition;
 import dev.weft.crdt.model.TextChange;
 import dev.weft.crdt.model.VersionVector;
 import dev.weft.crdt.codec.DecodedUpdate;
+import dev.weft.crdt.codec.SingleEditEncoder;
 import dev.weft.crdt.codec.UpdateWriter;
 
 import java.util.ArrayList;
@@ -43,12 +44,17 @@ public final class Replica {
     private List<long[]> pendingDeletes = new ArrayList<>();
     /** Reused encoder for local edits. */
     private final UpdateWriter writer = new UpdateWriter();
+    /** Reused encoder for the update of a local edit that is one short run or one deleted range. */
+    private final SingleEditEncoder single = new SingleEditEncoder();
+    /** The encoders local edits keep (one each per replica, so an edit allocates no closure). */
+    private final LocalEdit.InsertEncoder insertEncoder = this::encodeInsert;
+    private final LocalEdit.RangeEncoder rangeEncoder = (agent, seq, length) -> single.delete(agent, (int) seq, length);
 
     public Replica(long localId, boolean gc) {
         this(localId, gc, 64);
     }
 
-    private Replica(long localId, boolean gc, int capacity) {
+    Replica(long localId, boolean gc, int capacity) {
         if (localId < 0) {
             throw new IllegalArgumentException("agent must be >= 0, got " + localId);
         }
@@ -193,15 +199,18 @@ public final class Replica {
         }
         integrator.place(left, a, s, n, olA, olS, orA, orS, (byte) 0);
         long olId = olA == NONE ? -1 : agents.ids[olA], orId = orA == NONE ? -1 : agents.ids[orA];
-        int olSeq = olS, orSeq = orS;
-        char[] src = agents.content[a]; // append-only: units [s, s + n) never change, even if the buffer is replaced
-        return LocalEdit.insertion(() -> encodeInsert(s, n, olId, olSeq, orId, orSeq, src), localId, s, pos, text);
+        return LocalEdit.insertion(insertEncoder, localId, s, pos, text, olId, olS, orId, orS);
     }
 
-    /** The update of a local insert of {@code n} units at seq {@code s} (see {@link #insert}). */
-    private byte[] encodeInsert(int s, int n, long olId, int olSeq, long orId, int orSeq, char[] src) {
+    /** The update of a local insert (see {@link #insert} and {@link LocalEdit.InsertEncoder}). */
+    private byte[] encodeInsert(long agent, long seq, String text, long olId, int olSeq, long orId, int orSeq) {
+        int s = (int) seq;
+        byte[] fast = single.insert(agent, s, text, olId, olSeq, orId, orSeq);
+        if (fast != null) {
+            return fast;
+        }
         writer.reset();
-        writer.addItem(localId, s, n, olId, olSeq, orId, orSeq, (byte) 0, src, s);
+        writer.addItem(agent, s, text.length(), olId, olSeq, orId, orSeq, (byte) 0, text.toCharArray(), 0);
         return writer.encode(false);
     }
 
@@ -284,12 +293,11 @@ public final class Replica {
                 h = tree.next(h);
             } while (items.isDeleted(h));
         }
-        IdSet deleted;
         if (ids == null) {
-            deleted = IdSet.range(firstAgent, firstSeq, firstSeq + items.len[h]);
-        } else {
-            deleted = ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]).build();
+            // one item of len units: the ids are one range, built only if asked for
+            return LocalEdit.deletionOfRange(rangeEncoder, firstAgent, firstSeq, pos, len);
         }
+        IdSet deleted = ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]).build();
         return LocalEdit.deletion(() -> encodeDelete(deleted), deleted, pos, len);
     }
 
@@ -500,7 +508,7 @@ public final class Replica {
         return out.result();
     }
 
-    private void applyDeletes(DecodedUpdate u, ChangeCollector out) {
+    void applyDeletes(DecodedUpdate u, ChangeCollector out) {
         for (int i = 0; i < u.nDeletes; i++) {
             applyRemoteDelete(u.agents[u.delAgent(i)], u.delStart(i), u.delStart(i) + u.delLen(i), out);
         }
@@ -658,93 +666,7 @@ public final class Replica {
      * @throws MalformedUpdateException if the snapshot is inconsistent (nothing else is changed)
      */
     public static Replica load(DecodedUpdate u, long localId, boolean gc, List<TextChange> changesOut) {
-        Replica r = new Replica(localId, gc, Math.max(16, u.nItems));
-        ItemTable it = r.items;
-        int[] map = new int[u.agents.length];
-        int[] maxEnd = new int[u.agents.length];
-        for (int i = 0; i < u.nItems; i++) {
-            int e = u.itemSeq(i) + u.itemLen(i);
-            if (e > maxEnd[u.itemAgent(i)]) {
-                maxEnd[u.itemAgent(i)] = e;
-            }
-        }
-        for (int i = 0; i < map.length; i++) {
-            map[i] = r.agents.intern(u.agents[i]);
-            r.agents.content[map[i]] = new char[maxEnd[i]];
-        }
-        int prev = NONE;
-        int[] order = new int[u.nItems];
-        int cnt = 0;
-        int[] perAgent = new int[r.agents.n];
-        for (int i = 0; i < u.nItems; i++) {
-            int a = map[u.itemAgent(i)], s = u.itemSeq(i), l = u.itemLen(i);
-            int olA = u.olAgent(i) < 0 ? NONE : map[u.olAgent(i)], olS = u.olSeq(i);
-            int orA = u.orAgent(i) < 0 ? NONE : map[u.orAgent(i)], orS = u.orSeq(i);
-            byte flags = u.itemFlags(i);
-            if (gc && (flags & ItemTable.DELETED) != 0) {
-                flags |= ItemTable.GC;
-            }
-            int co = u.contentOff(i);
-            if (co >= 0) {
-                System.arraycopy(u.content, co, r.agents.content[a], s, l);
-            }
-            if (prev != NONE && it.agent[prev] == a && it.seq[prev] + it.len[prev] == s && olA == a && olS == s - 1
-                    && it.orAgent[prev] == orA && it.orSeq[prev] == orS && it.flags[prev] == flags) {
-                it.len[prev] += l;
-                continue;
-            }
-            int h = it.add(a, s, l, olA, olS, orA, orS, flags);
-            order[cnt++] = h;
-            perAgent[a]++;
-            prev = h;
-        }
-        r.tree.bulkLoad(order, cnt);
-        // id indexes: per agent, (seq, handle) sorted by seq, checked to cover [0, next) exactly once
-        int[] base = new int[r.agents.n + 1];
-        for (int a = 0; a < r.agents.n; a++) {
-            base[a + 1] = base[a] + perAgent[a];
-        }
-        long[] keyed = new long[cnt];
-        int[] fill = java.util.Arrays.copyOf(base, r.agents.n);
-        for (int h = 0; h < cnt; h++) {
-            keyed[fill[it.agent[h]]++] = ((long) it.seq[h] << 32) | h;
-        }
-        int[] starts = new int[cnt], hs = new int[cnt];
-        for (int a = 0; a < r.agents.n; a++) {
-            java.util.Arrays.sort(keyed, base[a], base[a + 1]);
-            int expected = 0;
-            for (int k = base[a]; k < base[a + 1]; k++) {
-                int start = (int) (keyed[k] >>> 32), h = (int) keyed[k];
-                if (start != expected) {
-                    throw new MalformedUpdateException("snapshot: seqs of agent " + r.agents.ids[a]
-                            + (start > expected ? " have a gap at " : " overlap at ") + Math.min(start, expected));
-                }
-                starts[k] = start;
-                hs[k] = h;
-                expected = start + it.len[h];
-            }
-            r.agents.next[a] = expected;
-            r.agents.index[a] = SeqIndex.fromSorted(starts, hs, base[a], base[a + 1]);
-        }
-        for (int h = 0; h < it.size; h++) {
-            if (it.olAgent[h] != NONE && it.olSeq[h] >= r.agents.next[it.olAgent[h]]) {
-                throw new MalformedUpdateException("snapshot: item (" + r.agents.ids[it.agent[h]] + "," + it.seq[h]
-                        + ") has an unknown originLeft (" + r.agents.ids[it.olAgent[h]] + "," + it.olSeq[h] + ")");
-            }
-            if (it.orAgent[h] != NONE && it.orSeq[h] >= r.agents.next[it.orAgent[h]]) {
-                throw new MalformedUpdateException("snapshot: item (" + r.agents.ids[it.agent[h]] + "," + it.seq[h]
-                        + ") has an unknown originRight (" + r.agents.ids[it.orAgent[h]] + "," + it.orSeq[h] + ")");
-            }
-        }
-        if (r.tree.width() > 0) {
-            changesOut.add(TextChange.insert(0, r.text()));
-        }
-        if (u.nDeletes > 0) {
-            ChangeCollector out = new ChangeCollector();
-            r.applyDeletes(u, out);
-            changesOut.addAll(out.result());
-        }
-        return r;
+        return SnapshotLoader.load(u, localId, gc, changesOut);
     }
 
     // ------------------------------------------------------------------------------------------ encoding

@@ -10,6 +10,34 @@ public final class Varint {
     private Varint() {
     }
 
+    /** Writes {@code v} at {@code b[p]} as an unsigned varint; the caller has ensured room for 10. Returns the position after it. */
+    public static int putVarLong(byte[] b, int p, long v) {
+        while ((v & ~0x7FL) != 0) {
+            b[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[p++] = (byte) v;
+        return p;
+    }
+
+    /**
+     * Writes the UTF-16 unit {@code c} at {@code b[p]} as a varint of 1 to 3 bytes (the content encoding of
+     * docs/crdt-format.md); the caller has ensured room for 3. Returns the position after it.
+     */
+    public static int putChar(byte[] b, int p, int c) {
+        if (c < 0x80) {
+            b[p++] = (byte) c;
+        } else if (c < 0x4000) {
+            b[p++] = (byte) ((c & 0x7F) | 0x80);
+            b[p++] = (byte) (c >>> 7);
+        } else {
+            b[p++] = (byte) ((c & 0x7F) | 0x80);
+            b[p++] = (byte) (((c >>> 7) & 0x7F) | 0x80);
+            b[p++] = (byte) (c >>> 14);
+        }
+        return p;
+    }
+
     /** A growable byte buffer with varint writers. Mutable; not thread-safe. */
     public static final class Writer {
         /** The bytes written so far occupy {@code buf[0..size)}; mutable, grows by doubling. */
@@ -43,11 +71,7 @@ public final class Varint {
         /** Writes {@code v} as an unsigned varint (negative values take 10 bytes). */
         public void writeVarLong(long v) {
             ensure(10);
-            while ((v & ~0x7FL) != 0) {
-                buf[size++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buf[size++] = (byte) v;
+            size = Varint.putVarLong(buf, size, v);
         }
 
         public void writeVarInt(int v) {
@@ -88,16 +112,7 @@ public final class Varint {
 
         /** Writes one UTF-16 unit as a varint of 1 to 3 bytes; the caller has ensured room for 3. */
         private void putChar(int c) {
-            if (c < 0x80) {
-                buf[size++] = (byte) c;
-            } else if (c < 0x4000) {
-                buf[size++] = (byte) ((c & 0x7F) | 0x80);
-                buf[size++] = (byte) (c >>> 7);
-            } else {
-                buf[size++] = (byte) ((c & 0x7F) | 0x80);
-                buf[size++] = (byte) (((c >>> 7) & 0x7F) | 0x80);
-                buf[size++] = (byte) (c >>> 14);
-            }
+            size = Varint.putChar(buf, size, c);
         }
 
         public byte[] toByteArray() {
@@ -165,6 +180,36 @@ public final class Varint {
         public long readZigZag(String field) {
             long v = readVarLong(field);
             return (v >>> 1) ^ -(v & 1);
+        }
+
+        /**
+         * Reads {@code n} UTF-16 units written by {@link Writer#writeChars(char[], int, int)} into {@code dst[0..n)}
+         * (same checks as {@link #readChar()} per unit; a run of one-byte units is copied in a tight loop).
+         */
+        public void readChars(char[] dst, int n) {
+            byte[] b = buf;
+            int p = pos;
+            int i = 0;
+            while (i < n) {
+                // one-byte units (ASCII): no per-unit bounds check beyond the run's own
+                int run = Math.min(n - i, end - p);
+                int stop = i + run;
+                while (i < stop) {
+                    int x = b[p];
+                    if (x < 0) {
+                        break;
+                    }
+                    dst[i++] = (char) x;
+                    p++;
+                }
+                if (i == n) {
+                    break;
+                }
+                pos = p;
+                dst[i++] = readChar();
+                p = pos;
+            }
+            pos = p;
         }
 
         /** Reads one UTF-16 unit written by {@link Writer#writeChars(char[], int, int)}. */
