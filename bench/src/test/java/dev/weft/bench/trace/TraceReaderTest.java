@@ -6,6 +6,7 @@ import dev.weft.bench.trace.TraceFormatException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvFileSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayInputStream;
@@ -136,17 +137,7 @@ class TraceReaderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "top-level array      | [1, 2]                                                              | $",
-            "no txns              | {\"endContent\": \"\"}                                              | txns",
-            "no endContent        | {\"txns\": []}                                                      | endContent",
-            "patch not an array   | {\"endContent\": \"\", \"txns\": [{\"patches\": [5]}]}              | $.txns[0].patches[0]",
-            "position is a string | {\"endContent\": \"\", \"txns\": [{\"patches\": [[\"0\", 0, \"a\"]]}]} | $.txns[0].patches[0][0]",
-            "negative delete      | {\"endContent\": \"\", \"txns\": [{\"patches\": [[0, -1, \"a\"]]}]}   | negative",
-            "delete past the end  | {\"endContent\": \"\", \"txns\": [{\"patches\": [[0, 0, \"a\"], [0, 2, \"\"]]}]} | outside the document",
-            "unknown kind         | {\"kind\": \"tree\", \"endContent\": \"\", \"txns\": []}            | unknown kind",
-            "parent not earlier   | {\"kind\": \"concurrent\", \"endContent\": \"\", \"txns\": [{\"parents\": [0], \"agent\": 0, \"patches\": []}]} | not an earlier txn",
-    })
+    @CsvFileSource(resources = "/dev/weft/bench/trace/not-a-trace.csv", delimiter = '|', quoteCharacter = '\'')
     void validJsonThatIsNotATraceIsRefusedNamingTheSpot(String scenario, String json, String expected) throws Exception {
         TraceFormatException e = failure(gz(json));
         assertThat(e.problem()).as(scenario).isEqualTo(Problem.NOT_A_TRACE);

@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -31,23 +30,6 @@ final class FolderSession {
     static final int DOCS_PER_CONNECTION = 500;
 
     private FolderSession() {
-    }
-
-    /** Splits {@code argv} into options (for {@link Args}) and positional words. */
-    static List<String> positional(List<String> argv, List<String> optionsOut) {
-        List<String> words = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            String a = argv.get(i);
-            if (a.startsWith("--")) {
-                optionsOut.add(a);
-                if (!a.contains("=") && i + 1 < argv.size()) {
-                    optionsOut.add(argv.get(++i));
-                }
-            } else {
-                words.add(a);
-            }
-        }
-        return words;
     }
 
     /** The one DIR argument. */

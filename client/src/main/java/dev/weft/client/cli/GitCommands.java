@@ -28,27 +28,14 @@ final class GitCommands {
 
     GitCommands(String command, List<String> argv) {
         this.command = command;
-        List<String> opts = new ArrayList<>();
-        List<String> expanded = new ArrayList<>();
-        this.words = FolderSession.positional(expandFlags(argv), opts);
-        for (String o : opts) {
-            expanded.add(o);
-        }
-        this.args = Args.parse(expanded, Set.of("timeout", "name", "email", "m", "mine"));
+        this.args = Args.parse(shortM(argv), Set.of("timeout", "name", "email", "m"), Set.of("mine"));
+        this.words = args.words();
     }
 
-    /** {@code --mine} takes no value and {@code -m} is short for {@code --m}. */
-    private static List<String> expandFlags(List<String> argv) {
-        List<String> out = new ArrayList<>();
-        for (String a : argv) {
-            if (a.equals("--mine")) {
-                out.add("--mine=true");
-            } else if (a.equals("-m")) {
-                out.add("--m");
-            } else {
-                out.add(a);
-            }
-        }
+    /** {@code -m MSG} is short for {@code --m MSG}. */
+    private static List<String> shortM(List<String> argv) {
+        List<String> out = new ArrayList<>(argv);
+        out.replaceAll(a -> a.equals("-m") ? "--m" : a);
         return out;
     }
 

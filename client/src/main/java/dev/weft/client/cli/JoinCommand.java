@@ -5,7 +5,6 @@ import dev.weft.client.invite.InviteLink;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -22,9 +21,8 @@ final class JoinCommand {
 
     JoinCommand(List<String> argv, boolean direct) {
         this.direct = direct;
-        List<String> opts = new ArrayList<>();
-        this.dir = FolderSession.directory(FolderSession.positional(argv, opts), "join");
-        this.args = Args.parse(opts, Set.of("link", "timeout", "name", "email"));
+        this.args = Args.parse(argv, Set.of("link", "timeout", "name", "email"), Set.of());
+        this.dir = FolderSession.directory(args.words(), "join");
     }
 
     int run(PrintStream out, PrintStream err) throws Exception {

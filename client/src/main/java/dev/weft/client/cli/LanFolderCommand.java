@@ -36,9 +36,8 @@ final class LanFolderCommand {
 
     LanFolderCommand(boolean share, List<String> argv) {
         this.share = share;
-        List<String> opts = new ArrayList<>();
-        this.words = FolderSession.positional(argv, opts);
-        this.args = Args.parse(opts, OPTIONS);
+        this.args = Args.parse(argv, OPTIONS, Set.of());
+        this.words = args.words();
     }
 
     int run(PrintStream out, PrintStream err) throws Exception {

@@ -7,7 +7,6 @@ import dev.weft.client.workspace.tree.ResolvedFile;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,17 +20,9 @@ final class LsCommand {
     private final List<String> words;
 
     LsCommand(List<String> argv) {
-        List<String> opts = new ArrayList<>();
-        this.words = FolderSession.positional(argv, opts);
-        List<String> expanded = new ArrayList<>();
-        for (String o : opts) {
-            expanded.add(o);
-            if (o.equals("--long")) {
-                expanded.add("true");
-            }
-        }
-        this.args = Args.parse(expanded, Set.of("relay", "room", "secret", "link", "timeout", "long",
-                "branch"));
+        this.args = Args.parse(argv, Set.of("relay", "room", "secret", "link", "timeout", "branch"),
+                Set.of("long"));
+        this.words = args.words();
     }
 
     int run(PrintStream out) throws Exception {

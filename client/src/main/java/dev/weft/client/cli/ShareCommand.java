@@ -9,7 +9,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -27,11 +26,9 @@ final class ShareCommand {
 
     ShareCommand(List<String> argv, boolean direct) {
         this.direct = direct;
-        List<String> opts = new ArrayList<>();
-        List<String> rest = new ArrayList<>(argv);
-        this.branches = rest.remove("--branches");
-        this.dir = FolderSession.directory(FolderSession.positional(rest, opts), "share");
-        this.args = Args.parse(opts, Set.of("relay", "timeout", "name", "email"));
+        this.args = Args.parse(argv, Set.of("relay", "timeout", "name", "email"), Set.of("branches"));
+        this.branches = args.has("branches");
+        this.dir = FolderSession.directory(args.words(), "share");
     }
 
     int run(PrintStream out, PrintStream err) throws Exception {

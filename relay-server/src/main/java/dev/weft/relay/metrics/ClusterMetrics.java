@@ -1,5 +1,8 @@
 package dev.weft.relay.metrics;
 
+import static dev.weft.relay.metrics.Exposition.counter;
+import static dev.weft.relay.metrics.Exposition.gauge;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Cluster counters, rendered into {@code /metrics} by {@link #render(StringBuilder)}; updated from any thread. */
@@ -59,13 +62,6 @@ public final class ClusterMetrics {
                 disconnects.get());
         counter(out, "weft_cluster_redis_connect_failures_total",
                 "Failed first connections to Redis (node started while Redis was down).", redisConnectFailures.get());
-        out.append("# HELP weft_cluster_redis_up 1 while subscribed to Redis.\n# TYPE weft_cluster_redis_up gauge\n")
-                .append("weft_cluster_redis_up ").append(redisUp.get()).append('\n');
-    }
-
-    private static void counter(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" counter\n");
-        out.append(name).append(' ').append(value).append('\n');
+        gauge(out, "weft_cluster_redis_up", "1 while subscribed to Redis.", redisUp.get());
     }
 }

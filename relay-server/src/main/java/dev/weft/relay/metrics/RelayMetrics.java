@@ -1,5 +1,10 @@
 package dev.weft.relay.metrics;
 
+import static dev.weft.relay.metrics.Exposition.counter;
+import static dev.weft.relay.metrics.Exposition.gauge;
+import static dev.weft.relay.metrics.Exposition.header;
+import static dev.weft.relay.metrics.Exposition.histogram;
+
 import dev.weft.sync.ErrorCode;
 import java.util.EnumMap;
 import java.util.Map;
@@ -123,21 +128,16 @@ public final class RelayMetrics {
         counter(out, "weft_bytes_sent_total", "Protocol message bytes sent (before base64).", bytesOut.get());
         counter(out, "weft_compactions_total", "Document snapshots written by log compaction.", compactions.get());
         gauge(out, "weft_storage_queue", "Writes waiting for the storage writer.", storageQueue.getAsLong());
-        out.append("# HELP weft_storage_commit_seconds Duration of one storage commit (a batch of writes).\n");
-        out.append("# TYPE weft_storage_commit_seconds histogram\n");
-        commitSeconds.writeTo(out, "weft_storage_commit_seconds");
-        out.append("# HELP weft_ack_latency_seconds Time from receiving an update to sending its durable ack.\n");
-        out.append("# TYPE weft_ack_latency_seconds histogram\n");
-        ackSeconds.writeTo(out, "weft_ack_latency_seconds");
-        out.append("# HELP weft_forward_latency_seconds Time from receiving an update to handing it to the other"
-                + " subscribers' connections.\n");
-        out.append("# TYPE weft_forward_latency_seconds histogram\n");
-        forwardSeconds.writeTo(out, "weft_forward_latency_seconds");
+        histogram(out, "weft_storage_commit_seconds", "Duration of one storage commit (a batch of writes).",
+                commitSeconds);
+        histogram(out, "weft_ack_latency_seconds", "Time from receiving an update to sending its durable ack.",
+                ackSeconds);
+        histogram(out, "weft_forward_latency_seconds", "Time from receiving an update to handing it to the other"
+                + " subscribers' connections.", forwardSeconds);
         if (clusterNode) {
             cluster.render(out);
         }
-        out.append("# HELP weft_errors_total Errors sent to clients, by code.\n");
-        out.append("# TYPE weft_errors_total counter\n");
+        header(out, "weft_errors_total", "counter", "Errors sent to clients, by code.");
         for (Map.Entry<ErrorCode, AtomicLong> e : errors.entrySet()) {
             if (e.getKey() != ErrorCode.UNKNOWN) {
                 out.append("weft_errors_total{code=\"").append(e.getKey().name()).append("\"} ")
@@ -145,17 +145,5 @@ public final class RelayMetrics {
             }
         }
         return out.toString();
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" gauge\n");
-        out.append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void counter(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" counter\n");
-        out.append(name).append(' ').append(value).append('\n');
     }
 }
