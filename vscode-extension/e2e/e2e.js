@@ -133,12 +133,7 @@ async function main() {
   await dismissNotifications(alice.page);
 
   // --- Bob joins by pasting the link into Weft: Join ------------------------------------------------------------
-  await runCommand(bob.page, 'Weft: Join');
-  await bob.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await waitFor(async () => /Join/.test(await bob.page.locator('.quick-input-widget').innerText()), 10000, 'the Join input box');
-  await bob.page.keyboard.insertText(link);
-  await sleep(200);
-  await bob.page.keyboard.press('Enter');
+  await joinWithLink(bob.page, link);
   await waitFor(async () => fs.existsSync(path.join(wsB, DOC)), 60000, `Bob's ${DOC} to be created by the join`);
   await waitFor(async () => (await activeTabTitle(bob.page)) === 'main.tex', 60000, 'main.tex to open in Bob\'s window');
   log('Bob joined; main.tex is open in his window');
@@ -378,11 +373,7 @@ async function readOnlyJoin(alice, bob, relayUrl, q, lines) {
   const rq = new URLSearchParams(roLink.slice(roLink.indexOf('?') + 1));
   check(rq.get('room') === q.get('room') && rq.get('secret') !== q.get('secret'), `the read-only link ${roLink} should name room ${q.get('room')} with another secret`);
   await dismissNotifications(alice.page);
-  await runCommand(bob.page, 'Weft: Join');
-  await bob.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await bob.page.keyboard.insertText(roLink);
-  await sleep(200);
-  await bob.page.keyboard.press('Enter');
+  await joinWithLink(bob.page, roLink);
   await softWait(async () => (await notificationTexts(bob.page)).some((t) => /^Weft: read-only — joined room \S+/.test(t)), 60000, 'Bob to be told he joined read-only', () => notificationTexts(bob.page));
   await waitFor(async () => /^Weft 2\b/.test(await weftStatusText(bob.page)), 60000, 'Bob\'s status bar to show the session again');
   await softWait(async () => /^Weft 2 read-only$/.test(await weftStatusText(bob.page)), 20000, 'Bob\'s status bar to read "Weft 2 read-only"', () => weftStatusText(bob.page));
@@ -437,11 +428,7 @@ async function sharedWorkspace(alice, bob) {
   const link = /weft:\/\/join\?\S+/.exec(shareText)[0].replace(/[.,)]+$/, '');
   log('workspace shared:', shareText);
   await dismissNotifications(alice.page);
-  await runCommand(bob.page, 'Weft: Join');
-  await bob.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await bob.page.keyboard.insertText(link);
-  await sleep(200);
-  await bob.page.keyboard.press('Enter');
+  await joinWithLink(bob.page, link);
   await waitFor(async () => fs.existsSync(path.join(bob.folder, 'notes', 'todo.md')), 60000, 'the join to write notes/todo.md (never opened by Alice) into Bob\'s folder');
   await waitFor(async () => (await notificationTexts(bob.page)).some((t) => /shared workspace, \d+ files on disk/.test(t)), 30000, 'Bob to be told he joined a shared workspace', () => notificationTexts(bob.page));
   log('Bob joined the shared workspace:', (await notificationTexts(bob.page)).join(' | '));
@@ -755,6 +742,16 @@ async function startCodeServer(user, work, relayUrl) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Driving the workbench
+
+/** "Weft: Join" with `link` typed into its input box (the box must say Join before the link goes in). */
+async function joinWithLink(page, link) {
+  await runCommand(page, 'Weft: Join');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await waitFor(async () => /Join/.test(await page.locator('.quick-input-widget').innerText()), 10000, 'the Join input box');
+  await page.keyboard.insertText(link);
+  await sleep(200);
+  await page.keyboard.press('Enter');
+}
 
 async function runCommand(page, label) {
   await closeQuickInput(page);

@@ -105,8 +105,7 @@ class RelayEndToEndTest {
             Replicas.awaitAck(a, "notes.md", ra.version());
         }
         try (WeftTestClient c = kind.connect(relay)) {
-            c.join(room, room.readOnlySecret(), 22, "carol");
-            TextDocument rc = Replicas.synced(c, "notes.md");
+            TextDocument rc = Replicas.joined(c, room, room.readOnlySecret(), 22, "carol", "notes.md");
             assertThat(rc.getText()).isEqualTo("written while alone; offline tail");
         }
     }
@@ -116,10 +115,8 @@ class RelayEndToEndTest {
     void payloadsRoundTripIntactIncludingEmptyAndZeroLeading(ClientKind kind) throws Exception {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient a = kind.connect(relay); WeftTestClient b = kind.connect(relay)) {
-            a.join(room, room.secret(), 31, "ann");
-            b.join(room, room.secret(), 32, "bob");
-            TextDocument ra = Replicas.synced(a, "bin.dat");
-            TextDocument rb = Replicas.synced(b, "bin.dat");
+            TextDocument ra = Replicas.joined(a, room, room.secret(), 31, "ann", "bin.dat");
+            TextDocument rb = Replicas.joined(b, room, room.secret(), 32, "bob", "bin.dat");
             // Empty update: nothing applied or forwarded, only an Ack.
             a.send(new Message.Update("bin.dat", new byte[0]));
             assertThat(a.expect(Message.Ack.class).durableVersion()).isEqualTo(VersionVector.EMPTY);
@@ -176,8 +173,7 @@ class RelayEndToEndTest {
     void readOnlyMemberReceivesEverythingButItsUpdateIsRejected(ClientKind kind) throws Exception {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient editor = JavaWeftClient.connect(relay.url()); WeftTestClient viewer = kind.connect(relay)) {
-            editor.join(room, room.secret(), 51, "ann");
-            TextDocument re = Replicas.synced(editor, "doc.txt");
+            TextDocument re = Replicas.joined(editor, room, room.secret(), 51, "ann", "doc.txt");
             editor.send(new Message.Update("doc.txt", re.insert(0, "abc").update()));
             Replicas.awaitAck(editor, "doc.txt", re.version());
 
@@ -357,8 +353,7 @@ class RelayEndToEndTest {
         assertThat(health.contentType()).startsWith("application/json");
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient a = JavaWeftClient.connect(relay.url())) {
-            a.join(room, room.secret(), 101, "ann");
-            TextDocument r = Replicas.synced(a, "m.txt");
+            TextDocument r = Replicas.joined(a, room, room.secret(), 101, "ann", "m.txt");
             a.send(new Message.Update("m.txt", r.insert(0, "x").update()));
             Replicas.awaitAck(a, "m.txt", r.version());
             String metrics = RelayProcess.Http.get(relay.url() + "/metrics").body();

@@ -59,10 +59,8 @@ class RelayLimitsTest {
     void oversizedMessageIsRefusedForThatClientOnly(ClientKind kind) throws Exception {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient bad = kind.connect(relay); WeftTestClient good = other(kind).connect(relay)) {
-            bad.join(room, room.secret(), 1, "bad");
-            good.join(room, room.secret(), 2, "good");
-            TextDocument rb = Replicas.synced(bad, "a.txt");
-            TextDocument rg = Replicas.synced(good, "a.txt");
+            TextDocument rb = Replicas.joined(bad, room, room.secret(), 1, "bad", "a.txt");
+            TextDocument rg = Replicas.joined(good, room, room.secret(), 2, "good", "a.txt");
             bad.send(new Message.Update("a.txt", rb.insert(0, noise(6000, 1)).update()));
             Message.Error err = bad.expect(Message.Error.class);
             assertThat(err.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
@@ -80,8 +78,7 @@ class RelayLimitsTest {
     void documentSizeLimitRefusesGrowthButKeepsTheDocumentIntact(ClientKind kind) throws Exception {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient a = kind.connect(relay)) {
-            a.join(room, room.secret(), 1, "ann");
-            TextDocument r = Replicas.synced(a, "big.txt");
+            TextDocument r = Replicas.joined(a, room, room.secret(), 1, "ann", "big.txt");
             String accepted = "";
             ErrorCode refused = null;
             for (int i = 0; i < 8 && refused == null; i++) {
@@ -97,8 +94,7 @@ class RelayLimitsTest {
             }
             assertThat(refused).isEqualTo(ErrorCode.DOC_TOO_LARGE);
             try (WeftTestClient check = other(kind).connect(relay)) {
-                check.join(room, room.readOnlySecret(), 2, "check");
-                TextDocument fresh = Replicas.synced(check, "big.txt");
+                TextDocument fresh = Replicas.joined(check, room, room.readOnlySecret(), 2, "check", "big.txt");
                 assertThat(fresh.getText()).isEqualTo(accepted);
                 fresh.checkInvariants();
             }
@@ -126,10 +122,8 @@ class RelayLimitsTest {
     void updateFloodIsRateLimitedForTheFlooderOnly(ClientKind kind) throws Exception {
         RoomCredentials room = relay.createRoom();
         try (WeftTestClient flood = kind.connect(relay); WeftTestClient calm = other(kind).connect(relay)) {
-            flood.join(room, room.secret(), 1, "flood");
-            calm.join(room, room.secret(), 2, "calm");
-            TextDocument rf = Replicas.synced(flood, "r.txt");
-            TextDocument rc = Replicas.synced(calm, "r.txt");
+            TextDocument rf = Replicas.joined(flood, room, room.secret(), 1, "flood", "r.txt");
+            TextDocument rc = Replicas.joined(calm, room, room.secret(), 2, "calm", "r.txt");
             for (int i = 0; i < 40; i++) {
                 flood.send(new Message.Update("r.txt", rf.insert(rf.length(), "f").update()));
             }

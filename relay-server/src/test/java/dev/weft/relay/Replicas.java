@@ -2,6 +2,7 @@ package dev.weft.relay;
 
 import dev.weft.crdt.TextDocument;
 import dev.weft.crdt.model.VersionVector;
+import dev.weft.relay.testing.RoomCredentials;
 import dev.weft.relay.testing.WeftTestClient;
 import dev.weft.sync.Message;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +18,6 @@ final class Replicas {
         return new TextDocument(NEXT_AGENT.incrementAndGet());
     }
 
-    /** SyncRequest → SyncReply, applied; sends the diff the relay lacks. Returns the reply. */
     /** A fresh replica of {@code doc} brought up to date by {@link #sync} over {@code c}. */
     static TextDocument synced(WeftTestClient c, String doc) {
         TextDocument r = fresh();
@@ -25,6 +25,14 @@ final class Replicas {
         return r;
     }
 
+    /** Joins {@code room} over {@code c} with {@code secret}, then returns {@link #synced} of {@code doc}. */
+    static TextDocument joined(WeftTestClient c, RoomCredentials room, String secret, long clientId, String name,
+                               String doc) {
+        c.join(room, secret, clientId, name);
+        return synced(c, doc);
+    }
+
+    /** SyncRequest → SyncReply, applied; sends the diff the relay lacks. Returns the reply. */
     static Message.SyncReply sync(WeftTestClient c, String doc, TextDocument replica) {
         c.send(new Message.SyncRequest(doc, replica.version()));
         Message.SyncReply reply = c.expect(Message.SyncReply.class, r -> r.doc().equals(doc), WeftTestClient.TIMEOUT);

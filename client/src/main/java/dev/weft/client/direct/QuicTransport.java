@@ -81,7 +81,7 @@ final class QuicTransport {
                 .initialMaxStreamDataBidirectionalRemote(WINDOW).initialMaxStreamsBidirectional(4).build();
         Channel udp = register(socket, codec);
         StreamIo io = new StreamIo();
-        try {
+        return opening(udp, io, "opening the QUIC connection to " + peer, () -> {
             QuicChannel quic = QuicChannel.newBootstrap(udp).handler(new ChannelInboundHandlerAdapter())
                     .streamHandler(new ChannelInboundHandlerAdapter()).remoteAddress(peer)
                     .connect().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -90,16 +90,7 @@ final class QuicTransport {
                 udp.close();
             });
             quic.createStream(QuicStreamType.BIDIRECTIONAL, io).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return io;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            udp.close();
-            throw new java.io.InterruptedIOException("interrupted opening the QUIC connection");
-        } catch (ExecutionException | TimeoutException e) {
-            udp.close();
-            io.close();
-            throw new IOException("QUIC connection to " + peer + " failed: " + e, e);
-        }
+        });
     }
 
     /** Accepts the stream as the QUIC server on {@code socket} (the first stream of the first connection). */
@@ -134,16 +125,34 @@ final class QuicTransport {
                 }).build();
         Channel udp = register(socket, codec);
         udpRef[0] = udp;
+        return opening(udp, io, "accepting a QUIC connection from the peer (" + timeout.toMillis() + " ms)",
+                () -> opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** The waits that open a QUIC stream. */
+    private interface Opening {
+        void run() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    /**
+     * Runs {@code open} and returns {@code io}; if it fails, interrupted or timed out, closes {@code udp} and
+     * {@code io} and throws.
+     *
+     * @throws IOException naming {@code what} ({@link java.io.InterruptedIOException} if interrupted)
+     */
+    private static StreamIo opening(Channel udp, StreamIo io, String what, Opening open) throws IOException {
         try {
-            opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            open.run();
             return io;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             udp.close();
-            throw new java.io.InterruptedIOException("interrupted accepting the QUIC connection");
+            io.close();
+            throw new java.io.InterruptedIOException("interrupted " + what);
         } catch (ExecutionException | TimeoutException e) {
             udp.close();
-            throw new IOException("no QUIC connection from the peer within " + timeout.toMillis() + " ms", e);
+            io.close();
+            throw new IOException(what + " failed: " + e, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.client.cli;
 
+import dev.weft.client.workspace.CliFixtures;
 import static dev.weft.client.workspace.CliFixtures.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,15 +102,7 @@ class GitCollaborationCliTest {
 
     /** Alice's repository at {@code dir}: {@code notes.txt} with {@code notes}, {@code .weft/} ignored, committed. */
     static Path aliceRepo(Path dir, String notes) throws Exception {
-        Files.createDirectories(dir);
-        git(dir, "init", "-q");
-        git(dir, "config", "user.name", "Alice");
-        git(dir, "config", "user.email", "alice@example.com");
-        Files.writeString(dir.resolve("notes.txt"), notes);
-        Files.writeString(dir.resolve(".gitignore"), ".weft/\n");
-        git(dir, "add", "-A");
-        git(dir, "commit", "-q", "-m", "start");
-        return dir;
+        return CliFixtures.committedRepo(dir, "Alice", "alice@example.com", notes);
     }
 
     /** Waits until the room's authors log has deletion lines from {@code sessions} distinct sessions. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
@@ -27,15 +28,19 @@ class PathRulesTest {
 
     @Test
     void namesWithInvisibleOrBrokenCharactersAreRefused() {
-        assertThat(PathRules.nameProblem("")).contains("empty");
-        assertThat(PathRules.nameProblem("a\nb")).contains("control character U+000A");
-        assertThat(PathRules.nameProblem("a\u0085b")).contains("control character");
-        assertThat(PathRules.nameProblem("invoice\u202Etxt.exe")).contains("formatting character U+202E");
-        assertThat(PathRules.nameProblem("a\uD800b")).contains("unpaired surrogate");
-        assertThat(PathRules.nameProblem("x".repeat(300))).contains("segment longer than 255 bytes");
-        assertThat(PathRules.nameProblem("é".repeat(128))).contains("segment longer than 255 bytes"); // 256 bytes
+        refusedFor("", "empty");
+        refusedFor("a\nb", "control character U+000A");
+        refusedFor("a\u0085b", "control character");
+        refusedFor("invoice\u202Etxt.exe", "formatting character U+202E");
+        refusedFor("a\uD800b", "unpaired surrogate");
+        refusedFor("x".repeat(300), "segment longer than 255 bytes");
+        refusedFor("é".repeat(128), "segment longer than 255 bytes"); // 256 bytes
         assertThat(PathRules.nameProblem("é".repeat(127))).isNull(); // 254 bytes
-        assertThat(PathRules.nameProblem(("d".repeat(200) + "/").repeat(6) + "f")).contains("longer than 1024");
+        refusedFor(("d".repeat(200) + "/").repeat(6) + "f", "longer than 1024");
+    }
+
+    private static void refusedFor(String name, String why) {
+        assertThat(PathRules.nameProblem(name)).as(name).isNotNull().contains(why);
     }
 
     /** Names that pass the literal rules but become something else on some disk or in a prompt. */
@@ -52,16 +57,18 @@ class PathRulesTest {
         assertThat(PathRules.nameProblem(name)).isNull();
     }
 
-    @Test
-    void buildFilesAndHiddenFilesAreCautionedOrdinaryOnesNot() {
-        assertThat(PathRules.caution("Makefile")).contains("runs commands");
-        assertThat(PathRules.caution("web/package.json")).contains("runs commands");
-        assertThat(PathRules.caution(".github/workflows/ci.yml")).contains("runs commands");
-        assertThat(PathRules.caution(".mvn/wrapper/maven-wrapper.properties")).contains("runs commands");
-        assertThat(PathRules.caution(".prettierrc")).isEqualTo("hidden");
-        assertThat(PathRules.caution("docs/.hidden/x.md")).isEqualTo("hidden");
-        assertThat(PathRules.caution("src/Main.java")).isNull();
-        assertThat(PathRules.caution("notes.md")).isNull();
+    /** Build files (they run commands) and hidden files are shown with a caution; ordinary files without. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "Makefile | runs commands", "web/package.json | runs commands", ".github/workflows/ci.yml | runs commands",
+            ".mvn/wrapper/maven-wrapper.properties | runs commands", ".prettierrc | hidden",
+            "docs/.hidden/x.md | hidden", "src/Main.java | -", "notes.md | -"})
+    void buildFilesAndHiddenFilesAreCautionedOrdinaryOnesNot(String name, String caution) {
+        if (caution == null) {
+            assertThat(PathRules.caution(name)).isNull();
+        } else {
+            assertThat(PathRules.caution(name)).contains(caution);
+        }
     }
 
     @ParameterizedTest

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.crdt.TextDocument;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The three-way merge of disk changes into a replica that moved on, and the minimal diff under it. */
 class TextMergeTest {
@@ -13,30 +15,28 @@ class TextMergeTest {
         return TextMerge.applyDescending(replica, TextMerge.merge(base, replica, disk));
     }
 
-    @Test
-    void onlyDiskChangedGivesTheDiskText() {
-        assertThat(merge("a\nb\nc\n", "a\nb\nc\n", "a\nB\nc\nd\n")).isEqualTo("a\nB\nc\nd\n");
+    /**
+     * One three-way merge per row: only the disk changed (disk text wins), only the replica changed (replica text
+     * kept), changes in different lines (both survive), a disk deletion around a remote insertion (the insertion
+     * survives), insertions at the same place (both kept, the remote one first).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "only disk changed    | a\\nb\\nc\\n          | a\\nb\\nc\\n          | a\\nB\\nc\\nd\\n           | a\\nB\\nc\\nd\\n",
+            "only replica changed | a\\nb\\n              | a\\nremote\\nb\\n      | a\\nb\\n                 | a\\nremote\\nb\\n",
+            "different lines      | one\\ntwo\\nthree\\n | ONE\\ntwo\\nthree\\n | one\\ntwo\\nthree\\nfour\\n | ONE\\ntwo\\nthree\\nfour\\n",
+            "delete around remote | abc\\ndef\\n         | abXc\\ndef\\n        | def\\n                   | Xdef\\n",
+            "same place           | ab                  | aRb                 | aDb                      | aRDb",
+    })
+    void threeWayMergeKeepsBothSidesChanges(String scenario, String base, String replica, String disk,
+                                            String expected) {
+        assertThat(merge(unescape(base), unescape(replica), unescape(disk))).as(scenario)
+                .isEqualTo(unescape(expected));
     }
 
-    @Test
-    void onlyReplicaChangedKeepsTheReplicaText() {
-        assertThat(merge("a\nb\n", "a\nremote\nb\n", "a\nb\n")).isEqualTo("a\nremote\nb\n");
-    }
-
-    @Test
-    void changesInDifferentLinesBothSurvive() {
-        assertThat(merge("one\ntwo\nthree\n", "ONE\ntwo\nthree\n", "one\ntwo\nthree\nfour\n"))
-                .isEqualTo("ONE\ntwo\nthree\nfour\n");
-    }
-
-    @Test
-    void aDiskDeletionNeverDeletesRemoteInsertions() {
-        assertThat(merge("abc\ndef\n", "abXc\ndef\n", "def\n")).isEqualTo("Xdef\n");
-    }
-
-    @Test
-    void insertionsAtTheSamePlaceKeepBothRemoteFirst() {
-        assertThat(merge("ab", "aRb", "aDb")).isEqualTo("aRDb");
+    /** The table's {@code \n} as a line break. */
+    private static String unescape(String cell) {
+        return cell.replace("\\n", "\n");
     }
 
     @Test

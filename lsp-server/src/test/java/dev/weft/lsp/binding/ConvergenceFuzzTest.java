@@ -28,6 +28,15 @@ class ConvergenceFuzzTest {
     Path tmp;
     Session s;
 
+    /** Set by a test before {@link #run}: split echoes and type between their parts. */
+    boolean splitEchoes;
+
+    /** Set by a test before {@link #run} or {@link #sameSpot}: every editor answers applyEdits late (seeded delays). */
+    boolean lateAnswers;
+
+    /** Set by a test before {@link #run}: Neovim editors with {@code 'eol'}, and typing at the end. */
+    boolean neovimEol;
+
     @BeforeAll
     static void paranoid() {
         System.setProperty("weft.checkInvariants", "false"); // 30k-char docs: check at the end only
@@ -70,9 +79,6 @@ class ConvergenceFuzzTest {
         run(5, 600, false);
     }
 
-    /** Set by a test before {@link #run}: split echoes and type between their parts. */
-    boolean splitEchoes;
-
     /**
      * Typing interleaved with outstanding applyEdits: every editor answers late (0–20 ms, one answer in ten after
      * 150–400 ms, seeded), so users keep typing while an edit is unanswered — before its echo (VS Code refuses, Neovim
@@ -91,9 +97,6 @@ class ConvergenceFuzzTest {
                     .as("editor %d published typing before an answer", i).isPositive();
         }
     }
-
-    /** Set by a test before {@link #run} or {@link #sameSpot}: every editor answers applyEdits late (seeded delays). */
-    boolean lateAnswers;
 
     /** Every editor of {@link #s} answers each applyEdit 0–20 ms late, one answer in ten 150–400 ms (seeded). */
     private void answerLate(long seed) {
@@ -128,9 +131,6 @@ class ConvergenceFuzzTest {
         neovimEol = true;
         run(6, 600, false);
     }
-
-    /** Set by a test before {@link #run}: Neovim editors with {@code 'eol'}, and typing at the end. */
-    boolean neovimEol;
 
     /**
      * Same-spot typing, seeded: VS Code as read from VS Code 1.100 and vscode-languageclient 9 (renderer re-check after

@@ -1,5 +1,6 @@
 package dev.weft.lsp.e2e;
 
+import dev.weft.client.workspace.CliFixtures;
 import static dev.weft.client.workspace.CliFixtures.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,14 +35,7 @@ class BlameInNeovimWithRealServerTest {
     assumeTrue(found.isPresent(), why.toString());
     ServerUnderTest server = found.get();
     Path dir = E2eSupport.tempDir("blame-nvim-");
-    Path seed = Files.createDirectories(dir.resolve("seed"));
-    git(seed, "init", "-q");
-    git(seed, "config", "user.name", "Seed");
-    git(seed, "config", "user.email", "seed@example.com");
-    Files.writeString(seed.resolve("notes.txt"), HEAD);
-    Files.writeString(seed.resolve(".gitignore"), ".weft/\n");
-    git(seed, "add", "-A");
-    git(seed, "commit", "-q", "-m", "start");
+    Path seed = CliFixtures.committedRepo(dir.resolve("seed"), "Seed", "seed@example.com", HEAD);
     Path simWs = dir.resolve("sim-ws");
     Path nvimWs = dir.resolve("nvim-ws");
     git(dir, "clone", "-q", seed.toString(), simWs.toString());

@@ -1,5 +1,6 @@
 package dev.weft.lsp.workspace;
 
+import dev.weft.client.workspace.CliFixtures;
 import com.google.gson.JsonObject;
 import dev.weft.lsp.customservice.WeftProtocol;
 import dev.weft.lsp.testing.SimulatedEditor;
@@ -216,14 +217,7 @@ class BranchScopedEditorsTest {
 
     /** A bare origin under {@code base}: main has notes.txt; feature changes its second line and adds f.txt. */
     static Path origin(Path base) throws Exception {
-        Path seed = Files.createDirectories(base.resolve("seed"));
-        git(seed, "init", "-q");
-        git(seed, "config", "user.name", "Seed");
-        git(seed, "config", "user.email", "seed@example.com");
-        Files.writeString(seed.resolve(".gitignore"), ".weft/\n");
-        Files.writeString(seed.resolve("notes.txt"), MAIN);
-        git(seed, "add", "-A");
-        git(seed, "commit", "-q", "-m", "start");
+        Path seed = CliFixtures.committedRepo(base.resolve("seed"), "Seed", "seed@example.com", MAIN);
         git(seed, "checkout", "-q", "-b", "feature");
         Files.writeString(seed.resolve("notes.txt"), FEATURE);
         Files.writeString(seed.resolve("f.txt"), "only on feature\n");

@@ -1,5 +1,6 @@
 package dev.weft.lsp.workspace;
 
+import dev.weft.client.workspace.CliFixtures;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -172,14 +173,7 @@ class GitAuthorshipInEditorsTest extends AliceAndBobTest {
 
     /** A committed repository at {@code a} and its clone at {@code b}, each with its own user (git CLI). */
     static void clones(Path a, String nameA, String emailA, Path b, String nameB, String emailB) throws Exception {
-        Files.createDirectories(a);
-        git(a, "init", "-q");
-        git(a, "config", "user.name", nameA);
-        git(a, "config", "user.email", emailA);
-        Files.writeString(a.resolve("notes.txt"), HEAD);
-        Files.writeString(a.resolve(".gitignore"), ".weft/\n");
-        git(a, "add", "-A");
-        git(a, "commit", "-q", "-m", "start");
+        CliFixtures.committedRepo(a, nameA, emailA, HEAD);
         git(a.getParent(), "clone", "-q", a.toString(), b.toString());
         git(b, "config", "user.name", nameB);
         git(b, "config", "user.email", emailB);

@@ -32,20 +32,27 @@ final class SocketIoFrames extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote != null) {
-            open.put(remote, ctx.channel());
-        }
+        track(ctx.channel(), true);
         super.channelActive(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote != null) {
-            open.remove(remote, ctx.channel());
-        }
+        track(ctx.channel(), false);
         super.channelInactive(ctx);
+    }
+
+    /** Records {@code ch} as open under its remote address, or forgets it (only if it is still the one recorded). */
+    private void track(Channel ch, boolean active) {
+        SocketAddress remote = ch.remoteAddress();
+        if (remote == null) {
+            return;
+        }
+        if (active) {
+            open.put(remote, ch);
+        } else {
+            open.remove(remote, ch);
+        }
     }
 
     /** The open channel whose remote address is {@code remote}, or null. */
