@@ -45,6 +45,15 @@ class FolderSyncScenariosTest {
         return new FolderPeer[] {pa, pb};
     }
 
+    /** {@link #pair} with both peers then taken offline, for concurrent changes that meet when they come back. */
+    static FolderPeer[] offlinePair(String name) throws Exception {
+        FolderPeer[] p = pair(name);
+        for (FolderPeer peer : p) {
+            peer.setOnline(false);
+        }
+        return p;
+    }
+
     static void awaitSame(FolderPeer a, FolderPeer b) throws InterruptedException {
         Trees.await("identical trees", 20, () -> Trees.snapshot(a.dir).equals(Trees.snapshot(b.dir)),
                 () -> "A=" + Trees.snapshot(a.dir) + " B=" + Trees.snapshot(b.dir));
@@ -84,10 +93,8 @@ class FolderSyncScenariosTest {
 
     @Test
     void twoConcurrentRenamesEndWithOneNameEverywhere() throws Exception {
-        FolderPeer[] p = pair("two-renames");
+        FolderPeer[] p = offlinePair("two-renames");
         try (FolderPeer a = p[0]; FolderPeer b = p[1]) {
-            a.setOnline(false);
-            b.setOnline(false);
             Files.move(a.dir.resolve("notes.txt"), a.dir.resolve("by-a.txt"));
             Files.move(b.dir.resolve("notes.txt"), b.dir.resolve("by-b.txt"));
             a.workspace.sync().get(10, TimeUnit.SECONDS);
@@ -132,10 +139,8 @@ class FolderSyncScenariosTest {
 
     @Test
     void twoPeersCreatingTheSamePathKeepBothFiles() throws Exception {
-        FolderPeer[] p = pair("same-path");
+        FolderPeer[] p = offlinePair("same-path");
         try (FolderPeer a = p[0]; FolderPeer b = p[1]) {
-            a.setOnline(false);
-            b.setOnline(false);
             // Several conflicts at once: the engine handles files in hash order, so both orders (the winner written
             // before or after the loser moves away) occur among them.
             String[] names = {"docs/plan.md", "x.txt", "y.txt", "z/w.txt"};

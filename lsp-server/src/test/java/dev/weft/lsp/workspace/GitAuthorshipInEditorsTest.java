@@ -96,12 +96,8 @@ class GitAuthorshipInEditorsTest extends AliceAndBobTest {
 
         // Bob stages everything with git (Alice's ALPHA included) and commits from his editor: Alice is named,
         // with the e-mail of her git configuration.
-        git(b, "add", "notes.txt");
-        JsonObject commitB = result(bob.command(WeftProtocol.COMMIT, gitArg(ub, "Both")));
-        assertThat(commitB.getAsJsonArray("trailers").toString())
-                .isEqualTo("[\"Co-authored-by: Alice <alice@example.com>\"]");
-        assertThat(git(b, "log", "-1", "--format=%an <%ae>%n%B")).isEqualTo("Bob <bob@example.com>\nBoth\n\n"
-                + "Co-authored-by: Alice <alice@example.com>\n\n");
+        commitNaming(bob, b, ub, "Both", "Alice <alice@example.com>");
+        assertThat(git(b, "log", "-1", "--format=%an <%ae>")).isEqualTo("Bob <bob@example.com>\n");
         assertThat(git(b, "status", "--porcelain")).isEmpty();
 
         // Nothing staged any more: a clear error, no empty commit.
@@ -128,12 +124,21 @@ class GitAuthorshipInEditorsTest extends AliceAndBobTest {
         assertThatThrownBy(() -> bob.command(WeftProtocol.BLAME, uriArg(uri(tmp.resolve("elsewhere.txt")))))
                 .hasMessageContaining("not inside a shared folder");
 
-        git(b, "add", "notes.txt");
-        JsonObject c = result(bob.command(WeftProtocol.COMMIT, gitArg(null, "Alice's line")));
-        assertThat(c.getAsJsonArray("trailers").toString())
-                .isEqualTo("[\"Co-authored-by: Alice <alice@work.example>\"]");
-        assertThat(git(b, "log", "-1", "--format=%B")).isEqualTo("Alice's line\n\n"
-                + "Co-authored-by: Alice <alice@work.example>\n\n");
+        commitNaming(bob, b, null, "Alice's line", "Alice <alice@work.example>");
+    }
+
+    /**
+     * Stages {@code notes.txt} of {@code repo} with git and commits it from {@code editor} with {@code message}
+     * ({@code uri}: the file that names the repository, or null for every shared root); checks that the commit
+     * carries exactly one trailer, {@code Co-authored-by: coAuthor}, and git's log shows it under the message.
+     */
+    private static void commitNaming(SimulatedEditor editor, Path repo, String uri, String message, String coAuthor)
+            throws Exception {
+        git(repo, "add", "notes.txt");
+        JsonObject c = result(editor.command(WeftProtocol.COMMIT, gitArg(uri, message)));
+        String trailer = "Co-authored-by: " + coAuthor;
+        assertThat(c.getAsJsonArray("trailers").toString()).isEqualTo("[\"" + trailer + "\"]");
+        assertThat(git(repo, "log", "-1", "--format=%B")).isEqualTo(message + "\n\n" + trailer + "\n\n");
     }
 
     /** The markdown of the server's hover on {@code line}, or null for no hover. */
