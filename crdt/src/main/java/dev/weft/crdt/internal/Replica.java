@@ -224,6 +224,10 @@ public final class Replica {
 
     /** The update of a local delete of the ids {@code deleted}. */
     private byte[] encodeDelete(IdSet deleted) {
+        byte[] fast = single.deletes(deleted);
+        if (fast != null) {
+            return fast;
+        }
         writer.reset();
         deleted.forEachRange((agent, start, end) -> writer.addDelete(agent, (int) start, (int) (end - start)));
         return writer.encode(false);
