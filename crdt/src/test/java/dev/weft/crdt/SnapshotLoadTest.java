@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * gap, an overlap or an unknown origin are refused with a message that names the problem.
  */
 class SnapshotLoadTest {
-    private static final int SEEDS = 60;
+    /** Seeds run by default; {@code -Dweft.snapshot.seeds=N} runs more (a long run, on demand). */
+    private static final int SEEDS = Integer.getInteger("weft.snapshot.seeds", 60);
 
     @Test
     void loadedSnapshotEqualsReplayedHistoryOnRandomDocuments() {
