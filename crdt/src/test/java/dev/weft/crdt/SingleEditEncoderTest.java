@@ -6,6 +6,7 @@ import dev.weft.crdt.codec.DecodedUpdate;
 import dev.weft.crdt.codec.SingleEditEncoder;
 import dev.weft.crdt.codec.UpdateDecoder;
 import dev.weft.crdt.codec.UpdateWriter;
+import dev.weft.crdt.model.IdSet;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * The single-edit fast path produces byte for byte what the general {@link UpdateWriter} produces for the same
  * one item or one delete range (so replicas that received either cannot tell them apart), on seeded random
  * agents, seqs, origins (absent, own agent, previous seq, shared agents) and content (ASCII, 2- and 3-byte units,
- * surrogates); inserts over {@link SingleEditEncoder#MAX_INSERT_UNITS} units are refused.
+ * surrogates); inserts over {@link SingleEditEncoder#MAX_INSERT_UNITS} units are refused. Deletes that spanned
+ * several items (an {@link IdSet} of many ranges) likewise, up to the deflate threshold. Compressed updates are
+ * the same bytes with the compressor reused.
  */
 class SingleEditEncoderTest {
     private static final long[] AGENTS = {0, 1, 127, 128, 300, 1L << 40, (1L << 53) - 1, Long.MAX_VALUE};
@@ -65,6 +68,66 @@ class SingleEditEncoderTest {
             w.reset();
             w.addDelete(agent, start, len);
             assertThat(fast.delete(agent, start, len)).as("round %d", round).isEqualTo(w.encode(false));
+        }
+    }
+
+    @Test
+    void randomMultiRangeDeletesEncodeExactlyAsTheGeneralWriter() {
+        SingleEditEncoder fast = new SingleEditEncoder();
+        UpdateWriter w = new UpdateWriter();
+        SplittableRandom rnd = new SplittableRandom(17);
+        int fastPath = 0, left = 0;
+        for (int round = 0; round < 20_000; round++) {
+            IdSet.Builder b = new IdSet.Builder();
+            int nRanges = 1 + rnd.nextInt(rnd.nextInt(4) == 0 ? 120 : 6);
+            for (int i = 0; i < nRanges; i++) {
+                long agent = rnd.nextInt(6) == 0 ? pick(rnd) : AGENTS[round % 3];
+                long start = rnd.nextInt(3) == 0 ? rnd.nextInt(Integer.MAX_VALUE / 2) : rnd.nextInt(2000);
+                long len = 1 + (rnd.nextBoolean() ? rnd.nextInt(3) : rnd.nextInt(1 << rnd.nextInt(30)));
+                b.add(agent, start, start + len);
+            }
+            IdSet ids = b.build();
+            w.reset();
+            ids.forEachRange((a, s, e) -> w.addDelete(a, (int) s, (int) (e - s)));
+            byte[] expected = w.encode(false);
+            byte[] actual = fast.deletes(ids);
+            if (actual == null) {
+                // only left to the writer when the payload reaches the deflate threshold (or > 16 agents)
+                boolean deflated = (expected[1] & 1) != 0;
+                assertThat(deflated || expected.length - 2 >= 256 || ids.agents().length > 16)
+                        .as("round %d: %s", round, ids).isTrue();
+                left++;
+                continue;
+            }
+            fastPath++;
+            assertThat(actual).as("round %d: %s", round, ids).isEqualTo(expected);
+            DecodedUpdate u = UpdateDecoder.decode(actual);
+            assertThat(u.nDeletes).isEqualTo(ids.rangeCount());
+        }
+        assertThat(fastPath).as("fast path taken").isGreaterThan(12_000);
+        assertThat(left).as("long sets left to the writer").isGreaterThan(10);
+    }
+
+    @Test
+    void compressedUpdatesAreIdenticalWhenTheCompressorIsReused() {
+        // the writer keeps one idle Deflater between updates: the same big update must come out the same every
+        // time, in between other compressed updates, and the decoder (with its own reused Inflater) reads it
+        SplittableRandom rnd = new SplittableRandom(18);
+        char[] big = content(rnd, 5_000);
+        UpdateWriter first = new UpdateWriter();
+        first.addItem(7, 0, big.length, -1, 0, -1, 0, (byte) 0, big, 0);
+        byte[] reference = first.encode(false);
+        assertThat(reference[1] & 1).as("deflated").isEqualTo(1);
+        for (int i = 0; i < 50; i++) {
+            char[] other = content(rnd, 300 + rnd.nextInt(3_000));
+            UpdateWriter w = new UpdateWriter();
+            w.addItem(9, 0, other.length, -1, 0, -1, 0, (byte) 0, other, 0);
+            assertThat(new String(UpdateDecoder.decode(w.encode(false)).content)).isEqualTo(new String(other));
+            UpdateWriter again = new UpdateWriter();
+            again.addItem(7, 0, big.length, -1, 0, -1, 0, (byte) 0, big, 0);
+            byte[] b = again.encode(false);
+            assertThat(b).isEqualTo(reference);
+            assertThat(new String(UpdateDecoder.decode(b).content)).isEqualTo(new String(big));
         }
     }
 

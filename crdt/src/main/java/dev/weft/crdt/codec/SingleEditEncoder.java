@@ -1,5 +1,6 @@
 package dev.weft.crdt.codec;
 
+import dev.weft.crdt.model.IdSet;
 import dev.weft.crdt.model.Varint;
 import java.util.Arrays;
 
@@ -83,6 +84,75 @@ public final class SingleEditEncoder {
             p = Varint.putChar(b, p, text.charAt(i));
         }
         return Arrays.copyOf(b, p);
+    }
+
+    /** Scratch for {@link #deletes}: room for a payload just under the deflate threshold plus one range. */
+    private final byte[] dbuf = new byte[2 + DEFLATE_THRESHOLD + RANGE_MAX];
+    /** Most bytes one delete range can take: agent index, zigzag start, length (each at most 5 or 10 bytes). */
+    private static final int RANGE_MAX = 5 + 10 + 5;
+    /** While {@link #deletes} walks a set: write position (-1 once the payload is too long), agent index, agent. */
+    private int dp;
+    private int dAgentIdx;
+    private long dAgent;
+    private long dExpected;
+    /** {@link #addRange} as the consumer of {@link IdSet#forEachRange}, made once. */
+    private final IdSet.RangeConsumer rangeSink = this::addRange;
+
+    /**
+     * The update of the deleted ids {@code ids} (a delete that spanned several items): no items, one delete range
+     * per maximal range of the set, byte-identical to {@link UpdateWriter#addDelete} for each range in
+     * {@link IdSet#forEachRange} order and {@code encode(false)}.
+     *
+     * @return the update, or null if its payload would reach the deflate threshold (encode it with
+     *         {@link UpdateWriter}, which may compress it)
+     */
+    public byte[] deletes(IdSet ids) {
+        long[] agents = ids.agents();
+        int nDel = ids.rangeCount();
+        byte[] b = dbuf;
+        b[0] = VERSION;
+        b[1] = 0;
+        int p = 2;
+        if (agents.length > 16) {
+            return null; // 10 bytes per agent id: the table alone may approach the threshold; not worth a check
+        }
+        p = Varint.putVarLong(b, p, agents.length);
+        for (long a : agents) {
+            p = Varint.putVarLong(b, p, a);
+        }
+        b[p++] = 0;                                     // no items
+        p = Varint.putVarLong(b, p, nDel);
+        dp = p;
+        dAgentIdx = -1;
+        dAgent = -1;
+        ids.forEachRange(rangeSink);
+        if (dp < 0) {
+            return null;
+        }
+        return Arrays.copyOf(b, dp);
+    }
+
+    private void addRange(long agent, long start, long end) {
+        int p = dp;
+        if (p < 0) {
+            return;
+        }
+        if (p - 2 >= DEFLATE_THRESHOLD) {
+            dp = -1;
+            return;
+        }
+        if (agent != dAgent) {
+            dAgent = agent;
+            dAgentIdx++;
+            dExpected = 0;
+        }
+        byte[] b = dbuf;
+        p = Varint.putVarLong(b, p, dAgentIdx);
+        long delta = start - dExpected;
+        p = Varint.putVarLong(b, p, (delta << 1) ^ (delta >> 63));
+        p = Varint.putVarLong(b, p, end - start);
+        dExpected = end;
+        dp = p - 2 >= DEFLATE_THRESHOLD ? -1 : p;
     }
 
     /** The update of the deleted range {@code (agentId, [start, start + len))}: no items, one delete range. */

@@ -4,6 +4,7 @@ import dev.weft.crdt.model.Varint;
 import dev.weft.crdt.model.MalformedUpdateException;
 import dev.weft.crdt.model.UpdateTooLargeException;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -81,7 +82,10 @@ public final class UpdateDecoder {
      * a lying header cannot make us allocate more than the data actually inflates to.
      */
     private static byte[] inflate(byte[] in, int off, int len, int rawLen) {
-        Inflater inf = new Inflater(true);
+        Inflater inf = IDLE_INFLATER.getAndSet(null);
+        if (inf == null) {
+            inf = new Inflater(true);
+        }
         try {
             inf.setInput(in, off, len);
             byte[] out = new byte[Math.min(rawLen, Math.max(1024, len * 4))];
@@ -108,9 +112,19 @@ public final class UpdateDecoder {
         } catch (DataFormatException e) {
             throw new MalformedUpdateException("corrupt compressed payload: " + e.getMessage(), e);
         } finally {
-            inf.end();
+            inf.reset();
+            if (!IDLE_INFLATER.compareAndSet(null, inf)) {
+                inf.end();
+            }
         }
     }
+
+    /**
+     * One idle decompressor kept between updates (as {@code UpdateWriter} keeps a compressor): a fresh
+     * {@code Inflater} allocates zlib's state and window on every compressed update; {@code reset()} is
+     * equivalent. Taken with {@code getAndSet(null)}, so concurrent decoders never share one.
+     */
+    private static final AtomicReference<Inflater> IDLE_INFLATER = new AtomicReference<>();
 
     private static void parse(Varint.Reader r, DecodedUpdate u, int maxDecodedLength) {
         int nAgents = r.readVarInt("agent count", r.remaining());

@@ -3,6 +3,7 @@ package dev.weft.crdt.codec;
 import dev.weft.crdt.model.Varint;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.Deflater;
 
 import static dev.weft.crdt.codec.UpdateFormat.*;
@@ -237,9 +238,20 @@ public final class UpdateWriter {
         return res;
     }
 
+    /**
+     * One idle compressor kept between updates: {@code new Deflater} + {@code end()} allocates and frees zlib's
+     * ~270 KB of state per call, which dominated the encoding of a pasted block (docs/benchmarks.md, "Third
+     * pass"); {@code reset()} gives the same output as a fresh one. Taken with {@code getAndSet(null)}, so
+     * concurrent encoders never share one (a second encoder meanwhile makes its own and ends it after use).
+     */
+    private static final AtomicReference<Deflater> IDLE_DEFLATER = new AtomicReference<>();
+
     /** Raw DEFLATE of {@code buf[0..len)}, or null if that is not smaller. */
     private static byte[] deflate(byte[] buf, int len) {
-        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        Deflater d = IDLE_DEFLATER.getAndSet(null);
+        if (d == null) {
+            d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        }
         try {
             d.setInput(buf, 0, len);
             d.finish();
@@ -253,7 +265,10 @@ public final class UpdateWriter {
             }
             return total + 4 < len ? Arrays.copyOf(outBuf, total) : null;
         } finally {
-            d.end();
+            d.reset();
+            if (!IDLE_DEFLATER.compareAndSet(null, d)) {
+                d.end();
+            }
         }
     }
 }

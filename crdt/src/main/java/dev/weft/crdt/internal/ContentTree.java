@@ -396,46 +396,64 @@ final class ContentTree {
         return true;
     }
 
+    /** While a snapshot loads ({@link #startLoad} .. {@link #finishLoad}): the leaf being filled, and leaves so far. */
+    private Node loadLeaf;
+    private int loadLeaves;
+
     /**
-     * Fills an empty tree with {@code handles[0..n)} in document order, bottom-up: full leaves, then full inner
-     * levels. O(n), no descent per item.
+     * Starts filling this empty tree in document order with {@link #appendLoaded}, bottom-up: full leaves, and
+     * at {@link #finishLoad} full inner levels. O(n) in all, no descent per item.
      */
-    void bulkLoad(int[] handles, int n) {
+    void startLoad() {
         if (count != 0) {
             throw new IllegalStateException("tree: bulk load into a non-empty tree");
         }
-        if (n == 0) {
-            return;
+        loadLeaf = firstLeaf;
+        loadLeaves = 1;
+    }
+
+    /**
+     * Appends item {@code h} after the items appended so far. Widths are summed when a leaf is closed, so the
+     * last item appended may still grow ({@link ItemTable#len}) until the next append or {@link #finishLoad}.
+     */
+    void appendLoaded(int h) {
+        Node lf = loadLeaf;
+        if (lf.n == Node.LEAF_CAP) {
+            closeLoadedLeaf(lf);
+            Node next = new Node(true);
+            lf.next = next;
+            next.prev = lf;
+            loadLeaf = lf = next;
+            loadLeaves++;
         }
-        int nLeaves = (n + Node.LEAF_CAP - 1) / Node.LEAF_CAP;
-        Node[] level = new Node[nLeaves];
-        Node prev = null;
+        lf.items[lf.n++] = h;
+        items.leaf[h] = lf;
+        count++;
+    }
+
+    private void closeLoadedLeaf(Node lf) {
         int[] len = items.len;
         byte[] flags = items.flags;
-        Node[] leafOf = items.leaf;
-        for (int li = 0, at = 0; li < nLeaves; li++) {
-            Node lf = li == 0 ? firstLeaf : new Node(true);
-            int k = Math.min(Node.LEAF_CAP, n - at);
-            System.arraycopy(handles, at, lf.items, 0, k);
-            int w = 0;
-            for (int i = 0; i < k; i++) {
-                int h = handles[at + i];
-                leafOf[h] = lf;
-                if ((flags[h] & ItemTable.DELETED) == 0) {
-                    w += len[h];
-                }
+        int[] it = lf.items;
+        int w = 0;
+        for (int i = 0, n = lf.n; i < n; i++) {
+            int h = it[i];
+            if ((flags[h] & ItemTable.DELETED) == 0) {
+                w += len[h];
             }
-            lf.n = k;
-            lf.width = w;
-            lf.prev = prev;
-            if (prev != null) {
-                prev.next = lf;
-            }
-            prev = lf;
-            level[li] = lf;
-            at += k;
         }
-        int m = nLeaves;
+        lf.width = w;
+    }
+
+    /** Ends a load: the last leaf's width, then the inner levels over the leaf chain. */
+    void finishLoad() {
+        closeLoadedLeaf(loadLeaf);
+        loadLeaf = null;
+        Node[] level = new Node[loadLeaves];
+        int m = 0;
+        for (Node l = firstLeaf; l != null; l = l.next) {
+            level[m++] = l;
+        }
         while (m > 1) {
             int np = (m + Node.INNER_CAP - 1) / Node.INNER_CAP;
             Node[] up = new Node[np];
@@ -459,7 +477,6 @@ final class ContentTree {
         }
         root = level[0];
         root.parent = null;
-        count = n;
         cacheLeaf = null;
     }
 

@@ -74,16 +74,24 @@ public final class Replica {
     }
 
     public String text() {
-        StringBuilder sb = new StringBuilder(tree.width());
+        // one char[] and one String (which compacts it to Latin-1 in one pass when it can), rather than a
+        // StringBuilder, which checks every appended unit for Latin-1 and copies once more in toString()
+        char[] out = new char[tree.width()];
+        int at = 0;
+        byte[] flags = items.flags;
+        int[] agent = items.agent, seq = items.seq, len = items.len;
+        char[][] content = agents.content;
         for (Node l = tree.firstLeaf; l != null; l = l.next) {
-            for (int i = 0; i < l.n; i++) {
-                int h = l.items[i];
-                if (!items.isDeleted(h)) {
-                    sb.append(agents.content[items.agent[h]], items.seq[h], items.len[h]);
+            int[] it = l.items;
+            for (int i = 0, n = l.n; i < n; i++) {
+                int h = it[i];
+                if ((flags[h] & ItemTable.DELETED) == 0) {
+                    System.arraycopy(content[agent[h]], seq[h], out, at, len[h]);
+                    at += len[h];
                 }
             }
         }
-        return sb.toString();
+        return new String(out);
     }
 
     /** Every item in document order, tombstones included (see {@code TextDocument.runs()}). O(items). */
@@ -216,6 +224,10 @@ public final class Replica {
 
     /** The update of a local delete of the ids {@code deleted}. */
     private byte[] encodeDelete(IdSet deleted) {
+        byte[] fast = single.deletes(deleted);
+        if (fast != null) {
+            return fast;
+        }
         writer.reset();
         deleted.forEachRange((agent, start, end) -> writer.addDelete(agent, (int) start, (int) (end - start)));
         return writer.encode(false);

@@ -21,29 +21,41 @@ final class SeqIndex {
     /** Total entries. */
     private int size;
 
-    /** Builds the index from entries sorted by start (distinct), filling chunks to 3/4 so later splits are cheap. */
-    static SeqIndex fromSorted(int[] sortedStarts, int[] hs, int from, int to) {
+    /** Entries per chunk of an index built by {@link #ofSize}: 3/4 full, so later splits are cheap. */
+    private static final int LOAD_PER_CHUNK = CHUNK * 3 / 4;
+
+    /**
+     * An index of {@code n} entries to be filled, in any order, by {@link #set} (a snapshot load knows each
+     * entry's rank in seq order but meets the entries in document order). Until every rank is set the index is
+     * not usable.
+     */
+    static SeqIndex ofSize(int n) {
         SeqIndex x = new SeqIndex();
-        int n = to - from;
-        int per = CHUNK * 3 / 4;
-        int chunks = Math.max(1, (n + per - 1) / per);
+        int chunks = Math.max(1, (n + LOAD_PER_CHUNK - 1) / LOAD_PER_CHUNK);
         x.starts = new int[chunks][];
         x.handles = new int[chunks][];
         x.counts = new int[chunks];
-        for (int c = 0, at = from; c < chunks; c++) {
-            int k = Math.min(per, to - at);
+        for (int c = 0, left = n; c < chunks; c++) {
+            int k = Math.min(LOAD_PER_CHUNK, left);
             int cap = Math.min(CHUNK, Math.max(8, k + k / 4));
-            int[] st = new int[cap], hd = new int[cap];
-            System.arraycopy(sortedStarts, at, st, 0, k);
-            System.arraycopy(hs, at, hd, 0, k);
-            x.starts[c] = st;
-            x.handles[c] = hd;
+            x.starts[c] = new int[cap];
+            x.handles[c] = new int[cap];
             x.counts[c] = k;
-            at += k;
+            left -= k;
         }
         x.nChunks = n == 0 ? 0 : chunks;
         x.size = n;
         return x;
+    }
+
+    /**
+     * Sets the entry of rank {@code k} (0-based, in seq order) of an index made by {@link #ofSize}, before any
+     * {@link #insert}; the caller guarantees that ranks and starts agree (distinct starts, ascending with k).
+     */
+    void set(int k, int start, int handle) {
+        int c = k / LOAD_PER_CHUNK, i = k - c * LOAD_PER_CHUNK;
+        starts[c][i] = start;
+        handles[c][i] = handle;
     }
 
     int size() {

@@ -14,10 +14,21 @@ import static dev.weft.crdt.internal.ItemTable.NONE;
  * scan: the order in the snapshot is the converged order. Validates that every agent's seqs are covered exactly
  * once from 0 and that every origin exists.
  *
- * <p>Each pass over the items calls a small per-item method ({@link #addItem}, {@link #key}, {@link #indexEntry},
- * {@link #checkOrigins}) rather than running its body inline: a process loads a snapshot a handful of times, so a
- * loop body inside one long method stays interpreted, while a method called once per item is compiled after a
- * few hundred items (docs/benchmarks.md, "Second pass").
+ * <p>No sort: the id indexes need each agent's items in seq order, and a snapshot lists them in document order,
+ * so the loader marks each item's first seq in a per-agent bitmap of {@code [0, maxEnd)} and places an item at
+ * its rank among the marked seqs (a popcount prefix per 64-bit word). The same bitmap proves exact coverage:
+ * the seqs of an agent are covered exactly once from 0 to {@code maxEnd} (its largest {@code seq + len}) if and
+ * only if seq 0 starts an item, no two items start at the same seq, every item ends where another starts or at
+ * {@code maxEnd}, and the lengths sum to {@code maxEnd} (the items reachable from 0 by "next starts where this
+ * ends" already sum to {@code maxEnd}, so any other item would make the sum larger). Only when that fails does
+ * {@link #describeCoverageError} sort, to name the first gap or overlap.
+ *
+ * <p>The content tree is filled leaf by leaf while the items are read ({@link ContentTree#startLoad}).
+ *
+ * <p>Each pass over the items calls a small per-item method ({@link #addItem}, {@link #placeItem}) rather than
+ * running its body inline: a process loads a snapshot a handful of times, so a loop body inside one long method
+ * stays interpreted, while a method called once per item is compiled after a few hundred items
+ * (docs/benchmarks.md, "Second pass").
  */
 final class SnapshotLoader {
     /** The snapshot being loaded; read only. */
@@ -29,12 +40,25 @@ final class SnapshotLoader {
     private final boolean gc;
     /** Snapshot agent-table index → the replica's agent index. */
     private final int[] map;
-    /** Handles in document order ({@code [0, cnt)}), and how many items each agent has. */
-    private final int[] order;
-    private int cnt;
+    /** Per replica agent: the largest {@code seq + len} of its items (its next seq if the snapshot is valid). */
+    private final int[] maxEnd;
+    /** Per replica agent: bit s of {@code starts[a]} is set if an item of agent a starts at seq s. */
+    private final long[][] starts;
+    /** Per replica agent: the sum of its items' lengths, and its number of items (after merging runs). */
+    private final long[] lenSum;
     private final int[] perAgent;
+    /**
+     * Per replica agent, filled by {@link #rankStarts}: {@code rank[a][w]} is the number of starts of agent a
+     * below seq {@code 64 * w}, so an item's position in the agent's seq order is that plus a popcount.
+     */
+    private final int[][] rank;
+    /** Number of items added. */
+    private int cnt;
     /** The last item added (the next snapshot item may continue it), or NONE. */
     private int prev = NONE;
+    /** First problem found by {@link #placeItem} (an end that starts nothing, an unknown origin), or null. */
+    private String coverageGap;
+    private String originError;
 
     private SnapshotLoader(DecodedUpdate u, long localId, boolean gc) {
         this.u = u;
@@ -42,16 +66,25 @@ final class SnapshotLoader {
         this.it = r.items;
         this.gc = gc;
         this.map = new int[u.agents.length];
-        this.order = new int[u.nItems];
-        int[] maxEnd = new int[u.agents.length];
+        int[] ends = new int[u.agents.length];
         for (int i = 0; i < u.nItems; i++) {
-            noteEnd(maxEnd, i);
+            noteEnd(ends, i);
         }
         for (int i = 0; i < map.length; i++) {
             map[i] = r.agents.intern(u.agents[i]);
-            r.agents.content[map[i]] = new char[maxEnd[i]];
         }
-        this.perAgent = new int[r.agents.n];
+        int n = r.agents.n;
+        this.maxEnd = new int[n];
+        this.starts = new long[n][];
+        this.rank = new int[n][];
+        this.lenSum = new long[n];
+        this.perAgent = new int[n];
+        for (int i = 0; i < map.length; i++) {
+            int a = map[i];
+            maxEnd[a] = ends[i];
+            r.agents.content[a] = new char[ends[i]];
+            starts[a] = new long[(ends[i] >>> 6) + 1];
+        }
     }
 
     /**
@@ -62,15 +95,13 @@ final class SnapshotLoader {
      */
     static Replica load(DecodedUpdate u, long localId, boolean gc, List<TextChange> changesOut) {
         SnapshotLoader l = new SnapshotLoader(u, localId, gc);
+        Replica r = l.r;
+        r.tree.startLoad();
         for (int i = 0; i < u.nItems; i++) {
             l.addItem(i);
         }
-        Replica r = l.r;
-        r.tree.bulkLoad(l.order, l.cnt);
+        r.tree.finishLoad();
         l.buildIndexes();
-        for (int h = 0; h < l.it.size; h++) {
-            l.checkOrigins(h);
-        }
         if (r.tree.width() > 0) {
             changesOut.add(TextChange.insert(0, r.text()));
         }
@@ -82,15 +113,18 @@ final class SnapshotLoader {
         return r;
     }
 
-    private void noteEnd(int[] maxEnd, int i) {
+    private void noteEnd(int[] ends, int i) {
         int e = u.itemSeq(i) + u.itemLen(i);
         int a = u.itemAgent(i);
-        if (e > maxEnd[a]) {
-            maxEnd[a] = e;
+        if (e > ends[a]) {
+            ends[a] = e;
         }
     }
 
-    /** Stores snapshot item {@code i}'s content and either extends the previous item with it or adds an item. */
+    /**
+     * Stores snapshot item {@code i}'s content and either extends the previous item with it or adds an item
+     * (appended to the tree, its first seq marked).
+     */
     private void addItem(int i) {
         int a = map[u.itemAgent(i)], s = u.itemSeq(i), l = u.itemLen(i);
         int olA = u.olAgent(i) < 0 ? NONE : map[u.olAgent(i)], olS = u.olSeq(i);
@@ -103,66 +137,112 @@ final class SnapshotLoader {
         if (co >= 0) {
             System.arraycopy(u.content, co, r.agents.content[a], s, l);
         }
+        lenSum[a] += l;
         int p = prev;
         if (p != NONE && it.agent[p] == a && it.seq[p] + it.len[p] == s && olA == a && olS == s - 1
                 && it.orAgent[p] == orA && it.orSeq[p] == orS && it.flags[p] == flags) {
             it.len[p] += l;
             return;
         }
+        long[] bits = starts[a];
+        long bit = 1L << s;
+        if ((bits[s >>> 6] & bit) != 0) {
+            throw new MalformedUpdateException(gapOrOverlap(a, s, s + 1)); // two items start at s
+        }
+        bits[s >>> 6] |= bit;
         int h = it.add(a, s, l, olA, olS, orA, orS, flags);
-        order[cnt++] = h;
+        r.tree.appendLoaded(h);
+        cnt++;
         perAgent[a]++;
         prev = h;
     }
 
-    /** Id indexes: per agent, (seq, handle) sorted by seq, checked to cover {@code [0, next)} exactly once. */
+    /** Id indexes: each item placed at its rank in its agent's seq order; coverage and origins checked. */
     private void buildIndexes() {
         int n = r.agents.n;
-        int[] base = new int[n + 1];
         for (int a = 0; a < n; a++) {
-            base[a + 1] = base[a] + perAgent[a];
-        }
-        long[] keyed = new long[cnt];
-        int[] fill = Arrays.copyOf(base, n);
-        for (int h = 0; h < cnt; h++) {
-            key(keyed, fill, h);
-        }
-        int[] starts = new int[cnt], hs = new int[cnt];
-        for (int a = 0; a < n; a++) {
-            SeqSort.sort(keyed, base[a], base[a + 1]);
-            int expected = 0;
-            for (int k = base[a]; k < base[a + 1]; k++) {
-                expected = indexEntry(keyed, starts, hs, k, a, expected);
+            if (lenSum[a] != maxEnd[a] || (maxEnd[a] > 0 && (starts[a][0] & 1) == 0)) {
+                throw new MalformedUpdateException(describeCoverageError(a));
             }
-            r.agents.next[a] = expected;
-            r.agents.index[a] = SeqIndex.fromSorted(starts, hs, base[a], base[a + 1]);
+            rank[a] = rankStarts(starts[a]);
+            r.agents.index[a] = SeqIndex.ofSize(perAgent[a]);
+            r.agents.next[a] = maxEnd[a];
+        }
+        for (int h = 0; h < cnt; h++) {
+            placeItem(h);
+        }
+        if (coverageGap != null) {
+            throw new MalformedUpdateException(coverageGap);
+        }
+        if (originError != null) {
+            throw new MalformedUpdateException(originError);
         }
     }
 
-    private void key(long[] keyed, int[] fill, int h) {
-        keyed[fill[it.agent[h]]++] = ((long) it.seq[h] << 32) | h;
+    private static int[] rankStarts(long[] bits) {
+        int[] rk = new int[bits.length];
+        for (int w = 0, sum = 0; w < bits.length; w++) {
+            rk[w] = sum;
+            sum += Long.bitCount(bits[w]);
+        }
+        return rk;
     }
 
-    /** Takes sorted key {@code k} of agent {@code a} as an index entry; returns the seq after its item. */
-    private int indexEntry(long[] keyed, int[] starts, int[] hs, int k, int a, int expected) {
-        int start = (int) (keyed[k] >>> 32), h = (int) keyed[k];
-        if (start != expected) {
-            throw new MalformedUpdateException("snapshot: seqs of agent " + r.agents.ids[a]
-                    + (start > expected ? " have a gap at " : " overlap at ") + Math.min(start, expected));
+    /**
+     * Puts item {@code h} into its agent's id index and notes (without throwing, so the pass stays small) an end
+     * that starts no other item or an origin beyond its agent's seqs.
+     */
+    private void placeItem(int h) {
+        int a = it.agent[h], s = it.seq[h];
+        long[] bits = starts[a];
+        int w = s >>> 6;
+        int k = rank[a][w] + Long.bitCount(bits[w] & ((1L << s) - 1));
+        r.agents.index[a].set(k, s, h);
+        int e = s + it.len[h];
+        if (e != maxEnd[a] && (bits[e >>> 6] & (1L << e)) == 0 && coverageGap == null) {
+            coverageGap = describeCoverageError(a);
         }
-        starts[k] = start;
-        hs[k] = h;
-        return start + it.len[h];
+        int olA = it.olAgent[h], orA = it.orAgent[h];
+        if ((olA != NONE && it.olSeq[h] >= maxEnd[olA]) || (orA != NONE && it.orSeq[h] >= maxEnd[orA])) {
+            if (originError == null) {
+                originError = describeOriginError(h);
+            }
+        }
     }
 
-    private void checkOrigins(int h) {
-        if (it.olAgent[h] != NONE && it.olSeq[h] >= r.agents.next[it.olAgent[h]]) {
-            throw new MalformedUpdateException("snapshot: item (" + r.agents.ids[it.agent[h]] + "," + it.seq[h]
-                    + ") has an unknown originLeft (" + r.agents.ids[it.olAgent[h]] + "," + it.olSeq[h] + ")");
+    /**
+     * Names the first gap or overlap of agent {@code a}'s seqs, by sorting its items (the slow path, for a
+     * snapshot already known to be invalid).
+     */
+    private String describeCoverageError(int a) {
+        long[] keyed = new long[it.size];
+        int k = 0;
+        for (int h = 0; h < it.size; h++) {
+            if (it.agent[h] == a) {
+                keyed[k++] = ((long) it.seq[h] << 32) | h;
+            }
         }
-        if (it.orAgent[h] != NONE && it.orSeq[h] >= r.agents.next[it.orAgent[h]]) {
-            throw new MalformedUpdateException("snapshot: item (" + r.agents.ids[it.agent[h]] + "," + it.seq[h]
-                    + ") has an unknown originRight (" + r.agents.ids[it.orAgent[h]] + "," + it.orSeq[h] + ")");
+        Arrays.sort(keyed, 0, k);
+        int expected = 0;
+        for (int i = 0; i < k; i++) {
+            int start = (int) (keyed[i] >>> 32), h = (int) keyed[i];
+            if (start != expected) {
+                return gapOrOverlap(a, start, expected);
+            }
+            expected = start + it.len[h];
         }
+        return "snapshot: seqs of agent " + r.agents.ids[a] + " are not covered exactly once up to " + maxEnd[a];
+    }
+
+    private String gapOrOverlap(int a, int start, int expected) {
+        return "snapshot: seqs of agent " + r.agents.ids[a] + (start > expected ? " have a gap at " : " overlap at ")
+                + Math.min(start, expected);
+    }
+
+    private String describeOriginError(int h) {
+        boolean left = it.olAgent[h] != NONE && it.olSeq[h] >= maxEnd[it.olAgent[h]];
+        int oa = left ? it.olAgent[h] : it.orAgent[h], os = left ? it.olSeq[h] : it.orSeq[h];
+        return "snapshot: item (" + r.agents.ids[it.agent[h]] + "," + it.seq[h] + ") has an unknown "
+                + (left ? "originLeft" : "originRight") + " (" + r.agents.ids[oa] + "," + os + ")";
     }
 }

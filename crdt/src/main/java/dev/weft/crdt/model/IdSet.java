@@ -92,6 +92,15 @@ public final class IdSet {
         return n;
     }
 
+    /** Number of maximal ranges: what {@link #forEachRange} reports, and the delete ranges its update holds. */
+    public int rangeCount() {
+        int n = 0;
+        for (long[] r : ranges) {
+            n += r.length / 2;
+        }
+        return n;
+    }
+
     /** The agents that have at least one id in the set, ascending. */
     public long[] agents() {
         return agents.clone();
