@@ -58,6 +58,29 @@ class RelayHostileInputTest {
 
     // ---- item 3: one limit, a clear error, a usable connection ------------------------------------------------
 
+    /**
+     * 14 bytes that declare a deleted, garbage-collected run of 2,000,000,000 units (no content on the wire): the
+     * relay's replica would store its seqs (4 GB). Refused as too large before anything is allocated; the sender's
+     * connection and the relay keep working.
+     */
+    @Test
+    void aTinyUpdateDeclaringAHugeCollectedRunIsRefusedAndTheRelayKeepsServing() throws Exception {
+        byte[] hugeCollectedRun = {1, 0, 1, 5, 1, 0, 0, (byte) 0x80, (byte) 0xA8, (byte) 0xD6, (byte) 0xB9, 0x07, 3, 0};
+        try (RelayProcess relay = RelayProcess.start(tmp.resolve("r"))) {
+            RoomCredentials room = relay.createRoom();
+            try (JavaWeftClient c = JavaWeftClient.connect(relay.url())) {
+                TextDocument r = joinAndSync(c, room, 1, "gc.txt");
+                c.send(new Message.Update("gc.txt", hugeCollectedRun));
+                Message.Error err = c.expect(Message.Error.class);
+                assertThat(err.code()).isEqualTo(ErrorCode.UPDATE_TOO_LARGE);
+                assertThat(err.message()).contains("garbage-collected");
+                c.send(new Message.Update("gc.txt", r.insert(0, "after").update()));
+                Replicas.awaitAck(c, "gc.txt", r.version());
+            }
+            normalWriterIsServed(relay, room, "gc.txt");
+        }
+    }
+
     @Test
     void updateOverTheProtocolLimitGetsMessageTooLargeAndTheConnectionStaysUsable() throws Exception {
         try (RelayProcess relay = RelayProcess.start(tmp.resolve("r"))) {

@@ -27,6 +27,12 @@ public final class DecodedUpdate {
     int[] items;
     /** All item content, in item order. */
     public char[] content;
+    /**
+     * Sum of every item's length, garbage-collected runs included: the units a replica stores for these items (a
+     * garbage-collected run carries no content on the wire, but its seqs still take room in its agent's storage).
+     * At most the decoder's {@code maxDecodedLength}.
+     */
+    public long storedUnits;
     /** Number of delete ranges. */
     public int nDeletes;
     /** Packed delete ranges: agent, start, len per range. */

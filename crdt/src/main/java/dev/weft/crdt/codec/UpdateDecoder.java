@@ -26,8 +26,9 @@ public final class UpdateDecoder {
 
     /**
      * Decodes {@code bytes}, refusing before any allocation an update that would decode to more than
-     * {@code maxDecodedLength}: an inflated payload of more bytes, more UTF-16 content units, or more item-table
-     * entries (9 ints per item) than that. So what decoding allocates is bounded by about 7 × {@code
+     * {@code maxDecodedLength}: an inflated payload of more bytes, more UTF-16 content units, more item units
+     * (garbage-collected runs included, {@link DecodedUpdate#storedUnits}), or more item-table entries (9 ints per
+     * item) than that. So what decoding allocates is bounded by about 7 × {@code
      * maxDecodedLength} bytes whatever the compression ratio (a 65 KB deflated update can declare 64 Mi units).
      *
      * @throws UpdateTooLargeException if a declared or counted size is over {@code maxDecodedLength}
@@ -157,6 +158,7 @@ public final class UpdateDecoder {
         int[] expected = nAgents <= 16 ? SMALL.get() : new int[nAgents];
         java.util.Arrays.fill(expected, 0, nAgents, 0);
         long contentTotal = 0;
+        long storedTotal = 0;
         int[] at = {0};
         try {
             for (int i = 0; i < n; i++) {
@@ -174,6 +176,13 @@ public final class UpdateDecoder {
                 it[b + 1] = (int) s;
                 it[b + 2] = l;
                 expected[a] = (int) s + l;
+                storedTotal += l;
+                if (storedTotal > maxDecodedLength) {
+                    // A garbage-collected run is a few bytes on the wire for any length, but a replica stores its
+                    // seqs: a 14-byte update declaring 2e9 collected units would allocate 4 GB.
+                    throw new UpdateTooLargeException("item units (garbage-collected runs included)", storedTotal,
+                            maxDecodedLength);
+                }
                 int info = r.readByte("item info byte");
                 int f = info & 3;
                 if (f == DecodedUpdate.GC) {
@@ -235,6 +244,8 @@ public final class UpdateDecoder {
                     it[b + 8] = -1;
                 }
             }
+        } catch (UpdateTooLargeException e) {
+            throw e;
         } catch (MalformedUpdateException e) {
             throw new MalformedUpdateException("item #" + at[0] + ": " + e.getMessage(), e);
         }
@@ -278,6 +289,7 @@ public final class UpdateDecoder {
             throw new MalformedUpdateException("truncated content: items need " + contentTotal + " units, "
                     + r.remaining() + " bytes left");
         }
+        u.storedUnits = storedTotal;
         char[] content = u.content = new char[(int) contentTotal];
         r.readChars(content, content.length);
         if (r.remaining() != 0) {

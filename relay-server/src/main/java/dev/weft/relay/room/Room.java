@@ -399,7 +399,7 @@ public final class Room {
             s.sendError(ErrorCode.BAD_UPDATE, "invalid update: " + e.getMessage(), m.doc());
             return;
         }
-        long units = decoded.content.length;
+        long units = decoded.storedUnits; // garbage-collected runs included: the replica stores their seqs
         if (doc.decodedChars + units > ctx.config().maxDocumentChars()) {
             s.sendError(ErrorCode.DOC_TOO_LARGE, "document would exceed the maximum of "
                     + ctx.config().maxDocumentChars() + " characters; nothing was applied", m.doc());

@@ -31,9 +31,10 @@ final class SharedDoc {
     /** Bytes of snapshot plus log in storage (committed or queued): checked against the document size limit. */
     long storedBytes;
     /**
-     * UTF-16 units of content in the updates integrated into {@link #replica} (tombstones keep theirs): what the
-     * replica holds in memory, checked against the maximum document size in characters. Counts what each accepted
-     * update decoded to, so an operation received twice is counted twice (an overestimate, never an underestimate).
+     * UTF-16 units of the items in the updates integrated into {@link #replica} (tombstones keep their content, and
+     * a garbage-collected run still takes its seqs' room): what the replica holds in memory, checked against the
+     * maximum document size in characters. Counts what each accepted update decoded to, so an operation received
+     * twice is counted twice (an overestimate, never an underestimate).
      */
     long decodedChars;
     /** Log entries and bytes appended since the last snapshot (compaction triggers). */
@@ -139,12 +140,12 @@ final class SharedDoc {
             int left = (int) Math.max(0, Math.min(Integer.MAX_VALUE, maxChars - decodedChars));
             // Inflated bytes and the item table may exceed the characters they carry: allow 4 x for them.
             DecodedUpdate u = UpdateDecoder.decode(update, (int) Math.min(Integer.MAX_VALUE, 4L * left + 4096));
-            if (u.content.length > left) {
-                throw new UpdateTooLargeException("content units", decodedChars + u.content.length, maxChars);
+            if (u.storedUnits > left) {
+                throw new UpdateTooLargeException("item units", decodedChars + u.storedUnits, maxChars);
             }
             replica.applyDecoded(u);
-            decodedChars += u.content.length;
-            return u.content.length;
+            decodedChars += u.storedUnits;
+            return (int) u.storedUnits;
         } catch (UpdateTooLargeException e) {
             Log.error(LOG, "storage.update_over_limit", null, "room", room, "doc", name, "seq", seq, "reason",
                     e.getMessage(), "hint", "skipped; raise --max-document-chars to load it");
