@@ -83,19 +83,24 @@ class ConvergenceFuzzTest {
      * Typing interleaved with outstanding applyEdits: every editor answers late (0–20 ms, one answer in ten after
      * 150–400 ms, seeded), so users keep typing while an edit is unanswered — before its echo (VS Code refuses, Neovim
      * skips), after it, between the parts of split echoes (on), with identical keystrokes refused after the fact. At
-     * the end every copy is equal, and every editor's binding published typing before an answer at least once (the
-     * typing outside the edit's zone that used to be held until the answer).
+     * the end every copy is equal, and the bindings published typing before an answer (the typing outside the
+     * edit's zone that used to be held until the answer). Which editor types while one of its edits is unanswered
+     * depends on thread timing, so the count is checked over all four (0 on every editor when that path is gone;
+     * one editor at 0 was seen on a loaded CI machine).
      */
     @Test
     void fourEditorsConvergeWhenTypingInterleavesWithLateAnswers() throws Exception {
         splitEchoes = true;
         lateAnswers = true;
         run(9, 600, false);
+        int[] published = new int[4];
         for (int i = 0; i < 4; i++) {
             DocumentBinding b = s.binding(i);
-            assertThat(b.call(b::publishedBeforeAnswer).get(10, java.util.concurrent.TimeUnit.SECONDS))
-                    .as("editor %d published typing before an answer", i).isPositive();
+            published[i] = b.call(b::publishedBeforeAnswer).get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
+        assertThat(java.util.Arrays.stream(published).sum())
+                .as("typing published before an answer, per editor %s", java.util.Arrays.toString(published))
+                .isPositive();
     }
 
     /** Every editor of {@link #s} answers each applyEdit 0–20 ms late, one answer in ten 150–400 ms (seeded). */
