@@ -49,7 +49,7 @@ final class EventFrameFastPath extends ChannelInboundHandlerAdapter {
     /** Where a channel's frames go once its client connected to the default namespace; unset before. */
     private static final AttributeKey<Target> TARGET = AttributeKey.valueOf("weft.eventTarget");
     /** {@code 42["weft","}: the bytes every taken frame starts with. */
-    private static final byte[] PREFIX = ("42[\"" + SocketIoTransport.EVENT + "\",\"").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PREFIX = SocketIoFrames.PREFIX;
     /** {@code "]}: the bytes every taken frame ends with. */
     private static final int SUFFIX_LENGTH = 2;
     /** Base64 alphabet membership by byte value (standard alphabet and padding). */
