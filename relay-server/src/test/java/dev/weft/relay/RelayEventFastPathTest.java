@@ -145,6 +145,26 @@ class RelayEventFastPathTest {
         }
     }
 
+    @Test
+    void afterLeavingTheNamespaceEventsAreDroppedAndAfterRejoiningTheyReachTheNewSession() throws Exception {
+        RoomCredentials room = relay.createRoom();
+        try (RawSocketIoClient raw = RawSocketIoClient.connect(relay)) {
+            raw.join(room, room.secret(), 6, "raw");
+            raw.disconnect(); // 41: netty-socketio calls no listener for this client's events any more
+            long fast = relay.metric(FAST);
+            raw.send(new Message.SyncRequest("left.txt", dev.weft.crdt.model.VersionVector.EMPTY));
+            raw.reconnect(); // 40: a new Socket.IO session on the same WebSocket
+            String event;
+            do {
+                event = raw.awaitConnection(WeftTestClient.TIMEOUT);
+            } while (event.startsWith("frame"));
+            assertThat(event).isEqualTo("connect");
+            raw.join(room, room.secret(), 7, "raw again");
+            assertThat(relay.metric(FAST) - fast).as("only the second Hello").isEqualTo(1);
+            assertThat(raw.drain(Duration.ofMillis(300))).noneMatch(m -> m.doc().equals("left.txt"));
+        }
+    }
+
     /** Sends {@code frame} and checks, once the relay answered a later probe, that it did not take the fast path. */
     private void fallsBack(RawSocketIoClient raw, String frame) throws Exception {
         long fast = relay.metric(FAST);

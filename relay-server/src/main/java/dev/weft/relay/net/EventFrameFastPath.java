@@ -30,8 +30,10 @@ import java.util.logging.Logger;
  *   <li>its bytes are {@code 42["weft","} (Engine.IO message, Socket.IO event, default namespace, no ack id, no
  *       attachments), then only base64 alphabet characters ({@code A-Z a-z 0-9 + / =}), then {@code "]} and
  *       nothing else: no JSON escape, no second argument, no whitespace can occur;</li>
- *   <li>the channel's Socket.IO client has connected to the default namespace ({@link #bind} was called from the
- *       connect listener, on this channel's event loop, so a frame sent after {@code 40} always finds it).</li>
+ *   <li>the channel's Socket.IO client is connected to the default namespace ({@link #bind} was called from the
+ *       connect listener, on this channel's event loop, so a frame sent after {@code 40} always finds it, and
+ *       {@link #unbind} from the disconnect listener, so a frame sent after {@code 41} goes to netty-socketio,
+ *       which drops it).</li>
  * </ul>
  *
  * <p>What netty-socketio would then do for such a frame, done here in the same order on the same thread: reschedule
@@ -95,6 +97,17 @@ final class EventFrameFastPath extends ChannelInboundHandlerAdapter {
      */
     static void bind(Channel channel, Session session, ClientHead head) {
         channel.attr(TARGET).set(new Target(session, head));
+    }
+
+    /**
+     * Stops routing {@code channel}'s frames to {@code session} (if they still go there): its client left the
+     * namespace ({@code 41}) or disconnected, after which netty-socketio calls no listener for its events.
+     */
+    static void unbind(Channel channel, Session session) {
+        Target t = channel.attr(TARGET).get();
+        if (t != null && t.session == session) {
+            channel.attr(TARGET).compareAndSet(t, null);
+        }
     }
 
     @Override

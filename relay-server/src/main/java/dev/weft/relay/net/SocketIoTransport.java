@@ -130,6 +130,10 @@ public final class SocketIoTransport {
         server.addDisconnectListener(client -> {
             Session s = client.get(SESSION_KEY);
             if (s != null) {
+                Channel channel = frames.channelOf(client.getRemoteAddress());
+                if (channel != null) {
+                    EventFrameFastPath.unbind(channel, s);
+                }
                 metrics.connections.decrementAndGet();
                 dispatcher.onDisconnect(s);
                 Log.debug(LOG, "connection.closed", "session", s.describe());
