@@ -32,6 +32,8 @@ public final class RelayMetrics {
     /** Messages received / sent on event "weft". */
     public final AtomicLong messagesIn = new AtomicLong();
     public final AtomicLong messagesOut = new AtomicLong();
+    /** Of {@link #messagesIn}: frames taken by the relay's own event decoder instead of netty-socketio's. */
+    public final java.util.concurrent.atomic.LongAdder messagesInFastPath = new java.util.concurrent.atomic.LongAdder();
     /** Decoded message bytes received / sent (before base64). */
     public final AtomicLong bytesIn = new AtomicLong();
     public final AtomicLong bytesOut = new AtomicLong();
@@ -123,6 +125,9 @@ public final class RelayMetrics {
         counter(out, "weft_updates_delivered_direct_total", "Receivers of an update left out of the fan-out because"
                 + " the sender delivered it over their direct link.", updatesDeliveredDirect.sum());
         counter(out, "weft_messages_received_total", "Protocol messages received.", messagesIn.get());
+        counter(out, "weft_messages_received_fast_path_total",
+                "Protocol messages received as plain event frames, decoded without netty-socketio.",
+                messagesInFastPath.sum());
         counter(out, "weft_messages_sent_total", "Protocol messages sent.", messagesOut.get());
         counter(out, "weft_bytes_received_total", "Protocol message bytes received (decoded).", bytesIn.get());
         counter(out, "weft_bytes_sent_total", "Protocol message bytes sent (before base64).", bytesOut.get());

@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentMap;
  */
 @ChannelHandler.Sharable
 final class SocketIoFrames extends ChannelInboundHandlerAdapter {
+    /** {@code 42["weft","}: what every event frame starts with. */
+    static final byte[] PREFIX = ("42[\"" + SocketIoTransport.EVENT + "\",\"").getBytes(StandardCharsets.US_ASCII);
     /** Open channels by remote address (ip:port is unique among open TCP connections). */
     private final ConcurrentMap<SocketAddress, Channel> open = new ConcurrentHashMap<>();
 
@@ -66,14 +68,22 @@ final class SocketIoFrames extends ChannelInboundHandlerAdapter {
      * encoded by it; then the caller falls back to netty-socketio, which escapes).
      */
     static byte[] event(String base64) {
-        for (int i = 0; i < base64.length(); i++) {
+        // One pass, straight into the frame (no concatenated String, no second copy): a frame is built for every
+        // Ack and every forwarded message not received as a plain frame.
+        int n = base64.length();
+        byte[] frame = new byte[PREFIX.length + n + 2];
+        System.arraycopy(PREFIX, 0, frame, 0, PREFIX.length);
+        for (int i = 0; i < n; i++) {
             char c = base64.charAt(i);
             if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
                     || c == '=')) {
                 return new byte[0];
             }
+            frame[PREFIX.length + i] = (byte) c;
         }
-        return ("42[\"" + SocketIoTransport.EVENT + "\",\"" + base64 + "\"]").getBytes(StandardCharsets.US_ASCII);
+        frame[frame.length - 2] = '"';
+        frame[frame.length - 1] = ']';
+        return frame;
     }
 
     /** Writes {@code frame} (from {@link #event}) to {@code channel} as one text frame and flushes. */

@@ -7,6 +7,8 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
+import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.transport.NamespaceClient;
 import dev.weft.relay.config.RelayConfig;
 import dev.weft.relay.log.Log;
 import dev.weft.relay.log.LogText;
@@ -96,6 +98,7 @@ public final class SocketIoTransport {
         server = new SocketIOServer(c);
         HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter, storage);
         SocketIoFrames frames = new SocketIoFrames();
+        EventFrameFastPath fastPath = new EventFrameFastPath(dispatcher, metrics);
         ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerAddress(), config.authTimeoutMillis(),
                 head -> head.getStore().get(SESSION_KEY));
         server.setPipelineFactory(new SocketIOChannelInitializer() {
@@ -105,6 +108,9 @@ public final class SocketIoTransport {
                 pipeline.addAfter(HTTP_ENCODER, "weftHttpRoutes", routes);
                 pipeline.addFirst("weftConnectionGate", gate);
                 pipeline.addAfter("weftConnectionGate", "weftSocketIoFrames", frames);
+                // Before netty-socketio's websocket transport, after the permessage-deflate decoder (added next to
+                // its compression handler) and before the frame aggregator (added in front of the transport).
+                pipeline.addBefore(WEB_SOCKET_TRANSPORT, "weftEventFastPath", fastPath);
             }
         });
         server.addConnectListener(client -> {
@@ -113,6 +119,10 @@ public final class SocketIoTransport {
             Session s = new Session(new SocketPeer(client, channel, metrics, scheduler, config.slowClientMillis()),
                     new TokenBucket(config.updateRate(), config.updateBurst(), System.nanoTime()), metrics);
             client.set(SESSION_KEY, s);
+            if (channel != null && client instanceof NamespaceClient nc
+                    && Namespace.DEFAULT_NAME.equals(nc.getNamespace().getName())) {
+                EventFrameFastPath.bind(channel, s, nc.getBaseClient());
+            }
             metrics.connections.incrementAndGet();
             metrics.connectionsTotal.incrementAndGet();
             Log.debug(LOG, "connection.opened", "session", s.describe(), "transport", client.getTransport());
@@ -120,6 +130,10 @@ public final class SocketIoTransport {
         server.addDisconnectListener(client -> {
             Session s = client.get(SESSION_KEY);
             if (s != null) {
+                Channel channel = frames.channelOf(client.getRemoteAddress());
+                if (channel != null) {
+                    EventFrameFastPath.unbind(channel, s);
+                }
                 metrics.connections.decrementAndGet();
                 dispatcher.onDisconnect(s);
                 Log.debug(LOG, "connection.closed", "session", s.describe());

@@ -50,7 +50,9 @@ final class SocketPeer implements Peer {
 
     @Override
     public void send(Outgoing message) {
-        if (!client.isChannelOpen() || droppedAsSlow || tooSlow()) {
+        // With the WebSocket channel known, ask it directly: netty-socketio's isChannelOpen walks the client's
+        // transports (WebSocket is the only one enabled, so the answer is the same) on every send to every recipient.
+        if (!(channel != null ? channel.isActive() : client.isChannelOpen()) || droppedAsSlow || tooSlow()) {
             return;
         }
         metrics.messagesOut.incrementAndGet();
@@ -69,7 +71,9 @@ final class SocketPeer implements Peer {
      * would break its update stream, while a reconnect resyncs it by version vector.
      */
     private boolean tooSlow() {
-        if (!(client instanceof NamespaceClient nc) || nc.getBaseClient().isWritable()) {
+        boolean writable = channel != null ? channel.isWritable()
+                : !(client instanceof NamespaceClient nc) || nc.getBaseClient().isWritable();
+        if (writable) {
             unwritableSinceNanos = 0;
             return false;
         }

@@ -30,6 +30,14 @@ public final class MessageDispatcher {
 
     /** Handles one event "weft" argument ({@code data} may be anything the client sent). */
     public void onMessage(Session s, Object data) {
+        onMessage(s, data, null);
+    }
+
+    /**
+     * Handles one event "weft" argument received as the transport frame {@code frame} (null if unknown): an update
+     * is forwarded as that frame, not framed again.
+     */
+    public void onMessage(Session s, Object data, byte[] frame) {
         long received = System.nanoTime();
         if (s.state() == Session.JoinState.CLOSED) {
             return;
@@ -70,7 +78,7 @@ public final class MessageDispatcher {
         Room room = s.room;
         if (m instanceof Message.Update u) {
             // Forwarded as received: the same base64 text, not re-encoded.
-            Outgoing forward = new Outgoing(u, text, (int) (text.length() * 3L / 4));
+            Outgoing forward = new Outgoing(u, text, (int) (text.length() * 3L / 4), frame);
             // Inline on this event-loop thread when the room is idle: integrating and forwarding one keystroke
             // takes microseconds, a hand-off to the room pool costs a thread wake-up.
             room.executeInlineIfIdle(answering(s, u, () -> room.update(s, u, forward, received)));

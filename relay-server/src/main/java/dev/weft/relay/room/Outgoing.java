@@ -28,9 +28,21 @@ public final class Outgoing {
      * @param bytes   its encoded size before base64
      */
     public Outgoing(Message message, String base64, int bytes) {
+        this(message, base64, bytes, null);
+    }
+
+    /**
+     * A message whose transport frame is already known: a forwarded update received as exactly the frame the
+     * transport would write for it (net.EventFrameFastPath), so it is sent as received.
+     *
+     * @param frame what every caller's {@code encode} in {@link #frame} returns for {@code base64} (the caller's
+     *              guarantee), or null to compute it on first use; not modified afterwards
+     */
+    public Outgoing(Message message, String base64, int bytes, byte[] frame) {
         this.message = message;
         this.base64 = base64;
         this.bytes = bytes;
+        this.frame = frame;
     }
 
     public static Outgoing of(Message message) {

@@ -70,9 +70,15 @@ final class CommitMark implements AutoCloseable {
 
     /** Records {@code commits}. */
     void write(long commits) throws IOException {
+        // Digits by hand: String.format (Formatter, locale lookup) was 6 % of the relay's CPU samples under load.
         buffer.clear();
-        buffer.put(String.format("%020d\n", commits).getBytes(StandardCharsets.US_ASCII));
-        buffer.flip();
+        long rest = commits;
+        for (int i = LENGTH - 2; i >= 0; i--) {
+            buffer.put(i, (byte) ('0' + rest % 10));
+            rest /= 10;
+        }
+        buffer.put(LENGTH - 1, (byte) '\n');
+        buffer.limit(LENGTH);
         int at = 0;
         while (buffer.hasRemaining()) {
             at += channel.write(buffer, at);
