@@ -189,6 +189,33 @@ class RelayEventFastPathTest {
         return s.length() <= 60 ? s : s.substring(0, 60) + "…";
     }
 
+    /**
+     * Node negotiates permessage-deflate, and the frame limit applies to the compressed bytes: 2 MB of one letter
+     * is a frame of a few KB. The relay inflates frames only up to the frame limit, so this one closes the
+     * connection instead of being inflated whole (unbounded, a small frame could inflate to gigabytes); the relay
+     * keeps serving others.
+     */
+    @Test
+    void aCompressedFrameThatInflatesBeyondTheFrameLimitClosesTheConnection() throws Exception {
+        RoomCredentials room = relay.createRoom();
+        try (NodeWeftClient node = NodeWeftClient.connect(relay.url())) {
+            node.emitString("A".repeat(2_000_000));
+            assertThat(node.awaitConnection(WeftTestClient.TIMEOUT)).startsWith("disconnect");
+        }
+        // Closed by the bounded inflater, not after inflating the whole message.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!relay.log().contains("Decompression buffer has reached maximum size")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(relay.log()).contains("Decompression buffer has reached maximum size");
+        try (WeftTestClient check = JavaWeftClient.connect(relay.url())) {
+            TextDocument r = Replicas.joined(check, room, room.secret(), 6, "check", "z.txt");
+            check.send(new Message.Update("z.txt", r.insert(0, "served").update()));
+            Replicas.awaitAck(check, "z.txt", r.version());
+        }
+    }
+
     @Test
     void malformedAndOversizedPlainFramesGetTheSameErrorsAndLimits() throws Exception {
         RoomCredentials room = relay.createRoom();

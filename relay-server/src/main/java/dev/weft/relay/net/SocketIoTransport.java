@@ -22,6 +22,7 @@ import dev.weft.relay.store.StorageHealth;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
@@ -105,6 +106,14 @@ public final class SocketIoTransport {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
                 super.addSocketioHandlers(pipeline);
+                // netty-socketio's permessage-deflate handler inflates without bound (maxAllocation 0), and the
+                // frame limit applies to the compressed bytes: a frame under it could inflate to gigabytes before
+                // any size check. The same handler, bounded to the frame limit; a frame that inflates beyond it
+                // closes the connection, as an uncompressed frame over the limit does.
+                if (pipeline.get(WEB_SOCKET_TRANSPORT_COMPRESSION) != null) {
+                    pipeline.replace(WEB_SOCKET_TRANSPORT_COMPRESSION, WEB_SOCKET_TRANSPORT_COMPRESSION,
+                            new WebSocketServerCompressionHandler(frameLimit));
+                }
                 pipeline.addAfter(HTTP_ENCODER, "weftHttpRoutes", routes);
                 pipeline.addFirst("weftConnectionGate", gate);
                 pipeline.addAfter("weftConnectionGate", "weftSocketIoFrames", frames);
