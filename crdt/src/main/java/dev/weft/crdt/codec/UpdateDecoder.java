@@ -178,7 +178,8 @@ public final class UpdateDecoder {
                 expected[a] = (int) s + l;
                 storedTotal += l;
                 if (storedTotal > maxDecodedLength) {
-                    // A garbage-collected run is a few bytes on the wire for any length, but a replica stores its
+                    // Bounds the content units too (they are the non-collected part of this sum). A
+                    // garbage-collected run is a few bytes on the wire for any length, but a replica stores its
                     // seqs: a 14-byte update declaring 2e9 collected units would allocate 4 GB.
                     throw new UpdateTooLargeException("item units (garbage-collected runs included)", storedTotal,
                             maxDecodedLength);
@@ -281,9 +282,6 @@ public final class UpdateDecoder {
             del[i * 3 + 1] = (int) s;
             del[i * 3 + 2] = l;
             expected[a] = (int) s + l;
-        }
-        if (contentTotal > maxDecodedLength) {
-            throw new UpdateTooLargeException("content units", contentTotal, maxDecodedLength);
         }
         if (contentTotal > r.remaining()) {
             throw new MalformedUpdateException("truncated content: items need " + contentTotal + " units, "

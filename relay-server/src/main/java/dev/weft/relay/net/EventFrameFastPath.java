@@ -53,24 +53,7 @@ final class EventFrameFastPath extends ChannelInboundHandlerAdapter {
     /** {@code 42["weft","}: the bytes every taken frame starts with. */
     private static final byte[] PREFIX = SocketIoFrames.PREFIX;
     /** {@code "]}: the bytes every taken frame ends with. */
-    private static final int SUFFIX_LENGTH = 2;
-    /** Base64 alphabet membership by byte value (standard alphabet and padding). */
-    private static final boolean[] BASE64 = new boolean[128];
-
-    static {
-        for (char c = 'A'; c <= 'Z'; c++) {
-            BASE64[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            BASE64[c] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            BASE64[c] = true;
-        }
-        BASE64['+'] = true;
-        BASE64['/'] = true;
-        BASE64['='] = true;
-    }
+    private static final int SUFFIX_LENGTH = SocketIoFrames.SUFFIX_LENGTH;
 
     /**
      * A connected client's relay session and netty-socketio head (for its ping timeout); immutable.
@@ -158,7 +141,7 @@ final class EventFrameFastPath extends ChannelInboundHandlerAdapter {
         content.getBytes(start, bytes);
         for (int i = PREFIX.length; i < length - SUFFIX_LENGTH; i++) {
             byte b = bytes[i];
-            if (b < 0 || !BASE64[b]) {
+            if (!SocketIoFrames.isBase64(b)) {
                 return null;
             }
         }

@@ -29,6 +29,33 @@ import java.util.concurrent.ConcurrentMap;
 final class SocketIoFrames extends ChannelInboundHandlerAdapter {
     /** {@code 42["weft","}: what every event frame starts with. */
     static final byte[] PREFIX = ("42[\"" + SocketIoTransport.EVENT + "\",\"").getBytes(StandardCharsets.US_ASCII);
+    /** {@code "]}: the bytes after the base64 text of every event frame. */
+    static final int SUFFIX_LENGTH = 2;
+    /** Base64 alphabet membership by character value (standard alphabet and padding). */
+    private static final boolean[] BASE64 = new boolean[128];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            BASE64[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            BASE64[c] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            BASE64[c] = true;
+        }
+        BASE64['+'] = true;
+        BASE64['/'] = true;
+        BASE64['='] = true;
+    }
+
+    /**
+     * True if {@code c} is in the standard base64 alphabet or is its padding: text of such characters needs no JSON
+     * escaping, so an event frame can carry it as is (in both directions).
+     */
+    static boolean isBase64(int c) {
+        return c >= 0 && c < BASE64.length && BASE64[c];
+    }
     /** Open channels by remote address (ip:port is unique among open TCP connections). */
     private final ConcurrentMap<SocketAddress, Channel> open = new ConcurrentHashMap<>();
 
@@ -71,12 +98,11 @@ final class SocketIoFrames extends ChannelInboundHandlerAdapter {
         // One pass, straight into the frame (no concatenated String, no second copy): a frame is built for every
         // Ack and every forwarded message not received as a plain frame.
         int n = base64.length();
-        byte[] frame = new byte[PREFIX.length + n + 2];
+        byte[] frame = new byte[PREFIX.length + n + SUFFIX_LENGTH];
         System.arraycopy(PREFIX, 0, frame, 0, PREFIX.length);
         for (int i = 0; i < n; i++) {
             char c = base64.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
-                    || c == '=')) {
+            if (!isBase64(c)) {
                 return new byte[0];
             }
             frame[PREFIX.length + i] = (byte) c;
