@@ -169,34 +169,33 @@ class SnapshotLoadTest {
         return w.encode(true);
     }
 
+    /** {@link #snapshot} of {@code items} is refused by a fresh replica with a message containing {@code problem}. */
+    private static void assertRefused(String problem, int[]... items) {
+        assertThatThrownBy(() -> new TextDocument(1).applyUpdate(snapshot(items)))
+                .isInstanceOf(MalformedUpdateException.class).hasMessageContaining(problem);
+    }
+
     @Test
     void snapshotWithAGapIsRefused() {
-        assertThatThrownBy(() -> new TextDocument(1).applyUpdate(snapshot(new int[] {0, 2}, new int[] {3, 2})))
-                .isInstanceOf(MalformedUpdateException.class).hasMessageContaining("have a gap at 2");
+        assertRefused("have a gap at 2", new int[] {0, 2}, new int[] {3, 2});
     }
 
     @Test
     void snapshotNotStartingAtSeqZeroIsRefused() {
-        assertThatThrownBy(() -> new TextDocument(1).applyUpdate(snapshot(new int[] {1, 2})))
-                .isInstanceOf(MalformedUpdateException.class).hasMessageContaining("have a gap at 0");
+        assertRefused("have a gap at 0", new int[] {1, 2});
     }
 
     @Test
     void snapshotWithTwoItemsStartingAtTheSameSeqIsRefused() {
-        assertThatThrownBy(() -> new TextDocument(1).applyUpdate(snapshot(new int[] {0, 3}, new int[] {0, 3})))
-                .isInstanceOf(MalformedUpdateException.class).hasMessageContaining("overlap at 0");
+        assertRefused("overlap at 0", new int[] {0, 3}, new int[] {0, 3});
     }
 
     @Test
     void snapshotWithOverlappingItemsIsRefused() {
         // ends line up with starts but [1, 3) is covered twice: caught by the length sum
-        assertThatThrownBy(() -> new TextDocument(1).applyUpdate(
-                snapshot(new int[] {0, 3}, new int[] {1, 2}, new int[] {3, 1})))
-                .isInstanceOf(MalformedUpdateException.class).hasMessageContaining("overlap at 1");
+        assertRefused("overlap at 1", new int[] {0, 3}, new int[] {1, 2}, new int[] {3, 1});
         // an item that ends inside another
-        assertThatThrownBy(() -> new TextDocument(1).applyUpdate(
-                snapshot(new int[] {2, 4}, new int[] {0, 3})))
-                .isInstanceOf(MalformedUpdateException.class).hasMessageContaining("overlap at 2");
+        assertRefused("overlap at 2", new int[] {2, 4}, new int[] {0, 3});
     }
 
     @Test

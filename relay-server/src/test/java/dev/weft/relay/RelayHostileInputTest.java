@@ -40,11 +40,9 @@ class RelayHostileInputTest {
     @TempDir
     Path tmp;
 
-    /** Joins, syncs {@code doc} and returns the replica. */
+    /** Joins as editor "user{@code clientId}", syncs {@code doc} and returns the replica. */
     private static TextDocument joinAndSync(WeftTestClient c, RoomCredentials room, long clientId, String doc) {
-        c.join(room, room.secret(), clientId, "user" + clientId);
-        TextDocument r = Replicas.synced(c, doc);
-        return r;
+        return Replicas.joined(c, room, room.secret(), clientId, "user" + clientId, doc);
     }
 
     /** A normal writer can join {@code room}, write and get its ack. */
