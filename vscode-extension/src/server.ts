@@ -5,11 +5,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, Middleware, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { ApplyWorkspaceEditRequest, LanguageClient, LanguageClientOptions, Middleware, ServerOptions, TextEdit, TransportKind } from 'vscode-languageclient/node';
 import { assignColor } from './colors';
 import { findJava } from './javaFinder';
 import { lanPeersSetting, Transport, transportSetting } from './lanSessions';
 import { LatencyTrace } from './latencyTrace';
+import { RemoteEditApplier } from './remoteEdits';
 import { relayUrlSetting } from './relayUrls';
 import { resolveUserName } from './userName';
 
@@ -103,6 +104,8 @@ export async function startServer(
   };
   const client = new LanguageClient('weft', 'Weft', serverOptions, clientOptions);
   await client.start();
+  // Remote changes arrive as workspace/applyEdit; applied straight into the visible editor where possible.
+  installRemoteEditApplier(client);
   return { client, init };
 }
 
@@ -122,4 +125,30 @@ function latencyTraceMiddleware(trace: LatencyTrace | undefined): Middleware {
       trace.mark('sent', uri, length, version);
     },
   };
+}
+
+/**
+ * Answers the server's `workspace/applyEdit` with a {@link RemoteEditApplier} instead of the library's handler
+ * (docs/vscode.md, "Where the latency goes"): a remote change to a document on screen is applied with
+ * `TextEditor.edit`, everything else with `workspace.applyEdit` as before.
+ */
+function installRemoteEditApplier(client: LanguageClient): RemoteEditApplier {
+  const range = (e: TextEdit) => new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+  const applier = new RemoteEditApplier(
+    {
+      visibleTextEditors: () => vscode.window.visibleTextEditors.map((editor) => ({
+        document: editor.document,
+        replaceAll: (edits: readonly TextEdit[]) => editor.edit((b) => edits.forEach((e) => b.replace(range(e), e.newText))),
+      })),
+      textDocuments: () => vscode.workspace.textDocuments,
+      applyEdit: (edit) => vscode.workspace.applyEdit(edit),
+    },
+    {
+      asWorkspaceEdit: (edit) => client.protocol2CodeConverter.asWorkspaceEdit(edit),
+      asUri: (uri) => client.protocol2CodeConverter.asUri(uri),
+    },
+    (line) => client.outputChannel.appendLine(line),
+  );
+  client.onRequest(ApplyWorkspaceEditRequest.type, (params) => applier.handle(params));
+  return applier;
 }
