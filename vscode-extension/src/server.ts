@@ -25,6 +25,8 @@ export interface InitializationOptions {
   dataDir: string;
   /** The extension sends `weft/selection`, so the server need not claim hover/documentHighlight. */
   reportsSelection: boolean;
+  /** The extension draws remote cursors itself, so the server sends no inlay hints or hint diagnostics for them. */
+  drawsCursors: boolean;
   /** How Weft: Share reaches a new room: `relay`, `direct` or `lan` (the `weft.transport` setting). */
   transport: Transport;
   /** LAN: the label advertised with a room shared on the LAN; absent: none. */
@@ -58,6 +60,7 @@ export async function initializationOptions(context: vscode.ExtensionContext): P
     relayUrl: relayUrlSetting(cfg.get<unknown>('relayUrl')),
     dataDir,
     reportsSelection: true,
+    drawsCursors: true,
     transport: transportSetting(cfg.get<unknown>('transport')),
     ...(lanLabel !== '' ? { lanLabel } : {}),
     ...(lanPeers !== undefined ? { lanPeers } : {}),

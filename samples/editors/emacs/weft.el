@@ -124,7 +124,7 @@ with it; remote edits then wait while you type, since eglot refuses them until y
                   (:userEmail . ,weft-user-email)
                   (:transport . ,weft-transport) (:lanLabel . ,weft-lan-label)
                   (:lanPeers . ,weft-lan-peers)
-                  (:reportsSelection . t)))
+                  (:reportsSelection . t) (:drawsCursors . t)))
       (when (cdr kv) (setq opts (append (list (car kv) (cdr kv)) opts))))
     opts))
 

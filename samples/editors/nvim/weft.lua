@@ -369,6 +369,7 @@ function M.start()
     relayUrl = cfg.relay_url,
     dataDir = cfg.data_dir,
     reportsSelection = true,
+    drawsCursors = true, -- carets are extmarks: no "is here" hint diagnostics or inlay hints needed
     transport = cfg.transport,
     lanLabel = cfg.lan_label,
     lanPeers = cfg.lan_peers,

@@ -265,7 +265,7 @@ export def Start(): bool
   endif
   chan = job_getchannel(job)
   var root = getcwd()
-  var options: dict<any> = {userName: UserName(), reportsSelection: true}
+  var options: dict<any> = {userName: UserName(), reportsSelection: true, drawsCursors: true}
   for [key, opt] in [['color', 'color'], ['relayUrl', 'relay_url'], ['dataDir', 'data_dir'],
       ['userEmail', 'user_email'], ['transport', 'transport'], ['lanLabel', 'lan_label'], ['lanPeers', 'lan_peers']]
     if Opt(opt, '') != ''

@@ -84,7 +84,7 @@ public final class WeftLanguageServer implements LanguageServer, LanguageClientA
         sc.setTextDocumentSync(sync);
         sc.setPositionEncoding(enc.lspName);
         sc.setExecuteCommandProvider(new ExecuteCommandOptions(WeftProtocol.COMMANDS));
-        sc.setInlayHintProvider(true);
+        sc.setInlayHintProvider(!options.drawsCursors);
         // Position-carrying requests tell where a plain client's caret is (see CursorService#onPositionRequest).
         if (!options.reportsSelection) {
             sc.setDocumentHighlightProvider(true);

@@ -15,6 +15,12 @@ public interface CursorHost {
     /** The editor handles {@code workspace/inlayHint/refresh}. */
     boolean supportsInlayRefresh();
 
+    /**
+     * The editor draws remote cursors itself from {@code weft/remoteCursors}: no inlay hints or hint diagnostics
+     * for it.
+     */
+    boolean drawsCursors();
+
     /** The current room's documents; empty outside a session. */
     Collection<? extends CursorDocument> documents();
 

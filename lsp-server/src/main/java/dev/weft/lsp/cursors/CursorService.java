@@ -242,8 +242,11 @@ public final class CursorService {
             return; // the editor shows exactly this already (nothing, when nobody has a cursor)
         }
         shown.put(rd, json);
-        hints.put(b.uri(), inlays);
         c.weftRemoteCursors(out);
+        if (host.drawsCursors()) {
+            return; // the plugin draws them: no inlay hints, no hint diagnostics
+        }
+        hints.put(b.uri(), inlays);
         c.publishDiagnostics(new PublishDiagnosticsParams(b.uri(), diags));
         if (host.supportsInlayRefresh()) {
             c.refreshInlayHints();
@@ -290,7 +293,9 @@ public final class CursorService {
             WeftProtocol.RemoteCursors out = new WeftProtocol.RemoteCursors();
             out.uri = uri;
             c.weftRemoteCursors(out);
-            c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
+            if (!host.drawsCursors()) {
+                c.publishDiagnostics(new PublishDiagnosticsParams(uri, List.of()));
+            }
         }
     }
 

@@ -53,6 +53,14 @@ public final class WeftProtocol {
          */
         public boolean reportsSelection;
         /**
+         * True when the client draws other members' cursors itself from {@code weft/remoteCursors} (the Weft plugins
+         * for VS Code, Neovim and Vim). The server then sends neither the {@code ‹name›} inlay hints nor the
+         * "name is here" hint diagnostics it adds for editors without a plugin, and does not claim
+         * {@code inlayHintProvider}: one notification per cursor change instead of three messages and the
+         * editor's inlay-hint round trip.
+         */
+        public boolean drawsCursors;
+        /**
          * How {@code weft.share} reaches a new room: {@code relay} (default), {@code direct} (the relay plus direct
          * links; also how relay links are joined) or {@code lan} (no relay). A {@code weft://lan?…} link is always
          * joined over the LAN.

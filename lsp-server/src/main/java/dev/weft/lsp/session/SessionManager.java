@@ -116,7 +116,7 @@ public final class SessionManager {
     /** Applies what {@code initialize} negotiated. */
     public void configure(PositionEncoding enc, Path workspaceRoot, WeftProtocol.InitOptions opts,
                           boolean showDocument, boolean showMessageRequest, boolean inlayRefresh) {
-        editor.configure(enc, showDocument, showMessageRequest, inlayRefresh);
+        editor.configure(enc, showDocument, showMessageRequest, inlayRefresh, opts.drawsCursors);
         config.configure(workspaceRoot, opts);
     }
 
@@ -359,6 +359,11 @@ public final class SessionManager {
         @Override
         public boolean supportsInlayRefresh() {
             return editor.supportsInlayRefresh();
+        }
+
+        @Override
+        public boolean drawsCursors() {
+            return editor.drawsCursors();
         }
 
         @Override

@@ -106,6 +106,49 @@ class QuietOnTheWireTest {
         assertThat(viewer.inlayRefreshes.get()).isEqualTo(refreshes + 1);
     }
 
+    @Test
+    void aPluginThatDrawsCursorsGetsOnlyRemoteCursorsNoHintDiagnosticsNoInlayHints() throws Exception {
+        s = new Session(tmp);
+        s.addEditor(Ordering.VSCODE, null);
+        s.extraInit.addProperty("drawsCursors", true); // editor 1 is a Weft plugin that draws cursors itself
+        SimulatedEditor viewer = s.addEditor(Ordering.VSCODE, null);
+        assertThat(viewer.initResult().getCapabilities().getInlayHintProvider())
+                .as("inlayHintProvider claimed for a plugin that draws cursors").isEqualTo(
+                        org.eclipse.lsp4j.jsonrpc.messages.Either.forLeft(false));
+        assertThat(s.editors.get(0).initResult().getCapabilities().getInlayHintProvider().getLeft()).isTrue();
+        s.share("doc.txt", "line one\nline two\n");
+        s.join(1);
+        s.awaitConverged(10_000);
+        String uri = s.uris.get(1);
+
+        for (int col = 2; col <= 4; col++) {
+            WeftProtocol.SelectionParams sel = new WeftProtocol.SelectionParams();
+            sel.uri = s.uris.get(0);
+            sel.version = s.editors.get(0).version(sel.uri);
+            sel.selections.add(new WeftProtocol.Selection(s.editors.get(0).positionOf(sel.uri, col),
+                    s.editors.get(0).positionOf(sel.uri, col)));
+            s.editors.get(0).weft().selection(sel);
+            int expected = col - 1;
+            long deadline = System.currentTimeMillis() + 5000;
+            while (viewer.remoteCursors.size() < expected && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(viewer.remoteCursors).hasSize(expected);
+        }
+        viewer.edit(uri, 0, 0, "z"); // moves the cursor: sent again
+        s.awaitConverged(10_000);
+        long deadline = System.currentTimeMillis() + 5000;
+        while (viewer.remoteCursors.size() < 4 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(300);
+        assertThat(viewer.remoteCursors).hasSize(4);
+        assertThat(viewer.remoteCursors.get(3).cursors.get(0).selections.get(0).active)
+                .isEqualTo(new org.eclipse.lsp4j.Position(0, 5));
+        assertThat(viewer.diagnostics).as("hint diagnostics sent to a plugin that draws cursors").isEmpty();
+        assertThat(viewer.inlayRefreshes.get()).as("inlay hint refreshes sent to it").isZero();
+    }
+
     private static void awaitParticipant(SimulatedEditor e, String name) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5000;
         while (System.currentTimeMillis() < deadline) {

@@ -263,6 +263,11 @@ public final class SimulatedEditor implements WeftLanguageClient, AutoCloseable 
     public final List<ShowMessageRequestParams> messageRequests = new CopyOnWriteArrayList<>();
     private final InitializeResult initResult;
 
+    /** What the server answered to {@code initialize}. */
+    public InitializeResult initResult() {
+        return initResult;
+    }
+
     public SimulatedEditor(Ordering ordering, List<String> offeredEncodings, RoomConnector connector, Path workspace,
                            JsonObject initOptions) throws Exception {
         this(ordering, offeredEncodings, connector, null, workspace == null ? List.of() : List.of(workspace),
