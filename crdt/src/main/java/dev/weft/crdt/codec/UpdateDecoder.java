@@ -159,6 +159,8 @@ public final class UpdateDecoder {
         java.util.Arrays.fill(expected, 0, nAgents, 0);
         long contentTotal = 0;
         long storedTotal = 0;
+        // a snapshot's per-agent largest item end (agent-table sized, like the table itself)
+        int[] ends = u.snapshot ? new int[nAgents] : null;
         int[] at = {0};
         try {
             for (int i = 0; i < n; i++) {
@@ -176,6 +178,9 @@ public final class UpdateDecoder {
                 it[b + 1] = (int) s;
                 it[b + 2] = l;
                 expected[a] = (int) s + l;
+                if (ends != null && (int) s + l > ends[a]) {
+                    ends[a] = (int) s + l;
+                }
                 storedTotal += l;
                 if (storedTotal > maxDecodedLength) {
                     // Bounds the content units too (they are the non-collected part of this sum). A
@@ -288,12 +293,58 @@ public final class UpdateDecoder {
                     + r.remaining() + " bytes left");
         }
         u.storedUnits = storedTotal;
-        char[] content = u.content = new char[(int) contentTotal];
-        r.readChars(content, content.length);
+        if (ends != null && lengthsFillEnds(it, n, ends)) {
+            readContentPerAgent(r, u, ends);
+        } else {
+            char[] content = u.content = new char[(int) contentTotal];
+            r.readChars(content, 0, content.length);
+        }
         if (r.remaining() != 0) {
             throw new MalformedUpdateException(r.remaining() + " trailing bytes after the content");
         }
     }
+
+    /**
+     * Whether every agent's item lengths add up to its largest item end {@code ends[a]}, as in every valid
+     * snapshot (each agent's seqs covered exactly once from 0). Then the ends add up to the stored units, which
+     * the caller has checked against the limit, so arrays of those sizes may be allocated; a snapshot with a gap
+     * fails here and is decoded into one content array (and refused by the loader).
+     */
+    private static boolean lengthsFillEnds(int[] it, int n, int[] ends) {
+        long[] sums = new long[ends.length];
+        for (int i = 0, b = 0; i < n; i++, b += DecodedUpdate.STRIDE) {
+            sums[it[b]] += it[b + 2];
+        }
+        for (int a = 0; a < ends.length; a++) {
+            if (sums[a] != ends[a]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Decodes a snapshot's content straight into one array per agent, indexed by seq ({@link
+     * DecodedUpdate#agentContent}), which a fresh replica adopts as its storage: no item-order array and no copy
+     * per item. The caller has checked that the ends fit the limit ({@link #lengthsFillEnds}).
+     */
+    private static void readContentPerAgent(Varint.Reader r, DecodedUpdate u, int[] ends) {
+        char[][] per = new char[ends.length][];
+        for (int a = 0; a < ends.length; a++) {
+            per[a] = ends[a] == 0 ? NO_UNITS : new char[ends[a]];
+        }
+        int[] it = u.items;
+        for (int i = 0, b = 0; i < u.nItems; i++, b += DecodedUpdate.STRIDE) {
+            if (it[b + 8] >= 0) {
+                r.readChars(per[it[b]], it[b + 1], it[b + 2]);
+            }
+        }
+        u.agentEnds = ends;
+        u.agentContent = per;
+    }
+
+    /** The storage of an agent with no items in a snapshot (never written: appending reallocates). */
+    private static final char[] NO_UNITS = new char[0];
 
     /** Marks an originRight that is the next item's first id, resolved after all items are read. */
     private static final int NEXT_PENDING = -2;
