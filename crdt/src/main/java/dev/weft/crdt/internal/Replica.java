@@ -219,7 +219,7 @@ public final class Replica {
         }
         writer.reset();
         writer.addItem(agent, s, text.length(), olId, olSeq, orId, orSeq, (byte) 0, text.toCharArray(), 0);
-        return writer.encode(false);
+        return writer.encodeLocalEdit();
     }
 
     /** The update of a local delete of the ids {@code deleted}. */
@@ -230,7 +230,7 @@ public final class Replica {
         }
         writer.reset();
         deleted.forEachRange((agent, start, end) -> writer.addDelete(agent, (int) start, (int) (end - start)));
-        return writer.encode(false);
+        return writer.encodeLocalEdit();
     }
 
     /** Item after slot {@code slot} of leaf {@code lf}, or NONE. */
