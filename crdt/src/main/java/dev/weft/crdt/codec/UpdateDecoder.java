@@ -159,8 +159,9 @@ public final class UpdateDecoder {
         java.util.Arrays.fill(expected, 0, nAgents, 0);
         long contentTotal = 0;
         long storedTotal = 0;
-        // a snapshot's per-agent largest item end (agent-table sized, like the table itself)
+        // a snapshot's per-agent largest item end and sum of lengths (agent-table sized, like the table itself)
         int[] ends = u.snapshot ? new int[nAgents] : null;
+        long[] sums = u.snapshot ? new long[nAgents] : null;
         int[] at = {0};
         try {
             for (int i = 0; i < n; i++) {
@@ -178,8 +179,11 @@ public final class UpdateDecoder {
                 it[b + 1] = (int) s;
                 it[b + 2] = l;
                 expected[a] = (int) s + l;
-                if (ends != null && (int) s + l > ends[a]) {
-                    ends[a] = (int) s + l;
+                if (ends != null) {
+                    sums[a] += l;
+                    if ((int) s + l > ends[a]) {
+                        ends[a] = (int) s + l;
+                    }
                 }
                 storedTotal += l;
                 if (storedTotal > maxDecodedLength) {
@@ -293,11 +297,20 @@ public final class UpdateDecoder {
                     + r.remaining() + " bytes left");
         }
         u.storedUnits = storedTotal;
-        if (ends != null && lengthsFillEnds(it, n, ends)) {
-            readContentPerAgent(r, u, ends);
+        if (ends != null && lengthsFillEnds(sums, ends)) {
+            // every agent's lengths fill [0, end), as in every valid snapshot: the ends add up to storedTotal,
+            // checked against the limit above, so arrays of those sizes may be allocated. Content by seq.
+            char[][] per = new char[nAgents][];
+            for (int a = 0; a < nAgents; a++) {
+                per[a] = ends[a] == 0 ? NO_UNITS : new char[ends[a]];
+            }
+            readContent(r, it, n, per, 1, -1);
+            u.agentEnds = ends;
+            u.agentContent = per;
         } else {
+            // item order (a snapshot with a gap lands here too, and is refused by the loader)
             char[] content = u.content = new char[(int) contentTotal];
-            r.readChars(content, 0, content.length);
+            readContent(r, it, n, new char[][] {content}, 8, 0);
         }
         if (r.remaining() != 0) {
             throw new MalformedUpdateException(r.remaining() + " trailing bytes after the content");
@@ -305,42 +318,27 @@ public final class UpdateDecoder {
     }
 
     /**
-     * Whether every agent's item lengths add up to its largest item end {@code ends[a]}, as in every valid
-     * snapshot (each agent's seqs covered exactly once from 0). Then the ends add up to the stored units, which
-     * the caller has checked against the limit, so arrays of those sizes may be allocated; a snapshot with a gap
-     * fails here and is decoded into one content array (and refused by the loader).
+     * Reads the content section: item {@code i}'s units (unless garbage-collected) into {@code dst[agent & mask]}
+     * at {@code it[i * STRIDE + offCol]} — in item order into one array ({@code mask} 0, {@code offCol} 8: the
+     * content offset), or by seq into the agent's array ({@code mask} -1, {@code offCol} 1: the seq). One loop
+     * without a branch on the mode, so a snapshot load runs the code every update has already compiled.
      */
-    private static boolean lengthsFillEnds(int[] it, int n, int[] ends) {
-        long[] sums = new long[ends.length];
+    private static void readContent(Varint.Reader r, int[] it, int n, char[][] dst, int offCol, int mask) {
         for (int i = 0, b = 0; i < n; i++, b += DecodedUpdate.STRIDE) {
-            sums[it[b]] += it[b + 2];
+            if (it[b + 8] >= 0) {
+                r.readChars(dst[it[b] & mask], it[b + offCol], it[b + 2]);
+            }
         }
+    }
+
+    /** Whether every agent's item lengths {@code sums[a]} add up to its largest item end {@code ends[a]}. */
+    private static boolean lengthsFillEnds(long[] sums, int[] ends) {
         for (int a = 0; a < ends.length; a++) {
             if (sums[a] != ends[a]) {
                 return false;
             }
         }
         return true;
-    }
-
-    /**
-     * Decodes a snapshot's content straight into one array per agent, indexed by seq ({@link
-     * DecodedUpdate#agentContent}), which a fresh replica adopts as its storage: no item-order array and no copy
-     * per item. The caller has checked that the ends fit the limit ({@link #lengthsFillEnds}).
-     */
-    private static void readContentPerAgent(Varint.Reader r, DecodedUpdate u, int[] ends) {
-        char[][] per = new char[ends.length][];
-        for (int a = 0; a < ends.length; a++) {
-            per[a] = ends[a] == 0 ? NO_UNITS : new char[ends[a]];
-        }
-        int[] it = u.items;
-        for (int i = 0, b = 0; i < u.nItems; i++, b += DecodedUpdate.STRIDE) {
-            if (it[b + 8] >= 0) {
-                r.readChars(per[it[b]], it[b + 1], it[b + 2]);
-            }
-        }
-        u.agentEnds = ends;
-        u.agentContent = per;
     }
 
     /** The storage of an agent with no items in a snapshot (never written: appending reallocates). */
