@@ -28,7 +28,8 @@ import static dev.weft.crdt.internal.ItemTable.NONE;
  * <p>Each pass over the items calls a small per-item method ({@link #addItem}, {@link #placeItem}) rather than
  * running its body inline: a process loads a snapshot a handful of times, so a loop body inside one long method
  * stays interpreted, while a method called once per item is compiled after a few hundred items
- * (docs/benchmarks.md, "Second pass").
+ * (docs/benchmarks.md, "Second pass"). The loops that call them run in chunks ({@link #CHUNK}), for the same
+ * reason (docs/benchmarks.md, "Fourth pass").
  */
 final class SnapshotLoader {
     /** The snapshot being loaded; read only. */
@@ -98,8 +99,8 @@ final class SnapshotLoader {
         SnapshotLoader l = new SnapshotLoader(u, localId, gc);
         Replica r = l.r;
         r.tree.startLoad();
-        for (int i = 0; i < u.nItems; i++) {
-            l.addItem(i);
+        for (int i = 0; i < u.nItems; i += CHUNK) {
+            l.addItems(i, Math.min(u.nItems, i + CHUNK));
         }
         r.tree.finishLoad();
         l.buildIndexes();
@@ -112,6 +113,26 @@ final class SnapshotLoader {
             changesOut.addAll(out.result());
         }
         return r;
+    }
+
+    /**
+     * Items per call of {@link #addItems} / {@link #placeItems}. A loop in a method called once per load runs in
+     * the interpreter until thousands of iterations have passed (an interpreted iteration and its call into
+     * compiled code cost tens of nanoseconds); a method called once per chunk is compiled after about a hundred
+     * calls, during the first load of a few thousand items.
+     */
+    private static final int CHUNK = 32;
+
+    private void addItems(int from, int to) {
+        for (int i = from; i < to; i++) {
+            addItem(i);
+        }
+    }
+
+    private void placeItems(int from, int to) {
+        for (int h = from; h < to; h++) {
+            placeItem(h);
+        }
     }
 
     /**
@@ -157,8 +178,8 @@ final class SnapshotLoader {
             r.agents.index[a] = SeqIndex.ofSize(perAgent[a]);
             r.agents.next[a] = maxEnd[a];
         }
-        for (int h = 0; h < cnt; h++) {
-            placeItem(h);
+        for (int h = 0; h < cnt; h += CHUNK) {
+            placeItems(h, Math.min(cnt, h + CHUNK));
         }
         if (coverageGap != null) {
             throw new MalformedUpdateException(coverageGap);
