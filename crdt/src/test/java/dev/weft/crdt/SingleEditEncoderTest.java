@@ -131,6 +131,105 @@ class SingleEditEncoderTest {
         }
     }
 
+    /**
+     * A local edit's pasted block is compressed at zlib's fastest level ({@link UpdateWriter#encodeLocalEdit}):
+     * other bytes than the default level's, the same update once decoded (agents, every item field, content,
+     * delete ranges), on seeded random items and delete sets around the deflate threshold.
+     */
+    @Test
+    void localEditUpdatesAtTheFastestLevelDecodeLikeTheDefaultLevel() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        int compressed = 0, differing = 0;
+        for (int round = 0; round < 2_000; round++) {
+            UpdateWriter slow = new UpdateWriter(), fast = new UpdateWriter();
+            long agent = pick(rnd);
+            int seq = rnd.nextInt(1 << 20);
+            if (rnd.nextBoolean()) {
+                char[] text = content(rnd, 1 + rnd.nextInt(rnd.nextBoolean() ? 300 : 6_000));
+                long olId = originAgent(rnd, agent);
+                int olSeq = originSeq(rnd, olId, agent, seq);
+                if (olSeq < 0) {
+                    olId = -1;
+                    olSeq = 0;
+                }
+                long orId = originAgent(rnd, agent);
+                int orSeq = orId == agent ? 0 : originSeq(rnd, orId, agent, seq);
+                if (orId == agent && seq == 0) {
+                    orId = -1;
+                }
+                slow.addItem(agent, seq, text.length, olId, olSeq, orId, orSeq, (byte) 0, text, 0);
+                fast.addItem(agent, seq, text.length, olId, olSeq, orId, orSeq, (byte) 0, text, 0);
+            } else {
+                int ranges = 1 + rnd.nextInt(120);
+                for (int i = 0, at = seq; i < ranges; i++) {
+                    long a = rnd.nextInt(3) == 0 ? pick(rnd) : agent;
+                    int len = 1 + rnd.nextInt(9);
+                    slow.addDelete(a, at, len);
+                    fast.addDelete(a, at, len);
+                    at += len + 1 + rnd.nextInt(5_000);
+                }
+            }
+            byte[] s = slow.encode(false), f = fast.encodeLocalEdit();
+            compressed += (f[1] & 1);
+            differing += java.util.Arrays.equals(s, f) ? 0 : 1;
+            assertSameUpdate(UpdateDecoder.decode(f), UpdateDecoder.decode(s));
+        }
+        assertThat(compressed).as("rounds that compressed").isGreaterThan(500);
+        assertThat(differing).as("rounds whose bytes differ").isGreaterThan(100);
+    }
+
+    /**
+     * Pasted blocks and long deletes typed on one replica reach another through their (fast-level) updates and
+     * through its snapshot (default level) alike.
+     */
+    @Test
+    void pastedBlocksReachOtherReplicasThroughFastLevelUpdates() {
+        SplittableRandom rnd = new SplittableRandom(20);
+        TextDocument a = new TextDocument(1), b = new TextDocument(2);
+        int compressed = 0;
+        for (int step = 0; step < 300; step++) {
+            int len = a.getText().length();
+            byte[] u;
+            if (len > 500 && rnd.nextInt(3) == 0) {
+                int pos = rnd.nextInt(len - 400);
+                u = a.delete(pos, 1 + rnd.nextInt(400)).update();
+            } else {
+                StringBuilder sb = new StringBuilder();
+                int n = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 100 + rnd.nextInt(3_000);
+                for (int i = 0; i < n; i++) {
+                    sb.append(rnd.nextInt(30) == 0 ? 'é' : (char) ('a' + rnd.nextInt(26)));
+                }
+                u = a.insert(len == 0 ? 0 : rnd.nextInt(len + 1), sb.toString()).update();
+            }
+            compressed += u[1] & 1;
+            b.applyUpdate(u);
+        }
+        assertThat(compressed).isGreaterThan(50);
+        assertThat(b.getText()).isEqualTo(a.getText());
+        TextDocument c = new TextDocument(3);
+        c.applyUpdate(a.encodeStateAsUpdate());
+        assertThat(c.getText()).isEqualTo(a.getText());
+        a.checkInvariants();
+        b.checkInvariants();
+        c.checkInvariants();
+    }
+
+    private static void assertSameUpdate(DecodedUpdate x, DecodedUpdate y) {
+        assertThat(x.agents).isEqualTo(y.agents);
+        assertThat(x.nItems).isEqualTo(y.nItems);
+        for (int i = 0; i < x.nItems; i++) {
+            assertThat(new int[] {x.itemAgent(i), x.itemSeq(i), x.itemLen(i), x.olAgent(i), x.olSeq(i), x.orAgent(i),
+                    x.orSeq(i), x.itemFlags(i)}).isEqualTo(new int[] {y.itemAgent(i), y.itemSeq(i), y.itemLen(i),
+                    y.olAgent(i), y.olSeq(i), y.orAgent(i), y.orSeq(i), y.itemFlags(i)});
+        }
+        assertThat(x.content).isEqualTo(y.content);
+        assertThat(x.nDeletes).isEqualTo(y.nDeletes);
+        for (int i = 0; i < x.nDeletes; i++) {
+            assertThat(new int[] {x.delAgent(i), x.delStart(i), x.delLen(i)})
+                    .isEqualTo(new int[] {y.delAgent(i), y.delStart(i), y.delLen(i)});
+        }
+    }
+
     @Test
     void insertsLongerThanTheLimitAreLeftToTheGeneralWriter() {
         char[] src = new char[SingleEditEncoder.MAX_INSERT_UNITS + 1];

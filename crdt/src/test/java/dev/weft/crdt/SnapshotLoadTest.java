@@ -1,5 +1,7 @@
 package dev.weft.crdt;
 
+import dev.weft.crdt.codec.DecodedUpdate;
+import dev.weft.crdt.codec.UpdateDecoder;
 import dev.weft.crdt.codec.UpdateWriter;
 import dev.weft.crdt.model.IdRun;
 import dev.weft.crdt.model.MalformedUpdateException;
@@ -88,6 +90,18 @@ class SnapshotLoadTest {
         assertThat(loaded.version()).isEqualTo(source.version()).isEqualTo(replayed.version());
         // item boundaries may differ (a load joins runs an integration left split), the characters may not
         assertThat(units(loaded)).isEqualTo(units(source)).isEqualTo(units(replayed));
+        byte[] state = source.encodeStateAsUpdate();
+        checkContentPaths(state);
+        // the same snapshot integrated by a replica that already has part of the history (content read per agent)
+        TextDocument partial = new TextDocument(8, opts);
+        for (int i = 0; i < all.size() / 2; i++) {
+            partial.applyUpdate(all.get(i));
+        }
+        partial.applyUpdate(state);
+        partial.checkInvariants();
+        assertThat(partial.getText()).isEqualTo(source.getText());
+        assertThat(units(partial)).isEqualTo(units(source));
+
         byte[] again = loaded.encodeStateAsUpdate();
         TextDocument reloaded = new TextDocument(7, opts);
         reloaded.applyUpdate(again);
@@ -108,6 +122,35 @@ class SnapshotLoadTest {
         replayed.checkInvariants();
         assertThat(loaded.getText()).isEqualTo(replayed.getText());
         assertThat(loaded.version()).isEqualTo(replayed.version());
+    }
+
+    /**
+     * The snapshot's content decoded per agent (SNAPSHOT flag) and in item order (the same bytes with the flag
+     * cleared, the path of every other update) gives each item the same units.
+     */
+    private static void checkContentPaths(byte[] state) {
+        DecodedUpdate perAgent = UpdateDecoder.decode(state);
+        byte[] plain = state.clone();
+        plain[1] &= ~2; // SNAPSHOT flag off: same payload
+        DecodedUpdate itemOrder = UpdateDecoder.decode(plain);
+        assertThat(perAgent.agentContent).as("a valid snapshot decodes per agent").isNotNull();
+        assertThat(perAgent.content).isNull();
+        assertThat(itemOrder.agentContent).isNull();
+        assertThat(perAgent.nItems).isEqualTo(itemOrder.nItems);
+        long ends = 0;
+        for (int e : perAgent.agentEnds) {
+            ends += e;
+        }
+        assertThat(ends).isEqualTo(perAgent.storedUnits);
+        for (int i = 0; i < perAgent.nItems; i++) {
+            char[] a = perAgent.contentArray(i), b = itemOrder.contentArray(i);
+            assertThat(a == null).isEqualTo(b == null);
+            if (a != null) {
+                int l = perAgent.itemLen(i);
+                assertThat(new String(a, perAgent.contentStart(i), l))
+                        .isEqualTo(new String(b, itemOrder.contentStart(i), l));
+            }
+        }
     }
 
     /** Every character in document order, tombstones included, as "agent:seq:deleted:unit" (unit "-" if GC). */
@@ -196,6 +239,26 @@ class SnapshotLoadTest {
         assertRefused("overlap at 1", new int[] {0, 3}, new int[] {1, 2}, new int[] {3, 1});
         // an item that ends inside another
         assertRefused("overlap at 2", new int[] {2, 4}, new int[] {0, 3});
+    }
+
+    /**
+     * Hostile input: a few bytes declaring items far out in their agents' seq space. The loader sizes each agent's
+     * storage by its largest item end, so it must find the gap (the lengths do not add up to those ends) before
+     * allocating: four agents at seq 2e9 would otherwise ask for 4 GB of content each.
+     */
+    @Test
+    void snapshotOfItemsFarOutInSeqSpaceIsRefusedBeforeAllocatingByTheirEnds() {
+        UpdateWriter w = new UpdateWriter();
+        for (long agent = 7; agent < 11; agent++) {
+            w.addItem(agent, 2_000_000_000, 1, -1, 0, -1, 0, LIVE, "x".toCharArray(), 0);
+        }
+        byte[] bytes = w.encode(true);
+        assertThat(bytes.length).isLessThan(64);
+        TextDocument doc = new TextDocument(1);
+        assertThatThrownBy(() -> doc.applyUpdate(bytes))
+                .isInstanceOf(MalformedUpdateException.class).hasMessageContaining("have a gap at 0");
+        assertThat(doc.getText()).isEmpty();
+        doc.checkInvariants();
     }
 
     @Test

@@ -25,8 +25,25 @@ public final class DecodedUpdate {
     public int nItems;
     /** Packed item fields, {@link #STRIDE} ints per item. */
     int[] items;
-    /** All item content, in item order. */
+    /**
+     * All item content, in item order; null when it was decoded per agent instead ({@link #agentContent}). Read
+     * it through {@link #contentArray} and {@link #contentStart}, which work either way.
+     */
     public char[] content;
+    /**
+     * For a SNAPSHOT update in which every agent's item lengths add up to its largest item end (true of every valid
+     * snapshot): per agent-table index, that end; otherwise null. Their sum is {@link #storedUnits}, so it is
+     * bounded by the decoder's limit.
+     */
+    public int[] agentEnds;
+    /**
+     * When {@link #agentEnds} is set: per agent-table index, the agent's units by seq ({@code agentContent[a][s]}
+     * is the unit of id {@code (agents[a], s)}, zero for a garbage-collected one), decoded straight from the
+     * content section, and {@link #content} is null. Read-only: a replica that loads the snapshot adopts these
+     * arrays as its per-agent storage (it only ever appends beyond their length, which reallocates). A malformed
+     * snapshot that lists an id twice keeps the last of its units here.
+     */
+    public char[][] agentContent;
     /**
      * Sum of every item's length, garbage-collected runs included: the units a replica stores for these items (a
      * garbage-collected run carries no content on the wire, but its seqs still take room in its agent's storage).
@@ -73,6 +90,23 @@ public final class DecodedUpdate {
     /** Offset of the item's units in {@link #content}, or -1 when GC. */
     public int contentOff(int i) {
         return items[i * STRIDE + 8];
+    }
+
+    /** The array holding item {@code i}'s units ({@link #content} or its agent's {@link #agentContent}), or null when GC. */
+    public char[] contentArray(int i) {
+        if (contentOff(i) < 0) {
+            return null;
+        }
+        return agentContent != null ? agentContent[itemAgent(i)] : content;
+    }
+
+    /** Index of item {@code i}'s first unit in {@link #contentArray}; 0 when GC. */
+    public int contentStart(int i) {
+        int co = contentOff(i);
+        if (co < 0) {
+            return 0;
+        }
+        return agentContent != null ? itemSeq(i) : co;
     }
 
     public int delAgent(int i) {

@@ -67,7 +67,7 @@ public final class SingleEditEncoder {
         b[p++] = 1;                                     // one item
         b[p++] = 0;                                     // agent index 0
         p = Varint.putVarLong(b, p, (long) seq << 1);          // zigzag of seq - 0
-        p = Varint.putVarLong(b, p, len);
+        b[p++] = (byte) len;                            // 1..60: one byte
         int olKind = la < 0 ? OL_NONE : la == 0 && olSeq == seq - 1 ? OL_PREV_SEQ : OL_EXPLICIT;
         int orKind = ra < 0 ? OR_NONE : OR_EXPLICIT;
         b[p++] = (byte) ((olKind << 2) | (orKind << 4));
@@ -81,7 +81,12 @@ public final class SingleEditEncoder {
         }
         b[p++] = 0;                                     // no delete ranges
         for (int i = 0; i < len; i++) {
-            p = Varint.putChar(b, p, text.charAt(i));
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                b[p++] = (byte) c;                      // ASCII: one byte, no call while this is not compiled
+            } else {
+                p = Varint.putChar(b, p, c);
+            }
         }
         return Arrays.copyOf(b, p);
     }

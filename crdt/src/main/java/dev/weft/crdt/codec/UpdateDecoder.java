@@ -288,12 +288,89 @@ public final class UpdateDecoder {
                     + r.remaining() + " bytes left");
         }
         u.storedUnits = storedTotal;
-        char[] content = u.content = new char[(int) contentTotal];
-        r.readChars(content, content.length);
+        int[] ends = u.snapshot ? snapshotEnds(it, n, nAgents) : null;
+        if (ends != null) {
+            // every agent's lengths fill [0, end), as in every valid snapshot: the ends add up to storedTotal,
+            // checked against the limit above, so arrays of those sizes may be allocated. Content by seq.
+            char[][] per = new char[nAgents][];
+            for (int a = 0; a < nAgents; a++) {
+                per[a] = ends[a] == 0 ? NO_UNITS : new char[ends[a]];
+            }
+            readContent(r, it, n, per, 1, -1);
+            u.agentEnds = ends;
+            u.agentContent = per;
+        } else {
+            // item order (a snapshot with a gap lands here too, and is refused by the loader)
+            char[] content = u.content = new char[(int) contentTotal];
+            readContent(r, it, n, new char[][] {content}, 8, 0);
+        }
         if (r.remaining() != 0) {
             throw new MalformedUpdateException(r.remaining() + " trailing bytes after the content");
         }
     }
+
+    /**
+     * Reads the content section: item {@code i}'s units (unless garbage-collected) into {@code dst[agent & mask]}
+     * at {@code it[i * STRIDE + offCol]} — in item order into one array ({@code mask} 0, {@code offCol} 8: the
+     * content offset), or by seq into the agent's array ({@code mask} -1, {@code offCol} 1: the seq). Items that
+     * continue the previous one in the same array are read in one call: in item order that is all of them, by seq
+     * the runs of one agent that a deletion split into a live and a deleted item. One loop without a branch on the
+     * mode, so a snapshot load runs the code every update has already compiled.
+     */
+    private static void readContent(Varint.Reader r, int[] it, int n, char[][] dst, int offCol, int mask) {
+        final int S = DecodedUpdate.STRIDE;
+        int i = 0;
+        while (i < n) {
+            int b = i * S;
+            if (it[b + 8] < 0) {
+                i++;
+                continue;
+            }
+            int a = it[b] & mask, off = it[b + offCol], len = it[b + 2];
+            int j = i + 1;
+            for (int c = b + S; j < n && it[c + 8] >= 0 && (it[c] & mask) == a && it[c + offCol] == off + len;
+                 j++, c += S) {
+                len += it[c + 2];
+            }
+            r.readChars(dst[a], off, len);
+            i = j;
+        }
+    }
+
+    /**
+     * A snapshot's per-agent largest item end, if every agent's item lengths add up to it (as in every valid
+     * snapshot: each agent's seqs covered exactly once from 0), else null. Then the ends add up to the stored
+     * units, which the caller has checked against the limit, so arrays of those sizes may be allocated. Not part of
+     * the item loop of {@link #parse}, which every update runs; chunked like the snapshot loader's passes
+     * ({@link #extents}), so the loop is compiled during the first load of a few thousand items.
+     */
+    private static int[] snapshotEnds(int[] it, int n, int nAgents) {
+        int[] ends = new int[nAgents];
+        long[] sums = new long[nAgents];
+        for (int i = 0; i < n; i += 32) {
+            extents(it, i, Math.min(n, i + 32), ends, sums);
+        }
+        for (int a = 0; a < nAgents; a++) {
+            if (sums[a] != ends[a]) {
+                return null;
+            }
+        }
+        return ends;
+    }
+
+    /** Adds items {@code [from, to)} to their agents' largest end and length sum. */
+    private static void extents(int[] it, int from, int to, int[] ends, long[] sums) {
+        for (int i = from, b = from * DecodedUpdate.STRIDE; i < to; i++, b += DecodedUpdate.STRIDE) {
+            int a = it[b], e = it[b + 1] + it[b + 2];
+            sums[a] += it[b + 2];
+            if (e > ends[a]) {
+                ends[a] = e;
+            }
+        }
+    }
+
+    /** The storage of an agent with no items in a snapshot (never written: appending reallocates). */
+    private static final char[] NO_UNITS = new char[0];
 
     /** Marks an originRight that is the next item's first id, resolved after all items are read. */
     private static final int NEXT_PENDING = -2;

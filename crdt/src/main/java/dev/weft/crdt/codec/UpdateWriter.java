@@ -164,6 +164,20 @@ public final class UpdateWriter {
      * @param snapshot true if the items are a whole state in document order (sets the snapshot flag)
      */
     public byte[] encode(boolean snapshot) {
+        return encode(snapshot, IDLE_DEFLATER, Deflater.DEFAULT_COMPRESSION);
+    }
+
+    /**
+     * Encodes what was added as the update of one local edit: like {@code encode(false)}, but a payload that
+     * reaches the deflate threshold (a pasted block) is compressed at zlib's fastest level. The format is the
+     * same (raw DEFLATE at any level decodes alike); the bytes are a little larger than at the default level.
+     * Snapshots and diffs keep the default level ({@link #encode(boolean)}).
+     */
+    public byte[] encodeLocalEdit() {
+        return encode(false, IDLE_FAST_DEFLATER, Deflater.BEST_SPEED);
+    }
+
+    private byte[] encode(boolean snapshot, AtomicReference<Deflater> idle, int level) {
         Varint.Writer w = out;
         w.reset();
         w.writeVarInt(nAgents);
@@ -221,7 +235,7 @@ public final class UpdateWriter {
         int flagsByte = snapshot ? FLAG_SNAPSHOT : 0;
         int rawLen = w.size();
         if (rawLen >= DEFLATE_THRESHOLD) {
-            byte[] packed = deflate(w.buffer(), rawLen);
+            byte[] packed = deflate(w.buffer(), rawLen, idle, level);
             if (packed != null) {
                 Varint.Writer h = new Varint.Writer(packed.length + 8);
                 h.writeByte(VERSION);
@@ -245,12 +259,17 @@ public final class UpdateWriter {
      * concurrent encoders never share one (a second encoder meanwhile makes its own and ends it after use).
      */
     private static final AtomicReference<Deflater> IDLE_DEFLATER = new AtomicReference<>();
+    /** The same for {@link #encodeLocalEdit}'s compressor (level {@code BEST_SPEED}). */
+    private static final AtomicReference<Deflater> IDLE_FAST_DEFLATER = new AtomicReference<>();
 
-    /** Raw DEFLATE of {@code buf[0..len)}, or null if that is not smaller. */
-    private static byte[] deflate(byte[] buf, int len) {
-        Deflater d = IDLE_DEFLATER.getAndSet(null);
+    /**
+     * Raw DEFLATE of {@code buf[0..len)} at {@code level}, with a compressor taken from {@code idle} (one made for
+     * that level if none is idle), or null if that is not smaller.
+     */
+    private static byte[] deflate(byte[] buf, int len, AtomicReference<Deflater> idle, int level) {
+        Deflater d = idle.getAndSet(null);
         if (d == null) {
-            d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            d = new Deflater(level, true);
         }
         try {
             d.setInput(buf, 0, len);
@@ -266,7 +285,7 @@ public final class UpdateWriter {
             return total + 4 < len ? Arrays.copyOf(outBuf, total) : null;
         } finally {
             d.reset();
-            if (!IDLE_DEFLATER.compareAndSet(null, d)) {
+            if (!idle.compareAndSet(null, d)) {
                 d.end();
             }
         }

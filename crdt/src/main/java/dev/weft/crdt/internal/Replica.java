@@ -219,7 +219,7 @@ public final class Replica {
         }
         writer.reset();
         writer.addItem(agent, s, text.length(), olId, olSeq, orId, orSeq, (byte) 0, text.toCharArray(), 0);
-        return writer.encode(false);
+        return writer.encodeLocalEdit();
     }
 
     /** The update of a local delete of the ids {@code deleted}. */
@@ -230,7 +230,7 @@ public final class Replica {
         }
         writer.reset();
         deleted.forEachRange((agent, start, end) -> writer.addDelete(agent, (int) start, (int) (end - start)));
-        return writer.encode(false);
+        return writer.encodeLocalEdit();
     }
 
     /** Item after slot {@code slot} of leaf {@code lf}, or NONE. */
@@ -493,23 +493,21 @@ public final class Replica {
         boolean progress = false;
         long[] ag = u.agents;
         if (u.nItems == 1) {
-            int co = u.contentOff(0);
             long olId = u.olAgent(0) < 0 ? -1 : ag[u.olAgent(0)], orId = u.orAgent(0) < 0 ? -1 : ag[u.orAgent(0)];
             int st = tryIntegrate(ag[u.itemAgent(0)], u.itemSeq(0), u.itemLen(0), olId, u.olSeq(0), orId, u.orSeq(0),
-                    u.itemFlags(0), co < 0 ? null : u.content, Math.max(co, 0), out);
+                    u.itemFlags(0), u.contentArray(0), u.contentStart(0), out);
             if (st == WAIT) {
                 pendingItems.add(new PendingItem(ag[u.itemAgent(0)], u.itemSeq(0), u.itemLen(0), olId, u.olSeq(0), orId,
-                        u.orSeq(0), u.itemFlags(0), co < 0 ? null : u.content, Math.max(co, 0)));
+                        u.orSeq(0), u.itemFlags(0), u.contentArray(0), u.contentStart(0)));
             }
             progress = st == DONE;
         } else if (u.nItems > 1) {
             PendingItem[] work = new PendingItem[u.nItems];
             for (int i = 0; i < u.nItems; i++) {
-                int co = u.contentOff(i);
                 work[i] = new PendingItem(ag[u.itemAgent(i)], u.itemSeq(i), u.itemLen(i),
                         u.olAgent(i) < 0 ? -1 : ag[u.olAgent(i)], u.olSeq(i),
                         u.orAgent(i) < 0 ? -1 : ag[u.orAgent(i)], u.orSeq(i), u.itemFlags(i),
-                        co < 0 ? null : u.content, Math.max(co, 0));
+                        u.contentArray(i), u.contentStart(i));
             }
             progress = integrateAll(work, out);
         }

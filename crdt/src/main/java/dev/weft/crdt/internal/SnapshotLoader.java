@@ -28,7 +28,8 @@ import static dev.weft.crdt.internal.ItemTable.NONE;
  * <p>Each pass over the items calls a small per-item method ({@link #addItem}, {@link #placeItem}) rather than
  * running its body inline: a process loads a snapshot a handful of times, so a loop body inside one long method
  * stays interpreted, while a method called once per item is compiled after a few hundred items
- * (docs/benchmarks.md, "Second pass").
+ * (docs/benchmarks.md, "Second pass"). The loops that call them run in chunks ({@link #CHUNK}), for the same
+ * reason (docs/benchmarks.md, "Fourth pass").
  */
 final class SnapshotLoader {
     /** The snapshot being loaded; read only. */
@@ -66,10 +67,6 @@ final class SnapshotLoader {
         this.it = r.items;
         this.gc = gc;
         this.map = new int[u.agents.length];
-        int[] ends = new int[u.agents.length];
-        for (int i = 0; i < u.nItems; i++) {
-            noteEnd(ends, i);
-        }
         for (int i = 0; i < map.length; i++) {
             map[i] = r.agents.intern(u.agents[i]);
         }
@@ -81,9 +78,9 @@ final class SnapshotLoader {
         this.perAgent = new int[n];
         for (int i = 0; i < map.length; i++) {
             int a = map[i];
-            maxEnd[a] = ends[i];
-            r.agents.content[a] = new char[ends[i]];
-            starts[a] = new long[(ends[i] >>> 6) + 1];
+            maxEnd[a] = u.agentEnds[i];
+            r.agents.content[a] = u.agentContent[i]; // decoded by seq already: adopted, not copied
+            starts[a] = new long[(maxEnd[a] >>> 6) + 1];
         }
     }
 
@@ -94,11 +91,16 @@ final class SnapshotLoader {
      * @throws MalformedUpdateException if the snapshot is inconsistent (nothing else is changed)
      */
     static Replica load(DecodedUpdate u, long localId, boolean gc, List<TextChange> changesOut) {
+        if (u.agentEnds == null) {
+            // some agent's item lengths do not add up to its largest end: a gap or an overlap. Refused here,
+            // before anything is sized by those ends (a few bytes can declare an item at seq 2e9).
+            throw new MalformedUpdateException(describeCoverageError(u));
+        }
         SnapshotLoader l = new SnapshotLoader(u, localId, gc);
         Replica r = l.r;
         r.tree.startLoad();
-        for (int i = 0; i < u.nItems; i++) {
-            l.addItem(i);
+        for (int i = 0; i < u.nItems; i += CHUNK) {
+            l.addItems(i, Math.min(u.nItems, i + CHUNK));
         }
         r.tree.finishLoad();
         l.buildIndexes();
@@ -113,17 +115,29 @@ final class SnapshotLoader {
         return r;
     }
 
-    private void noteEnd(int[] ends, int i) {
-        int e = u.itemSeq(i) + u.itemLen(i);
-        int a = u.itemAgent(i);
-        if (e > ends[a]) {
-            ends[a] = e;
+    /**
+     * Items per call of {@link #addItems} / {@link #placeItems}. A loop in a method called once per load runs in
+     * the interpreter until thousands of iterations have passed (an interpreted iteration and its call into
+     * compiled code cost tens of nanoseconds); a method called once per chunk is compiled after about a hundred
+     * calls, during the first load of a few thousand items.
+     */
+    private static final int CHUNK = 32;
+
+    private void addItems(int from, int to) {
+        for (int i = from; i < to; i++) {
+            addItem(i);
+        }
+    }
+
+    private void placeItems(int from, int to) {
+        for (int h = from; h < to; h++) {
+            placeItem(h);
         }
     }
 
     /**
-     * Stores snapshot item {@code i}'s content and either extends the previous item with it or adds an item
-     * (appended to the tree, its first seq marked).
+     * Either extends the previous item with snapshot item {@code i} or adds an item (appended to the tree, its
+     * first seq marked). The content is already in place ({@link DecodedUpdate#agentContent}).
      */
     private void addItem(int i) {
         int a = map[u.itemAgent(i)], s = u.itemSeq(i), l = u.itemLen(i);
@@ -132,10 +146,6 @@ final class SnapshotLoader {
         byte flags = u.itemFlags(i);
         if (gc && (flags & ItemTable.DELETED) != 0) {
             flags |= ItemTable.GC;
-        }
-        int co = u.contentOff(i);
-        if (co >= 0) {
-            System.arraycopy(u.content, co, r.agents.content[a], s, l);
         }
         lenSum[a] += l;
         int p = prev;
@@ -147,7 +157,7 @@ final class SnapshotLoader {
         long[] bits = starts[a];
         long bit = 1L << s;
         if ((bits[s >>> 6] & bit) != 0) {
-            throw new MalformedUpdateException(gapOrOverlap(a, s, s + 1)); // two items start at s
+            throw new MalformedUpdateException(gapOrOverlap(r.agents.ids[a], s, s + 1)); // two items start at s
         }
         bits[s >>> 6] |= bit;
         int h = it.add(a, s, l, olA, olS, orA, orS, flags);
@@ -168,8 +178,8 @@ final class SnapshotLoader {
             r.agents.index[a] = SeqIndex.ofSize(perAgent[a]);
             r.agents.next[a] = maxEnd[a];
         }
-        for (int h = 0; h < cnt; h++) {
-            placeItem(h);
+        for (int h = 0; h < cnt; h += CHUNK) {
+            placeItems(h, Math.min(cnt, h + CHUNK));
         }
         if (coverageGap != null) {
             throw new MalformedUpdateException(coverageGap);
@@ -215,27 +225,51 @@ final class SnapshotLoader {
      * snapshot already known to be invalid).
      */
     private String describeCoverageError(int a) {
-        long[] keyed = new long[it.size];
-        int k = 0;
-        for (int h = 0; h < it.size; h++) {
-            if (it.agent[h] == a) {
-                keyed[k++] = ((long) it.seq[h] << 32) | h;
+        for (int i = 0; i < map.length; i++) {
+            if (map[i] == a) {
+                String gap = coverageErrorOf(u, i);
+                if (gap != null) {
+                    return gap;
+                }
             }
-        }
-        Arrays.sort(keyed, 0, k);
-        int expected = 0;
-        for (int i = 0; i < k; i++) {
-            int start = (int) (keyed[i] >>> 32), h = (int) keyed[i];
-            if (start != expected) {
-                return gapOrOverlap(a, start, expected);
-            }
-            expected = start + it.len[h];
         }
         return "snapshot: seqs of agent " + r.agents.ids[a] + " are not covered exactly once up to " + maxEnd[a];
     }
 
-    private String gapOrOverlap(int a, int start, int expected) {
-        return "snapshot: seqs of agent " + r.agents.ids[a] + (start > expected ? " have a gap at " : " overlap at ")
+    /** The first gap or overlap of any agent's seqs in {@code u} (which has one). */
+    private static String describeCoverageError(DecodedUpdate u) {
+        for (int i = 0; i < u.agents.length; i++) {
+            String gap = coverageErrorOf(u, i);
+            if (gap != null) {
+                return gap;
+            }
+        }
+        return "snapshot: seqs are not covered exactly once";
+    }
+
+    /** The first gap or overlap of the seqs of {@code u}'s agent-table entry {@code i}, or null if none. */
+    private static String coverageErrorOf(DecodedUpdate u, int i) {
+        long[] keyed = new long[u.nItems];
+        int k = 0;
+        for (int j = 0; j < u.nItems; j++) {
+            if (u.itemAgent(j) == i) {
+                keyed[k++] = ((long) u.itemSeq(j) << 32) | u.itemLen(j);
+            }
+        }
+        Arrays.sort(keyed, 0, k);
+        int expected = 0;
+        for (int j = 0; j < k; j++) {
+            int start = (int) (keyed[j] >>> 32), len = (int) keyed[j];
+            if (start != expected) {
+                return gapOrOverlap(u.agents[i], start, expected);
+            }
+            expected = start + len;
+        }
+        return null;
+    }
+
+    private static String gapOrOverlap(long agentId, int start, int expected) {
+        return "snapshot: seqs of agent " + agentId + (start > expected ? " have a gap at " : " overlap at ")
                 + Math.min(start, expected);
     }
 

@@ -187,9 +187,15 @@ public final class Varint {
          * (same checks as {@link #readChar()} per unit; a run of one-byte units is copied in a tight loop).
          */
         public void readChars(char[] dst, int n) {
+            readChars(dst, 0, n);
+        }
+
+        /** Reads {@code n} units written by {@link Writer#writeChars(char[], int, int)} into {@code dst[off ..]}. */
+        public void readChars(char[] dst, int off, int n) {
             byte[] b = buf;
             int p = pos;
-            int i = 0;
+            int i = off;
+            n += off;
             while (i < n) {
                 // one-byte units (ASCII): no per-unit bounds check beyond the run's own
                 int run = Math.min(n - i, end - p);
