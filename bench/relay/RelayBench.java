@@ -239,6 +239,9 @@ public class RelayBench {
         double setupSeconds = (System.nanoTime() - setup0) / 1e9;
         reconnects.set(0); // count losses during the measured run only
         long cpu0 = cpuTicks(pid);
+        long sys0 = systemTicks(pid);
+        long switches0 = contextSwitches(pid);
+        double commits0 = histogramCount(relay, "weft_storage_commit_seconds");
         long selfCpu0 = selfCpuNanos();
         long wall0 = System.nanoTime();
         ScheduledExecutorService typists = Executors.newScheduledThreadPool(4);
@@ -276,6 +279,9 @@ public class RelayBench {
         }
         typists.shutdown();
         long cpu1 = cpuTicks(pid);
+        long sys1 = systemTicks(pid);
+        long switches1 = contextSwitches(pid);
+        double commits1 = histogramCount(relay, "weft_storage_commit_seconds");
         long selfCpu1 = selfCpuNanos();
         double wall = (System.nanoTime() - wall0) / 1e9;
         Thread.sleep(2000);
@@ -310,6 +316,15 @@ public class RelayBench {
             r.put("relay_cpu_percent_avg", relayCpu);
             r.put("updates_per_s", updatesPerSecond);
             r.put("relay_cpu_percent_per_1000_updates_per_s", relayCpu / (updatesPerSecond / 1000));
+            // stime's share of utime + stime: the kernel's part (socket writes, wake-ups, fsync)
+            r.put("relay_cpu_kernel_share", cpu1 > cpu0 ? (double) (sys1 - sys0) / (cpu1 - cpu0) : 0.0);
+            // Context switches of the relay's live threads (/proc/PID/task/*/status) per update typed in the
+            // measured window: a thread that blocks and is woken again counts one. (/proc/PID/io's syscall counts
+            // are not used: they miss sendto/recvfrom, which the epoll transport uses for sockets and NIO does not.)
+            double updates = Math.max(1, typedMeasured.get() * wall / seconds);
+            r.put("relay_context_switches_per_update", (switches1 - switches0) / updates);
+            // Group commit size: updates typed per SQLite commit over the window (each commit is an fsync).
+            r.put("relay_updates_per_commit", commits1 > commits0 ? updates / (commits1 - commits0) : 0.0);
             r.put("relay_heap_used_mb_max", heapSamples.stream().mapToLong(a -> a[0]).max().orElse(-1) / 1024.0);
             r.put("relay_rss_mb_max", heapSamples.stream().mapToLong(a -> a[1]).max().orElse(-1) / 1024.0);
         }
@@ -802,6 +817,16 @@ public class RelayBench {
     }
 
     /** The cumulative buckets {upper bound s, count} of one histogram on the relay's /metrics page. */
+    /** Observations of histogram {@code metric} so far (its +Inf bucket); 0 if it cannot be read. */
+    static double histogramCount(URI relay, String metric) {
+        try {
+            double[][] b = scrapeHistogram(relay, metric);
+            return b.length == 0 ? 0 : b[b.length - 1][1];
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     static double[][] scrapeHistogram(URI relay, String metric) throws Exception {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -842,6 +867,45 @@ public class RelayBench {
             }
         }
         return m;
+    }
+
+    /** Voluntary plus involuntary context switches of a process's threads alive now; 0 if unreadable. */
+    static long contextSwitches(long pid) {
+        long c = 0;
+        if (pid <= 0) {
+            return c;
+        }
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")
+                                || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            c += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException threadEnded) {
+                    // the thread exited between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return c;
+    }
+
+    /** stime of a process (CPU time in the kernel on its behalf), in clock ticks (1/100 s on Linux). */
+    static long systemTicks(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** utime + stime of a process, in clock ticks (1/100 s on Linux). */
