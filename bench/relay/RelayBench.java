@@ -896,29 +896,27 @@ public class RelayBench {
 
     /** stime of a process (CPU time in the kernel on its behalf), in clock ticks (1/100 s on Linux). */
     static long systemTicks(long pid) {
-        if (pid <= 0) {
-            return 0;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[12]);
-        } catch (IOException e) {
-            return 0;
-        }
+        long[] t = userAndSystemTicks(pid);
+        return t[1];
     }
 
     /** utime + stime of a process, in clock ticks (1/100 s on Linux). */
     static long cpuTicks(long pid) {
+        long[] t = userAndSystemTicks(pid);
+        return t[0] + t[1];
+    }
+
+    /** {utime, stime} of a process from {@code /proc/PID/stat}, in clock ticks; zeros when it cannot be read. */
+    private static long[] userAndSystemTicks(long pid) {
         if (pid <= 0) {
-            return 0;
+            return new long[2];
         }
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
         } catch (IOException e) {
-            return 0;
+            return new long[2];
         }
     }
 

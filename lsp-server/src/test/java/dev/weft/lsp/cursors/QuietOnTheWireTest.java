@@ -67,16 +67,8 @@ class QuietOnTheWireTest {
         shareTwoLinesBetweenTwoVsCodes();
         SimulatedEditor viewer = s.editors.get(1);
         String uri = s.uris.get(1);
-        WeftProtocol.SelectionParams sel = new WeftProtocol.SelectionParams();
-        sel.uri = s.uris.get(0);
-        sel.version = s.editors.get(0).version(sel.uri);
-        sel.selections.add(new WeftProtocol.Selection(s.editors.get(0).positionOf(sel.uri, 2),
-                s.editors.get(0).positionOf(sel.uri, 2)));
-        s.editors.get(0).weft().selection(sel);
-        long deadline = System.currentTimeMillis() + 5000;
-        while (viewer.remoteCursors.isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
+        caretOfEditor0At(2);
+        awaitRemoteCursors(viewer, 1);
         assertThat(viewer.remoteCursors).hasSize(1);
         int refreshes = viewer.inlayRefreshes.get();
         assertThat(refreshes).isEqualTo(1);
@@ -93,16 +85,7 @@ class QuietOnTheWireTest {
         assertThat(viewer.inlayRefreshes.get()).isEqualTo(refreshes);
 
         // Typing before it moves it: sent once.
-        viewer.edit(uri, 0, 0, "z");
-        s.awaitConverged(10_000);
-        deadline = System.currentTimeMillis() + 5000;
-        while (viewer.remoteCursors.size() < 2 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(300);
-        assertThat(viewer.remoteCursors).hasSize(2);
-        assertThat(viewer.remoteCursors.get(1).cursors.get(0).selections.get(0).active)
-                .isEqualTo(new org.eclipse.lsp4j.Position(0, 3));
+        typeAtLineStartAndExpectCursorSentAt(viewer, uri, 2, 3);
         assertThat(viewer.inlayRefreshes.get()).isEqualTo(refreshes + 1);
     }
 
@@ -122,31 +105,46 @@ class QuietOnTheWireTest {
         String uri = s.uris.get(1);
 
         for (int col = 2; col <= 4; col++) {
-            WeftProtocol.SelectionParams sel = new WeftProtocol.SelectionParams();
-            sel.uri = s.uris.get(0);
-            sel.version = s.editors.get(0).version(sel.uri);
-            sel.selections.add(new WeftProtocol.Selection(s.editors.get(0).positionOf(sel.uri, col),
-                    s.editors.get(0).positionOf(sel.uri, col)));
-            s.editors.get(0).weft().selection(sel);
-            int expected = col - 1;
-            long deadline = System.currentTimeMillis() + 5000;
-            while (viewer.remoteCursors.size() < expected && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(viewer.remoteCursors).hasSize(expected);
+            caretOfEditor0At(col);
+            awaitRemoteCursors(viewer, col - 1);
+            assertThat(viewer.remoteCursors).hasSize(col - 1);
         }
-        viewer.edit(uri, 0, 0, "z"); // moves the cursor: sent again
-        s.awaitConverged(10_000);
-        long deadline = System.currentTimeMillis() + 5000;
-        while (viewer.remoteCursors.size() < 4 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(300);
-        assertThat(viewer.remoteCursors).hasSize(4);
-        assertThat(viewer.remoteCursors.get(3).cursors.get(0).selections.get(0).active)
-                .isEqualTo(new org.eclipse.lsp4j.Position(0, 5));
+        typeAtLineStartAndExpectCursorSentAt(viewer, uri, 4, 5); // moves the cursor: sent again
         assertThat(viewer.diagnostics).as("hint diagnostics sent to a plugin that draws cursors").isEmpty();
         assertThat(viewer.inlayRefreshes.get()).as("inlay hint refreshes sent to it").isZero();
+    }
+
+    /**
+     * {@code viewer} types "z" at the start of line 0, which moves editor 0's caret: exactly {@code count}
+     * {@code weft/remoteCursors} have then arrived, the last with the caret at line 0, {@code column}.
+     */
+    private void typeAtLineStartAndExpectCursorSentAt(SimulatedEditor viewer, String uri, int count, int column)
+            throws Exception {
+        viewer.edit(uri, 0, 0, "z");
+        s.awaitConverged(10_000);
+        awaitRemoteCursors(viewer, count);
+        Thread.sleep(300);
+        assertThat(viewer.remoteCursors).hasSize(count);
+        assertThat(viewer.remoteCursors.get(count - 1).cursors.get(0).selections.get(0).active)
+                .isEqualTo(new org.eclipse.lsp4j.Position(0, column));
+    }
+
+    /** Editor 0 reports its caret at {@code offset} of its document ({@code weft/selection}). */
+    private void caretOfEditor0At(int offset) {
+        WeftProtocol.SelectionParams sel = new WeftProtocol.SelectionParams();
+        sel.uri = s.uris.get(0);
+        sel.version = s.editors.get(0).version(sel.uri);
+        sel.selections.add(new WeftProtocol.Selection(s.editors.get(0).positionOf(sel.uri, offset),
+                s.editors.get(0).positionOf(sel.uri, offset)));
+        s.editors.get(0).weft().selection(sel);
+    }
+
+    /** Waits up to 5 s until {@code e} has received {@code n} {@code weft/remoteCursors}. */
+    private static void awaitRemoteCursors(SimulatedEditor e, int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (e.remoteCursors.size() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     private static void awaitParticipant(SimulatedEditor e, String name) throws InterruptedException {
