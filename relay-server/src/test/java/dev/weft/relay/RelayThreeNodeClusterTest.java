@@ -233,6 +233,49 @@ class RelayThreeNodeClusterTest extends ClusterNodes {
         }
     }
 
+    /**
+     * A failed write makes the relay rebuild the document from storage; when storage cannot be read at that moment
+     * the rebuild is deferred, not lost: once PostgreSQL is back, the client's resync gets the stored state and its
+     * edits are acknowledged again. (Before, the failed rebuild left the document's generation poisoned for good:
+     * every later update was answered "an earlier storage failure" and never acked — seen on CI when PostgreSQL
+     * took longer to come back than the store's 5 s connection timeout.)
+     */
+    @Test
+    void aRebuildThatCannotReadStorageIsRetriedAndEditsAreAckedOnceItIsBack() throws Exception {
+        try (PostgresServer own = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
+            String store = own.createDatabase();
+            try (RelayProcess n1 = node("n1", store, redis.url(), "--cluster-poll-ms", "500")) {
+                RoomCredentials room = n1.createRoom();
+                SplittableRandom rnd = new SplittableRandom(43);
+                Typist t = Typist.join(n1, room, 61, "e.txt");
+                try {
+                    t.tolerateStorageErrors = true;
+                    t.type(4, rnd);
+                    t.awaitAcked();
+                    own.crash();
+                    t.type(1, rnd); // its write fails; the rebuild that follows cannot read storage
+                    // Storage stays down until the rebuild has failed: the store gives up on a connection after
+                    // 5 s and on a read after 30 s, so 45 s covers both.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+                    while (!n1.log().contains("doc.reload_deferred") && System.nanoTime() < deadline) {
+                        t.pump(Duration.ofMillis(100));
+                    }
+                    assertThat(t.storageErrors).as("the client was told its edit was not stored").isNotEmpty();
+                    own.restart();
+                    awaitHealth(n1, 200);
+                    t = t.failOverTo(n1); // the resync a client does after INTERNAL
+                    t.type(2, rnd);
+                    t.awaitAcked();
+                    assertThat(n1.log()).as("the rebuild was deferred while storage was down, then done")
+                            .contains("doc.reload_deferred").contains("doc.reloaded");
+                    assertReadersOnEveryNodeSee(List.of(n1), room, "e.txt", t.replica, List.of(t));
+                } finally {
+                    t.close();
+                }
+            }
+        }
+    }
+
     @Test
     void aNodeStartedWhileRedisIsDownServesAndJoinsTheBusWhenRedisComesUp() throws Exception {
         String store = CLUSTER.postgres().createDatabase();

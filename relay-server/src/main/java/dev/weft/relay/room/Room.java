@@ -481,6 +481,14 @@ public final class Room {
                 });
             } else if (doc.poisonedGeneration >= generation) {
                 s.sendError(ErrorCode.INTERNAL, "an earlier storage failure; resend after SyncRequest", doc.name);
+                // Storage works again (this write succeeded) but this generation had a failure: rebuild it from
+                // storage now. The reload scheduled by the failure itself may have run while storage was still
+                // down and could not read it; without this, no later update of the document would be acked.
+                execute(() -> {
+                    if (doc.generation == generation) {
+                        reload(doc);
+                    }
+                });
             } else {
                 s.send(ack);
                 ctx.metrics().acksTotal.incrementAndGet();
@@ -496,8 +504,24 @@ public final class Room {
         return (int) Math.min(WireLimits.MAX_DECODED_UPDATE_LENGTH, ctx.config().maxDocumentChars());
     }
 
+    /**
+     * Rebuilds {@code doc} from storage in a new generation. If storage cannot be read (it is still failing), the
+     * document is left as it is, its generation still poisoned, and marked {@link SharedDoc#reloadPending}: the next
+     * {@link #use} retries, and the next write that succeeds in that generation reloads it too
+     * ({@link #ackWhenDurable}).
+     */
     private void reload(SharedDoc doc) {
-        Optional<StoredDocument> stored = ctx.store().loadDocument(id, doc.name);
+        Optional<StoredDocument> stored;
+        try {
+            stored = ctx.store().loadDocument(id, doc.name);
+        } catch (RuntimeException e) {
+            doc.reloadPending = true;
+            Log.warn(LOG, "doc.reload_deferred", "room", id, "doc", doc.name, "generation", doc.generation,
+                    "reason", String.valueOf(e.getMessage()),
+                    "hint", "storage is unreadable; reloaded when the document is next used");
+            return;
+        }
+        doc.reloadPending = false;
         roomChars -= doc.decodedChars;
         doc.reload(id, stored.orElse(new StoredDocument(new byte[0], 0, List.of())), ctx.agent(),
                 ctx.config().maxDocumentChars());
@@ -547,10 +571,13 @@ public final class Room {
     }
 
     /**
-     * Makes sure {@code doc}'s replica is in memory (rebuilt from storage if it was evicted) and marks it most
-     * recently used. Postcondition: {@code doc.replica != null}.
+     * Makes sure {@code doc}'s replica is in memory (rebuilt from storage if it was evicted, reloaded if a reload is
+     * pending) and marks it most recently used. Postcondition: {@code doc.replica != null}.
      */
     private void use(SharedDoc doc) {
+        if (doc.reloadPending && doc.replica != null) {
+            reload(doc); // a reload that could not read storage earlier; stays pending if it still cannot
+        }
         if (doc.replica == null) {
             evictOverCap(1);
             Optional<StoredDocument> stored = ctx.store().loadDocument(id, doc.name);

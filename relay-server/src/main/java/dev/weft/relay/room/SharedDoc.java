@@ -44,6 +44,12 @@ final class SharedDoc {
     boolean compactionQueued;
     /** True when storage has no row for this document (its creation failed): the next update re-submits it. */
     boolean needsRow;
+    /**
+     * True when a reload after a storage failure could not read storage (still failing): the replica may hold
+     * writes that were never stored, so the next use of the document reloads it first (a client that syncs once
+     * storage is back gets the stored state and resends the rest). Room executor only.
+     */
+    boolean reloadPending;
     /** The future of the latest write submitted for this document (completes when it and all earlier are durable). */
     CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
     /**
