@@ -254,9 +254,10 @@ class RelayThreeNodeClusterTest extends ClusterNodes {
                     t.awaitAcked();
                     own.crash();
                     t.type(1, rnd); // its write fails; the rebuild that follows cannot read storage
-                    // Storage stays down until the rebuild has failed: the store gives up on a connection after
-                    // 5 s and on a read after 30 s, so 45 s covers both.
-                    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+                    // Storage stays down until the rebuild has failed. The store gives up on a connection after
+                    // 5 s and on a read after 30 s, but the rebuild runs on the room's executor behind other tasks
+                    // that wait on storage too (a run here saw it still waiting after 45 s): up to 120 s.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                     while (!n1.log().contains("doc.reload_deferred") && System.nanoTime() < deadline) {
                         t.pump(Duration.ofMillis(100));
                     }
