@@ -37,7 +37,7 @@ export interface EditConverter {
   asUri(uri: string): { toString(): string };
 }
 
-/** Counts of how edits were applied, for the output channel and the tests. */
+/** Counts of which way edits went (read by the tests). */
 export interface RemoteEditStats {
   /** Applied (or refused) through `TextEditor.edit`. */
   direct: number;
@@ -96,7 +96,7 @@ export class RemoteEditApplier {
   private async applyDirect(d: { editor: EditTarget; version: number; edits: TextEdit[] }, params: ApplyWorkspaceEditParams): Promise<ApplyWorkspaceEditResult> {
     this.stats.direct++;
     if (d.editor.document.version !== d.version) {
-      return { applied: false, failureReason: `document version ${d.editor.document.version}, edit for ${d.version}` };
+      return staleVersion(d.editor.document.version, d.version);
     }
     let applied: boolean;
     try {
@@ -139,7 +139,7 @@ export class RemoteEditApplier {
       if (TextDocumentEdit.is(change) && typeof change.textDocument.version === 'number' && change.textDocument.version >= 0) {
         const doc = open.get(this.converter.asUri(change.textDocument.uri).toString());
         if (doc !== undefined && doc.version !== change.textDocument.version) {
-          return { applied: false, failureReason: `document version ${doc.version}, edit for ${change.textDocument.version}` };
+          return staleVersion(doc.version, change.textDocument.version);
         }
       }
     }
@@ -149,4 +149,9 @@ export class RemoteEditApplier {
       return { applied: false, failureReason: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** The answer to an edit made for another version of the document than the editor's. */
+function staleVersion(documentVersion: number, editVersion: number): ApplyWorkspaceEditResult {
+  return { applied: false, failureReason: `document version ${documentVersion}, edit for ${editVersion}` };
 }

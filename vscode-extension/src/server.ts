@@ -135,23 +135,22 @@ function latencyTraceMiddleware(trace: LatencyTrace | undefined): Middleware {
  * (docs/vscode.md, "Where the latency goes"): a remote change to a document on screen is applied with
  * `TextEditor.edit`, everything else with `workspace.applyEdit` as before.
  */
-function installRemoteEditApplier(client: LanguageClient): RemoteEditApplier {
-  const range = (e: TextEdit) => new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+function installRemoteEditApplier(client: LanguageClient): void {
+  const p2c = client.protocol2CodeConverter;
   const applier = new RemoteEditApplier(
     {
       visibleTextEditors: () => vscode.window.visibleTextEditors.map((editor) => ({
         document: editor.document,
-        replaceAll: (edits: readonly TextEdit[]) => editor.edit((b) => edits.forEach((e) => b.replace(range(e), e.newText))),
+        replaceAll: (edits: readonly TextEdit[]) => editor.edit((b) => edits.forEach((e) => b.replace(p2c.asRange(e.range), e.newText))),
       })),
       textDocuments: () => vscode.workspace.textDocuments,
       applyEdit: (edit) => vscode.workspace.applyEdit(edit),
     },
     {
-      asWorkspaceEdit: (edit) => client.protocol2CodeConverter.asWorkspaceEdit(edit),
-      asUri: (uri) => client.protocol2CodeConverter.asUri(uri),
+      asWorkspaceEdit: (edit) => p2c.asWorkspaceEdit(edit),
+      asUri: (uri) => p2c.asUri(uri),
     },
     (line) => client.outputChannel.appendLine(line),
   );
   client.onRequest(ApplyWorkspaceEditRequest.type, (params) => applier.handle(params));
-  return applier;
 }

@@ -37,25 +37,16 @@ public final class EditorClient {
     private volatile boolean supportsShowMessageRequest = true;
     /** The client handles {@code workspace/inlayHint/refresh}. */
     private volatile boolean supportsInlayRefresh;
-    /** The client draws remote cursors itself ({@code drawsCursors} in the initialization options). */
-    private volatile boolean drawsCursors;
 
     void connect(WeftLanguageClient c) {
         this.client = c;
     }
 
-    void configure(PositionEncoding enc, boolean showDocument, boolean showMessageRequest, boolean inlayRefresh,
-                   boolean drawsCursors) {
+    void configure(PositionEncoding enc, boolean showDocument, boolean showMessageRequest, boolean inlayRefresh) {
         this.encoding = enc;
         this.supportsShowDocument = showDocument;
         this.supportsShowMessageRequest = showMessageRequest;
         this.supportsInlayRefresh = inlayRefresh;
-        this.drawsCursors = drawsCursors;
-    }
-
-    /** True if the client draws remote cursors itself from {@code weft/remoteCursors}. */
-    public boolean drawsCursors() {
-        return drawsCursors;
     }
 
     public WeftLanguageClient client() {

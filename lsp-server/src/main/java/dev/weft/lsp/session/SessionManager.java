@@ -116,7 +116,7 @@ public final class SessionManager {
     /** Applies what {@code initialize} negotiated. */
     public void configure(PositionEncoding enc, Path workspaceRoot, WeftProtocol.InitOptions opts,
                           boolean showDocument, boolean showMessageRequest, boolean inlayRefresh) {
-        editor.configure(enc, showDocument, showMessageRequest, inlayRefresh, opts.drawsCursors);
+        editor.configure(enc, showDocument, showMessageRequest, inlayRefresh);
         config.configure(workspaceRoot, opts);
     }
 
@@ -363,7 +363,7 @@ public final class SessionManager {
 
         @Override
         public boolean drawsCursors() {
-            return editor.drawsCursors();
+            return config.options().drawsCursors;
         }
 
         @Override

@@ -481,14 +481,6 @@ public final class Room {
                 });
             } else if (doc.poisonedGeneration >= generation) {
                 s.sendError(ErrorCode.INTERNAL, "an earlier storage failure; resend after SyncRequest", doc.name);
-                // Storage works again (this write succeeded) but this generation had a failure: rebuild it from
-                // storage now. The reload scheduled by the failure itself may have run while storage was still
-                // down and could not read it; without this, no later update of the document would be acked.
-                execute(() -> {
-                    if (doc.generation == generation) {
-                        reload(doc);
-                    }
-                });
             } else {
                 s.send(ack);
                 ctx.metrics().acksTotal.incrementAndGet();
@@ -507,8 +499,7 @@ public final class Room {
     /**
      * Rebuilds {@code doc} from storage in a new generation. If storage cannot be read (it is still failing), the
      * document is left as it is, its generation still poisoned, and marked {@link SharedDoc#reloadPending}: the next
-     * {@link #use} retries, and the next write that succeeds in that generation reloads it too
-     * ({@link #ackWhenDurable}).
+     * {@link #use} (every sync and update goes through it) retries.
      */
     private void reload(SharedDoc doc) {
         Optional<StoredDocument> stored;
