@@ -253,6 +253,45 @@ class RelayEventFastPathTest {
     }
 
     /**
+     * A message split into WebSocket fragments (as the JDK's client sends large text) is aggregated and handled
+     * like one frame; one whose fragments add up to more than the frame limit closes that connection with 1009
+     * "message too big" and a log line, instead of vanishing with the connection left open; other connections and
+     * the document are untouched.
+     */
+    @Test
+    void anOverLimitMessageInFragmentsClosesItsConnectionWith1009AndTheRoomCarriesOn() throws Exception {
+        RoomCredentials room = relay.createRoom();
+        try (RawSocketIoClient raw = RawSocketIoClient.connect(relay);
+             WeftTestClient other = JavaWeftClient.connect(relay.url())) {
+            TextDocument r = Replicas.joined(raw, room, room.secret(), 8, "raw", "f.txt");
+            TextDocument mine = Replicas.joined(other, room, room.secret(), 9, "other", "f.txt");
+            String frame = "42[\"weft\",\"" + MessageCodec.encodeBase64(
+                    new Message.Update("f.txt", r.insert(0, "in pieces").update())) + "\"]";
+            int cut = frame.length() / 2;
+            assertThat(raw.sendFragments(frame.substring(0, 5), frame.substring(5, cut), frame.substring(cut)))
+                    .isTrue();
+            Replicas.awaitAck(raw, "f.txt", r.version());
+
+            String huge = randomBase64(200_000, new SplittableRandom(11));
+            raw.sendFragments("42[\"weft\",\"", huge.substring(0, 100_000), huge.substring(100_000), "\"]");
+            assertThat(raw.awaitClose(WeftTestClient.TIMEOUT)).as("close status").isEqualTo(1009);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!relay.log().contains("socketio.message_too_large") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(relay.log()).contains("socketio.message_too_large");
+            assertThat(relay.log()).doesNotContain(huge.substring(0, 64));
+
+            other.send(new Message.Update("f.txt", mine.insert(0, "after ").update()));
+            Replicas.awaitAck(other, "f.txt", mine.version());
+        }
+        try (WeftTestClient check = JavaWeftClient.connect(relay.url())) {
+            String text = Replicas.joined(check, room, room.secret(), 10, "check", "f.txt").getText();
+            assertThat(text).contains("in pieces").contains("after ").hasSize("in pieces".length() + "after ".length());
+        }
+    }
+
+    /**
      * Seeded random edits by Java, Node and raw-frame clients on two documents, all through the fast path, with
      * forwarded updates applied as they arrive: every replica converges exactly (text, version, invariants) with
      * a fresh replica synced from the relay. {@code -Dweft.fastpath.seed=N} replays a failure.

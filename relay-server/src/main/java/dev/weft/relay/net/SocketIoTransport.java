@@ -100,6 +100,7 @@ public final class SocketIoTransport {
         HttpRoutes routes = new HttpRoutes(registry, metrics, roomCreationLimiter, storage);
         SocketIoFrames frames = new SocketIoFrames();
         EventFrameFastPath fastPath = new EventFrameFastPath(dispatcher, metrics);
+        OversizedMessageGuard oversized = new OversizedMessageGuard(frameLimit);
         ConnectionGate gate = new ConnectionGate(config.maxConnectionsPerAddress(), config.authTimeoutMillis(),
                 head -> head.getStore().get(SESSION_KEY));
         server.setPipelineFactory(new SocketIOChannelInitializer() {
@@ -120,6 +121,8 @@ public final class SocketIoTransport {
                 // Before netty-socketio's websocket transport, after the permessage-deflate decoder (added next to
                 // its compression handler) and before the frame aggregator (added in front of the transport).
                 pipeline.addBefore(WEB_SOCKET_TRANSPORT, "weftEventFastPath", fastPath);
+                // Last: an over-limit message sent in fragments ends the connection with 1009, as one frame does.
+                pipeline.addLast("weftOversizedMessageGuard", oversized);
             }
         });
         server.addConnectListener(client -> {

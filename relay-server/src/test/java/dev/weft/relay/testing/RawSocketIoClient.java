@@ -87,6 +87,21 @@ public final class RawSocketIoClient extends WeftTestClient {
         }
     }
 
+    /**
+     * Sends one text message as several WebSocket fragments (a text frame and continuation frames, each part as
+     * given, the last one final) and waits until all are written; returns false if the connection broke meanwhile.
+     */
+    public boolean sendFragments(String... parts) {
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                ws.sendText(parts[i], i == parts.length - 1).get(5, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Sends one binary frame (a Socket.IO binary attachment) and waits until it is written. */
     public void sendBinary(byte[] data) {
         try {
