@@ -241,6 +241,7 @@ public class RelayBench {
         long cpu0 = cpuTicks(pid);
         long sys0 = systemTicks(pid);
         long switches0 = contextSwitches(pid);
+        Map<Long, ThreadTicks> threads0 = threadTicks(pid);
         double commits0 = histogramCount(relay, "weft_storage_commit_seconds");
         long selfCpu0 = selfCpuNanos();
         long wall0 = System.nanoTime();
@@ -281,6 +282,7 @@ public class RelayBench {
         long cpu1 = cpuTicks(pid);
         long sys1 = systemTicks(pid);
         long switches1 = contextSwitches(pid);
+        Map<Long, ThreadTicks> threads1 = threadTicks(pid);
         double commits1 = histogramCount(relay, "weft_storage_commit_seconds");
         long selfCpu1 = selfCpuNanos();
         double wall = (System.nanoTime() - wall0) / 1e9;
@@ -318,6 +320,9 @@ public class RelayBench {
             r.put("relay_cpu_percent_per_1000_updates_per_s", relayCpu / (updatesPerSecond / 1000));
             // stime's share of utime + stime: the kernel's part (socket writes, wake-ups, fsync)
             r.put("relay_cpu_kernel_share", cpu1 > cpu0 ? (double) (sys1 - sys0) / (cpu1 - cpu0) : 0.0);
+            // The same CPU per 1,000 updates/s split by thread group (threads alive at the end of the window).
+            cpuByThreadGroup(threads0, threads1).forEach((group, ticks) -> r.put(
+                    "relay_cpu_per_1000_updates_per_s_" + group, 100.0 * ticks / 100.0 / wall / (updatesPerSecond / 1000)));
             // Context switches of the relay's live threads (/proc/PID/task/*/status) per update typed in the
             // measured window: a thread that blocks and is woken again counts one. (/proc/PID/io's syscall counts
             // are not used: they miss sendto/recvfrom, which the epoll transport uses for sockets and NIO does not.)
@@ -892,6 +897,67 @@ public class RelayBench {
             return 0;
         }
         return c;
+    }
+
+    /** One thread's name ({@code /proc/PID/task/TID/comm}, at most 15 characters) and utime + stime in ticks. */
+    record ThreadTicks(String name, long ticks) {
+    }
+
+    /** Every live thread of a process by thread id; empty if unreadable. */
+    static Map<Long, ThreadTicks> threadTicks(long pid) {
+        Map<Long, ThreadTicks> m = new HashMap<>();
+        if (pid <= 0) {
+            return m;
+        }
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    m.put(Long.parseLong(t.getFileName().toString()),
+                            new ThreadTicks(name, Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                } catch (IOException threadEnded) {
+                    // the thread exited between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return m;
+        }
+        return m;
+    }
+
+    /** The group a relay thread belongs to, by its (truncated) name. */
+    static String threadGroup(String name) {
+        if (name.contains("EventLoop")) {
+            return "event_loops";
+        } else if (name.startsWith("weft-store-writ")) {
+            return "store_writer";
+        } else if (name.startsWith("weft-room")) {
+            return "room_pool";
+        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            return "gc";
+        } else if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            return "jit";
+        }
+        return "other";
+    }
+
+    /**
+     * Ticks spent between two {@link #threadTicks} readings, summed by {@link #threadGroup}: a thread absent from
+     * the first reading counts from 0; threads that ended before the second are missed.
+     */
+    static Map<String, Long> cpuByThreadGroup(Map<Long, ThreadTicks> before, Map<Long, ThreadTicks> after) {
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        for (String g : List.of("event_loops", "store_writer", "room_pool", "gc", "jit", "other")) {
+            groups.put(g, 0L);
+        }
+        after.forEach((tid, t) -> {
+            ThreadTicks b = before.get(tid);
+            long spent = t.ticks() - (b != null && b.name().equals(t.name()) ? b.ticks() : 0);
+            groups.merge(threadGroup(t.name()), spent, Long::sum);
+        });
+        return groups;
     }
 
     /** stime of a process (CPU time in the kernel on its behalf), in clock ticks (1/100 s on Linux). */
