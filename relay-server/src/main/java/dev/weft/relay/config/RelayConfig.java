@@ -120,7 +120,7 @@ public record RelayConfig(
         // SQLite group commit: while updates arrive steadily, the store writer holds a batch up to this long after its
         // first write (ending early at --store-group-writes writes), so one fsync covers more updates; delays Acks,
         // not forwards. 0: commit whatever is queued at once. docs/relay.md, "Storage".
-        DEFAULTS.put("store-group-window-us", "1000");
+        DEFAULTS.put("store-group-window-us", "2000");
         DEFAULTS.put("store-group-writes", "64");
     }
 
