@@ -72,7 +72,7 @@ public final class BatchingWriter implements AutoCloseable {
     private volatile int wakeAtQueued = Integer.MAX_VALUE;
     /** When the previous commit ended (System.nanoTime); writer thread only. */
     private long lastCommitEndNanos;
-    /** Commits that waited in the group window (for tests and metrics); written by the writer thread only. */
+    /** Batches that waited in the group window (for tests); written by the writer thread only. */
     private volatile long gatheredCommits;
 
     /** Told, on the writer thread, of every committed batch before its futures complete; immutable. */
@@ -177,7 +177,7 @@ public final class BatchingWriter implements AutoCloseable {
      * Holds {@code batch} (its first write taken at {@code takenNanos}) until {@link GroupWindow#enoughWrites} are
      * in it or {@link GroupWindow#windowNanos} passed, then adds what was queued meanwhile. Skipped when the writer
      * was idle for longer than the window before this write (light load: waiting would only add latency), when the
-     * batch is already large enough, and on close.
+     * batch is already large enough, while storage is failing, and on close.
      */
     private void gather(List<Pending> batch, long takenNanos) {
         if (window.windowNanos() <= 0 || batch.size() >= window.enoughWrites() || batch.contains(STOP)
@@ -199,7 +199,7 @@ public final class BatchingWriter implements AutoCloseable {
         gatheredCommits++;
     }
 
-    /** Commits that waited in the group window so far. */
+    /** Batches that waited in the group window so far. */
     public long gatheredCommits() {
         return gatheredCommits;
     }
