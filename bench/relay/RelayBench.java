@@ -241,7 +241,11 @@ public class RelayBench {
         long cpu0 = cpuTicks(pid);
         long sys0 = systemTicks(pid);
         long switches0 = contextSwitches(pid);
+        Map<Long, ThreadTicks> threads0 = threadTicks(pid);
         double commits0 = histogramCount(relay, "weft_storage_commit_seconds");
+        double[][] acks0 = scrapeHistogram(relay, "weft_ack_latency_seconds");
+        double ackSum0 = scrapeScalar(relay, "weft_ack_latency_seconds_sum");
+        double commitSum0 = scrapeScalar(relay, "weft_storage_commit_seconds_sum");
         long selfCpu0 = selfCpuNanos();
         long wall0 = System.nanoTime();
         ScheduledExecutorService typists = Executors.newScheduledThreadPool(4);
@@ -262,6 +266,7 @@ public class RelayBench {
                 }
                 String token = me + "." + seq.getAndIncrement();
                 boolean measured = System.nanoTime() > measureFrom;
+                measuringAcks = measured;
                 d.appendToken(token, () -> {
                     if (measured) {
                         sentAt.put(token, System.nanoTime());
@@ -278,10 +283,15 @@ public class RelayBench {
             heapSamples.add(new long[] {heapUsedKb(pid), rssKb(pid)});
         }
         typists.shutdown();
+        measuringAcks = false;
         long cpu1 = cpuTicks(pid);
         long sys1 = systemTicks(pid);
         long switches1 = contextSwitches(pid);
+        Map<Long, ThreadTicks> threads1 = threadTicks(pid);
         double commits1 = histogramCount(relay, "weft_storage_commit_seconds");
+        double[][] acks1 = scrapeHistogram(relay, "weft_ack_latency_seconds");
+        double ackSum1 = scrapeScalar(relay, "weft_ack_latency_seconds_sum");
+        double commitSum1 = scrapeScalar(relay, "weft_storage_commit_seconds_sum");
         long selfCpu1 = selfCpuNanos();
         double wall = (System.nanoTime() - wall0) / 1e9;
         Thread.sleep(2000);
@@ -307,6 +317,8 @@ public class RelayBench {
         r.put("connection_losses", reconnects.get());
         r.put("unacked_at_end", unacked);
         r.putAll(latency.summary("fanout_ms"));
+        // Update sent → its Ack received, at the members (lean client only): includes the commit and its group window.
+        r.putAll(LOAD_ACKS.summary("ack_ms"));
         if (trace != null) {
             trace.write(Path.of(samplesOut), measureFrom);
         }
@@ -318,6 +330,9 @@ public class RelayBench {
             r.put("relay_cpu_percent_per_1000_updates_per_s", relayCpu / (updatesPerSecond / 1000));
             // stime's share of utime + stime: the kernel's part (socket writes, wake-ups, fsync)
             r.put("relay_cpu_kernel_share", cpu1 > cpu0 ? (double) (sys1 - sys0) / (cpu1 - cpu0) : 0.0);
+            // The same CPU per 1,000 updates/s split by thread group (threads alive at the end of the window).
+            cpuByThreadGroup(threads0, threads1).forEach((group, ticks) -> r.put(
+                    "relay_cpu_per_1000_updates_per_s_" + group, 100.0 * ticks / 100.0 / wall / (updatesPerSecond / 1000)));
             // Context switches of the relay's live threads (/proc/PID/task/*/status) per update typed in the
             // measured window: a thread that blocks and is woken again counts one. (/proc/PID/io's syscall counts
             // are not used: they miss sendto/recvfrom, which the epoll transport uses for sockets and NIO does not.)
@@ -325,6 +340,8 @@ public class RelayBench {
             r.put("relay_context_switches_per_update", (switches1 - switches0) / updates);
             // Group commit size: updates typed per SQLite commit over the window (each commit is an fsync).
             r.put("relay_updates_per_commit", commits1 > commits0 ? updates / (commits1 - commits0) : 0.0);
+            r.put("relay_commits_per_s", (commits1 - commits0) / wall);
+            r.put("relay_commit_ms_mean", commits1 > commits0 ? 1000 * (commitSum1 - commitSum0) / (commits1 - commits0) : 0.0);
             r.put("relay_heap_used_mb_max", heapSamples.stream().mapToLong(a -> a[0]).max().orElse(-1) / 1024.0);
             r.put("relay_rss_mb_max", heapSamples.stream().mapToLong(a -> a[1]).max().orElse(-1) / 1024.0);
         }
@@ -332,6 +349,10 @@ public class RelayBench {
         r.put("load_average_1m", loadAverage());
         r.putAll(histogramSummary(new double[0][], scrapeHistogram(relay, "weft_forward_latency_seconds"),
                 "relay_forward_ms"));
+        // Update received → Ack handed to the sender's connection (after its commit), over the measured window.
+        r.putAll(histogramSummary(acks0, acks1, "relay_ack_ms"));
+        double acked = acks1.length == 0 ? 0 : acks1[acks1.length - 1][1] - (acks0.length == 0 ? 0 : acks0[acks0.length - 1][1]);
+        r.put("relay_ack_ms_mean", acked > 0 ? 1000 * (ackSum1 - ackSum0) / acked : 0.0);
         docs.forEach(LoadMember::close);
         return r;
     }
@@ -567,7 +588,14 @@ public class RelayBench {
      * (Hello, SyncRequest, Update, Ack; base64 in event "weft"), but no per-connection event thread hops, so
      * 200 members in one JVM cost the generator far less CPU. No reconnection: a lost connection is counted.
      */
+    /** Update sent → its Ack received, by every {@link LeanMember}, while {@link #measuringAcks}; the load benchmark's. */
+    static final Samples LOAD_ACKS = new Samples();
+    /** True during the load benchmark's measured window. */
+    static volatile boolean measuringAcks;
+
     static final class LeanMember extends FrameListener implements LoadMember {
+        /** When each Update not yet acknowledged was sent (System.nanoTime), oldest first: the relay acks in order. */
+        private final java.util.concurrent.ConcurrentLinkedDeque<Long> sentAt = new java.util.concurrent.ConcurrentLinkedDeque<>();
         /** The one document this member syncs; immutable. */
         private final String docName;
         private final RoomCredentials room;
@@ -643,11 +671,16 @@ public class RelayBench {
                 onRemote.accept(changes);
             } else if (m instanceof Message.Ack) {
                 unacked.decrementAndGet();
+                Long t = sentAt.poll();
+                if (t != null && measuringAcks) {
+                    LOAD_ACKS.add(System.nanoTime() - t);
+                }
             } else if (m instanceof Message.Error e) {
                 errors.incrementAndGet();
                 System.err.println("load: relay error " + e.code() + ": " + e.message());
                 if (!e.doc().isEmpty()) {
                     unacked.decrementAndGet(); // an Update answered by an Error gets no Ack
+                    sentAt.poll();
                 }
             }
         }
@@ -664,6 +697,7 @@ public class RelayBench {
                 update = edit.apply(doc).update();
             }
             unacked.incrementAndGet();
+            sentAt.add(System.nanoTime());
             send(new Message.Update(docName, update));
         }
 
@@ -827,6 +861,22 @@ public class RelayBench {
         }
     }
 
+    /** The value of one unlabelled line of the relay's /metrics, or 0 if absent or unreadable. */
+    static double scrapeScalar(URI relay, String name) {
+        try {
+            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : text.split("\n")) {
+                if (line.startsWith(name + " ")) {
+                    return Double.parseDouble(line.substring(name.length() + 1).trim());
+                }
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+        return 0;
+    }
+
     static double[][] scrapeHistogram(URI relay, String metric) throws Exception {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -892,6 +942,67 @@ public class RelayBench {
             return 0;
         }
         return c;
+    }
+
+    /** One thread's name ({@code /proc/PID/task/TID/comm}, at most 15 characters) and utime + stime in ticks. */
+    record ThreadTicks(String name, long ticks) {
+    }
+
+    /** Every live thread of a process by thread id; empty if unreadable. */
+    static Map<Long, ThreadTicks> threadTicks(long pid) {
+        Map<Long, ThreadTicks> m = new HashMap<>();
+        if (pid <= 0) {
+            return m;
+        }
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    m.put(Long.parseLong(t.getFileName().toString()),
+                            new ThreadTicks(name, Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                } catch (IOException threadEnded) {
+                    // the thread exited between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return m;
+        }
+        return m;
+    }
+
+    /** The group a relay thread belongs to, by its (truncated) name. */
+    static String threadGroup(String name) {
+        if (name.contains("EventLoop")) {
+            return "event_loops";
+        } else if (name.startsWith("weft-store-writ")) {
+            return "store_writer";
+        } else if (name.startsWith("weft-room")) {
+            return "room_pool";
+        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            return "gc";
+        } else if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            return "jit";
+        }
+        return "other";
+    }
+
+    /**
+     * Ticks spent between two {@link #threadTicks} readings, summed by {@link #threadGroup}: a thread absent from
+     * the first reading counts from 0; threads that ended before the second are missed.
+     */
+    static Map<String, Long> cpuByThreadGroup(Map<Long, ThreadTicks> before, Map<Long, ThreadTicks> after) {
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        for (String g : List.of("event_loops", "store_writer", "room_pool", "gc", "jit", "other")) {
+            groups.put(g, 0L);
+        }
+        after.forEach((tid, t) -> {
+            ThreadTicks b = before.get(tid);
+            long spent = t.ticks() - (b != null && b.name().equals(t.name()) ? b.ticks() : 0);
+            groups.merge(threadGroup(t.name()), spent, Long::sum);
+        });
+        return groups;
     }
 
     /** stime of a process (CPU time in the kernel on its behalf), in clock ticks (1/100 s on Linux). */

@@ -50,8 +50,12 @@ public final class RelayServer implements AutoCloseable {
                 : SqliteStore.open(config.dataDir(), config.sqliteSynchronous(), config.acceptDataLoss());
         this.cluster = store.assignsSeqs() ? new ClusterSync(metrics.cluster) : null;
         metrics.clusterNode = cluster != null;
+        // The group window is for SQLite only: on a cluster node, other nodes' fan-out waits for the commit too.
         this.writer = new BatchingWriter(store, 2000, metrics.commitSeconds::observeNanos,
-                cluster != null ? cluster : BatchingWriter.CommitListener.NONE);
+                cluster != null ? cluster : BatchingWriter.CommitListener.NONE,
+                cluster != null ? dev.weft.relay.store.GroupWindow.NONE
+                        : dev.weft.relay.store.GroupWindow.ofMicros(config.storeGroupWindowMicros(),
+                                config.storeGroupWrites()));
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("weft-room"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("weft-timer"));

@@ -43,7 +43,9 @@ public record RelayConfig(
         String redis,
         long clusterPollMillis,
         int maxLoadedDocsPerRoom,
-        int rendezvousPort) {
+        int rendezvousPort,
+        long storeGroupWindowMicros,
+        int storeGroupWrites) {
 
     /** True if storage is PostgreSQL ({@code --store postgresql://…}) rather than SQLite in {@link #dataDir()}. */
     public boolean postgres() {
@@ -115,6 +117,11 @@ public record RelayConfig(
         DEFAULTS.put("max-loaded-docs-per-room", "10000");
         // UDP port (on --host) of the rendezvous for direct peer connections; 0: any free port, -1: none.
         DEFAULTS.put("rendezvous-port", "0");
+        // SQLite group commit: while updates arrive steadily, the store writer holds a batch up to this long after its
+        // first write (ending early at --store-group-writes writes), so one fsync covers more updates; delays Acks,
+        // not forwards. 0: commit whatever is queued at once. docs/relay.md, "Storage".
+        DEFAULTS.put("store-group-window-us", "2000");
+        DEFAULTS.put("store-group-writes", "64");
     }
 
     /** The configuration with every default. */
@@ -193,7 +200,9 @@ public record RelayConfig(
                 redisUrl(values.get("redis").trim()),
                 longIn(values, "cluster-poll-ms", 50, 3_600_000),
                 intIn(values, "max-loaded-docs-per-room", 1, Integer.MAX_VALUE),
-                intIn(values, "rendezvous-port", -1, 65535));
+                intIn(values, "rendezvous-port", -1, 65535),
+                longIn(values, "store-group-window-us", 0, 100_000),
+                intIn(values, "store-group-writes", 1, 2000));
     }
 
     private static String storeUrl(String v) {

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +24,11 @@ import java.util.logging.Logger;
  * waiting, the thread {@linkplain RelayStore#probe() probes} storage with backoff ({@value #FIRST_PROBE_MILLIS} ms,
  * doubling up to {@value #MAX_PROBE_MILLIS} ms), so health turns OK again once space returns even if nobody writes.
  * Failed writes are never retried here: their senders got an error and resend (docs/protocol.md).
+ *
+ * <p>Group window ({@link GroupWindow}): when writes arrive steadily, the thread may hold a batch for up to a short
+ * window after taking its first write, so that one commit (one fsync) covers more writes; the window ends early
+ * once enough writes are queued. It only delays completions (Acks), never what callers do before submitting
+ * (forwards), and never durability: a future still completes only after its commit returned.
  */
 public final class BatchingWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchingWriter.class.getName());
@@ -57,6 +63,18 @@ public final class BatchingWriter implements AutoCloseable {
     /** Set once {@link #close()} began; no new writes are accepted after it. Written under the queue's lock. */
     private volatile boolean closed;
 
+    /** How long a batch may gather more writes; immutable. */
+    private final GroupWindow window;
+    /**
+     * While the writer thread gathers a batch: the queue length at which a submitter wakes it early; otherwise
+     * {@link Integer#MAX_VALUE}. Written by the writer thread, read by submitters.
+     */
+    private volatile int wakeAtQueued = Integer.MAX_VALUE;
+    /** When the previous commit ended (System.nanoTime); writer thread only. */
+    private long lastCommitEndNanos;
+    /** Batches that waited in the group window (for tests); written by the writer thread only. */
+    private volatile long gatheredCommits;
+
     /** Told, on the writer thread, of every committed batch before its futures complete; immutable. */
     private final CommitListener listener;
 
@@ -80,8 +98,14 @@ public final class BatchingWriter implements AutoCloseable {
     }
 
     public BatchingWriter(RelayStore store, int maxBatchWrites, LongConsumer commitNanos, CommitListener listener) {
+        this(store, maxBatchWrites, commitNanos, listener, GroupWindow.NONE);
+    }
+
+    public BatchingWriter(RelayStore store, int maxBatchWrites, LongConsumer commitNanos, CommitListener listener,
+            GroupWindow window) {
         this.store = store;
         this.maxBatchWrites = maxBatchWrites;
+        this.window = window;
         this.commitNanos = commitNanos;
         this.listener = listener;
         this.thread = new Thread(this::run, "weft-store-writer");
@@ -100,6 +124,9 @@ public final class BatchingWriter implements AutoCloseable {
                 throw new IllegalStateException("store writer is closed");
             }
             queue.add(new Pending(write, done));
+        }
+        if (queue.size() >= wakeAtQueued) {
+            LockSupport.unpark(thread); // enough for one commit: end the group window now
         }
         return done;
     }
@@ -130,6 +157,7 @@ public final class BatchingWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatchWrites - 1);
+                gather(batch, System.nanoTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -143,6 +171,37 @@ public final class BatchingWriter implements AutoCloseable {
                 batch.clear();
             }
         }
+    }
+
+    /**
+     * Holds {@code batch} (its first write taken at {@code takenNanos}) until {@link GroupWindow#enoughWrites} are
+     * in it or {@link GroupWindow#windowNanos} passed, then adds what was queued meanwhile. Skipped when the writer
+     * was idle for longer than the window before this write (light load: waiting would only add latency), when the
+     * batch is already large enough, while storage is failing, and on close.
+     */
+    private void gather(List<Pending> batch, long takenNanos) {
+        if (window.windowNanos() <= 0 || batch.size() >= window.enoughWrites() || batch.contains(STOP)
+                || takenNanos - lastCommitEndNanos > window.windowNanos() || health.failing()) {
+            return;
+        }
+        long deadline = takenNanos + window.windowNanos();
+        int need = Math.min(window.enoughWrites(), maxBatchWrites) - batch.size();
+        wakeAtQueued = need;
+        try {
+            long left;
+            while (!closed && queue.size() < need && (left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            wakeAtQueued = Integer.MAX_VALUE;
+        }
+        queue.drainTo(batch, maxBatchWrites - batch.size());
+        gatheredCommits++;
+    }
+
+    /** Batches that waited in the group window so far. */
+    public long gatheredCommits() {
+        return gatheredCommits;
     }
 
     private void commit(List<Pending> batch) {
@@ -162,7 +221,8 @@ public final class BatchingWriter implements AutoCloseable {
             return;
         }
         succeeded();
-        commitNanos.accept(System.nanoTime() - start);
+        lastCommitEndNanos = System.nanoTime();
+        commitNanos.accept(lastCommitEndNanos - start);
         try {
             listener.committed(writes, seqs);
         } catch (RuntimeException e) {
@@ -229,6 +289,7 @@ public final class BatchingWriter implements AutoCloseable {
             closed = true;
             queue.add(STOP);
         }
+        LockSupport.unpark(thread); // a batch held in its group window is committed now
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

@@ -75,4 +75,20 @@ class RelayConfigTest {
             assertThat(usage).contains("--" + key).contains(RelayConfig.envName(key));
         }
     }
+
+    @Test
+    void storeGroupWindowDefaultsToTwoMillisecondsAndIsBounded() {
+        assertThat(RelayConfig.defaults().storeGroupWindowMicros()).isEqualTo(2000);
+        assertThat(RelayConfig.defaults().storeGroupWrites()).isEqualTo(64);
+        RelayConfig c = RelayConfig.parse(new String[] {"--store-group-window-us", "0"},
+                java.util.Map.of("WEFT_STORE_GROUP_WRITES", "8"));
+        assertThat(c.storeGroupWindowMicros()).isZero();
+        assertThat(c.storeGroupWrites()).isEqualTo(8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayConfig.parse(
+                new String[] {"--store-group-window-us", "-1"}, java.util.Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--store-group-window-us");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayConfig.parse(
+                new String[] {"--store-group-writes", "0"}, java.util.Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--store-group-writes");
+    }
 }
