@@ -10,6 +10,7 @@ import dev.weft.relay.room.MessageDispatcher;
 import dev.weft.relay.room.RelayContext;
 import dev.weft.relay.room.RoomRegistry;
 import dev.weft.relay.store.BatchingWriter;
+import dev.weft.relay.store.GroupWindow;
 import dev.weft.relay.store.PostgresStore;
 import dev.weft.relay.store.RelayStore;
 import dev.weft.relay.store.SqliteStore;
@@ -53,8 +54,8 @@ public final class RelayServer implements AutoCloseable {
         // The group window is for SQLite only: on a cluster node, other nodes' fan-out waits for the commit too.
         this.writer = new BatchingWriter(store, 2000, metrics.commitSeconds::observeNanos,
                 cluster != null ? cluster : BatchingWriter.CommitListener.NONE,
-                cluster != null ? dev.weft.relay.store.GroupWindow.NONE
-                        : dev.weft.relay.store.GroupWindow.ofMicros(config.storeGroupWindowMicros(),
+                cluster != null ? GroupWindow.NONE
+                        : GroupWindow.ofMicros(config.storeGroupWindowMicros(),
                                 config.storeGroupWrites()));
         this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("weft-room"));
