@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,6 +99,47 @@ class RelayLimitsTest {
                 assertThat(fresh.getText()).isEqualTo(accepted);
                 fresh.checkInvariants();
             }
+        }
+    }
+
+    /**
+     * The per-document limit in decoded characters (not the room's, not the per-update one): a live update that
+     * would take one document over it is refused with DOC_TOO_LARGE while another document of the room still grows;
+     * after a restart with a lower limit, stored updates that no longer fit are skipped with a SEVERE log line, and
+     * the relay loads the room and serves it.
+     */
+    @Test
+    void documentCharacterLimitRefusesLiveGrowthAndSkipsStoredUpdatesThatNoLongerFit() throws Exception {
+        Path data = tmp.resolve("chars-data");
+        RoomCredentials room;
+        try (RelayProcess r = RelayProcess.startWithData(tmp.resolve("chars1"), data, "--max-document-chars", "4096");
+             WeftTestClient a = ClientKind.JAVA.connect(r)) {
+            room = r.createRoom();
+            TextDocument doc = Replicas.joined(a, room, room.secret(), 1, "ann", "a.txt");
+            a.send(new Message.Update("a.txt", doc.insert(0, noise(3000, 11)).update()));
+            Replicas.awaitAck(a, "a.txt", doc.version());
+            String kept = doc.getText();
+            a.send(new Message.Update("a.txt", doc.insert(0, noise(3000, 12)).update()));
+            Message.Error err = a.expect(Message.Error.class);
+            assertThat(err.code()).isEqualTo(ErrorCode.DOC_TOO_LARGE);
+            assertThat(err.message()).contains("4096 characters");
+            TextDocument other = Replicas.synced(a, "b.txt");
+            a.send(new Message.Update("b.txt", other.insert(0, noise(3000, 13)).update()));
+            Replicas.awaitAck(a, "b.txt", other.version());
+            assertThat(Replicas.synced(a, "a.txt").getText()).isEqualTo(kept);
+        }
+        try (RelayProcess r = RelayProcess.startWithData(tmp.resolve("chars2"), data, "--max-document-chars", "2048");
+             WeftTestClient a = ClientKind.NODE.connect(r)) {
+            TextDocument doc = Replicas.joined(a, room, room.secret(), 2, "bob", "a.txt");
+            assertThat(doc.getText()).isEmpty();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!r.log().contains("storage.update_over_limit") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(r.log()).contains("storage.update_over_limit");
+            a.send(new Message.Update("a.txt", doc.insert(0, "after the restart").update()));
+            Replicas.awaitAck(a, "a.txt", doc.version());
+            assertThat(Replicas.synced(a, "a.txt").getText()).isEqualTo("after the restart");
         }
     }
 

@@ -400,7 +400,7 @@ public final class Room {
             return;
         }
         long units = decoded.storedUnits; // garbage-collected runs included: the replica stores their seqs
-        if (doc.decodedChars + units > ctx.config().maxDocumentChars()) {
+        if (!doc.fits(units, ctx.config().maxDocumentChars())) {
             s.sendError(ErrorCode.DOC_TOO_LARGE, "document would exceed the maximum of "
                     + ctx.config().maxDocumentChars() + " characters; nothing was applied", m.doc());
             return;
@@ -411,7 +411,7 @@ public final class Room {
             return;
         }
         try {
-            doc.replica.applyDecoded(decoded);
+            doc.integrate(decoded);
         } catch (MalformedUpdateException e) {
             s.sendError(ErrorCode.BAD_UPDATE, "invalid update: " + e.getMessage(), m.doc());
             return;
@@ -423,7 +423,6 @@ public final class Room {
             s.sendError(ErrorCode.INTERNAL, "relay failed to apply the update; resend after SyncRequest", m.doc());
             return;
         }
-        doc.decodedChars += units;
         roomChars += units;
         ctx.metrics().updatesTotal.incrementAndGet();
         lastActivityMillis = System.currentTimeMillis();

@@ -138,19 +138,36 @@ final class SharedDoc {
     }
 
     /**
+     * True if {@code units} more decoded UTF-16 units keep this document within {@code maxChars}
+     * ({@link #decodedChars}); the one size rule for live updates (checked by the room before integrating, with an
+     * error to the sender) and for replayed ones ({@link #apply}, which skips what does not fit).
+     */
+    boolean fits(long units, long maxChars) {
+        return decodedChars + units <= maxChars;
+    }
+
+    /**
+     * Integrates an update that passed the limits into {@link #replica} and counts it. Postcondition on a normal
+     * return: {@link #decodedChars} grew by {@code u.storedUnits}; on an exception it is unchanged.
+     */
+    void integrate(DecodedUpdate u) throws MalformedUpdateException {
+        replica.applyDecoded(u);
+        decodedChars += u.storedUnits;
+    }
+
+    /**
      * Integrates an update read from storage or announced by another node (already durable: not checked against
      * the relay's limits except the decoded-size bound). @return the characters it decoded to (0 if skipped)
      */
     int apply(String room, byte[] update, long seq, long maxChars) {
         try {
-            int left = (int) Math.max(0, Math.min(Integer.MAX_VALUE, maxChars - decodedChars));
+            long left = Math.max(0, maxChars - decodedChars);
             // Inflated bytes and the item table may exceed the characters they carry: allow 4 x for them.
             DecodedUpdate u = UpdateDecoder.decode(update, (int) Math.min(Integer.MAX_VALUE, 4L * left + 4096));
-            if (u.storedUnits > left) {
+            if (!fits(u.storedUnits, maxChars)) {
                 throw new UpdateTooLargeException("item units", decodedChars + u.storedUnits, maxChars);
             }
-            replica.applyDecoded(u);
-            decodedChars += u.storedUnits;
+            integrate(u);
             return (int) u.storedUnits;
         } catch (UpdateTooLargeException e) {
             Log.error(LOG, "storage.update_over_limit", null, "room", room, "doc", name, "seq", seq, "reason",

@@ -117,8 +117,7 @@ class BatchingWriterGroupWindowTest {
     @Test
     void writesWithinTheWindowShareOneCommit() throws Exception {
         RecordingStore store = new RecordingStore(1);
-        try (BatchingWriter w = new BatchingWriter(store, 100, n -> { }, BatchingWriter.CommitListener.NONE,
-                GroupWindow.ofMicros(300_000, 64))) {
+        try (BatchingWriter w = writer(store, GroupWindow.ofMicros(300_000, 64))) {
             steadyWrites(w, store);
         }
         assertThat(store.commits).extracting(List::size).containsExactly(1, 3);
@@ -127,8 +126,7 @@ class BatchingWriterGroupWindowTest {
     @Test
     void withoutAWindowTheSameWritesCommitOneByOne() throws Exception {
         RecordingStore store = new RecordingStore(1);
-        try (BatchingWriter w = new BatchingWriter(store, 100, n -> { }, BatchingWriter.CommitListener.NONE,
-                GroupWindow.NONE)) {
+        try (BatchingWriter w = writer(store, GroupWindow.NONE)) {
             steadyWrites(w, store);
         }
         assertThat(store.commits).extracting(List::size).containsExactly(1, 1, 1, 1);
@@ -137,8 +135,7 @@ class BatchingWriterGroupWindowTest {
     @Test
     void theWindowEndsAsSoonAsEnoughWritesAreQueued() throws Exception {
         RecordingStore store = new RecordingStore(1);
-        try (BatchingWriter w = new BatchingWriter(store, 100, n -> { }, BatchingWriter.CommitListener.NONE,
-                GroupWindow.ofMicros(20_000_000, 3))) {
+        try (BatchingWriter w = writer(store, GroupWindow.ofMicros(20_000_000, 3))) {
             w.submit(write(0)).get(5, TimeUnit.SECONDS);
             long start = System.nanoTime();
             List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -156,8 +153,7 @@ class BatchingWriterGroupWindowTest {
     @Test
     void aWriteAfterAnIdlePeriodIsNotHeld() throws Exception {
         RecordingStore store = new RecordingStore(1);
-        try (BatchingWriter w = new BatchingWriter(store, 100, n -> { }, BatchingWriter.CommitListener.NONE,
-                GroupWindow.ofMicros(2_000_000, 64))) {
+        try (BatchingWriter w = writer(store, GroupWindow.ofMicros(2_000_000, 64))) {
             w.submit(write(0)).get(5, TimeUnit.SECONDS);
             Thread.sleep(2500); // longer than the window: the writer is idle
             long start = System.nanoTime();
@@ -172,8 +168,7 @@ class BatchingWriterGroupWindowTest {
     @Test
     void closeCommitsAHeldBatchWithoutWaitingForTheWindow() throws Exception {
         RecordingStore store = new RecordingStore(1);
-        BatchingWriter w = new BatchingWriter(store, 100, n -> { }, BatchingWriter.CommitListener.NONE,
-                GroupWindow.ofMicros(3_000_000, 64));
+        BatchingWriter w = writer(store, GroupWindow.ofMicros(3_000_000, 64));
         w.submit(write(0)).get(5, TimeUnit.SECONDS);
         StoreWrite last = write(1);
         CompletableFuture<Void> held = w.submit(last);
@@ -184,5 +179,10 @@ class BatchingWriterGroupWindowTest {
                 .isLessThan(TimeUnit.MILLISECONDS.toNanos(1500));
         assertThat(held).isCompleted();
         assertThat(store.durable).contains(last);
+    }
+
+    /** A writer over {@code store} with at most 100 writes per commit and {@code window}. */
+    private static BatchingWriter writer(RelayStore store, GroupWindow window) {
+        return new BatchingWriter(store, 100, n -> { }, BatchingWriter.CommitListener.NONE, window);
     }
 }
