@@ -582,17 +582,17 @@ public class RelayBench {
         return java.net.http.HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
     }
 
+    /** Update sent → its Ack received, by every {@link LeanMember}, while {@link #measuringAcks}; the load benchmark's. */
+    static final Samples LOAD_ACKS = new Samples();
+    /** True during the load benchmark's measured window. */
+    static volatile boolean measuringAcks;
+
     /**
      * A lean member: Engine.IO v4 / Socket.IO v5 framing over the JDK's {@code java.net.http.WebSocket}, with
      * Weft's real {@link TextDocument} and {@link MessageCodec}. Same wire messages as the production client
      * (Hello, SyncRequest, Update, Ack; base64 in event "weft"), but no per-connection event thread hops, so
      * 200 members in one JVM cost the generator far less CPU. No reconnection: a lost connection is counted.
      */
-    /** Update sent → its Ack received, by every {@link LeanMember}, while {@link #measuringAcks}; the load benchmark's. */
-    static final Samples LOAD_ACKS = new Samples();
-    /** True during the load benchmark's measured window. */
-    static volatile boolean measuringAcks;
-
     static final class LeanMember extends FrameListener implements LoadMember {
         /** When each Update not yet acknowledged was sent (System.nanoTime), oldest first: the relay acks in order. */
         private final java.util.concurrent.ConcurrentLinkedDeque<Long> sentAt = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -850,7 +850,6 @@ public class RelayBench {
         return String.valueOf(v);
     }
 
-    /** The cumulative buckets {upper bound s, count} of one histogram on the relay's /metrics page. */
     /** Observations of histogram {@code metric} so far (its +Inf bucket); 0 if it cannot be read. */
     static double histogramCount(URI relay, String metric) {
         try {
@@ -864,8 +863,7 @@ public class RelayBench {
     /** The value of one unlabelled line of the relay's /metrics, or 0 if absent or unreadable. */
     static double scrapeScalar(URI relay, String name) {
         try {
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String text = metricsPage(relay);
             for (String line : text.split("\n")) {
                 if (line.startsWith(name + " ")) {
                     return Double.parseDouble(line.substring(name.length() + 1).trim());
@@ -877,9 +875,15 @@ public class RelayBench {
         return 0;
     }
 
-    static double[][] scrapeHistogram(URI relay, String metric) throws Exception {
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
+    /** The relay's /metrics page (Prometheus text). */
+    static String metricsPage(URI relay) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The cumulative buckets {upper bound s, count} of one histogram on the relay's /metrics page. */
+    static double[][] scrapeHistogram(URI relay, String metric) throws Exception {
+        String text = metricsPage(relay);
         List<double[]> buckets = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.startsWith(metric + "_bucket{le=\"")) {

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.logging.Logger;
 
@@ -44,16 +43,11 @@ final class OversizedMessageGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         SocketAddress remote = ctx.channel().remoteAddress();
-        Log.warnLimited(LOG, "socketio.message_too_large", host(remote), "remote", String.valueOf(remote),
+        Log.warnLimited(LOG, "socketio.message_too_large", SocketIoTransport.host(remote), "remote", String.valueOf(remote),
                 "frame_limit", frameLimit);
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
                     .addListener(ChannelFutureListener.CLOSE);
         }
-    }
-
-    private static String host(SocketAddress a) {
-        return a instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : String.valueOf(a);
     }
 }

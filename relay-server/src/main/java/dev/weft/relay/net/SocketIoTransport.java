@@ -165,7 +165,7 @@ public final class SocketIoTransport {
     }
 
     /** The host part of a socket address, for per-address log limits. */
-    private static String host(java.net.SocketAddress a) {
+    static String host(java.net.SocketAddress a) {
         return a instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : String.valueOf(a);
     }
