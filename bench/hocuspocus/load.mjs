@@ -1,7 +1,7 @@
 // Load generator for the Hocuspocus anchor, the same shape as `RelayBench load`: N clients in M rooms (client i in
 // room i mod M, one Y.Doc per client with one Y.Text), each appending a unique token "<client>.<seq>;" every 1/R s.
 // Fan-out latency = from just before the local edit to the moment another room member's Y.Doc integrated it
-// (Y.Text observer), same process clock. The first min(5 s, S/4) are excluded. Server CPU = utime+stime of the
+// (Y.Text observer), same process clock. The first --warmup-seconds (default min(5 s, S/4)) are excluded. Server CPU = utime+stime of the
 // server PID from /proc over the measured window (% of one core), RSS sampled every 5 s. The clients run in
 // --workers child processes (rooms are split between them, so every latency is measured inside one process);
 // the server runs in its own process, so client work is never counted as server CPU.
@@ -10,7 +10,8 @@
 // At the end every room's clients must hold the same text containing every token typed in that room.
 //
 // Usage: node load.mjs --url ws://127.0.0.1:PORT --pid PID [--clients 200 --rooms 50 --rate 10 --seconds 30
-//        --workers 2]. Prints one JSON line on stdout, a short summary on stderr.
+//        --workers 2 --warmup-seconds min(5, seconds/4)]; the warm-up is typed at the same rate and not measured.
+//        Prints one JSON line on stdout, a short summary on stderr.
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -23,7 +24,7 @@ import * as decoding from "lib0/decoding";
 const MSG_SYNC = 0, MSG_AUTH = 2, MSG_SYNC_STATUS = 8;
 
 function options(argv) {
-  const o = { url: "", pid: 0, clients: 200, rooms: 50, rate: 10, seconds: 30, workers: 2 };
+  const o = { url: "", pid: 0, clients: 200, rooms: 50, rate: 10, seconds: 30, workers: 2, "warmup-seconds": -1 };
   for (let i = 0; i < argv.length; i += 2) {
     const k = argv[i].replace(/^--/, "");
     if (!(k in o)) throw new Error(`unknown option --${k}`);
@@ -210,7 +211,7 @@ async function parent() {
     console.error(`hocuspocus load: ${workers.reduce((s, w) => s + w.synced, 0)}/${o.clients} synced`);
   }
   const setupSeconds = (Date.now() - setup0) / 1000;
-  const warmup = Math.min(5, o.seconds / 4) * 1000;
+  const warmup = (o["warmup-seconds"] >= 0 ? o["warmup-seconds"] : Math.min(5, o.seconds / 4)) * 1000;
   const startAt = Date.now() + 500, measureFrom = startAt + warmup, endAt = measureFrom + o.seconds * 1000;
   workers.forEach((w) => w.child.send({ startAt, measureFrom, endAt }));
   await new Promise((r) => setTimeout(r, measureFrom - Date.now()));

@@ -2,7 +2,7 @@
 // Single-file program: java -cp lsp-server/target/weft-server.jar bench/relay/RelayBench.java <mode> [options]
 //   fanout --relay URL [--seconds 20] [--rate 20] [--receivers 3] [--client socketio|lean]
 //   load   --relay URL --pid PID [--clients 200] [--rooms 50] [--rate 10] [--seconds 60] [--client lean|socketio]
-//          [--samples-out FILE]
+//          [--warmup-seconds min(5, seconds/4)] [--samples-out FILE]
 // --client socketio: the production client (RelayClient + SharedDocument, Socket.IO Java client 2.1.2);
 // --client lean: Engine.IO/Socket.IO framing over java.net.http.WebSocket with the real CRDT and MessageCodec
 // (see LeanMember). Defaults: fanout socketio, load lean.
@@ -75,7 +75,9 @@ public class RelayBench {
                     (int) num(o, "receivers", 3), o.getOrDefault("client", "socketio"), (int) num(o, "warmup", 3000));
             case "load" -> load(URI.create(o.get("relay")), Long.parseLong(o.getOrDefault("pid", "0")),
                     (int) num(o, "clients", 200), (int) num(o, "rooms", 50), num(o, "rate", 10),
-                    num(o, "seconds", 60), o.get("samples-out"), o.getOrDefault("client", "lean"));
+                    num(o, "seconds", 60), o.containsKey("warmup-seconds") ? num(o, "warmup-seconds", 5)
+                            : Math.min(5, num(o, "seconds", 60) / 4), o.get("samples-out"),
+                    o.getOrDefault("client", "lean"));
             case "ack" -> ack(URI.create(o.get("relay")), num(o, "seconds", 15), num(o, "rate", 20));
             case "cluster" -> cluster(Arrays.stream(o.get("relays").split(",")).map(URI::create).toList(),
                     Arrays.stream(o.get("pids").split(",")).mapToLong(Long::parseLong).toArray(),
@@ -177,7 +179,7 @@ public class RelayBench {
     // ---------------------------------------------------------------- load: many rooms, everyone types
 
     static Map<String, Object> load(URI relay, long pid, int clientsN, int roomsN, double rate, double seconds,
-                                    String samplesOut, String clientKind) throws Exception {
+                                    double warmupSeconds, String samplesOut, String clientKind) throws Exception {
         List<RoomCredentials> rooms = new ArrayList<>();
         for (int i = 0; i < roomsN; i++) {
             rooms.add(new RoomApi(relay).createRoom());
@@ -237,20 +239,9 @@ public class RelayBench {
             Thread.sleep(5000);
         }
         double setupSeconds = (System.nanoTime() - setup0) / 1e9;
-        reconnects.set(0); // count losses during the measured run only
-        long cpu0 = cpuTicks(pid);
-        long sys0 = systemTicks(pid);
-        long switches0 = contextSwitches(pid);
-        Map<Long, ThreadTicks> threads0 = threadTicks(pid);
-        double commits0 = histogramCount(relay, "weft_storage_commit_seconds");
-        double[][] acks0 = scrapeHistogram(relay, "weft_ack_latency_seconds");
-        double ackSum0 = scrapeScalar(relay, "weft_ack_latency_seconds_sum");
-        double commitSum0 = scrapeScalar(relay, "weft_storage_commit_seconds_sum");
-        long selfCpu0 = selfCpuNanos();
-        long wall0 = System.nanoTime();
         ScheduledExecutorService typists = Executors.newScheduledThreadPool(4);
         long periodNanos = (long) (1e9 / rate);
-        long warmupNanos = (long) (Math.min(5, seconds / 4) * 1e9);
+        long warmupNanos = (long) (warmupSeconds * 1e9);
         long measureFrom = System.nanoTime() + warmupNanos;
         long end = measureFrom + (long) (seconds * 1e9);
         AtomicLong typed = new AtomicLong();
@@ -278,8 +269,22 @@ public class RelayBench {
                 });
             }, (long) (periodNanos * (i / (double) clientsN)), periodNanos, TimeUnit.NANOSECONDS);
         }
+        // Every relay-side figure covers the measured window only, as bench/hocuspocus/load.mjs does for Hocuspocus:
+        // the warm-up (the JIT's first compilations among other things) is typed at the same rate but not counted.
+        sleepUntil(measureFrom);
+        reconnects.set(0); // count losses during the measured run only
+        long cpu0 = cpuTicks(pid);
+        long sys0 = systemTicks(pid);
+        long switches0 = contextSwitches(pid);
+        Map<Long, ThreadTicks> threads0 = threadTicks(pid);
+        double commits0 = histogramCount(relay, "weft_storage_commit_seconds");
+        double[][] acks0 = scrapeHistogram(relay, "weft_ack_latency_seconds");
+        double ackSum0 = scrapeScalar(relay, "weft_ack_latency_seconds_sum");
+        double commitSum0 = scrapeScalar(relay, "weft_storage_commit_seconds_sum");
+        long selfCpu0 = selfCpuNanos();
+        long wall0 = System.nanoTime();
         while (System.nanoTime() < end) {
-            Thread.sleep(5000);
+            Thread.sleep(Math.max(1, Math.min(5000, (end - System.nanoTime()) / 1_000_000)));
             heapSamples.add(new long[] {heapUsedKb(pid), rssKb(pid)});
         }
         typists.shutdown();

@@ -45,7 +45,8 @@ public record RelayConfig(
         int maxLoadedDocsPerRoom,
         int rendezvousPort,
         long storeGroupWindowMicros,
-        int storeGroupWrites) {
+        int storeGroupWrites,
+        int eventLoops) {
 
     /** True if storage is PostgreSQL ({@code --store postgresql://…}) rather than SQLite in {@link #dataDir()}. */
     public boolean postgres() {
@@ -122,6 +123,10 @@ public record RelayConfig(
         // not forwards. 0: commit whatever is queued at once. docs/relay.md, "Storage".
         DEFAULTS.put("store-group-window-us", "2000");
         DEFAULTS.put("store-group-writes", "64");
+        // Netty event loops serving the sockets; 0: Netty's default, twice the available processors. Fewer loops cost
+        // less CPU per update (fewer wake-ups, a room's forwards stay on one loop) but queue more under saturation.
+        // docs/relay.md, "Settings".
+        DEFAULTS.put("event-loops", "0");
     }
 
     /** The configuration with every default. */
@@ -202,7 +207,8 @@ public record RelayConfig(
                 intIn(values, "max-loaded-docs-per-room", 1, Integer.MAX_VALUE),
                 intIn(values, "rendezvous-port", -1, 65535),
                 longIn(values, "store-group-window-us", 0, 100_000),
-                intIn(values, "store-group-writes", 1, 2000));
+                intIn(values, "store-group-writes", 1, 2000),
+                intIn(values, "event-loops", 0, 1024));
     }
 
     private static String storeUrl(String v) {

@@ -52,6 +52,8 @@ public final class SocketIoTransport {
         // than the channel's event loop (measured: 2-5% of polling-only Node clients never got their Welcome;
         // see relay-server/README.md). Clients connect with transports: ["websocket"].
         c.setTransports(Transport.WEBSOCKET);
+        // 0 keeps Netty's default (twice the available processors); --event-loops, docs/relay.md "Settings".
+        c.setWorkerThreads(config.eventLoops());
         // Frames up to twice the base64 size of the largest message: a client over the limit gets a
         // MESSAGE_TOO_LARGE error from the dispatcher; only frames over twice the limit drop the connection (Netty
         // closes the websocket with 1009 "message too big"). Jackson must parse whatever Netty accepts.

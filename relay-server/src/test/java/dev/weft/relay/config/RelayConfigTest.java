@@ -91,4 +91,14 @@ class RelayConfigTest {
                 new String[] {"--store-group-writes", "0"}, java.util.Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--store-group-writes");
     }
+
+    @Test
+    void eventLoopsDefaultToNettysChoiceAndRejectNegativeCounts() {
+        assertThat(RelayConfig.defaults().eventLoops()).isZero();
+        assertThat(RelayConfig.parse(new String[0], java.util.Map.of("WEFT_EVENT_LOOPS", "2")).eventLoops())
+                .isEqualTo(2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayConfig.parse(
+                new String[] {"--event-loops", "-1"}, java.util.Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--event-loops");
+    }
 }
