@@ -1,7 +1,9 @@
 package dev.weft.relay.store;
 
 import dev.weft.relay.log.Log;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +18,18 @@ import java.util.logging.Logger;
  * Group commit: one thread that takes queued {@link StoreWrite}s in FIFO order, commits as many as are waiting (up
  * to a batch limit) in one {@link RelayStore#commit} call, then completes their futures.
  *
- * <p>Postconditions: futures complete in submission order; a future completes normally only after its write and
- * every write submitted before it are durable; if a batch fails, each of its futures completes exceptionally with
- * the {@link StoreException}, and later batches are still attempted.
+ * <p>Postconditions: a future completes normally only after its write and every write submitted before it are
+ * durable, snapshots ({@link StoreWrite.SaveSnapshot}) excepted (below); futures complete in submission order, except
+ * that a snapshot's may complete after those of writes submitted later; if a batch fails, each of its futures
+ * completes exceptionally with the {@link StoreException}, and later batches are still attempted.
+ *
+ * <p>Snapshots: a commit holds at most one {@link StoreWrite.SaveSnapshot}. Each one drops the log entries it covers,
+ * which costs far more than an append (measured: a commit holding 64 of them took over a second, holding up every
+ * Ack queued behind it); the others found in a batch wait, in submission order, for the following commits, which
+ * take one each before any newer write. So a wave of compactions (many rooms reaching the threshold together) costs
+ * each commit at most one snapshot. Moving a snapshot after later writes is safe: it only ever drops entries with a
+ * seq up to its own, all submitted (and so committed) before it, and later writes of its document have greater seqs.
+ * Nothing waits for a snapshot to be durable; until it is, the entries it covers stay in the log.
  *
  * <p>Health and recovery: every commit's outcome goes to {@link #health()}. While it is FAILING and no write is
  * waiting, the thread {@linkplain RelayStore#probe() probes} storage with backoff ({@value #FIRST_PROBE_MILLIS} ms,
@@ -74,6 +85,8 @@ public final class BatchingWriter implements AutoCloseable {
     private long lastCommitEndNanos;
     /** Batches that waited in the group window (for tests); written by the writer thread only. */
     private volatile long gatheredCommits;
+    /** Snapshots taken from the queue but held for later commits, oldest first; writer thread only. */
+    private final ArrayDeque<Pending> deferredSnapshots = new ArrayDeque<>();
 
     /** Told, on the writer thread, of every committed batch before its futures complete; immutable. */
     private final CommitListener listener;
@@ -148,7 +161,8 @@ public final class BatchingWriter implements AutoCloseable {
             try {
                 long waitNanos = health.failing()
                         ? Math.max(0, nextProbeNanos - System.nanoTime()) : TimeUnit.SECONDS.toNanos(1);
-                Pending first = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+                Pending first = deferredSnapshots.isEmpty() ? queue.poll(waitNanos, TimeUnit.NANOSECONDS)
+                        : deferredSnapshots.poll();
                 if (first == null) {
                     if (health.failing() && System.nanoTime() - nextProbeNanos >= 0) {
                         probe();
@@ -165,6 +179,10 @@ public final class BatchingWriter implements AutoCloseable {
             if (batch.remove(STOP)) {
                 stopping = true;
                 queue.drainTo(batch); // nothing can be added after close() began, so this is everything
+                batch.addAll(deferredSnapshots);
+                deferredSnapshots.clear();
+            } else {
+                deferSnapshotsAfterTheFirst(batch);
             }
             if (!batch.isEmpty()) {
                 commit(batch);
@@ -197,6 +215,24 @@ public final class BatchingWriter implements AutoCloseable {
         }
         queue.drainTo(batch, maxBatchWrites - batch.size());
         gatheredCommits++;
+    }
+
+    /**
+     * Leaves the first {@link StoreWrite.SaveSnapshot} of {@code batch} in it and moves every later one, in order, to
+     * the end of {@link #deferredSnapshots}.
+     */
+    private void deferSnapshotsAfterTheFirst(List<Pending> batch) {
+        boolean kept = false;
+        for (Iterator<Pending> it = batch.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.write instanceof StoreWrite.SaveSnapshot) {
+                if (kept) {
+                    deferredSnapshots.add(p);
+                    it.remove();
+                }
+                kept = true;
+            }
+        }
     }
 
     /** Batches that waited in the group window so far. */

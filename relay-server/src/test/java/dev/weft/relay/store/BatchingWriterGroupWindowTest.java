@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 /** The store writer's group window: what it gathers into one commit, when it does not wait, and Ack order. */
 class BatchingWriterGroupWindowTest {
 
-    /** Records every commit's writes; each commit takes {@code commitMillis} (a stand-in for an fsync). */
-    static final class RecordingStore implements RelayStore {
+    /**
+     * Records every commit's writes; each commit takes {@code commitMillis} (a stand-in for an fsync), after
+     * {@link #beforeCommit()}.
+     */
+    static class RecordingStore implements RelayStore {
         /** Writes of each commit, in commit order. */
         final List<List<StoreWrite>> commits = new CopyOnWriteArrayList<>();
         /** Every write whose commit returned. */
@@ -29,9 +32,14 @@ class BatchingWriterGroupWindowTest {
             this.commitMillis = commitMillis;
         }
 
+        /** Runs on the writer thread at the start of every commit; does nothing here. */
+        void beforeCommit() throws InterruptedException {
+        }
+
         @Override
         public long[] commit(List<StoreWrite> writes) {
             try {
+                beforeCommit();
                 Thread.sleep(commitMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

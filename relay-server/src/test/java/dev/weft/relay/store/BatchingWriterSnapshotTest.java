@@ -1,0 +1,90 @@
+package dev.weft.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Snapshots in the store writer: a commit holds at most one, the others follow one per commit in order, and the
+ * appends queued behind a wave of them are not held back by it.
+ */
+class BatchingWriterSnapshotTest {
+
+    /** A store whose first commit waits until {@link #release} opens, so that writes pile up behind it. */
+    static final class GatedStore extends BatchingWriterGroupWindowTest.RecordingStore {
+        /** Open once the first commit began; immutable reference. */
+        final CountDownLatch entered = new CountDownLatch(1);
+        /** Opened by the test to let the first commit finish; immutable reference. */
+        final CountDownLatch release = new CountDownLatch(1);
+
+        GatedStore() {
+            super(1);
+        }
+
+        @Override
+        void beforeCommit() throws InterruptedException {
+            if (entered.getCount() > 0) {
+                entered.countDown();
+                assertThat(release.await(10, TimeUnit.SECONDS)).as("released").isTrue();
+            }
+        }
+    }
+
+    private static StoreWrite append(String doc, long seq) {
+        return new StoreWrite.AppendUpdate("r", doc, seq, new byte[] {(byte) seq});
+    }
+
+    private static StoreWrite snapshot(String doc, long upTo) {
+        return new StoreWrite.SaveSnapshot("r", doc, new byte[] {1}, upTo);
+    }
+
+    @Test
+    void aWaveOfSnapshotsTakesOnePerCommitAndAppendsQueuedBehindItGoFirst() throws Exception {
+        GatedStore store = new GatedStore();
+        StoreWrite a0 = append("a", 1);
+        List<StoreWrite> snapshots = List.of(snapshot("a", 1), snapshot("b", 7), snapshot("c", 9), snapshot("d", 3));
+        List<StoreWrite> appends = List.of(append("a", 2), append("b", 8), append("a", 3));
+        List<CompletableFuture<Void>> snapshotDone = new ArrayList<>();
+        List<CompletableFuture<Void>> appendDone = new ArrayList<>();
+        try (BatchingWriter w = new BatchingWriter(store, 100, n -> { })) {
+            CompletableFuture<Void> first = w.submit(a0);
+            assertThat(store.entered.await(10, TimeUnit.SECONDS)).as("first commit began").isTrue();
+            for (StoreWrite s : snapshots) {
+                snapshotDone.add(w.submit(s));
+            }
+            for (StoreWrite a : appends) {
+                appendDone.add(w.submit(a));
+            }
+            store.release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(appendDone.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(snapshotDone.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        }
+        List<StoreWrite> second = new ArrayList<>(List.of(snapshots.get(0)));
+        second.addAll(appends);
+        assertThat(store.commits).containsExactly(List.of(a0), second, List.of(snapshots.get(1)),
+                List.of(snapshots.get(2)), List.of(snapshots.get(3)));
+    }
+
+    @Test
+    void closeCommitsEverySnapshotStillHeldBack() throws Exception {
+        GatedStore store = new GatedStore();
+        BatchingWriter w = new BatchingWriter(store, 100, n -> { });
+        CompletableFuture<Void> first = w.submit(append("a", 1));
+        assertThat(store.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            done.add(w.submit(snapshot("d" + i, 1)));
+        }
+        store.release.countDown();
+        w.close();
+        assertThat(first).isCompleted();
+        assertThat(done).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(store.durable).hasSize(6);
+    }
+}
