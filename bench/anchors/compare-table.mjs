@@ -1,16 +1,55 @@
 // Formats the JSON lines collected by bench/compare: one block per trace (floor / Weft / Yjs / diamond-types /
 // Loro / Automerge side by side, with the ratios the issues' targets use), then Markdown summary tables: the
 // Weft-vs-Yjs table, the sequential peers table (ratios against diamond-types-node) and the concurrent merge table.
+// With several rounds (bench/compare --rounds K: lines tagged "round"), every figure above is the median across the
+// rounds of the per-round medians, followed by the rounds' min-max per system and trace and, per target ratio
+// against diamond-types-node, the per-round ratios' min-median-max and a verdict (met / missed / mixed).
 // Usage: compare-table.mjs RESULTS MACHINE [LOG]
 import { readFileSync, appendFileSync } from 'node:fs'
 
 const [resultsFile, machine, logFile] = process.argv.slice(2)
 const rows = readFileSync(resultsFile, 'utf8').split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l))
-const traces = new Map()
+const roundsOf = new Map() // trace -> tool -> the tool's records, one per round, in round order
 for (const r of rows) {
-  if (!traces.has(r.trace)) traces.set(r.trace, {})
-  traces.get(r.trace)[r.tool] = r
+  if (!roundsOf.has(r.trace)) roundsOf.set(r.trace, new Map())
+  const tools = roundsOf.get(r.trace)
+  if (!tools.has(r.tool)) tools.set(r.tool, [])
+  tools.get(r.tool).push(r)
 }
+const rounds = Math.max(1, ...rows.map(r => r.round ?? 1))
+
+const median = vs => {
+  const s = [...vs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/**
+ * One record standing for a tool's rounds on a trace: the record itself when there is one round; otherwise each
+ * numeric field is the median across the rounds that report it, each boolean is true only if it is in every round,
+ * and the first error / divergence of any round is kept (prefixed with its round).
+ */
+function acrossRounds (records) {
+  if (records.length === 1) return records[0]
+  const merged = {}
+  for (const r of records) {
+    for (const [k, v] of Object.entries(r)) {
+      if (k === 'round') continue
+      if (typeof v === 'string' && (k === 'error' || k === 'divergence')) merged[k] ??= `round ${r.round}: ${v}`
+      else if (typeof v === 'boolean') merged[k] = (merged[k] ?? true) && v
+      else if (typeof v !== 'number') merged[k] ??= v
+    }
+  }
+  for (const k of new Set(records.flatMap(Object.keys))) {
+    const vs = records.map(r => r[k]).filter(v => typeof v === 'number')
+    if (k !== 'round' && vs.length > 0) merged[k] = median(vs)
+  }
+  if (records.some(r => r.error || r.ok === false)) merged.ok = false
+  return merged
+}
+
+const traces = new Map([...roundsOf].map(([name, tools]) =>
+  [name, Object.fromEntries([...tools].map(([tool, records]) => [tool, acrossRounds(records)]))]))
 
 const num = (v, digits = 0) => v === undefined || v === null ? '-' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const ms = v => num(v, v !== undefined && v !== null && v < 100 ? 1 : 0)
@@ -32,7 +71,8 @@ function table (title, header, rows) {
 
 const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
 const out = []
-out.push(`bench/compare ${now} (${machine}); medians of the measured runs after warm-up`)
+out.push(`bench/compare ${now} (${machine}); medians of the measured runs after warm-up` +
+  (rounds > 1 ? `; ${rounds} rounds: medians across the rounds of the per-round medians` : ''))
 const summary = []
 for (const [name, t] of traces) {
   const info = t.reader ?? {}
@@ -129,6 +169,64 @@ if (conc.length > 0) {
         `${num(w.encodedBytes)} | ${num(y.encodedBytes)} | ${num(l.encodedBytes)} | ${[w, y, l].map(correct).join('/')} |`
     }))
 }
+
+// ---- several rounds: spread per system and trace, and the targets' verdicts per round ----
+
+const x2 = v => v === undefined ? '-' : v.toFixed(2) + 'x'
+const spread = (vs, fmt) => vs.length === 0 ? '-'
+  : `${fmt(median(vs))} (${fmt(Math.min(...vs))}–${fmt(Math.max(...vs))})`
+const valuesOf = (records, key) => (records ?? []).map(r => r[key]).filter(v => typeof v === 'number')
+
+/** The targets of issue 15 that are ratios Weft / diamond-types-node on a sequential trace, each ≤ 1. */
+const targets = [
+  ['replay, per-patch updates', 'replayMs', 'replayMs'],
+  ['replay, no updates', 'replayNoUpdateMs', 'replayMs'],
+  ['load', 'loadMs', 'loadMs'],
+  ['encoded state', 'encodedBytes', 'encodedBytes']
+]
+
+/** Per round where both Weft and dt report a figure: Weft's figure / dt's. */
+function roundRatios (tools, weftKey, dtKey) {
+  const dtByRound = new Map((tools.get('dt') ?? []).map(r => [r.round ?? 1, r[dtKey]]))
+  return (tools.get('weft') ?? []).map(r => ratio(r[weftKey], dtByRound.get(r.round ?? 1))).filter(v => v !== undefined)
+}
+
+/** met: ≤ 1 in every round; missed: > 1 in every round; mixed: how many of the rounds were ≤ 1. */
+function verdict (ratios) {
+  const within = ratios.filter(v => v <= 1).length
+  const of = ratios.length < rounds ? ` (${ratios.length} of ${rounds} rounds measured)` : ''
+  if (ratios.length === 0) return '-'
+  return (within === ratios.length ? 'met' : within === 0 ? 'missed' : `mixed: ${within} of ${ratios.length} rounds <= 1`) + of
+}
+
+function roundTables () {
+  const metrics = s => s.merge
+    ? [['merge ms', 'mergeMs', ms], ['replay ms', 'replayMs', ms], ['load ms', 'loadMs', ms], ['state B', 'encodedBytes', num]]
+    : [['replay ms', 'replayMs', ms], ['replay ms, no updates', 'replayNoUpdateMs', ms], ['load ms', 'loadMs', ms], ['state B', 'encodedBytes', num]]
+  for (const merge of [false, true]) {
+    const group = summary.filter(s => s.merge === merge)
+    if (group.length === 0) continue
+    table(`Rounds (${rounds}), ${merge ? 'concurrent' : 'sequential'} traces: per system, median across the rounds of the per-round medians (min–max of the rounds):`,
+      `trace | system | ${metrics(group[0]).map(([label]) => label).join(' | ')} | correct rounds`,
+      group.flatMap(s => [...roundsOf.get(s.name)].filter(([tool]) => tool !== 'reader').map(([tool, records]) =>
+        `| ${s.name} | ${tool} | ${metrics(s).map(([, key, fmt]) => spread(valuesOf(records, key), fmt)).join(' | ')} | ` +
+        `${records.filter(r => r.ok && !r.error).length} of ${records.length} |`)))
+  }
+  const seq = summary.filter(s => !s.merge && roundsOf.get(s.name).has('dt'))
+  if (seq.length === 0) return
+  table(`Targets against diamond-types-node over ${rounds} rounds: per-round ratio Weft / dt, median (min–max), verdict (met: <= 1 in every round; missed: > 1 in every round):`,
+    `trace | ${targets.map(([label]) => label).join(' | ')}`,
+    seq.map(s => `| ${s.name} | ${targets.map(([, wk, dk]) => {
+      const rs = roundRatios(roundsOf.get(s.name), wk, dk)
+      return rs.length === 0 ? '-' : `${spread(rs, x2)} ${verdict(rs)}`
+    }).join(' | ')} |`))
+  out.push('', 'Per-round ratios Weft / dt (round 1, 2, ...):')
+  for (const s of seq) {
+    for (const [label, wk, dk] of targets) out.push(`  ${s.name}, ${label}: ${roundRatios(roundsOf.get(s.name), wk, dk).map(v => v.toFixed(2)).join(' ')}`)
+  }
+}
+
+if (rounds > 1) roundTables()
 console.log(out.join('\n'))
 
 if (logFile) {

@@ -189,13 +189,27 @@ final class SnapshotLoader {
         }
     }
 
+    /**
+     * {@code rk[w]}: the number of starts in {@code bits[0 .. w)}. In chunks of {@link #CHUNK} words like the item
+     * passes: one word per 64 seqs is still thousands of words for a large snapshot (rustcode: ~8,200), and a
+     * single loop run once per load stayed interpreted in nearly every load of a bench process (JFR,
+     * docs/benchmarks.md, "Five interleaved rounds").
+     */
     private static int[] rankStarts(long[] bits) {
         int[] rk = new int[bits.length];
-        for (int w = 0, sum = 0; w < bits.length; w++) {
+        for (int w = 0, sum = 0; w < bits.length; w += CHUNK) {
+            sum = rankWords(bits, rk, w, Math.min(bits.length, w + CHUNK), sum);
+        }
+        return rk;
+    }
+
+    /** {@code rk[w]} for {@code w} in {@code [from, to)}, given {@code sum} starts below {@code from}; returns the starts below {@code to}. */
+    private static int rankWords(long[] bits, int[] rk, int from, int to, int sum) {
+        for (int w = from; w < to; w++) {
             rk[w] = sum;
             sum += Long.bitCount(bits[w]);
         }
-        return rk;
+        return sum;
     }
 
     /**
