@@ -178,6 +178,27 @@ public class RelayBench {
 
     // ---------------------------------------------------------------- load: many rooms, everyone types
 
+    /**
+     * The relay's counters at one moment, for the differences over a measured window: process CPU ticks (all and
+     * system), context switches, per-thread ticks, commits and Acks from {@code /metrics}, and this generator's own
+     * CPU time; {@code nanos} is when it was taken.
+     */
+    record RelayReading(long cpu, long sys, long switches, Map<Long, ThreadTicks> threads, double commits,
+                        double[][] acks, double ackSum, double commitSum, long selfCpu, long nanos) {
+        static RelayReading take(URI relay, long pid) throws Exception {
+            return new RelayReading(cpuTicks(pid), systemTicks(pid), contextSwitches(pid), threadTicks(pid),
+                    histogramCount(relay, "weft_storage_commit_seconds"),
+                    scrapeHistogram(relay, "weft_ack_latency_seconds"),
+                    scrapeScalar(relay, "weft_ack_latency_seconds_sum"),
+                    scrapeScalar(relay, "weft_storage_commit_seconds_sum"), selfCpuNanos(), System.nanoTime());
+        }
+    }
+
+    /** The count of a scraped histogram (its +Inf bucket), or 0 if it has no buckets. */
+    static double total(double[][] histogram) {
+        return histogram.length == 0 ? 0 : histogram[histogram.length - 1][1];
+    }
+
     static Map<String, Object> load(URI relay, long pid, int clientsN, int roomsN, double rate, double seconds,
                                     double warmupSeconds, String samplesOut, String clientKind) throws Exception {
         List<RoomCredentials> rooms = new ArrayList<>();
@@ -273,32 +294,15 @@ public class RelayBench {
         // the warm-up (the JIT's first compilations among other things) is typed at the same rate but not counted.
         sleepUntil(measureFrom);
         reconnects.set(0); // count losses during the measured run only
-        long cpu0 = cpuTicks(pid);
-        long sys0 = systemTicks(pid);
-        long switches0 = contextSwitches(pid);
-        Map<Long, ThreadTicks> threads0 = threadTicks(pid);
-        double commits0 = histogramCount(relay, "weft_storage_commit_seconds");
-        double[][] acks0 = scrapeHistogram(relay, "weft_ack_latency_seconds");
-        double ackSum0 = scrapeScalar(relay, "weft_ack_latency_seconds_sum");
-        double commitSum0 = scrapeScalar(relay, "weft_storage_commit_seconds_sum");
-        long selfCpu0 = selfCpuNanos();
-        long wall0 = System.nanoTime();
+        RelayReading before = RelayReading.take(relay, pid);
         while (System.nanoTime() < end) {
             Thread.sleep(Math.max(1, Math.min(5000, (end - System.nanoTime()) / 1_000_000)));
             heapSamples.add(new long[] {heapUsedKb(pid), rssKb(pid)});
         }
         typists.shutdown();
         measuringAcks = false;
-        long cpu1 = cpuTicks(pid);
-        long sys1 = systemTicks(pid);
-        long switches1 = contextSwitches(pid);
-        Map<Long, ThreadTicks> threads1 = threadTicks(pid);
-        double commits1 = histogramCount(relay, "weft_storage_commit_seconds");
-        double[][] acks1 = scrapeHistogram(relay, "weft_ack_latency_seconds");
-        double ackSum1 = scrapeScalar(relay, "weft_ack_latency_seconds_sum");
-        double commitSum1 = scrapeScalar(relay, "weft_storage_commit_seconds_sum");
-        long selfCpu1 = selfCpuNanos();
-        double wall = (System.nanoTime() - wall0) / 1e9;
+        RelayReading after = RelayReading.take(relay, pid);
+        double wall = (after.nanos() - before.nanos()) / 1e9;
         Thread.sleep(2000);
         long unacked = 0;
         for (LoadMember d : docs) {
@@ -328,36 +332,39 @@ public class RelayBench {
             trace.write(Path.of(samplesOut), measureFrom);
         }
         if (pid > 0) {
-            double relayCpu = 100.0 * (cpu1 - cpu0) / 100.0 / wall; // ticks are 1/100 s
+            double relayCpu = 100.0 * (after.cpu() - before.cpu()) / 100.0 / wall; // ticks are 1/100 s
             double updatesPerSecond = typedMeasured.get() / seconds;
             r.put("relay_cpu_percent_avg", relayCpu);
             r.put("updates_per_s", updatesPerSecond);
             r.put("relay_cpu_percent_per_1000_updates_per_s", relayCpu / (updatesPerSecond / 1000));
             // stime's share of utime + stime: the kernel's part (socket writes, wake-ups, fsync)
-            r.put("relay_cpu_kernel_share", cpu1 > cpu0 ? (double) (sys1 - sys0) / (cpu1 - cpu0) : 0.0);
+            long relayTicks = after.cpu() - before.cpu();
+            r.put("relay_cpu_kernel_share",
+                    relayTicks > 0 ? (double) (after.sys() - before.sys()) / relayTicks : 0.0);
             // The same CPU per 1,000 updates/s split by thread group (threads alive at the end of the window).
-            cpuByThreadGroup(threads0, threads1).forEach((group, ticks) -> r.put(
+            cpuByThreadGroup(before.threads(), after.threads()).forEach((group, ticks) -> r.put(
                     "relay_cpu_per_1000_updates_per_s_" + group, 100.0 * ticks / 100.0 / wall / (updatesPerSecond / 1000)));
             // Context switches of the relay's live threads (/proc/PID/task/*/status) per update typed in the
             // measured window: a thread that blocks and is woken again counts one. (/proc/PID/io's syscall counts
             // are not used: they miss sendto/recvfrom, which the epoll transport uses for sockets and NIO does not.)
             double updates = Math.max(1, typedMeasured.get() * wall / seconds);
-            r.put("relay_context_switches_per_update", (switches1 - switches0) / updates);
+            r.put("relay_context_switches_per_update", (after.switches() - before.switches()) / updates);
             // Group commit size: updates typed per SQLite commit over the window (each commit is an fsync).
-            r.put("relay_updates_per_commit", commits1 > commits0 ? updates / (commits1 - commits0) : 0.0);
-            r.put("relay_commits_per_s", (commits1 - commits0) / wall);
-            r.put("relay_commit_ms_mean", commits1 > commits0 ? 1000 * (commitSum1 - commitSum0) / (commits1 - commits0) : 0.0);
+            double commits = after.commits() - before.commits();
+            r.put("relay_updates_per_commit", commits > 0 ? updates / commits : 0.0);
+            r.put("relay_commits_per_s", commits / wall);
+            r.put("relay_commit_ms_mean", commits > 0 ? 1000 * (after.commitSum() - before.commitSum()) / commits : 0.0);
             r.put("relay_heap_used_mb_max", heapSamples.stream().mapToLong(a -> a[0]).max().orElse(-1) / 1024.0);
             r.put("relay_rss_mb_max", heapSamples.stream().mapToLong(a -> a[1]).max().orElse(-1) / 1024.0);
         }
-        r.put("generator_cpu_percent_avg", 100.0 * (selfCpu1 - selfCpu0) / 1e9 / wall);
+        r.put("generator_cpu_percent_avg", 100.0 * (after.selfCpu() - before.selfCpu()) / 1e9 / wall);
         r.put("load_average_1m", loadAverage());
         r.putAll(histogramSummary(new double[0][], scrapeHistogram(relay, "weft_forward_latency_seconds"),
                 "relay_forward_ms"));
         // Update received → Ack handed to the sender's connection (after its commit), over the measured window.
-        r.putAll(histogramSummary(acks0, acks1, "relay_ack_ms"));
-        double acked = acks1.length == 0 ? 0 : acks1[acks1.length - 1][1] - (acks0.length == 0 ? 0 : acks0[acks0.length - 1][1]);
-        r.put("relay_ack_ms_mean", acked > 0 ? 1000 * (ackSum1 - ackSum0) / acked : 0.0);
+        r.putAll(histogramSummary(before.acks(), after.acks(), "relay_ack_ms"));
+        double acked = total(after.acks()) - total(before.acks());
+        r.put("relay_ack_ms_mean", acked > 0 ? 1000 * (after.ackSum() - before.ackSum()) / acked : 0.0);
         docs.forEach(LoadMember::close);
         return r;
     }
