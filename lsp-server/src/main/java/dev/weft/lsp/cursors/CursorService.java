@@ -201,6 +201,8 @@ public final class CursorService {
         }
         WeftProtocol.RemoteCursors out = new WeftProtocol.RemoteCursors();
         out.uri = b.uri();
+        // A plugin that draws the cursors itself gets no inlay hints and no hint diagnostics: none are built.
+        boolean editorHints = !host.drawsCursors();
         List<InlayHint> inlays = new ArrayList<>();
         List<Diagnostic> diags = new ArrayList<>();
         LineIndex li = b.viewLines();
@@ -222,18 +224,10 @@ public final class CursorService {
                 Position pa = li.positionOf(a, b.encoding());
                 Position pv = li.positionOf(v, b.encoding());
                 rc.selections.add(new WeftProtocol.Selection(pa, pv));
-                InlayHint h = new InlayHint(pv, Either.forLeft("‹" + s.name() + "›"));
-                h.setKind(InlayHintKind.Type);
-                h.setPaddingLeft(false);
-                inlays.add(h);
-                int lo = Math.min(a, v);
-                int hi = Math.max(a, v);
-                if (lo == hi) {
-                    hi = Math.min(b.view().length(), lo + 1);
+                if (editorHints) {
+                    inlays.add(nameHint(pv, s.name()));
+                    diags.add(hereDiagnostic(b, li, a, v, s.name()));
                 }
-                Diagnostic d = new Diagnostic(new Range(li.positionOf(lo, b.encoding()),
-                        li.positionOf(hi, b.encoding())), s.name() + " is here", DiagnosticSeverity.Hint, "weft");
-                diags.add(d);
             }
             out.cursors.add(rc);
         }
@@ -243,14 +237,36 @@ public final class CursorService {
         }
         shown.put(rd, json);
         c.weftRemoteCursors(out);
-        if (host.drawsCursors()) {
-            return; // the plugin draws them: no inlay hints, no hint diagnostics
+        if (!editorHints) {
+            return;
         }
         hints.put(b.uri(), inlays);
         c.publishDiagnostics(new PublishDiagnosticsParams(b.uri(), diags));
         if (host.supportsInlayRefresh()) {
             c.refreshInlayHints();
         }
+    }
+
+    /** The inlay hint {@code ‹name›} at a remote cursor's active end {@code at}. */
+    private static InlayHint nameHint(Position at, String name) {
+        InlayHint h = new InlayHint(at, Either.forLeft("‹" + name + "›"));
+        h.setKind(InlayHintKind.Type);
+        h.setPaddingLeft(false);
+        return h;
+    }
+
+    /**
+     * A hint-level diagnostic "{@code name} is here" over the selection between view offsets {@code a} and {@code v},
+     * or over the character after it when it is empty (a bare cursor).
+     */
+    private static Diagnostic hereDiagnostic(DocumentBinding b, LineIndex li, int a, int v, String name) {
+        int lo = Math.min(a, v);
+        int hi = Math.max(a, v);
+        if (lo == hi) {
+            hi = Math.min(b.view().length(), lo + 1);
+        }
+        return new Diagnostic(new Range(li.positionOf(lo, b.encoding()), li.positionOf(hi, b.encoding())),
+                name + " is here", DiagnosticSeverity.Hint, "weft");
     }
 
     private static int resolve(DocumentBinding b, String b64) {
