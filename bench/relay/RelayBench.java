@@ -75,9 +75,8 @@ public class RelayBench {
                     (int) num(o, "receivers", 3), o.getOrDefault("client", "socketio"), (int) num(o, "warmup", 3000));
             case "load" -> load(URI.create(o.get("relay")), Long.parseLong(o.getOrDefault("pid", "0")),
                     (int) num(o, "clients", 200), (int) num(o, "rooms", 50), num(o, "rate", 10),
-                    num(o, "seconds", 60), o.containsKey("warmup-seconds") ? num(o, "warmup-seconds", 5)
-                            : Math.min(5, num(o, "seconds", 60) / 4), o.get("samples-out"),
-                    o.getOrDefault("client", "lean"));
+                    num(o, "seconds", 60), num(o, "warmup-seconds", Math.min(5, num(o, "seconds", 60) / 4)),
+                    o.get("samples-out"), o.getOrDefault("client", "lean"));
             case "ack" -> ack(URI.create(o.get("relay")), num(o, "seconds", 15), num(o, "rate", 20));
             case "cluster" -> cluster(Arrays.stream(o.get("relays").split(",")).map(URI::create).toList(),
                     Arrays.stream(o.get("pids").split(",")).mapToLong(Long::parseLong).toArray(),

@@ -203,7 +203,10 @@ final class SnapshotLoader {
         return rk;
     }
 
-    /** {@code rk[w]} for {@code w} in {@code [from, to)}, given {@code sum} starts below {@code from}; returns the starts below {@code to}. */
+    /**
+     * {@code rk[w]} for {@code w} in {@code [from, to)}, given {@code sum} starts below {@code from}; returns the
+     * starts below {@code to}.
+     */
     private static int rankWords(long[] bits, int[] rk, int from, int to, int sum) {
         for (int w = from; w < to; w++) {
             rk[w] = sum;

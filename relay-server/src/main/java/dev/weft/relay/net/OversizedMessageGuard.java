@@ -43,8 +43,8 @@ final class OversizedMessageGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         SocketAddress remote = ctx.channel().remoteAddress();
-        Log.warnLimited(LOG, "socketio.message_too_large", SocketIoTransport.host(remote), "remote", String.valueOf(remote),
-                "frame_limit", frameLimit);
+        Log.warnLimited(LOG, "socketio.message_too_large", SocketIoTransport.host(remote), "remote",
+                String.valueOf(remote), "frame_limit", frameLimit);
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -79,7 +79,8 @@ class SqliteStoreTest extends RelayStoreContract {
     private String updatesTable() throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("weft.db"));
              Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'updates'")) {
+             ResultSet rs = st.executeQuery(
+                     "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'updates'")) {
             assertThat(rs.next()).as("table updates exists").isTrue();
             return rs.getString(1);
         }
