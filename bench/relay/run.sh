@@ -6,6 +6,10 @@
 # cluster: a private PostgreSQL (initdb in a temp dir, as user postgres when root) and redis-server on free ports,
 # 3 relay nodes on them (WEFT_CLUSTER_NODES to change), the load spread over the nodes, then one node SIGKILLed;
 # then the same load on one node with SQLite. Needs Debian's postgresql and redis-server.
+# Pinning: WEFT_RELAY_CPUS=LIST runs the server under test (the relay, every cluster node, Hocuspocus) and
+# WEFT_BENCH_CPUS=LIST the load generator (RelayBench, Hocuspocus's load.mjs and its workers) with
+# `taskset -c LIST`, e.g. WEFT_RELAY_CPUS=1 WEFT_BENCH_CPUS=0: the server gets one core of its own, so its
+# figures are not shared with the generator's (a JVM pinned to one CPU sizes its pools for one processor).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 relay_jar="${WEFT_RELAY_JAR:-$root/relay-server/target/weft-relay.jar}"
@@ -17,6 +21,11 @@ if [ ! -f "$relay_jar" ] || [ ! -f "$client_jar" ]; then
   (cd "$root" && mvn -q -B -ntp -pl relay-server,client -am package -DskipTests >&2)
 fi
 
+# Command prefixes for the pinning above (empty when unset); taskset execs the command, so a background
+# process's $! is the server's own pid (its CPU is read from /proc/PID).
+server_pin=(); [ -n "${WEFT_RELAY_CPUS:-}" ] && server_pin=(taskset -c "$WEFT_RELAY_CPUS")
+bench_pin=(); [ -n "${WEFT_BENCH_CPUS:-}" ] && bench_pin=(taskset -c "$WEFT_BENCH_CPUS")
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 relay_pid=""
@@ -25,7 +34,7 @@ start_relay() {
   data="$(mktemp -d /tmp/weft-bench-relay.XXXXXX)"
   port="$(free_port)"
   # The benchmarks create up to --rooms rooms from 127.0.0.1 at once: lift the per-address creation limit.
-  java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$port" --data "$data" --room-create-burst 100000 \
+  "${server_pin[@]}" java ${WEFT_RELAY_JAVA_OPTS:-} -jar "$relay_jar" --port "$port" --data "$data" --room-create-burst 100000 \
     ${WEFT_RELAY_EXTRA:-} >"$data.log" 2>&1 &
   relay_pid=$!
   for _ in $(seq 1 600); do
@@ -68,7 +77,7 @@ start_cluster() {
     p="$(free_port)"
     mkdir -p "$pg_dir/n$n"
     # WEFT_BENCH_JFR=DIR: a JFR profile per node, DIR/node1.jfr … (written when the node stops; not the killed one)
-    java ${WEFT_RELAY_JAVA_OPTS:-} ${WEFT_BENCH_JFR:+-XX:StartFlightRecording=filename=$WEFT_BENCH_JFR/node$n.jfr,settings=profile,dumponexit=true} \
+    "${server_pin[@]}" java ${WEFT_RELAY_JAVA_OPTS:-} ${WEFT_BENCH_JFR:+-XX:StartFlightRecording=filename=$WEFT_BENCH_JFR/node$n.jfr,settings=profile,dumponexit=true} \
       -jar "$relay_jar" --port "$p" --data "$pg_dir/n$n" --room-create-burst 100000 \
       --max-connections-per-address 100000 --auth-timeout-ms 60000 --store "postgresql://127.0.0.1:$pg_port/weft?user=weft" \
       --redis "redis://127.0.0.1:$redis_port" >"$pg_dir/n$n.log" 2>&1 &
@@ -117,10 +126,10 @@ versus() {
   echo "$weft_json"
   echo "bench/relay versus: uptime between: $(uptime)" >&2
   hp_dir="$(mktemp -d /tmp/weft-bench-hocuspocus.XXXXXX)"
-  (cd "$hp" && exec node server.mjs "$(free_port)" "$hp_dir/hocuspocus.sqlite" >"$hp_dir/out" 2>&1) &
+  (cd "$hp" && exec "${server_pin[@]}" node server.mjs "$(free_port)" "$hp_dir/hocuspocus.sqlite" >"$hp_dir/out" 2>&1) &
   hp_pid=$!
   for _ in $(seq 1 200); do grep -q '^listening' "$hp_dir/out" 2>/dev/null && break; sleep 0.05; done
-  hp_json="$(cd "$hp" && node load.mjs --url "ws://127.0.0.1:$(awk '/^listening/ {print $2}' "$hp_dir/out")" \
+  hp_json="$(cd "$hp" && "${bench_pin[@]}" node load.mjs --url "ws://127.0.0.1:$(awk '/^listening/ {print $2}' "$hp_dir/out")" \
     --pid "$hp_pid" --workers "$workers" "${args[@]}")"
   stop_hocuspocus
   echo "$hp_json"
@@ -178,7 +187,7 @@ print("bench/relay node %s: %s" % (url, "; ".join(parts)), file=sys.stderr)
   done
 }
 
-bench() { java -Xmx2g -cp "$client_jar" "$root/bench/relay/RelayBench.java" "$@"; }
+bench() { "${bench_pin[@]}" java -Xmx2g -cp "$client_jar" "$root/bench/relay/RelayBench.java" "$@"; }
 
 run_one() {
   case "$1" in
