@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -180,12 +179,15 @@ public final class PostgresStore extends SqlStore {
     }
 
     /**
-     * Rooms and document rows first (in list order), then seq reservation per document in (room, name) order, then
-     * the appends, then snapshots. Appends never precede their document's creation in a batch (the relay submits
-     * the row first), and a snapshot covers only seqs already committed or earlier in the batch.
+     * Rooms and document rows first (in list order), then the row locks and seq reservation per document in
+     * (room, name) order, then the appends, then snapshots. Appends never precede their document's creation in a
+     * batch (the relay submits the row first), and a snapshot covers only seqs already committed or earlier in the
+     * batch. A snapshot's document row is locked in the ordered step too, even with no append to it: its
+     * {@code UPDATE} afterwards must not lock a row out of order (another node holding it and waiting for one of
+     * this batch's rows was a deadlock, which PostgreSQL ends by aborting one of the two commits).
      */
     private static void apply(Connection c, List<StoreWrite> writes, long[] seqs) throws SQLException {
-        Map<String, int[]> appendsPerDoc = new TreeMap<>(); // "room\0name" -> {count, next index into seqs}
+        Map<String, int[]> appendsPerDoc = new TreeMap<>(); // "room\0name" -> {appends, …}; snapshots with 0
         try (PreparedStatement room = c.prepareStatement(DocumentRows.INSERT_ROOM);
              PreparedStatement doc = c.prepareStatement("INSERT INTO documents (room, name, snapshot, snapshot_seq,"
                      + " last_seq) VALUES (?, ?, ?, 0, 0) ON CONFLICT (room, name) DO NOTHING")) {
@@ -199,6 +201,9 @@ public final class PostgresStore extends SqlStore {
                     doc.executeUpdate();
                 } else if (w instanceof StoreWrite.AppendUpdate a) {
                     appendsPerDoc.computeIfAbsent(a.room() + '\0' + a.doc(), k -> new int[2])[0]++;
+                } else if (w instanceof StoreWrite.SaveSnapshot snap) {
+                    // Locked with the appends' rows, in order: see reserveSeqs. Count 0: no seq reserved.
+                    appendsPerDoc.computeIfAbsent(snap.room() + '\0' + snap.doc(), k -> new int[2]);
                 }
             }
         }
@@ -229,50 +234,55 @@ public final class PostgresStore extends SqlStore {
     }
 
     /**
-     * Reserves {@code count} seqs for each document of {@code appendsPerDoc} ("room\0name" → {count, …}) in two
-     * round trips whatever the number of documents: one {@code SELECT … ORDER BY … FOR UPDATE} takes the row locks
-     * in (room, name) byte order (so two nodes' batches cannot deadlock), then one {@code UPDATE … FROM unnest(…)
-     * RETURNING} moves every {@code last_seq} (rows this transaction already holds: no wait). The locks are held
-     * to commit, as before.
+     * Locks the row of every document of {@code appendsPerDoc} ("room\0name" → {count, …}) and reserves
+     * {@code count} seqs for those with a count above 0, in two round trips whatever the number of documents: one
+     * {@code SELECT … ORDER BY … FOR UPDATE} takes the row locks in (room, name) byte order (so two nodes' batches
+     * cannot deadlock), then one {@code UPDATE … FROM unnest(…) RETURNING} moves each {@code last_seq} (rows this
+     * transaction already holds: no wait). The locks are held to commit, as before.
      *
-     * @return "room\0name" → the first seq reserved for it
-     * @throws SQLException if a document row is missing, or PostgreSQL fails
+     * @return "room\0name" → the first seq reserved for it (documents with a count above 0)
+     * @throws SQLException if a document row to append to is missing, or PostgreSQL fails
      */
     private static Map<String, Long> reserveSeqs(Connection c, Map<String, int[]> appendsPerDoc) throws SQLException {
         Map<String, Long> nextSeq = new TreeMap<>();
         if (appendsPerDoc.isEmpty()) {
             return nextSeq;
         }
-        int n = appendsPerDoc.size();
-        String[] rooms = new String[n];
-        String[] names = new String[n];
-        Long[] counts = new Long[n];
-        int i = 0;
+        List<String> rooms = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> appendRooms = new ArrayList<>();
+        List<String> appendNames = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
         for (Map.Entry<String, int[]> e : appendsPerDoc.entrySet()) {
             int cut = e.getKey().indexOf('\0');
-            rooms[i] = e.getKey().substring(0, cut);
-            names[i] = e.getKey().substring(cut + 1);
-            counts[i] = (long) e.getValue()[0];
-            i++;
+            rooms.add(e.getKey().substring(0, cut));
+            names.add(e.getKey().substring(cut + 1));
+            if (e.getValue()[0] > 0) {
+                appendRooms.add(rooms.get(rooms.size() - 1));
+                appendNames.add(names.get(names.size() - 1));
+                counts.add((long) e.getValue()[0]);
+            }
         }
-        Array roomArray = c.createArrayOf("text", rooms);
-        Array nameArray = c.createArrayOf("text", names);
+        int n = counts.size();
         try (PreparedStatement lock = c.prepareStatement("SELECT 1 FROM documents d JOIN unnest(?::text[], ?::text[])"
                 + " AS w(room, name) ON d.room = w.room AND d.name = w.name"
                 + " ORDER BY d.room COLLATE \"C\", d.name COLLATE \"C\" FOR UPDATE OF d");
              PreparedStatement reserve = c.prepareStatement("UPDATE documents d SET last_seq = d.last_seq + w.n"
                      + " FROM unnest(?::text[], ?::text[], ?::bigint[]) AS w(room, name, n)"
                      + " WHERE d.room = w.room AND d.name = w.name RETURNING d.room, d.name, d.last_seq, w.n")) {
-            lock.setArray(1, roomArray);
-            lock.setArray(2, nameArray);
+            lock.setArray(1, c.createArrayOf("text", rooms.toArray()));
+            lock.setArray(2, c.createArrayOf("text", names.toArray()));
             try (ResultSet rs = lock.executeQuery()) {
                 while (rs.next()) {
                     // rows locked; nothing to read
                 }
             }
-            reserve.setArray(1, roomArray);
-            reserve.setArray(2, nameArray);
-            reserve.setArray(3, c.createArrayOf("bigint", counts));
+            if (n == 0) {
+                return nextSeq; // snapshots only
+            }
+            reserve.setArray(1, c.createArrayOf("text", appendRooms.toArray()));
+            reserve.setArray(2, c.createArrayOf("text", appendNames.toArray()));
+            reserve.setArray(3, c.createArrayOf("bigint", counts.toArray()));
             try (ResultSet rs = reserve.executeQuery()) {
                 while (rs.next()) {
                     nextSeq.put(rs.getString(1) + '\0' + rs.getString(2), rs.getLong(3) - rs.getLong(4) + 1);
@@ -280,8 +290,9 @@ public final class PostgresStore extends SqlStore {
             }
         }
         if (nextSeq.size() != n) {
-            for (String key : appendsPerDoc.keySet()) {
-                if (!nextSeq.containsKey(key)) {
+            for (Map.Entry<String, int[]> e : appendsPerDoc.entrySet()) {
+                String key = e.getKey();
+                if (e.getValue()[0] > 0 && !nextSeq.containsKey(key)) {
                     throw new SQLException("append to missing document " + key.replace('\0', '/'));
                 }
             }

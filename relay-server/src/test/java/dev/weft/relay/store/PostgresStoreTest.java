@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.relay.testing.PostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +102,69 @@ class PostgresStoreTest extends RelayStoreContract {
             assertThat(d.snapshotSeq()).isEqualTo(5);
             assertThat(d.snapshot()).containsExactly(5);
             assertThat(d.log()).extracting(StoredDocument.LogEntry::seq).containsExactly(6L);
+        }
+    }
+
+    @Test
+    void aSnapshotLocksItsDocumentRowInOrderSoTwoNodesCannotDeadlock() throws Exception {
+        // Node A commits an append to "b" with a snapshot of "a"; node B commits appends to "a" and "b". Before the
+        // fix A locked "b" (its appends) and only then "a" (the snapshot's UPDATE), against B's order a, b: with B
+        // holding "a" and A holding "b", PostgreSQL aborted one commit as a deadlock after deadlock_timeout (seen in
+        // bench/relay/run.sh cluster at a compaction wave). Now the snapshot's row is locked with the appends', in
+        // (room, name) order. The interleaving is forced: a third connection holds "a" until B and A both wait.
+        try (RelayStore a = open(); RelayStore b = open();
+             Connection holder = DriverManager.getConnection("jdbc:" + url);
+             Connection watcher = DriverManager.getConnection("jdbc:" + url)) {
+            List<StoreWrite> setup = new ArrayList<>(List.of(new StoreWrite.CreateRoom(room("r")),
+                    new StoreWrite.CreateDocument("r", "a"), new StoreWrite.CreateDocument("r", "b")));
+            for (int i = 0; i < 3; i++) {
+                setup.add(new StoreWrite.AppendUpdate("r", "a", 0, new byte[] {(byte) i}));
+            }
+            a.commit(setup);
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.executeQuery("SELECT 1 FROM documents WHERE room = 'r' AND name = 'a' FOR UPDATE").close();
+            }
+            CompletableFuture<long[]> nodeB = CompletableFuture.supplyAsync(() -> b.commit(List.of(
+                    new StoreWrite.AppendUpdate("r", "a", 0, new byte[] {20}),
+                    new StoreWrite.AppendUpdate("r", "b", 0, new byte[] {21}))));
+            awaitLockWaiters(watcher, 1); // B waits for "a"
+            CompletableFuture<long[]> nodeA = CompletableFuture.supplyAsync(() -> a.commit(List.of(
+                    new StoreWrite.AppendUpdate("r", "b", 0, new byte[] {10}),
+                    new StoreWrite.SaveSnapshot("r", "a", new byte[] {3}, 3))));
+            awaitLockWaiters(watcher, 2); // A waits too: for "a" now (before the fix: for "a" while holding "b")
+            holder.commit(); // B takes "a" first (it queued first)
+
+            long[] seqsB = nodeB.get(30, TimeUnit.SECONDS);
+            long[] seqsA = nodeA.get(30, TimeUnit.SECONDS);
+            assertThat(seqsB).containsExactly(4L, 1L); // B went first: seq 4 of "a", seq 1 of "b"
+            assertThat(seqsA[0]).isEqualTo(2L);
+            StoredDocument docA = a.loadDocument("r", "a").orElseThrow();
+            assertThat(docA.snapshotSeq()).isEqualTo(3);
+            assertThat(docA.log()).extracting(StoredDocument.LogEntry::seq).containsExactly(4L);
+            assertThat(b.loadDocument("r", "b").orElseThrow().log()).extracting(StoredDocument.LogEntry::seq)
+                    .containsExactly(1L, 2L);
+        }
+    }
+
+    /**
+     * Waits until {@code n} sessions of this database wait for a lock (pg_stat_activity; {@code c} in autocommit, as
+     * a transaction sees one unchanging copy of it).
+     */
+    private static void awaitLockWaiters(Connection c, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= n) {
+                        return;
+                    }
+                }
+                assertThat(System.nanoTime()).as("%d sessions waiting for a lock within 20 s", n).isLessThan(deadline);
+                Thread.sleep(20);
+            }
         }
     }
 
