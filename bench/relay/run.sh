@@ -187,7 +187,9 @@ print("bench/relay node %s: %s" % (url, "; ".join(parts)), file=sys.stderr)
   done
 }
 
-bench() { "${bench_pin[@]}" java -Xmx2g -cp "$client_jar" "$root/bench/relay/RelayBench.java" "$@"; }
+# WEFT_BENCH_JAVA_OPTS: extra JVM options for the generator (e.g. -XX:+UseZGC: pinned to one CPU it would pick
+# Serial GC, whose pauses land in the measured fan-out).
+bench() { "${bench_pin[@]}" java -Xmx2g ${WEFT_BENCH_JAVA_OPTS:-} -cp "$client_jar" "$root/bench/relay/RelayBench.java" "$@"; }
 
 run_one() {
   case "$1" in
