@@ -179,8 +179,10 @@ public final class PostgresStore extends SqlStore {
     }
 
     /**
-     * Rooms and document rows first (in list order), then the row locks and seq reservation per document in
-     * (room, name) order, then the appends, then snapshots. Appends never precede their document's creation in a
+     * Rooms and document rows first (rooms by id, then documents by (room, name): two nodes inserting the same new
+     * documents in opposite orders each wait on the other's uncommitted key in the unique index, a deadlock; one
+     * order on every node rules it out), then the row locks and seq reservation per document in (room, name) order,
+     * then the appends, then snapshots. Appends never precede their document's creation in a
      * batch (the relay submits the row first), and a snapshot covers only seqs already committed or earlier in the
      * batch. A snapshot's document row is locked in the ordered step too, even with no append to it: its
      * {@code UPDATE} afterwards must not lock a row out of order (another node holding it and waiting for one of
@@ -191,20 +193,28 @@ public final class PostgresStore extends SqlStore {
         try (PreparedStatement room = c.prepareStatement(DocumentRows.INSERT_ROOM);
              PreparedStatement doc = c.prepareStatement("INSERT INTO documents (room, name, snapshot, snapshot_seq,"
                      + " last_seq) VALUES (?, ?, ?, 0, 0) ON CONFLICT (room, name) DO NOTHING")) {
+            Map<String, RoomRecord> rooms = new TreeMap<>();
+            Map<String, StoreWrite.CreateDocument> docs = new TreeMap<>(); // "room\0name" -> its creation
             for (StoreWrite w : writes) {
                 if (w instanceof StoreWrite.CreateRoom r) {
-                    DocumentRows.insertRoom(room, r.room());
+                    rooms.putIfAbsent(r.room().id(), r.room());
                 } else if (w instanceof StoreWrite.CreateDocument d) {
-                    doc.setString(1, d.room());
-                    doc.setString(2, d.doc());
-                    doc.setBytes(3, new byte[0]);
-                    doc.executeUpdate();
+                    docs.putIfAbsent(d.room() + '\0' + d.doc(), d);
                 } else if (w instanceof StoreWrite.AppendUpdate a) {
                     appendsPerDoc.computeIfAbsent(a.room() + '\0' + a.doc(), k -> new int[2])[0]++;
                 } else if (w instanceof StoreWrite.SaveSnapshot snap) {
                     // Locked with the appends' rows, in order: see reserveSeqs. Count 0: no seq reserved.
                     appendsPerDoc.computeIfAbsent(snap.room() + '\0' + snap.doc(), k -> new int[2]);
                 }
+            }
+            for (RoomRecord r : rooms.values()) {
+                DocumentRows.insertRoom(room, r);
+            }
+            for (StoreWrite.CreateDocument d : docs.values()) {
+                doc.setString(1, d.room());
+                doc.setString(2, d.doc());
+                doc.setBytes(3, new byte[0]);
+                doc.executeUpdate();
             }
         }
         Map<String, Long> nextSeq = reserveSeqs(c, appendsPerDoc);

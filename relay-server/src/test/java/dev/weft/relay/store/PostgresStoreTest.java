@@ -147,6 +147,52 @@ class PostgresStoreTest extends RelayStoreContract {
         }
     }
 
+    @Test
+    void twoNodesCreatingTheSameNewDocumentsInOppositeOrdersCannotDeadlock() throws Exception {
+        // Node B creates "x" then "y", node A "y" then "x", in one batch each (members on two nodes opening the same
+        // new documents at once). Inserted in list order, B held "x" waiting for "y" while A held "y" waiting for
+        // "x" in the unique index whenever A won "y": PostgreSQL aborted one commit as a deadlock. Forced in part: a
+        // third connection inserts "y" uncommitted until both nodes wait, then rolls back, and which node wins "y"
+        // is up to PostgreSQL, so the round is repeated (before the fix the test failed with "deadlock detected").
+        // Inserted in one (room, name) order on every node, A waits for B's "x" without holding anything.
+        try (RelayStore a = open(); RelayStore b = open();
+             Connection holder = DriverManager.getConnection("jdbc:" + url);
+             Connection watcher = DriverManager.getConnection("jdbc:" + url)) {
+            a.commit(List.of(new StoreWrite.CreateRoom(room("r"))));
+            holder.setAutoCommit(false);
+            for (int round = 0; round < 8; round++) {
+                String x = "x" + round;
+                String y = "y" + round;
+                try (Statement s = holder.createStatement()) {
+                    s.executeUpdate("INSERT INTO documents (room, name, snapshot, snapshot_seq, last_seq)"
+                            + " VALUES ('r', '" + y + "', decode('', 'hex'), 0, 0)");
+                }
+                CompletableFuture<long[]> nodeB = CompletableFuture.supplyAsync(() -> b.commit(List.of(
+                        new StoreWrite.CreateDocument("r", x), new StoreWrite.CreateDocument("r", y),
+                        new StoreWrite.AppendUpdate("r", x, 0, new byte[] {20}),
+                        new StoreWrite.AppendUpdate("r", y, 0, new byte[] {21}))));
+                awaitLockWaiters(watcher, 1); // B waits for y
+                CompletableFuture<long[]> nodeA = CompletableFuture.supplyAsync(() -> a.commit(List.of(
+                        new StoreWrite.CreateDocument("r", y), new StoreWrite.CreateDocument("r", x),
+                        new StoreWrite.AppendUpdate("r", y, 0, new byte[] {10}),
+                        new StoreWrite.AppendUpdate("r", x, 0, new byte[] {11}))));
+                awaitLockWaiters(watcher, 2); // A waits too: for B's x (before the fix: for y)
+                holder.rollback();
+
+                long[] seqsB = nodeB.get(30, TimeUnit.SECONDS);
+                long[] seqsA = nodeA.get(30, TimeUnit.SECONDS);
+                assertThat(new long[] {seqsB[2], seqsA[3]}).as("round %d: seqs of %s", round, x)
+                        .containsExactlyInAnyOrder(1L, 2L);
+                assertThat(new long[] {seqsB[3], seqsA[2]}).as("round %d: seqs of %s", round, y)
+                        .containsExactlyInAnyOrder(1L, 2L);
+                for (String name : List.of(x, y)) {
+                    assertThat(a.loadDocument("r", name).orElseThrow().log())
+                            .extracting(StoredDocument.LogEntry::seq).as("log of %s", name).containsExactly(1L, 2L);
+                }
+            }
+        }
+    }
+
     /**
      * Waits until {@code n} sessions of this database wait for a lock (pg_stat_activity; {@code c} in autocommit, as
      * a transaction sees one unchanging copy of it).
