@@ -11,8 +11,8 @@ import org.openjdk.jmh.annotations.Setup;
 
 /**
  * The update of one keystroke, encoded alone: {@link SingleEditEncoder#insert} of one ASCII unit and
- * {@link SingleEditEncoder#delete} of one id, with a random 63-bit agent id ({@code -p agent=random}: a 9-byte
- * varint, as a real replica's) or agent 1 ({@code -p agent=1}: one byte, the agent of {@code bench/weft-bench
+ * {@link SingleEditEncoder#delete} of one id, with a random 63-bit agent id ({@code -p agentId=random}: a 9-byte
+ * varint, as a real replica's) or agent 1 ({@code -p agentId=1}: one byte, the agent of {@code bench/weft-bench
  * replay}'s replica A) and seqs cycling below 2^15 (clownschool_flat's local seqs stay below that). The parts
  * beside them (the agent id's varint alone, a small array's allocation and copy) say what one call's time is made
  * of.
