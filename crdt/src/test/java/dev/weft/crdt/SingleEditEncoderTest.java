@@ -230,29 +230,6 @@ class SingleEditEncoderTest {
         }
     }
 
-    /**
-     * The encoder keeps the header and agent table of the last agent it was given; passing other agents in turn
-     * (the first of them agent 0, the one cached at construction; Long.MAX_VALUE a 9-byte varint) remakes it each
-     * time, for inserts with own-agent origins and for single deletes alike.
-     */
-    @Test
-    void theCachedAgentBytesFollowTheAgentPassed() {
-        SingleEditEncoder fast = new SingleEditEncoder();
-        long[] order = {0, 5, 5, Long.MAX_VALUE, 0, 1L << 40, 5, 300, 300, 0};
-        int seq = 1;
-        for (long agent : order) {
-            for (int k = 0; k < 3; k++, seq += 70) {
-                UpdateWriter w = new UpdateWriter();
-                w.addItem(agent, seq, 1, agent, seq - 1, agent, seq + 500, (byte) 0, new char[] {'q'}, 0);
-                assertThat(fast.insert(agent, seq, "q", agent, seq - 1, agent, seq + 500))
-                        .as("insert by agent %d", agent).isEqualTo(w.encode(false));
-                w = new UpdateWriter();
-                w.addDelete(agent, seq, 2);
-                assertThat(fast.delete(agent, seq, 2)).as("delete by agent %d", agent).isEqualTo(w.encode(false));
-            }
-        }
-    }
-
     @Test
     void insertsLongerThanTheLimitAreLeftToTheGeneralWriter() {
         char[] src = new char[SingleEditEncoder.MAX_INSERT_UNITS + 1];

@@ -37,9 +37,6 @@ public final class SingleEditEncoder {
         if (len > MAX_INSERT_UNITS) {
             return null;
         }
-        if ((olId < 0 || olId == agentId) && (orId < 0 || orId == agentId)) {
-            return insertOwn(agentId, seq, text, len, olId >= 0, olSeq, orId >= 0, orSeq);
-        }
         byte[] b = buf;
         // agent table in UpdateWriter.addItem's order: the item's agent, then originLeft's, then originRight's
         int nAgents = 1;
@@ -92,99 +89,6 @@ public final class SingleEditEncoder {
             }
         }
         return Arrays.copyOf(b, p);
-    }
-
-    /** The agent whose first bytes {@link #head} holds (agent 0 until another is passed). */
-    private long headAgent;
-    /**
-     * {@code VERSION, 0, 1, varint(headAgent)}: the header and a one-agent table, with which every update of
-     * {@link #insertOwn} and {@link #delete} by that agent starts. A replica passes its own agent every time, so
-     * the agent's varint (9 bytes for a random 63-bit id) is written once, not once per keystroke.
-     */
-    private byte[] head = headOf(0);
-
-    /** {@link #head} for {@code agentId}, remade when the agent is not the cached one. */
-    private byte[] head(long agentId) {
-        if (agentId != headAgent) {
-            head = headOf(agentId);
-            headAgent = agentId;
-        }
-        return head;
-    }
-
-    private static byte[] headOf(long agentId) {
-        byte[] h = new byte[3 + 10];
-        h[0] = VERSION;
-        h[1] = 0;
-        h[2] = 1;                                       // one agent
-        return Arrays.copyOf(h, Varint.putVarLong(h, 3, agentId));
-    }
-
-    /**
-     * {@link #insert} when every origin present is the item's own agent (a replica typing into its own text): the
-     * same bytes, written straight into an array of the exact length after the cached {@link #head}.
-     */
-    private byte[] insertOwn(long agentId, int seq, String text, int len, boolean ol, int olSeq, boolean or,
-                             int orSeq) {
-        byte[] h = head(agentId);
-        int hl = h.length;
-        long zSeq = (long) seq << 1;                    // zigzag of seq - 0
-        int olKind = !ol ? OL_NONE : olSeq == seq - 1 ? OL_PREV_SEQ : OL_EXPLICIT;
-        int orKind = or ? OR_EXPLICIT : OR_NONE;
-        int contentBytes = len;
-        for (int i = 0; i < len; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x80) {
-                contentBytes += c < 0x4000 ? 1 : 2;
-            }
-        }
-        int n = hl + 2 + varLen(zSeq) + 2 + (olKind == OL_EXPLICIT ? 1 + varLen(olSeq) : 0)
-                + (orKind == OR_EXPLICIT ? 1 + varLen(orSeq) : 0) + 1 + contentBytes;
-        byte[] b = new byte[n];
-        System.arraycopy(h, 0, b, 0, hl);
-        int p = hl;
-        b[p++] = 1;                                     // one item
-        b[p++] = 0;                                     // agent index 0
-        p = putVar(b, p, zSeq);
-        b[p++] = (byte) len;                            // 1..60: one byte
-        b[p++] = (byte) ((olKind << 2) | (orKind << 4));
-        if (olKind == OL_EXPLICIT) {
-            b[p++] = 0;                                 // agent index 0
-            p = putVar(b, p, olSeq);
-        }
-        if (orKind == OR_EXPLICIT) {
-            b[p++] = 0;
-            p = putVar(b, p, orSeq);
-        }
-        b[p++] = 0;                                     // no delete ranges
-        for (int i = 0; i < len; i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                b[p++] = (byte) c;
-            } else {
-                p = Varint.putChar(b, p, c);
-            }
-        }
-        return b;
-    }
-
-    /** Length of {@code v}'s unsigned varint (10 for a negative value, as {@link Varint#putVarLong} writes it). */
-    private static int varLen(long v) {
-        return v < 0x80 && v >= 0 ? 1 : (70 - Long.numberOfLeadingZeros(v)) / 7;
-    }
-
-    /** {@link Varint#putVarLong} with the one- and two-byte cases (a seq below 2^13 / 2^14) written directly. */
-    private static int putVar(byte[] b, int p, long v) {
-        if ((v & ~0x7FL) == 0) {
-            b[p] = (byte) v;
-            return p + 1;
-        }
-        if ((v & ~0x3FFFL) == 0) {
-            b[p] = (byte) (v | 0x80);
-            b[p + 1] = (byte) (v >>> 7);
-            return p + 2;
-        }
-        return Varint.putVarLong(b, p, v);
     }
 
     /** Scratch for {@link #deletes}: room for a payload just under the deflate threshold plus one range. */
@@ -258,17 +162,17 @@ public final class SingleEditEncoder {
 
     /** The update of the deleted range {@code (agentId, [start, start + len))}: no items, one delete range. */
     public byte[] delete(long agentId, int start, int len) {
-        byte[] h = head(agentId);
-        int hl = h.length;
-        long zStart = (long) start << 1;                // zigzag of start - 0
-        byte[] b = new byte[hl + 3 + varLen(zStart) + varLen(len)];
-        System.arraycopy(h, 0, b, 0, hl);
-        int p = hl;
+        byte[] b = buf;
+        b[0] = VERSION;
+        b[1] = 0;
+        int p = 2;
+        b[p++] = 1;                                     // one agent
+        p = Varint.putVarLong(b, p, agentId);
         b[p++] = 0;                                     // no items
         b[p++] = 1;                                     // one delete range
         b[p++] = 0;                                     // agent index 0
-        p = putVar(b, p, zStart);
-        putVar(b, p, len);
-        return b;
+        p = Varint.putVarLong(b, p, (long) start << 1);        // zigzag of start - 0
+        p = Varint.putVarLong(b, p, len);
+        return Arrays.copyOf(b, p);
     }
 }
