@@ -126,7 +126,7 @@ async function worker() {
   // The generator's CPU over the measured window only (the server's is read over the same window), so that
   // generator_cpu_percent_avg, divided by the window's length, is a share of the window and not of warm-up + window.
   let cpu0 = process.cpuUsage();
-  const timersCpu = setTimeout(() => { cpu0 = process.cpuUsage(); }, Math.max(0, go.measureFrom - Date.now()));
+  const cpuWindowTimer = setTimeout(() => { cpu0 = process.cpuUsage(); }, Math.max(0, go.measureFrom - Date.now()));
   const period = 1000 / o.rate;
   const timers = [];
   members.forEach((m) => {
@@ -140,7 +140,7 @@ async function worker() {
   });
   await new Promise((r) => setTimeout(r, go.endAt - Date.now()));
   timers.forEach((t) => clearInterval(t));
-  clearTimeout(timersCpu);
+  clearTimeout(cpuWindowTimer);
   const cpu = process.cpuUsage(cpu0);
   // convergence: every room's members hold the same text, containing every token typed in that room
   const byRoom = new Map();

@@ -3,6 +3,7 @@ import dev.weft.relay.store.RoomRecord;
 import dev.weft.relay.store.StoreWrite;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -69,10 +70,8 @@ public class PgCommitBench {
         }
         store.close();
         Arrays.sort(ms);
-        System.out.printf("{\"benchmark\": \"pg_commit\", \"docs\": %d, \"appends_per_commit\": %d, \"rounds\": %d,"
-                + " \"commit_ms_p50\": %.2f, \"commit_ms_p90\": %.2f, \"commit_ms_p99\": %.2f, \"commit_ms_max\": %.2f}%n",
-                docs, docs * perDoc, rounds, ms[rounds / 2], ms[(int) (rounds * 0.9)], ms[(int) (rounds * 0.99)],
-                ms[rounds - 1]);
+        System.out.printf("{\"benchmark\": \"pg_commit\", \"docs\": %d, \"appends_per_commit\": %d,"
+                + " \"rounds\": %d, %s}%n", docs, docs * perDoc, rounds, summary("commit_ms", ms));
     }
 
     static List<StoreWrite> appends(String run, int docs, int perDoc, byte[] update) {
@@ -175,7 +174,7 @@ public class PgCommitBench {
         StringBuilder out = new StringBuilder();
         try (Connection c = DriverManager.getConnection("jdbc:" + url)) {
             c.setAutoCommit(false);
-            try (java.sql.PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS)"
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS)"
                     + " DELETE FROM updates WHERE room = ? AND name = ? AND seq <= ?")) {
                 ps.setString(1, room);
                 ps.setString(2, "load.txt");

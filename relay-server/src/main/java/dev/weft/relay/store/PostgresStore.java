@@ -182,29 +182,29 @@ public final class PostgresStore extends SqlStore {
      * Rooms and document rows first (rooms by id, then documents by (room, name): two nodes inserting the same new
      * documents in opposite orders each wait on the other's uncommitted key in the unique index, a deadlock; one
      * order on every node rules it out), then the row locks and seq reservation per document in (room, name) order,
-     * then the appends, then snapshots. Appends never precede their document's creation in a
-     * batch (the relay submits the row first), and a snapshot covers only seqs already committed or earlier in the
-     * batch. A snapshot's document row is locked in the ordered step too, even with no append to it: its
-     * {@code UPDATE} afterwards must not lock a row out of order (another node holding it and waiting for one of
-     * this batch's rows was a deadlock, which PostgreSQL ends by aborting one of the two commits).
+     * then the appends, then snapshots. Appends never precede their document's creation in a batch (the relay
+     * submits the row first), and a snapshot covers only seqs already committed or earlier in the batch. A
+     * snapshot's document row is locked in the ordered step too, even with no append to it: its {@code UPDATE}
+     * afterwards must not lock a row out of order (another node holding it and waiting for one of this batch's rows
+     * was a deadlock, which PostgreSQL ends by aborting one of the two commits).
      */
     private static void apply(Connection c, List<StoreWrite> writes, long[] seqs) throws SQLException {
-        Map<String, int[]> appendsPerDoc = new TreeMap<>(); // "room\0name" -> {appends, …}; snapshots with 0
+        Map<String, int[]> appendsPerDoc = new TreeMap<>(); // docKey -> {appends}; {0} for a snapshot's document
         try (PreparedStatement room = c.prepareStatement(DocumentRows.INSERT_ROOM);
              PreparedStatement doc = c.prepareStatement("INSERT INTO documents (room, name, snapshot, snapshot_seq,"
                      + " last_seq) VALUES (?, ?, ?, 0, 0) ON CONFLICT (room, name) DO NOTHING")) {
             Map<String, RoomRecord> rooms = new TreeMap<>();
-            Map<String, StoreWrite.CreateDocument> docs = new TreeMap<>(); // "room\0name" -> its creation
+            Map<String, StoreWrite.CreateDocument> docs = new TreeMap<>(); // docKey -> its creation
             for (StoreWrite w : writes) {
                 if (w instanceof StoreWrite.CreateRoom r) {
                     rooms.putIfAbsent(r.room().id(), r.room());
                 } else if (w instanceof StoreWrite.CreateDocument d) {
-                    docs.putIfAbsent(d.room() + '\0' + d.doc(), d);
+                    docs.putIfAbsent(docKey(d.room(), d.doc()), d);
                 } else if (w instanceof StoreWrite.AppendUpdate a) {
-                    appendsPerDoc.computeIfAbsent(a.room() + '\0' + a.doc(), k -> new int[2])[0]++;
+                    appendsPerDoc.computeIfAbsent(docKey(a.room(), a.doc()), k -> new int[1])[0]++;
                 } else if (w instanceof StoreWrite.SaveSnapshot snap) {
                     // Locked with the appends' rows, in order: see reserveSeqs. Count 0: no seq reserved.
-                    appendsPerDoc.computeIfAbsent(snap.room() + '\0' + snap.doc(), k -> new int[2]);
+                    appendsPerDoc.computeIfAbsent(docKey(snap.room(), snap.doc()), k -> new int[1]);
                 }
             }
             for (RoomRecord r : rooms.values()) {
@@ -223,7 +223,7 @@ public final class PostgresStore extends SqlStore {
                     "INSERT INTO updates (room, name, seq, data) VALUES (?, ?, ?, ?)")) {
                 for (int i = 0; i < writes.size(); i++) {
                     if (writes.get(i) instanceof StoreWrite.AppendUpdate a) {
-                        String key = a.room() + '\0' + a.doc();
+                        String key = docKey(a.room(), a.doc());
                         long seq = nextSeq.merge(key, 1L, Long::sum) - 1;
                         seqs[i] = seq;
                         append.setString(1, a.room());
@@ -243,8 +243,13 @@ public final class PostgresStore extends SqlStore {
         }
     }
 
+    /** The key of a document in {@link #apply}'s maps: "room\0name" (NUL is refused in names, so it is unambiguous). */
+    private static String docKey(String room, String name) {
+        return room + '\0' + name;
+    }
+
     /**
-     * Locks the row of every document of {@code appendsPerDoc} ("room\0name" → {count, …}) and reserves
+     * Locks the row of every document of {@code appendsPerDoc} ({@link #docKey} → {count}) and reserves
      * {@code count} seqs for those with a count above 0, in two round trips whatever the number of documents: one
      * {@code SELECT … ORDER BY … FOR UPDATE} takes the row locks in (room, name) byte order (so two nodes' batches
      * cannot deadlock), then one {@code UPDATE … FROM unnest(…) RETURNING} moves each {@code last_seq} (rows this
@@ -295,7 +300,7 @@ public final class PostgresStore extends SqlStore {
             reserve.setArray(3, c.createArrayOf("bigint", counts.toArray()));
             try (ResultSet rs = reserve.executeQuery()) {
                 while (rs.next()) {
-                    nextSeq.put(rs.getString(1) + '\0' + rs.getString(2), rs.getLong(3) - rs.getLong(4) + 1);
+                    nextSeq.put(docKey(rs.getString(1), rs.getString(2)), rs.getLong(3) - rs.getLong(4) + 1);
                 }
             }
         }
