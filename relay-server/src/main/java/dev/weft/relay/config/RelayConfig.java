@@ -26,6 +26,7 @@ public record RelayConfig(
         int roomCreateBurst,
         int compactUpdates,
         long compactBytes,
+        double compactSpread,
         long awarenessTimeoutMillis,
         SqliteStore.Synchronous sqliteSynchronous,
         String logLevel,
@@ -92,6 +93,10 @@ public record RelayConfig(
         DEFAULTS.put("room-create-burst", "60");
         DEFAULTS.put("compact-updates", "1000");
         DEFAULTS.put("compact-bytes", String.valueOf(4L << 20));
+        // Each document compacts after compact-updates (or compact-bytes) × (1 + s), s in [0, this) fixed by a hash
+        // of room, name and compaction round: rooms that started together do not all compact in the same second.
+        // 0: exactly at the thresholds. docs/relay.md, "Settings".
+        DEFAULTS.put("compact-spread", "0.5");
         DEFAULTS.put("awareness-timeout-ms", "30000");
         DEFAULTS.put("sqlite-synchronous", "FULL");
         DEFAULTS.put("log-level", "INFO");
@@ -188,6 +193,7 @@ public record RelayConfig(
                 intIn(values, "room-create-burst", 1, Integer.MAX_VALUE),
                 intIn(values, "compact-updates", 1, Integer.MAX_VALUE),
                 longIn(values, "compact-bytes", 1, Long.MAX_VALUE),
+                doubleIn(values, "compact-spread", 0, 4),
                 longIn(values, "awareness-timeout-ms", 100, Long.MAX_VALUE),
                 synchronous(values.get("sqlite-synchronous")),
                 values.get("log-level").toUpperCase(Locale.ROOT),
@@ -272,6 +278,15 @@ public record RelayConfig(
         }
         if (v < min || v > max) {
             throw new IllegalArgumentException("--" + key + " must be between " + min + " and " + max + ", was " + v);
+        }
+        return v;
+    }
+
+    private static double doubleIn(Map<String, String> values, String key, double min, double max) {
+        double v = doubleIn(values, key, min);
+        if (v > max) {
+            throw new IllegalArgumentException("--" + key + " must be between " + min + " and " + max + ", was "
+                    + values.get(key));
         }
         return v;
     }

@@ -42,6 +42,8 @@ public final class Room {
     private final RelayContext ctx;
     /** Serialises everything that touches this room; immutable. */
     private final SerialExecutor executor;
+    /** Each document's compaction thresholds (--compact-updates, --compact-bytes, --compact-spread); immutable. */
+    private final CompactionPolicy compaction;
     /** The stored room (secret hashes); null until loaded. */
     private RoomRecord record;
     /** Documents by name (sorted, so Welcome lists them in order); filled on load. */
@@ -78,6 +80,8 @@ public final class Room {
         this.id = id;
         this.ctx = ctx;
         this.executor = new SerialExecutor(ctx.pool());
+        this.compaction = new CompactionPolicy(ctx.config().compactUpdates(), ctx.config().compactBytes(),
+                ctx.config().compactSpread());
     }
 
     /** Runs {@code task} on this room's executor. */
@@ -522,9 +526,13 @@ public final class Room {
         Log.warn(LOG, "doc.reloaded", "room", id, "doc", doc.name, "generation", doc.generation);
     }
 
+    /** True once {@code doc}'s log reached its thresholds for its next compaction ({@link CompactionPolicy}). */
     private boolean compactionDue(SharedDoc doc) {
-        return doc.updatesSinceSnapshot >= ctx.config().compactUpdates()
-                || doc.bytesSinceSnapshot >= ctx.config().compactBytes();
+        if (doc.compactAtUpdates < 0) {
+            doc.compactAtUpdates = compaction.updates(id, doc.name, doc.compactionRound);
+            doc.compactAtBytes = compaction.bytes(id, doc.name, doc.compactionRound);
+        }
+        return doc.updatesSinceSnapshot >= doc.compactAtUpdates || doc.bytesSinceSnapshot >= doc.compactAtBytes;
     }
 
     /** Writes a snapshot of {@code doc} replacing its update log, if due and possible. Runs on the room's executor. */
@@ -549,6 +557,8 @@ public final class Room {
         doc.storedBytes = snapshot.length;
         doc.updatesSinceSnapshot = 0;
         doc.bytesSinceSnapshot = 0;
+        doc.compactionRound++;
+        doc.compactAtUpdates = -1; // the next round's thresholds, computed on the next check
     }
 
     // ---- Replicas in memory (docs/relay.md, "Memory"): at most --max-loaded-docs-per-room per room. ----

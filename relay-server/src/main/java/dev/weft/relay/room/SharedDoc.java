@@ -40,6 +40,14 @@ final class SharedDoc {
     /** Log entries and bytes appended since the last snapshot (compaction triggers). */
     int updatesSinceSnapshot;
     long bytesSinceSnapshot;
+    /** Compactions of this document since the relay loaded it: the round {@link CompactionPolicy} is asked for. */
+    long compactionRound;
+    /**
+     * The log entries and bytes at which the next compaction is due ({@link CompactionPolicy} for
+     * {@link #compactionRound}); {@link #compactAtUpdates} is -1 until the room computes both.
+     */
+    long compactAtUpdates = -1;
+    long compactAtBytes;
     /** True while a compaction task for this document is queued on the room's executor (at most one is). */
     boolean compactionQueued;
     /** True when storage has no row for this document (its creation failed): the next update re-submits it. */

@@ -93,6 +93,18 @@ class RelayConfigTest {
     }
 
     @Test
+    void compactSpreadDefaultsToHalfAndIsBounded() {
+        assertThat(RelayConfig.defaults().compactSpread()).isEqualTo(0.5);
+        assertThat(RelayConfig.parse(new String[0], Map.of("WEFT_COMPACT_SPREAD", "0")).compactSpread()).isZero();
+        assertThat(RelayConfig.parse(new String[] {"--compact-spread", "1.25"}, Map.of()).compactSpread())
+                .isEqualTo(1.25);
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"--compact-spread", "-0.1"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--compact-spread");
+        assertThatThrownBy(() -> RelayConfig.parse(new String[] {"--compact-spread", "5"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--compact-spread");
+    }
+
+    @Test
     void eventLoopsDefaultToNettysChoiceAndRejectNegativeCounts() {
         assertThat(RelayConfig.defaults().eventLoops()).isZero();
         assertThat(RelayConfig.parse(new String[0], java.util.Map.of("WEFT_EVENT_LOOPS", "2")).eventLoops())
