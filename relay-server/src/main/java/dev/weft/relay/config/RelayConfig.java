@@ -125,12 +125,13 @@ public record RelayConfig(
         DEFAULTS.put("rendezvous-port", "0");
         // SQLite group commit: while updates arrive steadily, the store writer holds a batch up to this long after its
         // first write (ending early at --store-group-writes writes), so one fsync covers more updates; delays Acks,
-        // not forwards. 0: commit whatever is queued at once. docs/relay.md, "Storage".
-        DEFAULTS.put("store-group-window-us", "2000");
+        // not forwards. 0: commit whatever is queued at once. 8000: measured in docs/benchmarks.md, "Defaults for CPU
+        // per update" (a third fewer writer CPU than 2000 at 1,000 updates/s; Ack p50 about 4 ms later).
+        DEFAULTS.put("store-group-window-us", "8000");
         DEFAULTS.put("store-group-writes", "64");
-        // Netty event loops serving the sockets; 0: Netty's default, twice the available processors. Fewer loops cost
-        // less CPU per update (fewer wake-ups, a room's forwards stay on one loop) but queue more under saturation.
-        // docs/relay.md, "Settings".
+        // Netty event loops serving the sockets; 0: one per available processor. Fewer loops cost less CPU per update
+        // (fewer wake-ups, a room's forwards stay on one loop) but queue more under saturation. docs/relay.md,
+        // "Settings".
         DEFAULTS.put("event-loops", "0");
     }
 

@@ -22,6 +22,7 @@ import dev.weft.relay.store.StorageHealth;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.epoll.Epoll;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,8 +53,9 @@ public final class SocketIoTransport {
         // than the channel's event loop (measured: 2-5% of polling-only Node clients never got their Welcome;
         // see relay-server/README.md). Clients connect with transports: ["websocket"].
         c.setTransports(Transport.WEBSOCKET);
-        // 0 keeps Netty's default (twice the available processors); --event-loops, docs/relay.md "Settings".
-        c.setWorkerThreads(config.eventLoops());
+        // 0: one loop per available processor (Netty's own default is twice that); --event-loops, docs/relay.md
+        // "Settings".
+        c.setWorkerThreads(config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors());
         // Frames up to twice the base64 size of the largest message: a client over the limit gets a
         // MESSAGE_TOO_LARGE error from the dispatcher; only frames over twice the limit drop the connection (Netty
         // closes the websocket with 1009 "message too big"). Jackson must parse whatever Netty accepts.
@@ -72,6 +74,18 @@ public final class SocketIoTransport {
             c.setKeyStorePassword(config.tlsKeystorePassword());
             c.setKeyStoreFormat("PKCS12");
         }
+        // Native epoll when Netty's Linux library loads (netty-transport-native-epoll, relay-server/README.md);
+        // elsewhere, or with -Dio.netty.transport.noNative=true, the JDK's NIO selector. One log line says which.
+        boolean epoll = Epoll.isAvailable();
+        c.setUseLinuxNativeEpoll(epoll);
+        if (epoll) {
+            Log.info(LOG, "transport.io", "io", "epoll");
+        } else {
+            Log.info(LOG, "transport.io", "io", "nio", "epollUnavailable",
+                    LogText.untrusted(Epoll.unavailabilityCause()));
+        }
+        // One listening socket: one acceptor thread does all the boss group's work (its default is 2 x cores).
+        c.setBossThreads(1);
         SocketConfig socket = new SocketConfig();
         socket.setTcpNoDelay(true);
         socket.setReuseAddress(true);

@@ -78,7 +78,7 @@ class RelayConfigTest {
 
     @Test
     void storeGroupWindowDefaultsToTwoMillisecondsAndIsBounded() {
-        assertThat(RelayConfig.defaults().storeGroupWindowMicros()).isEqualTo(2000);
+        assertThat(RelayConfig.defaults().storeGroupWindowMicros()).isEqualTo(8000);
         assertThat(RelayConfig.defaults().storeGroupWrites()).isEqualTo(64);
         RelayConfig c = RelayConfig.parse(new String[] {"--store-group-window-us", "0"},
                 java.util.Map.of("WEFT_STORE_GROUP_WRITES", "8"));
