@@ -56,57 +56,6 @@ class SingleEditEncoderTest {
         }
     }
 
-    /**
-     * The keystroke path of {@link SingleEditEncoder#insert} (origins absent or the item's own agent, a one-agent
-     * table) against the general writer: every combination of absent / own originLeft (the previous seq or an
-     * earlier one) and absent / own originRight, ASCII text with a non-ASCII unit at each position or none, and
-     * the same inserts again after an insert with a foreign origin (the other path) used the scratch buffer.
-     */
-    @Test
-    void keystrokeInsertsEncodeExactlyAsTheGeneralWriter() {
-        SingleEditEncoder fast = new SingleEditEncoder();
-        UpdateWriter w = new UpdateWriter();
-        SplittableRandom rnd = new SplittableRandom(19);
-        int cases = 0;
-        for (long agent : AGENTS) {
-            for (int seq : new int[] {0, 1, 63, 64, 8191, 8192, 1 << 20, Integer.MAX_VALUE - 100}) {
-                for (int ol = 0; ol < 3; ol++) {
-                    if (ol > 0 && seq == 0) {
-                        continue; // no earlier id of the agent exists
-                    }
-                    long olId = ol == 0 ? -1 : agent;
-                    int olSeq = ol == 0 ? 0 : ol == 1 ? seq - 1 : rnd.nextInt(seq);
-                    for (int or = 0; or < 2; or++) {
-                        long orId = or == 0 ? -1 : agent;
-                        int orSeq = or == 0 ? 0 : rnd.nextInt(Math.max(1, seq));
-                        for (int len : new int[] {1, 2, 7, SingleEditEncoder.MAX_INSERT_UNITS}) {
-                            for (int wide = -1; wide < len; wide++) {
-                                char[] src = new char[len];
-                                for (int i = 0; i < len; i++) {
-                                    src[i] = (char) (' ' + rnd.nextInt(95));
-                                }
-                                if (wide >= 0) {
-                                    src[wide] = rnd.nextBoolean() ? '\u00e9' : '\u4e2d';
-                                }
-                                w.reset();
-                                w.addItem(agent, seq, len, olId, olSeq, orId, orSeq, (byte) 0, src, 0);
-                                byte[] expected = w.encode(false);
-                                if (rnd.nextBoolean()) {
-                                    fast.insert(agent, seq, "x", agent ^ 1, 3, -1, 0); // the other path first
-                                }
-                                byte[] actual = fast.insert(agent, seq, new String(src), olId, olSeq, orId, orSeq);
-                                assertThat(actual).as("agent %d seq %d len %d wide %d ol (%d,%d) or (%d,%d)", agent,
-                                        seq, len, wide, olId, olSeq, orId, orSeq).isEqualTo(expected);
-                                cases++;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        assertThat(cases).isGreaterThan(10_000);
-    }
-
     @Test
     void randomDeletesEncodeExactlyAsTheGeneralWriter() {
         SingleEditEncoder fast = new SingleEditEncoder();

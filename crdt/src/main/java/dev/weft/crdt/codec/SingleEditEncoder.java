@@ -33,38 +33,6 @@ public final class SingleEditEncoder {
      *         {@link UpdateWriter})
      */
     public byte[] insert(long agentId, int seq, String text, long olId, int olSeq, long orId, int orSeq) {
-        // A keystroke: origins absent or the item's own agent (a one-agent table). Kept short so that the JIT
-        // compiles it early and inlines it into its caller; everything else is in insertAnyOrigins.
-        int len = text.length();
-        if (len > MAX_INSERT_UNITS || (olId >= 0 && olId != agentId) || (orId >= 0 && orId != agentId)) {
-            return insertAnyOrigins(agentId, seq, text, olId, olSeq, orId, orSeq);
-        }
-        byte[] b = buf;
-        b[0] = VERSION;
-        b[1] = 0;
-        b[2] = 1;                                       // one agent
-        int p = Varint.putVarLong(b, 3, agentId);
-        b[p++] = 1;                                     // one item
-        b[p++] = 0;                                     // agent index 0
-        p = Varint.putVarLong(b, p, (long) seq << 1);   // zigzag of seq - 0
-        b[p++] = (byte) len;                            // 1..60: one byte
-        int olKind = olId < 0 ? OL_NONE : olSeq == seq - 1 ? OL_PREV_SEQ : OL_EXPLICIT;
-        int orKind = orId < 0 ? OR_NONE : OR_EXPLICIT;
-        b[p++] = (byte) ((olKind << 2) | (orKind << 4));
-        if (olKind == OL_EXPLICIT) {
-            b[p++] = 0;                                 // agent index 0: the item's own
-            p = Varint.putVarLong(b, p, olSeq);
-        }
-        if (orKind == OR_EXPLICIT) {
-            b[p++] = 0;
-            p = Varint.putVarLong(b, p, orSeq);
-        }
-        b[p++] = 0;                                     // no delete ranges
-        return contentAndCopy(b, p, text, len);
-    }
-
-    /** {@link #insert} with origins of any agents: the agent table in {@link UpdateWriter#addItem}'s order. */
-    private byte[] insertAnyOrigins(long agentId, int seq, String text, long olId, int olSeq, long orId, int orSeq) {
         int len = text.length();
         if (len > MAX_INSERT_UNITS) {
             return null;
@@ -112,28 +80,15 @@ public final class SingleEditEncoder {
             p = Varint.putVarLong(b, p, orSeq);
         }
         b[p++] = 0;                                     // no delete ranges
-        return contentAndCopy(b, p, text, len);
-    }
-
-    /** Writes the {@code len} units of {@code text} at {@code b[p]} and returns {@code b[0 .. end)}. */
-    private static byte[] contentAndCopy(byte[] b, int p, String text, int len) {
         for (int i = 0; i < len; i++) {
             char c = text.charAt(i);
-            if (c >= 0x80) {
-                p = nonAscii(b, p, text, i, len);
-                break;
+            if (c < 0x80) {
+                b[p++] = (byte) c;                      // ASCII: one byte, no call while this is not compiled
+            } else {
+                p = Varint.putChar(b, p, c);
             }
-            b[p++] = (byte) c;                          // ASCII: one byte
         }
         return Arrays.copyOf(b, p);
-    }
-
-    /** Writes units {@code from .. len} of {@code text}, the first of them not ASCII, at {@code b[p]}. */
-    private static int nonAscii(byte[] b, int p, String text, int from, int len) {
-        for (int i = from; i < len; i++) {
-            p = Varint.putChar(b, p, text.charAt(i));
-        }
-        return p;
     }
 
     /** Scratch for {@link #deletes}: room for a payload just under the deflate threshold plus one range. */

@@ -46,8 +46,9 @@ public final class Replica {
     private final UpdateWriter writer = new UpdateWriter();
     /** Reused encoder for the update of a local edit that is one short run or one deleted range. */
     private final SingleEditEncoder single = new SingleEditEncoder();
-    /** The encoder local edits keep (one per replica, so an edit allocates no closure). */
-    private final LocalEdit.Encoder localEncoder = new LocalEncoder();
+    /** The encoders local edits keep (one each per replica, so an edit allocates no closure). */
+    private final LocalEdit.InsertEncoder insertEncoder = this::encodeInsert;
+    private final LocalEdit.RangeEncoder rangeEncoder = (agent, seq, length) -> single.delete(agent, (int) seq, length);
 
     public Replica(long localId, boolean gc) {
         this(localId, gc, 64);
@@ -206,25 +207,16 @@ public final class Replica {
         }
         integrator.place(left, a, s, n, olA, olS, orA, orS, (byte) 0);
         long olId = olA == NONE ? -1 : agents.ids[olA], orId = orA == NONE ? -1 : agents.ids[orA];
-        return LocalEdit.insertion(localEncoder, localId, s, pos, text, olId, olS, orId, orS);
+        return LocalEdit.insertion(insertEncoder, localId, s, pos, text, olId, olS, orId, orS);
     }
 
-    /** The updates of this replica's inserts and one-range deletes (see {@link #insert} and {@link #delete}). */
-    private final class LocalEncoder extends LocalEdit.Encoder {
-        @Override
-        protected byte[] insert(long agent, long seq, String text, long olId, int olSeq, long orId, int orSeq) {
-            byte[] fast = single.insert(agent, (int) seq, text, olId, olSeq, orId, orSeq);
-            return fast != null ? fast : encodeInsert(agent, (int) seq, text, olId, olSeq, orId, orSeq);
+    /** The update of a local insert (see {@link #insert} and {@link LocalEdit.InsertEncoder}). */
+    private byte[] encodeInsert(long agent, long seq, String text, long olId, int olSeq, long orId, int orSeq) {
+        int s = (int) seq;
+        byte[] fast = single.insert(agent, s, text, olId, olSeq, orId, orSeq);
+        if (fast != null) {
+            return fast;
         }
-
-        @Override
-        protected byte[] range(long agent, long seq, int length) {
-            return single.delete(agent, (int) seq, length);
-        }
-    }
-
-    /** The update of a local insert too long for {@link SingleEditEncoder#insert}. */
-    private byte[] encodeInsert(long agent, int s, String text, long olId, int olSeq, long orId, int orSeq) {
         writer.reset();
         writer.addItem(agent, s, text.length(), olId, olSeq, orId, orSeq, (byte) 0, text.toCharArray(), 0);
         return writer.encodeLocalEdit();
@@ -315,7 +307,7 @@ public final class Replica {
         }
         if (ids == null) {
             // one item of len units: the ids are one range, built only if asked for
-            return LocalEdit.deletionOfRange(localEncoder, firstAgent, firstSeq, pos, len);
+            return LocalEdit.deletionOfRange(rangeEncoder, firstAgent, firstSeq, pos, len);
         }
         IdSet deleted = ids.add(agents.ids[items.agent[h]], items.seq[h], items.seq[h] + items.len[h]).build();
         return LocalEdit.deletion(() -> encodeDelete(deleted), deleted, pos, len);

@@ -16,32 +16,27 @@ import java.util.function.Supplier;
  */
 public final class LocalEdit {
     /**
-     * Encodes the update of a local insert or of a local delete of one id range from the fields the edit keeps;
-     * one instance per document, so an edit allocates no encoder of its own. An abstract class, not an interface:
-     * a document has exactly one implementation, so the JIT calls it directly (no interface dispatch per edit).
+     * Encodes a local insert's update from the fields the edit keeps (one instance per document, so an insert
+     * allocates no encoder of its own).
      */
-    public abstract static class Encoder {
-        protected Encoder() {
-        }
+    @FunctionalInterface
+    public interface InsertEncoder {
+        /** The update of units {@code text} with ids {@code (agent, seq ..)} and the given origins (negative agent: absent). */
+        byte[] encode(long agent, long seq, String text, long olAgent, int olSeq, long orAgent, int orSeq);
+    }
 
-        /**
-         * The update of units {@code text} with ids {@code (agent, seq ..)} and the given origins (negative agent:
-         * absent).
-         */
-        protected abstract byte[] insert(long agent, long seq, String text, long olAgent, int olSeq, long orAgent,
-                                         int orSeq);
-
-        /** The update of a local delete of the one id range {@code (agent, seq .. seq + length - 1)}. */
-        protected abstract byte[] range(long agent, long seq, int length);
+    /** Encodes the update of a local delete of the one id range {@code (agent, seq .. seq + length - 1)}; one per document. */
+    @FunctionalInterface
+    public interface RangeEncoder {
+        byte[] encode(long agent, long seq, int length);
     }
 
     /**
-     * {@link #insertion} / {@link #deletionOfRange}: produces the update on first use (an insert when {@link #text}
-     * is set, else a range); null for the other edits and once {@link #update} is set.
+     * Produces the update on first use: a {@code Supplier<byte[]>}, an {@link InsertEncoder} (reading
+     * {@link #agent}, {@link #seq}, {@link #text} and the origins) or a {@link RangeEncoder} (reading {@link #agent},
+     * {@link #seq}, {@link #length}); null once {@link #update} is set.
      */
-    private Encoder encoder;
-    /** {@link #encodedOnDemand} / {@link #deletion}: produces the update on first use; null otherwise. */
-    private Supplier<byte[]> supplier;
+    private Object encoder;
     /** The encoded update, or null until first asked for. */
     private byte[] update;
     /** Ids of the characters this edit created (empty for deletes); null until built for an {@link #insertion}. */
@@ -77,10 +72,8 @@ public final class LocalEdit {
         this.changes = changes;
     }
 
-    private LocalEdit(Encoder encoder, Supplier<byte[]> supplier, IdSet inserted, IdSet deleted,
-                      List<TextChange> changes) {
+    private LocalEdit(Object encoder, IdSet inserted, IdSet deleted, List<TextChange> changes) {
         this.encoder = encoder;
-        this.supplier = supplier;
         this.inserted = inserted;
         this.deleted = deleted;
         this.changes = changes;
@@ -92,7 +85,7 @@ public final class LocalEdit {
      */
     public static LocalEdit encodedOnDemand(Supplier<byte[]> encoder, IdSet inserted, IdSet deleted,
                                             List<TextChange> changes) {
-        return new LocalEdit(null, Objects.requireNonNull(encoder, "encoder"), inserted, deleted, changes);
+        return new LocalEdit(Objects.requireNonNull(encoder, "encoder"), inserted, deleted, changes);
     }
 
     /**
@@ -100,9 +93,9 @@ public final class LocalEdit {
      * the origins {@code (olAgent, olSeq)}, {@code (orAgent, orSeq)}: {@link #inserted()} and {@link #changes()} are
      * built when first asked for, the update by {@code encoder} from these fields.
      */
-    public static LocalEdit insertion(Encoder encoder, long agent, long seq, int pos, String text,
+    public static LocalEdit insertion(InsertEncoder encoder, long agent, long seq, int pos, String text,
                                       long olAgent, int olSeq, long orAgent, int orSeq) {
-        LocalEdit e = new LocalEdit(Objects.requireNonNull(encoder, "encoder"), null, null, IdSet.EMPTY, null);
+        LocalEdit e = new LocalEdit(Objects.requireNonNull(encoder, "encoder"), null, IdSet.EMPTY, null);
         e.agent = agent;
         e.seq = seq;
         e.pos = pos;
@@ -119,7 +112,7 @@ public final class LocalEdit {
      * is built when first asked for, the update by {@code encoder}.
      */
     public static LocalEdit deletion(Supplier<byte[]> encoder, IdSet deleted, int pos, int length) {
-        LocalEdit e = new LocalEdit(null, Objects.requireNonNull(encoder, "encoder"), IdSet.EMPTY, deleted, null);
+        LocalEdit e = new LocalEdit(Objects.requireNonNull(encoder, "encoder"), IdSet.EMPTY, deleted, null);
         e.pos = pos;
         e.length = length;
         return e;
@@ -130,8 +123,8 @@ public final class LocalEdit {
      * seq + length - 1)}: {@link #deleted()} and {@link #changes()} are built when first asked for, the update by
      * {@code encoder}.
      */
-    public static LocalEdit deletionOfRange(Encoder encoder, long agent, long seq, int pos, int length) {
-        LocalEdit e = new LocalEdit(Objects.requireNonNull(encoder, "encoder"), null, IdSet.EMPTY, null, null);
+    public static LocalEdit deletionOfRange(RangeEncoder encoder, long agent, long seq, int pos, int length) {
+        LocalEdit e = new LocalEdit(Objects.requireNonNull(encoder, "encoder"), IdSet.EMPTY, null, null);
         e.agent = agent;
         e.seq = seq;
         e.pos = pos;
@@ -141,31 +134,20 @@ public final class LocalEdit {
 
     /** The encoded update to send to other replicas (contains exactly this edit); encoded on the first call. */
     public byte[] update() {
-        byte[] u = update;
-        return u != null ? u : encode();
-    }
-
-    /** Encodes the update (first call of {@link #update}); the encoder or supplier is dropped once it has run. */
-    private byte[] encode() {
-        Encoder e = encoder;
-        byte[] u;
-        if (e == null) {
-            u = fromSupplier();
-        } else if (text != null) {
-            u = e.insert(agent, seq, text, olAgent, olSeq, orAgent, orSeq);
-        } else {
-            u = e.range(agent, seq, length);
+        if (update == null) {
+            Object e = encoder;
+            if (e instanceof InsertEncoder ie) {
+                update = ie.encode(agent, seq, text, olAgent, olSeq, orAgent, orSeq);
+            } else if (e instanceof RangeEncoder re) {
+                update = re.encode(agent, seq, length);
+            } else {
+                @SuppressWarnings("unchecked")
+                Supplier<byte[]> supplier = (Supplier<byte[]>) e;
+                update = supplier.get();
+            }
+            encoder = null;
         }
-        encoder = null;
-        update = u;
-        return u;
-    }
-
-    /** {@link #encodedOnDemand} / {@link #deletion}: the supplier's update (kept out of {@link #encode}). */
-    private byte[] fromSupplier() {
-        byte[] u = supplier.get();
-        supplier = null;
-        return u;
+        return update;
     }
 
     /** Ids of the characters this edit created (empty for deletes). */
