@@ -78,6 +78,11 @@ class RelayEventLoopsTest {
                 assertThat(eventLoopThreads(relay.pid()))
                         .as("relay threads named nioEventLoopGroup-* or epollEventLoopGroup-*")
                         .isEqualTo(1 + workers);
+                // On Linux x86-64 (where the relay and CI run) Netty's native epoll library is in the jar and loads.
+                if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
+                    assertThat(relay.log()).as("the relay's transport log line")
+                            .containsPattern("\"event\":\"transport\\.io\".*\"io\":\"epoll\"");
+                }
             } finally {
                 for (WeftTestClient c : clients) {
                     c.close();
