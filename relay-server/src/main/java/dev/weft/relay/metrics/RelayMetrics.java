@@ -132,7 +132,8 @@ public final class RelayMetrics {
         counter(out, "weft_bytes_received_total", "Protocol message bytes received (decoded).", bytesIn.get());
         counter(out, "weft_bytes_sent_total", "Protocol message bytes sent (before base64).", bytesOut.get());
         counter(out, "weft_compactions_total", "Document snapshots written by log compaction.", compactions.get());
-        gauge(out, "weft_storage_queue", "Writes waiting for the storage writer.", storageQueue.getAsLong());
+        gauge(out, "weft_storage_queue", "Writes waiting for the storage writer (held-back snapshots included).",
+                storageQueue.getAsLong());
         histogram(out, "weft_storage_commit_seconds", "Duration of one storage commit (a batch of writes).",
                 commitSeconds);
         histogram(out, "weft_ack_latency_seconds", "Time from receiving an update to sending its durable ack.",

@@ -87,6 +87,11 @@ public final class BatchingWriter implements AutoCloseable {
     private volatile long gatheredCommits;
     /** Snapshots taken from the queue but held for later commits, oldest first; writer thread only. */
     private final ArrayDeque<Pending> deferredSnapshots = new ArrayDeque<>();
+    /**
+     * {@code deferredSnapshots.size()} as last published by the writer thread, for {@link #queued()} (read by other
+     * threads; the deque itself is the writer thread's alone).
+     */
+    private volatile int deferredCount;
 
     /** Told, on the writer thread, of every committed batch before its futures complete; immutable. */
     private final CommitListener listener;
@@ -149,9 +154,12 @@ public final class BatchingWriter implements AutoCloseable {
         return health;
     }
 
-    /** Number of writes waiting to be committed. */
+    /**
+     * Number of writes waiting to be committed: those queued plus snapshots taken from the queue and held back for a
+     * later commit ({@link #deferSnapshotsAfterTheFirst}). Writes of the batch being committed are not counted.
+     */
     public int queued() {
-        return queue.size();
+        return queue.size() + deferredCount;
     }
 
     private void run() {
@@ -163,6 +171,7 @@ public final class BatchingWriter implements AutoCloseable {
                         ? Math.max(0, nextProbeNanos - System.nanoTime()) : TimeUnit.SECONDS.toNanos(1);
                 Pending first = deferredSnapshots.isEmpty() ? queue.poll(waitNanos, TimeUnit.NANOSECONDS)
                         : deferredSnapshots.poll();
+                deferredCount = deferredSnapshots.size();
                 if (first == null) {
                     if (health.failing() && System.nanoTime() - nextProbeNanos >= 0) {
                         probe();
@@ -181,6 +190,7 @@ public final class BatchingWriter implements AutoCloseable {
                 queue.drainTo(batch); // nothing can be added after close() began, so this is everything
                 batch.addAll(deferredSnapshots);
                 deferredSnapshots.clear();
+                deferredCount = 0;
             } else {
                 deferSnapshotsAfterTheFirst(batch);
             }
@@ -233,6 +243,7 @@ public final class BatchingWriter implements AutoCloseable {
                 kept = true;
             }
         }
+        deferredCount = deferredSnapshots.size();
     }
 
     /** Batches that waited in the group window so far. */

@@ -87,4 +87,53 @@ class BatchingWriterSnapshotTest {
         assertThat(done).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         assertThat(store.durable).hasSize(6);
     }
+
+    /** A store whose first two commits each wait until the test opens their gate. */
+    static final class TwoGateStore extends BatchingWriterGroupWindowTest.RecordingStore {
+        /** Counted down as commit i (0 or 1) begins; immutable. */
+        final List<CountDownLatch> entered = List.of(new CountDownLatch(1), new CountDownLatch(1));
+        /** Opened by the test to let commit i (0 or 1) finish; immutable. */
+        final List<CountDownLatch> release = List.of(new CountDownLatch(1), new CountDownLatch(1));
+        /** Commits begun; writer thread only. */
+        private int begun;
+
+        TwoGateStore() {
+            super(0);
+        }
+
+        @Override
+        void beforeCommit() throws InterruptedException {
+            int i = begun++;
+            if (i < 2) {
+                entered.get(i).countDown();
+                assertThat(release.get(i).await(10, TimeUnit.SECONDS)).as("released " + i).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void queuedCountsSnapshotsHeldBackForLaterCommits() throws Exception {
+        TwoGateStore store = new TwoGateStore();
+        try (BatchingWriter w = new BatchingWriter(store, 100, n -> { })) {
+            w.submit(append("a", 1));
+            assertThat(store.entered.get(0).await(10, TimeUnit.SECONDS)).as("first commit began").isTrue();
+            for (String doc : List.of("a", "b", "c", "d")) {
+                w.submit(snapshot(doc, 1));
+            }
+            w.submit(append("b", 2));
+            w.submit(append("c", 2));
+            assertThat(w.queued()).isEqualTo(6);
+            store.release.get(0).countDown();
+            assertThat(store.entered.get(1).await(10, TimeUnit.SECONDS)).as("second commit began").isTrue();
+            // The second commit holds snapshot a and both appends; b, c and d wait for the next three commits.
+            assertThat(w.queued()).isEqualTo(3);
+            store.release.get(1).countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (store.commits.size() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(store.commits).hasSize(5);
+            assertThat(w.queued()).isZero();
+        }
+    }
 }
