@@ -80,8 +80,9 @@ public final class Room {
         this.id = id;
         this.ctx = ctx;
         this.executor = new SerialExecutor(ctx.pool());
+        // A cluster node salts the spread with its agent id: the nodes' snapshots of one document come apart.
         this.compaction = new CompactionPolicy(ctx.config().compactUpdates(), ctx.config().compactBytes(),
-                ctx.config().compactSpread());
+                ctx.config().compactSpread(), ctx.store().assignsSeqs() ? ctx.agent() : 0);
     }
 
     /** Runs {@code task} on this room's executor. */
