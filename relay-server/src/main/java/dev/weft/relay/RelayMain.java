@@ -19,6 +19,7 @@ public final class RelayMain {
     }
 
     public static void main(String[] args) {
+        leakDetectionOffUnlessSet();
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print(RelayConfig.usage());
             return;
@@ -46,6 +47,20 @@ public final class RelayMain {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(relay::stop, "weft-shutdown"));
+    }
+
+    /**
+     * Turns Netty's buffer leak detector off unless the operator chose a level ({@code -Dio.netty.leakDetection.level},
+     * or Netty's older {@code io.netty.leakDetectionLevel}). At Netty's default level it records a stack trace for a
+     * sample of buffer allocations and releases: 1.4 % of a loaded relay's CPU samples (docs/benchmarks.md, "Where
+     * the relay's CPU goes with the new defaults"). Must run before Netty's {@code ResourceLeakDetector} is loaded,
+     * which reads the property once. The level in force is logged with {@code transport.io}.
+     */
+    static void leakDetectionOffUnlessSet() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
     }
 
     /**

@@ -78,10 +78,11 @@ public final class SocketIoTransport {
         // elsewhere, or with -Dio.netty.transport.noNative=true, the JDK's NIO selector. One log line says which.
         boolean epoll = Epoll.isAvailable();
         c.setUseLinuxNativeEpoll(epoll);
+        String leaks = io.netty.util.ResourceLeakDetector.getLevel().name().toLowerCase(java.util.Locale.ROOT);
         if (epoll) {
-            Log.info(LOG, "transport.io", "io", "epoll");
+            Log.info(LOG, "transport.io", "io", "epoll", "leakDetection", leaks);
         } else {
-            Log.info(LOG, "transport.io", "io", "nio", "epollUnavailable",
+            Log.info(LOG, "transport.io", "io", "nio", "leakDetection", leaks, "epollUnavailable",
                     LogText.untrusted(Epoll.unavailabilityCause()));
         }
         // One listening socket: one acceptor thread does all the boss group's work (its default is 2 x cores).
