@@ -38,24 +38,12 @@ public final class UpdateDecoder {
         if (maxDecodedLength < 0) {
             throw new IllegalArgumentException("maxDecodedLength must be >= 0, was " + maxDecodedLength);
         }
-        int flags = headerFlags(bytes);
-        Varint.Reader body = (flags & FLAG_DEFLATED) != 0 ? inflatedBody(bytes, maxDecodedLength)
-                : new Varint.Reader(bytes, 2, bytes.length);
-        DecodedUpdate u = new DecodedUpdate();
-        u.snapshot = (flags & FLAG_SNAPSHOT) != 0;
-        parse(body, u, maxDecodedLength);
-        return u;
-    }
-
-    /** Checks the format version byte and returns the header flags byte. */
-    private static int headerFlags(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             throw new MalformedUpdateException("empty update (no format version byte)");
         }
         int version = bytes[0] & 0xFF;
         if (version != VERSION) {
-            throw new MalformedUpdateException("unsupported update format version " + version
-                    + " (expected " + VERSION + ")");
+            throw new MalformedUpdateException("unsupported update format version " + version + " (expected " + VERSION + ")");
         }
         if (bytes.length < 2) {
             throw new MalformedUpdateException("truncated: missing header flags byte");
@@ -64,22 +52,30 @@ public final class UpdateDecoder {
         if ((flags & ~KNOWN_FLAGS) != 0) {
             throw new MalformedUpdateException("unknown header flags 0x" + Integer.toHexString(flags));
         }
-        return flags;
-    }
-
-    /** A DEFLATED update's body: its declared length checked against the limits, then inflated. */
-    private static Varint.Reader inflatedBody(byte[] bytes, int maxDecodedLength) {
-        Varint.Reader hr = new Varint.Reader(bytes, 2, bytes.length);
-        int rawLen = hr.readVarInt("inflated payload length", MAX_INFLATED);
-        if (rawLen > maxDecodedLength) {
-            throw new UpdateTooLargeException("inflated payload bytes", rawLen, maxDecodedLength);
+        byte[] body;
+        int bodyStart, bodyEnd;
+        if ((flags & FLAG_DEFLATED) != 0) {
+            Varint.Reader hr = new Varint.Reader(bytes, 2, bytes.length);
+            int rawLen = hr.readVarInt("inflated payload length", MAX_INFLATED);
+            if (rawLen > maxDecodedLength) {
+                throw new UpdateTooLargeException("inflated payload bytes", rawLen, maxDecodedLength);
+            }
+            int compressedLen = hr.remaining();
+            if (rawLen > (long) compressedLen * 1100 + 64) {
+                throw new MalformedUpdateException("inflated length " + rawLen + " impossible for " + compressedLen + " compressed bytes");
+            }
+            body = inflate(bytes, hr.position(), compressedLen, rawLen);
+            bodyStart = 0;
+            bodyEnd = rawLen;
+        } else {
+            body = bytes;
+            bodyStart = 2;
+            bodyEnd = bytes.length;
         }
-        int compressedLen = hr.remaining();
-        if (rawLen > (long) compressedLen * 1100 + 64) {
-            throw new MalformedUpdateException("inflated length " + rawLen + " impossible for " + compressedLen
-                    + " compressed bytes");
-        }
-        return new Varint.Reader(inflate(bytes, hr.position(), compressedLen, rawLen), 0, rawLen);
+        DecodedUpdate u = new DecodedUpdate();
+        u.snapshot = (flags & FLAG_SNAPSHOT) != 0;
+        parse(new Varint.Reader(body, bodyStart, bodyEnd), u, maxDecodedLength);
+        return u;
     }
 
     /**
@@ -101,8 +97,7 @@ public final class UpdateDecoder {
                 }
                 int k = inf.inflate(out, total, out.length - total);
                 if (k == 0) {
-                    throw new MalformedUpdateException("compressed payload ends after " + total + " of " + rawLen
-                            + " bytes");
+                    throw new MalformedUpdateException("compressed payload ends after " + total + " of " + rawLen + " bytes");
                 }
                 total += k;
             }
@@ -132,46 +127,7 @@ public final class UpdateDecoder {
      */
     private static final AtomicReference<Inflater> IDLE_INFLATER = new AtomicReference<>();
 
-    /**
-     * Parses the body (docs/crdt-format.md) in phases, each its own method: the agent table, the item table, the
-     * origins that refer to the next item, the delete ranges, the content. Kept in small pieces so that the JIT
-     * compiles them one at a time (one large method held the only C2 compiler thread of a 2-core machine for
-     * 100–270 ms, docs/benchmarks.md "Seventh pass"); message building for errors is in methods of its own.
-     */
     private static void parse(Varint.Reader r, DecodedUpdate u, int maxDecodedLength) {
-        long[] agents = u.agents = readAgents(r, maxDecodedLength);
-        int nAgents = agents.length;
-        int n = r.readVarInt("item count", r.remaining() / 4);
-        if ((long) n * DecodedUpdate.STRIDE > maxDecodedLength) {
-            throw new UpdateTooLargeException("item-table entries", (long) n * DecodedUpdate.STRIDE,
-                    maxDecodedLength);
-        }
-        u.nItems = n;
-        int[] it = u.items = new int[n * DecodedUpdate.STRIDE];
-        int[] expected = nAgents <= 16 ? SMALL.get() : new int[nAgents];
-        java.util.Arrays.fill(expected, 0, nAgents, 0);
-        long contentTotal = readItems(r, u, expected, maxDecodedLength);
-        resolveNextOrigins(it, n, agents);
-        java.util.Arrays.fill(expected, 0, nAgents, 0);
-        readDeletes(r, u, expected);
-        if (contentTotal > r.remaining()) {
-            throw truncatedContent(contentTotal, r.remaining());
-        }
-        int[] ends = u.snapshot ? snapshotEnds(it, n, nAgents) : null;
-        if (ends != null) {
-            readSnapshotContent(r, u, ends);
-        } else {
-            // item order (a snapshot with a gap lands here too, and is refused by the loader)
-            char[] content = u.content = new char[(int) contentTotal];
-            readContent(r, it, n, new char[][] {content}, 8, 0);
-        }
-        if (r.remaining() != 0) {
-            throw trailingBytes(r.remaining());
-        }
-    }
-
-    /** The agent table: its count checked against the limit, then the ids, which must be distinct. */
-    private static long[] readAgents(Varint.Reader r, int maxDecodedLength) {
         int nAgents = r.readVarInt("agent count", r.remaining());
         if (nAgents > maxDecodedLength) {
             throw new UpdateTooLargeException("agent-table entries", nAgents, maxDecodedLength);
@@ -181,41 +137,45 @@ public final class UpdateDecoder {
             agents[i] = r.readVarLong("agent id");
         }
         if (nAgents > 1) {
-            checkDistinct(agents);
-        }
-        return agents;
-    }
-
-    /**
-     * Refuses an agent table that lists an id twice. A sorted copy (8 bytes per agent) rather than a HashSet
-     * (about 60): a table of millions of one-byte ids must not cost more than a few times its own size.
-     */
-    private static void checkDistinct(long[] agents) {
-        long[] sorted = agents.clone();
-        java.util.Arrays.sort(sorted);
-        for (int i = 1; i < sorted.length; i++) {
-            if (sorted[i] == sorted[i - 1]) {
-                throw new MalformedUpdateException("agent " + sorted[i] + " listed twice in the agent table");
+            // A sorted copy (8 bytes per agent) rather than a HashSet (about 60): a table of millions of one-byte ids
+            // must not cost more than a few times its own size.
+            long[] sorted = agents.clone();
+            java.util.Arrays.sort(sorted);
+            for (int i = 1; i < sorted.length; i++) {
+                if (sorted[i] == sorted[i - 1]) {
+                    throw new MalformedUpdateException("agent " + sorted[i] + " listed twice in the agent table");
+                }
             }
         }
-    }
-
-    /**
-     * Reads the item table into {@code u.items} ({@code u.nItems} items, the table already allocated) and sets
-     * {@code u.storedUnits}; returns the content units the items need (all but garbage-collected runs). An
-     * originRight that is the next item's first id is left as {@link #NEXT_PENDING}. A malformed item's message
-     * is prefixed with its index; {@link UpdateTooLargeException} passes as it is.
-     */
-    private static long readItems(Varint.Reader r, DecodedUpdate u, int[] expected, int maxDecodedLength) {
-        int[] it = u.items;
-        int n = u.nItems;
-        int nAgents = u.agents.length;
+        u.agents = agents;
+        int n = r.readVarInt("item count", r.remaining() / 4);
+        if ((long) n * DecodedUpdate.STRIDE > maxDecodedLength) {
+            throw new UpdateTooLargeException("item-table entries", (long) n * DecodedUpdate.STRIDE, maxDecodedLength);
+        }
+        u.nItems = n;
+        final int S = DecodedUpdate.STRIDE;
+        int[] it = u.items = new int[n * S];
+        int[] expected = nAgents <= 16 ? SMALL.get() : new int[nAgents];
+        java.util.Arrays.fill(expected, 0, nAgents, 0);
         long contentTotal = 0;
         long storedTotal = 0;
-        int i = 0;
+        int[] at = {0};
         try {
-            for (int b = 0; i < n; i++, b += DecodedUpdate.STRIDE) {
-                int l = readItemId(r, it, b, nAgents, expected);
+            for (int i = 0; i < n; i++) {
+                at[0] = i;
+                int b = i * S;
+                int a = it[b] = readAgent(r, nAgents, "item agent");
+                long s = expected[a] + r.readZigZag("item seq");
+                int l = r.readVarInt("item length", MAX_SEQ);
+                if (l == 0) {
+                    throw new MalformedUpdateException("length 0");
+                }
+                if (s < 0 || s + l > MAX_SEQ) {
+                    throw new MalformedUpdateException("seq range [" + s + ", " + (s + l) + ") out of bounds");
+                }
+                it[b + 1] = (int) s;
+                it[b + 2] = l;
+                expected[a] = (int) s + l;
                 storedTotal += l;
                 if (storedTotal > maxDecodedLength) {
                     // Bounds the content units too (they are the non-collected part of this sum). A
@@ -224,7 +184,60 @@ public final class UpdateDecoder {
                     throw new UpdateTooLargeException("item units (garbage-collected runs included)", storedTotal,
                             maxDecodedLength);
                 }
-                int f = readItemInfo(r, it, b, i, n, nAgents);
+                int info = r.readByte("item info byte");
+                int f = info & 3;
+                if (f == DecodedUpdate.GC) {
+                    throw new MalformedUpdateException("garbage-collected but not deleted");
+                }
+                if ((info & 0xC0) != 0) {
+                    throw new MalformedUpdateException("info byte has unknown bits 0x" + Integer.toHexString(info));
+                }
+                it[b + 7] = f;
+                int olKind = (info >> 2) & 3, orKind = (info >> 4) & 3;
+                switch (olKind) {
+                    case OL_NONE -> it[b + 3] = DecodedUpdate.NONE;
+                    case OL_PREV_SEQ -> {
+                        if (s == 0) {
+                            throw new MalformedUpdateException("originLeft = previous seq but its seq is 0");
+                        }
+                        it[b + 3] = a;
+                        it[b + 4] = (int) s - 1;
+                    }
+                    case OL_PREV_ITEM -> {
+                        if (i == 0) {
+                            throw new MalformedUpdateException("originLeft = previous item but there is none");
+                        }
+                        it[b + 3] = it[b - S];
+                        it[b + 4] = it[b - S + 1] + it[b - S + 2] - 1;
+                    }
+                    default -> {
+                        it[b + 3] = readAgent(r, nAgents, "originLeft agent");
+                        it[b + 4] = r.readVarInt("originLeft seq", MAX_SEQ);
+                    }
+                }
+                switch (orKind) {
+                    case OR_NONE -> it[b + 5] = DecodedUpdate.NONE;
+                    case OR_NEXT_ITEM -> {
+                        if (i == n - 1) {
+                            throw new MalformedUpdateException("originRight = next item but there is none");
+                        }
+                        it[b + 5] = NEXT_PENDING;
+                    }
+                    case OR_SAME_AS_PREV -> {
+                        if (i == 0) {
+                            throw new MalformedUpdateException("originRight = previous item's but there is none");
+                        }
+                        if (it[b - S + 5] == NEXT_PENDING) {
+                            throw new MalformedUpdateException("copies an originRight that is not known yet");
+                        }
+                        it[b + 5] = it[b - S + 5];
+                        it[b + 6] = it[b - S + 6];
+                    }
+                    default -> {
+                        it[b + 5] = readAgent(r, nAgents, "originRight agent");
+                        it[b + 6] = r.readVarInt("originRight seq", MAX_SEQ);
+                    }
+                }
                 if (f == 0 || f == DecodedUpdate.DELETED) {
                     it[b + 8] = (int) contentTotal;
                     contentTotal += l;
@@ -235,201 +248,65 @@ public final class UpdateDecoder {
         } catch (UpdateTooLargeException e) {
             throw e;
         } catch (MalformedUpdateException e) {
-            throw inItem(i, e);
+            throw new MalformedUpdateException("item #" + at[0] + ": " + e.getMessage(), e);
         }
-        u.storedUnits = storedTotal;
-        return contentTotal;
-    }
-
-    /**
-     * Reads item {@code b / STRIDE}'s agent, seq (relative to {@code expected[agent]}, which it advances) and
-     * length into {@code it[b .. b + 2]}; returns the length.
-     */
-    private static int readItemId(Varint.Reader r, int[] it, int b, int nAgents, int[] expected) {
-        int a = it[b] = readAgent(r, nAgents, "item agent");
-        long s = expected[a] + r.readZigZag("item seq");
-        int l = r.readVarInt("item length", MAX_SEQ);
-        if (l == 0) {
-            throw new MalformedUpdateException("length 0");
-        }
-        if (s < 0 || s + l > MAX_SEQ) {
-            throw seqOutOfBounds(s, l);
-        }
-        it[b + 1] = (int) s;
-        it[b + 2] = l;
-        expected[a] = (int) s + l;
-        return l;
-    }
-
-    /** Reads item {@code i}'s info byte and origins into {@code it[b + 3 .. b + 7]}; returns its flags. */
-    private static int readItemInfo(Varint.Reader r, int[] it, int b, int i, int n, int nAgents) {
-        int info = r.readByte("item info byte");
-        int f = info & 3;
-        if (f == DecodedUpdate.GC) {
-            throw new MalformedUpdateException("garbage-collected but not deleted");
-        }
-        if ((info & 0xC0) != 0) {
-            throw unknownInfoBits(info);
-        }
-        it[b + 7] = f;
-        int olKind = (info >> 2) & 3;
-        if (olKind == OL_NONE) {
-            it[b + 3] = DecodedUpdate.NONE;
-        } else {
-            readOriginLeft(r, it, b, i, nAgents, olKind);
-        }
-        int orKind = (info >> 4) & 3;
-        if (orKind == OR_NONE) {
-            it[b + 5] = DecodedUpdate.NONE;
-        } else {
-            readOriginRight(r, it, b, i, n, nAgents, orKind);
-        }
-        return f;
-    }
-
-    /** Item {@code i}'s originLeft of kind {@code olKind} (not {@code OL_NONE}) into {@code it[b + 3, b + 4]}. */
-    private static void readOriginLeft(Varint.Reader r, int[] it, int b, int i, int nAgents, int olKind) {
-        final int S = DecodedUpdate.STRIDE;
-        switch (olKind) {
-            case OL_PREV_SEQ -> {
-                if (it[b + 1] == 0) {
-                    throw new MalformedUpdateException("originLeft = previous seq but its seq is 0");
-                }
-                it[b + 3] = it[b];
-                it[b + 4] = it[b + 1] - 1;
-            }
-            case OL_PREV_ITEM -> {
-                if (i == 0) {
-                    throw new MalformedUpdateException("originLeft = previous item but there is none");
-                }
-                it[b + 3] = it[b - S];
-                it[b + 4] = it[b - S + 1] + it[b - S + 2] - 1;
-            }
-            default -> {
-                it[b + 3] = readAgent(r, nAgents, "originLeft agent");
-                it[b + 4] = r.readVarInt("originLeft seq", MAX_SEQ);
-            }
-        }
-    }
-
-    /** Item {@code i}'s originRight of kind {@code orKind} (not {@code OR_NONE}) into {@code it[b + 5, b + 6]}. */
-    private static void readOriginRight(Varint.Reader r, int[] it, int b, int i, int n, int nAgents, int orKind) {
-        final int S = DecodedUpdate.STRIDE;
-        switch (orKind) {
-            case OR_NEXT_ITEM -> {
-                if (i == n - 1) {
-                    throw new MalformedUpdateException("originRight = next item but there is none");
-                }
-                it[b + 5] = NEXT_PENDING;
-            }
-            case OR_SAME_AS_PREV -> {
-                if (i == 0) {
-                    throw new MalformedUpdateException("originRight = previous item's but there is none");
-                }
-                if (it[b - S + 5] == NEXT_PENDING) {
-                    throw new MalformedUpdateException("copies an originRight that is not known yet");
-                }
-                it[b + 5] = it[b - S + 5];
-                it[b + 6] = it[b - S + 6];
-            }
-            default -> {
-                it[b + 5] = readAgent(r, nAgents, "originRight agent");
-                it[b + 6] = r.readVarInt("originRight seq", MAX_SEQ);
-            }
-        }
-    }
-
-    /**
-     * Replaces each {@link #NEXT_PENDING} originRight by the next item's first id, and refuses an item whose
-     * origin on its own agent is not an earlier id than its own.
-     */
-    private static void resolveNextOrigins(int[] it, int n, long[] agents) {
-        final int S = DecodedUpdate.STRIDE;
-        for (int i = 0, b = 0; i < n; i++, b += S) {
+        for (int i = 0; i < n; i++) {
+            int b = i * S;
             if (it[b + 5] == NEXT_PENDING) {
                 it[b + 5] = it[b + S];
                 it[b + 6] = it[b + S + 1];
             }
             if (it[b + 3] == it[b] && it[b + 4] >= it[b + 1]) {
-                throw originNotEarlier(it, b, i, agents, false);
+                throw new MalformedUpdateException("item #" + i + " (" + agents[it[b]] + "," + it[b + 1]
+                        + ") has originLeft seq " + it[b + 4] + ", not before itself");
             }
             if (it[b + 5] == it[b] && it[b + 6] >= it[b + 1]) {
-                throw originNotEarlier(it, b, i, agents, true);
+                throw new MalformedUpdateException("item #" + i + " (" + agents[it[b]] + "," + it[b + 1]
+                        + ") has originRight seq " + it[b + 6] + ", not an earlier id of its agent");
             }
         }
-    }
-
-    /** Reads the delete ranges into {@code u.deletes}, each start relative to {@code expected[agent]}. */
-    private static void readDeletes(Varint.Reader r, DecodedUpdate u, int[] expected) {
-        int nAgents = u.agents.length;
         int nd = r.readVarInt("delete range count", r.remaining() / 3);
         u.nDeletes = nd;
         int[] del = u.deletes = new int[nd * 3];
+        java.util.Arrays.fill(expected, 0, nAgents, 0);
         for (int i = 0; i < nd; i++) {
             int a = del[i * 3] = readAgent(r, nAgents, "delete agent");
             long s = expected[a] + r.readZigZag("delete start");
             int l = r.readVarInt("delete length", MAX_SEQ);
             if (l == 0) {
-                throw inDelete(i, "has length 0");
+                throw new MalformedUpdateException("delete #" + i + " has length 0");
             }
             if (s < 0 || s + l > MAX_SEQ) {
-                throw inDelete(i, rangeOutOfBounds(s, l));
+                throw new MalformedUpdateException("delete #" + i + " range [" + s + ", " + (s + l) + ") out of bounds");
             }
             del[i * 3 + 1] = (int) s;
             del[i * 3 + 2] = l;
             expected[a] = (int) s + l;
         }
-    }
-
-    /**
-     * A snapshot's content by seq into one array per agent ({@code u.agentContent}): every agent's lengths fill
-     * [0, end), as in every valid snapshot; the ends add up to the stored units, checked against the limit, so
-     * arrays of those sizes may be allocated.
-     */
-    private static void readSnapshotContent(Varint.Reader r, DecodedUpdate u, int[] ends) {
-        char[][] per = new char[ends.length][];
-        for (int a = 0; a < ends.length; a++) {
-            per[a] = ends[a] == 0 ? NO_UNITS : new char[ends[a]];
+        if (contentTotal > r.remaining()) {
+            throw new MalformedUpdateException("truncated content: items need " + contentTotal + " units, "
+                    + r.remaining() + " bytes left");
         }
-        readContent(r, u.items, u.nItems, per, 1, -1);
-        u.agentEnds = ends;
-        u.agentContent = per;
-    }
-
-    private static MalformedUpdateException inItem(int i, MalformedUpdateException e) {
-        return new MalformedUpdateException("item #" + i + ": " + e.getMessage(), e);
-    }
-
-    private static MalformedUpdateException seqOutOfBounds(long s, int l) {
-        return new MalformedUpdateException("seq " + rangeOutOfBounds(s, l));
-    }
-
-    private static String rangeOutOfBounds(long s, int l) {
-        return "range [" + s + ", " + (s + l) + ") out of bounds";
-    }
-
-    private static MalformedUpdateException inDelete(int i, String what) {
-        return new MalformedUpdateException("delete #" + i + " " + what);
-    }
-
-    private static MalformedUpdateException unknownInfoBits(int info) {
-        return new MalformedUpdateException("info byte has unknown bits 0x" + Integer.toHexString(info));
-    }
-
-    /** Item {@code i} (at {@code it[b]}) has an originLeft, or else an originRight, not before its own id. */
-    private static MalformedUpdateException originNotEarlier(int[] it, int b, int i, long[] agents, boolean right) {
-        String what = right ? "originRight seq " + it[b + 6] + ", not an earlier id of its agent"
-                : "originLeft seq " + it[b + 4] + ", not before itself";
-        return new MalformedUpdateException("item #" + i + " (" + agents[it[b]] + "," + it[b + 1] + ") has " + what);
-    }
-
-    private static MalformedUpdateException truncatedContent(long contentTotal, int remaining) {
-        return new MalformedUpdateException("truncated content: items need " + contentTotal + " units, "
-                + remaining + " bytes left");
-    }
-
-    private static MalformedUpdateException trailingBytes(int remaining) {
-        return new MalformedUpdateException(remaining + " trailing bytes after the content");
+        u.storedUnits = storedTotal;
+        int[] ends = u.snapshot ? snapshotEnds(it, n, nAgents) : null;
+        if (ends != null) {
+            // every agent's lengths fill [0, end), as in every valid snapshot: the ends add up to storedTotal,
+            // checked against the limit above, so arrays of those sizes may be allocated. Content by seq.
+            char[][] per = new char[nAgents][];
+            for (int a = 0; a < nAgents; a++) {
+                per[a] = ends[a] == 0 ? NO_UNITS : new char[ends[a]];
+            }
+            readContent(r, it, n, per, 1, -1);
+            u.agentEnds = ends;
+            u.agentContent = per;
+        } else {
+            // item order (a snapshot with a gap lands here too, and is refused by the loader)
+            char[] content = u.content = new char[(int) contentTotal];
+            readContent(r, it, n, new char[][] {content}, 8, 0);
+        }
+        if (r.remaining() != 0) {
+            throw new MalformedUpdateException(r.remaining() + " trailing bytes after the content");
+        }
     }
 
     /**
@@ -503,12 +380,8 @@ public final class UpdateDecoder {
     private static int readAgent(Varint.Reader r, int nAgents, String field) {
         long v = r.readVarLong(field);
         if (v >= nAgents) {
-            throw outsideAgentTable(field, v, nAgents);
+            throw new MalformedUpdateException(field + " index " + v + " outside the agent table of " + nAgents);
         }
         return (int) v;
-    }
-
-    private static MalformedUpdateException outsideAgentTable(String field, long v, int nAgents) {
-        return new MalformedUpdateException(field + " index " + v + " outside the agent table of " + nAgents);
     }
 }
