@@ -111,21 +111,19 @@ stop_hocuspocus() {
 }
 versus() {
   local hp="$root/bench/hocuspocus" weft_json hp_json args=() workers=2 key
-  # Both generators get every load setting explicitly, so their own defaults (RelayBench's load runs 60 s,
-  # load.mjs 30 s) can never make the two sides measure different loads or windows.
-  local -A load=([--clients]=200 [--rooms]=50 [--rate]=10 [--seconds]=30 [--warmup-seconds]="")
+  # Both generators get the load's shape explicitly, so their own defaults (RelayBench's load runs 60 s, load.mjs
+  # 30 s) can never make the two sides measure different loads or windows. The warm-up, when not given, both derive
+  # from --seconds by the same rule.
+  local -A load=([--clients]=200 [--rooms]=50 [--rate]=10 [--seconds]=30)
   while [ $# -gt 0 ]; do
     case "$1" in
       --workers) workers="$2" ;;
-      --clients|--rooms|--rate|--seconds|--warmup-seconds) load[$1]="$2" ;;
+      --clients|--rooms|--rate|--seconds) load[$1]="$2" ;;
       *) args+=("$1" "$2") ;;
     esac
     shift 2
   done
-  if [ -z "${load[--warmup-seconds]}" ]; then
-    load[--warmup-seconds]="$(python3 -c 'import sys; print(min(5.0, float(sys.argv[1]) / 4))' "${load[--seconds]}")"
-  fi
-  for key in --clients --rooms --rate --seconds --warmup-seconds; do args+=("$key" "${load[$key]}"); done
+  for key in --clients --rooms --rate --seconds; do args+=("$key" "${load[$key]}"); done
   if [ ! -d "$hp/node_modules/@hocuspocus/server" ]; then
     # better-sqlite3 builds from source with node-gyp: point it at the installed Node headers (no download).
     (cd "$hp" && npm_config_nodedir="${npm_config_nodedir:-/usr}" npm ci --no-audit --no-fund --loglevel=error >&2)
