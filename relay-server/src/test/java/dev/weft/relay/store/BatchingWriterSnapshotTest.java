@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,22 +16,27 @@ import org.junit.jupiter.api.Test;
  */
 class BatchingWriterSnapshotTest {
 
-    /** A store whose first commit waits until {@link #release} opens, so that writes pile up behind it. */
+    /** A store whose first {@code gates} commits each wait, once begun, until the test opens their gate. */
     static final class GatedStore extends BatchingWriterGroupWindowTest.RecordingStore {
-        /** Open once the first commit began; immutable reference. */
-        final CountDownLatch entered = new CountDownLatch(1);
-        /** Opened by the test to let the first commit finish; immutable reference. */
-        final CountDownLatch release = new CountDownLatch(1);
+        /** {@code entered.get(i)} opens once commit i began; immutable. */
+        final List<CountDownLatch> entered;
+        /** {@code release.get(i)} is opened by the test to let commit i finish; immutable. */
+        final List<CountDownLatch> release;
+        /** Commits begun; writer thread only. */
+        private int begun;
 
-        GatedStore() {
+        GatedStore(int gates) {
             super(1);
+            entered = Stream.generate(() -> new CountDownLatch(1)).limit(gates).toList();
+            release = Stream.generate(() -> new CountDownLatch(1)).limit(gates).toList();
         }
 
         @Override
         void beforeCommit() throws InterruptedException {
-            if (entered.getCount() > 0) {
-                entered.countDown();
-                assertThat(release.await(10, TimeUnit.SECONDS)).as("released").isTrue();
+            int i = begun++;
+            if (i < entered.size()) {
+                entered.get(i).countDown();
+                assertThat(release.get(i).await(10, TimeUnit.SECONDS)).as("released " + i).isTrue();
             }
         }
     }
@@ -45,7 +51,7 @@ class BatchingWriterSnapshotTest {
 
     @Test
     void aWaveOfSnapshotsTakesOnePerCommitAndAppendsQueuedBehindItGoFirst() throws Exception {
-        GatedStore store = new GatedStore();
+        GatedStore store = new GatedStore(1);
         StoreWrite a0 = append("a", 1);
         List<StoreWrite> snapshots = List.of(snapshot("a", 1), snapshot("b", 7), snapshot("c", 9), snapshot("d", 3));
         List<StoreWrite> appends = List.of(append("a", 2), append("b", 8), append("a", 3));
@@ -53,14 +59,14 @@ class BatchingWriterSnapshotTest {
         List<CompletableFuture<Void>> appendDone = new ArrayList<>();
         try (BatchingWriter w = new BatchingWriter(store, 100, n -> { })) {
             CompletableFuture<Void> first = w.submit(a0);
-            assertThat(store.entered.await(10, TimeUnit.SECONDS)).as("first commit began").isTrue();
+            assertThat(store.entered.get(0).await(10, TimeUnit.SECONDS)).as("first commit began").isTrue();
             for (StoreWrite s : snapshots) {
                 snapshotDone.add(w.submit(s));
             }
             for (StoreWrite a : appends) {
                 appendDone.add(w.submit(a));
             }
-            store.release.countDown();
+            store.release.get(0).countDown();
             first.get(10, TimeUnit.SECONDS);
             CompletableFuture.allOf(appendDone.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
             CompletableFuture.allOf(snapshotDone.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
@@ -73,47 +79,24 @@ class BatchingWriterSnapshotTest {
 
     @Test
     void closeCommitsEverySnapshotStillHeldBack() throws Exception {
-        GatedStore store = new GatedStore();
+        GatedStore store = new GatedStore(1);
         BatchingWriter w = new BatchingWriter(store, 100, n -> { });
         CompletableFuture<Void> first = w.submit(append("a", 1));
-        assertThat(store.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.entered.get(0).await(10, TimeUnit.SECONDS)).isTrue();
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             done.add(w.submit(snapshot("d" + i, 1)));
         }
-        store.release.countDown();
+        store.release.get(0).countDown();
         w.close();
         assertThat(first).isCompleted();
         assertThat(done).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         assertThat(store.durable).hasSize(6);
     }
 
-    /** A store whose first two commits each wait until the test opens their gate. */
-    static final class TwoGateStore extends BatchingWriterGroupWindowTest.RecordingStore {
-        /** Counted down as commit i (0 or 1) begins; immutable. */
-        final List<CountDownLatch> entered = List.of(new CountDownLatch(1), new CountDownLatch(1));
-        /** Opened by the test to let commit i (0 or 1) finish; immutable. */
-        final List<CountDownLatch> release = List.of(new CountDownLatch(1), new CountDownLatch(1));
-        /** Commits begun; writer thread only. */
-        private int begun;
-
-        TwoGateStore() {
-            super(0);
-        }
-
-        @Override
-        void beforeCommit() throws InterruptedException {
-            int i = begun++;
-            if (i < 2) {
-                entered.get(i).countDown();
-                assertThat(release.get(i).await(10, TimeUnit.SECONDS)).as("released " + i).isTrue();
-            }
-        }
-    }
-
     @Test
     void queuedCountsSnapshotsHeldBackForLaterCommits() throws Exception {
-        TwoGateStore store = new TwoGateStore();
+        GatedStore store = new GatedStore(2);
         try (BatchingWriter w = new BatchingWriter(store, 100, n -> { })) {
             w.submit(append("a", 1));
             assertThat(store.entered.get(0).await(10, TimeUnit.SECONDS)).as("first commit began").isTrue();
