@@ -1026,6 +1026,8 @@ public class RelayBench {
         final String transport;
 
         NettyMembers(int threads) {
+            // As the relay since ee1d727: no stack traces recorded for a sample of buffers (Netty's default level).
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
             boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
             transport = epoll ? "epoll" : "nio";
             group = new io.netty.channel.MultiThreadIoEventLoopGroup(threads, epoll
