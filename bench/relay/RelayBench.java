@@ -218,7 +218,15 @@ public class RelayBench {
         for (int i = 0; i < roomsN; i++) {
             rooms.add(new RoomApi(relay).createRoom());
         }
-        ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
+        // When member m typed its measured token "<m>.<k>;": sentAt[m].get(k) (System.nanoTime; 0 for the warm-up's).
+        // Arrays sized once for every tick a typist can make (a fixed-rate task never runs more often than its
+        // period on average), so recording a token allocates nothing and nothing per token is kept alive for the
+        // generator's GC to copy (until 2026-12-07 a map from token String to Long held every measured token).
+        int typistTicks = (int) Math.ceil((warmupSeconds + seconds) * rate) + 64;
+        var sentAt = new java.util.concurrent.atomic.AtomicLongArray[clientsN];
+        for (int i = 0; i < clientsN; i++) {
+            sentAt[i] = new java.util.concurrent.atomic.AtomicLongArray(typistTicks);
+        }
         Samples latency = new Samples();
         // --samples-out FILE: every measured delivery as "sentNanos receivedNanos" (System.nanoTime is
         // CLOCK_MONOTONIC, comparable across processes), to merge runs of several generator processes.
@@ -230,21 +238,30 @@ public class RelayBench {
             long now = System.nanoTime();
             for (TextChange ch : changes) {
                 String s = ch.insertText();
-                // tokens look like "<client>.<seq>;" — find each whole token
-                int from = 0;
-                while (from < s.length()) {
-                    int end = s.indexOf(';', from);
-                    if (end < 0) {
-                        break;
-                    }
-                    Long t = sentAt.get(s.substring(from, end));
-                    if (t != null) {
-                        latency.add(now - t);
-                        if (trace != null) {
-                            trace.add(t, now);
+                // tokens look like "<client>.<seq>;": parse each whole token's two numbers in place
+                int client = 0;
+                int seq = 0;
+                boolean inSeq = false;
+                for (int k = 0; k < s.length(); k++) {
+                    char c = s.charAt(k);
+                    if (c == ';') {
+                        long t = client < sentAt.length && seq < typistTicks ? sentAt[client].get(seq) : 0;
+                        if (t != 0) {
+                            latency.add(now - t);
+                            if (trace != null) {
+                                trace.add(t, now);
+                            }
                         }
+                        client = 0;
+                        seq = 0;
+                        inSeq = false;
+                    } else if (c == '.') {
+                        inSeq = true;
+                    } else if (inSeq) {
+                        seq = seq * 10 + (c - '0');
+                    } else {
+                        client = client * 10 + (c - '0');
                     }
-                    from = end + 1;
                 }
             }
         };
@@ -300,12 +317,13 @@ public class RelayBench {
                 if (System.nanoTime() > end) {
                     return;
                 }
-                String token = me + "." + seq.getAndIncrement();
+                int k = (int) seq.getAndIncrement();
+                String token = me + "." + k;
                 boolean measured = System.nanoTime() > measureFrom;
                 measuringAcks = measured;
                 d.appendToken(token, () -> {
                     if (measured) {
-                        sentAt.put(token, System.nanoTime());
+                        sentAt[me].set(k, System.nanoTime());
                     }
                     typed.incrementAndGet();
                     if (measured) {
