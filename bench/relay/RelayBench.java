@@ -1076,8 +1076,13 @@ public class RelayBench {
         private static final byte[] EVENT_PREFIX = "42[\"weft\",\"".getBytes(StandardCharsets.US_ASCII);
         /** The bytes of an event frame after the base64 message. */
         private static final byte[] EVENT_SUFFIX = "\"]".getBytes(StandardCharsets.US_ASCII);
-        /** The connection (connecting, then open, then closed). */
-        private final io.netty.channel.Channel channel;
+        /**
+         * The connection (connecting, then open, then closed). Set on the event loop by the channel's initializer,
+         * before any frame can arrive there, and again by the constructor after connect() returned: the loop can
+         * receive the Engine.IO open frame and answer it before the constructor's own assignment (seen at 600
+         * members: a NullPointerException in sendRaw and a member that never synced).
+         */
+        private volatile io.netty.channel.Channel channel;
         /** Base64 text of the frame being decoded or encoded; only touched on the channel's event loop. */
         private byte[] scratch = new byte[256];
 
@@ -1093,6 +1098,7 @@ public class RelayBench {
                     new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
                         @Override
                         protected void initChannel(io.netty.channel.Channel ch) {
+                            channel = ch;
                             ch.pipeline().addLast(new io.netty.handler.codec.http.HttpClientCodec(),
                                     new io.netty.handler.codec.http.HttpObjectAggregator(1 << 16),
                                     new io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler(
