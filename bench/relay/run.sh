@@ -205,7 +205,14 @@ print("bench/relay node %s: %s" % (url, "; ".join(parts)), file=sys.stderr)
 # with different content"), so the relay jar's is extracted into a temporary directory given as
 # java.library.path, where Netty looks first (without it the netty members fall back to NIO).
 bench_native="$(mktemp -d /tmp/weft-bench-native.XXXXXX)"
-unzip -q -j "$relay_jar" 'META-INF/native/libnetty_transport_native_epoll_*' -d "$bench_native" || true
+python3 - "$relay_jar" "$bench_native" <<'PY' || true
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    for name in jar.namelist():
+        if name.startswith("META-INF/native/libnetty_transport_native_epoll_"):
+            with open(os.path.join(sys.argv[2], os.path.basename(name)), "wb") as out:
+                out.write(jar.read(name))
+PY
 bench() {
   "${bench_pin[@]}" java -Xmx2g -Djava.library.path="$bench_native" ${WEFT_BENCH_JAVA_OPTS:-} \
     -cp "$relay_jar:$client_jar" "$root/bench/relay/RelayBench.java" "$@"
