@@ -1,11 +1,15 @@
 // Relay benchmarks (not tests). Run through bench/relay/run.sh, which starts the relay and passes its URL and pid.
-// Single-file program: java -cp lsp-server/target/weft-server.jar bench/relay/RelayBench.java <mode> [options]
-//   fanout --relay URL [--seconds 20] [--rate 20] [--receivers 3] [--client socketio|lean]
-//   load   --relay URL --pid PID [--clients 200] [--rooms 50] [--rate 10] [--seconds 60] [--client lean|socketio]
+// Single-file program: java -cp relay-server/target/weft-relay.jar:client/target/weft-client.jar \
+//     bench/relay/RelayBench.java <mode> [options]
+//   fanout --relay URL [--seconds 20] [--rate 20] [--receivers 3] [--client socketio|lean|netty]
+//   load   --relay URL --pid PID [--clients 200] [--rooms 50] [--rate 10] [--seconds 60]
+//          [--client lean|netty|socketio] [--gen-threads 1]
 //          [--warmup-seconds min(5, seconds/4)] [--samples-out FILE]
 // --client socketio: the production client (RelayClient + SharedDocument, Socket.IO Java client 2.1.2);
 // --client lean: Engine.IO/Socket.IO framing over java.net.http.WebSocket with the real CRDT and MessageCodec
-// (see LeanMember). Defaults: fanout socketio, load lean.
+// (see LeanMember); --client netty: the same over Netty's WebSocket client, every member and its typist on one
+// event loop group of --gen-threads threads (default 1; fanout: 1; see NettyMember). Defaults: fanout socketio,
+// load lean. Needs the relay jar (Netty's codec-http) on the classpath before the client jar, as run.sh does.
 //   ack    --relay URL [--seconds 15] [--rate 20]
 //   cluster --relays URL1,URL2,… --pids P1,P2,… [--clients 1000] [--rooms 250] [--rate 10] [--seconds 30]
 //          [--kill true] [--after-kill 15] [--label NAME]: members of each room spread over the nodes
@@ -24,12 +28,16 @@ import dev.weft.client.relay.RelayClient;
 import dev.weft.client.relay.RoomApi;
 import dev.weft.client.invite.RoomCredentials;
 import dev.weft.client.SharedDocument;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +84,7 @@ public class RelayBench {
             case "load" -> load(URI.create(o.get("relay")), Long.parseLong(o.getOrDefault("pid", "0")),
                     (int) num(o, "clients", 200), (int) num(o, "rooms", 50), num(o, "rate", 10),
                     num(o, "seconds", 60), num(o, "warmup-seconds", Math.min(5, num(o, "seconds", 60) / 4)),
-                    o.get("samples-out"), o.getOrDefault("client", "lean"));
+                    o.get("samples-out"), o.getOrDefault("client", "lean"), (int) num(o, "gen-threads", 1));
             case "ack" -> ack(URI.create(o.get("relay")), num(o, "seconds", 15), num(o, "rate", 20));
             case "cluster" -> cluster(Arrays.stream(o.get("relays").split(",")).map(URI::create).toList(),
                     Arrays.stream(o.get("pids").split(",")).mapToLong(Long::parseLong).toArray(),
@@ -117,12 +125,17 @@ public class RelayBench {
         AtomicLong errors = new AtomicLong();
         AtomicLong losses = new AtomicLong();
         java.net.http.HttpClient http = leanHttpClient();
+        NettyMembers netty = clientKind.equals("netty") ? new NettyMembers(1) : null;
         List<LoadMember> docs = new ArrayList<>();
         for (int i = 0; i <= receivers; i++) {
             java.util.function.Consumer<List<TextChange>> listener = i == 0 ? changes -> { } : onRemote;
-            LoadMember m = clientKind.equals("socketio")
-                    ? new SocketIoMember(relay, room, 100 + i, "fanout.txt", listener, errors, losses, losses)
-                    : new LeanMember(http, relay, room, 100 + i, "fanout.txt", listener, errors, losses);
+            LoadMember m = switch (clientKind) {
+                case "socketio" -> new SocketIoMember(relay, room, 100 + i, "fanout.txt", listener, errors, losses,
+                        losses);
+                case "lean" -> new LeanMember(http, relay, room, 100 + i, "fanout.txt", listener, errors, losses);
+                case "netty" -> new NettyMember(netty, relay, room, 100 + i, "fanout.txt", listener, errors, losses);
+                default -> throw new IllegalArgumentException("unknown --client " + clientKind);
+            };
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!m.synced()) {
                 if (System.nanoTime() > deadline) {
@@ -199,12 +212,21 @@ public class RelayBench {
     }
 
     static Map<String, Object> load(URI relay, long pid, int clientsN, int roomsN, double rate, double seconds,
-                                    double warmupSeconds, String samplesOut, String clientKind) throws Exception {
+                                    double warmupSeconds, String samplesOut, String clientKind, int genThreads)
+            throws Exception {
         List<RoomCredentials> rooms = new ArrayList<>();
         for (int i = 0; i < roomsN; i++) {
             rooms.add(new RoomApi(relay).createRoom());
         }
-        ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
+        // When member m typed its measured token "<m>.<k>;": sentAt[m].get(k) (System.nanoTime; 0 for the warm-up's).
+        // Arrays sized once for every tick a typist can make (a fixed-rate task never runs more often than its
+        // period on average), so recording a token allocates nothing and nothing per token is kept alive for the
+        // generator's GC to copy (until 2026-12-07 a map from token String to Long held every measured token).
+        int typistTicks = (int) Math.ceil((warmupSeconds + seconds) * rate) + 64;
+        var sentAt = new java.util.concurrent.atomic.AtomicLongArray[clientsN];
+        for (int i = 0; i < clientsN; i++) {
+            sentAt[i] = new java.util.concurrent.atomic.AtomicLongArray(typistTicks);
+        }
         Samples latency = new Samples();
         // --samples-out FILE: every measured delivery as "sentNanos receivedNanos" (System.nanoTime is
         // CLOCK_MONOTONIC, comparable across processes), to merge runs of several generator processes.
@@ -216,31 +238,46 @@ public class RelayBench {
             long now = System.nanoTime();
             for (TextChange ch : changes) {
                 String s = ch.insertText();
-                // tokens look like "<client>.<seq>;" — find each whole token
-                int from = 0;
-                while (from < s.length()) {
-                    int end = s.indexOf(';', from);
-                    if (end < 0) {
-                        break;
-                    }
-                    Long t = sentAt.get(s.substring(from, end));
-                    if (t != null) {
-                        latency.add(now - t);
-                        if (trace != null) {
-                            trace.add(t, now);
+                // tokens look like "<client>.<seq>;": parse each whole token's two numbers in place
+                int client = 0;
+                int seq = 0;
+                boolean inSeq = false;
+                for (int k = 0; k < s.length(); k++) {
+                    char c = s.charAt(k);
+                    if (c == ';') {
+                        long t = client < sentAt.length && seq < typistTicks ? sentAt[client].get(seq) : 0;
+                        if (t != 0) {
+                            latency.add(now - t);
+                            if (trace != null) {
+                                trace.add(t, now);
+                            }
                         }
+                        client = 0;
+                        seq = 0;
+                        inSeq = false;
+                    } else if (c == '.') {
+                        inSeq = true;
+                    } else if (inSeq) {
+                        seq = seq * 10 + (c - '0');
+                    } else {
+                        client = client * 10 + (c - '0');
                     }
-                    from = end + 1;
                 }
             }
         };
         List<LoadMember> docs = new ArrayList<>();
-        java.net.http.HttpClient http = leanHttpClient();
+        java.net.http.HttpClient http = clientKind.equals("lean") ? leanHttpClient() : null;
+        NettyMembers netty = clientKind.equals("netty") ? new NettyMembers(genThreads) : null;
         for (int i = 0; i < clientsN; i++) {
             RoomCredentials room = rooms.get(i % roomsN);
-            docs.add(clientKind.equals("socketio")
-                    ? new SocketIoMember(relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects, connectRetries)
-                    : new LeanMember(http, relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects));
+            docs.add(switch (clientKind) {
+                case "socketio" -> new SocketIoMember(relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects,
+                        connectRetries);
+                case "lean" -> new LeanMember(http, relay, room, 10_000 + i, "load.txt", onRemote, errors, reconnects);
+                case "netty" -> new NettyMember(netty, relay, room, 10_000 + i, "load.txt", onRemote, errors,
+                        reconnects);
+                default -> throw new IllegalArgumentException("unknown --client " + clientKind);
+            });
             if (i % CONNECT_WAVE == CONNECT_WAVE - 1) {
                 awaitSynced(docs.subList(i + 1 - CONNECT_WAVE, i + 1), Duration.ofSeconds(30));
             }
@@ -267,27 +304,33 @@ public class RelayBench {
         AtomicLong typed = new AtomicLong();
         AtomicLong typedMeasured = new AtomicLong();
         List<long[]> heapSamples = new ArrayList<>();
+        // Tokens typed by each member ("<member>.0" … "<member>.<n-1>"), for the check of every room's text.
+        AtomicLong[] seqs = new AtomicLong[clientsN];
+        List<java.util.concurrent.ScheduledFuture<?>> typing = new ArrayList<>();
         for (int i = 0; i < clientsN; i++) {
             LoadMember d = docs.get(i);
             int me = i;
-            AtomicLong seq = new AtomicLong();
-            typists.scheduleAtFixedRate(() -> {
+            AtomicLong seq = seqs[i] = new AtomicLong();
+            // The lean and socketio members' typists share a pool of 4 threads; a netty member's typist runs on its
+            // own channel's event loop.
+            typing.add(d.typingExecutor(typists).scheduleAtFixedRate(() -> {
                 if (System.nanoTime() > end) {
                     return;
                 }
-                String token = me + "." + seq.getAndIncrement();
+                int k = (int) seq.getAndIncrement();
+                String token = me + "." + k;
                 boolean measured = System.nanoTime() > measureFrom;
                 measuringAcks = measured;
                 d.appendToken(token, () -> {
                     if (measured) {
-                        sentAt.put(token, System.nanoTime());
+                        sentAt[me].set(k, System.nanoTime());
                     }
                     typed.incrementAndGet();
                     if (measured) {
                         typedMeasured.incrementAndGet();
                     }
                 });
-            }, (long) (periodNanos * (i / (double) clientsN)), periodNanos, TimeUnit.NANOSECONDS);
+            }, (long) (periodNanos * (i / (double) clientsN)), periodNanos, TimeUnit.NANOSECONDS));
         }
         // Every relay-side figure covers the measured window only, as bench/hocuspocus/load.mjs does for Hocuspocus:
         // the warm-up (the JIT's first compilations among other things) is typed at the same rate but not counted.
@@ -299,6 +342,7 @@ public class RelayBench {
             heapSamples.add(new long[] {heapUsedKb(pid), rssKb(pid)});
         }
         typists.shutdown();
+        typing.forEach(t -> t.cancel(false));
         measuringAcks = false;
         RelayReading after = RelayReading.take(relay, pid);
         double wall = (after.nanos() - before.nanos()) / 1e9;
@@ -324,6 +368,11 @@ public class RelayBench {
         r.put("errors", errors.get());
         r.put("connection_losses", reconnects.get());
         r.put("unacked_at_end", unacked);
+        r.putAll(checkRoomTexts(docs, roomsN, seqs));
+        if (netty != null) {
+            r.put("generator_netty_transport", netty.transport);
+            r.put("generator_netty_threads", genThreads);
+        }
         r.putAll(latency.summary("fanout_ms"));
         // Update sent → its Ack received, at the members (lean client only): includes the commit and its group window.
         r.putAll(LOAD_ACKS.summary("ack_ms"));
@@ -365,7 +414,79 @@ public class RelayBench {
         double acked = total(after.acks()) - total(before.acks());
         r.put("relay_ack_ms_mean", acked > 0 ? 1000 * (after.ackSum() - before.ackSum()) / acked : 0.0);
         docs.forEach(LoadMember::close);
+        if (netty != null) {
+            netty.close();
+        }
         return r;
+    }
+
+    /**
+     * Whether every room's text came out right: all its members' replicas equal, holding each token its members
+     * typed ({@code "<member>.<k>;"} for k below {@code typed[member]}) exactly once and nothing else. Waits up to
+     * 20 s for the replicas to converge (deliveries may still be on their way after the last Ack). Returns
+     * {@code rooms_text_correct} and {@code rooms_text_wrong}; the first wrong room is described on stderr.
+     */
+    static Map<String, Object> checkRoomTexts(List<LoadMember> docs, int roomsN, AtomicLong[] typed)
+            throws InterruptedException {
+        int correct = 0;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String firstProblem = null;
+        for (int room = 0; room < roomsN; room++) {
+            java.util.Set<String> expected = new java.util.HashSet<>();
+            for (int i = room; i < docs.size(); i += roomsN) {
+                for (long k = 0; k < typed[i].get(); k++) {
+                    expected.add(i + "." + k);
+                }
+            }
+            String problem;
+            do {
+                problem = roomTextProblem(docs, roomsN, room, expected);
+            } while (problem != null && System.nanoTime() < deadline && sleepMillis(50));
+            if (problem == null) {
+                correct++;
+            } else if (firstProblem == null) {
+                firstProblem = "room " + room + ": " + problem;
+            }
+        }
+        if (firstProblem != null) {
+            System.err.println("load: wrong text in " + firstProblem);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("rooms_text_correct", correct);
+        r.put("rooms_text_wrong", roomsN - correct);
+        return r;
+    }
+
+    /** What is wrong with room {@code room}'s replicas against the tokens {@code expected}, or null if nothing. */
+    private static String roomTextProblem(List<LoadMember> docs, int roomsN, int room, java.util.Set<String> expected) {
+        String first = docs.get(room).text();
+        for (int i = room + roomsN; i < docs.size(); i += roomsN) {
+            if (!docs.get(i).text().equals(first)) {
+                return "member " + i + "'s replica differs from member " + room + "'s";
+            }
+        }
+        String[] tokens = first.isEmpty() ? new String[0] : first.split(";", -1);
+        // the text ends with ';', so the last piece is empty
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int t = 0; t < tokens.length - 1; t++) {
+            if (!seen.add(tokens[t])) {
+                return "token " + tokens[t] + " twice";
+            }
+            if (!expected.contains(tokens[t])) {
+                return "token " + tokens[t] + " was never typed";
+            }
+        }
+        if (tokens.length > 0 && !tokens[tokens.length - 1].isEmpty()) {
+            return "text does not end with ';'";
+        }
+        return seen.size() == expected.size() ? null
+                : (expected.size() - seen.size()) + " of " + expected.size() + " typed tokens missing";
+    }
+
+    /** Sleeps {@code millis} ms; returns true (for use in loop conditions). */
+    static boolean sleepMillis(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
     }
 
     /**
@@ -497,6 +618,14 @@ public class RelayBench {
         /** Waits up to {@code timeout} for every sent update to be acknowledged; returns how many are not. */
         long awaitAcked(Duration timeout) throws InterruptedException;
 
+        /** The replica's text now. */
+        String text();
+
+        /** Where this member's typist is scheduled: {@code shared} (the benchmark's typist pool) unless overridden. */
+        default ScheduledExecutorService typingExecutor(ScheduledExecutorService shared) {
+            return shared;
+        }
+
         void close();
     }
 
@@ -544,6 +673,11 @@ public class RelayBench {
         }
 
         @Override
+        public String text() {
+            return doc.call(TextDocument::getText).join();
+        }
+
+        @Override
         public void close() {
             doc.close();
             client.close();
@@ -552,7 +686,8 @@ public class RelayBench {
 
     /**
      * A {@code java.net.http.WebSocket} listener of the lean members: it asks for every frame at once (see
-     * UNBOUNDED_DEMAND), reassembles text frames delivered in parts and hands each whole one to {@link #onFrame}.
+     * UNBOUNDED_DEMAND), reassembles text frames delivered in parts and hands each whole one to {@link #onFrame},
+     * and the connection's end to {@link #onEnd}.
      */
     abstract static class FrameListener implements java.net.http.WebSocket.Listener {
         /** Accumulates a text frame delivered in parts; only touched by the listener callbacks (serialised). */
@@ -562,6 +697,21 @@ public class RelayBench {
 
         /** One whole Engine.IO / Socket.IO text frame. */
         abstract void onFrame(String frame);
+
+        /** The connection was closed ({@code error} null) or failed. */
+        abstract void onEnd(Throwable error);
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int status,
+                                                             String reason) {
+            onEnd(null);
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+            onEnd(error);
+        }
 
         @Override
         public void onOpen(java.net.http.WebSocket webSocket) {
@@ -593,39 +743,89 @@ public class RelayBench {
         return java.net.http.HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
     }
 
-    /** Update sent → its Ack received, by every {@link LeanMember}, while {@link #measuringAcks}; the load benchmark's. */
+    /** Update sent → its Ack received, at every {@link WireMember} while {@link #measuringAcks} (load benchmark). */
     static final Samples LOAD_ACKS = new Samples();
     /** True during the load benchmark's measured window. */
     static volatile boolean measuringAcks;
 
+    /** The Engine.IO v4 WebSocket endpoint of the relay at {@code relay} (its Socket.IO server). */
+    static URI socketIoUri(URI relay) {
+        return URI.create(relay.toString().replaceFirst("^http", "ws").replaceAll("/$", "")
+                + "/socket.io/?EIO=4&transport=websocket");
+    }
+
+    /** A FIFO of longs without boxing (a ring that doubles when full); not thread-safe. */
+    static final class LongQueue {
+        /** What {@link #poll} returns when the queue is empty. */
+        static final long EMPTY = Long.MIN_VALUE;
+        /** The ring; its length is a power of two. */
+        private long[] ring = new long[16];
+        /** Index of the oldest value. */
+        private int head;
+        /** Number of values held. */
+        private int size;
+
+        void add(long value) {
+            if (size == ring.length) {
+                long[] bigger = new long[ring.length * 2];
+                for (int i = 0; i < size; i++) {
+                    bigger[i] = ring[(head + i) & (ring.length - 1)];
+                }
+                ring = bigger;
+                head = 0;
+            }
+            ring[(head + size++) & (ring.length - 1)] = value;
+        }
+
+        /** The oldest value, removed, or {@link #EMPTY}. */
+        long poll() {
+            if (size == 0) {
+                return EMPTY;
+            }
+            long value = ring[head];
+            head = (head + 1) & (ring.length - 1);
+            size--;
+            return value;
+        }
+    }
+
     /**
-     * A lean member: Engine.IO v4 / Socket.IO v5 framing over the JDK's {@code java.net.http.WebSocket}, with
-     * Weft's real {@link TextDocument} and {@link MessageCodec}. Same wire messages as the production client
-     * (Hello, SyncRequest, Update, Ack; base64 in event "weft"), but no per-connection event thread hops, so
-     * 200 members in one JVM cost the generator far less CPU. No reconnection: a lost connection is counted.
+     * The lean members' side of the wire protocol, whatever carries their WebSocket frames: Engine.IO v4 /
+     * Socket.IO v5 text frames (open, namespace connect, Hello; ping, pong), then SyncRequest, Updates and their
+     * Acks as base64 {@link MessageCodec} messages in event {@code "weft"}, with Weft's real {@link TextDocument}
+     * replica integrating every update. Same wire messages as the production client, none of its thread hops.
+     * Subclasses send frames ({@link #sendRaw}, {@link #send}) and feed what arrives to {@link #onFrame} (or
+     * {@link #onControl} and {@link #onMessage}) and a lost connection to {@link #lost}. No reconnection: a lost
+     * connection is counted.
      */
-    static final class LeanMember extends FrameListener implements LoadMember {
-        /** When each Update not yet acknowledged was sent (System.nanoTime), oldest first: the relay acks in order. */
-        private final java.util.concurrent.ConcurrentLinkedDeque<Long> sentAt = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    abstract static class WireMember implements LoadMember {
         /** The one document this member syncs; immutable. */
-        private final String docName;
-        private final RoomCredentials room;
-        private final long agent;
-        private final java.util.function.Consumer<List<TextChange>> onRemote;
-        private final AtomicLong errors;
-        private final AtomicLong reconnects;
+        final String docName;
+        /** The room joined with Hello. */
+        final RoomCredentials room;
+        /** This member's agent id (its replica's and Hello's). */
+        final long agent;
+        /** Called with the changes every remote Update made to the replica (the latency probe). */
+        final java.util.function.Consumer<List<TextChange>> onRemote;
+        /** Counts relay Errors, namespace closes and failed connects/sends, shared by the benchmark's members. */
+        final AtomicLong errors;
+        /** Counts connections lost while not closing, shared by the benchmark's members. */
+        final AtomicLong reconnects;
         /** The replica; guarded by {@code this}. */
         private final TextDocument doc;
-        /** Frames waiting for the previous send to complete; guarded by {@code this}. */
-        private final java.util.ArrayDeque<String> outbox = new java.util.ArrayDeque<>();
-        /** True while a sendText is outstanding; guarded by {@code this}. */
-        private boolean sending;
+        /**
+         * When each Update not yet acknowledged was sent (System.nanoTime), oldest first: the relay acks in order.
+         * Guarded by {@code this}.
+         */
+        private final LongQueue sentAt = new LongQueue();
         /** Updates sent and not yet acknowledged (one Ack or Error per Update). */
         private final AtomicLong unacked = new AtomicLong();
+        /** Completed by the first SyncReply. */
         private final java.util.concurrent.CompletableFuture<Void> firstSync = new java.util.concurrent.CompletableFuture<>();
-        private volatile boolean closing;
+        /** Set by {@link #close}: a connection that ends after it is not a loss. */
+        volatile boolean closing;
 
-        LeanMember(java.net.http.HttpClient http, URI relay, RoomCredentials room, long agent, String docName,
+        WireMember(RoomCredentials room, long agent, String docName,
                    java.util.function.Consumer<List<TextChange>> onRemote, AtomicLong errors, AtomicLong reconnects) {
             this.docName = docName;
             this.room = room;
@@ -634,22 +834,28 @@ public class RelayBench {
             this.errors = errors;
             this.reconnects = reconnects;
             this.doc = new TextDocument(agent);
-            URI ws = URI.create(relay.toString().replaceFirst("^http", "ws").replaceAll("/$", "")
-                    + "/socket.io/?EIO=4&transport=websocket");
-            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(ws, this)
-                    .whenComplete((socket, failure) -> {
-                        if (failure != null) {
-                            errors.incrementAndGet();
-                            System.err.println("load: connect failed: " + failure);
-                        }
-                    });
         }
 
-        @Override
+        /** Sends one text frame. */
+        abstract void sendRaw(String frame);
+
+        /** Sends {@code m} as the event frame {@code 42["weft","<base64>"]}. */
+        void send(Message m) {
+            sendRaw("42[\"weft\",\"" + MessageCodec.encodeBase64(m) + "\"]");
+        }
+
+        /** One whole Engine.IO / Socket.IO text frame received. */
         void onFrame(String frame) {
             if (frame.startsWith("42")) { // event: 42["weft","<base64>"]
-                onMessage(decodeEvent(frame));
-            } else if (frame.equals("2")) { // Engine.IO ping
+                onMessage(FrameListener.decodeEvent(frame));
+            } else {
+                onControl(frame);
+            }
+        }
+
+        /** A received frame that is not an event: Engine.IO open and ping, Socket.IO namespace packets. */
+        void onControl(String frame) {
+            if (frame.equals("2")) { // Engine.IO ping
                 sendRaw("3");
             } else if (frame.startsWith("0")) { // Engine.IO open: connect to the default namespace
                 sendRaw("40");
@@ -662,7 +868,8 @@ public class RelayBench {
             }
         }
 
-        private void onMessage(Message m) {
+        /** One message of event {@code "weft"} received. */
+        void onMessage(Message m) {
             if (m instanceof Message.Welcome) {
                 VersionVector v;
                 synchronized (this) {
@@ -682,8 +889,11 @@ public class RelayBench {
                 onRemote.accept(changes);
             } else if (m instanceof Message.Ack) {
                 unacked.decrementAndGet();
-                Long t = sentAt.poll();
-                if (t != null && measuringAcks) {
+                long t;
+                synchronized (this) {
+                    t = sentAt.poll();
+                }
+                if (t != LongQueue.EMPTY && measuringAcks) {
                     LOAD_ACKS.add(System.nanoTime() - t);
                 }
             } else if (m instanceof Message.Error e) {
@@ -691,7 +901,23 @@ public class RelayBench {
                 System.err.println("load: relay error " + e.code() + ": " + e.message());
                 if (!e.doc().isEmpty()) {
                     unacked.decrementAndGet(); // an Update answered by an Error gets no Ack
-                    sentAt.poll();
+                    synchronized (this) {
+                        sentAt.poll();
+                    }
+                }
+            }
+        }
+
+        /** The connection ended ({@code error} null) or failed: one loss unless this member is closing. */
+        void lost(Throwable error) {
+            if (closing) {
+                return;
+            }
+            reconnects.incrementAndGet();
+            if (error != null) {
+                System.err.println("load: connection error: " + error);
+                if (FIRST_ERROR_TRACE.compareAndSet(false, true)) {
+                    error.printStackTrace();
                 }
             }
         }
@@ -706,17 +932,68 @@ public class RelayBench {
             byte[] update;
             synchronized (this) {
                 update = edit.apply(doc).update();
+                sentAt.add(System.nanoTime());
             }
             unacked.incrementAndGet();
-            sentAt.add(System.nanoTime());
             send(new Message.Update(docName, update));
         }
 
-        private void send(Message m) {
-            sendRaw("42[\"weft\",\"" + MessageCodec.encodeBase64(m) + "\"]");
+        @Override
+        public synchronized String text() {
+            return doc.getText();
         }
 
-        private void sendRaw(String frame) {
+        @Override
+        public long awaitAcked(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (unacked.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            return unacked.get();
+        }
+    }
+
+    /**
+     * A lean member over the JDK's {@code java.net.http.WebSocket} ({@code --client lean}): {@link WireMember}'s
+     * protocol, frames sent one at a time (the next when the previous send completed). The JDK client runs its
+     * callbacks on the shared {@link #leanHttpClient}'s two threads and its own selector thread, so 200 members in
+     * one JVM cost the generator far less CPU than the production client's per-connection event threads.
+     */
+    static final class LeanMember extends WireMember {
+        /** Receives this member's frames and the end of its connection. */
+        private final Listener listener = new Listener();
+        /** Frames waiting for the previous send to complete; guarded by {@code this}. */
+        private final java.util.ArrayDeque<String> outbox = new java.util.ArrayDeque<>();
+        /** True while a sendText is outstanding; guarded by {@code this}. */
+        private boolean sending;
+
+        LeanMember(java.net.http.HttpClient http, URI relay, RoomCredentials room, long agent, String docName,
+                   java.util.function.Consumer<List<TextChange>> onRemote, AtomicLong errors, AtomicLong reconnects) {
+            super(room, agent, docName, onRemote, errors, reconnects);
+            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(socketIoUri(relay), listener)
+                    .whenComplete((socket, failure) -> {
+                        if (failure != null) {
+                            errors.incrementAndGet();
+                            System.err.println("load: connect failed: " + failure);
+                        }
+                    });
+        }
+
+        /** Hands whole frames and the end of the connection to the member. */
+        private final class Listener extends FrameListener {
+            @Override
+            void onFrame(String frame) {
+                LeanMember.this.onFrame(frame);
+            }
+
+            @Override
+            void onEnd(Throwable error) {
+                lost(error);
+            }
+        }
+
+        @Override
+        void sendRaw(String frame) {
             synchronized (this) {
                 if (sending) {
                     outbox.add(frame);
@@ -728,7 +1005,7 @@ public class RelayBench {
         }
 
         private void transmit(String frame) {
-            ws.sendText(frame, true).whenComplete((ok, failure) -> {
+            listener.ws.sendText(frame, true).whenComplete((ok, failure) -> {
                 if (failure != null && !closing) {
                     errors.incrementAndGet();
                 }
@@ -745,40 +1022,199 @@ public class RelayBench {
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int status,
-                                                             String reason) {
-            if (!closing) {
-                reconnects.incrementAndGet();
+        public void close() {
+            closing = true;
+            if (listener.ws != null) {
+                listener.ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
             }
-            return null;
+        }
+    }
+
+    /**
+     * The Netty side of the {@code --client netty} members: one event loop group for all of them ({@code
+     * --gen-threads} threads; epoll when Netty's native transport loads, else NIO), on which every member's
+     * connection, replica and typist run, and the bootstrap their connections are made from (TCP_NODELAY).
+     */
+    static final class NettyMembers implements AutoCloseable {
+        /** The event loops of every member. */
+        final io.netty.channel.EventLoopGroup group;
+        /** Template of every member's connection: the group, its socket channel class, TCP_NODELAY. */
+        final io.netty.bootstrap.Bootstrap bootstrap;
+        /** {@code "epoll"} or {@code "nio"}, for the report. */
+        final String transport;
+
+        NettyMembers(int threads) {
+            // As the relay since ee1d727: no stack traces recorded for a sample of buffers (Netty's default level).
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+            boolean epoll = io.netty.channel.epoll.Epoll.isAvailable();
+            transport = epoll ? "epoll" : "nio";
+            group = new io.netty.channel.MultiThreadIoEventLoopGroup(threads, epoll
+                    ? io.netty.channel.epoll.EpollIoHandler.newFactory()
+                    : io.netty.channel.nio.NioIoHandler.newFactory());
+            bootstrap = new io.netty.bootstrap.Bootstrap().group(group)
+                    .channel(epoll ? io.netty.channel.epoll.EpollSocketChannel.class
+                            : io.netty.channel.socket.nio.NioSocketChannel.class)
+                    .option(io.netty.channel.ChannelOption.TCP_NODELAY, true)
+                    .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 20_000);
         }
 
         @Override
-        public void onError(java.net.http.WebSocket webSocket, Throwable error) {
-            if (!closing) {
-                reconnects.incrementAndGet();
-                System.err.println("load: connection error: " + error);
-                if (FIRST_ERROR_TRACE.compareAndSet(false, true)) {
-                    error.printStackTrace();
+        public void close() {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A lean member over Netty's WebSocket client ({@code --client netty}): {@link WireMember}'s protocol on one
+     * channel of {@link NettyMembers}' group. Everything of a member runs on its channel's event loop: frames
+     * received, the replica, and its typist ({@link #typingExecutor}), so typing and sending take no hand-off
+     * between threads. Event frames are decoded from and encoded into Netty's buffers through a per-member
+     * scratch array (no frame String). A failed write closes the connection (counted as a loss, not an error).
+     */
+    static final class NettyMember extends WireMember {
+        /** The bytes of an event frame before the base64 message. */
+        private static final byte[] EVENT_PREFIX = "42[\"weft\",\"".getBytes(StandardCharsets.US_ASCII);
+        /** The bytes of an event frame after the base64 message. */
+        private static final byte[] EVENT_SUFFIX = "\"]".getBytes(StandardCharsets.US_ASCII);
+        /**
+         * The connection (connecting, then open, then closed). Set on the event loop by the channel's initializer,
+         * before any frame can arrive there, and again by the constructor after connect() returned: the loop can
+         * receive the Engine.IO open frame and answer it before the constructor's own assignment (seen at 600
+         * members: a NullPointerException in sendRaw and a member that never synced).
+         */
+        private volatile io.netty.channel.Channel channel;
+        /** Base64 text of the frame being decoded or encoded; only touched on the channel's event loop. */
+        private byte[] scratch = new byte[256];
+
+        NettyMember(NettyMembers netty, URI relay, RoomCredentials room, long agent, String docName,
+                    java.util.function.Consumer<List<TextChange>> onRemote, AtomicLong errors, AtomicLong reconnects) {
+            super(room, agent, docName, onRemote, errors, reconnects);
+            URI ws = socketIoUri(relay);
+            int maxFrame = MessageCodec.Limits.DEFAULT.maxMessageBytes();
+            var handshaker = io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory.newHandshaker(ws,
+                    io.netty.handler.codec.http.websocketx.WebSocketVersion.V13, null, false,
+                    io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, maxFrame);
+            io.netty.channel.ChannelFuture connect = netty.bootstrap.clone().handler(
+                    new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.Channel ch) {
+                            channel = ch;
+                            ch.pipeline().addLast(new io.netty.handler.codec.http.HttpClientCodec(),
+                                    new io.netty.handler.codec.http.HttpObjectAggregator(1 << 16),
+                                    new io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler(
+                                            handshaker, true, true, 20_000),
+                                    new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(maxFrame),
+                                    new Handler());
+                        }
+                    }).connect(ws.getHost(), ws.getPort());
+            channel = connect.channel();
+            connect.addListener(done -> {
+                if (!done.isSuccess()) {
+                    errors.incrementAndGet();
+                    System.err.println("load: connect failed: " + done.cause());
+                }
+            });
+        }
+
+        /** Receives the channel's text frames (handshake, pings and close frames are the protocol handler's). */
+        private final class Handler extends io.netty.channel.SimpleChannelInboundHandler<TextWebSocketFrame> {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+                ByteBuf text = frame.content();
+                int at = text.readerIndex();
+                if (text.readableBytes() > 2 && text.getByte(at) == '4' && text.getByte(at + 1) == '2') {
+                    onMessage(decodeEvent(text));
+                } else {
+                    onControl(text.toString(StandardCharsets.US_ASCII));
                 }
             }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                lost(null);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (!closing) {
+                    System.err.println("load: connection error: " + cause);
+                    if (FIRST_ERROR_TRACE.compareAndSet(false, true)) {
+                        cause.printStackTrace();
+                    }
+                }
+                ctx.close(); // counted once, by channelInactive
+            }
+        }
+
+        /** The message of the event frame {@code 42["weft","<base64>"]} in {@code frame}. */
+        private Message decodeEvent(ByteBuf frame) {
+            int end = frame.writerIndex() - 2; // before "]
+            int from = -1;
+            for (int i = frame.readerIndex(); i + 2 < end; i++) {
+                if (frame.getByte(i) == '"' && frame.getByte(i + 1) == ',' && frame.getByte(i + 2) == '"') {
+                    from = i + 3;
+                    break;
+                }
+            }
+            if (from < 0) {
+                throw new IllegalArgumentException("not a weft event: "
+                        + frame.toString(StandardCharsets.US_ASCII));
+            }
+            int length = end - from;
+            if (scratch.length < length) {
+                scratch = new byte[Math.max(length, 2 * scratch.length)];
+            }
+            frame.getBytes(from, scratch, 0, length);
+            java.nio.ByteBuffer bytes = java.util.Base64.getDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(scratch, 0, length));
+            byte[] message = bytes.array().length == bytes.remaining() ? bytes.array()
+                    : Arrays.copyOf(bytes.array(), bytes.remaining());
+            return MessageCodec.decode(message, MessageCodec.Limits.DEFAULT);
+        }
+
+        /** Called on the event loop only (see {@link #edit}): encodes straight into the frame's buffer. */
+        @Override
+        void send(Message m) {
+            byte[] message = MessageCodec.encode(m);
+            int length = 4 * ((message.length + 2) / 3);
+            if (scratch.length < length) {
+                scratch = new byte[Math.max(length, 2 * scratch.length)];
+            }
+            java.util.Base64.getEncoder().encode(message, scratch);
+            ByteBuf text = channel.alloc().buffer(EVENT_PREFIX.length + length + EVENT_SUFFIX.length);
+            text.writeBytes(EVENT_PREFIX).writeBytes(scratch, 0, length).writeBytes(EVENT_SUFFIX);
+            channel.writeAndFlush(new TextWebSocketFrame(text),
+                    channel.voidPromise());
         }
 
         @Override
-        public long awaitAcked(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (unacked.get() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+        void sendRaw(String frame) {
+            channel.writeAndFlush(new TextWebSocketFrame(frame),
+                    channel.voidPromise());
+        }
+
+        /** Edits on the channel's event loop: directly when called there (the typists), else handed to it. */
+        @Override
+        public void edit(java.util.function.Function<TextDocument, dev.weft.crdt.model.LocalEdit> edit) {
+            if (channel.eventLoop().inEventLoop()) {
+                super.edit(edit);
+            } else {
+                channel.eventLoop().execute(() -> super.edit(edit));
             }
-            return unacked.get();
+        }
+
+        /** The channel's own event loop: the typist runs where the replica and the connection do. */
+        @Override
+        public ScheduledExecutorService typingExecutor(ScheduledExecutorService shared) {
+            return channel.eventLoop();
         }
 
         @Override
         public void close() {
             closing = true;
-            if (ws != null) {
-                ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
-            }
+            channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
+                    io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.NORMAL_CLOSURE, "done"))
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         }
     }
 
@@ -1311,10 +1747,8 @@ public class RelayBench {
             }
             Conn c = new Conn();
             conn = c;
-            URI relay = relays.get(nodeIndex);
-            URI ws = URI.create(relay.toString().replaceFirst("^http", "ws").replaceAll("/$", "")
-                    + "/socket.io/?EIO=4&transport=websocket");
-            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20)).buildAsync(ws, c)
+            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
+                    .buildAsync(socketIoUri(relays.get(nodeIndex)), c)
                     .whenComplete((socket, failure) -> {
                         if (failure != null) {
                             lost(c);
@@ -1348,14 +1782,7 @@ public class RelayBench {
             }
 
             @Override
-            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int status,
-                                                                 String reason) {
-                lost(this);
-                return null;
-            }
-
-            @Override
-            public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+            void onEnd(Throwable error) {
                 lost(this);
             }
         }
@@ -1468,7 +1895,8 @@ public class RelayBench {
             return out;
         }
 
-        synchronized String text() {
+        @Override
+        public synchronized String text() {
             return doc.getText();
         }
 

@@ -98,7 +98,7 @@ stop_cluster() {
     rm -rf "$pg_dir"; pg_dir=""
   fi
 }
-trap 'stop_relay; stop_cluster; stop_hocuspocus' EXIT
+trap 'stop_relay; stop_cluster; stop_hocuspocus; [ -z "${bench_native:-}" ] || rm -rf "$bench_native"' EXIT
 
 # versus: the same load (--clients --rooms --rate --seconds) against the Weft relay (RelayBench lean members, one
 # JVM) and against Hocuspocus 4.x with its SQLite extension (bench/hocuspocus: Yjs clients in --workers Node
@@ -198,7 +198,25 @@ print("bench/relay node %s: %s" % (url, "; ".join(parts)), file=sys.stderr)
 
 # WEFT_BENCH_JAVA_OPTS: extra JVM options for the generator (e.g. -XX:+UseZGC: pinned to one CPU it would pick
 # Serial GC, whose pauses land in the measured fan-out).
-bench() { "${bench_pin[@]}" java -Xmx2g ${WEFT_BENCH_JAVA_OPTS:-} -cp "$client_jar" "$root/bench/relay/RelayBench.java" "$@"; }
+# The relay jar comes first: --client netty needs Netty's codec-http (WebSocket client), which only the relay jar
+# has; the client jar shades another Netty 4.2 patch release (for QUIC) without it, so Netty comes whole from the
+# relay jar. The client jar adds the Socket.IO client and dev.weft.client. Both jars hold a (different) copy of
+# Netty's epoll library, and Netty refuses to load either from the classpath then ("Multiple resources found …
+# with different content"), so the relay jar's is extracted into a temporary directory given as
+# java.library.path, where Netty looks first (without it the netty members fall back to NIO).
+bench_native="$(mktemp -d /tmp/weft-bench-native.XXXXXX)"
+python3 - "$relay_jar" "$bench_native" <<'PY' || true
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    for name in jar.namelist():
+        if name.startswith("META-INF/native/libnetty_transport_native_epoll_"):
+            with open(os.path.join(sys.argv[2], os.path.basename(name)), "wb") as out:
+                out.write(jar.read(name))
+PY
+bench() {
+  "${bench_pin[@]}" java -Xmx2g -Djava.library.path="$bench_native" ${WEFT_BENCH_JAVA_OPTS:-} \
+    -cp "$relay_jar:$client_jar" "$root/bench/relay/RelayBench.java" "$@"
+}
 
 run_one() {
   case "$1" in
