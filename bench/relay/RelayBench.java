@@ -799,6 +799,10 @@ public class RelayBench {
      * connection is counted.
      */
     abstract static class WireMember implements LoadMember {
+        /** An event frame's text before the base64 message: Socket.IO event "weft", one string argument. */
+        static final String EVENT_OPEN = "42[\"weft\",\"";
+        /** An event frame's text after the base64 message. */
+        static final String EVENT_CLOSE = "\"]";
         /** The one document this member syncs; immutable. */
         final String docName;
         /** The room joined with Hello. */
@@ -841,7 +845,7 @@ public class RelayBench {
 
         /** Sends {@code m} as the event frame {@code 42["weft","<base64>"]}. */
         void send(Message m) {
-            sendRaw("42[\"weft\",\"" + MessageCodec.encodeBase64(m) + "\"]");
+            sendRaw(EVENT_OPEN + MessageCodec.encodeBase64(m) + EVENT_CLOSE);
         }
 
         /** One whole Engine.IO / Socket.IO text frame received. */
@@ -1073,9 +1077,9 @@ public class RelayBench {
      */
     static final class NettyMember extends WireMember {
         /** The bytes of an event frame before the base64 message. */
-        private static final byte[] EVENT_PREFIX = "42[\"weft\",\"".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] EVENT_PREFIX = EVENT_OPEN.getBytes(StandardCharsets.US_ASCII);
         /** The bytes of an event frame after the base64 message. */
-        private static final byte[] EVENT_SUFFIX = "\"]".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] EVENT_SUFFIX = EVENT_CLOSE.getBytes(StandardCharsets.US_ASCII);
         /**
          * The connection (connecting, then open, then closed). Set on the event loop by the channel's initializer,
          * before any frame can arrive there, and again by the constructor after connect() returned: the loop can
@@ -1901,7 +1905,7 @@ public class RelayBench {
         }
 
         private void send(Conn c, Message m, boolean control) {
-            sendRaw(c, "42[\"weft\",\"" + MessageCodec.encodeBase64(m) + "\"]", control);
+            sendRaw(c, WireMember.EVENT_OPEN + MessageCodec.encodeBase64(m) + WireMember.EVENT_CLOSE, control);
         }
 
         private void sendRaw(Conn c, String frame, boolean control) {
