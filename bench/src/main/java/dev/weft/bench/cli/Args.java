@@ -15,8 +15,10 @@ import java.util.List;
  *                     "text equals endContent"; {@code -1} means compare with endContent
  * @param measureHeap  whether to measure the retained heap of the loaded replica (a few full GCs)
  * @param diffThreshold merge: a replica missing at least this many kept updates syncs by diff where it can
+ * @param perRun       replay: also print every run's phase times, warm-ups included, in run order
  */
-record Args(String command, Path file, int warmup, int runs, int expectLength, boolean measureHeap, int diffThreshold) {
+record Args(String command, Path file, int warmup, int runs, int expectLength, boolean measureHeap, int diffThreshold,
+            boolean perRun) {
 
     /** Final length of git-makefile, which is checked by length and convergence only (see traces/README.md). */
     static final int GIT_MAKEFILE_LENGTH = 113_676;
@@ -34,6 +36,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
               --expect-length N   correct = converged and final length N (default for git-makefile*: 113676)
               --no-heap           skip the retained-heap measurement
               --diff-threshold N  merge: sync by encodeDiff when N or more kept updates are missing (default 1000)
+              --per-run           replay: also print each run's phase times in ms, warm-ups first ("perRunMs")
             prints one JSON line on stdout; exit 0 correct result, 1 wrong result, 2 bad input, 3 replay failure""";
 
     /** Thrown for a malformed command line; the message is printed with the usage. */
@@ -55,6 +58,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
         int runs = 3;
         int expectLength = -1;
         boolean heap = true;
+        boolean perRun = false;
         int diffThreshold = dev.weft.bench.replay.WeftConcurrentReplay.DIFF_THRESHOLD;
         List<String> files = new ArrayList<>();
         for (int i = 1; i < argv.length; i++) {
@@ -64,6 +68,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
                 case "--warmup" -> warmup = intValue(argv, ++i, a, 0);
                 case "--expect-length" -> expectLength = intValue(argv, ++i, a, 0);
                 case "--no-heap" -> heap = false;
+                case "--per-run" -> perRun = true;
                 case "--diff-threshold" -> diffThreshold = intValue(argv, ++i, a, 0);
                 default -> {
                     if (a.startsWith("--")) {
@@ -80,7 +85,7 @@ record Args(String command, Path file, int warmup, int runs, int expectLength, b
         if (expectLength < 0 && file.getFileName().toString().startsWith("git-makefile")) {
             expectLength = GIT_MAKEFILE_LENGTH;
         }
-        return new Args(command, file, warmup, runs, expectLength, heap, diffThreshold);
+        return new Args(command, file, warmup, runs, expectLength, heap, diffThreshold, perRun);
     }
 
     private static int intValue(String[] argv, int i, String option, int min) throws UsageException {

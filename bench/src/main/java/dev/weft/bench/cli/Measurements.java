@@ -33,11 +33,15 @@ final class Measurements {
         long[] load = new long[args.runs()];
         boolean ok = true;
         WeftSequentialReplay.Result last = null;
+        double[][] perRun = new double[3][total]; // replay, replay without updates, remote apply of every run
         for (int run = 0; run < total; run++) {
             last = null; // let the previous run's replicas be collected before the next one
             last = WeftSequentialReplay.run(trace, 0);
             ok &= correct(last.textA(), trace, args) && last.textB().equals(last.textA())
                     && last.textC().equals(last.textA()) && last.textNoUpdate().equals(last.textA());
+            perRun[0][run] = Stats.ms(last.replayNanos());
+            perRun[1][run] = Stats.ms(last.replayNoUpdateNanos());
+            perRun[2][run] = Stats.ms(last.remoteApplyNanos());
             int m = run - args.warmup();
             if (m >= 0) {
                 replay[m] = last.replayNanos();
@@ -55,6 +59,18 @@ final class Measurements {
         f.put("replayMs", Stats.medianMs(replay));
         f.put("replayNoUpdateMs", Stats.medianMs(replayNoUpdate));
         f.put("remoteApplyMs", Stats.medianMs(remote));
+        if (args.perRun()) {
+            Map<String, Object> runs = new LinkedHashMap<>();
+            runs.put("replay", perRun[0]);
+            runs.put("replayNoUpdate", perRun[1]);
+            runs.put("remoteApply", perRun[2]);
+            f.put("perRunMs", runs);
+            Map<String, Object> bytes = new LinkedHashMap<>(); // of the last run
+            bytes.put("replay", last.allocated()[0]);
+            bytes.put("replayNoUpdate", last.allocated()[1]);
+            bytes.put("remoteApply", last.allocated()[2]);
+            f.put("allocatedBytes", bytes);
+        }
         return stateFields(f, args, ok, encode, load, last.state(), last.updates(), last.updateBytes(),
                 WeftSequentialReplay::load);
     }

@@ -7,6 +7,11 @@ public final class Stats {
     private Stats() {
     }
 
+    /** {@code nanos} in milliseconds, rounded to 0.01 ms. */
+    public static double ms(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+
     /** The median of {@code nanos} in milliseconds, rounded to 0.1 ms (mean of the middle two for even counts). */
     public static double medianMs(long[] nanos) {
         if (nanos.length == 0) {

@@ -45,9 +45,12 @@ public final class WeftSequentialReplay {
      * @param encodeNanos      time of {@code encodeStateAsUpdate} on A
      * @param loadNanos        time to apply that state to an empty replica
      * @param state            A's encoded full state
+     * @param allocated        bytes the running thread allocated in the replay, replay-without-updates and remote
+     *                         apply phases, in that order (-1 each where the JVM does not count allocation)
      */
     public record Result(String textA, String textB, String textC, int updates, long updateBytes,
-                         long replayNanos, long replayNoUpdateNanos, String textNoUpdate, long remoteApplyNanos, long encodeNanos, long loadNanos, byte[] state) {
+                         long replayNanos, long replayNoUpdateNanos, String textNoUpdate, long remoteApplyNanos,
+                         long encodeNanos, long loadNanos, byte[] state, long[] allocated) {
 
         /** True when all three replicas hold {@code expected}. */
         public boolean allEqual(String expected) {
@@ -69,45 +72,33 @@ public final class WeftSequentialReplay {
         if (trace.kind() != Trace.Kind.SEQUENTIAL) {
             throw new IllegalArgumentException(trace.name() + " is a concurrent trace: use merge");
         }
-        byte[][] updates = new byte[trace.patchCount() * 2][];
-        int n = 0;
-        int step = 0;
+        Patch[] patches = patches(trace);
+        byte[][] updates = new byte[patches.length * 2][];
+        long[] allocated = new long[3];
 
         TextDocument a = new TextDocument(AGENT_A);
+        long m0 = Allocation.thread();
         long t0 = System.nanoTime();
-        for (Txn txn : trace.txns()) {
-            for (Patch p : txn.patches()) {
-                if (p.deleteCount() > 0) {
-                    updates[n++] = a.delete(p.pos(), p.deleteCount()).update();
-                }
-                if (!p.insert().isEmpty()) {
-                    updates[n++] = a.insert(p.pos(), p.insert()).update();
-                }
-                step++;
-                if (checkEvery > 0 && step % checkEvery == 0) {
-                    check(a, "A after patch " + step);
-                }
-            }
-        }
+        int n = replayKeepingUpdates(a, patches, updates, checkEvery);
         long replayNanos = System.nanoTime() - t0;
+        allocated[0] = Allocation.since(m0);
         check(a, "A at the end");
 
         TextDocument a2 = new TextDocument(AGENT_A);
+        long m1 = Allocation.thread();
         long t0b = System.nanoTime();
-        applyLocally(a2, trace);
+        applyLocally(a2, patches);
         long replayNoUpdateNanos = System.nanoTime() - t0b;
+        allocated[1] = Allocation.since(m1);
         String textNoUpdate = a2.getText();
         a2 = null;
 
         TextDocument b = new TextDocument(AGENT_B);
+        long m2 = Allocation.thread();
         long t1 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            b.applyUpdate(updates[i]);
-            if (checkEvery > 0 && (i + 1) % checkEvery == 0) {
-                check(b, "B after update " + (i + 1));
-            }
-        }
+        applyUpdates(b, updates, n, checkEvery);
         long remoteNanos = System.nanoTime() - t1;
+        allocated[2] = Allocation.since(m2);
         check(b, "B at the end");
 
         Encoded enc = encodeAndLoad(a, AGENT_C);
@@ -117,7 +108,53 @@ public final class WeftSequentialReplay {
         long updateBytes = Arrays.stream(updates, 0, n).mapToLong(u -> u.length).sum();
         return new Result(a.getText(), b.getText(), c.getText(), n, updateBytes,
                 replayNanos, replayNoUpdateNanos, textNoUpdate, remoteNanos, enc.encodeNanos(), enc.loadNanos(),
-                enc.state());
+                enc.state(), allocated);
+    }
+
+    /** Every patch of every txn of {@code trace}, in order: the phases loop over an array, not nested lists. */
+    static Patch[] patches(Trace trace) {
+        Patch[] all = new Patch[trace.patchCount()];
+        int i = 0;
+        for (Txn txn : trace.txns()) {
+            for (Patch p : txn.patches()) {
+                all[i++] = p;
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Phase 1: every patch as local edits on {@code a} (delete, then insert), each edit's update stored in
+     * {@code updates} in order; checks {@code a}'s invariants every {@code checkEvery} patches (0: never).
+     * Each phase is a method of its own so that the JIT compiles its loop on its own profile.
+     *
+     * @return the number of updates stored
+     */
+    static int replayKeepingUpdates(TextDocument a, Patch[] patches, byte[][] updates, int checkEvery) {
+        int n = 0;
+        for (int step = 0; step < patches.length; step++) {
+            Patch p = patches[step];
+            if (p.deleteCount() > 0) {
+                updates[n++] = a.delete(p.pos(), p.deleteCount()).update();
+            }
+            if (!p.insert().isEmpty()) {
+                updates[n++] = a.insert(p.pos(), p.insert()).update();
+            }
+            if (checkEvery > 0 && (step + 1) % checkEvery == 0) {
+                check(a, "A after patch " + (step + 1));
+            }
+        }
+        return n;
+    }
+
+    /** Phase 3: {@code updates[0 .. n-1]} applied to {@code b} in order; invariant checks as in phase 1. */
+    static void applyUpdates(TextDocument b, byte[][] updates, int n, int checkEvery) {
+        for (int i = 0; i < n; i++) {
+            b.applyUpdate(updates[i]);
+            if (checkEvery > 0 && (i + 1) % checkEvery == 0) {
+                check(b, "B after update " + (i + 1));
+            }
+        }
     }
 
     /** Loads {@code state} into a fresh replica (what the load phase does), for heap measurement. */
@@ -137,14 +174,17 @@ public final class WeftSequentialReplay {
      * updates: the "no updates" replay, and the way a benchmark builds a replica with a trace's history.
      */
     public static void applyLocally(TextDocument doc, Trace trace) {
-        for (Txn txn : trace.txns()) {
-            for (Patch p : txn.patches()) {
-                if (p.deleteCount() > 0) {
-                    doc.delete(p.pos(), p.deleteCount());
-                }
-                if (!p.insert().isEmpty()) {
-                    doc.insert(p.pos(), p.insert());
-                }
+        applyLocally(doc, patches(trace));
+    }
+
+    /** Phase 2: {@code patches} as local edits on {@code doc} without asking for their updates. */
+    static void applyLocally(TextDocument doc, Patch[] patches) {
+        for (Patch p : patches) {
+            if (p.deleteCount() > 0) {
+                doc.delete(p.pos(), p.deleteCount());
+            }
+            if (!p.insert().isEmpty()) {
+                doc.insert(p.pos(), p.insert());
             }
         }
     }

@@ -131,6 +131,25 @@ class MainTest {
     }
 
     @Test
+    void perRunPrintsEveryRunsPhaseTimesWarmUpsFirstAndTheLastRunsAllocation() throws Exception {
+        Path f = TestTraces.gzip(tmp.resolve("tiny.json.gz"), TINY);
+        assertThat(run("replay", "--no-heap", "--runs", "3", "--warmup", "2", "--per-run", f.toString()))
+                .as(err).isEqualTo(Main.OK);
+        JsonObject json = JsonParser.parseString(out).getAsJsonObject();
+        JsonObject perRun = json.getAsJsonObject("perRunMs");
+        for (String phase : new String[] {"replay", "replayNoUpdate", "remoteApply"}) {
+            assertThat(perRun.getAsJsonArray(phase)).as(phase).hasSize(5);
+        }
+        JsonObject bytes = json.getAsJsonObject("allocatedBytes");
+        // HotSpot counts per-thread allocation; every phase allocates at least its fresh replica's edits
+        assertThat(bytes.get("replay").getAsLong()).isPositive();
+        assertThat(bytes.get("remoteApply").getAsLong()).isPositive();
+
+        assertThat(run("replay", "--no-heap", "--runs", "1", "--warmup", "0", f.toString())).isEqualTo(Main.OK);
+        assertThat(JsonParser.parseString(out).getAsJsonObject().has("perRunMs")).isFalse();
+    }
+
+    @Test
     void mergeReportsConvergence() throws Exception {
         Path f = TestTraces.gzip(tmp.resolve("conc.json.gz"), """
                 {"kind": "concurrent", "endContent": "ab", "numAgents": 2,
