@@ -490,6 +490,19 @@ public final class Replica {
     /** Integrates a decoded update into this (non-pristine or non-snapshot) replica. */
     public List<TextChange> apply(DecodedUpdate u) {
         ChangeCollector out = new ChangeCollector();
+        applyCollecting(u, out);
+        return out.result();
+    }
+
+    /**
+     * {@link #apply} without working out the positional changes: the same state afterwards, for a replica no
+     * editor shows.
+     */
+    public void integrate(DecodedUpdate u) {
+        applyCollecting(u, ChangeCollector.DISCARD);
+    }
+
+    private void applyCollecting(DecodedUpdate u, ChangeCollector out) {
         boolean progress = false;
         long[] ag = u.agents;
         if (u.nItems == 1) {
@@ -515,7 +528,6 @@ public final class Replica {
         if (progress) {
             retryPending(out);
         }
-        return out.result();
     }
 
     void applyDeletes(DecodedUpdate u, ChangeCollector out) {
