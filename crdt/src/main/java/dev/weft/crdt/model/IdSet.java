@@ -1,6 +1,9 @@
 package dev.weft.crdt.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
 
 /**
  * An immutable set of operation ids {@code (agent, seq)}, stored as sorted, non-overlapping seq ranges per agent.
@@ -164,12 +167,11 @@ public final class IdSet {
 
     /** Accumulates ranges in any order and builds a normalized {@link IdSet}. Mutable, single use. */
     public static final class Builder {
-        /** The ranges added so far, as parallel arrays: agent, start and end of range {@code i < n}; not normalized. */
-        private long[] agent = new long[4], start = new long[4], end = new long[4];
-        /** Number of ranges held; the last one is extended in place when the next add continues it. */
-        private int n;
-        /** True while the held ranges are in ascending (agent, start) order, so {@link #build} need not sort. */
-        private boolean sorted = true;
+        /** Per agent, the added ranges as {@code [start, end]} pairs, not yet normalized; null while only one range was added. */
+        private TreeMap<Long, List<long[]>> byAgent;
+        /** Last range added, extended in place when the next add continues it (the common case). */
+        private long[] last;
+        private long lastAgent = -1;
 
         public Builder add(long agent, long start, long end) {
             if (agent < 0 || start < 0 || end < start) {
@@ -178,23 +180,19 @@ public final class IdSet {
             if (start == end) {
                 return this;
             }
-            int last = n - 1;
-            if (last >= 0 && this.agent[last] == agent && this.end[last] == start) {
-                this.end[last] = end;
+            if (last != null && lastAgent == agent && last[1] == start) {
+                last[1] = end;
                 return this;
             }
-            if (n == this.agent.length) {
-                this.agent = Arrays.copyOf(this.agent, n * 2);
-                this.start = Arrays.copyOf(this.start, n * 2);
-                this.end = Arrays.copyOf(this.end, n * 2);
+            if (last != null && byAgent == null) {
+                byAgent = new TreeMap<>();
+                byAgent.computeIfAbsent(lastAgent, k -> new ArrayList<>()).add(last);
             }
-            if (last >= 0 && (agent < this.agent[last] || agent == this.agent[last] && start < this.start[last])) {
-                sorted = false;
+            last = new long[]{start, end};
+            lastAgent = agent;
+            if (byAgent != null) {
+                byAgent.computeIfAbsent(agent, k -> new ArrayList<>()).add(last);
             }
-            this.agent[n] = agent;
-            this.start[n] = start;
-            this.end[n] = end;
-            n++;
             return this;
         }
 
@@ -204,104 +202,37 @@ public final class IdSet {
         }
 
         public boolean isEmpty() {
-            return n == 0;
+            return last == null;
         }
 
-        /** The set of every id added: per agent, the ranges sorted and merged where they overlap or touch. */
         public IdSet build() {
-            if (n == 0) {
+            if (last == null) {
                 return EMPTY;
             }
-            if (n == 1) {
-                return new IdSet(new long[]{agent[0]}, new long[][]{{start[0], end[0]}});
+            if (byAgent == null) {
+                return new IdSet(new long[]{lastAgent}, new long[][]{{last[0], last[1]}});
             }
-            if (!sorted) {
-                sortByAgentAndStart(0, n - 1);
-                sorted = true;
-            }
-            int agents = 1;
-            for (int i = 1; i < n; i++) {
-                if (agent[i] != agent[i - 1]) {
-                    agents++;
-                }
-            }
-            long[] a = new long[agents];
-            long[][] r = new long[agents][];
+            long[] a = new long[byAgent.size()];
+            long[][] r = new long[a.length][];
             int i = 0;
-            for (int k = 0; k < agents; k++) {
-                long ag = agent[i];
-                int j = i;
-                while (j < n && agent[j] == ag) {
-                    j++;
-                }
-                long[] out = new long[(j - i) * 2];
-                int m = 0;
-                for (int x = i; x < j; x++) {
-                    if (m > 0 && start[x] <= out[m - 1]) {
-                        out[m - 1] = Math.max(out[m - 1], end[x]);
+            for (var e : byAgent.entrySet()) {
+                List<long[]> list = e.getValue();
+                list.sort((x, y) -> Long.compare(x[0], y[0]));
+                long[] out = new long[list.size() * 2];
+                int n = 0;
+                for (long[] x : list) {
+                    if (n > 0 && x[0] <= out[n - 1]) {
+                        out[n - 1] = Math.max(out[n - 1], x[1]);
                     } else {
-                        out[m++] = start[x];
-                        out[m++] = end[x];
+                        out[n++] = x[0];
+                        out[n++] = x[1];
                     }
                 }
-                a[k] = ag;
-                r[k] = m == out.length ? out : Arrays.copyOf(out, m);
-                i = j;
+                a[i] = e.getKey();
+                r[i] = Arrays.copyOf(out, n);
+                i++;
             }
             return new IdSet(a, r);
-        }
-
-        /** Sorts ranges {@code lo..hi} (inclusive) by (agent, start): quicksort, insertion sort below 16. */
-        private void sortByAgentAndStart(int lo, int hi) {
-            while (hi - lo >= 16) {
-                int mid = (lo + hi) >>> 1;
-                long pa = agent[mid], ps = start[mid];
-                int i = lo, j = hi;
-                while (i <= j) {
-                    while (before(i, pa, ps)) {
-                        i++;
-                    }
-                    while (after(j, pa, ps)) {
-                        j--;
-                    }
-                    if (i <= j) {
-                        swap(i++, j--);
-                    }
-                }
-                // recurse into the smaller half, loop on the larger: stack depth O(log n)
-                if (j - lo < hi - i) {
-                    sortByAgentAndStart(lo, j);
-                    lo = i;
-                } else {
-                    sortByAgentAndStart(i, hi);
-                    hi = j;
-                }
-            }
-            for (int i = lo + 1; i <= hi; i++) {
-                for (int j = i; j > lo && before(j, agent[j - 1], start[j - 1]); j--) {
-                    swap(j, j - 1);
-                }
-            }
-        }
-
-        private boolean before(int i, long a, long s) {
-            return agent[i] < a || agent[i] == a && start[i] < s;
-        }
-
-        private boolean after(int i, long a, long s) {
-            return agent[i] > a || agent[i] == a && start[i] > s;
-        }
-
-        private void swap(int i, int j) {
-            long t = agent[i];
-            agent[i] = agent[j];
-            agent[j] = t;
-            t = start[i];
-            start[i] = start[j];
-            start[j] = t;
-            t = end[i];
-            end[i] = end[j];
-            end[j] = t;
         }
     }
 }
