@@ -141,19 +141,6 @@ public final class TextDocument {
     }
 
     /**
-     * {@link #applyDecoded} without working out the positional changes, for a replica whose text no editor shows
-     * (a relay's copy of a room's document): afterwards the replica holds exactly the state {@code applyDecoded}
-     * would have left, and the call allocates no change list, changed text or collector.
-     */
-    public void integrateDecoded(DecodedUpdate u) {
-        if (u.snapshot && replica.isPristine()) {
-            replica = Replica.load(u, replica.agent(), options.gc(), new ArrayList<>());
-            return;
-        }
-        replica.integrate(u);
-    }
-
-    /**
      * Replaces this replica's whole state with {@code state} (an update, typically another replica's
      * {@link #encodeStateAsUpdate()}) under a new agent id: the repair for a replica that diverged from the room
      * although its version equals the room's (two live replicas once shared an agent id, so the same ids name

@@ -11,14 +11,6 @@ import java.util.List;
  * previous one.
  */
 final class ChangeCollector {
-    /**
-     * A collector that keeps nothing, for a replica whose positional changes nobody reads (the relay's): it never
-     * changes state, so one instance serves every replica and thread, and {@link #result} is always empty.
-     */
-    static final ChangeCollector DISCARD = new ChangeCollector(false);
-
-    /** False only for {@link #DISCARD}: {@link #insert} and {@link #delete} then record nothing. */
-    private final boolean keep;
     /** Changes already closed; null until a second change opens (most operations cause exactly one). */
     private List<TextChange> done;
     /** The first closed change, kept outside {@link #done} to avoid allocating a list. */
@@ -33,18 +25,7 @@ final class ChangeCollector {
     private char[] src;
     private int from;
 
-    ChangeCollector() {
-        this(true);
-    }
-
-    private ChangeCollector(boolean keep) {
-        this.keep = keep;
-    }
-
     void insert(int off, char[] src, int from, int n) {
-        if (!keep) {
-            return;
-        }
         if (kind == 1 && off == offset + len) {
             if (text == null) {
                 text = new StringBuilder(len + n + 16);
@@ -63,9 +44,6 @@ final class ChangeCollector {
     }
 
     void delete(int off, int n) {
-        if (!keep) {
-            return;
-        }
         if (kind == 2 && off == offset) {
             len += n;
             return;

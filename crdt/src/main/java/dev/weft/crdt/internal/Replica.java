@@ -490,19 +490,6 @@ public final class Replica {
     /** Integrates a decoded update into this (non-pristine or non-snapshot) replica. */
     public List<TextChange> apply(DecodedUpdate u) {
         ChangeCollector out = new ChangeCollector();
-        applyCollecting(u, out);
-        return out.result();
-    }
-
-    /**
-     * {@link #apply} without working out the positional changes: the same state afterwards, for a replica no
-     * editor shows.
-     */
-    public void integrate(DecodedUpdate u) {
-        applyCollecting(u, ChangeCollector.DISCARD);
-    }
-
-    private void applyCollecting(DecodedUpdate u, ChangeCollector out) {
         boolean progress = false;
         long[] ag = u.agents;
         if (u.nItems == 1) {
@@ -528,6 +515,7 @@ public final class Replica {
         if (progress) {
             retryPending(out);
         }
+        return out.result();
     }
 
     void applyDeletes(DecodedUpdate u, ChangeCollector out) {

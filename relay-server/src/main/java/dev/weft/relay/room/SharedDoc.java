@@ -159,7 +159,7 @@ final class SharedDoc {
      * return: {@link #decodedChars} grew by {@code u.storedUnits}; on an exception it is unchanged.
      */
     void integrate(DecodedUpdate u) throws MalformedUpdateException {
-        replica.integrateDecoded(u); // nobody reads the relay's positional changes
+        replica.applyDecoded(u);
         decodedChars += u.storedUnits;
     }
 
