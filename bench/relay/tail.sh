@@ -14,6 +14,9 @@ clock_offset() { python3 -c "import time; print(time.time_ns() - time.monotonic_
 clock_offset > "$dir/offset"
 WEFT_RELAY_JAVA_OPTS="${WEFT_RELAY_JAVA_OPTS:-} -Xlog:gc,safepoint:file=$dir/relay-gc.log:time,uptime" \
 WEFT_BENCH_JAVA_OPTS="${WEFT_BENCH_JAVA_OPTS:-} -Xlog:gc,safepoint:file=$dir/gen-gc.log:time,uptime" \
-  "$here/run.sh" load "$@" --samples-out "$dir/samples.txt" | grep '^{' | tail -1 > "$dir/result.json"
+  "$here/run.sh" load "$@" --samples-out "$dir/samples.txt" | { grep '^{' || true; } | tail -1 > "$dir/result.json" \
+  || echo "bench/relay/tail.sh: load exited with status $?; analysing what it wrote" >&2
+[ -s "$dir/result.json" ] && [ -s "$dir/samples.txt" ] \
+  || { echo "bench/relay/tail.sh: no result or samples in $dir" >&2; exit 1; }
 clock_offset >> "$dir/offset"
 python3 "$here/tail-pauses.py" "$dir"
