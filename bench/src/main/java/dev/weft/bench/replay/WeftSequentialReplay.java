@@ -126,7 +126,7 @@ public final class WeftSequentialReplay {
     /**
      * Phase 1: every patch as local edits on {@code a} (delete, then insert), each edit's update stored in
      * {@code updates} in order; checks {@code a}'s invariants every {@code checkEvery} patches (0: never).
-     * Each phase is a method of its own so that the JIT compiles its loop on its own profile.
+     * Each phase is a method of its own, so no timed loop sits in one compiled method with another phase.
      *
      * @return the number of updates stored
      */
