@@ -48,7 +48,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -218,15 +217,7 @@ public class RelayBench {
         for (int i = 0; i < roomsN; i++) {
             rooms.add(new RoomApi(relay).createRoom());
         }
-        // When member m typed its measured token "<m>.<k>;": sentAt[m].get(k) (System.nanoTime; 0 for the warm-up's).
-        // Arrays sized once for every tick a typist can make (a fixed-rate task never runs more often than its
-        // period on average), so recording a token allocates nothing and nothing per token is kept alive for the
-        // generator's GC to copy (until 2026-12-07 a map from token String to Long held every measured token).
-        int typistTicks = (int) Math.ceil((warmupSeconds + seconds) * rate) + 64;
-        var sentAt = new java.util.concurrent.atomic.AtomicLongArray[clientsN];
-        for (int i = 0; i < clientsN; i++) {
-            sentAt[i] = new java.util.concurrent.atomic.AtomicLongArray(typistTicks);
-        }
+        SendClock clock = new SendClock(clientsN, SendClock.ticksFor(warmupSeconds + seconds, rate));
         Samples latency = new Samples();
         // --samples-out FILE: every measured delivery as "sentNanos receivedNanos" (System.nanoTime is
         // CLOCK_MONOTONIC, comparable across processes), to merge runs of several generator processes.
@@ -234,37 +225,7 @@ public class RelayBench {
         AtomicLong errors = new AtomicLong();
         AtomicLong reconnects = new AtomicLong();
         AtomicLong connectRetries = new AtomicLong();
-        java.util.function.Consumer<List<TextChange>> onRemote = changes -> {
-            long now = System.nanoTime();
-            for (TextChange ch : changes) {
-                String s = ch.insertText();
-                // tokens look like "<client>.<seq>;": parse each whole token's two numbers in place
-                int client = 0;
-                int seq = 0;
-                boolean inSeq = false;
-                for (int k = 0; k < s.length(); k++) {
-                    char c = s.charAt(k);
-                    if (c == ';') {
-                        long t = client < sentAt.length && seq < typistTicks ? sentAt[client].get(seq) : 0;
-                        if (t != 0) {
-                            latency.add(now - t);
-                            if (trace != null) {
-                                trace.add(t, now);
-                            }
-                        }
-                        client = 0;
-                        seq = 0;
-                        inSeq = false;
-                    } else if (c == '.') {
-                        inSeq = true;
-                    } else if (inSeq) {
-                        seq = seq * 10 + (c - '0');
-                    } else {
-                        client = client * 10 + (c - '0');
-                    }
-                }
-            }
-        };
+        java.util.function.Consumer<List<TextChange>> onRemote = clock.receiver(latency, trace);
         List<LoadMember> docs = new ArrayList<>();
         java.net.http.HttpClient http = clientKind.equals("lean") ? leanHttpClient() : null;
         NettyMembers netty = clientKind.equals("netty") ? new NettyMembers(genThreads) : null;
@@ -323,7 +284,7 @@ public class RelayBench {
                 measuringAcks = measured;
                 d.appendToken(token, () -> {
                     if (measured) {
-                        sentAt[me].set(k, System.nanoTime());
+                        clock.sent(me, k, System.nanoTime());
                     }
                     typed.incrementAndGet();
                     if (measured) {
@@ -1223,6 +1184,84 @@ public class RelayBench {
     }
 
     /** (sent, received) pairs of System.nanoTime() values. */
+    /**
+     * When each member typed each of its measured tokens, and the latency of every delivery of one. A token is
+     * {@code "<member>.<k>;"}: member index and that member's tick count, both decimal. Both {@code load} and
+     * {@code cluster} time deliveries with it.
+     *
+     * <p>The send times live in one {@code AtomicLongArray} per member, sized once for every tick a typist can make,
+     * so recording a send allocates nothing and nothing per token stays alive for the generator's GC to copy (until
+     * 2026-12-07 {@code load} kept a map from token string to send time, and {@code cluster} did until 2026-12-08).
+     * A send time of 0 means "not measured" (the warm-up's tokens, or a tick beyond the arrays).
+     */
+    static final class SendClock {
+        /** {@code sentAt[member].get(k)}: {@code System.nanoTime()} when member typed token k; 0 if not measured. */
+        private final java.util.concurrent.atomic.AtomicLongArray[] sentAt;
+        /** Length of every member's array: the ticks a typist can make in the run, with a margin. */
+        private final int ticks;
+
+        SendClock(int members, int ticks) {
+            this.ticks = ticks;
+            this.sentAt = new java.util.concurrent.atomic.AtomicLongArray[members];
+            for (int i = 0; i < members; i++) {
+                sentAt[i] = new java.util.concurrent.atomic.AtomicLongArray(ticks);
+            }
+        }
+
+        /**
+         * Ticks to allow for a typist at {@code rate} per second typing for {@code seconds}: a fixed-rate task never
+         * runs more often than its period on average, plus 64 for catching up after a stall.
+         */
+        static int ticksFor(double seconds, double rate) {
+            return (int) Math.ceil(seconds * rate) + 64;
+        }
+
+        /** Records that {@code member} sent token {@code k} at {@code nanos}; a tick beyond the arrays is not kept. */
+        void sent(int member, int k, long nanos) {
+            if (k < ticks) {
+                sentAt[member].set(k, nanos);
+            }
+        }
+
+        /**
+         * The remote-change listener of every member: for each whole token in each inserted text whose send was
+         * recorded, adds now − sent to {@code latency} and, if {@code trace} is not null, the pair to it. Parses the
+         * tokens' two numbers in place (no split, no boxing).
+         */
+        java.util.function.Consumer<List<TextChange>> receiver(Samples latency, TimedSamples trace) {
+            return changes -> {
+                long now = System.nanoTime();
+                for (TextChange ch : changes) {
+                    String s = ch.insertText();
+                    int member = 0;
+                    int k = 0;
+                    boolean inTick = false;
+                    for (int i = 0; i < s.length(); i++) {
+                        char c = s.charAt(i);
+                        if (c == ';') {
+                            long t = member < sentAt.length && k < ticks ? sentAt[member].get(k) : 0;
+                            if (t != 0) {
+                                latency.add(now - t);
+                                if (trace != null) {
+                                    trace.add(t, now);
+                                }
+                            }
+                            member = 0;
+                            k = 0;
+                            inTick = false;
+                        } else if (c == '.') {
+                            inTick = true;
+                        } else if (inTick) {
+                            k = k * 10 + (c - '0');
+                        } else {
+                            member = member * 10 + (c - '0');
+                        }
+                    }
+                }
+            };
+        }
+    }
+
     static final class TimedSamples {
         private long[] values = new long[2048];
         private int size;
@@ -1530,21 +1569,12 @@ public class RelayBench {
         for (int i = 0; i < roomsN; i++) {
             rooms.add(new RoomApi(relays.get(i % nodes)).createRoom());
         }
-        ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
+        // Typing runs for the warm-up (at most 5 s), the measured window and, with --kill, the time after the kill.
+        SendClock clock = new SendClock(clientsN, SendClock.ticksFor(5 + seconds + (kill ? afterKill : 0), rate));
         Samples latency = new Samples();
         AtomicLong errors = new AtomicLong();
         AtomicLong losses = new AtomicLong();
-        java.util.function.Consumer<List<TextChange>> onRemote = changes -> {
-            long now = System.nanoTime();
-            for (TextChange ch : changes) {
-                for (String token : ch.insertText().split(";")) {
-                    Long t = sentAt.get(token);
-                    if (t != null) {
-                        latency.add(now - t);
-                    }
-                }
-            }
-        };
+        java.util.function.Consumer<List<TextChange>> onRemote = clock.receiver(latency, null);
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .executor(Executors.newFixedThreadPool(4)).build();
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
@@ -1588,11 +1618,12 @@ public class RelayBench {
                 if (now > typingEnd) {
                     return;
                 }
-                String token = me + "." + seq.getAndIncrement();
+                int k = (int) seq.getAndIncrement();
+                String token = me + "." + k;
                 boolean measured = now > measureFrom && now < measureEnd;
                 m.appendToken(token, () -> {
                     if (measured) {
-                        sentAt.put(token, System.nanoTime());
+                        clock.sent(me, k, System.nanoTime());
                     }
                     typed.incrementAndGet();
                 });
