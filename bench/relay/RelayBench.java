@@ -197,11 +197,12 @@ public class RelayBench {
     record RelayReading(long cpu, long sys, long switches, Map<Long, ThreadTicks> threads, double commits,
                         double[][] acks, double ackSum, double commitSum, long selfCpu, long nanos) {
         static RelayReading take(URI relay, long pid) throws Exception {
+            String page = metricsPage(relay);
+            double[][] commits = histogram(page, "weft_storage_commit_seconds");
             return new RelayReading(cpuTicks(pid), systemTicks(pid), contextSwitches(pid), threadTicks(pid),
-                    histogramCount(relay, "weft_storage_commit_seconds"),
-                    scrapeHistogram(relay, "weft_ack_latency_seconds"),
-                    scrapeScalar(relay, "weft_ack_latency_seconds_sum"),
-                    scrapeScalar(relay, "weft_storage_commit_seconds_sum"), selfCpuNanos(), System.nanoTime());
+                    total(commits), histogram(page, "weft_ack_latency_seconds"),
+                    scalar(page, "weft_ack_latency_seconds_sum"), scalar(page, "weft_storage_commit_seconds_sum"),
+                    selfCpuNanos(), System.nanoTime());
         }
     }
 
@@ -295,12 +296,15 @@ public class RelayBench {
         }
         // Every relay-side figure covers the measured window only, as bench/hocuspocus/load.mjs does for Hocuspocus:
         // the warm-up (the JIT's first compilations among other things) is typed at the same rate but not counted.
+        // One untimed reading during the warm-up, so that the generator's first scrape (HTTP client and parsing code
+        // loaded and compiled on its core) does not fall into the measured window, as it did until 2026-12-08.
+        RelayReading.take(relay, pid);
         sleepUntil(measureFrom);
         reconnects.set(0); // count losses during the measured run only
         RelayReading before = RelayReading.take(relay, pid);
         while (System.nanoTime() < end) {
             Thread.sleep(Math.max(1, Math.min(5000, (end - System.nanoTime()) / 1_000_000)));
-            heapSamples.add(new long[] {heapUsedKb(pid), rssKb(pid)});
+            heapSamples.add(new long[] {heapUsedKb(relay), rssKb(pid)});
         }
         typists.shutdown();
         typing.forEach(t -> t.cancel(false));
@@ -1341,41 +1345,34 @@ public class RelayBench {
     }
 
     /** Observations of histogram {@code metric} so far (its +Inf bucket); 0 if it cannot be read. */
-    static double histogramCount(URI relay, String metric) {
-        try {
-            double[][] b = scrapeHistogram(relay, metric);
-            return b.length == 0 ? 0 : b[b.length - 1][1];
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    /** The value of one unlabelled line of the relay's /metrics, or 0 if absent or unreadable. */
-    static double scrapeScalar(URI relay, String name) {
-        try {
-            String text = metricsPage(relay);
-            for (String line : text.split("\n")) {
-                if (line.startsWith(name + " ")) {
-                    return Double.parseDouble(line.substring(name.length() + 1).trim());
-                }
+    /** The value of one unlabelled line of a /metrics page, or 0 if absent. */
+    static double scalar(String page, String name) {
+        for (String line : page.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
             }
-        } catch (Exception e) {
-            return 0;
         }
         return 0;
     }
 
+    /** HTTP client of every /metrics scrape: one for the run, so a scrape does not start a client and its threads. */
+    static final HttpClient METRICS_HTTP = HttpClient.newHttpClient();
+
     /** The relay's /metrics page (Prometheus text). */
     static String metricsPage(URI relay) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
+        return METRICS_HTTP.send(HttpRequest.newBuilder(relay.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The cumulative buckets {upper bound s, count} of one histogram on the relay's /metrics page. */
     static double[][] scrapeHistogram(URI relay, String metric) throws Exception {
-        String text = metricsPage(relay);
+        return histogram(metricsPage(relay), metric);
+    }
+
+    /** The cumulative buckets {upper bound s, count} of one histogram on a /metrics page; empty if absent. */
+    static double[][] histogram(String page, String metric) {
         List<double[]> buckets = new ArrayList<>();
-        for (String line : text.split("\n")) {
+        for (String line : page.split("\n")) {
             if (line.startsWith(metric + "_bucket{le=\"")) {
                 String le = line.substring(line.indexOf('"') + 1, line.lastIndexOf('"'));
                 double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
@@ -1538,24 +1535,18 @@ public class RelayBench {
         return -1;
     }
 
-    /** Used Java heap of the relay via jcmd GC.heap_info (KB), or -1. */
-    static long heapUsedKb(long pid) {
+    /**
+     * Used Java heap of the relay (KB) from its {@code weft_jvm_heap_used_bytes} gauge, or -1 (a relay from before
+     * 2026-12-08 lacks it). Until then this ran {@code jcmd PID GC.heap_info} every 5 s of the measured window: a JVM
+     * started on the generator's core, which stalled the generator for up to a few hundred ms each time (fan-out
+     * samples of 100–230 ms every ~5 s at 1,000 clients), and an attach and safepoint in the relay.
+     */
+    static long heapUsedKb(URI relay) {
         try {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_info")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
-            long used = 0;
-            boolean any = false;
-            // G1: "garbage-first heap   total 262144K, used 12345K"; first match is the whole heap
-            if (m.find()) {
-                used = Long.parseLong(m.group(1));
-                any = true;
-            }
-            return any ? used : -1;
-        } catch (IOException | InterruptedException e) {
+            String page = metricsPage(relay);
+            return page.contains("\nweft_jvm_heap_used_bytes ")
+                    ? (long) (scalar(page, "weft_jvm_heap_used_bytes") / 1024) : -1;
+        } catch (Exception e) {
             return -1;
         }
     }

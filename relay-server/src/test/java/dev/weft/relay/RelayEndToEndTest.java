@@ -365,6 +365,9 @@ class RelayEndToEndTest {
             assertThat(metricValue(metrics, "weft_storage_commit_seconds_count")).isGreaterThanOrEqualTo(1);
             assertThat(metricValue(metrics, "weft_forward_latency_seconds_count")).as("updates forwarded")
                     .isGreaterThanOrEqualTo(1);
+            double heapUsed = metricValue(metrics, "weft_jvm_heap_used_bytes");
+            assertThat(heapUsed).as("a running relay has objects on its heap").isGreaterThan(0);
+            assertThat(metricValue(metrics, "weft_jvm_heap_committed_bytes")).isGreaterThanOrEqualTo(heapUsed);
         }
         assertThat(RelayProcess.Http.get(relay.url() + "/api/rooms").status()).isEqualTo(405);
     }

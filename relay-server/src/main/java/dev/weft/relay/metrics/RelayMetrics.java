@@ -134,6 +134,13 @@ public final class RelayMetrics {
         counter(out, "weft_compactions_total", "Document snapshots written by log compaction.", compactions.get());
         gauge(out, "weft_storage_queue", "Writes waiting for the storage writer (held-back snapshots included).",
                 storageQueue.getAsLong());
+        // Read without a safepoint or a helper process, unlike jcmd: cheap enough to scrape during a measurement.
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage();
+        gauge(out, "weft_jvm_heap_used_bytes", "Java heap in use now (live objects and garbage not yet collected).",
+                heap.getUsed());
+        gauge(out, "weft_jvm_heap_committed_bytes", "Java heap the JVM holds from the operating system now.",
+                heap.getCommitted());
         histogram(out, "weft_storage_commit_seconds", "Duration of one storage commit (a batch of writes).",
                 commitSeconds);
         histogram(out, "weft_ack_latency_seconds", "Time from receiving an update to sending its durable ack.",
