@@ -198,8 +198,9 @@ print("bench/relay node %s: %s" % (url, "; ".join(parts)), file=sys.stderr)
 
 # WEFT_BENCH_JAVA_OPTS: extra JVM options for the generator. Pinned to one CPU it picks Serial GC, whose pauses (up
 # to 360 ms at 800 clients) stop typing and then send a burst the relay queues, so at high load the generator, not
-# the relay, sets the measured fan-out tail; with --client netty, "-Xms2g -XX:+UseZGC" removes those pauses
-# (docs/benchmarks.md, "Which process sets the tail").
+# the relay, sets the measured fan-out tail; with --client netty at 1,000 clients or more use
+# "-Xms4g -Xmx4g -Xmn256m -XX:MaxTenuringThreshold=1 -XX:+UseSerialGC -XX:+AlwaysPreTouch" for the generator and
+# WEFT_RELAY_JAVA_OPTS="-Xms1g -XX:+AlwaysPreTouch" for the relay (bench/relay/README.md, "Pinning").
 # The relay jar comes first: --client netty needs Netty's codec-http (WebSocket client), which only the relay jar
 # has; the client jar shades another Netty 4.2 patch release (for QUIC) without it, so Netty comes whole from the
 # relay jar. The client jar adds the Socket.IO client and dev.weft.client. Both jars hold a (different) copy of
