@@ -219,9 +219,10 @@ public class RelayBench {
             rooms.add(new RoomApi(relay).createRoom());
         }
         SendClock clock = new SendClock(clientsN, SendClock.ticksFor(warmupSeconds + seconds, rate));
-        // Sized for every delivery of the measured window up front: arrays that doubled during the window were live
-        // in the young generation, and copying them made the generator's longest pauses (100-150 ms at 1,400-1,600
-        // clients on Serial GC, 2026-12-08); allocated now, they are promoted once during the warm-up.
+        // Sized for every delivery of the measured window up front, so that no array doubles (and is copied) inside
+        // the window. The generator's long pauses at 1,400 clients and more come from what its members hold (each a
+        // replica of its room's document), not from these arrays (docs/benchmarks.md, "The benchmark's own probes
+        // in the tail").
         int expectedDeliveries = (int) Math.min(Integer.MAX_VALUE / 2 - 16,
                 1.05 * clientsN * rate * seconds * Math.max(1, Math.ceil(clientsN / (double) roomsN) - 1) + 1024);
         Samples latency = new Samples(expectedDeliveries);
