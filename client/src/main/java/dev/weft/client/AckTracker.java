@@ -110,6 +110,14 @@ final class AckTracker {
         return localDeleted > ackedDeleted;
     }
 
+    /**
+     * True if every update sent on this connection has been answered and the matching is exact: nothing we sent can
+     * still bring an Ack.
+     */
+    boolean allAnswered() {
+        return !uncertain && inflight.isEmpty();
+    }
+
     /** True if some local inserts are not covered by an ack. */
     boolean insertsUnacked() {
         return localNext > ackedNext;

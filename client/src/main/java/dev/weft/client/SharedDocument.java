@@ -64,6 +64,9 @@ public final class SharedDocument implements AutoCloseable {
     static final Duration STATE_CHECK_TIMEOUT = Duration.ofSeconds(10);
     /** After a relay error that means "not applied, resend later" we resync after this delay. */
     static final Duration RETRY_DELAY = Duration.ofMillis(500);
+    /** First and largest delay of the empty Update that asks again for an Ack ({@code probeAcksLater}). */
+    private static final long ACK_PROBE_FIRST_MILLIS = 100;
+    private static final long ACK_PROBE_MAX_MILLIS = 5_000;
 
     /** Error codes that answer one of our updates (it was not applied). */
     private static final java.util.Set<ErrorCode> REFUSED_UPDATE = java.util.EnumSet.of(ErrorCode.RATE_LIMITED,
@@ -120,6 +123,10 @@ public final class SharedDocument implements AutoCloseable {
     private ScheduledFuture<?> retry;
     /** Delay before the next resync after a refused update; doubles while refusals repeat. Executor only. */
     private long retryDelayMillis = RETRY_DELAY.toMillis();
+    /** Pending empty Update that asks the relay again for an Ack ({@link #probeAcksLater()}), or null. Executor only. */
+    private ScheduledFuture<?> ackProbe;
+    /** Delay before the next {@link #ackProbe}; doubles while the relay still holds our inserts. Executor only. */
+    private long ackProbeDelayMillis = ACK_PROBE_FIRST_MILLIS;
     /**
      * Parts of a diff cut by {@link #maxUpdateBytes} not sent yet: one part is on the wire at a time and the next
      * goes when the relay acknowledges it, because the WebSocket client closes the connection when more than
@@ -654,6 +661,32 @@ public final class SharedDocument implements AutoCloseable {
                 guard(l, "ack listener");
             }
         }
+        if (!acks.insertsUnacked()) {
+            ackProbeDelayMillis = ACK_PROBE_FIRST_MILLIS;
+        } else if (synced && acks.allAnswered() && queuedParts.isEmpty()) {
+            probeAcksLater();
+        }
+    }
+
+    /**
+     * Every update we sent has been answered, yet some of our inserts are not covered by the acks: the relay holds
+     * them until operations they depend on arrive. That happens when another member's edit reached us over a direct
+     * link before it reached the relay and we typed on top of it ({@code docs/protocol.md}, "Direct connections").
+     * The relay answered our update when it stored it, and sends no second Ack when it integrates it later, so after
+     * a while an empty Update asks again (its Ack carries the relay's version then). The delay doubles from 100 ms
+     * up to 5 s while the inserts stay uncovered, and starts again at 100 ms once they are covered.
+     */
+    private void probeAcksLater() {
+        if (ackProbe != null && !ackProbe.isDone()) {
+            return;
+        }
+        ackProbe = TIMER.schedule(() -> run(() -> {
+            if (synced && acks.allAnswered() && acks.insertsUnacked() && queuedParts.isEmpty()
+                    && channel.state() == ConnectionState.CONNECTED) {
+                sendUpdate(new byte[0]);
+            }
+        }), ackProbeDelayMillis, TimeUnit.MILLISECONDS);
+        ackProbeDelayMillis = Math.min(ackProbeDelayMillis * 2, ACK_PROBE_MAX_MILLIS);
     }
 
     private void onAwareness(Message.Awareness a) {

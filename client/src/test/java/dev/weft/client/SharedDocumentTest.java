@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +169,36 @@ class SharedDocumentTest {
         assertThat(relay.received).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(Message.Update.class,
                 u -> assertThat(u.update()).isEmpty()));
         assertThat(relay.text("doc.txt")).isEqualTo("durable");
+    }
+
+    @Test
+    void insertTheRelayHeldForAMissingDependencyIsAcknowledgedOnceTheDependencyArrives() throws Exception {
+        SharedDocument b = connectedWith("");
+        // Another member's edit reaches b before it reaches the relay (as over a direct link), and b types on it.
+        TextDocument a = new TextDocument(21);
+        byte[] fromA = a.insert(0, "a").update();
+        member(b).deliver(new Message.Update("doc.txt", fromA));
+        settle();
+        assertThat(text(b)).isEqualTo("a");
+        b.insert(1, "b").join();
+        settle();
+        // The relay answered b's update but holds it until a's arrives: b's insert is not covered yet.
+        assertThat(b.unackedCount()).isEqualTo(1);
+        assertThat(relay.text("doc.txt")).isEmpty();
+
+        InMemoryRelay.Member other = relay.newConnection(2, false);
+        other.connect().get(5, TimeUnit.SECONDS);
+        other.send(new Message.Update("doc.txt", fromA));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (b.unackedCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            settle();
+        }
+
+        assertThat(relay.text("doc.txt")).isEqualTo("ab");
+        assertThat(b.unackedCount()).as("b asked again and its insert is acknowledged").isZero();
+        assertThat(relay.received).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(Message.Update.class,
+                u -> assertThat(u.update()).isEmpty()));
     }
 
     @Test
