@@ -674,19 +674,28 @@ public final class SharedDocument implements AutoCloseable {
      * link before it reached the relay and we typed on top of it ({@code docs/protocol.md}, "Direct connections").
      * The relay answered our update when it stored it, and sends no second Ack when it integrates it later, so after
      * a while an empty Update asks again (its Ack carries the relay's version then). The delay doubles from 100 ms
-     * up to 5 s while the inserts stay uncovered, and starts again at 100 ms once they are covered.
+     * up to 5 s while the inserts stay uncovered, and starts again at 100 ms once they are covered. From the 5 s
+     * step on (about 6 s of empty Updates answered without them) the ask is a resync instead: if the operation the
+     * relay waits for never reaches it (its author went away after sending it to us only), the sync's diff sends
+     * it, since we hold it too.
      */
     private void probeAcksLater() {
         if (ackProbe != null && !ackProbe.isDone()) {
             return;
         }
+        long delay = ackProbeDelayMillis;
+        boolean resync = delay >= ACK_PROBE_MAX_MILLIS;
         ackProbe = TIMER.schedule(() -> run(() -> {
             if (synced && acks.allAnswered() && acks.insertsUnacked() && queuedParts.isEmpty()
                     && channel.state() == ConnectionState.CONNECTED) {
-                sendUpdate(new byte[0]);
+                if (resync) {
+                    requestSync();
+                } else {
+                    sendUpdate(new byte[0]);
+                }
             }
-        }), ackProbeDelayMillis, TimeUnit.MILLISECONDS);
-        ackProbeDelayMillis = Math.min(ackProbeDelayMillis * 2, ACK_PROBE_MAX_MILLIS);
+        }), delay, TimeUnit.MILLISECONDS);
+        ackProbeDelayMillis = Math.min(delay * 2, ACK_PROBE_MAX_MILLIS);
     }
 
     private void onAwareness(Message.Awareness a) {

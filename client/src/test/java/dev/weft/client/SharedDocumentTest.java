@@ -202,6 +202,28 @@ class SharedDocumentTest {
     }
 
     @Test
+    void insertHeldForADependencyThatNeverReachesTheRelayBecomesDurableByAResync() throws Exception {
+        SharedDocument b = connectedWith("");
+        // The other member's edit reached only b (its author went away before sending it to the relay).
+        byte[] fromA = new TextDocument(21).insert(0, "a").update();
+        member(b).deliver(new Message.Update("doc.txt", fromA));
+        settle();
+        b.insert(1, "b").join();
+        settle();
+        assertThat(b.unackedCount()).isEqualTo(1);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (b.unackedCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            settle();
+        }
+
+        assertThat(b.unackedCount()).as("b's resync sent the edit it typed on, so its own became durable").isZero();
+        assertThat(relay.text("doc.txt")).isEqualTo("ab");
+        assertThat(relay.received).anySatisfy(m -> assertThat(m).isInstanceOf(Message.SyncRequest.class));
+    }
+
+    @Test
     void updateLostInRelayCrashIsResentAsADiffOnReconnect() {
         SharedDocument d = connectedWith("kept ");
         relay.notDurable = true;
