@@ -123,9 +123,13 @@ public final class SharedDocument implements AutoCloseable {
     private ScheduledFuture<?> retry;
     /** Delay before the next resync after a refused update; doubles while refusals repeat. Executor only. */
     private long retryDelayMillis = RETRY_DELAY.toMillis();
-    /** Pending empty Update that asks the relay again for an Ack ({@link #probeAcksLater()}), or null. Executor only. */
-    private ScheduledFuture<?> ackProbe;
-    /** Delay before the next {@link #ackProbe}; doubles while the relay still holds our inserts. Executor only. */
+    /**
+     * True from scheduling an ask for an Ack ({@link #probeAcksLater()}) until it runs on the executor. A flag of
+     * the executor's rather than the timer's future: the ask's own Ack can be handled before the timer thread marks
+     * that future done, and must then still schedule the next ask. Executor only.
+     */
+    private boolean ackProbeScheduled;
+    /** Delay before the next ask for an Ack; doubles while the relay still holds our inserts. Executor only. */
     private long ackProbeDelayMillis = ACK_PROBE_FIRST_MILLIS;
     /**
      * Parts of a diff cut by {@link #maxUpdateBytes} not sent yet: one part is on the wire at a time and the next
@@ -680,12 +684,14 @@ public final class SharedDocument implements AutoCloseable {
      * it, since we hold it too.
      */
     private void probeAcksLater() {
-        if (ackProbe != null && !ackProbe.isDone()) {
+        if (ackProbeScheduled) {
             return;
         }
+        ackProbeScheduled = true;
         long delay = ackProbeDelayMillis;
         boolean resync = delay >= ACK_PROBE_MAX_MILLIS;
-        ackProbe = TIMER.schedule(() -> run(() -> {
+        TIMER.schedule(() -> run(() -> {
+            ackProbeScheduled = false;
             if (synced && acks.allAnswered() && acks.insertsUnacked() && queuedParts.isEmpty()
                     && channel.state() == ConnectionState.CONNECTED) {
                 if (resync) {
