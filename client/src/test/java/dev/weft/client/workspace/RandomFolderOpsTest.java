@@ -111,14 +111,27 @@ class RandomFolderOpsTest {
         }
     }
 
+    /**
+     * The folder's files a user would touch. The peer writes files through temporary files it renames into place,
+     * so a walk can meet a name that is gone a moment later; such a listing is taken again.
+     */
+    static List<Path> userFiles(Path dir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                return s.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).toString().startsWith(".weft"))
+                        .filter(f -> !f.getFileName().toString().endsWith(".weft-local"))
+                        .filter(f -> !f.getFileName().toString().endsWith(".tmp")).toList();
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** One thing a user or a tool does to a folder. */
     static void fileOperation(Path dir, SplittableRandom random) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).filter(f -> !dir.relativize(f).toString().startsWith(".weft"))
-                    .filter(f -> !f.getFileName().toString().endsWith(".weft-local"))
-                    .filter(f -> !f.getFileName().toString().endsWith(".tmp")).toList();
-        }
+        List<Path> files = userFiles(dir);
         int kind = random.nextInt(100);
         try {
             if (files.isEmpty() || kind < 25) {
